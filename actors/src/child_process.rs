@@ -1,0 +1,622 @@
+//! A child process as an actor. The process runs in its own process group so that stopping the
+//! actor (or dropping every address to it) takes down everything it spawned, not just the leader.
+//! stdout is framed into lines and delivered in order to one recipient, followed by exactly one
+//! [`ProcessEvent::Exited`] after the last line.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use actix::prelude::*;
+use actix::WeakAddr;
+use nix::sys::signal::{killpg, Signal};
+use nix::unistd::Pid;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::supervision::Shutdown;
+
+/// What to run and how.
+#[derive(Debug, Clone)]
+pub struct ChildSpec {
+    pub program: OsString,
+    pub args: Vec<OsString>,
+    pub cwd: Option<PathBuf>,
+    pub env: Vec<(OsString, OsString)>,
+    pub env_remove: Vec<OsString>,
+    /// Longest stdout line accepted; longer ones are skipped and reported.
+    pub max_line_bytes: usize,
+    /// How many trailing stderr lines the exit report carries.
+    pub stderr_tail_lines: usize,
+    /// Between SIGTERM and SIGKILL when the actor is stopped. Zero kills at once.
+    pub kill_grace: Duration,
+}
+
+impl ChildSpec {
+    pub fn new(program: impl Into<OsString>) -> Self {
+        Self {
+            program: program.into(),
+            args: Vec::new(),
+            cwd: None,
+            env: Vec::new(),
+            env_remove: Vec::new(),
+            max_line_bytes: 64 * 1024 * 1024,
+            stderr_tail_lines: 20,
+            kill_grace: Duration::from_secs(1),
+        }
+    }
+
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn cwd(mut self, cwd: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(cwd.into());
+        self
+    }
+
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+}
+
+/// How the process ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitReport {
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+    /// The last stderr lines, oldest first.
+    pub stderr_tail: Vec<String>,
+}
+
+impl ExitReport {
+    pub fn last_stderr_line(&self) -> Option<&str> {
+        self.stderr_tail
+            .iter()
+            .rev()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty())
+    }
+}
+
+impl fmt::Display for ExitReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.code, self.signal) {
+            (Some(code), _) => write!(f, "exited with code {code}")?,
+            (None, Some(sig)) => {
+                let name = Signal::try_from(sig)
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_else(|_| sig.to_string());
+                write!(f, "killed by signal {name}")?
+            }
+            (None, None) => write!(f, "exited")?,
+        }
+        if let Some(line) = self.last_stderr_line() {
+            write!(f, "; last stderr: {line}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything the process says, in order per stream; `Exited` is always last.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+#[rtype(result = "()")]
+pub enum ProcessEvent {
+    Stdout(String),
+    Stderr(String),
+    /// A stdout line longer than the limit was skipped.
+    LineTooLong {
+        limit: usize,
+    },
+    Exited(ExitReport),
+}
+
+/// Writes the text, newline-terminated, to the process's stdin.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "Result<(), StdinClosed>")]
+pub struct WriteLine(pub String);
+
+/// Closes stdin (the process sees end of input).
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct CloseStdin;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the process's stdin is closed")]
+pub struct StdinClosed;
+
+#[derive(Message)]
+#[rtype(result = "()")]
+struct ChildGone;
+
+pub struct ChildProcess {
+    pid: u32,
+    stdin: Option<mpsc::UnboundedSender<Vec<u8>>>,
+    kill: Option<oneshot::Sender<()>>,
+}
+
+impl ChildProcess {
+    /// Spawns the process and its actor. Must run inside an actix system. Spawn errors
+    /// (program missing, cwd missing) come back here, before any actor exists.
+    pub fn spawn(
+        spec: ChildSpec,
+        events: Recipient<ProcessEvent>,
+    ) -> std::io::Result<Addr<ChildProcess>> {
+        let mut cmd = tokio::process::Command::new(&spec.program);
+        cmd.args(&spec.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .kill_on_drop(false);
+        if let Some(cwd) = &spec.cwd {
+            cmd.current_dir(cwd);
+        }
+        for key in &spec.env_remove {
+            cmd.env_remove(key);
+        }
+        for (key, value) in &spec.env {
+            cmd.env(key, value);
+        }
+        let mut child = cmd.spawn()?;
+        let pid = child.id().ok_or_else(|| {
+            std::io::Error::other("the process exited before its pid could be read")
+        })?;
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take();
+        let (stdin_tx, stdin_rx) = mpsc::unbounded_channel();
+        let (kill_tx, kill_rx) = oneshot::channel();
+        Ok(ChildProcess::create(move |ctx| {
+            if let Some(stdin) = stdin {
+                actix_rt::spawn(write_stdin(stdin, stdin_rx));
+            }
+            actix_rt::spawn(watch(
+                child,
+                stdout,
+                stderr,
+                events,
+                kill_rx,
+                spec,
+                pid,
+                ctx.address().downgrade(),
+            ));
+            ChildProcess {
+                pid,
+                stdin: Some(stdin_tx),
+                kill: Some(kill_tx),
+            }
+        }))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+}
+
+impl Actor for ChildProcess {
+    type Context = Context<Self>;
+
+    fn stopped(&mut self, _ctx: &mut Self::Context) {
+        if let Some(kill) = self.kill.take() {
+            // The watcher may already be done (process exited); then nothing is left to kill.
+            let _ = kill.send(());
+        }
+    }
+}
+
+impl Handler<WriteLine> for ChildProcess {
+    type Result = Result<(), StdinClosed>;
+
+    fn handle(&mut self, msg: WriteLine, _ctx: &mut Self::Context) -> Self::Result {
+        let mut bytes = msg.0.into_bytes();
+        if bytes.last() != Some(&b'\n') {
+            bytes.push(b'\n');
+        }
+        match &self.stdin {
+            Some(tx) => tx.send(bytes).map_err(|_| StdinClosed),
+            None => Err(StdinClosed),
+        }
+    }
+}
+
+impl Handler<CloseStdin> for ChildProcess {
+    type Result = ();
+
+    fn handle(&mut self, _msg: CloseStdin, _ctx: &mut Self::Context) {
+        self.stdin = None;
+    }
+}
+
+impl Handler<Shutdown> for ChildProcess {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}
+
+impl Handler<ChildGone> for ChildProcess {
+    type Result = ();
+
+    fn handle(&mut self, _msg: ChildGone, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}
+
+async fn write_stdin(mut stdin: ChildStdin, mut rx: mpsc::UnboundedReceiver<Vec<u8>>) {
+    while let Some(bytes) = rx.recv().await {
+        if let Err(err) = stdin.write_all(&bytes).await {
+            log::debug!("child stdin closed: {err}");
+            return;
+        }
+        if let Err(err) = stdin.flush().await {
+            log::debug!("child stdin closed: {err}");
+            return;
+        }
+    }
+}
+
+fn signal_group(pid: u32, signal: Signal) {
+    let Ok(raw) = i32::try_from(pid) else {
+        return;
+    };
+    // ESRCH just means the group is already gone.
+    let _ = killpg(Pid::from_raw(raw), signal);
+}
+
+async fn read_stderr(
+    stderr: Option<ChildStderr>,
+    events: Recipient<ProcessEvent>,
+    keep: usize,
+) -> Vec<String> {
+    let mut tail = std::collections::VecDeque::with_capacity(keep);
+    let Some(stderr) = stderr else {
+        return Vec::new();
+    };
+    let mut reader = BufReader::new(stderr);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {
+                let line = String::from_utf8_lossy(&buf)
+                    .trim_end_matches(['\n', '\r'])
+                    .to_string();
+                if keep > 0 {
+                    if tail.len() == keep {
+                        tail.pop_front();
+                    }
+                    tail.push_back(line.clone());
+                }
+                events.do_send(ProcessEvent::Stderr(line));
+            }
+        }
+    }
+    tail.into()
+}
+
+enum Line {
+    Text(String),
+    TooLong,
+}
+
+/// Splits a byte stream into lines with a length cap. Unlike a codec, an overlong line is skipped
+/// and reading goes on with the next one (tokio-util's `LinesCodec` ends the stream instead).
+struct LineReader<R> {
+    reader: BufReader<R>,
+    max: usize,
+    buf: Vec<u8>,
+}
+
+impl<R: tokio::io::AsyncRead + Unpin> LineReader<R> {
+    fn new(inner: R, max: usize) -> Self {
+        Self {
+            reader: BufReader::with_capacity(64 * 1024, inner),
+            max,
+            buf: Vec::new(),
+        }
+    }
+
+    /// The next line without its terminator; `None` at end of stream (a final unterminated
+    /// line is still returned first).
+    async fn next_line(&mut self) -> Option<std::io::Result<Line>> {
+        let mut too_long = false;
+        loop {
+            let chunk = match self.reader.fill_buf().await {
+                Ok(chunk) => chunk,
+                Err(err) => return Some(Err(err)),
+            };
+            if chunk.is_empty() {
+                if too_long {
+                    return Some(Ok(Line::TooLong));
+                }
+                if self.buf.is_empty() {
+                    return None;
+                }
+                return Some(Ok(Line::Text(self.take_text())));
+            }
+            let (used, complete) = match chunk.iter().position(|b| *b == b'\n') {
+                Some(at) => (at + 1, true),
+                None => (chunk.len(), false),
+            };
+            if !too_long {
+                let piece = if complete { &chunk[..used - 1] } else { chunk };
+                if self.buf.len() + piece.len() > self.max {
+                    too_long = true;
+                    self.buf.clear();
+                } else {
+                    self.buf.extend_from_slice(piece);
+                }
+            }
+            self.reader.consume(used);
+            if complete {
+                if too_long {
+                    return Some(Ok(Line::TooLong));
+                }
+                return Some(Ok(Line::Text(self.take_text())));
+            }
+        }
+    }
+
+    fn take_text(&mut self) -> String {
+        if self.buf.last() == Some(&b'\r') {
+            self.buf.pop();
+        }
+        let bytes = std::mem::take(&mut self.buf);
+        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+/// Owns the process: forwards stdout, reaps it, enforces stop requests, reports the exit.
+#[allow(clippy::too_many_arguments)]
+async fn watch(
+    mut child: Child,
+    stdout: Option<ChildStdout>,
+    stderr: Option<ChildStderr>,
+    events: Recipient<ProcessEvent>,
+    kill_rx: oneshot::Receiver<()>,
+    spec: ChildSpec,
+    pid: u32,
+    me: WeakAddr<ChildProcess>,
+) {
+    let stderr_task = actix_rt::spawn(read_stderr(
+        stderr,
+        events.clone(),
+        spec.stderr_tail_lines,
+    ));
+    let mut lines = stdout.map(|out| LineReader::new(out, spec.max_line_bytes));
+    let mut kill_rx = Some(kill_rx);
+    let mut grace: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
+    let mut status = None;
+
+    while lines.is_some() || status.is_none() {
+        tokio::select! {
+            next = async { lines.as_mut()?.next_line().await }, if lines.is_some() => match next {
+                Some(Ok(Line::Text(line))) => events.do_send(ProcessEvent::Stdout(line)),
+                Some(Ok(Line::TooLong)) => {
+                    events.do_send(ProcessEvent::LineTooLong { limit: spec.max_line_bytes })
+                }
+                Some(Err(err)) => {
+                    log::debug!("child {pid} stdout failed: {err}");
+                    lines = None;
+                }
+                None => lines = None,
+            },
+            exited = child.wait(), if status.is_none() => {
+                status = Some(exited);
+                // Members of the group that outlive the leader would hold stdout open forever.
+                signal_group(pid, Signal::SIGKILL);
+            },
+            _ = async { kill_rx.as_mut()?.await.ok() }, if kill_rx.is_some() => {
+                kill_rx = None;
+                if spec.kill_grace.is_zero() {
+                    signal_group(pid, Signal::SIGKILL);
+                } else {
+                    signal_group(pid, Signal::SIGTERM);
+                    grace = Some(Box::pin(tokio::time::sleep(spec.kill_grace)));
+                }
+            },
+            _ = async { grace.as_mut()?.await; Some(()) }, if grace.is_some() => {
+                grace = None;
+                signal_group(pid, Signal::SIGKILL);
+            },
+        }
+    }
+
+    let stderr_tail = stderr_task.await.unwrap_or_default();
+    let report = match status {
+        Some(Ok(status)) => ExitReport {
+            code: status.code(),
+            signal: status.signal(),
+            stderr_tail,
+        },
+        Some(Err(err)) => ExitReport {
+            code: None,
+            signal: None,
+            stderr_tail: {
+                let mut tail = stderr_tail;
+                tail.push(format!("t3rs: waiting for the process failed: {err}"));
+                tail
+            },
+        },
+        None => ExitReport {
+            code: None,
+            signal: None,
+            stderr_tail,
+        },
+    };
+    events.do_send(ProcessEvent::Exited(report));
+    if let Some(addr) = me.upgrade() {
+        addr.do_send(ChildGone);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::harness::probe;
+
+    const DEADLINE: Duration = Duration::from_secs(10);
+
+    fn sh(script: &str) -> ChildSpec {
+        ChildSpec::new("sh").arg("-c").arg(script)
+    }
+
+    fn stdout_only(events: Vec<ProcessEvent>) -> Vec<ProcessEvent> {
+        events
+            .into_iter()
+            .filter(|e| !matches!(e, ProcessEvent::Stderr(_)))
+            .collect()
+    }
+
+    /// True while the process exists and is not a zombie (zombies linger here without an init
+    /// that reaps them, but they run no code).
+    fn is_running(pid: i32) -> bool {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Ok(stat) => stat
+                .rsplit(')')
+                .next()
+                .map(|rest| !rest.trim_start().starts_with('Z'))
+                .unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
+    #[actix::test]
+    async fn lines_in_order_stdin_and_exit_code_with_stderr_tail() {
+        let (events, mut rx) = probe::<ProcessEvent>();
+        let proc = ChildProcess::spawn(
+            sh("echo one; echo two; echo oops >&2; read x; echo got:$x; exit 3"),
+            events,
+        )
+        .unwrap();
+        let first = rx
+            .next_matching(DEADLINE, |e| matches!(e, ProcessEvent::Stdout(_)))
+            .await
+            .unwrap()
+            .0;
+        assert_eq!(first, ProcessEvent::Stdout("one".into()));
+        proc.send(WriteLine("hello".into())).await.unwrap().unwrap();
+        let mut rest = Vec::new();
+        loop {
+            let e = rx.next(DEADLINE).await.unwrap();
+            let done = matches!(e, ProcessEvent::Exited(_));
+            rest.push(e);
+            if done {
+                break;
+            }
+        }
+        let rest = stdout_only(rest);
+        assert_eq!(rest[0], ProcessEvent::Stdout("two".into()));
+        assert_eq!(rest[1], ProcessEvent::Stdout("got:hello".into()));
+        match &rest[2] {
+            ProcessEvent::Exited(report) => {
+                assert_eq!(report.code, Some(3));
+                assert_eq!(report.last_stderr_line(), Some("oops"));
+                assert_eq!(report.to_string(), "exited with code 3; last stderr: oops");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[actix::test]
+    async fn stop_kills_the_whole_process_group() {
+        let (events, mut rx) = probe::<ProcessEvent>();
+        let mut spec = sh("sleep 300 & echo $!; wait");
+        spec.kill_grace = Duration::from_millis(200);
+        let proc = ChildProcess::spawn(spec, events).unwrap();
+        let grandchild = match rx.next(DEADLINE).await.unwrap() {
+            ProcessEvent::Stdout(pid) => pid.trim().parse::<i32>().unwrap(),
+            other => panic!("unexpected {other:?}"),
+        };
+        assert!(is_running(grandchild));
+        proc.do_send(Shutdown);
+        let (exit, _) = rx
+            .next_matching(DEADLINE, |e| matches!(e, ProcessEvent::Exited(_)))
+            .await
+            .unwrap();
+        match exit {
+            ProcessEvent::Exited(report) => assert_eq!(report.signal, Some(15), "{report}"),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(!is_running(grandchild), "grandchild {grandchild} survived");
+    }
+
+    #[actix::test]
+    async fn dropping_every_address_kills_the_process() {
+        let (events, mut rx) = probe::<ProcessEvent>();
+        let mut spec = sh("echo ready; exec sleep 300");
+        spec.kill_grace = Duration::ZERO;
+        let proc = ChildProcess::spawn(spec, events).unwrap();
+        assert_eq!(
+            rx.next(DEADLINE).await.unwrap(),
+            ProcessEvent::Stdout("ready".into())
+        );
+        drop(proc);
+        let (exit, _) = rx
+            .next_matching(DEADLINE, |e| matches!(e, ProcessEvent::Exited(_)))
+            .await
+            .unwrap();
+        assert!(matches!(exit, ProcessEvent::Exited(ExitReport { signal: Some(9), .. })));
+    }
+
+    #[actix::test]
+    async fn overlong_line_is_reported_and_the_stream_goes_on() {
+        let (events, mut rx) = probe::<ProcessEvent>();
+        let mut spec = sh("printf '%0200d\\n' 0; echo short");
+        spec.max_line_bytes = 100;
+        let _proc = ChildProcess::spawn(spec, events).unwrap();
+        let got = rx.take(3, DEADLINE).await.unwrap();
+        assert_eq!(got[0], ProcessEvent::LineTooLong { limit: 100 });
+        assert_eq!(got[1], ProcessEvent::Stdout("short".into()));
+        assert!(matches!(got[2], ProcessEvent::Exited(ExitReport { code: Some(0), .. })));
+    }
+
+    #[actix::test]
+    async fn missing_program_is_a_spawn_error() {
+        let (events, _rx) = probe::<ProcessEvent>();
+        let err = ChildProcess::spawn(ChildSpec::new("/nonexistent/t3rs-no-such-binary"), events)
+            .err()
+            .unwrap();
+        assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    #[actix::test]
+    async fn writing_after_exit_says_stdin_is_closed() {
+        let (events, mut rx) = probe::<ProcessEvent>();
+        let proc = ChildProcess::spawn(sh("exec 0<&-; echo closed; sleep 5"), events).unwrap();
+        assert_eq!(
+            rx.next(DEADLINE).await.unwrap(),
+            ProcessEvent::Stdout("closed".into())
+        );
+        // The first write may be buffered by the pipe before the error surfaces; the writer task
+        // then closes, and a later write must report it instead of vanishing.
+        let mut closed = false;
+        for _ in 0..200 {
+            if proc.send(WriteLine("x".into())).await.unwrap().is_err() {
+                closed = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(closed);
+        proc.do_send(Shutdown);
+    }
+}

@@ -1,0 +1,298 @@
+//! Ordered push relay: every published item goes to every subscriber, in publish order, stamped
+//! with that subscriber's own sequence (1, 2, 3 … without gaps).
+//!
+//! Flow control is by acknowledgement: a subscriber acks the sequence it has handed on (for a
+//! WebSocket, written to the socket's buffer). At most `max_in_flight` unacked items exist per
+//! subscriber; one more and the subscriber is evicted with an [`Evicted`] message saying why.
+//! Nothing is ever skipped: a subscriber sees a gap-free prefix of the stream, then the eviction.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix::prelude::*;
+
+/// What a relay can carry: shared read-only between subscribers on any thread.
+pub trait PushItem: Send + Sync + Unpin + 'static {}
+impl<T: Send + Sync + Unpin + 'static> PushItem for T {}
+
+/// One item for one subscriber.
+#[derive(Debug)]
+pub struct Delivery<T> {
+    pub sequence: u64,
+    pub item: Arc<T>,
+}
+
+impl<T: PushItem> Message for Delivery<T> {
+    type Result = ();
+}
+
+/// Sent to a subscriber that fell too far behind; it gets nothing more after this.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+#[rtype(result = "()")]
+pub struct Evicted {
+    /// The last sequence it was sent.
+    pub last_sequence: u64,
+    pub reason: String,
+}
+
+/// Identifies a subscription for [`Ack`] and [`Unsubscribe`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SubscriberId(pub u64);
+
+/// Adds a subscriber. `initial` items are delivered first (sequence 1, 2 …), before anything
+/// published later, which is how a connection gets its greeting strictly first.
+pub struct Subscribe<T: PushItem> {
+    pub deliveries: Recipient<Delivery<T>>,
+    pub evicted: Recipient<Evicted>,
+    pub initial: Vec<T>,
+}
+
+impl<T: PushItem> Message for Subscribe<T> {
+    type Result = SubscriberId;
+}
+
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Unsubscribe(pub SubscriberId);
+
+/// The subscriber has handed on everything up to and including `sequence`.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Ack {
+    pub subscriber: SubscriberId,
+    pub sequence: u64,
+}
+
+/// Fans `item` out to every subscriber.
+pub struct Publish<T>(pub T);
+
+impl<T: PushItem> Message for Publish<T> {
+    type Result = ();
+}
+
+/// Reports how many subscribers there are (for tests and health).
+#[derive(Message)]
+#[rtype(result = "usize")]
+pub struct SubscriberCount;
+
+struct Subscriber<T: PushItem> {
+    deliveries: Recipient<Delivery<T>>,
+    evicted: Recipient<Evicted>,
+    sent: u64,
+    acked: u64,
+}
+
+pub struct PushRelay<T: PushItem> {
+    max_in_flight: u64,
+    next_id: u64,
+    subscribers: HashMap<SubscriberId, Subscriber<T>>,
+}
+
+impl<T: PushItem> PushRelay<T> {
+    /// `max_in_flight` is the per-subscriber bound on items sent but not yet acknowledged.
+    pub fn new(max_in_flight: u64) -> Self {
+        Self {
+            max_in_flight: max_in_flight.max(1),
+            next_id: 0,
+            subscribers: HashMap::new(),
+        }
+    }
+
+    /// Sends to one subscriber; false when it must be removed (evicted or gone).
+    fn deliver(max_in_flight: u64, sub: &mut Subscriber<T>, item: &Arc<T>) -> bool {
+        if sub.sent - sub.acked >= max_in_flight {
+            sub.evicted.do_send(Evicted {
+                last_sequence: sub.sent,
+                reason: format!(
+                    "fell behind: {} pushes sent but not yet written (limit {max_in_flight})",
+                    sub.sent - sub.acked
+                ),
+            });
+            return false;
+        }
+        // The bound is enforced here, so the subscriber's own mailbox never refuses
+        // (`try_send` would, at actix's small default capacity).
+        if !sub.deliveries.connected() {
+            return false;
+        }
+        sub.sent += 1;
+        sub.deliveries.do_send(Delivery {
+            sequence: sub.sent,
+            item: Arc::clone(item),
+        });
+        true
+    }
+}
+
+impl<T: PushItem> Actor for PushRelay<T> {
+    type Context = Context<Self>;
+}
+
+impl<T: PushItem> Handler<Subscribe<T>> for PushRelay<T> {
+    type Result = MessageResult<Subscribe<T>>;
+
+    fn handle(&mut self, msg: Subscribe<T>, _ctx: &mut Self::Context) -> Self::Result {
+        self.next_id += 1;
+        let id = SubscriberId(self.next_id);
+        let mut sub = Subscriber {
+            deliveries: msg.deliveries,
+            evicted: msg.evicted,
+            sent: 0,
+            acked: 0,
+        };
+        // The greeting is not counted against the in-flight bound; it is part of subscribing.
+        for item in msg.initial {
+            sub.sent += 1;
+            sub.deliveries.do_send(Delivery {
+                sequence: sub.sent,
+                item: Arc::new(item),
+            });
+        }
+        sub.acked = sub.sent;
+        if sub.deliveries.connected() {
+            self.subscribers.insert(id, sub);
+        }
+        MessageResult(id)
+    }
+}
+
+impl<T: PushItem> Handler<Unsubscribe> for PushRelay<T> {
+    type Result = ();
+
+    fn handle(&mut self, msg: Unsubscribe, _ctx: &mut Self::Context) {
+        self.subscribers.remove(&msg.0);
+    }
+}
+
+impl<T: PushItem> Handler<Ack> for PushRelay<T> {
+    type Result = ();
+
+    fn handle(&mut self, msg: Ack, _ctx: &mut Self::Context) {
+        if let Some(sub) = self.subscribers.get_mut(&msg.subscriber) {
+            // Acks may arrive out of order relative to each other only if a subscriber batches
+            // them; never move backwards, never past what was sent.
+            sub.acked = sub.acked.max(msg.sequence.min(sub.sent));
+        }
+    }
+}
+
+impl<T: PushItem> Handler<Publish<T>> for PushRelay<T> {
+    type Result = ();
+
+    fn handle(&mut self, msg: Publish<T>, _ctx: &mut Self::Context) {
+        let item = Arc::new(msg.0);
+        let max = self.max_in_flight;
+        self.subscribers
+            .retain(|_, sub| Self::deliver(max, sub, &item));
+    }
+}
+
+impl<T: PushItem> Handler<SubscriberCount> for PushRelay<T> {
+    type Result = usize;
+
+    fn handle(&mut self, _msg: SubscriberCount, _ctx: &mut Self::Context) -> usize {
+        self.subscribers.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::harness::probe;
+    use std::time::Duration;
+
+    const DEADLINE: Duration = Duration::from_secs(5);
+
+    #[actix::test]
+    async fn each_subscriber_gets_its_own_gap_free_sequence() {
+        let relay = PushRelay::<u32>::new(100_000).start();
+        let (d1, mut rx1) = probe::<Delivery<u32>>();
+        let (e1, mut ev1) = probe::<Evicted>();
+        let s1 = relay
+            .send(Subscribe {
+                deliveries: d1,
+                evicted: e1,
+                initial: vec![1000],
+            })
+            .await
+            .unwrap();
+        for i in 0..10_000u32 {
+            relay.do_send(Publish(i));
+        }
+        let (d2, mut rx2) = probe::<Delivery<u32>>();
+        let (e2, _ev2) = probe::<Evicted>();
+        relay
+            .send(Subscribe {
+                deliveries: d2,
+                evicted: e2,
+                initial: vec![],
+            })
+            .await
+            .unwrap();
+        relay.do_send(Publish(77));
+
+        let first = rx1.take(10_002, DEADLINE).await.unwrap();
+        assert_eq!(*first[0].item, 1000);
+        for (i, d) in first.iter().enumerate() {
+            assert_eq!(d.sequence, i as u64 + 1);
+        }
+        for (i, d) in first[1..10_001].iter().enumerate() {
+            assert_eq!(*d.item, i as u32);
+        }
+        assert_eq!(*first[10_001].item, 77);
+        // The late subscriber starts at 1 with what was published after it joined.
+        let late = rx2.next(DEADLINE).await.unwrap();
+        assert_eq!((late.sequence, *late.item), (1, 77));
+        relay.do_send(Unsubscribe(s1));
+        relay.do_send(Publish(78));
+        rx1.assert_quiet(Duration::from_millis(50)).await.unwrap();
+        ev1.assert_quiet(Duration::from_millis(10)).await.unwrap();
+    }
+
+    #[actix::test]
+    async fn slow_subscriber_is_evicted_with_a_reason_and_never_skipped() {
+        let relay = PushRelay::<u32>::new(8).start();
+        let (slow_d, mut slow_rx) = probe::<Delivery<u32>>();
+        let (slow_e, mut slow_ev) = probe::<Evicted>();
+        relay
+            .send(Subscribe {
+                deliveries: slow_d,
+                evicted: slow_e,
+                initial: vec![],
+            })
+            .await
+            .unwrap();
+        let (fast_d, mut fast_rx) = probe::<Delivery<u32>>();
+        let (fast_e, mut fast_ev) = probe::<Evicted>();
+        let fast = relay
+            .send(Subscribe {
+                deliveries: fast_d,
+                evicted: fast_e,
+                initial: vec![],
+            })
+            .await
+            .unwrap();
+        for i in 0..20u32 {
+            relay.do_send(Publish(i));
+            // The fast one acks as it goes; the slow one never does.
+            relay.do_send(Ack {
+                subscriber: fast,
+                sequence: u64::from(i) + 1,
+            });
+        }
+        let got = slow_rx.take(8, DEADLINE).await.unwrap();
+        assert_eq!(
+            got.iter().map(|d| d.sequence).collect::<Vec<_>>(),
+            (1..=8).collect::<Vec<_>>()
+        );
+        let evicted = slow_ev.next(DEADLINE).await.unwrap();
+        assert_eq!(evicted.last_sequence, 8);
+        assert!(evicted.reason.contains("fell behind"), "{}", evicted.reason);
+        slow_rx.assert_quiet(Duration::from_millis(50)).await.unwrap();
+
+        let all = fast_rx.take(20, DEADLINE).await.unwrap();
+        assert_eq!(all.last().map(|d| d.sequence), Some(20));
+        fast_ev.assert_quiet(Duration::from_millis(10)).await.unwrap();
+        assert_eq!(relay.send(SubscriberCount).await.unwrap(), 1);
+    }
+}

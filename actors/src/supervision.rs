@@ -1,0 +1,602 @@
+//! Supervision: a [`Supervisor`] owns one child actor, restarts it with exponential backoff when it
+//! ends abnormally (stop or panic), and gives up after `max_restarts` within `window`, telling its
+//! parent why. Callers hold the supervisor's address, which outlives every child incarnation, and
+//! reach the child through [`Ask`] / [`Tell`]; while the child is down they get
+//! [`ChildUnavailable`] at once instead of hanging.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+
+use crate::panic_capture;
+
+/// When and how often to restart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestartPolicy {
+    /// Delay before the first restart; doubled for each further restart in the window.
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// Failures allowed inside `window`; the failure after these makes the supervisor give up.
+    pub max_restarts: u32,
+    pub window: Duration,
+}
+
+impl Default for RestartPolicy {
+    fn default() -> Self {
+        Self {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(10),
+            max_restarts: 5,
+            window: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RestartPolicy {
+    /// Delay before restart number `attempt` (1-based) inside the current window.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
+        self.initial_backoff
+            .checked_mul(factor)
+            .unwrap_or(self.max_backoff)
+            .min(self.max_backoff)
+    }
+}
+
+/// How a child incarnation ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChildOutcome {
+    /// The child finished its work on purpose; it is not restarted.
+    Completed,
+    /// The child stopped or panicked; the text says why.
+    Failed(String),
+}
+
+/// Sent by a [`ChildGuard`] to its supervisor when the child it lives in is dropped.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct ChildEnded {
+    generation: u64,
+    outcome: ChildOutcome,
+}
+
+/// What a supervisor tells its parent, so the parent can log it and show it to users.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+#[rtype(result = "()")]
+pub enum SupervisorEvent {
+    /// A failed child will be started again after `delay`.
+    Restarting {
+        name: String,
+        attempt: u32,
+        delay: Duration,
+        reason: String,
+    },
+    /// The child failed more than the policy allows; it stays down.
+    GaveUp { name: String, reason: String },
+    /// The child completed on purpose; the supervisor has stopped.
+    Completed { name: String },
+}
+
+/// Held by every child incarnation (a field of the actor struct). When the actor is dropped,
+/// whether it stopped, completed or panicked, the guard tells the supervisor. Record intent
+/// with [`ChildGuard::complete`] or [`ChildGuard::fail`] before stopping.
+pub struct ChildGuard {
+    notify: Option<Recipient<ChildEnded>>,
+    generation: u64,
+    panics_at_start: u64,
+    outcome: Option<ChildOutcome>,
+}
+
+impl ChildGuard {
+    /// A guard that reports to nobody, for running a supervisable actor on its own (tests,
+    /// tools) without a supervisor.
+    pub fn detached() -> Self {
+        Self {
+            notify: None,
+            generation: 0,
+            panics_at_start: panic_capture::panic_count(),
+            outcome: None,
+        }
+    }
+
+    /// The child is done on purpose: do not restart it.
+    pub fn complete(&mut self) {
+        self.outcome = Some(ChildOutcome::Completed);
+    }
+
+    /// The child is about to stop because of `reason`: restart it (policy permitting).
+    pub fn fail(&mut self, reason: impl Into<String>) {
+        self.outcome = Some(ChildOutcome::Failed(reason.into()));
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let Some(notify) = self.notify.take() else {
+            return;
+        };
+        let outcome = match self.outcome.take() {
+            Some(outcome) => outcome,
+            None => match panic_capture::panic_since(self.panics_at_start) {
+                Some(message) => ChildOutcome::Failed(format!("panicked: {message}")),
+                None => ChildOutcome::Failed("stopped unexpectedly".to_string()),
+            },
+        };
+        notify.do_send(ChildEnded {
+            generation: self.generation,
+            outcome,
+        });
+    }
+}
+
+/// Asks a supervised child to stop on purpose (the supervisor does not restart it). Every
+/// supervised actor handles it, usually with `ctx.stop()` after `guard.complete()`.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Shutdown;
+
+/// Sends `M` to the current child and returns its answer, or [`ChildUnavailable`] while the
+/// child is restarting, has been given up on, or dies before answering.
+pub struct Ask<M>(pub M);
+
+impl<M> Message for Ask<M>
+where
+    M: Message,
+    M::Result: 'static,
+{
+    type Result = Result<M::Result, ChildUnavailable>;
+}
+
+/// Fire-and-forget `M` to the current child; dropped (with a warning) while none is running.
+pub struct Tell<M>(pub M);
+
+impl<M: Message> Message for Tell<M> {
+    type Result = ();
+}
+
+/// The supervised child cannot take the message right now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name} is unavailable: {reason}")]
+pub struct ChildUnavailable {
+    pub name: String,
+    pub reason: String,
+}
+
+type Factory<A> = Box<dyn FnMut(ChildGuard) -> A>;
+
+/// Supervises one child actor of type `A`, built by a factory for every incarnation so each
+/// restart starts from fresh state.
+pub struct Supervisor<A>
+where
+    A: Actor<Context = Context<A>> + Handler<Shutdown>,
+{
+    name: String,
+    factory: Factory<A>,
+    policy: RestartPolicy,
+    parent: Option<Recipient<SupervisorEvent>>,
+    child: Option<Addr<A>>,
+    generation: u64,
+    failures: VecDeque<Instant>,
+    down_reason: Option<String>,
+    gave_up: bool,
+}
+
+impl<A> fmt::Debug for Supervisor<A>
+where
+    A: Actor<Context = Context<A>> + Handler<Shutdown>,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Supervisor")
+            .field("name", &self.name)
+            .field("generation", &self.generation)
+            .field("running", &self.child.is_some())
+            .field("gave_up", &self.gave_up)
+            .finish()
+    }
+}
+
+impl<A> Supervisor<A>
+where
+    A: Actor<Context = Context<A>> + Handler<Shutdown>,
+{
+    pub fn new(
+        name: impl Into<String>,
+        policy: RestartPolicy,
+        factory: impl FnMut(ChildGuard) -> A + 'static,
+    ) -> Self {
+        panic_capture::install();
+        Self {
+            name: name.into(),
+            factory: Box::new(factory),
+            policy,
+            parent: None,
+            child: None,
+            generation: 0,
+            failures: VecDeque::new(),
+            down_reason: None,
+            gave_up: false,
+        }
+    }
+
+    /// Where restart and give-up notices go.
+    pub fn with_parent(mut self, parent: Recipient<SupervisorEvent>) -> Self {
+        self.parent = Some(parent);
+        self
+    }
+
+    fn spawn_child(&mut self, ctx: &mut Context<Self>) {
+        self.generation += 1;
+        let guard = ChildGuard {
+            notify: Some(ctx.address().recipient()),
+            generation: self.generation,
+            panics_at_start: panic_capture::panic_count(),
+            outcome: None,
+        };
+        let child = (self.factory)(guard);
+        self.child = Some(child.start());
+        self.down_reason = None;
+    }
+
+    fn tell_parent(&self, event: SupervisorEvent) {
+        match &event {
+            SupervisorEvent::Restarting {
+                name,
+                attempt,
+                delay,
+                reason,
+            } => log::warn!("{name} failed ({reason}); restart {attempt} in {delay:?}"),
+            SupervisorEvent::GaveUp { name, reason } => log::error!("{name}: {reason}"),
+            SupervisorEvent::Completed { name } => log::debug!("{name} completed"),
+        }
+        if let Some(parent) = &self.parent {
+            parent.do_send(event);
+        }
+    }
+
+    fn unavailable(&self) -> ChildUnavailable {
+        ChildUnavailable {
+            name: self.name.clone(),
+            reason: self
+                .down_reason
+                .clone()
+                .unwrap_or_else(|| "not running".to_string()),
+        }
+    }
+}
+
+impl<A> Actor for Supervisor<A>
+where
+    A: Actor<Context = Context<A>> + Handler<Shutdown>,
+{
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        self.spawn_child(ctx);
+    }
+
+    fn stopping(&mut self, _ctx: &mut Self::Context) -> Running {
+        // Mark the running child's end as expected, then ask it to stop.
+        self.generation += 1;
+        if let Some(child) = self.child.take() {
+            child.do_send(Shutdown);
+        }
+        Running::Stop
+    }
+}
+
+impl<A> Handler<ChildEnded> for Supervisor<A>
+where
+    A: Actor<Context = Context<A>> + Handler<Shutdown>,
+{
+    type Result = ();
+
+    fn handle(&mut self, msg: ChildEnded, ctx: &mut Self::Context) {
+        if msg.generation != self.generation {
+            return; // an incarnation we already replaced or shut down on purpose
+        }
+        self.child = None;
+        let reason = match msg.outcome {
+            ChildOutcome::Completed => {
+                self.tell_parent(SupervisorEvent::Completed {
+                    name: self.name.clone(),
+                });
+                ctx.stop();
+                return;
+            }
+            ChildOutcome::Failed(reason) => reason,
+        };
+        let now = Instant::now();
+        while let Some(first) = self.failures.front() {
+            if now.duration_since(*first) > self.policy.window {
+                self.failures.pop_front();
+            } else {
+                break;
+            }
+        }
+        self.failures.push_back(now);
+        let failures = self.failures.len() as u32;
+        if failures > self.policy.max_restarts {
+            self.gave_up = true;
+            let why = format!(
+                "gave up after {failures} failures within {:?}; last: {reason}",
+                self.policy.window
+            );
+            self.down_reason = Some(why.clone());
+            self.tell_parent(SupervisorEvent::GaveUp {
+                name: self.name.clone(),
+                reason: why,
+            });
+            return;
+        }
+        let delay = self.policy.backoff(failures);
+        self.down_reason = Some(format!("restarting after failure: {reason}"));
+        self.tell_parent(SupervisorEvent::Restarting {
+            name: self.name.clone(),
+            attempt: failures,
+            delay,
+            reason,
+        });
+        ctx.run_later(delay, |act, ctx| act.spawn_child(ctx));
+    }
+}
+
+impl<A, M> Handler<Ask<M>> for Supervisor<A>
+where
+    A: Actor<Context = Context<A>> + Handler<Shutdown> + Handler<M>,
+    M: Message + Send + 'static,
+    M::Result: Send + 'static,
+    A::Context: actix::dev::ToEnvelope<A, M>,
+{
+    type Result = ResponseFuture<Result<M::Result, ChildUnavailable>>;
+
+    fn handle(&mut self, msg: Ask<M>, _ctx: &mut Self::Context) -> Self::Result {
+        let unavailable = self.unavailable();
+        match self.child.clone() {
+            Some(child) => Box::pin(async move {
+                child.send(msg.0).await.map_err(|_| ChildUnavailable {
+                    reason: "it stopped before answering".to_string(),
+                    ..unavailable
+                })
+            }),
+            None => Box::pin(async move { Err(unavailable) }),
+        }
+    }
+}
+
+impl<A, M> Handler<Tell<M>> for Supervisor<A>
+where
+    A: Actor<Context = Context<A>> + Handler<Shutdown> + Handler<M>,
+    M: Message + Send + 'static,
+    M::Result: Send + 'static,
+    A::Context: actix::dev::ToEnvelope<A, M>,
+{
+    type Result = ();
+
+    fn handle(&mut self, msg: Tell<M>, _ctx: &mut Self::Context) {
+        match &self.child {
+            Some(child) => child.do_send(msg.0),
+            None => log::warn!("{}: message dropped: {}", self.name, self.unavailable()),
+        }
+    }
+}
+
+impl<A> Handler<Shutdown> for Supervisor<A>
+where
+    A: Actor<Context = Context<A>> + Handler<Shutdown>,
+{
+    type Result = ();
+
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::harness::probe;
+
+    struct Flaky {
+        guard: ChildGuard,
+        fail_in_started: bool,
+    }
+
+    impl Actor for Flaky {
+        type Context = Context<Self>;
+        fn started(&mut self, ctx: &mut Self::Context) {
+            if self.fail_in_started {
+                self.guard.fail("could not open its resource");
+                ctx.stop();
+            }
+        }
+    }
+
+    #[derive(Message)]
+    #[rtype(result = "u32")]
+    struct Echo(u32);
+
+    #[derive(Message)]
+    #[rtype(result = "()")]
+    struct Explode;
+
+    #[derive(Message)]
+    #[rtype(result = "()")]
+    struct Finish;
+
+    impl Handler<Echo> for Flaky {
+        type Result = u32;
+        fn handle(&mut self, msg: Echo, _ctx: &mut Self::Context) -> u32 {
+            msg.0 + 1
+        }
+    }
+
+    impl Handler<Explode> for Flaky {
+        type Result = ();
+        fn handle(&mut self, _msg: Explode, _ctx: &mut Self::Context) {
+            panic!("boom in handler");
+        }
+    }
+
+    impl Handler<Finish> for Flaky {
+        type Result = ();
+        fn handle(&mut self, _msg: Finish, ctx: &mut Self::Context) {
+            self.guard.complete();
+            ctx.stop();
+        }
+    }
+
+    impl Handler<Shutdown> for Flaky {
+        type Result = ();
+        fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+            self.guard.complete();
+            ctx.stop();
+        }
+    }
+
+    fn quick_policy(max_restarts: u32) -> RestartPolicy {
+        RestartPolicy {
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(40),
+            max_restarts,
+            window: Duration::from_secs(30),
+        }
+    }
+
+    const DEADLINE: Duration = Duration::from_secs(5);
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let policy = RestartPolicy {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+            max_restarts: 3,
+            window: Duration::from_secs(10),
+        };
+        assert_eq!(policy.backoff(1), Duration::from_millis(100));
+        assert_eq!(policy.backoff(2), Duration::from_millis(200));
+        assert_eq!(policy.backoff(4), Duration::from_millis(800));
+        assert_eq!(policy.backoff(5), Duration::from_secs(1));
+        assert_eq!(policy.backoff(200), Duration::from_secs(1));
+    }
+
+    #[actix::test]
+    async fn panicking_child_is_restarted_and_process_survives() {
+        let (events, mut rx) = probe::<SupervisorEvent>();
+        let sup = Supervisor::new("flaky", quick_policy(3), |guard| Flaky {
+            guard,
+            fail_in_started: false,
+        })
+        .with_parent(events)
+        .start();
+
+        assert_eq!(sup.send(Ask(Echo(1))).await.unwrap(), Ok(2));
+        sup.do_send(Tell(Explode));
+        match rx.next(DEADLINE).await.unwrap() {
+            SupervisorEvent::Restarting {
+                name,
+                attempt,
+                reason,
+                ..
+            } => {
+                assert_eq!(name, "flaky");
+                assert_eq!(attempt, 1);
+                assert!(reason.contains("boom in handler"), "reason: {reason}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // The fresh incarnation answers once it is up.
+        let mut answered = false;
+        for _ in 0..200 {
+            if let Ok(Ok(v)) = sup.send(Ask(Echo(41))).await {
+                assert_eq!(v, 42);
+                answered = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(answered, "restarted child never answered");
+    }
+
+    #[actix::test]
+    async fn gives_up_after_limit_and_says_why() {
+        let (events, mut rx) = probe::<SupervisorEvent>();
+        let sup = Supervisor::new("opener", quick_policy(2), |guard| Flaky {
+            guard,
+            fail_in_started: true,
+        })
+        .with_parent(events)
+        .start();
+
+        let seen = rx.take(3, DEADLINE).await.unwrap();
+        assert!(matches!(
+            seen[0],
+            SupervisorEvent::Restarting { attempt: 1, .. }
+        ));
+        assert!(matches!(
+            seen[1],
+            SupervisorEvent::Restarting { attempt: 2, .. }
+        ));
+        match &seen[2] {
+            SupervisorEvent::GaveUp { name, reason } => {
+                assert_eq!(name, "opener");
+                assert!(reason.contains("3 failures"), "{reason}");
+                assert!(reason.contains("could not open its resource"), "{reason}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        rx.assert_quiet(Duration::from_millis(100)).await.unwrap();
+        let err = sup.send(Ask(Echo(1))).await.unwrap().unwrap_err();
+        assert!(err.reason.contains("gave up"), "{err}");
+    }
+
+    #[actix::test]
+    async fn completed_child_is_not_restarted() {
+        let (events, mut rx) = probe::<SupervisorEvent>();
+        let sup = Supervisor::new("job", quick_policy(3), |guard| Flaky {
+            guard,
+            fail_in_started: false,
+        })
+        .with_parent(events)
+        .start();
+        sup.do_send(Tell(Finish));
+        assert_eq!(
+            rx.next(DEADLINE).await.unwrap(),
+            SupervisorEvent::Completed {
+                name: "job".to_string()
+            }
+        );
+        rx.assert_quiet(Duration::from_millis(100)).await.unwrap();
+    }
+
+    #[actix::test]
+    async fn failures_outside_the_window_are_forgotten() {
+        let (events, mut rx) = probe::<SupervisorEvent>();
+        let policy = RestartPolicy {
+            window: Duration::from_millis(1),
+            ..quick_policy(1)
+        };
+        let sup = Supervisor::new("slow-flaky", policy, |guard| Flaky {
+            guard,
+            fail_in_started: false,
+        })
+        .with_parent(events)
+        .start();
+        for _ in 0..3 {
+            // Wait until the child is up, then crash it; each crash is alone in its window.
+            for _ in 0..200 {
+                if let Ok(Ok(_)) = sup.send(Ask(Echo(0))).await {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(3)).await;
+            sup.do_send(Tell(Explode));
+            assert!(matches!(
+                rx.next(DEADLINE).await.unwrap(),
+                SupervisorEvent::Restarting { attempt: 1, .. }
+            ));
+        }
+    }
+}
