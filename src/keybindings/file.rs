@@ -1,0 +1,602 @@
+//! The user's keybindings JSON file: tolerant loading (bad entries become issues, not
+//! failures), startup backfill of new defaults, and atomic upserts.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use tempfile::NamedTempFile;
+
+use super::parse::{encode_shortcut, parse_shortcut};
+use super::{cap_latest, compile_rules, default_rules, merge_with_defaults, KeybindingsState};
+use crate::protocol::errors::json_kind;
+use crate::protocol::keybindings::{
+    validate_rule, KeybindingRule, ServerConfigIssue, MAX_KEYBINDINGS_COUNT,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeybindingsError {
+    #[error("Unable to read keybindings config at {}: {source}", .path.display())]
+    Read { path: PathBuf, source: io::Error },
+    #[error(
+        "Unable to parse keybindings config at {}: {detail}; fix or remove the file before \
+         changing keybindings",
+        .path.display()
+    )]
+    Malformed { path: PathBuf, detail: String },
+    #[error("Unable to write keybindings config at {}: {source}", .path.display())]
+    Write { path: PathBuf, source: io::Error },
+}
+
+/// What the file held, before per-entry validation.
+enum RawConfig {
+    Missing,
+    Malformed(String),
+    Entries(Vec<Value>),
+}
+
+fn non_empty_message(message: String) -> String {
+    let trimmed = message.trim();
+    if trimmed.is_empty() {
+        "Invalid keybindings configuration.".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Decodes one array element into a validated, trimmed rule. Unknown extra fields are
+/// ignored, as the reference does; `when: null` is rejected there too.
+fn decode_entry(entry: &Value) -> Result<KeybindingRule, String> {
+    let Value::Object(map) = entry else {
+        return Err(format!(
+            "expected an object with string fields 'key' and 'command', found {}",
+            json_kind(entry)
+        ));
+    };
+    let string_field = |name: &str| match map.get(name) {
+        None => Err(format!("{name}: missing")),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) => Err(format!(
+            "{name}: expected a string, found {}",
+            json_kind(other)
+        )),
+    };
+    let key = string_field("key")?;
+    let command = string_field("command")?;
+    let when = match map.get("when") {
+        None => None,
+        Some(_) => Some(string_field("when")?),
+    };
+    validate_rule(&KeybindingRule { key, command, when }).map_err(|e| e.to_string())
+}
+
+/// Two rules that would fire on the same chord in the same context.
+fn shortcut_context(rule: &KeybindingRule) -> Option<String> {
+    let encoded = encode_shortcut(&parse_shortcut(&rule.key)?)?;
+    Some(format!(
+        "{encoded}\u{0}{}",
+        rule.when.as_deref().unwrap_or("")
+    ))
+}
+
+fn same_shortcut_context(left: &KeybindingRule, right: &KeybindingRule) -> bool {
+    match (shortcut_context(left), shortcut_context(right)) {
+        (Some(l), Some(r)) => l == r,
+        _ => false,
+    }
+}
+
+/// Owns one keybindings file and the state last derived from it. Not internally
+/// synchronized: callers serialize access (`&mut self`), which also serializes upserts.
+#[derive(Debug)]
+pub struct KeybindingsFile {
+    path: PathBuf,
+    cache: Option<KeybindingsState>,
+}
+
+impl KeybindingsFile {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            cache: None,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Drops the cached state so the next [`load`](Self::load) rereads the file (e.g. after
+    /// it changed on disk).
+    pub fn invalidate(&mut self) {
+        self.cache = None;
+    }
+
+    /// The effective keybindings (defaults merged with the user's rules) and any issues
+    /// with the file. Problems in the file's content are issues, not errors; only I/O
+    /// failures are errors.
+    pub fn load(&mut self) -> Result<KeybindingsState, KeybindingsError> {
+        if let Some(state) = &self.cache {
+            return Ok(state.clone());
+        }
+        let (rules, issues) = match self.read_raw()? {
+            RawConfig::Missing => (Vec::new(), Vec::new()),
+            RawConfig::Malformed(detail) => (
+                Vec::new(),
+                vec![ServerConfigIssue::MalformedConfig {
+                    message: non_empty_message(detail),
+                }],
+            ),
+            RawConfig::Entries(entries) => self.decode_entries(&entries),
+        };
+        let state = KeybindingsState {
+            keybindings: merge_with_defaults(compile_rules(&rules)),
+            issues,
+        };
+        self.cache = Some(state.clone());
+        Ok(state)
+    }
+
+    /// Makes sure the file exists and carries every default command, so defaults added in
+    /// newer versions show up in the user's file. A file with issues is left untouched so
+    /// the user's broken edit is not rewritten, and a default whose chord is already used in
+    /// the same context is skipped rather than shadowing the user's rule.
+    pub fn sync_defaults_on_startup(&mut self) -> Result<(), KeybindingsError> {
+        self.invalidate();
+        let entries = match self.read_raw()? {
+            RawConfig::Missing => return self.write_atomically(&default_rules()),
+            RawConfig::Malformed(detail) => {
+                log::warn!(
+                    "skipping startup keybindings default sync because {} is malformed: {detail}",
+                    self.path.display()
+                );
+                return Ok(());
+            }
+            RawConfig::Entries(entries) => entries,
+        };
+        let (custom, issues) = self.decode_entries(&entries);
+        if !issues.is_empty() {
+            log::warn!(
+                "skipping startup keybindings default sync because {} has {} invalid entries",
+                self.path.display(),
+                issues.len()
+            );
+            return Ok(());
+        }
+
+        let mut missing = Vec::new();
+        for default in default_rules() {
+            if custom.iter().any(|rule| rule.command == default.command) {
+                continue;
+            }
+            if let Some(conflict) = custom
+                .iter()
+                .find(|rule| same_shortcut_context(rule, &default))
+            {
+                log::warn!(
+                    "skipping default keybinding {} ({}) in {}: shortcut context already used by {}",
+                    default.command,
+                    default.key,
+                    self.path.display(),
+                    conflict.command
+                );
+                continue;
+            }
+            missing.push(default);
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+
+        let mut next = custom;
+        next.extend(missing);
+        if next.len() > MAX_KEYBINDINGS_COUNT {
+            log::warn!(
+                "truncating keybindings config {} to {MAX_KEYBINDINGS_COUNT} entries",
+                self.path.display()
+            );
+        }
+        self.write_atomically(&cap_latest(next))
+    }
+
+    /// Replaces every rule for `rule.command` with `rule` and persists the file. `rule` is
+    /// expected to have passed [`validate_rule`]. Invalid entries already in the file are
+    /// dropped; a file that is not a JSON array at all is an error instead, since rewriting
+    /// it would throw away whatever the user was in the middle of writing.
+    pub fn upsert(&mut self, rule: KeybindingRule) -> Result<KeybindingsState, KeybindingsError> {
+        let existing = match self.read_raw()? {
+            RawConfig::Missing => Vec::new(),
+            RawConfig::Malformed(detail) => {
+                return Err(KeybindingsError::Malformed {
+                    path: self.path.clone(),
+                    detail,
+                })
+            }
+            RawConfig::Entries(entries) => self.decode_entries(&entries).0,
+        };
+        let mut next: Vec<KeybindingRule> = existing
+            .into_iter()
+            .filter(|entry| entry.command != rule.command)
+            .collect();
+        next.push(rule);
+        if next.len() > MAX_KEYBINDINGS_COUNT {
+            log::warn!(
+                "truncating keybindings config {} to {MAX_KEYBINDINGS_COUNT} entries",
+                self.path.display()
+            );
+        }
+        let next = cap_latest(next);
+        self.write_atomically(&next)?;
+        let state = KeybindingsState {
+            keybindings: merge_with_defaults(compile_rules(&next)),
+            issues: Vec::new(),
+        };
+        self.cache = Some(state.clone());
+        Ok(state)
+    }
+
+    fn read_raw(&self) -> Result<RawConfig, KeybindingsError> {
+        let bytes = match fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(RawConfig::Missing),
+            Err(source) => {
+                return Err(KeybindingsError::Read {
+                    path: self.path.clone(),
+                    source,
+                })
+            }
+        };
+        Ok(match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Array(entries)) => RawConfig::Entries(entries),
+            Ok(other) => {
+                RawConfig::Malformed(format!("expected JSON array, found {}", json_kind(&other)))
+            }
+            Err(e) => RawConfig::Malformed(format!("expected JSON array ({e})")),
+        })
+    }
+
+    fn decode_entries(&self, entries: &[Value]) -> (Vec<KeybindingRule>, Vec<ServerConfigIssue>) {
+        let mut rules = Vec::with_capacity(entries.len());
+        let mut issues = Vec::new();
+        for (index, entry) in entries.iter().enumerate() {
+            match decode_entry(entry) {
+                Ok(rule) => rules.push(rule),
+                Err(detail) => {
+                    log::warn!(
+                        "ignoring invalid keybinding entry {index} in {}: {detail}",
+                        self.path.display()
+                    );
+                    issues.push(ServerConfigIssue::InvalidEntry {
+                        message: non_empty_message(detail),
+                        index,
+                    });
+                }
+            }
+        }
+        (rules, issues)
+    }
+
+    /// Writes via a temp file in the same directory and a rename, so readers (including the
+    /// user's editor) see either the old file or the new one, never a partial write.
+    fn write_atomically(&mut self, rules: &[KeybindingRule]) -> Result<(), KeybindingsError> {
+        self.invalidate();
+        let write_error = |source: io::Error| KeybindingsError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        let dir = match self.path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(dir).map_err(write_error)?;
+        let mut json = serde_json::to_string_pretty(rules).map_err(|e| write_error(e.into()))?;
+        json.push('\n');
+
+        let mut temp = NamedTempFile::new_in(dir).map_err(write_error)?;
+        temp.write_all(json.as_bytes()).map_err(write_error)?;
+        // The temp file is created owner-only; keep the mode the user gave the real file.
+        if let Ok(metadata) = fs::metadata(&self.path) {
+            if let Err(e) = fs::set_permissions(temp.path(), metadata.permissions()) {
+                log::warn!("could not keep permissions of {}: {e}", self.path.display());
+            }
+        }
+        temp.as_file().sync_all().map_err(write_error)?;
+        temp.persist(&self.path).map_err(|e| write_error(e.error))?;
+        // Makes the rename itself durable. Some filesystems (and Windows) refuse to open or
+        // sync a directory; the data is already written, so that is not worth failing over.
+        if let Ok(dir_handle) = File::open(dir) {
+            let _ = dir_handle.sync_all();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keybindings::{compile_rule, default_resolved};
+    use serde_json::json;
+
+    fn rule(key: &str, command: &str, when: Option<&str>) -> KeybindingRule {
+        KeybindingRule::new(key, command, when)
+    }
+
+    fn read_rules(path: &Path) -> Vec<KeybindingRule> {
+        serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn dir_entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn missing_file_loads_defaults_without_issues() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = KeybindingsFile::new(dir.path().join("keybindings.json"));
+        let state = file.load().unwrap();
+        assert_eq!(state.keybindings, default_resolved());
+        assert!(state.issues.is_empty());
+        assert!(!file.path().exists());
+    }
+
+    #[test]
+    fn sync_writes_defaults_when_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested").join("keybindings.json");
+        let mut file = KeybindingsFile::new(&path);
+        file.sync_defaults_on_startup().unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("[\n  {\n    \"key\": \"mod+j\""), "{text}");
+        assert!(text.ends_with("]\n"));
+        assert_eq!(read_rules(&path), default_rules());
+        assert_eq!(
+            dir_entries(&dir.path().join("nested")),
+            ["keybindings.json"]
+        );
+        assert_eq!(file.load().unwrap().keybindings, default_resolved());
+    }
+
+    #[test]
+    fn malformed_file_is_an_issue_and_upsert_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keybindings.json");
+        let original = "[{\"key\": \"mod+j\", \"command\": \"terminal.toggle\"";
+        fs::write(&path, original).unwrap();
+
+        let mut file = KeybindingsFile::new(&path);
+        let state = file.load().unwrap();
+        assert_eq!(state.keybindings, default_resolved());
+        assert_eq!(state.issues.len(), 1);
+        match &state.issues[0] {
+            ServerConfigIssue::MalformedConfig { message } => {
+                assert!(message.starts_with("expected JSON array"), "{message}")
+            }
+            other => panic!("unexpected issue {other:?}"),
+        }
+
+        let err = file
+            .upsert(rule("mod+k", "terminal.toggle", None))
+            .unwrap_err();
+        assert!(matches!(err, KeybindingsError::Malformed { .. }));
+        let message = err.to_string();
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("fix or remove the file"), "{message}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), original);
+
+        file.sync_defaults_on_startup().unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), original);
+    }
+
+    #[test]
+    fn non_array_json_is_malformed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keybindings.json");
+        fs::write(&path, "{\"key\": \"mod+j\"}").unwrap();
+        let state = KeybindingsFile::new(&path).load().unwrap();
+        assert_eq!(
+            state.issues,
+            vec![ServerConfigIssue::MalformedConfig {
+                message: "expected JSON array, found an object".into()
+            }]
+        );
+        assert_eq!(state.keybindings, default_resolved());
+    }
+
+    #[test]
+    fn invalid_entries_become_indexed_issues() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keybindings.json");
+        let config = json!([
+            {"key": " mod+k ", "command": "chat.new", "extra": true},
+            {"key": "mod+k", "command": "nope"},
+            42,
+            {"key": "mod+a+b", "command": "diff.toggle"},
+            {"key": "mod+l", "command": "diff.toggle", "when": null},
+            {"key": "mod+l", "command": "diff.toggle", "when": "(a"},
+            {"command": "diff.toggle"},
+        ]);
+        fs::write(&path, config.to_string()).unwrap();
+        let state = KeybindingsFile::new(&path).load().unwrap();
+
+        let indexes: Vec<usize> = state
+            .issues
+            .iter()
+            .map(|issue| match issue {
+                ServerConfigIssue::InvalidEntry { index, .. } => *index,
+                other => panic!("unexpected issue {other:?}"),
+            })
+            .collect();
+        assert_eq!(indexes, [1, 2, 3, 4, 5, 6]);
+        let ServerConfigIssue::InvalidEntry { message, .. } = &state.issues[0] else {
+            unreachable!()
+        };
+        assert!(
+            message.starts_with("command: unknown command 'nope'"),
+            "{message}"
+        );
+
+        // The one valid entry (trimmed) replaces both chat.new defaults and comes last.
+        let last = state.keybindings.last().unwrap();
+        assert_eq!(
+            Some(last),
+            compile_rule(&rule("mod+k", "chat.new", None)).as_ref()
+        );
+        assert_eq!(
+            state
+                .keybindings
+                .iter()
+                .filter(|r| r.command == "chat.new")
+                .count(),
+            1
+        );
+        assert_eq!(state.keybindings.len(), 8);
+    }
+
+    #[test]
+    fn upsert_replaces_same_command_and_persists() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keybindings.json");
+        fs::write(
+            &path,
+            json!([
+                {"key": "mod+n", "command": "chat.new", "when": "!terminalFocus"},
+                {"key": "mod+1", "command": "script.test.run"},
+                {"key": "mod+shift+o", "command": "chat.new", "when": "!terminalFocus"},
+                {"key": "mod+2", "command": "bogus"},
+            ])
+            .to_string(),
+        )
+        .unwrap();
+
+        let mut file = KeybindingsFile::new(&path);
+        let state = file.upsert(rule("mod+k", "chat.new", None)).unwrap();
+        assert!(state.issues.is_empty());
+        assert_eq!(
+            state
+                .keybindings
+                .iter()
+                .filter(|r| r.command == "chat.new")
+                .count(),
+            1
+        );
+
+        let expected = vec![
+            rule("mod+1", "script.test.run", None),
+            rule("mod+k", "chat.new", None),
+        ];
+        assert_eq!(read_rules(&path), expected);
+        assert_eq!(dir_entries(dir.path()), ["keybindings.json"]);
+
+        let mut fresh = KeybindingsFile::new(&path);
+        let reloaded = fresh.load().unwrap();
+        assert_eq!(reloaded, state);
+        assert_eq!(file.load().unwrap(), state);
+    }
+
+    #[test]
+    fn upsert_creates_missing_file_and_caps_to_latest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a").join("keybindings.json");
+        let many: Vec<KeybindingRule> = (0..MAX_KEYBINDINGS_COUNT)
+            .map(|i| rule(&format!("f{i}"), &format!("script.s{i}.run"), None))
+            .collect();
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, serde_json::to_string(&many).unwrap()).unwrap();
+
+        let mut file = KeybindingsFile::new(&path);
+        file.upsert(rule("mod+j", "terminal.toggle", None)).unwrap();
+        let written = read_rules(&path);
+        assert_eq!(written.len(), MAX_KEYBINDINGS_COUNT);
+        assert_eq!(written[0].command, "script.s1.run");
+        assert_eq!(written.last().unwrap().command, "terminal.toggle");
+
+        let other = dir.path().join("b").join("keybindings.json");
+        let state = KeybindingsFile::new(&other)
+            .upsert(rule("mod+j", "terminal.toggle", None))
+            .unwrap();
+        assert_eq!(read_rules(&other), [rule("mod+j", "terminal.toggle", None)]);
+        assert_eq!(state.keybindings.len(), 9);
+    }
+
+    #[test]
+    fn load_is_cached_until_invalidated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keybindings.json");
+        let mut file = KeybindingsFile::new(&path);
+        let before = file.load().unwrap();
+        fs::write(&path, "not json").unwrap();
+        assert_eq!(file.load().unwrap(), before);
+        file.invalidate();
+        assert_eq!(file.load().unwrap().issues.len(), 1);
+    }
+
+    #[test]
+    fn sync_appends_missing_defaults_but_skips_conflicts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keybindings.json");
+        let custom = vec![
+            // Same chord and context as the terminal.toggle default, written differently.
+            rule("MOD+J", "script.build.run", None),
+            rule("mod+d", "diff.toggle", Some("!terminalFocus")),
+        ];
+        fs::write(&path, serde_json::to_string(&custom).unwrap()).unwrap();
+
+        let mut file = KeybindingsFile::new(&path);
+        file.sync_defaults_on_startup().unwrap();
+        let written = read_rules(&path);
+        // Entries come back trimmed/validated; MOD+J is kept as the user wrote it.
+        assert_eq!(&written[..2], &custom[..]);
+        let appended: Vec<&str> = written[2..].iter().map(|r| r.command.as_str()).collect();
+        assert_eq!(
+            appended,
+            [
+                "terminal.split",
+                "terminal.new",
+                "terminal.close",
+                "chat.new",
+                "chat.new",
+                "chat.newLocal",
+                "editor.openFavorite"
+            ]
+        );
+
+        // Nothing missing any more: the file is not rewritten.
+        fs::write(&path, serde_json::to_string(&written).unwrap()).unwrap();
+        let before = fs::read_to_string(&path).unwrap();
+        file.sync_defaults_on_startup().unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn sync_leaves_file_with_invalid_entries_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keybindings.json");
+        let original = "[{\"key\": \"mod+k\", \"command\": \"nope\"}]";
+        fs::write(&path, original).unwrap();
+        let mut file = KeybindingsFile::new(&path);
+        file.sync_defaults_on_startup().unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), original);
+        assert_eq!(file.load().unwrap().issues.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_keeps_file_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keybindings.json");
+        fs::write(&path, "[]").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        KeybindingsFile::new(&path)
+            .upsert(rule("mod+j", "terminal.toggle", None))
+            .unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+    }
+}

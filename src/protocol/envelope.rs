@@ -1,0 +1,309 @@
+//! Request/response/push envelopes and the decoding of a raw text frame into a typed request.
+//!
+//! Decoding never panics and never gives up silently: every failure becomes a [`DecodeFailure`]
+//! carrying the request id when one could be read and a message naming the field.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::errors::{json_kind, FieldError};
+use super::keybindings::{validate_rule, KeybindingRule};
+use super::methods::{Method, KNOWN_METHODS};
+
+/// The id used in an error response when the request's own id could not be read.
+pub const UNKNOWN_ID: &str = "unknown";
+
+/// A decoded request: its id and the typed method call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub id: String,
+    pub method: Method,
+}
+
+/// A frame that did not decode; answer it with `{id, error:{message}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeFailure {
+    pub id: Option<String>,
+    pub message: String,
+}
+
+impl DecodeFailure {
+    fn new(id: Option<String>, err: impl std::fmt::Display) -> Self {
+        Self {
+            id,
+            message: format!("Invalid request format: {err}"),
+        }
+    }
+}
+
+/// Reads only the id, so even a request whose body fails to decode is answered under its own id.
+#[derive(Deserialize)]
+struct IdOnly {
+    id: Option<Value>,
+}
+
+fn readable_id(text: &str) -> Option<String> {
+    match serde_json::from_str::<IdOnly>(text) {
+        Ok(IdOnly {
+            id: Some(Value::String(id)),
+        }) if !id.trim().is_empty() => Some(id),
+        _ => None,
+    }
+}
+
+/// Decodes a text frame of at most `max_bytes` bytes into a typed request.
+pub fn decode_request(text: &str, max_bytes: usize) -> Result<Request, DecodeFailure> {
+    if text.len() > max_bytes {
+        return Err(DecodeFailure::new(
+            readable_id(text),
+            format!(
+                "message is {} bytes, over the {max_bytes}-byte limit",
+                text.len()
+            ),
+        ));
+    }
+    let root: Value = serde_json::from_str(text)
+        .map_err(|e| DecodeFailure::new(None, format!("not valid JSON ({e})")))?;
+    let Value::Object(mut root) = root else {
+        return Err(DecodeFailure::new(
+            None,
+            format!(
+                "expected a JSON object with `id` and `body`, got {}",
+                json_kind(&root)
+            ),
+        ));
+    };
+    let id = match root.remove("id") {
+        Some(Value::String(id)) if !id.trim().is_empty() => id,
+        Some(Value::String(_)) => {
+            return Err(DecodeFailure::new(None, "id: must be a non-empty string"))
+        }
+        Some(other) => {
+            return Err(DecodeFailure::new(
+                None,
+                format!("id: expected a non-empty string, got {}", json_kind(&other)),
+            ))
+        }
+        None => {
+            return Err(DecodeFailure::new(
+                None,
+                "id: missing (every request needs a non-empty string id)",
+            ))
+        }
+    };
+    let fail = |err: FieldError| DecodeFailure::new(Some(id.clone()), err);
+    let body = match root.remove("body") {
+        Some(Value::Object(body)) => body,
+        Some(other) => {
+            return Err(fail(FieldError::new(
+                "body",
+                format!("expected an object, got {}", json_kind(&other)),
+            )))
+        }
+        None => return Err(fail(FieldError::new("body", "missing"))),
+    };
+    let tag = match body.get("_tag") {
+        Some(Value::String(tag)) => tag.clone(),
+        Some(other) => {
+            return Err(fail(FieldError::new(
+                "body._tag",
+                format!("expected a method name string, got {}", json_kind(other)),
+            )))
+        }
+        None => {
+            return Err(fail(FieldError::new(
+                "body._tag",
+                "missing; expected a method name such as \"server.getConfig\"",
+            )))
+        }
+    };
+    let method = decode_method(&tag, Value::Object(body)).map_err(fail)?;
+    Ok(Request { id, method })
+}
+
+fn decode_method(tag: &str, body: Value) -> Result<Method, FieldError> {
+    match tag {
+        "server.getConfig" => Ok(Method::ServerGetConfig),
+        "server.upsertKeybinding" => {
+            let raw: KeybindingRule = decode_fields(body)?;
+            let rule = validate_rule(&raw).map_err(|e| e.under("body"))?;
+            Ok(Method::ServerUpsertKeybinding(rule))
+        }
+        other => match KNOWN_METHODS.iter().find(|m| **m == other) {
+            Some(known) => Ok(Method::NotYetAvailable(known)),
+            None => Err(FieldError::new(
+                "body._tag",
+                format!("unknown method '{other}'"),
+            )),
+        },
+    }
+}
+
+/// Typed decode of a method's fields; the error names the failing field under `body`.
+fn decode_fields<T: DeserializeOwned>(body: Value) -> Result<T, FieldError> {
+    serde_path_to_error::deserialize(body).map_err(|err| {
+        let path = err.path().to_string();
+        let field = if path == "." || path.is_empty() {
+            "body".to_string()
+        } else {
+            format!("body.{path}")
+        };
+        FieldError::new(field, err.into_inner().to_string())
+    })
+}
+
+/// `{"id": …, "result": …}`; `result` is omitted for methods that return nothing.
+pub fn encode_result(id: &str, result: Option<&Value>) -> String {
+    let mut out = serde_json::Map::new();
+    out.insert("id".into(), Value::String(id.to_string()));
+    if let Some(result) = result {
+        out.insert("result".into(), result.clone());
+    }
+    Value::Object(out).to_string()
+}
+
+/// `{"id": …, "error": {"message": …}}`.
+pub fn encode_error(id: &str, message: &str) -> String {
+    serde_json::json!({ "id": id, "error": { "message": message } }).to_string()
+}
+
+/// `{"type":"push","sequence":n,"channel":…,"data":…}` from already-serialised data, so one
+/// serialisation serves every connection a push fans out to.
+pub fn encode_push(sequence: u64, channel: &str, data_json: &str) -> String {
+    let channel = Value::String(channel.to_string()).to_string();
+    let mut out = String::with_capacity(data_json.len() + channel.len() + 48);
+    out.push_str("{\"type\":\"push\",\"sequence\":");
+    out.push_str(&sequence.to_string());
+    out.push_str(",\"channel\":");
+    out.push_str(&channel);
+    out.push_str(",\"data\":");
+    out.push_str(data_json);
+    out.push('}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAX: usize = 1 << 20;
+
+    fn message(text: &str) -> DecodeFailure {
+        decode_request(text, MAX).unwrap_err()
+    }
+
+    #[test]
+    fn decodes_get_config() {
+        let req = decode_request(r#"{"id":"1","body":{"_tag":"server.getConfig"}}"#, MAX).unwrap();
+        assert_eq!(req.id, "1");
+        assert_eq!(req.method, Method::ServerGetConfig);
+    }
+
+    #[test]
+    fn every_failure_class_names_its_problem() {
+        let cases: &[(&str, Option<&str>, &str)] = &[
+            ("not json", None, "not valid JSON"),
+            ("[1,2]", None, "expected a JSON object"),
+            (
+                r#"{"body":{"_tag":"server.getConfig"}}"#,
+                None,
+                "id: missing",
+            ),
+            (
+                r#"{"id":7,"body":{}}"#,
+                None,
+                "id: expected a non-empty string, got a number",
+            ),
+            (
+                r#"{"id":"  ","body":{}}"#,
+                None,
+                "id: must be a non-empty string",
+            ),
+            (r#"{"id":"a"}"#, Some("a"), "body: missing"),
+            (
+                r#"{"id":"a","body":[]}"#,
+                Some("a"),
+                "body: expected an object, got an array",
+            ),
+            (r#"{"id":"a","body":{}}"#, Some("a"), "body._tag: missing"),
+            (
+                r#"{"id":"a","body":{"_tag":5}}"#,
+                Some("a"),
+                "body._tag: expected a method name",
+            ),
+            (
+                r#"{"id":"a","body":{"_tag":"nope.x"}}"#,
+                Some("a"),
+                "body._tag: unknown method 'nope.x'",
+            ),
+            (
+                r#"{"id":"a","body":{"_tag":"server.upsertKeybinding","key":5,"command":"chat.new"}}"#,
+                Some("a"),
+                "body.key: invalid type: integer `5`, expected a string",
+            ),
+            (
+                r#"{"id":"a","body":{"_tag":"server.upsertKeybinding","command":"chat.new"}}"#,
+                Some("a"),
+                "missing field `key`",
+            ),
+        ];
+        for (text, id, expected) in cases {
+            let failure = message(text);
+            assert_eq!(failure.id.as_deref(), *id, "{text}");
+            assert!(
+                failure.message.starts_with("Invalid request format: "),
+                "{text}: {}",
+                failure.message
+            );
+            assert!(
+                failure.message.contains(expected),
+                "{text}: {} does not contain {expected}",
+                failure.message
+            );
+        }
+    }
+
+    #[test]
+    fn oversize_is_refused_but_keeps_the_id() {
+        let text = format!(
+            r#"{{"id":"big","body":{{"_tag":"server.getConfig","pad":"{}"}}}}"#,
+            "x".repeat(100)
+        );
+        let failure = decode_request(&text, 50).unwrap_err();
+        assert_eq!(failure.id.as_deref(), Some("big"));
+        assert!(
+            failure.message.contains("over the 50-byte limit"),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
+    fn methods_of_later_issues_are_known_but_not_available() {
+        let req =
+            decode_request(r#"{"id":"1","body":{"_tag":"git.status","cwd":"/x"}}"#, MAX).unwrap();
+        assert_eq!(req.method, Method::NotYetAvailable("git.status"));
+    }
+
+    #[test]
+    fn push_is_valid_json_with_sequence() {
+        let text = encode_push(3, "server.welcome", r#"{"cwd":"/x"}"#);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["type"], "push");
+        assert_eq!(v["sequence"], 3);
+        assert_eq!(v["channel"], "server.welcome");
+        assert_eq!(v["data"]["cwd"], "/x");
+    }
+
+    #[test]
+    fn result_and_error_shapes() {
+        assert_eq!(encode_result("1", None), r#"{"id":"1"}"#);
+        let v: Value =
+            serde_json::from_str(&encode_result("1", Some(&serde_json::json!({"a":1})))).unwrap();
+        assert_eq!(v["result"]["a"], 1);
+        let v: Value = serde_json::from_str(&encode_error("2", "bad")).unwrap();
+        assert_eq!(v["error"]["message"], "bad");
+        assert_eq!(v["id"], "2");
+    }
+}

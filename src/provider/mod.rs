@@ -1,0 +1,2 @@
+//! Provider CLIs.
+pub mod health;

@@ -1,0 +1,2 @@
+//! The user's project directories.
+pub mod editors;
