@@ -380,7 +380,8 @@ impl<R: tokio::io::AsyncRead + Unpin> LineReader<R> {
             self.buf.pop();
         }
         let bytes = std::mem::take(&mut self.buf);
-        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -396,11 +397,7 @@ async fn watch(
     pid: u32,
     me: WeakAddr<ChildProcess>,
 ) {
-    let stderr_task = actix_rt::spawn(read_stderr(
-        stderr,
-        events.clone(),
-        spec.stderr_tail_lines,
-    ));
+    let stderr_task = actix_rt::spawn(read_stderr(stderr, events.clone(), spec.stderr_tail_lines));
     let mut lines = stdout.map(|out| LineReader::new(out, spec.max_line_bytes));
     let mut kill_rx = Some(kill_rx);
     let mut grace: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
@@ -574,7 +571,13 @@ mod tests {
             .next_matching(DEADLINE, |e| matches!(e, ProcessEvent::Exited(_)))
             .await
             .unwrap();
-        assert!(matches!(exit, ProcessEvent::Exited(ExitReport { signal: Some(9), .. })));
+        assert!(matches!(
+            exit,
+            ProcessEvent::Exited(ExitReport {
+                signal: Some(9),
+                ..
+            })
+        ));
     }
 
     #[actix::test]
@@ -586,7 +589,10 @@ mod tests {
         let got = rx.take(3, DEADLINE).await.unwrap();
         assert_eq!(got[0], ProcessEvent::LineTooLong { limit: 100 });
         assert_eq!(got[1], ProcessEvent::Stdout("short".into()));
-        assert!(matches!(got[2], ProcessEvent::Exited(ExitReport { code: Some(0), .. })));
+        assert!(matches!(
+            got[2],
+            ProcessEvent::Exited(ExitReport { code: Some(0), .. })
+        ));
     }
 
     #[actix::test]

@@ -26,12 +26,30 @@ impl<T: PushItem> Message for Delivery<T> {
     type Result = ();
 }
 
-/// Sent to a subscriber that fell too far behind; it gets nothing more after this.
+/// Why a subscriber was let go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvictionKind {
+    /// Too many unacknowledged items.
+    FellBehind,
+    /// The relay's owner asked every subscriber to go ([`CloseAll`]).
+    Closing,
+}
+
+/// Sent to a subscriber that is dropped from the relay; it gets nothing more after this.
 #[derive(Message, Debug, Clone, PartialEq, Eq)]
 #[rtype(result = "()")]
 pub struct Evicted {
     /// The last sequence it was sent.
     pub last_sequence: u64,
+    pub kind: EvictionKind,
+    pub reason: String,
+}
+
+/// Evicts every subscriber with [`EvictionKind::Closing`] (server shutdown); answers with how
+/// many there were once each has been told.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "usize")]
+pub struct CloseAll {
     pub reason: String,
 }
 
@@ -103,6 +121,7 @@ impl<T: PushItem> PushRelay<T> {
         if sub.sent - sub.acked >= max_in_flight {
             sub.evicted.do_send(Evicted {
                 last_sequence: sub.sent,
+                kind: EvictionKind::FellBehind,
                 reason: format!(
                     "fell behind: {} pushes sent but not yet written (limit {max_in_flight})",
                     sub.sent - sub.acked
@@ -184,6 +203,22 @@ impl<T: PushItem> Handler<Publish<T>> for PushRelay<T> {
         let max = self.max_in_flight;
         self.subscribers
             .retain(|_, sub| Self::deliver(max, sub, &item));
+    }
+}
+
+impl<T: PushItem> Handler<CloseAll> for PushRelay<T> {
+    type Result = usize;
+
+    fn handle(&mut self, msg: CloseAll, _ctx: &mut Self::Context) -> usize {
+        let count = self.subscribers.len();
+        for (_, sub) in self.subscribers.drain() {
+            sub.evicted.do_send(Evicted {
+                last_sequence: sub.sent,
+                kind: EvictionKind::Closing,
+                reason: msg.reason.clone(),
+            });
+        }
+        count
     }
 }
 
@@ -288,11 +323,30 @@ mod tests {
         let evicted = slow_ev.next(DEADLINE).await.unwrap();
         assert_eq!(evicted.last_sequence, 8);
         assert!(evicted.reason.contains("fell behind"), "{}", evicted.reason);
-        slow_rx.assert_quiet(Duration::from_millis(50)).await.unwrap();
+        assert_eq!(evicted.kind, EvictionKind::FellBehind);
+        slow_rx
+            .assert_quiet(Duration::from_millis(50))
+            .await
+            .unwrap();
 
         let all = fast_rx.take(20, DEADLINE).await.unwrap();
         assert_eq!(all.last().map(|d| d.sequence), Some(20));
-        fast_ev.assert_quiet(Duration::from_millis(10)).await.unwrap();
+        fast_ev
+            .assert_quiet(Duration::from_millis(10))
+            .await
+            .unwrap();
         assert_eq!(relay.send(SubscriberCount).await.unwrap(), 1);
+
+        let told = relay
+            .send(CloseAll {
+                reason: "shutting down".into(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(told, 1);
+        let bye = fast_ev.next(DEADLINE).await.unwrap();
+        assert_eq!(bye.kind, EvictionKind::Closing);
+        assert_eq!(bye.last_sequence, 20);
+        assert_eq!(relay.send(SubscriberCount).await.unwrap(), 0);
     }
 }

@@ -37,7 +37,9 @@ impl Default for RestartPolicy {
 impl RestartPolicy {
     /// Delay before restart number `attempt` (1-based) inside the current window.
     pub fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         self.initial_backoff
             .checked_mul(factor)
             .unwrap_or(self.max_backoff)

@@ -1,0 +1,185 @@
+//! Start-up and shutdown. Readiness is strict: the store is open, the actor tree is running and
+//! provider status is known before the port is bound, so the first connection already gets a
+//! welcome from a ready server. Shutdown closes every socket with 1001, flushes the store and
+//! returns within about two seconds.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use t3rs_actors::push_relay::CloseAll;
+use tokio::signal::unix::{signal, SignalKind};
+
+use crate::protocol::welcome::WelcomePayload;
+use crate::provider::health::check_codex;
+use crate::runtime::root::{self, RuntimeParts};
+use crate::server::{self, session::AppContext};
+use crate::settings::Settings;
+use crate::state_dir::StateDirLock;
+use crate::store::Store;
+use crate::workspace::editors::available_editors;
+
+const PROVIDER_CHECK_TIMEOUT: Duration = Duration::from_secs(4);
+const STOP_TIMEOUT: Duration = Duration::from_millis(1500);
+
+fn notify_systemd(state: sd_notify::NotifyState<'_>) {
+    // Outside systemd NOTIFY_SOCKET is unset and this does nothing.
+    if let Err(err) = sd_notify::notify(false, &[state]) {
+        log::debug!("sd_notify failed: {err}");
+    }
+}
+
+fn open_browser(url: &str) {
+    let has_display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if !has_display || std::env::var_os("NOTIFY_SOCKET").is_some() {
+        return;
+    }
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    if let Err(err) = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        log::info!("could not open a browser ({opener}: {err}); open {url} yourself");
+    }
+}
+
+/// Runs the server until SIGTERM/SIGINT. Call inside an actix system.
+pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
+    log::info!(
+        "state directory {} (locked via {})",
+        settings.state_dir.display(),
+        lock.path().display()
+    );
+    let store = match Store::open(&settings.state_dir) {
+        Ok(store) => store,
+        Err(err) => {
+            eprintln!("t3rs: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let codex = check_codex(settings.codex_bin.as_os_str(), PROVIDER_CHECK_TIMEOUT).await;
+    match &codex.message {
+        Some(message) => log::warn!("codex: {message}"),
+        None => log::info!(
+            "codex {} ready",
+            codex.version.as_deref().unwrap_or("(unknown version)")
+        ),
+    }
+    let cwd = settings.cwd.to_string_lossy().into_owned();
+    let (runtime, _arbiters) = root::start(RuntimeParts {
+        push_queue_limit: settings.push_queue_limit,
+        cwd: cwd.clone(),
+        keybindings_path: settings.state_dir.join("keybindings.json"),
+        providers: vec![codex],
+        editors: available_editors(None),
+    });
+    let welcome_json = match serde_json::to_string(&WelcomePayload::for_cwd(&cwd)) {
+        Ok(json) => json,
+        Err(err) => {
+            eprintln!("t3rs: cannot encode the welcome: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = AppContext {
+        bus: runtime.bus.clone(),
+        config: runtime.config.clone(),
+        welcome_json: Arc::new(welcome_json),
+        max_message_bytes: settings.max_message_bytes,
+        auth_token: settings.auth_token.as_deref().map(Arc::from),
+        allow_origins: Arc::new(settings.allow_origins.clone()),
+    };
+    let (server, addrs) = match server::bind(&settings.host, settings.port, app) {
+        Ok(bound) => bound,
+        Err(err) => {
+            eprintln!(
+                "t3rs: cannot listen on {}:{}: {err}",
+                settings.host, settings.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let handle = server.handle();
+    let server_task = actix_rt::spawn(server);
+    let url = match addrs.first() {
+        Some(addr) => format!("http://{addr}"),
+        None => format!("http://{}:{}", settings.host, settings.port),
+    };
+    // Tests and scripts read this line to learn the port; keep its shape.
+    println!("t3rs listening on {url}");
+    if settings.auth_token.is_some() {
+        println!("  (an auth token is required: connect with ?token=<token>)");
+    }
+    notify_systemd(sd_notify::NotifyState::Ready);
+    if !settings.no_browser {
+        open_browser(&url);
+    }
+
+    let reason = wait_for_stop_signal().await;
+    log::info!("{reason}: shutting down");
+    notify_systemd(sd_notify::NotifyState::Stopping);
+    let closed = tokio::time::timeout(
+        STOP_TIMEOUT,
+        runtime.bus.send(CloseAll {
+            reason: "server shutting down".into(),
+        }),
+    )
+    .await;
+    if let Ok(Ok(count)) = closed {
+        log::info!("closed {count} connection(s)");
+    }
+    if tokio::time::timeout(STOP_TIMEOUT, handle.stop(true))
+        .await
+        .is_err()
+    {
+        log::warn!("connections still open after {STOP_TIMEOUT:?}; stopping anyway");
+    }
+    server_task.abort();
+    match store.flush() {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("t3rs: flushing the store failed: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn wait_for_stop_signal() -> &'static str {
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        log::error!("cannot install signal handlers; stop with SIGKILL");
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    }
+}
+
+/// Everything before the actor system: settings, logging, the lock.
+pub fn main_with(cli: crate::settings::Cli) -> ExitCode {
+    let settings = match Settings::resolve(cli.serve_args()) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("t3rs: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let lock = match StateDirLock::acquire(&settings.state_dir) {
+        Ok(lock) => lock,
+        Err(err) => {
+            eprintln!("t3rs: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    actix_rt::System::new().block_on(serve(settings, lock))
+}

@@ -1,0 +1,24 @@
+//! t3rs: a local server that drives coding agents from the browser, speaking the T3 Code
+//! WebSocket protocol.
+//!
+//! Module map (README.md, "Architecture", has the whole picture):
+//! - [`protocol`]: wire types and boundary decoding; pure.
+//! - [`keybindings`]: the keybindings file: parse, validate, merge defaults, atomic upsert.
+//! - [`provider`]: coding-agent CLIs (codex): health checks now, the app-server client later.
+//! - [`workspace`]: things done in the user's project directories (editors today).
+//! - [`store`]: the sled database in the state directory.
+//! - [`runtime`]: the application's actors, joining the pure parts to `t3rs-actors`.
+//! - [`server`]: the actix-web edge: routes, auth, origin checks, the WebSocket session.
+//! - [`settings`] and [`state_dir`]: configuration and the one-server-per-state-dir lock.
+//! - [`app`]: start-up and shutdown, in the order readiness requires.
+
+pub mod app;
+pub mod keybindings;
+pub mod protocol;
+pub mod provider;
+pub mod runtime;
+pub mod server;
+pub mod settings;
+pub mod state_dir;
+pub mod store;
+pub mod workspace;

@@ -1,0 +1,6 @@
+//! The application's actors: where the pure parts (`protocol`, `keybindings`, later
+//! `orchestration`) meet the actor toolkit in `t3rs-actors`.
+
+pub mod push_bus;
+pub mod root;
+pub mod server_config;

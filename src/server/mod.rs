@@ -1,0 +1,126 @@
+//! The actix-web edge: routes, the WebSocket upgrade (auth and origin decided before it), and the
+//! per-connection [`session::Session`] actor.
+
+pub mod auth;
+pub mod session;
+
+use std::net::SocketAddr;
+
+use actix_web::http::header;
+use actix_web::{guard, web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web_actors::ws;
+
+use auth::{check_upgrade, Refusal};
+use session::{AppContext, Session};
+
+fn is_websocket_upgrade(ctx: &guard::GuardContext<'_>) -> bool {
+    ctx.head()
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+async fn upgrade(
+    req: HttpRequest,
+    stream: web::Payload,
+    app: web::Data<AppContext>,
+) -> Result<HttpResponse, actix_web::Error> {
+    let headers = req.headers();
+    let header_str = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
+    let verdict = check_upgrade(
+        app.auth_token.as_deref(),
+        req.query_string(),
+        header_str(header::ORIGIN),
+        header_str(header::HOST),
+        &app.allow_origins,
+    );
+    match verdict {
+        Err(Refusal::Unauthorized) => {
+            log::warn!("refused a WebSocket upgrade without a valid token");
+            return Ok(HttpResponse::Unauthorized().body("Unauthorized WebSocket connection"));
+        }
+        Err(Refusal::ForbiddenOrigin(origin)) => {
+            log::warn!("refused a cross-origin WebSocket upgrade from {origin}");
+            return Ok(HttpResponse::Forbidden().body(format!(
+                "Forbidden: origin {origin} may not open a WebSocket here (start t3rs with \
+                 --allow-origin {origin} to allow it)"
+            )));
+        }
+        Ok(()) => {}
+    }
+    let cap = app.frame_cap();
+    ws::WsResponseBuilder::new(Session::new(app.get_ref().clone()), &req, stream)
+        .frame_size(cap)
+        .start()
+}
+
+async fn index() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(format!(
+            "<!doctype html><title>t3rs</title><h1>t3rs {}</h1>\
+             <p>The server is running. T3 Code clients connect to this address by WebSocket \
+             (<code>/</code> or <code>/ws</code>). The browser client is not part of this \
+             build yet.</p>",
+            env!("CARGO_PKG_VERSION")
+        ))
+}
+
+async fn not_a_websocket() -> HttpResponse {
+    HttpResponse::BadRequest().body("expected a WebSocket upgrade")
+}
+
+async fn not_found() -> HttpResponse {
+    HttpResponse::NotFound().body("Not found")
+}
+
+/// Binds the listener and returns the server future with the addresses actually bound (the port
+/// may have been 0).
+pub fn bind(
+    host: &str,
+    port: u16,
+    app: AppContext,
+) -> std::io::Result<(actix_web::dev::Server, Vec<SocketAddr>)> {
+    let data = web::Data::new(app);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .service(
+                web::resource("/")
+                    .route(
+                        web::get()
+                            .guard(guard::fn_guard(is_websocket_upgrade))
+                            .to(upgrade),
+                    )
+                    .route(web::get().to(index)),
+            )
+            .service(
+                web::resource("/ws")
+                    .route(
+                        web::get()
+                            .guard(guard::fn_guard(is_websocket_upgrade))
+                            .to(upgrade),
+                    )
+                    .route(web::get().to(not_a_websocket)),
+            )
+            .default_service(web::to(not_found))
+    })
+    // The binary handles SIGTERM/SIGINT itself: it must close sockets with 1001 and flush the
+    // store, which actix's own handler does not know about.
+    .disable_signals()
+    .shutdown_timeout(1)
+    // Without NODELAY a push followed by a reply in separate writes stalls ~40 ms (Nagle).
+    .on_connect(|conn, _ext| {
+        if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            let _ = tcp.set_nodelay(true);
+        }
+    })
+    .bind((host, port))?;
+    let addrs = server.addrs();
+    Ok((server.run(), addrs))
+}

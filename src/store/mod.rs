@@ -1,0 +1,104 @@
+//! The sled database in the state directory. This issue opens it, checks its schema version and
+//! flushes it on shutdown; the event log, receipts and snapshots arrive with orchestration.
+
+use std::path::{Path, PathBuf};
+
+/// The store layout this build writes. Bump it with every incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+const META_TREE: &str = "meta";
+const SCHEMA_KEY: &[u8] = b"schema_version";
+/// sled's default cache is 1 GiB; a local tool should not hold that much.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the store at {path}: {source}")]
+    Open { path: PathBuf, source: sled::Error },
+    #[error(
+        "the store at {path} was written by a newer t3rs (schema v{found}; this build reads up \
+         to v{SCHEMA_VERSION}). Upgrade t3rs or start with another --state-dir"
+    )]
+    TooNew { path: PathBuf, found: u32 },
+    #[error("the store at {path} has a corrupt schema version record")]
+    BadVersion { path: PathBuf },
+    #[error("store I/O failed: {0}")]
+    Io(#[from] sled::Error),
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store under `state_dir/db`.
+    pub fn open(state_dir: &Path) -> Result<Store, StoreError> {
+        let path = state_dir.join("db");
+        let db = sled::Config::new()
+            .path(&path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|source| StoreError::Open {
+                path: path.clone(),
+                source,
+            })?;
+        let meta = db.open_tree(META_TREE)?;
+        match meta.get(SCHEMA_KEY)? {
+            None => {
+                meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+                db.flush()?;
+            }
+            Some(raw) => {
+                let bytes: [u8; 4] = raw
+                    .as_ref()
+                    .try_into()
+                    .map_err(|_| StoreError::BadVersion { path: path.clone() })?;
+                let found = u32::from_be_bytes(bytes);
+                if found > SCHEMA_VERSION {
+                    return Err(StoreError::TooNew { path, found });
+                }
+            }
+        }
+        Ok(Store { db, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
+    /// Makes everything written so far durable.
+    pub fn flush(&self) -> Result<usize, StoreError> {
+        Ok(self.db.flush()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_store_from_a_newer_version() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let meta = store.db().open_tree(META_TREE).unwrap();
+            meta.insert(SCHEMA_KEY, &(SCHEMA_VERSION + 1).to_be_bytes())
+                .unwrap();
+            store.flush().unwrap();
+        }
+        let err = Store::open(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("newer t3rs"), "{err}");
+    }
+
+    #[test]
+    fn reopens_its_own_version() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        assert!(Store::open(dir.path()).is_ok());
+    }
+}

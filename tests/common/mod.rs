@@ -1,0 +1,276 @@
+//! Test support: start the real `t3rs` binary on a random port with a temp state dir, and talk to
+//! it over a real WebSocket. Every wait has a deadline so a broken server fails, never hangs.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+pub struct Server {
+    child: Option<Child>,
+    pub port: u16,
+    pub state_dir: PathBuf,
+    stderr_path: PathBuf,
+}
+
+/// Builds the command line for a server; `start` runs it.
+pub struct ServerBuilder {
+    state_dir: PathBuf,
+    args: Vec<String>,
+}
+
+impl ServerBuilder {
+    pub fn new(state_dir: &Path) -> Self {
+        Self {
+            state_dir: state_dir.to_path_buf(),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn start(self) -> Server {
+        let stderr_path = self
+            .state_dir
+            .with_extension(format!("stderr-{}", rand_suffix()));
+        let stderr = std::fs::File::create(&stderr_path).expect("stderr log file");
+        let mut child = base_command(&self.state_dir)
+            .args(&self.args)
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("spawn t3rs");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(url) = line.strip_prefix("t3rs listening on http://") {
+                    let port = url.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+                    let _ = tx.send(port);
+                }
+            }
+        });
+        let port = match rx.recv_timeout(DEADLINE) {
+            Ok(Some(port)) => port,
+            _ => {
+                let _ = child.kill();
+                let log = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+                panic!("t3rs did not report its port; stderr:\n{log}");
+            }
+        };
+        Server {
+            child: Some(child),
+            port,
+            state_dir: self.state_dir,
+            stderr_path,
+        }
+    }
+}
+
+fn rand_suffix() -> String {
+    uuid_like()
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The binary with hermetic defaults: no browser, no real codex on PATH unless a test asks.
+pub fn base_command(state_dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_t3rs"));
+    cmd.arg("--port")
+        .arg("0")
+        .arg("--state-dir")
+        .arg(state_dir)
+        .arg("--no-browser")
+        .arg("--codex-bin")
+        .arg("/nonexistent/t3rs-test-codex")
+        .env_remove("T3CODE_AUTH_TOKEN")
+        .env_remove("T3CODE_HOST")
+        .env_remove("T3CODE_PORT")
+        .env_remove("T3CODE_STATE_DIR")
+        .env_remove("T3CODE_CONFIG")
+        .env("RUST_LOG", "info");
+    cmd
+}
+
+impl Server {
+    pub fn start(state_dir: &Path) -> Server {
+        ServerBuilder::new(state_dir).start()
+    }
+
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!("ws://127.0.0.1:{}{path_and_query}", self.port)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map(|c| c.id()).unwrap_or(0)
+    }
+
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+
+    pub fn signal(&self, sig: i32) {
+        // SAFETY-free: plain libc-less kill through the `kill` command keeps dev-deps small.
+        let status = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(self.pid().to_string())
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// Waits for the process to exit; returns its status and how long it took.
+    pub fn wait_exit(&mut self) -> (ExitStatus, Duration) {
+        let started = Instant::now();
+        let child = self.child.as_mut().expect("running");
+        loop {
+            if let Some(status) = child.try_wait().expect("try_wait") {
+                self.child = None;
+                return (status, started.elapsed());
+            }
+            assert!(started.elapsed() < DEADLINE, "server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    pub fn stop(mut self) -> ExitStatus {
+        self.signal(15);
+        self.wait_exit().0
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_file(&self.stderr_path);
+    }
+}
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub struct Client {
+    pub ws: Ws,
+    next_id: u64,
+}
+
+impl Client {
+    pub async fn connect(url: &str) -> Client {
+        Self::connect_with_origin(url, None).await.expect("connect")
+    }
+
+    pub async fn connect_with_origin(
+        url: &str,
+        origin: Option<&str>,
+    ) -> Result<Client, tokio_tungstenite::tungstenite::Error> {
+        let mut request = url.into_client_request()?;
+        if let Some(origin) = origin {
+            request.headers_mut().insert(
+                "Origin",
+                HeaderValue::from_str(origin).expect("origin header"),
+            );
+        }
+        let (ws, _response) = tokio_tungstenite::connect_async(request).await?;
+        Ok(Client { ws, next_id: 0 })
+    }
+
+    pub async fn send_text(&mut self, text: impl Into<String>) {
+        self.ws
+            .send(Message::Text(text.into()))
+            .await
+            .expect("send");
+    }
+
+    /// Sends a request with a fresh id; returns the id.
+    pub async fn send(&mut self, body: Value) -> String {
+        self.next_id += 1;
+        let id = format!("req-{}", self.next_id);
+        self.send_text(json!({"id": id, "body": body}).to_string())
+            .await;
+        id
+    }
+
+    /// The next text message as JSON.
+    pub async fn next_json(&mut self) -> Value {
+        loop {
+            let msg = tokio::time::timeout(DEADLINE, self.ws.next())
+                .await
+                .expect("no message before the deadline")
+                .expect("socket closed")
+                .expect("socket error");
+            match msg {
+                Message::Text(text) => return serde_json::from_str(&text).expect("JSON"),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected frame {other:?}"),
+            }
+        }
+    }
+
+    /// The response to `id`, skipping pushes.
+    pub async fn response(&mut self, id: &str) -> Value {
+        loop {
+            let v = self.next_json().await;
+            if v.get("type") == Some(&json!("push")) {
+                continue;
+            }
+            assert_eq!(v["id"], json!(id), "responses out of order: {v}");
+            return v;
+        }
+    }
+
+    pub async fn request(&mut self, body: Value) -> Value {
+        let id = self.send(body).await;
+        self.response(&id).await
+    }
+
+    /// Consumes the welcome push, asserting it is first.
+    pub async fn welcome(&mut self) -> Value {
+        let v = self.next_json().await;
+        assert_eq!(v["type"], "push", "first message is not a push: {v}");
+        assert_eq!(
+            v["channel"], "server.welcome",
+            "first push is not the welcome: {v}"
+        );
+        assert_eq!(v["sequence"], 1);
+        v["data"].clone()
+    }
+
+    /// Waits for the close frame and returns its code.
+    pub async fn close_code(&mut self) -> Option<u16> {
+        loop {
+            let next = tokio::time::timeout(DEADLINE, self.ws.next())
+                .await
+                .expect("no close before the deadline");
+            match next {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return None,
+            }
+        }
+    }
+}
