@@ -8,11 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use t3rs_actors::push_relay::CloseAll;
+use t3rs_actors::Ask;
 use tokio::signal::unix::{signal, SignalKind};
 
 use crate::protocol::welcome::WelcomePayload;
 use crate::provider::health::check_codex;
 use crate::runtime::root::{self, RuntimeParts};
+use crate::runtime::server_config::GetConfig;
 use crate::server::{self, session::AppContext};
 use crate::settings::Settings;
 use crate::state_dir::StateDirLock;
@@ -81,6 +83,13 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         providers: vec![codex],
         editors: available_editors(None),
     });
+    // Readiness: the config actor is up and its view published before the port opens.
+    match runtime.config.send(Ask(GetConfig)).await {
+        Ok(Ok(Ok(_))) => {}
+        Ok(Ok(Err(err))) => log::warn!("server config: {err}"),
+        Ok(Err(err)) => log::warn!("{err}"),
+        Err(err) => log::warn!("server config actor: {err}"),
+    }
     let welcome_json = match serde_json::to_string(&WelcomePayload::for_cwd(&cwd)) {
         Ok(json) => json,
         Err(err) => {
@@ -91,6 +100,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     let app = AppContext {
         bus: runtime.bus.clone(),
         config: runtime.config.clone(),
+        config_view: runtime.config_view.clone(),
         welcome_json: Arc::new(welcome_json),
         max_message_bytes: settings.max_message_bytes,
         auth_token: settings.auth_token.as_deref().map(Arc::from),

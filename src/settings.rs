@@ -363,6 +363,24 @@ mod tests {
     }
 
     #[test]
+    fn documented_config_file_names_exactly_the_real_keys() {
+        let doc = include_str!("../config/t3rs.toml");
+        let uncommented: String = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix('#'))
+            .filter(|l| {
+                l.split_once(" = ")
+                    .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let parsed: FileConfig = toml::from_str(&uncommented).unwrap();
+        // Every key is documented with an example value, so every field is Some.
+        let debug = format!("{parsed:?}");
+        assert!(!debug.contains("None"), "undocumented key in {debug}");
+    }
+
+    #[test]
     fn origins_normalise() {
         assert_eq!(
             normalize_origin("HTTP://LocalHost:5173/").as_deref(),

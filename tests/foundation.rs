@@ -349,3 +349,48 @@ async fn pings_are_answered() {
         .unwrap();
     assert_eq!(pong, Message::Pong(b"hi".to_vec()));
 }
+
+/// The codex CLI installed by `make test` (pinned, from npm), or T3RS_TEST_CODEX.
+fn real_codex() -> std::path::PathBuf {
+    let path = std::env::var_os("T3RS_TEST_CODEX")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/node_modules/.bin/codex")
+        });
+    assert!(
+        path.exists(),
+        "codex CLI not found at {}; run `make test` (it installs it) or set T3RS_TEST_CODEX",
+        path.display()
+    );
+    path
+}
+
+#[tokio::test]
+async fn provider_status_comes_from_the_real_codex_cli() {
+    let dir = temp();
+    let codex_home = dir.path().join("codex-home");
+    std::fs::create_dir(&codex_home).unwrap();
+    let mut cmd = base_command(&dir.path().join("state"));
+    cmd.arg("--codex-bin")
+        .arg(real_codex())
+        .env("CODEX_HOME", &codex_home);
+    let server = Server::start_command(cmd);
+    let mut client = Client::connect(&server.url("/ws")).await;
+    client.welcome().await;
+    let v = client.request(json!({"_tag": "server.getConfig"})).await;
+    let codex = &v["result"]["providers"][0];
+    assert_eq!(codex["available"], true, "{codex}");
+    assert_eq!(codex["version"], "0.169.0");
+    // A fresh CODEX_HOME has no login.
+    assert_eq!(codex["authStatus"], "unauthenticated", "{codex}");
+    assert_eq!(codex["status"], "error");
+    assert!(
+        codex["message"].as_str().unwrap().contains("codex login"),
+        "{codex}"
+    );
+    assert!(chrono_like(codex["checkedAt"].as_str().unwrap()));
+}
+
+fn chrono_like(ts: &str) -> bool {
+    ts.len() == 24 && ts.ends_with('Z') && ts.as_bytes()[10] == b'T'
+}

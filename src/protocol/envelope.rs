@@ -163,6 +163,18 @@ pub fn encode_result(id: &str, result: Option<&Value>) -> String {
     Value::Object(out).to_string()
 }
 
+/// `{"id": …, "result": <raw>}` from an already-serialised result.
+pub fn encode_raw_result(id: &str, raw_json: &str) -> String {
+    let id = Value::String(id.to_string()).to_string();
+    let mut out = String::with_capacity(raw_json.len() + id.len() + 16);
+    out.push_str("{\"id\":");
+    out.push_str(&id);
+    out.push_str(",\"result\":");
+    out.push_str(raw_json);
+    out.push('}');
+    out
+}
+
 /// `{"id": …, "error": {"message": …}}`.
 pub fn encode_error(id: &str, message: &str) -> String {
     serde_json::json!({ "id": id, "error": { "message": message } }).to_string()
@@ -302,6 +314,8 @@ mod tests {
         let v: Value =
             serde_json::from_str(&encode_result("1", Some(&serde_json::json!({"a":1})))).unwrap();
         assert_eq!(v["result"]["a"], 1);
+        let v: Value = serde_json::from_str(&encode_raw_result("q\"1", r#"{"a":[1]}"#)).unwrap();
+        assert_eq!(v, serde_json::json!({"id": "q\"1", "result": {"a": [1]}}));
         let v: Value = serde_json::from_str(&encode_error("2", "bad")).unwrap();
         assert_eq!(v["error"]["message"], "bad");
         assert_eq!(v["id"], "2");

@@ -4,7 +4,7 @@ use actix::prelude::*;
 use t3rs_actors::{RestartPolicy, Supervisor, SupervisorEvent};
 
 use crate::runtime::push_bus::PushBus;
-use crate::runtime::server_config::{ServerConfigActor, ServerConfigSeed};
+use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigSeed};
 
 /// Parent of every supervisor; today it records their reports in the log, where an operator
 /// running under systemd will look (`journalctl --user -u t3rs`).
@@ -29,6 +29,7 @@ impl Handler<SupervisorEvent> for Root {
 pub struct Runtime {
     pub bus: Addr<PushBus>,
     pub config: Addr<Supervisor<ServerConfigActor>>,
+    pub config_view: ConfigView,
 }
 
 pub struct RuntimeParts {
@@ -44,12 +45,14 @@ pub struct RuntimeParts {
 pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
     let root = Root.start();
     let bus = PushBus::new(parts.push_queue_limit).start();
+    let config_view = ConfigView::default();
     let seed = ServerConfigSeed {
         cwd: parts.cwd,
         keybindings_path: parts.keybindings_path,
         providers: parts.providers,
         editors: parts.editors,
         bus: bus.clone(),
+        view: config_view.clone(),
     };
     let config_arbiter = Arbiter::new();
     let parent = root.clone().recipient();
@@ -59,5 +62,12 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
         })
         .with_parent(parent)
     });
-    (Runtime { bus, config }, vec![config_arbiter])
+    (
+        Runtime {
+            bus,
+            config,
+            config_view,
+        },
+        vec![config_arbiter],
+    )
 }

@@ -1,6 +1,8 @@
 //! The `server.*` methods' actor: keybindings file, provider statuses and editors. It runs on its
 //! own arbiter because keybinding writes block on fsync.
 
+use std::sync::{Arc, RwLock};
+
 use actix::prelude::*;
 use serde_json::{json, Value};
 use t3rs_actors::push_relay::Publish;
@@ -14,6 +16,28 @@ use crate::protocol::welcome::ConfigUpdatedPayload;
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::workspace::editors::EditorId;
 
+/// The latest `server.getConfig` result, serialised. Only the actor writes it; sessions answer
+/// from it directly, which saves two cross-thread hops and a re-serialisation per request.
+#[derive(Clone, Default)]
+pub struct ConfigView(Arc<RwLock<Option<Arc<str>>>>);
+
+impl ConfigView {
+    pub fn current(&self) -> Option<Arc<str>> {
+        match self.0.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn publish(&self, json: String) {
+        let value: Arc<str> = Arc::from(json);
+        match self.0.write() {
+            Ok(mut guard) => *guard = Some(value),
+            Err(poisoned) => *poisoned.into_inner() = Some(value),
+        }
+    }
+}
+
 /// What the actor is built from; cloned into every incarnation.
 #[derive(Clone)]
 pub struct ServerConfigSeed {
@@ -22,6 +46,7 @@ pub struct ServerConfigSeed {
     pub providers: Vec<ServerProviderStatus>,
     pub editors: Vec<EditorId>,
     pub bus: Addr<PushBus>,
+    pub view: ConfigView,
 }
 
 pub struct ServerConfigActor {
@@ -37,11 +62,30 @@ impl ServerConfigActor {
         if let Err(err) = keybindings.sync_defaults_on_startup() {
             log::warn!("keybindings defaults not synced: {err}");
         }
-        Self {
+        let mut actor = Self {
             guard,
             seed,
             keybindings,
+        };
+        if let Err(err) = actor.refresh() {
+            log::warn!("server config unavailable: {err}");
         }
+        actor
+    }
+
+    /// Rebuilds the getConfig result and publishes it to the view.
+    fn refresh(&mut self) -> Result<Value, String> {
+        let state = self.keybindings.load().map_err(|e| e.to_string())?;
+        let config = json!({
+            "cwd": self.seed.cwd,
+            "keybindingsConfigPath": self.keybindings.path(),
+            "keybindings": state.keybindings,
+            "issues": state.issues,
+            "providers": self.seed.providers,
+            "availableEditors": self.seed.editors,
+        });
+        self.seed.view.publish(config.to_string());
+        Ok(config)
     }
 }
 
@@ -63,15 +107,7 @@ impl Handler<GetConfig> for ServerConfigActor {
     type Result = Result<Value, String>;
 
     fn handle(&mut self, _msg: GetConfig, _ctx: &mut Self::Context) -> Self::Result {
-        let state = self.keybindings.load().map_err(|e| e.to_string())?;
-        Ok(json!({
-            "cwd": self.seed.cwd,
-            "keybindingsConfigPath": self.keybindings.path(),
-            "keybindings": state.keybindings,
-            "issues": state.issues,
-            "providers": self.seed.providers,
-            "availableEditors": self.seed.editors,
-        }))
+        self.refresh()
     }
 }
 
@@ -80,6 +116,9 @@ impl Handler<UpsertKeybinding> for ServerConfigActor {
 
     fn handle(&mut self, msg: UpsertKeybinding, _ctx: &mut Self::Context) -> Self::Result {
         let state = self.keybindings.upsert(msg.0).map_err(|e| e.to_string())?;
+        if let Err(err) = self.refresh() {
+            log::warn!("server config view not refreshed: {err}");
+        }
         let payload = ConfigUpdatedPayload {
             issues: state.issues.clone(),
             providers: self.seed.providers.clone(),
@@ -115,6 +154,7 @@ mod tests {
             providers: vec![],
             editors: vec![EditorId::Vscode],
             bus,
+            view: ConfigView::default(),
         }
     }
 
@@ -131,8 +171,11 @@ mod tests {
         })
         .await
         .unwrap();
-        let actor =
-            ServerConfigActor::new(ChildGuard::detached(), seed(dir.path(), bus.clone())).start();
+        let seed = seed(dir.path(), bus.clone());
+        let view = seed.view.clone();
+        let actor = ServerConfigActor::new(ChildGuard::detached(), seed).start();
+        let published: Value = serde_json::from_str(&view.current().unwrap()).unwrap();
+        assert_eq!(published["cwd"], "/work/app");
 
         let config = actor.send(GetConfig).await.unwrap().unwrap();
         assert_eq!(config["cwd"], "/work/app");
@@ -157,6 +200,12 @@ mod tests {
         assert_eq!(push.item.channel, "server.configUpdated");
         let data: Value = serde_json::from_str(&push.item.data_json).unwrap();
         assert_eq!(data, json!({"issues": [], "providers": []}));
+
+        let published: Value = serde_json::from_str(&view.current().unwrap()).unwrap();
+        assert_eq!(
+            published["keybindings"], result["keybindings"],
+            "view not refreshed"
+        );
 
         let on_disk = std::fs::read_to_string(dir.path().join("keybindings.json")).unwrap();
         assert!(on_disk.contains("mod+k"), "{on_disk}");

@@ -16,11 +16,11 @@ use t3rs_actors::push_relay::{
 use t3rs_actors::{Ask, ChildUnavailable, Supervisor};
 
 use crate::protocol::envelope::{
-    decode_request, encode_error, encode_push, encode_result, UNKNOWN_ID,
+    decode_request, encode_error, encode_push, encode_raw_result, encode_result, UNKNOWN_ID,
 };
 use crate::protocol::methods::{channels, Method};
 use crate::runtime::push_bus::{Push, PushBus};
-use crate::runtime::server_config::{GetConfig, ServerConfigActor, UpsertKeybinding};
+use crate::runtime::server_config::{ConfigView, GetConfig, ServerConfigActor, UpsertKeybinding};
 
 /// How often the server pings, and how long a silent client is kept.
 const PING_EVERY: Duration = Duration::from_secs(20);
@@ -31,6 +31,7 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct AppContext {
     pub bus: Addr<PushBus>,
     pub config: Addr<Supervisor<ServerConfigActor>>,
+    pub config_view: ConfigView,
     /// `server.welcome` data, serialised once at start-up.
     pub welcome_json: Arc<String>,
     pub max_message_bytes: usize,
@@ -82,9 +83,10 @@ impl Session {
                 log::debug!("request {} {:?}", request.id, method_name(&request.method));
                 let id = request.id;
                 match request.method {
-                    Method::ServerGetConfig => {
-                        self.reply_later(id, self.app.config.send(Ask(GetConfig)), ctx)
-                    }
+                    Method::ServerGetConfig => match self.app.config_view.current() {
+                        Some(raw) => ctx.text(encode_raw_result(&id, &raw)),
+                        None => self.reply_later(id, self.app.config.send(Ask(GetConfig)), ctx),
+                    },
                     Method::ServerUpsertKeybinding(rule) => {
                         self.reply_later(id, self.app.config.send(Ask(UpsertKeybinding(rule))), ctx)
                     }

@@ -44,12 +44,28 @@ impl ServerBuilder {
     }
 
     pub fn start(self) -> Server {
-        let stderr_path = self
-            .state_dir
-            .with_extension(format!("stderr-{}", rand_suffix()));
+        let mut cmd = base_command(&self.state_dir);
+        cmd.args(&self.args);
+        Server::start_command_in(cmd, self.state_dir)
+    }
+}
+
+impl Server {
+    /// Starts a prepared command (see [`base_command`]); later flags override earlier ones.
+    pub fn start_command(cmd: Command) -> Server {
+        let state_dir = cmd
+            .get_args()
+            .skip_while(|a| *a != "--state-dir")
+            .nth(1)
+            .map(PathBuf::from)
+            .expect("--state-dir");
+        Server::start_command_in(cmd, state_dir)
+    }
+
+    fn start_command_in(mut cmd: Command, state_dir: PathBuf) -> Server {
+        let stderr_path = state_dir.with_extension(format!("stderr-{}", rand_suffix()));
         let stderr = std::fs::File::create(&stderr_path).expect("stderr log file");
-        let mut child = base_command(&self.state_dir)
-            .args(&self.args)
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
@@ -76,17 +92,13 @@ impl ServerBuilder {
         Server {
             child: Some(child),
             port,
-            state_dir: self.state_dir,
+            state_dir,
             stderr_path,
         }
     }
 }
 
 fn rand_suffix() -> String {
-    uuid_like()
-}
-
-fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     format!(
@@ -104,8 +116,8 @@ pub fn base_command(state_dir: &Path) -> Command {
         .arg("--state-dir")
         .arg(state_dir)
         .arg("--no-browser")
-        .arg("--codex-bin")
-        .arg("/nonexistent/t3rs-test-codex")
+        // Through the environment so a test's --codex-bin flag can override it.
+        .env("T3CODE_CODEX_BIN", "/nonexistent/t3rs-test-codex")
         .env_remove("T3CODE_AUTH_TOKEN")
         .env_remove("T3CODE_HOST")
         .env_remove("T3CODE_PORT")

@@ -1,0 +1,57 @@
+# t3rs — `make run` and `make test` are all a fresh machine needs.
+#
+#   make run      build (release) and start the server on the default state dir
+#   make test     formatting, clippy -D warnings, every test (unit, actor harness, end to end)
+#   make bench    the benchmark tables (see README, "Benchmarks")
+#   make install  install the binary and the systemd user unit for the current user
+
+SHELL := /bin/bash
+CARGO ?= cargo
+CODEX_VERSION := 0.169.0
+TOOLS := $(CURDIR)/.tools
+CODEX_BIN := $(TOOLS)/node_modules/.bin/codex
+PREFIX ?= $(HOME)/.local
+UNIT_DIR ?= $(HOME)/.config/systemd/user
+RUN_ARGS ?=
+
+.PHONY: run test bench install check-tools codex lint
+
+check-tools:
+	@command -v $(CARGO) >/dev/null || { echo "make: cargo is missing; install Rust from rustup.rs (stable, 1.80 or newer)"; exit 1; }
+	@command -v git >/dev/null || { echo "make: git is missing; install it (Debian: apt-get install git)"; exit 1; }
+
+# The real codex CLI, pinned, for tests and as a fallback when none is on PATH.
+$(CODEX_BIN):
+	@command -v npm >/dev/null || { echo "make: npm is missing; install Node.js 20+ (Debian: apt-get install nodejs npm)"; exit 1; }
+	@mkdir -p $(TOOLS)
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error @openai/codex@$(CODEX_VERSION)
+
+codex: $(CODEX_BIN)
+
+run: check-tools
+	$(CARGO) build --release --locked
+	@CODEX=$$(command -v codex || true); \
+	  if [ -z "$$CODEX" ] && [ -x "$(CODEX_BIN)" ]; then CODEX="$(CODEX_BIN)"; fi; \
+	  echo "Starting t3rs (Ctrl-C to stop)…"; \
+	  exec ./target/release/t3rs serve $${CODEX:+--codex-bin "$$CODEX"} $(RUN_ARGS)
+
+lint: check-tools
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+test: check-tools codex lint
+	T3RS_TEST_CODEX="$(CODEX_BIN)" $(CARGO) test --workspace --locked
+
+bench: check-tools
+	$(CARGO) bench --locked --bench foundation
+
+install: check-tools
+	$(CARGO) install --locked --path . --root "$(PREFIX)"
+	install -Dm644 config/t3rs.service "$(UNIT_DIR)/t3rs.service"
+	@sed -i "s|@BINDIR@|$(PREFIX)/bin|g" "$(UNIT_DIR)/t3rs.service"
+	@if [ ! -f "$(HOME)/.config/t3rs/t3rs.toml" ]; then install -Dm644 config/t3rs.toml "$(HOME)/.config/t3rs/t3rs.toml"; fi
+	@if command -v systemctl >/dev/null && systemctl --user daemon-reload 2>/dev/null; then \
+	  echo "Installed. Start it with: systemctl --user enable --now t3rs"; \
+	else \
+	  echo "Installed $(PREFIX)/bin/t3rs and $(UNIT_DIR)/t3rs.service (no user systemd here to reload)."; \
+	fi

@@ -1,0 +1,273 @@
+//! `make bench` for the foundation: `server.getConfig` round trips against the real t3rs binary,
+//! beside a bare actix-web-actors echo server measured in the same run, plus idle RSS and the
+//! time from SIGTERM to exit. Prints a table; asserts nothing (targets are judged by people).
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web_actors::ws;
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+
+const SEQUENTIAL: usize = 10_000;
+const CONNECTIONS: usize = 8;
+const PER_CONNECTION: usize = 5_000;
+const REQUEST: &str = r#"{"id":"b","body":{"_tag":"server.getConfig"}}"#;
+
+struct Echo;
+
+impl Actor for Echo {
+    type Context = ws::WebsocketContext<Self>;
+}
+
+impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for Echo {
+    fn handle(&mut self, msg: Result<ws::Message, ws::ProtocolError>, ctx: &mut Self::Context) {
+        match msg {
+            Ok(ws::Message::Text(text)) => ctx.text(text),
+            Ok(ws::Message::Ping(b)) => ctx.pong(&b),
+            Ok(ws::Message::Close(r)) => {
+                ctx.close(r);
+                ctx.stop();
+            }
+            _ => {}
+        }
+    }
+}
+
+async fn echo_route(
+    req: HttpRequest,
+    stream: web::Payload,
+) -> Result<HttpResponse, actix_web::Error> {
+    ws::start(Echo, &req, stream)
+}
+
+/// The bare baseline, configured like t3rs (same worker count, NODELAY).
+fn start_echo_server() -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_rt::System::new().block_on(async move {
+            let server = HttpServer::new(|| App::new().route("/", web::get().to(echo_route)))
+                .disable_signals()
+                .on_connect(|conn, _| {
+                    if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+                        let _ = tcp.set_nodelay(true);
+                    }
+                })
+                .bind(("127.0.0.1", 0))
+                .expect("bind echo");
+            let _ = tx.send(server.addrs()[0]);
+            let _ = server.run().await;
+        });
+    });
+    rx.recv().expect("echo server address")
+}
+
+struct T3rs {
+    child: std::process::Child,
+    addr: String,
+    _state: tempfile::TempDir,
+}
+
+fn start_t3rs() -> T3rs {
+    let state = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_t3rs"))
+        .args(["--port", "0", "--no-browser", "--state-dir"])
+        .arg(state.path())
+        .args(["--codex-bin", "/nonexistent/codex"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn t3rs");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = loop {
+        let line = lines.next().expect("t3rs exited").expect("read");
+        if let Some(addr) = line.strip_prefix("t3rs listening on http://") {
+            break addr.to_string();
+        }
+    };
+    T3rs {
+        child,
+        addr,
+        _state: state,
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(url: &str, skip_welcome: bool) -> Ws {
+    let (mut ws, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .expect("connect");
+    if skip_welcome {
+        ws.next().await.expect("welcome").expect("welcome");
+    }
+    ws
+}
+
+async fn round_trip(ws: &mut Ws) {
+    ws.send(Message::Text(REQUEST.to_string()))
+        .await
+        .expect("send");
+    loop {
+        match ws.next().await.expect("open").expect("frame") {
+            Message::Text(_) => return,
+            _ => continue,
+        }
+    }
+}
+
+async fn sequential(url: &str, skip_welcome: bool) -> Vec<Duration> {
+    let mut ws = connect(url, skip_welcome).await;
+    for _ in 0..200 {
+        round_trip(&mut ws).await; // warm-up
+    }
+    let mut samples = Vec::with_capacity(SEQUENTIAL);
+    for _ in 0..SEQUENTIAL {
+        let t = Instant::now();
+        round_trip(&mut ws).await;
+        samples.push(t.elapsed());
+    }
+    samples.sort_unstable();
+    samples
+}
+
+async fn throughput(url: &str, skip_welcome: bool) -> f64 {
+    let mut conns = Vec::new();
+    for _ in 0..CONNECTIONS {
+        conns.push(connect(url, skip_welcome).await);
+    }
+    let started = Instant::now();
+    let tasks: Vec<_> = conns
+        .into_iter()
+        .map(|mut ws| {
+            tokio::spawn(async move {
+                for _ in 0..PER_CONNECTION {
+                    round_trip(&mut ws).await;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("client task");
+    }
+    (CONNECTIONS * PER_CONNECTION) as f64 / started.elapsed().as_secs_f64()
+}
+
+fn pct(samples: &[Duration], p: f64) -> Duration {
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i.min(samples.len() - 1)]
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.0} µs", d.as_secs_f64() * 1e6)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing to filter here.
+    let echo = start_echo_server();
+    let mut t3rs = start_t3rs();
+    std::thread::sleep(Duration::from_millis(300));
+    let idle_rss = rss_kib(t3rs.child.id());
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let echo_url = format!("ws://{echo}/");
+    let t3rs_url = format!("ws://{}/ws", t3rs.addr);
+    let (echo_seq, t3rs_seq, echo_tp, t3rs_tp) = rt.block_on(async {
+        let echo_seq = sequential(&echo_url, false).await;
+        let t3rs_seq = sequential(&t3rs_url, true).await;
+        let echo_tp = throughput(&echo_url, false).await;
+        let t3rs_tp = throughput(&t3rs_url, true).await;
+        (echo_seq, t3rs_seq, echo_tp, t3rs_tp)
+    });
+    let loaded_rss = rss_kib(t3rs.child.id());
+
+    let stop_started = Instant::now();
+    let _ = Command::new("kill")
+        .args(["-TERM", &t3rs.child.id().to_string()])
+        .status();
+    let status = t3rs.child.wait().expect("wait");
+    let stop_took = stop_started.elapsed();
+
+    let ratio = pct(&t3rs_seq, 0.5).as_secs_f64() / pct(&echo_seq, 0.5).as_secs_f64();
+    let rows: Vec<(&str, String, String, String)> = vec![
+        (
+            "round trip p50",
+            micros(pct(&echo_seq, 0.5)),
+            micros(pct(&t3rs_seq, 0.5)),
+            format!("<= 1.5x echo: {ratio:.2}x"),
+        ),
+        (
+            "round trip p99",
+            micros(pct(&echo_seq, 0.99)),
+            micros(pct(&t3rs_seq, 0.99)),
+            String::new(),
+        ),
+        (
+            "throughput, 8 connections",
+            format!("{echo_tp:.0} req/s"),
+            format!("{t3rs_tp:.0} req/s"),
+            String::new(),
+        ),
+        (
+            "idle RSS after start",
+            String::new(),
+            format!("{:.1} MiB", idle_rss as f64 / 1024.0),
+            "<= 20 MB".into(),
+        ),
+        (
+            "RSS after the runs",
+            String::new(),
+            format!("{:.1} MiB", loaded_rss as f64 / 1024.0),
+            String::new(),
+        ),
+        (
+            "SIGTERM to exit",
+            String::new(),
+            format!(
+                "{} ms, {}",
+                stop_took.as_millis(),
+                if status.success() { "exit 0" } else { "FAILED" }
+            ),
+            "<= 2 s, exit 0".into(),
+        ),
+    ];
+    println!();
+    println!("foundation: {SEQUENTIAL} sequential round trips; {CONNECTIONS} connections x {PER_CONNECTION}");
+    println!(
+        "| {:<26} | {:>14} | {:>16} | {:<20} |",
+        "measure", "echo baseline", "t3rs getConfig", "target"
+    );
+    println!(
+        "|{}|{}|{}|{}|",
+        "-".repeat(28),
+        "-".repeat(16),
+        "-".repeat(18),
+        "-".repeat(22)
+    );
+    for (name, echo, ours, target) in rows {
+        println!("| {name:<26} | {echo:>14} | {ours:>16} | {target:<20} |");
+    }
+}
