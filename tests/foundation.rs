@@ -394,3 +394,106 @@ async fn provider_status_comes_from_the_real_codex_cli() {
 fn chrono_like(ts: &str) -> bool {
     ts.len() == 24 && ts.ends_with('Z') && ts.as_bytes()[10] == b'T'
 }
+
+#[tokio::test]
+async fn tells_systemd_ready_and_stopping() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = temp();
+    let socket_path = dir.path().join("notify.sock");
+    let socket = UnixDatagram::bind(&socket_path).unwrap();
+    socket.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut cmd = base_command(&dir.path().join("state"));
+    cmd.env("NOTIFY_SOCKET", &socket_path);
+    let mut server = Server::start_command(cmd);
+    let mut buf = [0u8; 256];
+    let n = socket.recv(&mut buf).unwrap();
+    assert_eq!(String::from_utf8_lossy(&buf[..n]).trim_end(), "READY=1");
+    // Ready means ready: a connection right now gets its welcome.
+    let mut client = Client::connect(&server.url("/ws")).await;
+    client.welcome().await;
+    server.signal(15);
+    let n = socket.recv(&mut buf).unwrap();
+    assert_eq!(String::from_utf8_lossy(&buf[..n]).trim_end(), "STOPPING=1");
+    assert!(server.wait_exit().0.success());
+}
+
+#[test]
+fn help_and_version() {
+    let version = std::process::Command::new(env!("CARGO_BIN_EXE_t3rs"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(version.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("t3rs {}", env!("CARGO_PKG_VERSION"))
+    );
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_t3rs"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--host",
+        "--port",
+        "--state-dir",
+        "--auth-token",
+        "--cwd",
+        "--no-browser",
+        "--config",
+        "--allow-origin",
+        "--codex-bin",
+    ] {
+        assert!(text.contains(flag), "--help lacks {flag}:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn config_file_settings_apply_and_flags_win() {
+    let dir = temp();
+    let file = dir.path().join("t3rs.toml");
+    let project = dir.path().join("from-file");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            "cwd = {:?}\nauth_token = \"file-token\"\n",
+            project.to_string_lossy()
+        ),
+    )
+    .unwrap();
+    let mut cmd = base_command(&dir.path().join("state"));
+    cmd.arg("--config").arg(&file);
+    let server = Server::start_command(cmd);
+    assert_eq!(refusal_status(&server.url("/ws"), None).await, 401);
+    let mut client = Client::connect(&server.url("/ws?token=file-token")).await;
+    assert_eq!(client.welcome().await["projectName"], "from-file");
+    drop(server);
+
+    // The environment beats the file; a flag beats both.
+    let mut cmd = base_command(&dir.path().join("state"));
+    cmd.arg("--config")
+        .arg(&file)
+        .env("T3CODE_AUTH_TOKEN", "env-token");
+    let server = Server::start_command(cmd);
+    assert_eq!(
+        refusal_status(&server.url("/ws?token=file-token"), None).await,
+        401
+    );
+    Client::connect(&server.url("/ws?token=env-token"))
+        .await
+        .welcome()
+        .await;
+    drop(server);
+    let mut cmd = base_command(&dir.path().join("state"));
+    cmd.arg("--config")
+        .arg(&file)
+        .arg("--auth-token")
+        .arg("flag-token")
+        .env("T3CODE_AUTH_TOKEN", "env-token");
+    let server = Server::start_command(cmd);
+    Client::connect(&server.url("/ws?token=flag-token"))
+        .await
+        .welcome()
+        .await;
+}
