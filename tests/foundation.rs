@@ -283,20 +283,22 @@ async fn keybinding_upsert_is_pushed_to_others_and_survives_a_restart() {
 }
 
 #[tokio::test]
-async fn sigterm_closes_sockets_with_1001_and_exits_zero() {
-    let dir = temp();
-    let mut server = Server::start(&dir.path().join("state"));
-    let mut client = Client::connect(&server.url("/ws")).await;
-    client.welcome().await;
-    server.signal(15);
-    assert_eq!(client.close_code().await, Some(1001));
-    let (status, took) = server.wait_exit();
-    assert!(
-        status.success(),
-        "exit status {status:?}; stderr:\n{}",
-        server.stderr()
-    );
-    eprintln!("shutdown took {took:?}");
+async fn sigterm_and_sigint_close_sockets_with_1001_and_exit_zero() {
+    for signal in [15, 2] {
+        let dir = temp();
+        let mut server = Server::start(&dir.path().join("state"));
+        let mut client = Client::connect(&server.url("/ws")).await;
+        client.welcome().await;
+        server.signal(signal);
+        assert_eq!(client.close_code().await, Some(1001), "signal {signal}");
+        let (status, took) = server.wait_exit();
+        assert!(
+            status.success(),
+            "signal {signal}: exit status {status:?}; stderr:\n{}",
+            server.stderr()
+        );
+        eprintln!("signal {signal}: shutdown took {took:?}");
+    }
 }
 
 #[tokio::test]
