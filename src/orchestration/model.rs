@@ -1,0 +1,457 @@
+//! The read model clients receive from `orchestration.getSnapshot`, and every shape inside it.
+//! Field names and enum spellings are the wire names of T3 Code v0.0.4; clients match on them.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// The `updatedAt` of a model that has seen no event yet. A fixed value keeps the model a pure
+/// function of its events (the reference used the start-up time).
+pub const EMPTY_MODEL_UPDATED_AT: &str = "1970-01-01T00:00:00.000Z";
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuntimeMode {
+    ApprovalRequired,
+    #[default]
+    FullAccess,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum InteractionMode {
+    #[default]
+    Default,
+    Plan,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    Codex,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "camelCase")]
+pub enum ApprovalDecision {
+    Accept,
+    AcceptForSession,
+    Decline,
+    Cancel,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum AssistantDeliveryMode {
+    Buffered,
+    Streaming,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ServiceTier {
+    Fast,
+    Flex,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ReasoningEffort {
+    Xhigh,
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CodexModelOptions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort: Option<ReasoningEffort>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fast_mode: Option<bool>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderModelOptions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codex: Option<CodexModelOptions>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ScriptIcon {
+    Play,
+    Test,
+    Lint,
+    Configure,
+    Build,
+    Debug,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectScript {
+    pub id: String,
+    pub name: String,
+    pub command: String,
+    pub icon: ScriptIcon,
+    pub run_on_worktree_create: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Project {
+    pub id: String,
+    pub title: String,
+    pub workspace_root: String,
+    pub default_model: Option<String>,
+    pub scripts: Vec<ProjectScript>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageRole {
+    User,
+    Assistant,
+    System,
+}
+
+/// A stored image (the upload's bytes already live in the state directory under `id`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageAttachment {
+    pub id: String,
+    pub name: String,
+    pub mime_type: String,
+    pub size_bytes: u64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ChatAttachment {
+    Image(ImageAttachment),
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub id: String,
+    pub role: MessageRole,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<ChatAttachment>>,
+    pub turn_id: Option<String>,
+    pub streaming: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposedPlan {
+    pub id: String,
+    pub turn_id: Option<String>,
+    pub plan_markdown: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionStatus {
+    Idle,
+    Starting,
+    Running,
+    Ready,
+    Interrupted,
+    Stopped,
+    Error,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub thread_id: String,
+    pub status: SessionStatus,
+    pub provider_name: Option<String>,
+    #[serde(default)]
+    pub runtime_mode: RuntimeMode,
+    pub active_turn_id: Option<String>,
+    pub last_error: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckpointStatus {
+    Ready,
+    Missing,
+    Error,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckpointFile {
+    pub path: String,
+    pub kind: String,
+    pub additions: u64,
+    pub deletions: u64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckpointSummary {
+    pub turn_id: String,
+    pub checkpoint_turn_count: u64,
+    pub checkpoint_ref: String,
+    pub status: CheckpointStatus,
+    pub files: Vec<CheckpointFile>,
+    pub assistant_message_id: Option<String>,
+    pub completed_at: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ActivityTone {
+    Info,
+    Tool,
+    Approval,
+    Error,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Activity {
+    pub id: String,
+    pub tone: ActivityTone,
+    pub kind: String,
+    pub summary: String,
+    /// Free-form (the reference types it `unknown`); absent reads as null.
+    #[serde(default)]
+    pub payload: Value,
+    pub turn_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u64>,
+    pub created_at: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum LatestTurnState {
+    Running,
+    Interrupted,
+    Completed,
+    Error,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct LatestTurn {
+    pub turn_id: String,
+    pub state: LatestTurnState,
+    pub requested_at: String,
+    pub started_at: Option<String>,
+    pub completed_at: Option<String>,
+    pub assistant_message_id: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Thread {
+    pub id: String,
+    pub project_id: String,
+    pub title: String,
+    pub model: String,
+    #[serde(default)]
+    pub runtime_mode: RuntimeMode,
+    #[serde(default)]
+    pub interaction_mode: InteractionMode,
+    pub branch: Option<String>,
+    pub worktree_path: Option<String>,
+    pub latest_turn: Option<LatestTurn>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+    pub messages: Vec<Message>,
+    #[serde(default)]
+    pub proposed_plans: Vec<ProposedPlan>,
+    pub activities: Vec<Activity>,
+    pub checkpoints: Vec<CheckpointSummary>,
+    pub session: Option<Session>,
+}
+
+/// The whole projected state. `projects` and `threads` are JSON arrays in creation order on the
+/// wire; in memory they are keyed by id so that a streaming delta finds its thread in O(1).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadModel {
+    pub snapshot_sequence: u64,
+    #[serde(with = "id_map")]
+    pub projects: IndexMap<String, Project>,
+    #[serde(with = "id_map")]
+    pub threads: IndexMap<String, Thread>,
+    pub updated_at: String,
+}
+
+impl Default for ReadModel {
+    fn default() -> Self {
+        ReadModel::empty(EMPTY_MODEL_UPDATED_AT)
+    }
+}
+
+impl ReadModel {
+    pub fn empty(updated_at: impl Into<String>) -> Self {
+        ReadModel {
+            snapshot_sequence: 0,
+            projects: IndexMap::new(),
+            threads: IndexMap::new(),
+            updated_at: updated_at.into(),
+        }
+    }
+}
+
+/// Rows stored in an id-keyed map but written as a plain array.
+pub trait Keyed {
+    fn key(&self) -> &str;
+}
+
+impl Keyed for Project {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Keyed for Thread {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+/// `IndexMap<id, row>` as a JSON array of rows, in insertion order.
+pub mod id_map {
+    use super::*;
+    use serde::Serializer;
+
+    pub fn serialize<S, T>(map: &IndexMap<String, T>, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        T: Serialize,
+    {
+        serializer.collect_seq(map.values())
+    }
+
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<IndexMap<String, T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de> + Keyed,
+    {
+        let rows = Vec::<T>::deserialize(deserializer)?;
+        let mut map = IndexMap::with_capacity(rows.len());
+        for row in rows {
+            // A repeated id keeps its first position and its last value, as re-creating a row
+            // does in the projector.
+            map.insert(row.key().to_string(), row);
+        }
+        Ok(map)
+    }
+}
+
+/// For `field?: T | null`: absent is `None`, `null` is `Some(None)`.
+pub(crate) fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::orchestration::test_support::*;
+
+    #[test]
+    fn read_model_serialises_rows_as_arrays_in_creation_order() {
+        let mut h = Harness::new();
+        h.ok(client(create_project("pb")));
+        h.ok(client(create_project("pa")));
+        h.ok(client(create_thread("t1", "pa")));
+        h.ok(client(turn_start("t1", "m1", "hi")));
+        let value = serde_json::to_value(&h.model).expect("serialises");
+        let mut keys: Vec<&str> = value
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["projects", "snapshotSequence", "threads", "updatedAt"]
+        );
+        assert_eq!(value["snapshotSequence"], 5);
+        assert_eq!(value["projects"][0]["id"], "pb");
+        assert_eq!(value["projects"][1]["id"], "pa");
+        assert_eq!(value["projects"][0]["deletedAt"], serde_json::Value::Null);
+        let thread = &value["threads"][0];
+        for key in [
+            "id",
+            "projectId",
+            "title",
+            "model",
+            "runtimeMode",
+            "interactionMode",
+            "branch",
+            "worktreePath",
+            "latestTurn",
+            "createdAt",
+            "updatedAt",
+            "deletedAt",
+            "messages",
+            "proposedPlans",
+            "activities",
+            "checkpoints",
+            "session",
+        ] {
+            assert!(thread.get(key).is_some(), "thread lacks {key}");
+        }
+        assert_eq!(
+            thread["messages"][0],
+            json!({"id": "m1", "role": "user", "text": "hi", "attachments": [],
+                   "turnId": null, "streaming": false, "createdAt": T0, "updatedAt": T0})
+        );
+        let back: ReadModel = serde_json::from_value(value).expect("deserialises");
+        assert_eq!(back, h.model);
+        let order: Vec<&String> = back.projects.keys().collect();
+        assert_eq!(order, ["pb", "pa"]);
+    }
+
+    #[test]
+    fn thread_defaults_apply_when_reading_older_snapshots() {
+        let thread = json!({"id": "t", "projectId": "p", "title": "T", "model": "m",
+            "branch": null, "worktreePath": null, "latestTurn": null, "createdAt": T0,
+            "updatedAt": T0, "deletedAt": null, "messages": [], "activities": [],
+            "checkpoints": [], "session": null});
+        let thread: Thread = serde_json::from_value(thread).expect("decodes");
+        assert_eq!(thread.interaction_mode, InteractionMode::Default);
+        assert_eq!(thread.runtime_mode, RuntimeMode::FullAccess);
+        assert!(thread.proposed_plans.is_empty());
+    }
+
+    #[test]
+    fn default_model_is_empty() {
+        let model = ReadModel::default();
+        assert_eq!(
+            serde_json::to_value(&model).expect("serialises"),
+            json!({"snapshotSequence": 0, "projects": [], "threads": [],
+                   "updatedAt": EMPTY_MODEL_UPDATED_AT})
+        );
+    }
+}
