@@ -1,2 +1,4 @@
-//! The user's project directories.
+//! The user's project directories: editors, file search, confined writes.
 pub mod editors;
+pub mod files;
+pub mod search;

@@ -1,0 +1,467 @@
+//! Confined, atomic writes into a project directory (`projects.writeFile`).
+//!
+//! The client names a path relative to the project root; nothing it sends may
+//! make the server write outside that root, neither lexically (`..`, absolute
+//! paths) nor through symlinks that already exist inside the project.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+/// Everything that can go wrong while indexing or writing inside a project.
+///
+/// The two path-policy variants carry the exact wording the reference server
+/// sends, because clients show these messages verbatim.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("Workspace file path must be relative to the project root.")]
+    PathNotRelative,
+    #[error("Workspace file path must stay within the project root.")]
+    PathEscapesRoot,
+    #[error("Workspace file path {path:?} is invalid: {reason}.")]
+    InvalidPath { path: String, reason: &'static str },
+    #[error("Project root '{}' does not exist.", root.display())]
+    RootMissing { root: PathBuf },
+    #[error("Project root '{}' is not a directory.", root.display())]
+    RootNotDirectory { root: PathBuf },
+    #[error("Unable to {action} '{}': {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl WorkspaceError {
+    pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> Self {
+        WorkspaceError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Canonicalises a project root, turning the usual failures into errors that
+/// name the root instead of a bare `ENOENT`.
+pub(crate) fn canonical_root(root: &Path) -> Result<PathBuf, WorkspaceError> {
+    let canonical = match fs::canonicalize(root) {
+        Ok(path) => path,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return Err(WorkspaceError::RootMissing {
+                root: root.to_path_buf(),
+            })
+        }
+        Err(err) => return Err(WorkspaceError::io("resolve project root", root, err)),
+    };
+    let metadata = fs::metadata(&canonical)
+        .map_err(|err| WorkspaceError::io("read project root", root, err))?;
+    if !metadata.is_dir() {
+        return Err(WorkspaceError::RootNotDirectory {
+            root: root.to_path_buf(),
+        });
+    }
+    Ok(canonical)
+}
+
+/// Splits a client path into plain file-name components, applying the
+/// lexical policy: no absolute paths, no `..` anywhere (even `a/../b`, which
+/// the reference tolerates, is refused because it never needs to be sent).
+fn lexical_components(relative: &str) -> Result<Vec<&str>, WorkspaceError> {
+    let trimmed = relative.trim();
+    if trimmed.contains('\0') {
+        return Err(WorkspaceError::InvalidPath {
+            path: trimmed.to_string(),
+            reason: "it contains a NUL byte",
+        });
+    }
+    let path = Path::new(trimmed);
+    if path.is_absolute() || path.has_root() {
+        return Err(WorkspaceError::PathNotRelative);
+    }
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => match part.to_str() {
+                Some(part) => parts.push(part),
+                None => {
+                    return Err(WorkspaceError::InvalidPath {
+                        path: trimmed.to_string(),
+                        reason: "it is not valid UTF-8",
+                    })
+                }
+            },
+            Component::CurDir => {}
+            Component::ParentDir => return Err(WorkspaceError::PathEscapesRoot),
+            Component::RootDir | Component::Prefix(_) => {
+                return Err(WorkspaceError::PathNotRelative)
+            }
+        }
+    }
+    if parts.is_empty() {
+        // The reference reports "" and "." as escaping the root, since they
+        // name the root itself rather than a file inside it.
+        return Err(WorkspaceError::PathEscapesRoot);
+    }
+    Ok(parts)
+}
+
+/// Resolves the existing part of `path` through any symlinks and checks the
+/// result is still inside `root` (which must already be canonical).
+///
+/// Components below the deepest existing ancestor do not exist yet, so they
+/// will be created as real directories and cannot redirect the write.
+fn check_confined(root: &Path, path: &Path) -> Result<(), WorkspaceError> {
+    for ancestor in path.ancestors() {
+        match fs::symlink_metadata(ancestor) {
+            Ok(_) => {
+                let resolved = match fs::canonicalize(ancestor) {
+                    Ok(resolved) => resolved,
+                    // A dangling symlink: its destination cannot be vetted,
+                    // and creating directories through it could land anywhere.
+                    Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                        return Err(WorkspaceError::PathEscapesRoot)
+                    }
+                    Err(err) => return Err(WorkspaceError::io("resolve", ancestor, err)),
+                };
+                return if resolved.starts_with(root) {
+                    Ok(())
+                } else {
+                    Err(WorkspaceError::PathEscapesRoot)
+                };
+            }
+            Err(err) if err.kind() == io::ErrorKind::NotFound => continue,
+            // ENOTDIR and friends: let the later create/write report it with
+            // the real path rather than guessing here.
+            Err(_) => continue,
+        }
+    }
+    Err(WorkspaceError::PathEscapesRoot)
+}
+
+/// Validates a client-supplied relative path and returns the absolute
+/// location (under the canonical root) that a write would touch.
+///
+/// Refuses absolute paths, `..` components, empty paths, NUL bytes, and any
+/// path whose existing part resolves (through symlinks) outside the root —
+/// including a target that is itself a symlink pointing outside.
+pub fn resolve_write_path(root: &Path, relative: &str) -> Result<PathBuf, WorkspaceError> {
+    let parts = lexical_components(relative)?;
+    let root = canonical_root(root)?;
+    let mut target = root.clone();
+    target.extend(&parts);
+    check_confined(&root, &target)?;
+    Ok(target)
+}
+
+/// Writes `contents` to `relative` inside `root`, creating parent directories,
+/// and returns the normalised relative path ('/'-separated, no `.` parts).
+///
+/// The write is atomic: a temp file in the destination directory is filled,
+/// fsynced and renamed over the target, so readers never see a half-written
+/// file. When replacing an existing file its permission bits are kept; a new
+/// file gets the usual `0666 & !umask`. A symlink inside the project that
+/// points at a file inside the project is written through (the link stays),
+/// matching what a plain `writeFile` does in the reference.
+pub fn write_file(root: &Path, relative: &str, contents: &str) -> Result<String, WorkspaceError> {
+    let parts = lexical_components(relative)?;
+    let normalised = parts.join("/");
+    let root = canonical_root(root)?;
+    let mut target = root.clone();
+    target.extend(&parts);
+    check_confined(&root, &target)?;
+
+    let destination = match fs::symlink_metadata(&target) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            // Already vetted by check_confined; renaming onto the resolved
+            // path keeps the link intact instead of replacing it.
+            fs::canonicalize(&target).map_err(|err| WorkspaceError::io("resolve", &target, err))?
+        }
+        Ok(_) => target.clone(),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => target.clone(),
+        Err(err) => return Err(WorkspaceError::io("inspect", &target, err)),
+    };
+
+    let existing = match fs::metadata(&destination) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(WorkspaceError::InvalidPath {
+                path: normalised,
+                reason: "it names an existing directory",
+            })
+        }
+        Ok(meta) => Some(meta),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(WorkspaceError::io("inspect", &destination, err)),
+    };
+
+    let (parent, file_name) = match (destination.parent(), destination.file_name()) {
+        (Some(parent), Some(name)) => (parent.to_path_buf(), name.to_os_string()),
+        _ => return Err(WorkspaceError::PathEscapesRoot),
+    };
+    fs::create_dir_all(&parent)
+        .map_err(|err| WorkspaceError::io("create directory", &parent, err))?;
+    // Something could have swapped a directory for a symlink between the
+    // check and the creation; resolve again and write via the resolved path.
+    let parent = fs::canonicalize(&parent)
+        .map_err(|err| WorkspaceError::io("resolve directory", &parent, err))?;
+    if !parent.starts_with(&root) {
+        return Err(WorkspaceError::PathEscapesRoot);
+    }
+    let destination = parent.join(file_name);
+
+    write_atomically(
+        &parent,
+        &destination,
+        contents.as_bytes(),
+        existing.as_ref(),
+    )?;
+    Ok(normalised)
+}
+
+fn write_atomically(
+    dir: &Path,
+    destination: &Path,
+    bytes: &[u8],
+    existing: Option<&fs::Metadata>,
+) -> Result<(), WorkspaceError> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".t3rs-write-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Passed as the open(2) mode, so the process umask still applies,
+        // exactly as for a freshly created file.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
+        .tempfile_in(dir)
+        .map_err(|err| WorkspaceError::io("create temporary file in", dir, err))?;
+    temp.write_all(bytes)
+        .map_err(|err| WorkspaceError::io("write temporary file for", destination, err))?;
+    if let Some(meta) = existing {
+        fs::set_permissions(temp.path(), meta.permissions())
+            .map_err(|err| WorkspaceError::io("set permissions for", destination, err))?;
+    }
+    temp.as_file()
+        .sync_all()
+        .map_err(|err| WorkspaceError::io("sync", destination, err))?;
+    temp.persist(destination)
+        .map_err(|err| WorkspaceError::io("replace", destination, err.error))?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Makes the rename itself durable. Best effort: the data is already safe in
+/// the file, and some filesystems refuse fsync on directories.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Err(err) = fs::File::open(dir).and_then(|d| d.sync_all()) {
+        log::debug!("fsync of directory {} failed: {err}", dir.display());
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap()
+    }
+
+    #[test]
+    fn writes_nested_new_file_and_normalises_path() {
+        let dir = root();
+        let rel = write_file(dir.path(), " ./src//deep/new.txt ", "hello").unwrap();
+        assert_eq!(rel, "src/deep/new.txt");
+        let written = fs::read_to_string(dir.path().join("src/deep/new.txt")).unwrap();
+        assert_eq!(written, "hello");
+        // No temp files left behind.
+        let names: Vec<_> = fs::read_dir(dir.path().join("src/deep"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("new.txt")]);
+    }
+
+    #[test]
+    fn replaces_existing_file_contents() {
+        let dir = root();
+        fs::write(dir.path().join("a.txt"), "old contents that are longer").unwrap();
+        write_file(dir.path(), "a.txt", "new").unwrap();
+        assert_eq!(fs::read_to_string(dir.path().join("a.txt")).unwrap(), "new");
+    }
+
+    #[test]
+    fn refuses_parent_escape() {
+        let dir = root();
+        for rel in ["../x", "a/../../x", "..", "a/../b"] {
+            let err = write_file(dir.path(), rel, "x").unwrap_err();
+            assert!(
+                matches!(err, WorkspaceError::PathEscapesRoot),
+                "{rel}: {err}"
+            );
+            assert_eq!(
+                err.to_string(),
+                "Workspace file path must stay within the project root."
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_absolute_path() {
+        let dir = root();
+        let err = write_file(dir.path(), "/etc/passwd", "x").unwrap_err();
+        assert!(matches!(err, WorkspaceError::PathNotRelative), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "Workspace file path must be relative to the project root."
+        );
+    }
+
+    #[test]
+    fn refuses_empty_dot_and_nul() {
+        let dir = root();
+        for rel in ["", "   ", ".", "./"] {
+            let err = resolve_write_path(dir.path(), rel).unwrap_err();
+            assert!(
+                matches!(err, WorkspaceError::PathEscapesRoot),
+                "{rel:?}: {err}"
+            );
+        }
+        let err = resolve_write_path(dir.path(), "a\0b").unwrap_err();
+        assert!(matches!(err, WorkspaceError::InvalidPath { .. }), "{err}");
+    }
+
+    #[test]
+    fn refuses_existing_directory_as_target() {
+        let dir = root();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        let err = write_file(dir.path(), "sub", "x").unwrap_err();
+        assert!(matches!(err, WorkspaceError::InvalidPath { .. }), "{err}");
+        assert!(dir.path().join("sub").is_dir());
+    }
+
+    #[test]
+    fn missing_root_is_named() {
+        let dir = root();
+        let missing = dir.path().join("nope");
+        let err = write_file(&missing, "a.txt", "x").unwrap_err();
+        assert!(matches!(err, WorkspaceError::RootMissing { .. }), "{err}");
+        assert!(err.to_string().contains("nope"), "{err}");
+        let file = dir.path().join("file");
+        fs::write(&file, "").unwrap();
+        let err = write_file(&file, "a.txt", "x").unwrap_err();
+        assert!(
+            matches!(err, WorkspaceError::RootNotDirectory { .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn resolve_returns_path_under_canonical_root() {
+        let dir = root();
+        let resolved = resolve_write_path(dir.path(), "a/b.txt").unwrap();
+        let canonical = fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(resolved, canonical.join("a").join("b.txt"));
+    }
+
+    #[cfg(unix)]
+    mod unix {
+        use super::*;
+        use std::os::unix::fs::{symlink, PermissionsExt};
+
+        #[test]
+        fn refuses_symlinked_directory_pointing_outside() {
+            let dir = root();
+            let outside = root();
+            symlink(outside.path(), dir.path().join("link")).unwrap();
+            let err = write_file(dir.path(), "link/x", "x").unwrap_err();
+            assert!(matches!(err, WorkspaceError::PathEscapesRoot), "{err}");
+            let err = write_file(dir.path(), "link/new/deeper/x", "x").unwrap_err();
+            assert!(matches!(err, WorkspaceError::PathEscapesRoot), "{err}");
+            assert!(!outside.path().join("x").exists());
+            assert!(!outside.path().join("new").exists());
+        }
+
+        #[test]
+        fn refuses_symlinked_file_pointing_outside() {
+            let dir = root();
+            let outside = root();
+            let victim = outside.path().join("victim.txt");
+            fs::write(&victim, "original").unwrap();
+            symlink(&victim, dir.path().join("link.txt")).unwrap();
+            let err = write_file(dir.path(), "link.txt", "pwned").unwrap_err();
+            assert!(matches!(err, WorkspaceError::PathEscapesRoot), "{err}");
+            assert_eq!(fs::read_to_string(&victim).unwrap(), "original");
+        }
+
+        #[test]
+        fn refuses_dangling_symlink() {
+            let dir = root();
+            let outside = root();
+            symlink(outside.path().join("ghost"), dir.path().join("ghost")).unwrap();
+            let err = write_file(dir.path(), "ghost", "x").unwrap_err();
+            assert!(matches!(err, WorkspaceError::PathEscapesRoot), "{err}");
+            assert!(!outside.path().join("ghost").exists());
+        }
+
+        #[test]
+        fn writes_through_symlink_inside_root_keeping_link() {
+            let dir = root();
+            fs::create_dir(dir.path().join("real")).unwrap();
+            fs::write(dir.path().join("real/target.txt"), "old").unwrap();
+            symlink("real/target.txt", dir.path().join("alias.txt")).unwrap();
+            let rel = write_file(dir.path(), "alias.txt", "new").unwrap();
+            assert_eq!(rel, "alias.txt");
+            let link_meta = fs::symlink_metadata(dir.path().join("alias.txt")).unwrap();
+            assert!(link_meta.file_type().is_symlink());
+            assert_eq!(
+                fs::read_to_string(dir.path().join("real/target.txt")).unwrap(),
+                "new"
+            );
+            // A symlinked directory that stays inside is fine as well.
+            symlink("real", dir.path().join("alias_dir")).unwrap();
+            write_file(dir.path(), "alias_dir/sub/x.txt", "x").unwrap();
+            assert!(dir.path().join("real/sub/x.txt").is_file());
+        }
+
+        #[test]
+        fn atomic_replace_keeps_permissions() {
+            let dir = root();
+            let path = dir.path().join("script.sh");
+            fs::write(&path, "#!/bin/sh\n").unwrap();
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o751)).unwrap();
+            write_file(dir.path(), "script.sh", "#!/bin/sh\necho hi\n").unwrap();
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
+            assert_eq!(mode, 0o751);
+            assert_eq!(fs::read_to_string(&path).unwrap(), "#!/bin/sh\necho hi\n");
+        }
+
+        /// The process umask, read without changing it (Linux only).
+        fn current_umask() -> Option<u32> {
+            let status = fs::read_to_string("/proc/self/status").ok()?;
+            let line = status.lines().find(|l| l.starts_with("Umask:"))?;
+            u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
+        }
+
+        #[test]
+        fn new_file_gets_default_mode_not_tempfile_mode() {
+            // tempfile defaults to 0600; a new project file must look like any
+            // other file the user creates instead.
+            let dir = root();
+            write_file(dir.path(), "fresh.txt", "x").unwrap();
+            let mode = fs::metadata(dir.path().join("fresh.txt"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            match current_umask() {
+                Some(umask) => assert_eq!(mode, 0o666 & !umask, "mode {mode:o}"),
+                None => assert_eq!(mode & 0o600, 0o600, "mode {mode:o}"),
+            }
+        }
+    }
+}
