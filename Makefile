@@ -44,6 +44,7 @@ test: check-tools codex lint
 
 bench: check-tools
 	$(CARGO) bench --locked --bench foundation
+	$(CARGO) bench --locked --bench orchestration
 
 install: check-tools
 	$(CARGO) install --locked --path . --root "$(PREFIX)"

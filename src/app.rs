@@ -13,11 +13,14 @@ use tokio::signal::unix::{signal, SignalKind};
 
 use crate::protocol::welcome::WelcomePayload;
 use crate::provider::health::check_codex;
+use crate::runtime::engine::{load_state, Checkpoint};
 use crate::runtime::root::{self, RuntimeParts};
 use crate::runtime::server_config::GetConfig;
+use crate::runtime::startup;
 use crate::server::{self, session::AppContext};
 use crate::settings::Settings;
 use crate::state_dir::StateDirLock;
+use crate::store::event_log::EventLog;
 use crate::store::Store;
 use crate::workspace::editors::available_editors;
 
@@ -67,6 +70,22 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let log = match EventLog::open(&store) {
+        Ok(log) => log,
+        Err(err) => {
+            eprintln!("t3rs: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let loaded = std::time::Instant::now();
+    let initial_state = match load_state(&log) {
+        Ok(state) => state,
+        Err(err) => {
+            eprintln!("t3rs: cannot load the event store: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    log::info!("store loaded in {:?}", loaded.elapsed());
     let codex = check_codex(settings.codex_bin.as_os_str(), PROVIDER_CHECK_TIMEOUT).await;
     match &codex.message {
         Some(message) => log::warn!("codex: {message}"),
@@ -77,6 +96,9 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     }
     let cwd = settings.cwd.to_string_lossy().into_owned();
     let (runtime, _arbiters) = root::start(RuntimeParts {
+        log,
+        initial_state,
+        snapshot_every: settings.snapshot_every,
         push_queue_limit: settings.push_queue_limit,
         cwd: cwd.clone(),
         keybindings_path: settings.state_dir.join("keybindings.json"),
@@ -90,7 +112,24 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         Ok(Err(err)) => log::warn!("{err}"),
         Err(err) => log::warn!("server config actor: {err}"),
     }
-    let welcome_json = match serde_json::to_string(&WelcomePayload::for_cwd(&cwd)) {
+    let mut welcome = WelcomePayload::for_cwd(&cwd);
+    if let Err(err) = startup::settle_sessions_after_restart(&runtime.engine).await {
+        eprintln!("t3rs: {err}");
+        return ExitCode::FAILURE;
+    }
+    if settings.auto_bootstrap {
+        match startup::bootstrap_project(&runtime.engine, &cwd, &welcome.project_name).await {
+            Ok((project_id, thread_id)) => {
+                welcome.bootstrap_project_id = Some(project_id);
+                welcome.bootstrap_thread_id = Some(thread_id);
+            }
+            Err(err) => {
+                eprintln!("t3rs: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let welcome_json = match serde_json::to_string(&welcome) {
         Ok(json) => json,
         Err(err) => {
             eprintln!("t3rs: cannot encode the welcome: {err}");
@@ -101,6 +140,9 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         bus: runtime.bus.clone(),
         config: runtime.config.clone(),
         config_view: runtime.config_view.clone(),
+        engine: runtime.engine.clone(),
+        events: runtime.events.clone(),
+        projects: runtime.projects.clone(),
         welcome_json: Arc::new(welcome_json),
         max_message_bytes: settings.max_message_bytes,
         auth_token: settings.auth_token.as_deref().map(Arc::from),
@@ -152,6 +194,10 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         log::warn!("connections still open after {STOP_TIMEOUT:?}; stopping anyway");
     }
     server_task.abort();
+    match tokio::time::timeout(STOP_TIMEOUT, runtime.engine.send(Ask(Checkpoint))).await {
+        Ok(Ok(Ok(sequence))) => log::info!("snapshot at sequence {sequence}"),
+        _ => log::warn!("no final snapshot; the next start replays the log tail"),
+    }
     match store.flush() {
         Ok(_) => ExitCode::SUCCESS,
         Err(err) => {

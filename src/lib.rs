@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod keybindings;
+pub mod orchestration;
 pub mod protocol;
 pub mod provider;
 pub mod runtime;

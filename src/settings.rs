@@ -13,6 +13,7 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 /// Eight 10 MB images as base64 data URLs (≤ 14,000,000 chars each) plus the rest of a turn.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
 pub const DEFAULT_PUSH_QUEUE_LIMIT: u64 = 10_000;
+pub const DEFAULT_SNAPSHOT_EVERY: u64 = 10_000;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -90,6 +91,13 @@ pub struct ServeArgs {
     /// Pushes a connection may have outstanding before it is disconnected as too slow.
     #[arg(long, env = "T3CODE_PUSH_QUEUE_LIMIT")]
     pub push_queue_limit: Option<u64>,
+    /// Snapshot the read model every N events (start-up replays at most N events).
+    #[arg(long, env = "T3CODE_SNAPSHOT_EVERY")]
+    pub snapshot_every: Option<u64>,
+    /// Make sure a project for --cwd and a thread in it exist at start, and name them in the
+    /// welcome. [default: true]
+    #[arg(long, env = "T3CODE_AUTO_BOOTSTRAP_PROJECT_FROM_CWD", num_args = 0..=1, default_missing_value = "true")]
+    pub auto_bootstrap_project_from_cwd: Option<bool>,
 }
 
 /// The config file's keys; see `config/t3rs.toml` for each one documented.
@@ -106,6 +114,8 @@ pub struct FileConfig {
     pub codex_bin: Option<PathBuf>,
     pub max_message_bytes: Option<usize>,
     pub push_queue_limit: Option<u64>,
+    pub snapshot_every: Option<u64>,
+    pub auto_bootstrap_project_from_cwd: Option<bool>,
 }
 
 /// Everything the server needs, resolved.
@@ -121,6 +131,8 @@ pub struct Settings {
     pub codex_bin: PathBuf,
     pub max_message_bytes: usize,
     pub push_queue_limit: u64,
+    pub snapshot_every: u64,
+    pub auto_bootstrap: bool,
     /// The file the settings were read from, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -291,6 +303,15 @@ impl Settings {
                 .or(file.push_queue_limit)
                 .unwrap_or(DEFAULT_PUSH_QUEUE_LIMIT)
                 .max(1),
+            snapshot_every: args
+                .snapshot_every
+                .or(file.snapshot_every)
+                .unwrap_or(DEFAULT_SNAPSHOT_EVERY)
+                .max(1),
+            auto_bootstrap: args
+                .auto_bootstrap_project_from_cwd
+                .or(file.auto_bootstrap_project_from_cwd)
+                .unwrap_or(true),
             config_file,
         })
     }

@@ -9,7 +9,10 @@ use serde_json::Value;
 
 use super::errors::{json_kind, FieldError};
 use super::keybindings::{validate_rule, KeybindingRule};
-use super::methods::{Method, KNOWN_METHODS};
+use super::methods::{
+    Method, KNOWN_METHODS, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX_CHARS, WRITE_FILE_PATH_MAX_CHARS,
+};
+use crate::orchestration::decode_client_command;
 
 /// The id used in an error response when the request's own id could not be read.
 pub const UNKNOWN_ID: &str = "unknown";
@@ -122,8 +125,111 @@ pub fn decode_request(text: &str, max_bytes: usize) -> Result<Request, DecodeFai
     Ok(Request { id, method })
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReplayParams {
+    from_sequence_exclusive: Value,
+}
+
+#[derive(Deserialize)]
+struct SearchParams {
+    cwd: String,
+    query: String,
+    limit: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WriteFileParams {
+    cwd: String,
+    relative_path: String,
+    contents: String,
+}
+
+/// A trimmed, non-empty string of at most `max` characters.
+fn bounded_text(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    let chars = trimmed.chars().count();
+    if chars > max {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters, got {chars}"),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// An integer in `min..=max` (JSON numbers like 5.0 count; 5.5 does not).
+fn integer_in(field: &str, value: &Value, min: u64, max: u64) -> Result<u64, FieldError> {
+    let n = match value {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
+        _ => None,
+    };
+    match n {
+        Some(n) if (min..=max).contains(&n) => Ok(n),
+        _ if max == u64::MAX => Err(FieldError::new(
+            field,
+            format!("must be an integer greater than or equal to {min}, got {value}"),
+        )),
+        _ => Err(FieldError::new(
+            field,
+            format!("must be an integer from {min} to {max}, got {value}"),
+        )),
+    }
+}
+
 fn decode_method(tag: &str, body: Value) -> Result<Method, FieldError> {
     match tag {
+        "orchestration.getSnapshot" => Ok(Method::OrchestrationGetSnapshot),
+        "orchestration.dispatchCommand" => {
+            let Value::Object(mut body) = body else {
+                return Err(FieldError::new("body", "expected an object"));
+            };
+            let command = body
+                .remove("command")
+                .ok_or_else(|| FieldError::new("body.command", "missing"))?;
+            let command = decode_client_command(command).map_err(|e| e.under("body.command"))?;
+            Ok(Method::OrchestrationDispatchCommand(Box::new(command)))
+        }
+        "orchestration.replayEvents" => {
+            let params: ReplayParams = decode_fields(body)?;
+            Ok(Method::OrchestrationReplayEvents {
+                from_sequence_exclusive: integer_in(
+                    "body.fromSequenceExclusive",
+                    &params.from_sequence_exclusive,
+                    0,
+                    u64::MAX,
+                )?,
+            })
+        }
+        "projects.searchEntries" => {
+            let params: SearchParams = decode_fields(body)?;
+            Ok(Method::ProjectsSearchEntries {
+                cwd: bounded_text("body.cwd", &params.cwd, 4096)?,
+                query: bounded_text("body.query", &params.query, SEARCH_QUERY_MAX_CHARS)?,
+                limit: integer_in("body.limit", &params.limit, 1, SEARCH_LIMIT_MAX as u64)?
+                    as usize,
+            })
+        }
+        "projects.writeFile" => {
+            let params: WriteFileParams = decode_fields(body)?;
+            Ok(Method::ProjectsWriteFile {
+                cwd: bounded_text("body.cwd", &params.cwd, 4096)?,
+                relative_path: bounded_text(
+                    "body.relativePath",
+                    &params.relative_path,
+                    WRITE_FILE_PATH_MAX_CHARS,
+                )?,
+                contents: params.contents,
+            })
+        }
         "server.getConfig" => Ok(Method::ServerGetConfig),
         "server.upsertKeybinding" => {
             let raw: KeybindingRule = decode_fields(body)?;
@@ -296,6 +402,58 @@ mod tests {
         let req =
             decode_request(r#"{"id":"1","body":{"_tag":"git.status","cwd":"/x"}}"#, MAX).unwrap();
         assert_eq!(req.method, Method::NotYetAvailable("git.status"));
+    }
+
+    #[test]
+    fn orchestration_and_project_params_are_checked() {
+        let cases: &[(&str, &str)] = &[
+            (
+                r#"{"_tag":"orchestration.replayEvents","fromSequenceExclusive":-1}"#,
+                "body.fromSequenceExclusive: must be an integer greater than or equal to 0",
+            ),
+            (
+                r#"{"_tag":"orchestration.replayEvents"}"#,
+                "missing field `fromSequenceExclusive`",
+            ),
+            (
+                r#"{"_tag":"orchestration.dispatchCommand"}"#,
+                "body.command: missing",
+            ),
+            (
+                r#"{"_tag":"projects.searchEntries","cwd":"/x","query":"a","limit":0}"#,
+                "body.limit: must be an integer from 1 to 200",
+            ),
+            (
+                r#"{"_tag":"projects.searchEntries","cwd":"/x","query":"  ","limit":5}"#,
+                "body.query: must not be empty",
+            ),
+            (
+                r#"{"_tag":"projects.writeFile","cwd":"/x","relativePath":"a","contents":7}"#,
+                "body.contents: invalid type",
+            ),
+        ];
+        for (body, expected) in cases {
+            let text = format!(r#"{{"id":"p","body":{body}}}"#);
+            let failure = decode_request(&text, MAX).unwrap_err();
+            assert_eq!(failure.id.as_deref(), Some("p"));
+            assert!(
+                failure.message.contains(expected),
+                "{}: {}",
+                body,
+                failure.message
+            );
+        }
+        let ok = decode_request(
+            r#"{"id":"p","body":{"_tag":"orchestration.replayEvents","fromSequenceExclusive":42}}"#,
+            MAX,
+        )
+        .unwrap();
+        assert_eq!(
+            ok.method,
+            Method::OrchestrationReplayEvents {
+                from_sequence_exclusive: 42
+            }
+        );
     }
 
     #[test]

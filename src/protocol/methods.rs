@@ -1,6 +1,7 @@
 //! The method table: every `_tag` the protocol defines, and the typed calls decoded so far.
 
 use super::keybindings::KeybindingRule;
+use crate::orchestration::ClientCommand;
 
 /// Every method of T3 Code v0.0.4's WebSocket API (`projects.list/add/remove` are named in its
 /// docs but never routed, so they are unknown here as well).
@@ -35,12 +36,47 @@ pub const KNOWN_METHODS: &[&str] = &[
 /// A decoded method call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Method {
+    OrchestrationGetSnapshot,
+    OrchestrationDispatchCommand(Box<ClientCommand>),
+    OrchestrationReplayEvents {
+        from_sequence_exclusive: u64,
+    },
+    ProjectsSearchEntries {
+        cwd: String,
+        query: String,
+        limit: usize,
+    },
+    ProjectsWriteFile {
+        cwd: String,
+        relative_path: String,
+        contents: String,
+    },
     ServerGetConfig,
     ServerUpsertKeybinding(KeybindingRule),
     /// A method of the protocol whose implementation has not landed; answered with an error
     /// so clients never wait for a reply that will not come.
     NotYetAvailable(&'static str),
 }
+
+impl Method {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::OrchestrationGetSnapshot => "orchestration.getSnapshot",
+            Method::OrchestrationDispatchCommand(_) => "orchestration.dispatchCommand",
+            Method::OrchestrationReplayEvents { .. } => "orchestration.replayEvents",
+            Method::ProjectsSearchEntries { .. } => "projects.searchEntries",
+            Method::ProjectsWriteFile { .. } => "projects.writeFile",
+            Method::ServerGetConfig => "server.getConfig",
+            Method::ServerUpsertKeybinding(_) => "server.upsertKeybinding",
+            Method::NotYetAvailable(name) => name,
+        }
+    }
+}
+
+/// Limits of the project methods (T3 Code v0.0.4 `project.ts`).
+pub const SEARCH_QUERY_MAX_CHARS: usize = 256;
+pub const SEARCH_LIMIT_MAX: usize = 200;
+pub const WRITE_FILE_PATH_MAX_CHARS: usize = 512;
 
 /// Push channels.
 pub mod channels {

@@ -3,8 +3,12 @@
 use actix::prelude::*;
 use t3rs_actors::{RestartPolicy, Supervisor, SupervisorEvent};
 
+use crate::runtime::engine::{load_state, Engine, EngineState, Watermark};
+use crate::runtime::projects::ProjectRegistry;
 use crate::runtime::push_bus::PushBus;
 use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigSeed};
+use crate::server::session::EventReader;
+use crate::store::event_log::EventLog;
 
 /// Parent of every supervisor; today it records their reports in the log, where an operator
 /// running under systemd will look (`journalctl --user -u t3rs`).
@@ -30,9 +34,16 @@ pub struct Runtime {
     pub bus: Addr<PushBus>,
     pub config: Addr<Supervisor<ServerConfigActor>>,
     pub config_view: ConfigView,
+    pub engine: Addr<Supervisor<Engine>>,
+    pub events: EventReader,
+    pub projects: Addr<ProjectRegistry>,
 }
 
 pub struct RuntimeParts {
+    pub log: EventLog,
+    /// The state loaded at start-up; later engine incarnations reload from the log.
+    pub initial_state: EngineState,
+    pub snapshot_every: u64,
     pub push_queue_limit: u64,
     pub cwd: String,
     pub keybindings_path: std::path::PathBuf,
@@ -54,6 +65,39 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
         bus: bus.clone(),
         view: config_view.clone(),
     };
+    let watermark = Watermark::default();
+    let engine_arbiter = Arbiter::new();
+    let engine = {
+        let log = parts.log.clone();
+        let bus = bus.clone();
+        let watermark = watermark.clone();
+        let parent = root.clone().recipient();
+        let mut first = Some(parts.initial_state);
+        let snapshot_every = parts.snapshot_every;
+        Supervisor::start_in_arbiter(&engine_arbiter.handle(), move |_| {
+            Supervisor::new("engine", RestartPolicy::default(), move |guard| {
+                let state = match first.take() {
+                    Some(state) => Ok(state),
+                    None => load_state(&log).map_err(|e| e.to_string()),
+                };
+                match state {
+                    Ok(state) => Engine::new(
+                        guard,
+                        log.clone(),
+                        bus.clone(),
+                        watermark.clone(),
+                        state,
+                        snapshot_every,
+                    ),
+                    Err(reason) => {
+                        Engine::broken(guard, log.clone(), bus.clone(), watermark.clone(), reason)
+                    }
+                }
+            })
+            .with_parent(parent)
+        })
+    };
+    let projects = ProjectRegistry::default().start();
     let config_arbiter = Arbiter::new();
     let parent = root.clone().recipient();
     let config = Supervisor::start_in_arbiter(&config_arbiter.handle(), move |_| {
@@ -67,7 +111,13 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
             bus,
             config,
             config_view,
+            engine,
+            events: EventReader {
+                log: parts.log,
+                watermark,
+            },
+            projects,
         },
-        vec![config_arbiter],
+        vec![config_arbiter, engine_arbiter],
     )
 }

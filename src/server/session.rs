@@ -9,22 +9,32 @@ use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use actix_web_actors::ws;
-use serde_json::Value;
 use t3rs_actors::push_relay::{
     Ack, Delivery, Evicted, EvictionKind, Subscribe, SubscriberId, Unsubscribe,
 };
 use t3rs_actors::{Ask, ChildUnavailable, Supervisor};
 
+use crate::orchestration::Command;
 use crate::protocol::envelope::{
-    decode_request, encode_error, encode_push, encode_raw_result, encode_result, UNKNOWN_ID,
+    decode_request, encode_error, encode_push, encode_raw_result, UNKNOWN_ID,
 };
 use crate::protocol::methods::{channels, Method};
+use crate::runtime::engine::{Dispatch, Engine, GetSnapshot, Watermark};
+use crate::runtime::projects::{ProjectRegistry, SearchEntries, WriteFile};
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::runtime::server_config::{ConfigView, GetConfig, ServerConfigActor, UpsertKeybinding};
+use crate::store::event_log::EventLog;
 
 /// How often the server pings, and how long a silent client is kept.
 const PING_EVERY: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Read access to the durable part of the event log.
+#[derive(Clone)]
+pub struct EventReader {
+    pub log: EventLog,
+    pub watermark: Watermark,
+}
 
 /// What every session shares: where to route, what to greet with, and the limits.
 #[derive(Clone)]
@@ -32,6 +42,9 @@ pub struct AppContext {
     pub bus: Addr<PushBus>,
     pub config: Addr<Supervisor<ServerConfigActor>>,
     pub config_view: ConfigView,
+    pub engine: Addr<Supervisor<Engine>>,
+    pub events: EventReader,
+    pub projects: Addr<ProjectRegistry>,
     /// `server.welcome` data, serialised once at start-up.
     pub welcome_json: Arc<String>,
     pub max_message_bytes: usize,
@@ -80,15 +93,69 @@ impl Session {
                 ctx.text(encode_error(id, &failure.message));
             }
             Ok(request) => {
-                log::debug!("request {} {:?}", request.id, method_name(&request.method));
+                log::debug!("request {} {:?}", request.id, request.method.name());
                 let id = request.id;
                 match request.method {
+                    Method::OrchestrationGetSnapshot => {
+                        let asked = self.app.engine.send(Ask(GetSnapshot));
+                        self.reply_later(id, async move { flatten(asked.await)? }, ctx)
+                    }
+                    Method::OrchestrationDispatchCommand(command) => {
+                        let asked = self
+                            .app
+                            .engine
+                            .send(Ask(Dispatch(Command::Client(*command))));
+                        self.reply_later(
+                            id,
+                            async move {
+                                match flatten(asked.await)? {
+                                    Ok(sequence) => Ok(format!("{{\"sequence\":{sequence}}}")),
+                                    Err(err) => Err(err.to_string()),
+                                }
+                            },
+                            ctx,
+                        )
+                    }
+                    Method::OrchestrationReplayEvents {
+                        from_sequence_exclusive,
+                    } => match replay_page(&self.app.events, from_sequence_exclusive) {
+                        Ok(raw) => ctx.text(encode_raw_result(&id, &raw)),
+                        Err(err) => ctx.text(encode_error(&id, &err)),
+                    },
+                    Method::ProjectsSearchEntries { cwd, query, limit } => {
+                        let asked = self.app.projects.send(SearchEntries { cwd, query, limit });
+                        self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx)
+                    }
+                    Method::ProjectsWriteFile {
+                        cwd,
+                        relative_path,
+                        contents,
+                    } => {
+                        let asked = self.app.projects.send(WriteFile {
+                            cwd,
+                            relative_path,
+                            contents,
+                        });
+                        self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx)
+                    }
                     Method::ServerGetConfig => match self.app.config_view.current() {
                         Some(raw) => ctx.text(encode_raw_result(&id, &raw)),
-                        None => self.reply_later(id, self.app.config.send(Ask(GetConfig)), ctx),
+                        None => {
+                            let asked = self.app.config.send(Ask(GetConfig));
+                            self.reply_later(
+                                id,
+                                async move { flatten(asked.await)?.map(|v| v.to_string()) },
+                                ctx,
+                            )
+                        }
                     },
                     Method::ServerUpsertKeybinding(rule) => {
-                        self.reply_later(id, self.app.config.send(Ask(UpsertKeybinding(rule))), ctx)
+                        let asked = self.app.config.send(Ask(UpsertKeybinding(rule)));
+                        self.reply_later(
+                            id,
+                            async move { flatten(asked.await)?.map(|v| v.to_string()) },
+                            ctx,
+                        )
                     }
                     Method::NotYetAvailable(name) => {
                         ctx.text(encode_error(&id, &format!("{name} is not available yet")))
@@ -98,22 +165,18 @@ impl Session {
         }
     }
 
-    /// Answers `id` when `fut` resolves. The reply is written from inside this actor, so it
-    /// shares one ordered stream with the pushes.
+    /// Answers `id` with the serialised result (or error message) `fut` resolves to. The reply
+    /// is written from inside this actor, so it shares one ordered stream with the pushes.
     fn reply_later<F>(&mut self, id: String, fut: F, ctx: &mut ws::WebsocketContext<Self>)
     where
-        F: Future<Output = Result<Result<Result<Value, String>, ChildUnavailable>, MailboxError>>
-            + 'static,
+        F: Future<Output = Result<String, String>> + 'static,
     {
         fut.into_actor(self)
             .map(move |outcome, _act, ctx| {
-                let text = match outcome {
-                    Ok(Ok(Ok(value))) => encode_result(&id, Some(&value)),
-                    Ok(Ok(Err(message))) => encode_error(&id, &message),
-                    Ok(Err(unavailable)) => encode_error(&id, &unavailable.to_string()),
-                    Err(_) => encode_error(&id, "the server is shutting down"),
-                };
-                ctx.text(text);
+                ctx.text(match outcome {
+                    Ok(raw) => encode_raw_result(&id, &raw),
+                    Err(message) => encode_error(&id, &message),
+                });
             })
             .spawn(ctx);
     }
@@ -177,16 +240,43 @@ impl Session {
     }
 }
 
-const BINARY_REFUSED: &str =
-    "Invalid request format: binary frames are not supported; send JSON as text frames";
+/// Events per `orchestration.replayEvents` answer; a client pages on from the last sequence.
+pub const REPLAY_PAGE: usize = 1_000;
 
-fn method_name(method: &Method) -> &'static str {
-    match method {
-        Method::ServerGetConfig => "server.getConfig",
-        Method::ServerUpsertKeybinding(_) => "server.upsertKeybinding",
-        Method::NotYetAvailable(name) => name,
+/// A supervised child's answer, or why there is none.
+fn flatten<T>(asked: Result<Result<T, ChildUnavailable>, MailboxError>) -> Result<T, String> {
+    match asked {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(unavailable)) => Err(unavailable.to_string()),
+        Err(_) => Err("the server is shutting down".to_string()),
     }
 }
+
+fn flatten_mailbox<T>(asked: Result<T, MailboxError>) -> Result<T, String> {
+    asked.map_err(|_| "the server is shutting down".to_string())
+}
+
+/// Up to [`REPLAY_PAGE`] durable, published events after `from`, as a JSON array built from the
+/// stored bytes without re-encoding them.
+fn replay_page(events: &EventReader, from: u64) -> Result<String, String> {
+    let page = events
+        .log
+        .read_range(from, events.watermark.get(), REPLAY_PAGE)
+        .map_err(|e| format!("reading the event log failed: {e}"))?;
+    let mut out = String::with_capacity(page.iter().map(|(_, b)| b.len() + 1).sum::<usize>() + 2);
+    out.push('[');
+    for (i, (_, bytes)) in page.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(std::str::from_utf8(bytes).map_err(|_| "an event is not UTF-8".to_string())?);
+    }
+    out.push(']');
+    Ok(out)
+}
+
+const BINARY_REFUSED: &str =
+    "Invalid request format: binary frames are not supported; send JSON as text frames";
 
 impl Actor for Session {
     type Context = ws::WebsocketContext<Self>;

@@ -1,5 +1,8 @@
-//! The sled database in the state directory. This issue opens it, checks its schema version and
-//! flushes it on shutdown; the event log, receipts and snapshots arrive with orchestration.
+//! The sled database in the state directory: opened once with a bounded cache, its schema
+//! version checked (a store from a newer t3rs is refused), flushed on shutdown. The event log,
+//! receipts and snapshots live in [`event_log`].
+
+pub mod event_log;
 
 use std::path::{Path, PathBuf};
 

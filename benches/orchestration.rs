@@ -1,0 +1,433 @@
+//! `make bench` for the orchestration engine and project search, against the release binary.
+//! Prints a table; asserts nothing.
+//!
+//! 1. Durable dispatch: 8 connections, 16 commands in flight each; ack latency and throughput.
+//! 2. A log of ~1,000,000 events (1,000 threads with ~110 messages each) written through the
+//!    real decider/projector/event log, then: start-up time, RSS, getSnapshot time.
+//! 3. projects.searchEntries over a 100,000-file tree: first query (index build), then warm.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use t3rs::orchestration::commands::{
+    AssistantCompleteCommand, AssistantDeltaCommand, ProjectCreateCommand, ThreadCreateCommand,
+    ThreadTurnStartCommand,
+};
+use t3rs::orchestration::model::{InteractionMode, RuntimeMode};
+use t3rs::orchestration::{
+    decide, project, ClientCommand, Command, DecideContext, InternalCommand, ReadModel,
+};
+use t3rs::store::event_log::{CommandWrite, EventLog, Receipt};
+use t3rs::store::Store;
+use tokio_tungstenite::tungstenite::Message;
+
+const NOW: &str = "2026-01-01T00:00:00.000Z";
+
+fn spawn_server(state: &Path, extra: &[&str]) -> (Child, String, Duration) {
+    let started = Instant::now();
+    let mut child = Process::new(env!("CARGO_BIN_EXE_t3rs"))
+        .args([
+            "--port",
+            "0",
+            "--no-browser",
+            "--auto-bootstrap-project-from-cwd=false",
+        ])
+        .arg("--state-dir")
+        .arg(state)
+        .args(["--codex-bin", "/nonexistent/codex"])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn t3rs");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = loop {
+        let line = lines.next().expect("t3rs exited").expect("read");
+        if let Some(addr) = line.strip_prefix("t3rs listening on http://") {
+            break addr.to_string();
+        }
+    };
+    (child, addr, started.elapsed())
+}
+
+fn stop(mut child: Child) {
+    let _ = Process::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
+fn rss_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(addr: &str) -> Ws {
+    // Snapshots of a large model are tens of MB; tungstenite's default cap is 16 MiB.
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+        max_message_size: Some(512 << 20),
+        max_frame_size: Some(512 << 20),
+        ..Default::default()
+    };
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(
+        format!("ws://{addr}/ws"),
+        Some(config),
+        false,
+    )
+    .await
+    .expect("connect");
+    ws.next().await.expect("welcome").expect("welcome");
+    ws
+}
+
+async fn request(ws: &mut Ws, body: Value) -> Value {
+    ws.send(Message::Text(json!({"id": "r", "body": body}).to_string()))
+        .await
+        .expect("send");
+    loop {
+        if let Message::Text(text) = ws.next().await.expect("open").expect("frame") {
+            let v: Value = serde_json::from_str(&text).expect("json");
+            if v.get("type").is_none() {
+                return v;
+            }
+        }
+    }
+}
+
+fn dispatch_body(command: Value) -> Value {
+    json!({"_tag": "orchestration.dispatchCommand", "command": command})
+}
+
+async fn dispatch_bench(addr: &str, per_connection: usize) -> (f64, Vec<Duration>) {
+    let mut setup = connect(addr).await;
+    for c in 0..8 {
+        let p = format!("p{c}");
+        request(&mut setup, dispatch_body(json!({"type": "project.create", "commandId": format!("{p}c"), "projectId": p, "title": p, "workspaceRoot": "/tmp", "createdAt": NOW}))).await;
+        request(&mut setup, dispatch_body(json!({"type": "thread.create", "commandId": format!("{p}t"), "threadId": format!("{p}-t"), "projectId": p, "title": "t", "model": "gpt-5.4", "runtimeMode": "full-access", "interactionMode": "default", "branch": null, "worktreePath": null, "createdAt": NOW}))).await;
+    }
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..8 {
+        let addr = addr.to_string();
+        tasks.push(tokio::spawn(async move {
+            let ws = connect(&addr).await;
+            let (mut sink, mut stream) = ws.split();
+            let mut sent_at: HashMap<String, Instant> = HashMap::new();
+            let mut latencies = Vec::with_capacity(per_connection);
+            let mut next = 0;
+            while latencies.len() < per_connection {
+                while next < per_connection && sent_at.len() < 16 {
+                    let id = format!("{c}-{next}");
+                    let command = json!({"type": "thread.meta.update", "commandId": id, "threadId": format!("p{c}-t"), "title": format!("title {next}")});
+                    let text = json!({"id": id, "body": dispatch_body(command)}).to_string();
+                    sent_at.insert(id, Instant::now());
+                    sink.send(Message::Text(text)).await.expect("send");
+                    next += 1;
+                }
+                if let Message::Text(text) = stream.next().await.expect("open").expect("frame") {
+                    let v: Value = serde_json::from_str(&text).expect("json");
+                    if let Some(id) = v.get("id").and_then(|i| i.as_str()) {
+                        assert!(v["result"]["sequence"].is_u64(), "{v}");
+                        if let Some(at) = sent_at.remove(id) {
+                            latencies.push(at.elapsed());
+                        }
+                    }
+                }
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("task"));
+    }
+    let rate = all.len() as f64 / started.elapsed().as_secs_f64();
+    all.sort_unstable();
+    (rate, all)
+}
+
+/// Writes ~1M events the way the engine would: decide, project, batch, snapshot every 10k.
+fn build_big_log(state: &Path, threads: usize, turns: usize, deltas: usize) -> (u64, Duration) {
+    let started = Instant::now();
+    let store = Store::open(state).expect("store");
+    let log = EventLog::open(&store).expect("log");
+    let mut model = ReadModel::default();
+    let mut sequence = 0u64;
+    let mut batch: Vec<CommandWrite> = Vec::new();
+    let mut since_snapshot = 0u64;
+    let mut counter = 0u64;
+    let mut apply = |command: Command, model: &mut ReadModel, batch: &mut Vec<CommandWrite>| {
+        let mut ids = || {
+            counter += 1;
+            format!("e{counter}")
+        };
+        let mut ctx = DecideContext {
+            now: NOW.to_string(),
+            next_id: &mut ids,
+        };
+        let drafts = decide(&command, model, &mut ctx).expect("valid command");
+        let mut events = Vec::new();
+        for draft in drafts {
+            sequence += 1;
+            let event = draft.into_event(sequence);
+            project(model, &event);
+            events.push((sequence, serde_json::to_vec(&event).expect("encode")));
+        }
+        batch.push(CommandWrite {
+            command_id: command.command_id().to_string(),
+            receipt: Receipt::Accepted { sequence },
+            events,
+        });
+    };
+    apply(
+        Command::Client(ClientCommand::ProjectCreate(ProjectCreateCommand {
+            command_id: "bench-p".into(),
+            project_id: "bench".into(),
+            title: "bench".into(),
+            workspace_root: "/tmp".into(),
+            default_model: None,
+            created_at: NOW.into(),
+        })),
+        &mut model,
+        &mut batch,
+    );
+    let flush = |model: &ReadModel, batch: &mut Vec<CommandWrite>, since: &mut u64, force: bool| {
+        let n: u64 = batch.iter().map(|w| w.events.len() as u64).sum();
+        log.write_batch(batch).expect("write");
+        batch.clear();
+        *since += n;
+        if *since >= 10_000 || force {
+            log.flush().expect("flush");
+            log.save_snapshot(
+                model.snapshot_sequence,
+                &serde_json::to_vec(model).expect("snap"),
+            )
+            .expect("snapshot");
+            *since = 0;
+        }
+    };
+    for t in 0..threads {
+        let thread = format!("t{t}");
+        apply(
+            Command::Client(ClientCommand::ThreadCreate(ThreadCreateCommand {
+                command_id: format!("{thread}-c"),
+                thread_id: thread.clone(),
+                project_id: "bench".into(),
+                title: thread.clone(),
+                model: "gpt-5.4".into(),
+                runtime_mode: RuntimeMode::FullAccess,
+                interaction_mode: InteractionMode::Default,
+                branch: None,
+                worktree_path: None,
+                created_at: NOW.into(),
+            })),
+            &mut model,
+            &mut batch,
+        );
+        for turn in 0..turns {
+            let start = json!({"type": "thread.turn.start", "commandId": format!("{thread}-{turn}-s"), "threadId": thread,
+                "message": {"messageId": format!("{thread}-{turn}-u"), "role": "user", "text": format!("Please do step {turn} of the plan."), "attachments": []},
+                "runtimeMode": "full-access", "interactionMode": "default", "createdAt": NOW});
+            let start: ThreadTurnStartCommand = serde_json::from_value(start).expect("turn start");
+            apply(
+                Command::Client(ClientCommand::ThreadTurnStart(start)),
+                &mut model,
+                &mut batch,
+            );
+            let message_id = format!("{thread}-{turn}-a");
+            for d in 0..deltas {
+                apply(
+                    Command::Internal(InternalCommand::ThreadMessageAssistantDelta(
+                        AssistantDeltaCommand {
+                            command_id: format!("{message_id}-{d}"),
+                            thread_id: thread.clone(),
+                            message_id: message_id.clone(),
+                            delta: "Some streamed words. ".into(),
+                            turn_id: None,
+                            created_at: NOW.into(),
+                        },
+                    )),
+                    &mut model,
+                    &mut batch,
+                );
+            }
+            apply(
+                Command::Internal(InternalCommand::ThreadMessageAssistantComplete(
+                    AssistantCompleteCommand {
+                        command_id: format!("{message_id}-done"),
+                        thread_id: thread.clone(),
+                        message_id,
+                        turn_id: None,
+                        created_at: NOW.into(),
+                    },
+                )),
+                &mut model,
+                &mut batch,
+            );
+            if batch.len() >= 2_000 {
+                flush(&model, &mut batch, &mut since_snapshot, false);
+            }
+        }
+    }
+    flush(&model, &mut batch, &mut since_snapshot, true);
+    (model.snapshot_sequence, started.elapsed())
+}
+
+fn make_tree(root: &Path, files: usize) {
+    for i in 0..files {
+        let dir = root.join(format!("pkg{:03}/mod{:02}", i % 500, (i / 500) % 20));
+        if i % 500 == 0 || i < 10_000 {
+            std::fs::create_dir_all(&dir).expect("mkdir");
+        }
+        std::fs::write(dir.join(format!("file_{i}.rs")), b"").expect("write");
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn pct(samples: &[Duration], p: f64) -> Duration {
+    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+
+    // 1. Durable dispatch.
+    let state = tempfile::tempdir().expect("tempdir");
+    let (child, addr, _) = spawn_server(state.path(), &[]);
+    let (rate, latencies) = rt.block_on(dispatch_bench(&addr, 5_000));
+    rows.push((
+        "dispatch throughput, 8 conns x 16 in flight".into(),
+        format!("{rate:.0} cmd/s"),
+        ">= 20,000 cmd/s".into(),
+    ));
+    rows.push((
+        "ack latency p50".into(),
+        ms(pct(&latencies, 0.5)),
+        String::new(),
+    ));
+    rows.push((
+        "ack latency p99".into(),
+        ms(pct(&latencies, 0.99)),
+        "<= 5 ms".into(),
+    ));
+    stop(child);
+
+    // 2. A million events.
+    let state = tempfile::tempdir().expect("tempdir");
+    let (events, took) = build_big_log(state.path(), 1_000, 55, 15);
+    eprintln!("built {events} events in {took:?}");
+    let (child, addr, startup) = spawn_server(state.path(), &[]);
+    rows.push((
+        format!("start-up with {events} events in the log"),
+        ms(startup),
+        "< 1 s".into(),
+    ));
+    let rss = rss_mib(child.id());
+    rows.push((
+        "RSS, 1,000 threads x 110 messages".into(),
+        format!("{rss:.0} MiB"),
+        "<= 200 MB".into(),
+    ));
+    let (snapshot_times, bytes) = rt.block_on(async {
+        let mut ws = connect(&addr).await;
+        let mut times = Vec::new();
+        let mut bytes = 0;
+        for _ in 0..5 {
+            let t = Instant::now();
+            let v = request(&mut ws, json!({"_tag": "orchestration.getSnapshot"})).await;
+            times.push(t.elapsed());
+            bytes = v.to_string().len();
+        }
+        times.sort_unstable();
+        (times, bytes)
+    });
+    rows.push((
+        format!(
+            "getSnapshot round trip ({:.1} MB JSON), median of 5",
+            bytes as f64 / 1e6
+        ),
+        ms(pct(&snapshot_times, 0.5)),
+        "<= 50 ms".into(),
+    ));
+    rows.push((
+        "RSS after 5 getSnapshot".into(),
+        format!("{:.0} MiB", rss_mib(child.id())),
+        String::new(),
+    ));
+    stop(child);
+
+    // 3. Search over 100,000 files.
+    let tree = tempfile::tempdir().expect("tempdir");
+    make_tree(tree.path(), 100_000);
+    let state = tempfile::tempdir().expect("tempdir");
+    let (child, addr, _) = spawn_server(state.path(), &[]);
+    let (first, warm) = rt.block_on(async {
+        let mut ws = connect(&addr).await;
+        let body = |q: &str| json!({"_tag": "projects.searchEntries", "cwd": tree.path().to_string_lossy(), "query": q, "limit": 50});
+        let t = Instant::now();
+        let v = request(&mut ws, body("file_9999")).await;
+        assert!(v["result"]["entries"].is_array(), "{v}");
+        let first = t.elapsed();
+        let mut warm = Vec::new();
+        for q in ["file_1", "mod07", "pkg123 file", "f_12", "zzz", "rs", "file_99999", "pkg0mod0"] {
+            for _ in 0..3 {
+                let t = Instant::now();
+                let v = request(&mut ws, body(q)).await;
+                assert!(v["result"]["entries"].is_array(), "{v}");
+                warm.push(t.elapsed());
+            }
+        }
+        warm.sort_unstable();
+        (first, warm)
+    });
+    rows.push((
+        "searchEntries, 100k files, first (builds index)".into(),
+        ms(first),
+        String::new(),
+    ));
+    rows.push((
+        "searchEntries, 100k files, warm p50".into(),
+        ms(pct(&warm, 0.5)),
+        "<= 50 ms".into(),
+    ));
+    rows.push((
+        "searchEntries, 100k files, warm max".into(),
+        ms(*warm.last().expect("samples")),
+        "<= 50 ms".into(),
+    ));
+    stop(child);
+
+    println!();
+    println!("orchestration benchmark");
+    println!("| {:<52} | {:>16} | {:<16} |", "measure", "t3rs", "target");
+    println!("|{}|{}|{}|", "-".repeat(54), "-".repeat(18), "-".repeat(18));
+    for (name, value, target) in rows {
+        println!("| {name:<52} | {value:>16} | {target:<16} |");
+    }
+}

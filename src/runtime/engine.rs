@@ -1,0 +1,421 @@
+//! The Engine: the single writer of the event log. Decide → project → append; once per mailbox
+//! drain the batch is written in one transaction and flushed (group commit), and only then are
+//! the commands acknowledged and their events published on `orchestration.domainEvent`, in
+//! sequence order. Nothing is acknowledged or pushed that a crash could take back.
+//!
+//! It runs on its own arbiter because flushing blocks. If the store fails, the engine stops with
+//! the reason; its supervisor starts a fresh incarnation that reloads the truth from disk.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use actix::prelude::*;
+use tokio::sync::oneshot;
+
+use t3rs_actors::push_relay::Publish;
+use t3rs_actors::{ChildGuard, Shutdown};
+
+use crate::orchestration::{decide, project, Command, DecideContext, Event, ReadModel};
+use crate::protocol::methods::channels;
+use crate::runtime::push_bus::{Push, PushBus};
+use crate::store::event_log::{CommandWrite, EventLog, Receipt};
+use crate::store::StoreError;
+
+/// Why a dispatch failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DispatchError {
+    /// The command broke an invariant (or did before, under the same commandId).
+    #[error("{0}")]
+    Rejected(String),
+    #[error("the event store failed; nothing was recorded: {0}")]
+    Storage(String),
+}
+
+/// `orchestration.dispatchCommand`: the result is the sequence of the command's last event.
+#[derive(Message)]
+#[rtype(result = "Result<u64, DispatchError>")]
+pub struct Dispatch(pub Command);
+
+/// `orchestration.getSnapshot`: the read model as JSON.
+#[derive(Message)]
+#[rtype(result = "Result<String, String>")]
+pub struct GetSnapshot;
+
+/// Flushes anything pending and snapshots the read model (clean shutdown).
+#[derive(Message)]
+#[rtype(result = "u64")]
+pub struct Checkpoint;
+
+/// A copy of the read model, for in-process readers (start-up tasks, tests).
+#[derive(Message)]
+#[rtype(result = "ReadModel")]
+pub struct CloneModel;
+
+#[derive(Message)]
+#[rtype(result = "()")]
+struct FlushBatch;
+
+/// The highest sequence that is durable and published; replay readers never read past it.
+#[derive(Clone, Default)]
+pub struct Watermark(Arc<AtomicU64>);
+
+impl Watermark {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    fn set(&self, value: u64) {
+        self.0.store(value, Ordering::Release);
+    }
+}
+
+/// What an engine incarnation starts from.
+pub struct EngineState {
+    pub model: ReadModel,
+    pub last_sequence: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("event {sequence} in the log cannot be read ({message}); the store is damaged")]
+    BadEvent { sequence: u64, message: String },
+}
+
+/// Rebuilds the read model: the newest readable snapshot, then every later event.
+pub fn load_state(log: &EventLog) -> Result<EngineState, LoadError> {
+    let mut model = ReadModel::default();
+    for (sequence, bytes) in log.snapshots_newest_first()? {
+        match serde_json::from_slice::<ReadModel>(&bytes) {
+            Ok(snapshot) if snapshot.snapshot_sequence == sequence => {
+                model = snapshot;
+                break;
+            }
+            Ok(_) => log::warn!("snapshot {sequence} is inconsistent; trying an older one"),
+            Err(err) => log::warn!("snapshot {sequence} unreadable ({err}); trying an older one"),
+        }
+    }
+    let from = model.snapshot_sequence;
+    let mut replayed = 0u64;
+    for item in log.iter_after(from) {
+        let (sequence, bytes) = item?;
+        let event: Event = serde_json::from_slice(&bytes).map_err(|e| LoadError::BadEvent {
+            sequence,
+            message: e.to_string(),
+        })?;
+        project(&mut model, &event);
+        replayed += 1;
+    }
+    log::info!(
+        "read model at sequence {} (snapshot {from} + {replayed} events)",
+        model.snapshot_sequence
+    );
+    Ok(EngineState {
+        last_sequence: log.last_sequence()?.max(model.snapshot_sequence),
+        model,
+    })
+}
+
+type Reply = oneshot::Sender<Result<u64, DispatchError>>;
+
+pub struct Engine {
+    guard: ChildGuard,
+    log: EventLog,
+    bus: Addr<PushBus>,
+    watermark: Watermark,
+    model: ReadModel,
+    next_sequence: u64,
+    snapshot_every: u64,
+    events_since_snapshot: u64,
+    /// Commands decided since the last flush, with their replies.
+    batch: Vec<CommandWrite>,
+    replies: Vec<(Reply, Result<u64, DispatchError>)>,
+    pushes: Vec<Push>,
+    /// Receipts of the unflushed batch, so a duplicate inside one batch is caught too.
+    batch_receipts: HashMap<String, Receipt>,
+    flush_scheduled: bool,
+    /// Set when this incarnation could not load the store; it stops at once with the reason.
+    broken: Option<String>,
+}
+
+impl Engine {
+    /// An incarnation that could not load its state: it fails on start, so the supervisor backs
+    /// off and eventually gives up, saying why.
+    pub fn broken(
+        guard: ChildGuard,
+        log: EventLog,
+        bus: Addr<PushBus>,
+        watermark: Watermark,
+        reason: String,
+    ) -> Engine {
+        let current = watermark.get();
+        let mut engine = Engine::new(
+            guard,
+            log,
+            bus,
+            watermark,
+            EngineState {
+                model: ReadModel::default(),
+                last_sequence: current,
+            },
+            u64::MAX,
+        );
+        engine.broken = Some(reason);
+        engine
+    }
+
+    pub fn new(
+        guard: ChildGuard,
+        log: EventLog,
+        bus: Addr<PushBus>,
+        watermark: Watermark,
+        state: EngineState,
+        snapshot_every: u64,
+    ) -> Engine {
+        watermark.set(state.last_sequence);
+        Engine {
+            guard,
+            log,
+            bus,
+            watermark,
+            model: state.model,
+            next_sequence: state.last_sequence + 1,
+            snapshot_every: snapshot_every.max(1),
+            events_since_snapshot: 0,
+            batch: Vec::new(),
+            replies: Vec::new(),
+            pushes: Vec::new(),
+            batch_receipts: HashMap::new(),
+            flush_scheduled: false,
+            broken: None,
+        }
+    }
+
+    fn schedule_flush(&mut self, ctx: &mut Context<Self>) {
+        if !self.flush_scheduled {
+            self.flush_scheduled = true;
+            // Runs after the current mailbox drain: everything queued now shares one flush.
+            ctx.notify(FlushBatch);
+        }
+    }
+
+    /// Decides and projects one command into the open batch; returns its outcome.
+    fn apply(&mut self, command: &Command) -> Result<u64, DispatchError> {
+        let mut new_id = || uuid::Uuid::new_v4().to_string();
+        let mut decide_ctx = DecideContext {
+            now: now_iso(),
+            next_id: &mut new_id,
+        };
+        let drafts = match decide(command, &self.model, &mut decide_ctx) {
+            Ok(drafts) => drafts,
+            Err(err) => return Err(DispatchError::Rejected(err.to_string())),
+        };
+        let mut events = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            let sequence = self.next_sequence;
+            let event = draft.into_event(sequence);
+            let json = serde_json::to_string(&event)
+                .map_err(|e| DispatchError::Storage(format!("event encoding: {e}")))?;
+            self.next_sequence += 1;
+            project(&mut self.model, &event);
+            self.pushes.push(Push {
+                channel: channels::ORCHESTRATION_DOMAIN_EVENT,
+                data_json: json.clone(),
+            });
+            events.push((sequence, json.into_bytes()));
+        }
+        let last = events
+            .last()
+            .map(|(s, _)| *s)
+            .unwrap_or(self.model.snapshot_sequence);
+        self.batch.push(CommandWrite {
+            command_id: command.command_id().to_string(),
+            receipt: Receipt::Accepted { sequence: last },
+            events,
+        });
+        Ok(last)
+    }
+
+    fn known_outcome(&self, command_id: &str) -> Result<Option<Receipt>, DispatchError> {
+        if let Some(receipt) = self.batch_receipts.get(command_id) {
+            return Ok(Some(receipt.clone()));
+        }
+        self.log
+            .receipt(command_id)
+            .map_err(|e| DispatchError::Storage(e.to_string()))
+    }
+
+    fn snapshot(&mut self) {
+        match serde_json::to_vec(&self.model) {
+            Ok(json) => match self.log.save_snapshot(self.model.snapshot_sequence, &json) {
+                Ok(()) => self.events_since_snapshot = 0,
+                Err(err) => log::warn!("snapshot not saved: {err}"),
+            },
+            Err(err) => log::warn!("snapshot not encoded: {err}"),
+        }
+    }
+}
+
+fn now_iso() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn receipt_outcome(receipt: Receipt) -> Result<u64, DispatchError> {
+    match receipt {
+        Receipt::Accepted { sequence } => Ok(sequence),
+        Receipt::Rejected { message } => Err(DispatchError::Rejected(message)),
+    }
+}
+
+impl Actor for Engine {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        if let Some(reason) = self.broken.take() {
+            self.guard.fail(reason);
+            ctx.stop();
+        }
+    }
+
+    fn stopping(&mut self, _ctx: &mut Self::Context) -> Running {
+        // Whatever was decided but not yet flushed gets its chance now.
+        if !self.batch.is_empty() || !self.replies.is_empty() {
+            self.flush_now();
+        }
+        if self.events_since_snapshot > 0 {
+            self.snapshot();
+        }
+        Running::Stop
+    }
+}
+
+impl Engine {
+    fn flush_now(&mut self) -> bool {
+        self.flush_scheduled = false;
+        let batch = std::mem::take(&mut self.batch);
+        let replies = std::mem::take(&mut self.replies);
+        let pushes = std::mem::take(&mut self.pushes);
+        self.batch_receipts.clear();
+        let written = self.log.write_batch(&batch).and_then(|()| self.log.flush());
+        match written {
+            Ok(()) => {
+                let appended: u64 = batch.iter().map(|w| w.events.len() as u64).sum();
+                self.watermark.set(self.next_sequence - 1);
+                for push in pushes {
+                    self.bus.do_send(Publish(push));
+                }
+                for (reply, outcome) in replies {
+                    let _ = reply.send(outcome);
+                }
+                self.events_since_snapshot += appended;
+                if self.events_since_snapshot >= self.snapshot_every {
+                    self.snapshot();
+                }
+                true
+            }
+            Err(err) => {
+                log::error!("event store write failed: {err}");
+                for (reply, _) in replies {
+                    let _ = reply.send(Err(DispatchError::Storage(err.to_string())));
+                }
+                self.guard.fail(format!("event store write failed: {err}"));
+                false
+            }
+        }
+    }
+}
+
+impl Handler<Dispatch> for Engine {
+    type Result = ResponseFuture<Result<u64, DispatchError>>;
+
+    fn handle(&mut self, msg: Dispatch, ctx: &mut Self::Context) -> Self::Result {
+        let (tx, rx) = oneshot::channel();
+        let command_id = msg.0.command_id().to_string();
+        let outcome = match self.known_outcome(&command_id) {
+            Ok(Some(receipt)) => Some(receipt_outcome(receipt)),
+            Ok(None) => None,
+            Err(err) => Some(Err(err)),
+        };
+        let outcome = match outcome {
+            Some(outcome) => outcome,
+            None => {
+                let outcome = self.apply(&msg.0);
+                if let Err(DispatchError::Rejected(message)) = &outcome {
+                    self.batch.push(CommandWrite {
+                        command_id: command_id.clone(),
+                        receipt: Receipt::Rejected {
+                            message: message.clone(),
+                        },
+                        events: Vec::new(),
+                    });
+                }
+                if let Some(write) = self.batch.last() {
+                    if write.command_id == command_id {
+                        self.batch_receipts
+                            .insert(command_id, write.receipt.clone());
+                    }
+                }
+                outcome
+            }
+        };
+        // Even a repeat of an accepted command waits for the flush when the original is still
+        // in the open batch: "accepted" must never be said before it is durable.
+        self.replies.push((tx, outcome));
+        self.schedule_flush(ctx);
+        Box::pin(async move {
+            rx.await
+                .unwrap_or_else(|_| Err(DispatchError::Storage("the engine stopped".into())))
+        })
+    }
+}
+
+impl Handler<FlushBatch> for Engine {
+    type Result = ();
+
+    fn handle(&mut self, _msg: FlushBatch, ctx: &mut Self::Context) {
+        if !self.flush_now() {
+            ctx.stop();
+        }
+    }
+}
+
+impl Handler<GetSnapshot> for Engine {
+    type Result = Result<String, String>;
+
+    fn handle(&mut self, _msg: GetSnapshot, _ctx: &mut Self::Context) -> Self::Result {
+        serde_json::to_string(&self.model).map_err(|e| format!("snapshot encoding failed: {e}"))
+    }
+}
+
+impl Handler<CloneModel> for Engine {
+    type Result = MessageResult<CloneModel>;
+
+    fn handle(&mut self, _msg: CloneModel, _ctx: &mut Self::Context) -> Self::Result {
+        MessageResult(self.model.clone())
+    }
+}
+
+impl Handler<Checkpoint> for Engine {
+    type Result = u64;
+
+    fn handle(&mut self, _msg: Checkpoint, ctx: &mut Self::Context) -> u64 {
+        if (!self.batch.is_empty() || !self.replies.is_empty()) && !self.flush_now() {
+            ctx.stop();
+        }
+        if self.events_since_snapshot > 0 {
+            self.snapshot();
+        }
+        self.model.snapshot_sequence
+    }
+}
+
+impl Handler<Shutdown> for Engine {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        self.guard.complete();
+        ctx.stop();
+    }
+}

@@ -1,0 +1,196 @@
+//! One `ProjectActor` per workspace root, each on its own arbiter: index builds and (later) git
+//! commands block, and one repository's slow work must not stall another's. Work on one root is
+//! serialised by its actor's mailbox. The registry starts them on first use and keeps at most
+//! [`MAX_LIVE_PROJECTS`], retiring the least recently used.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use actix::prelude::*;
+use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor};
+
+use crate::workspace::files::write_file;
+use crate::workspace::search::IndexCache;
+
+pub const MAX_LIVE_PROJECTS: usize = 64;
+
+/// `projects.searchEntries`, answered with the serialised result.
+#[derive(Message, Clone)]
+#[rtype(result = "Result<String, String>")]
+pub struct SearchEntries {
+    pub cwd: String,
+    pub query: String,
+    pub limit: usize,
+}
+
+/// `projects.writeFile`, answered with the serialised result.
+#[derive(Message, Clone)]
+#[rtype(result = "Result<String, String>")]
+pub struct WriteFile {
+    pub cwd: String,
+    pub relative_path: String,
+    pub contents: String,
+}
+
+pub struct ProjectActor {
+    guard: ChildGuard,
+    root: PathBuf,
+    index: IndexCache,
+}
+
+impl ProjectActor {
+    pub fn new(guard: ChildGuard, root: PathBuf) -> Self {
+        Self {
+            guard,
+            root,
+            index: IndexCache::default(),
+        }
+    }
+}
+
+impl Actor for ProjectActor {
+    type Context = Context<Self>;
+}
+
+impl Handler<SearchEntries> for ProjectActor {
+    type Result = Result<String, String>;
+
+    fn handle(&mut self, msg: SearchEntries, _ctx: &mut Self::Context) -> Self::Result {
+        let result = self
+            .index
+            .search(&self.root, &msg.query, msg.limit)
+            .map_err(|e| e.to_string())?;
+        serde_json::to_string(&result).map_err(|e| e.to_string())
+    }
+}
+
+impl Handler<WriteFile> for ProjectActor {
+    type Result = Result<String, String>;
+
+    fn handle(&mut self, msg: WriteFile, _ctx: &mut Self::Context) -> Self::Result {
+        let written =
+            write_file(&self.root, &msg.relative_path, &msg.contents).map_err(|e| e.to_string())?;
+        // A new file must be findable at once.
+        self.index.invalidate(&self.root);
+        Ok(serde_json::json!({ "relativePath": written }).to_string())
+    }
+}
+
+impl Handler<Shutdown> for ProjectActor {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        self.guard.complete();
+        ctx.stop();
+    }
+}
+
+struct LiveProject {
+    addr: Addr<Supervisor<ProjectActor>>,
+    _arbiter: Arbiter,
+    last_used: Instant,
+}
+
+/// Finds or starts the actor for a workspace root.
+#[derive(Default)]
+pub struct ProjectRegistry {
+    live: HashMap<PathBuf, LiveProject>,
+}
+
+impl Actor for ProjectRegistry {
+    type Context = Context<Self>;
+}
+
+/// A workspace root must be an existing directory; it is canonicalised so that two spellings
+/// of one directory share one actor.
+fn resolve_root(cwd: &str) -> Result<PathBuf, String> {
+    let path = Path::new(cwd);
+    if !path.is_absolute() {
+        return Err(format!("Workspace root '{cwd}' must be an absolute path."));
+    }
+    let canonical = std::fs::canonicalize(path)
+        .map_err(|e| format!("Workspace root '{cwd}' is not accessible: {e}"))?;
+    if !canonical.is_dir() {
+        return Err(format!("Workspace root '{cwd}' is not a directory."));
+    }
+    Ok(canonical)
+}
+
+impl ProjectRegistry {
+    fn project(&mut self, cwd: &str) -> Result<Addr<Supervisor<ProjectActor>>, String> {
+        let root = resolve_root(cwd)?;
+        if let Some(live) = self.live.get_mut(&root) {
+            live.last_used = Instant::now();
+            return Ok(live.addr.clone());
+        }
+        if self.live.len() >= MAX_LIVE_PROJECTS {
+            if let Some(oldest) = self
+                .live
+                .iter()
+                .min_by_key(|(_, p)| p.last_used)
+                .map(|(root, _)| root.clone())
+            {
+                if let Some(retired) = self.live.remove(&oldest) {
+                    retired.addr.do_send(Shutdown);
+                }
+            }
+        }
+        let arbiter = Arbiter::new();
+        let name = format!("project {}", root.display());
+        let child_root = root.clone();
+        let addr = Supervisor::start_in_arbiter(&arbiter.handle(), move |_| {
+            Supervisor::new(name, RestartPolicy::default(), move |guard| {
+                ProjectActor::new(guard, child_root.clone())
+            })
+        });
+        self.live.insert(
+            root,
+            LiveProject {
+                addr: addr.clone(),
+                _arbiter: arbiter,
+                last_used: Instant::now(),
+            },
+        );
+        Ok(addr)
+    }
+}
+
+fn forward<M>(
+    registry: &mut ProjectRegistry,
+    cwd: &str,
+    msg: M,
+) -> ResponseFuture<Result<String, String>>
+where
+    M: Message<Result = Result<String, String>> + Send + 'static,
+    ProjectActor: Handler<M>,
+{
+    match registry.project(cwd) {
+        Ok(addr) => Box::pin(async move {
+            match addr.send(Ask(msg)).await {
+                Ok(Ok(answer)) => answer,
+                Ok(Err(unavailable)) => Err(unavailable.to_string()),
+                Err(_) => Err("the project's worker stopped".to_string()),
+            }
+        }),
+        Err(err) => Box::pin(async move { Err(err) }),
+    }
+}
+
+impl Handler<SearchEntries> for ProjectRegistry {
+    type Result = ResponseFuture<Result<String, String>>;
+
+    fn handle(&mut self, msg: SearchEntries, _ctx: &mut Self::Context) -> Self::Result {
+        let cwd = msg.cwd.clone();
+        forward(self, &cwd, msg)
+    }
+}
+
+impl Handler<WriteFile> for ProjectRegistry {
+    type Result = ResponseFuture<Result<String, String>>;
+
+    fn handle(&mut self, msg: WriteFile, _ctx: &mut Self::Context) -> Self::Result {
+        let cwd = msg.cwd.clone();
+        forward(self, &cwd, msg)
+    }
+}

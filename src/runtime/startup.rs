@@ -1,0 +1,179 @@
+//! Start-up work that goes through the Engine like everything else: settling sessions that a
+//! restart cut off, and the auto-bootstrap project and thread named in the welcome.
+
+use actix::Addr;
+use t3rs_actors::{Ask, Supervisor};
+
+use crate::orchestration::commands::{
+    ActivityAppendCommand, ProjectCreateCommand, ThreadCreateCommand, ThreadSessionSetCommand,
+};
+use crate::orchestration::model::{
+    Activity, ActivityTone, InteractionMode, RuntimeMode, SessionStatus,
+};
+use crate::orchestration::{ClientCommand, Command, InternalCommand};
+use crate::runtime::engine::{CloneModel, Dispatch, Engine};
+
+/// The model a bootstrap thread starts with (protocol.md: the default model offered).
+pub const DEFAULT_MODEL: &str = "gpt-5.4";
+
+fn now_iso() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn dispatch(engine: &Addr<Supervisor<Engine>>, command: Command) -> Result<u64, String> {
+    match engine.send(Ask(Dispatch(command))).await {
+        Ok(Ok(Ok(sequence))) => Ok(sequence),
+        Ok(Ok(Err(err))) => Err(err.to_string()),
+        Ok(Err(unavailable)) => Err(unavailable.to_string()),
+        Err(err) => Err(format!("engine unreachable: {err}")),
+    }
+}
+
+async fn model(
+    engine: &Addr<Supervisor<Engine>>,
+) -> Result<crate::orchestration::ReadModel, String> {
+    match engine.send(Ask(CloneModel)).await {
+        Ok(Ok(model)) => Ok(model),
+        Ok(Err(unavailable)) => Err(unavailable.to_string()),
+        Err(err) => Err(format!("engine unreachable: {err}")),
+    }
+}
+
+/// A session that was starting or running when the server went down has no process behind it
+/// any more. Say so: mark it stopped, end a running turn, and leave an activity explaining the
+/// restart, instead of showing "running" forever.
+pub async fn settle_sessions_after_restart(
+    engine: &Addr<Supervisor<Engine>>,
+) -> Result<usize, String> {
+    let model = model(engine).await?;
+    let mut settled = 0;
+    for thread in model.threads.values() {
+        if thread.deleted_at.is_some() {
+            continue;
+        }
+        let Some(session) = &thread.session else {
+            continue;
+        };
+        if !matches!(
+            session.status,
+            SessionStatus::Starting | SessionStatus::Running
+        ) {
+            continue;
+        }
+        let now = now_iso();
+        let reason = "The server restarted while this session was active; it was stopped.";
+        let mut stopped = session.clone();
+        stopped.status = SessionStatus::Stopped;
+        stopped.active_turn_id = None;
+        stopped.last_error = Some(reason.to_string());
+        stopped.updated_at = now.clone();
+        dispatch(
+            engine,
+            Command::Internal(InternalCommand::ThreadSessionSet(ThreadSessionSetCommand {
+                command_id: new_id(),
+                thread_id: thread.id.clone(),
+                session: stopped,
+                created_at: now.clone(),
+            })),
+        )
+        .await?;
+        dispatch(
+            engine,
+            Command::Internal(InternalCommand::ThreadActivityAppend(
+                ActivityAppendCommand {
+                    command_id: new_id(),
+                    thread_id: thread.id.clone(),
+                    activity: Activity {
+                        id: new_id(),
+                        tone: ActivityTone::Error,
+                        kind: "session.restart-interrupted".to_string(),
+                        summary: reason.to_string(),
+                        payload: serde_json::json!({ "previousStatus": session.status }),
+                        turn_id: session.active_turn_id.clone(),
+                        sequence: None,
+                        created_at: now.clone(),
+                    },
+                    created_at: now,
+                },
+            )),
+        )
+        .await?;
+        settled += 1;
+    }
+    if settled > 0 {
+        log::info!("marked {settled} session(s) stopped after the restart");
+    }
+    Ok(settled)
+}
+
+/// Makes sure a live project for `cwd` and a live thread in it exist; returns their ids.
+pub async fn bootstrap_project(
+    engine: &Addr<Supervisor<Engine>>,
+    cwd: &str,
+    title: &str,
+) -> Result<(String, String), String> {
+    let model = model(engine).await?;
+    let existing = model
+        .projects
+        .values()
+        .find(|p| p.workspace_root == cwd && p.deleted_at.is_none());
+    let (project_id, default_model) = match existing {
+        Some(project) => (
+            project.id.clone(),
+            project
+                .default_model
+                .clone()
+                .unwrap_or_else(|| DEFAULT_MODEL.to_string()),
+        ),
+        None => {
+            let project_id = new_id();
+            dispatch(
+                engine,
+                Command::Client(ClientCommand::ProjectCreate(ProjectCreateCommand {
+                    command_id: new_id(),
+                    project_id: project_id.clone(),
+                    title: title.to_string(),
+                    workspace_root: cwd.to_string(),
+                    default_model: Some(DEFAULT_MODEL.to_string()),
+                    created_at: now_iso(),
+                })),
+            )
+            .await
+            .map_err(|e| format!("cannot create the bootstrap project: {e}"))?;
+            (project_id, DEFAULT_MODEL.to_string())
+        }
+    };
+    let thread = model
+        .threads
+        .values()
+        .find(|t| t.project_id == project_id && t.deleted_at.is_none());
+    let thread_id = match thread {
+        Some(thread) => thread.id.clone(),
+        None => {
+            let thread_id = new_id();
+            dispatch(
+                engine,
+                Command::Client(ClientCommand::ThreadCreate(ThreadCreateCommand {
+                    command_id: new_id(),
+                    thread_id: thread_id.clone(),
+                    project_id: project_id.clone(),
+                    title: "New thread".to_string(),
+                    model: default_model,
+                    runtime_mode: RuntimeMode::FullAccess,
+                    interaction_mode: InteractionMode::Default,
+                    branch: None,
+                    worktree_path: None,
+                    created_at: now_iso(),
+                })),
+            )
+            .await
+            .map_err(|e| format!("cannot create the bootstrap thread: {e}"))?;
+            thread_id
+        }
+    };
+    Ok((project_id, thread_id))
+}

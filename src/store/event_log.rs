@@ -1,0 +1,240 @@
+//! The durable event log: `events` (big-endian sequence → event JSON), `receipts` (commandId →
+//! outcome) and `snapshots` (sequence → read model JSON).
+//!
+//! A batch of events and the receipts of the commands that produced them go in one sled
+//! transaction, so after any crash a command is either wholly present (events + receipt) or
+//! wholly absent; the caller acknowledges only after [`EventLog::flush`].
+
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+
+use super::{Store, StoreError};
+
+const EVENTS: &str = "events";
+const RECEIPTS: &str = "receipts";
+const SNAPSHOTS: &str = "snapshots";
+/// Older snapshots are only a fallback for a newer one that fails to load.
+const SNAPSHOTS_KEPT: usize = 2;
+
+/// What happened to a command, remembered so that a retry is answered, not applied twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum Receipt {
+    Accepted { sequence: u64 },
+    Rejected { message: String },
+}
+
+/// One command's contribution to a batch.
+pub struct CommandWrite {
+    pub command_id: String,
+    pub receipt: Receipt,
+    /// (sequence, event JSON), in order.
+    pub events: Vec<(u64, Vec<u8>)>,
+}
+
+#[derive(Clone)]
+pub struct EventLog {
+    store: Store,
+    events: sled::Tree,
+    receipts: sled::Tree,
+    snapshots: sled::Tree,
+}
+
+impl EventLog {
+    pub fn open(store: &Store) -> Result<EventLog, StoreError> {
+        let db = store.db();
+        Ok(EventLog {
+            store: store.clone(),
+            events: db.open_tree(EVENTS)?,
+            receipts: db.open_tree(RECEIPTS)?,
+            snapshots: db.open_tree(SNAPSHOTS)?,
+        })
+    }
+
+    /// The sequence of the last event in the log (0 when empty).
+    pub fn last_sequence(&self) -> Result<u64, StoreError> {
+        Ok(match self.events.last()? {
+            Some((key, _)) => decode_key(&key),
+            None => 0,
+        })
+    }
+
+    /// Writes a batch atomically (not yet durable: call [`EventLog::flush`]).
+    pub fn write_batch(&self, batch: &[CommandWrite]) -> Result<(), StoreError> {
+        let mut events = sled::Batch::default();
+        let mut receipts = sled::Batch::default();
+        for write in batch {
+            for (sequence, json) in &write.events {
+                events.insert(&sequence.to_be_bytes(), json.as_slice());
+            }
+            let receipt = serde_json::to_vec(&write.receipt).map_err(|e| {
+                StoreError::Io(sled::Error::Unsupported(format!("receipt encoding: {e}")))
+            })?;
+            receipts.insert(write.command_id.as_bytes(), receipt);
+        }
+        (&self.events, &self.receipts)
+            .transaction(|(ev, rc)| {
+                ev.apply_batch(&events)?;
+                rc.apply_batch(&receipts)?;
+                Ok::<(), ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| match e {
+                TransactionError::Storage(err) => StoreError::Io(err),
+                TransactionError::Abort(()) => {
+                    StoreError::Io(sled::Error::Unsupported("batch aborted".into()))
+                }
+            })
+    }
+
+    /// Makes everything written so far durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.store.flush().map(|_| ())
+    }
+
+    pub fn receipt(&self, command_id: &str) -> Result<Option<Receipt>, StoreError> {
+        match self.receipts.get(command_id.as_bytes())? {
+            Some(raw) => Ok(serde_json::from_slice(&raw).ok()),
+            None => Ok(None),
+        }
+    }
+
+    /// Raw event JSON with sequence in (`after`, `up_to`], at most `limit`, in order.
+    pub fn read_range(
+        &self,
+        after: u64,
+        up_to: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, sled::IVec)>, StoreError> {
+        let mut out = Vec::new();
+        if after >= up_to {
+            return Ok(out);
+        }
+        let start = after.saturating_add(1).to_be_bytes();
+        let end = up_to.to_be_bytes();
+        for item in self.events.range(start..=end).take(limit) {
+            let (key, value) = item?;
+            out.push((decode_key(&key), value));
+        }
+        Ok(out)
+    }
+
+    /// Iterates raw events after `after`, for start-up replay.
+    pub fn iter_after(
+        &self,
+        after: u64,
+    ) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> {
+        self.events
+            .range(after.saturating_add(1).to_be_bytes()..)
+            .map(|item| {
+                item.map(|(k, v)| (decode_key(&k), v))
+                    .map_err(StoreError::Io)
+            })
+    }
+
+    /// Stores a snapshot of the read model at `sequence`, durably, dropping older ones.
+    pub fn save_snapshot(&self, sequence: u64, json: &[u8]) -> Result<(), StoreError> {
+        self.snapshots.insert(sequence.to_be_bytes(), json)?;
+        let keys: Vec<sled::IVec> = self
+            .snapshots
+            .iter()
+            .keys()
+            .collect::<Result<Vec<_>, _>>()?;
+        if keys.len() > SNAPSHOTS_KEPT {
+            for key in &keys[..keys.len() - SNAPSHOTS_KEPT] {
+                self.snapshots.remove(key)?;
+            }
+        }
+        self.flush()
+    }
+
+    /// Snapshots, newest first.
+    pub fn snapshots_newest_first(&self) -> Result<Vec<(u64, sled::IVec)>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.snapshots.iter().rev() {
+            let (key, value) = item?;
+            out.push((decode_key(&key), value));
+        }
+        Ok(out)
+    }
+}
+
+fn decode_key(key: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = key.len().min(8);
+    bytes[8 - n..].copy_from_slice(&key[key.len() - n..]);
+    u64::from_be_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(id: &str, first: u64, n: u64) -> CommandWrite {
+        CommandWrite {
+            command_id: id.into(),
+            receipt: Receipt::Accepted {
+                sequence: first + n - 1,
+            },
+            events: (first..first + n)
+                .map(|s| (s, format!("{{\"sequence\":{s}}}").into_bytes()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn batches_receipts_ranges_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let log = EventLog::open(&store).unwrap();
+            assert_eq!(log.last_sequence().unwrap(), 0);
+            log.write_batch(&[write("c1", 1, 2), write("c2", 3, 1)])
+                .unwrap();
+            log.write_batch(&[CommandWrite {
+                command_id: "bad".into(),
+                receipt: Receipt::Rejected {
+                    message: "nope".into(),
+                },
+                events: vec![],
+            }])
+            .unwrap();
+            log.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let log = EventLog::open(&store).unwrap();
+        assert_eq!(log.last_sequence().unwrap(), 3);
+        assert_eq!(
+            log.receipt("c1").unwrap(),
+            Some(Receipt::Accepted { sequence: 2 })
+        );
+        assert_eq!(
+            log.receipt("bad").unwrap(),
+            Some(Receipt::Rejected {
+                message: "nope".into()
+            })
+        );
+        assert_eq!(log.receipt("unknown").unwrap(), None);
+        let page = log.read_range(1, 3, 10).unwrap();
+        assert_eq!(page.iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![2, 3]);
+        assert_eq!(log.read_range(0, 3, 1).unwrap().len(), 1);
+        assert!(log.read_range(3, 3, 10).unwrap().is_empty());
+        let tail: Vec<u64> = log.iter_after(1).map(|r| r.unwrap().0).collect();
+        assert_eq!(tail, vec![2, 3]);
+    }
+
+    #[test]
+    fn keeps_the_two_newest_snapshots() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let log = EventLog::open(&store).unwrap();
+        for s in [10u64, 20, 30] {
+            log.save_snapshot(s, format!("{s}").as_bytes()).unwrap();
+        }
+        let snaps = log.snapshots_newest_first().unwrap();
+        assert_eq!(
+            snaps.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            vec![30, 20]
+        );
+    }
+}
