@@ -541,3 +541,98 @@ async fn sigkill_under_load_loses_no_acknowledged_command() {
         events.len()
     );
 }
+
+/// Writes commands into a store the way the engine does (decide, project, append, flush).
+fn seed_store(state: &std::path::Path, commands: Vec<t3rs::orchestration::Command>) {
+    use t3rs::orchestration::{decide, project, DecideContext, ReadModel};
+    use t3rs::store::event_log::{CommandWrite, EventLog, Receipt};
+    let store = t3rs::store::Store::open(state).unwrap();
+    let log = EventLog::open(&store).unwrap();
+    let mut model = ReadModel::default();
+    let mut sequence = 0;
+    let mut counter = 0;
+    for command in commands {
+        let mut ids = || {
+            counter += 1;
+            format!("seed-{counter}")
+        };
+        let mut ctx = DecideContext {
+            now: NOW.into(),
+            next_id: &mut ids,
+        };
+        let mut events = Vec::new();
+        for draft in decide(&command, &model, &mut ctx).unwrap() {
+            sequence += 1;
+            let event = draft.into_event(sequence);
+            project(&mut model, &event);
+            events.push((sequence, serde_json::to_vec(&event).unwrap()));
+        }
+        log.write_batch(&[CommandWrite {
+            command_id: command.command_id().to_string(),
+            receipt: Receipt::Accepted { sequence },
+            events,
+        }])
+        .unwrap();
+    }
+    log.flush().unwrap();
+}
+
+#[tokio::test]
+async fn a_session_running_when_the_server_died_is_shown_stopped_after_restart() {
+    use t3rs::orchestration::commands::ThreadSessionSetCommand;
+    use t3rs::orchestration::{ClientCommand, Command, InternalCommand, Session, SessionStatus};
+    let dir = temp();
+    let state = dir.path().join("state");
+    let client_command =
+        |v: Value| Command::Client(serde_json::from_value::<ClientCommand>(v).unwrap());
+    seed_store(
+        &state,
+        vec![
+            client_command(project_create("c1", "p1", "/tmp")),
+            client_command(thread_create("c2", "t1", "p1")),
+            Command::Internal(InternalCommand::ThreadSessionSet(ThreadSessionSetCommand {
+                command_id: "c3".into(),
+                thread_id: "t1".into(),
+                session: Session {
+                    thread_id: "t1".into(),
+                    status: SessionStatus::Running,
+                    provider_name: Some("codex".into()),
+                    runtime_mode: Default::default(),
+                    active_turn_id: Some("turn-1".into()),
+                    last_error: None,
+                    updated_at: NOW.into(),
+                },
+                created_at: NOW.into(),
+            })),
+        ],
+    );
+    let server = no_bootstrap(dir.path()).start();
+    let mut client = connected(&server).await;
+    let snapshot = client
+        .request(json!({"_tag": "orchestration.getSnapshot"}))
+        .await["result"]
+        .clone();
+    let thread = &snapshot["threads"][0];
+    assert_eq!(thread["session"]["status"], "stopped", "{thread}");
+    assert_eq!(thread["session"]["activeTurnId"], Value::Null);
+    assert!(thread["session"]["lastError"]
+        .as_str()
+        .unwrap()
+        .contains("restarted"));
+    let activity = thread["activities"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(activity["kind"], "session.restart-interrupted");
+    assert_eq!(activity["tone"], "error");
+    assert_eq!(activity["turnId"], "turn-1");
+    drop(client);
+    assert!(server.stop().success());
+
+    // Settled once: a second restart adds nothing.
+    let server = no_bootstrap(dir.path()).start();
+    let mut client = connected(&server).await;
+    assert_eq!(replay_all(&mut client).await.len(), 5);
+}

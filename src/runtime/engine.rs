@@ -16,7 +16,9 @@ use tokio::sync::oneshot;
 use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
-use crate::orchestration::{decide, project, Command, DecideContext, Event, ReadModel};
+use crate::orchestration::{
+    decide, project, Command, DecideContext, Event, ReadModel, Session, SessionStatus,
+};
 use crate::protocol::methods::channels;
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
@@ -47,10 +49,25 @@ pub struct GetSnapshot;
 #[rtype(result = "u64")]
 pub struct Checkpoint;
 
-/// A copy of the read model, for in-process readers (start-up tasks, tests).
+/// Threads whose session is starting or running, with that session (start-up honesty). Asking
+/// for just this instead of a copy of the model keeps start-up fast on large models.
 #[derive(Message)]
-#[rtype(result = "ReadModel")]
-pub struct CloneModel;
+#[rtype(result = "Vec<(String, Session)>")]
+pub struct ActiveSessions;
+
+/// The live project whose workspace root is `cwd` (its id and default model), and the first
+/// live thread in it, for the auto-bootstrap.
+#[derive(Message)]
+#[rtype(result = "BootstrapLookup")]
+pub struct FindBootstrap {
+    pub cwd: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BootstrapLookup {
+    pub project: Option<(String, Option<String>)>,
+    pub thread_id: Option<String>,
+}
 
 #[derive(Message)]
 #[rtype(result = "()")]
@@ -87,7 +104,8 @@ pub enum LoadError {
 /// Rebuilds the read model: the newest readable snapshot, then every later event.
 pub fn load_state(log: &EventLog) -> Result<EngineState, LoadError> {
     let mut model = ReadModel::default();
-    for (sequence, bytes) in log.snapshots_newest_first()? {
+    for snapshot in log.snapshots_newest_first() {
+        let (sequence, bytes) = snapshot?;
         match serde_json::from_slice::<ReadModel>(&bytes) {
             Ok(snapshot) if snapshot.snapshot_sequence == sequence => {
                 model = snapshot;
@@ -389,11 +407,48 @@ impl Handler<GetSnapshot> for Engine {
     }
 }
 
-impl Handler<CloneModel> for Engine {
-    type Result = MessageResult<CloneModel>;
+impl Handler<ActiveSessions> for Engine {
+    type Result = MessageResult<ActiveSessions>;
 
-    fn handle(&mut self, _msg: CloneModel, _ctx: &mut Self::Context) -> Self::Result {
-        MessageResult(self.model.clone())
+    fn handle(&mut self, _msg: ActiveSessions, _ctx: &mut Self::Context) -> Self::Result {
+        MessageResult(
+            self.model
+                .threads
+                .values()
+                .filter(|t| t.deleted_at.is_none())
+                .filter_map(|t| {
+                    let session = t.session.as_ref()?;
+                    matches!(
+                        session.status,
+                        SessionStatus::Starting | SessionStatus::Running
+                    )
+                    .then(|| (t.id.clone(), session.clone()))
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Handler<FindBootstrap> for Engine {
+    type Result = MessageResult<FindBootstrap>;
+
+    fn handle(&mut self, msg: FindBootstrap, _ctx: &mut Self::Context) -> Self::Result {
+        let project = self
+            .model
+            .projects
+            .values()
+            .find(|p| p.workspace_root == msg.cwd && p.deleted_at.is_none());
+        let thread_id = project.and_then(|p| {
+            self.model
+                .threads
+                .values()
+                .find(|t| t.project_id == p.id && t.deleted_at.is_none())
+                .map(|t| t.id.clone())
+        });
+        MessageResult(BootstrapLookup {
+            project: project.map(|p| (p.id.clone(), p.default_model.clone())),
+            thread_id,
+        })
     }
 }
 

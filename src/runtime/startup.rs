@@ -11,7 +11,8 @@ use crate::orchestration::model::{
     Activity, ActivityTone, InteractionMode, RuntimeMode, SessionStatus,
 };
 use crate::orchestration::{ClientCommand, Command, InternalCommand};
-use crate::runtime::engine::{CloneModel, Dispatch, Engine};
+use crate::runtime::engine::{ActiveSessions, BootstrapLookup, FindBootstrap};
+use crate::runtime::engine::{Dispatch, Engine};
 
 /// The model a bootstrap thread starts with (protocol.md: the default model offered).
 pub const DEFAULT_MODEL: &str = "gpt-5.4";
@@ -33,11 +34,14 @@ async fn dispatch(engine: &Addr<Supervisor<Engine>>, command: Command) -> Result
     }
 }
 
-async fn model(
-    engine: &Addr<Supervisor<Engine>>,
-) -> Result<crate::orchestration::ReadModel, String> {
-    match engine.send(Ask(CloneModel)).await {
-        Ok(Ok(model)) => Ok(model),
+async fn ask<M>(engine: &Addr<Supervisor<Engine>>, msg: M) -> Result<M::Result, String>
+where
+    M: actix::Message + Send + 'static,
+    M::Result: Send + 'static,
+    Engine: actix::Handler<M>,
+{
+    match engine.send(Ask(msg)).await {
+        Ok(Ok(answer)) => Ok(answer),
         Ok(Err(unavailable)) => Err(unavailable.to_string()),
         Err(err) => Err(format!("engine unreachable: {err}")),
     }
@@ -49,21 +53,8 @@ async fn model(
 pub async fn settle_sessions_after_restart(
     engine: &Addr<Supervisor<Engine>>,
 ) -> Result<usize, String> {
-    let model = model(engine).await?;
     let mut settled = 0;
-    for thread in model.threads.values() {
-        if thread.deleted_at.is_some() {
-            continue;
-        }
-        let Some(session) = &thread.session else {
-            continue;
-        };
-        if !matches!(
-            session.status,
-            SessionStatus::Starting | SessionStatus::Running
-        ) {
-            continue;
-        }
+    for (thread_id, session) in ask(engine, ActiveSessions).await? {
         let now = now_iso();
         let reason = "The server restarted while this session was active; it was stopped.";
         let mut stopped = session.clone();
@@ -75,7 +66,7 @@ pub async fn settle_sessions_after_restart(
             engine,
             Command::Internal(InternalCommand::ThreadSessionSet(ThreadSessionSetCommand {
                 command_id: new_id(),
-                thread_id: thread.id.clone(),
+                thread_id: thread_id.clone(),
                 session: stopped,
                 created_at: now.clone(),
             })),
@@ -86,7 +77,7 @@ pub async fn settle_sessions_after_restart(
             Command::Internal(InternalCommand::ThreadActivityAppend(
                 ActivityAppendCommand {
                     command_id: new_id(),
-                    thread_id: thread.id.clone(),
+                    thread_id: thread_id.clone(),
                     activity: Activity {
                         id: new_id(),
                         tone: ActivityTone::Error,
@@ -116,18 +107,17 @@ pub async fn bootstrap_project(
     cwd: &str,
     title: &str,
 ) -> Result<(String, String), String> {
-    let model = model(engine).await?;
-    let existing = model
-        .projects
-        .values()
-        .find(|p| p.workspace_root == cwd && p.deleted_at.is_none());
-    let (project_id, default_model) = match existing {
-        Some(project) => (
-            project.id.clone(),
-            project
-                .default_model
-                .clone()
-                .unwrap_or_else(|| DEFAULT_MODEL.to_string()),
+    let BootstrapLookup { project, thread_id } = ask(
+        engine,
+        FindBootstrap {
+            cwd: cwd.to_string(),
+        },
+    )
+    .await?;
+    let (project_id, default_model) = match project {
+        Some((id, default_model)) => (
+            id,
+            default_model.unwrap_or_else(|| DEFAULT_MODEL.to_string()),
         ),
         None => {
             let project_id = new_id();
@@ -147,12 +137,8 @@ pub async fn bootstrap_project(
             (project_id, DEFAULT_MODEL.to_string())
         }
     };
-    let thread = model
-        .threads
-        .values()
-        .find(|t| t.project_id == project_id && t.deleted_at.is_none());
-    let thread_id = match thread {
-        Some(thread) => thread.id.clone(),
+    let thread_id = match thread_id {
+        Some(thread_id) => thread_id,
         None => {
             let thread_id = new_id();
             dispatch(

@@ -148,14 +148,15 @@ impl EventLog {
         self.flush()
     }
 
-    /// Snapshots, newest first.
-    pub fn snapshots_newest_first(&self) -> Result<Vec<(u64, sled::IVec)>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.snapshots.iter().rev() {
-            let (key, value) = item?;
-            out.push((decode_key(&key), value));
-        }
-        Ok(out)
+    /// Snapshots, newest first, read one at a time: start-up usually needs only the first,
+    /// and each can be tens of megabytes.
+    pub fn snapshots_newest_first(
+        &self,
+    ) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> {
+        self.snapshots.iter().rev().map(|item| {
+            item.map(|(k, v)| (decode_key(&k), v))
+                .map_err(StoreError::Io)
+        })
     }
 }
 
@@ -231,7 +232,8 @@ mod tests {
         for s in [10u64, 20, 30] {
             log.save_snapshot(s, format!("{s}").as_bytes()).unwrap();
         }
-        let snaps = log.snapshots_newest_first().unwrap();
+        let snaps: Vec<(u64, sled::IVec)> =
+            log.snapshots_newest_first().map(|r| r.unwrap()).collect();
         assert_eq!(
             snaps.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
             vec![30, 20]
