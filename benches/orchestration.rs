@@ -29,6 +29,7 @@ use tokio_tungstenite::tungstenite::Message;
 const NOW: &str = "2026-01-01T00:00:00.000Z";
 
 fn spawn_server(state: &Path, extra: &[&str]) -> (Child, String, Duration) {
+    let verbose = std::env::var_os("T3RS_BENCH_LOG").is_some();
     let started = Instant::now();
     let mut child = Process::new(env!("CARGO_BIN_EXE_t3rs"))
         .args([
@@ -41,9 +42,14 @@ fn spawn_server(state: &Path, extra: &[&str]) -> (Child, String, Duration) {
         .arg(state)
         .args(["--codex-bin", "/nonexistent/codex"])
         .args(extra)
-        .env("RUST_LOG", "warn")
+        // T3RS_BENCH_LOG=1 shows the server's own log (e.g. where start-up time goes).
+        .env("RUST_LOG", if verbose { "info" } else { "warn" })
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(if verbose {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .expect("spawn t3rs");
     let stdout = child.stdout.take().expect("stdout");

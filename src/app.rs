@@ -63,6 +63,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         settings.state_dir.display(),
         lock.path().display()
     );
+    let opening = std::time::Instant::now();
     let store = match Store::open(&settings.state_dir) {
         Ok(store) => store,
         Err(err) => {
@@ -70,6 +71,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    log::info!("store opened in {:?}", opening.elapsed());
     let log = match EventLog::open(&store) {
         Ok(log) => log,
         Err(err) => {
@@ -85,8 +87,10 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    log::info!("store loaded in {:?}", loaded.elapsed());
+    log::info!("read model loaded in {:?}", loaded.elapsed());
+    let checking = std::time::Instant::now();
     let codex = check_codex(settings.codex_bin.as_os_str(), PROVIDER_CHECK_TIMEOUT).await;
+    log::info!("codex checked in {:?}", checking.elapsed());
     match &codex.message {
         Some(message) => log::warn!("codex: {message}"),
         None => log::info!(
@@ -145,6 +149,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         projects: runtime.projects.clone(),
         welcome_json: Arc::new(welcome_json),
         max_message_bytes: settings.max_message_bytes,
+        state_dir: Arc::new(settings.state_dir.clone()),
         auth_token: settings.auth_token.as_deref().map(Arc::from),
         allow_origins: Arc::new(settings.allow_origins.clone()),
     };

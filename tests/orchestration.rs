@@ -636,3 +636,78 @@ async fn a_session_running_when_the_server_died_is_shown_stopped_after_restart()
     let mut client = connected(&server).await;
     assert_eq!(replay_all(&mut client).await.len(), 5);
 }
+
+/// A plain HTTP GET over a real socket; returns (status, body).
+fn http_get(port: u16, path: &str) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, raw[split + 4..].to_vec())
+}
+
+#[tokio::test]
+async fn image_uploads_are_stored_recorded_by_id_and_served() {
+    let dir = temp();
+    let server = no_bootstrap(dir.path()).start();
+    let mut client = connected(&server).await;
+    ok_sequence(&mut client, project_create("c1", "p1", "/tmp")).await;
+    ok_sequence(&mut client, thread_create("c2", "t1", "p1")).await;
+    let png: Vec<u8> = vec![0x89, b'P', b'N', b'G', 13, 10, 26, 10, 1, 2, 3];
+    let b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(&png)
+    };
+    let turn = |command_id: &str, data_url: String| {
+        json!({"type": "thread.turn.start", "commandId": command_id, "threadId": "t1",
+        "message": {"messageId": format!("m-{command_id}"), "role": "user", "text": "look", "attachments": [
+            {"type": "image", "name": "shot.png", "mimeType": "image/png", "sizeBytes": png.len(), "dataUrl": data_url}]},
+        "runtimeMode": "full-access", "interactionMode": "default", "createdAt": NOW})
+    };
+
+    let bad = error_message(
+        &mut client,
+        dispatch(turn("c3", "data:image/png;base64,@@@".into())),
+    )
+    .await;
+    assert!(
+        bad.contains("Invalid image attachment payload for 'shot.png'"),
+        "{bad}"
+    );
+    ok_sequence(
+        &mut client,
+        turn("c4", format!("data:image/png;base64,{b64}")),
+    )
+    .await;
+
+    let snapshot = client
+        .request(json!({"_tag": "orchestration.getSnapshot"}))
+        .await["result"]
+        .clone();
+    let messages = snapshot["threads"][0]["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "the refused turn left nothing behind");
+    let attachment = &messages[0]["attachments"][0];
+    assert_eq!(attachment["name"], "shot.png");
+    assert_eq!(attachment["mimeType"], "image/png");
+    assert_eq!(attachment["sizeBytes"], png.len());
+    assert!(attachment.get("dataUrl").is_none(), "{attachment}");
+    let id = attachment["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("t1-"), "{id}");
+
+    let (status, body) = http_get(server.port, &format!("/attachments/{id}"));
+    assert_eq!(status, 200);
+    assert_eq!(body, png);
+    assert_eq!(
+        http_get(server.port, "/attachments/..%2Fkeybindings.json").0,
+        404
+    );
+    assert_eq!(http_get(server.port, "/attachments/t1-nope").0, 404);
+}

@@ -10,6 +10,7 @@ use actix_web::http::header;
 use actix_web::{guard, web, App, HttpRequest, HttpResponse, HttpServer};
 use actix_web_actors::ws;
 
+use crate::store::attachments;
 use auth::{check_upgrade, Refusal};
 use session::{AppContext, Session};
 
@@ -71,6 +72,39 @@ async fn index() -> HttpResponse {
         ))
 }
 
+/// `GET /attachments/{id}`: a stored image, behind the same token as the WebSocket.
+async fn attachment(
+    req: HttpRequest,
+    id: web::Path<String>,
+    app: web::Data<AppContext>,
+) -> HttpResponse {
+    if let Some(expected) = app.auth_token.as_deref() {
+        if !auth::token_matches(
+            expected,
+            auth::token_from_query(req.query_string()).as_deref(),
+        ) {
+            return HttpResponse::Unauthorized().body("Unauthorized");
+        }
+    }
+    let state_dir = std::sync::Arc::clone(&app.state_dir);
+    let id = id.into_inner();
+    let found = actix_web::rt::task::spawn_blocking(move || {
+        let path = attachments::find(&state_dir, &id)?;
+        let bytes = std::fs::read(&path).ok()?;
+        Some((attachments::content_type_for(&path), bytes))
+    })
+    .await
+    .ok()
+    .flatten();
+    match found {
+        Some((content_type, bytes)) => HttpResponse::Ok()
+            .content_type(content_type)
+            .insert_header(("Cache-Control", "private, max-age=31536000, immutable"))
+            .body(bytes),
+        None => HttpResponse::NotFound().body("Not Found"),
+    }
+}
+
 async fn not_a_websocket() -> HttpResponse {
     HttpResponse::BadRequest().body("expected a WebSocket upgrade")
 }
@@ -108,6 +142,7 @@ pub fn bind(
                     )
                     .route(web::get().to(not_a_websocket)),
             )
+            .route("/attachments/{id}", web::get().to(attachment))
             .default_service(web::to(not_found))
     })
     // The binary handles SIGTERM/SIGINT itself: it must close sockets with 1001 and flush the

@@ -14,7 +14,7 @@ use t3rs_actors::push_relay::{
 };
 use t3rs_actors::{Ask, ChildUnavailable, Supervisor};
 
-use crate::orchestration::Command;
+use crate::orchestration::{ClientCommand, Command};
 use crate::protocol::envelope::{
     decode_request, encode_error, encode_push, encode_raw_result, UNKNOWN_ID,
 };
@@ -23,6 +23,7 @@ use crate::runtime::engine::{Dispatch, Engine, GetSnapshot, Watermark};
 use crate::runtime::projects::{ProjectRegistry, SearchEntries, WriteFile};
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::runtime::server_config::{ConfigView, GetConfig, ServerConfigActor, UpsertKeybinding};
+use crate::store::attachments;
 use crate::store::event_log::EventLog;
 
 /// How often the server pings, and how long a silent client is kept.
@@ -48,6 +49,8 @@ pub struct AppContext {
     /// `server.welcome` data, serialised once at start-up.
     pub welcome_json: Arc<String>,
     pub max_message_bytes: usize,
+    /// Where uploads are stored (`attachments/`).
+    pub state_dir: Arc<std::path::PathBuf>,
     pub auth_token: Option<Arc<str>>,
     pub allow_origins: Arc<Vec<String>>,
 }
@@ -101,20 +104,9 @@ impl Session {
                         self.reply_later(id, async move { flatten(asked.await)? }, ctx)
                     }
                     Method::OrchestrationDispatchCommand(command) => {
-                        let asked = self
-                            .app
-                            .engine
-                            .send(Ask(Dispatch(Command::Client(*command))));
-                        self.reply_later(
-                            id,
-                            async move {
-                                match flatten(asked.await)? {
-                                    Ok(sequence) => Ok(format!("{{\"sequence\":{sequence}}}")),
-                                    Err(err) => Err(err.to_string()),
-                                }
-                            },
-                            ctx,
-                        )
+                        let engine = self.app.engine.clone();
+                        let state_dir = Arc::clone(&self.app.state_dir);
+                        self.reply_later(id, dispatch_client(engine, state_dir, *command), ctx)
                     }
                     Method::OrchestrationReplayEvents {
                         from_sequence_exclusive,
@@ -242,6 +234,36 @@ impl Session {
 
 /// Events per `orchestration.replayEvents` answer; a client pages on from the last sequence.
 pub const REPLAY_PAGE: usize = 1_000;
+
+/// Stores a turn's inline image uploads (off this thread: they can be 80 MB), then dispatches.
+async fn dispatch_client(
+    engine: Addr<Supervisor<Engine>>,
+    state_dir: Arc<std::path::PathBuf>,
+    mut command: ClientCommand,
+) -> Result<String, String> {
+    if let ClientCommand::ThreadTurnStart(turn) = &mut command {
+        if turn
+            .message
+            .attachments
+            .iter()
+            .any(|a| a.data_url.is_some())
+        {
+            let thread_id = turn.thread_id.clone();
+            let mut attachments = std::mem::take(&mut turn.message.attachments);
+            let stored = actix_web::rt::task::spawn_blocking(move || {
+                attachments::store_uploads(&state_dir, &thread_id, &mut attachments)
+                    .map(|()| attachments)
+            })
+            .await
+            .map_err(|_| "storing the attachments failed".to_string())??;
+            turn.message.attachments = stored;
+        }
+    }
+    match flatten(engine.send(Ask(Dispatch(Command::Client(command)))).await)? {
+        Ok(sequence) => Ok(format!("{{\"sequence\":{sequence}}}")),
+        Err(err) => Err(err.to_string()),
+    }
+}
 
 /// A supervised child's answer, or why there is none.
 fn flatten<T>(asked: Result<Result<T, ChildUnavailable>, MailboxError>) -> Result<T, String> {
