@@ -104,8 +104,13 @@ pub enum LoadError {
 /// Rebuilds the read model: the newest readable snapshot, then every later event.
 pub fn load_state(log: &EventLog) -> Result<EngineState, LoadError> {
     let mut model = ReadModel::default();
+    let durable = log.last_sequence()?;
     for snapshot in log.snapshots_newest_first() {
         let (sequence, bytes) = snapshot?;
+        if sequence > durable {
+            log::warn!("snapshot {sequence} is ahead of the log ({durable}); trying an older one");
+            continue;
+        }
         match serde_json::from_slice::<ReadModel>(&bytes) {
             Ok(snapshot) if snapshot.snapshot_sequence == sequence => {
                 model = snapshot;
@@ -131,7 +136,7 @@ pub fn load_state(log: &EventLog) -> Result<EngineState, LoadError> {
         model.snapshot_sequence
     );
     Ok(EngineState {
-        last_sequence: log.last_sequence()?.max(model.snapshot_sequence),
+        last_sequence: durable.max(model.snapshot_sequence),
         model,
     })
 }

@@ -1,5 +1,7 @@
-//! The durable event log: `events` (big-endian sequence → event JSON), `receipts` (commandId →
-//! outcome) and `snapshots` (sequence → read model JSON).
+//! The durable event log: sled trees `events` (big-endian sequence → event JSON) and `receipts`
+//! (commandId → outcome), plus read-model snapshots as files in `<state dir>/snapshots/`.
+//! Snapshots are tens of megabytes on large stores; kept out of sled they neither churn its log
+//! nor lengthen its recovery at start-up.
 //!
 //! A batch of events and the receipts of the commands that produced them go in one sled
 //! transaction, so after any crash a command is either wholly present (events + receipt) or
@@ -8,12 +10,14 @@
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
+use std::io::Write;
+use std::path::PathBuf;
 
 use super::{Store, StoreError};
 
 const EVENTS: &str = "events";
 const RECEIPTS: &str = "receipts";
-const SNAPSHOTS: &str = "snapshots";
+const SNAPSHOT_DIR: &str = "snapshots";
 /// Older snapshots are only a fallback for a newer one that fails to load.
 const SNAPSHOTS_KEPT: usize = 2;
 
@@ -38,17 +42,18 @@ pub struct EventLog {
     store: Store,
     events: sled::Tree,
     receipts: sled::Tree,
-    snapshots: sled::Tree,
+    snapshot_dir: PathBuf,
 }
 
 impl EventLog {
     pub fn open(store: &Store) -> Result<EventLog, StoreError> {
         let db = store.db();
+        let state_dir = store.path().parent().unwrap_or(store.path());
         Ok(EventLog {
             store: store.clone(),
             events: db.open_tree(EVENTS)?,
             receipts: db.open_tree(RECEIPTS)?,
-            snapshots: db.open_tree(SNAPSHOTS)?,
+            snapshot_dir: state_dir.join(SNAPSHOT_DIR),
         })
     }
 
@@ -132,32 +137,65 @@ impl EventLog {
             })
     }
 
-    /// Stores a snapshot of the read model at `sequence`, durably, dropping older ones.
+    /// Stores a snapshot of the read model at `sequence` durably (temp file, fsync, rename,
+    /// fsync of the directory), then drops all but the newest two.
     pub fn save_snapshot(&self, sequence: u64, json: &[u8]) -> Result<(), StoreError> {
-        self.snapshots.insert(sequence.to_be_bytes(), json)?;
-        let keys: Vec<sled::IVec> = self
-            .snapshots
-            .iter()
-            .keys()
-            .collect::<Result<Vec<_>, _>>()?;
-        if keys.len() > SNAPSHOTS_KEPT {
-            for key in &keys[..keys.len() - SNAPSHOTS_KEPT] {
-                self.snapshots.remove(key)?;
-            }
+        let io = |e: std::io::Error| {
+            StoreError::Io(sled::Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("snapshot in {}: {e}", self.snapshot_dir.display()),
+            )))
+        };
+        std::fs::create_dir_all(&self.snapshot_dir).map_err(io)?;
+        let mut file = tempfile::NamedTempFile::new_in(&self.snapshot_dir).map_err(io)?;
+        file.write_all(json).map_err(io)?;
+        file.as_file().sync_all().map_err(io)?;
+        file.persist(self.snapshot_dir.join(snapshot_name(sequence)))
+            .map_err(|e| io(e.error))?;
+        if let Ok(dir) = std::fs::File::open(&self.snapshot_dir) {
+            let _ = dir.sync_all();
         }
-        self.flush()
+        let mut sequences = self.snapshot_sequences().map_err(io)?;
+        sequences.sort_unstable_by(|a, b| b.cmp(a));
+        for old in sequences.into_iter().skip(SNAPSHOTS_KEPT) {
+            let _ = std::fs::remove_file(self.snapshot_dir.join(snapshot_name(old)));
+        }
+        Ok(())
     }
 
-    /// Snapshots, newest first, read one at a time: start-up usually needs only the first,
-    /// and each can be tens of megabytes.
+    fn snapshot_sequences(&self) -> std::io::Result<Vec<u64>> {
+        let entries = match std::fs::read_dir(&self.snapshot_dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        Ok(entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name();
+                let name = name.to_str()?;
+                name.strip_suffix(".json")?.parse::<u64>().ok()
+            })
+            .collect())
+    }
+
+    /// Snapshots, newest first, read one at a time: start-up usually needs only the first, and
+    /// each can be tens of megabytes.
     pub fn snapshots_newest_first(
         &self,
-    ) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> {
-        self.snapshots.iter().rev().map(|item| {
-            item.map(|(k, v)| (decode_key(&k), v))
-                .map_err(StoreError::Io)
+    ) -> impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + '_ {
+        let mut sequences = self.snapshot_sequences().unwrap_or_default();
+        sequences.sort_unstable_by(|a, b| b.cmp(a));
+        sequences.into_iter().map(move |sequence| {
+            std::fs::read(self.snapshot_dir.join(snapshot_name(sequence)))
+                .map(|bytes| (sequence, bytes))
+                .map_err(|e| StoreError::Io(sled::Error::Io(e)))
         })
     }
+}
+
+fn snapshot_name(sequence: u64) -> String {
+    format!("{sequence:020}.json")
 }
 
 fn decode_key(key: &[u8]) -> u64 {
@@ -232,8 +270,7 @@ mod tests {
         for s in [10u64, 20, 30] {
             log.save_snapshot(s, format!("{s}").as_bytes()).unwrap();
         }
-        let snaps: Vec<(u64, sled::IVec)> =
-            log.snapshots_newest_first().map(|r| r.unwrap()).collect();
+        let snaps: Vec<(u64, Vec<u8>)> = log.snapshots_newest_first().map(|r| r.unwrap()).collect();
         assert_eq!(
             snaps.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
             vec![30, 20]
