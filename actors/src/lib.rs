@@ -13,6 +13,7 @@
 pub mod child_process;
 pub mod harness;
 pub mod panic_capture;
+pub mod pty;
 pub mod push_relay;
 pub mod supervision;
 
