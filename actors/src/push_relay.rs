@@ -2,18 +2,23 @@
 //! with that subscriber's own sequence (1, 2, 3 … without gaps).
 //!
 //! Flow control is by acknowledgement: a subscriber acks the sequence it has handed on (for a
-//! WebSocket, written to the socket's buffer). At most `max_in_flight` unacked items exist per
-//! subscriber; one more and the subscriber is evicted with an [`Evicted`] message saying why.
+//! WebSocket, written to the socket's buffer). At most `max_in_flight` unacked items, weighing at
+//! most `max_in_flight_bytes` together, exist per subscriber; past either bound the subscriber is
+//! evicted with an [`Evicted`] message saying why.
 //! Nothing is ever skipped: a subscriber sees a gap-free prefix of the stream, then the eviction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use actix::prelude::*;
 
 /// What a relay can carry: shared read-only between subscribers on any thread.
-pub trait PushItem: Send + Sync + Unpin + 'static {}
-impl<T: Send + Sync + Unpin + 'static> PushItem for T {}
+pub trait PushItem: Send + Sync + Unpin + 'static {
+    /// The memory this item holds, counted against a subscriber's byte bound.
+    fn weight(&self) -> usize {
+        0
+    }
+}
 
 /// One item for one subscriber.
 #[derive(Debug)]
@@ -98,10 +103,14 @@ struct Subscriber<T: PushItem> {
     evicted: Recipient<Evicted>,
     sent: u64,
     acked: u64,
+    /// (sequence, weight) of what is sent but not acknowledged, oldest first.
+    unacked: VecDeque<(u64, usize)>,
+    unacked_bytes: usize,
 }
 
 pub struct PushRelay<T: PushItem> {
     max_in_flight: u64,
+    max_in_flight_bytes: usize,
     next_id: u64,
     subscribers: HashMap<SubscriberId, Subscriber<T>>,
 }
@@ -109,23 +118,42 @@ pub struct PushRelay<T: PushItem> {
 impl<T: PushItem> PushRelay<T> {
     /// `max_in_flight` is the per-subscriber bound on items sent but not yet acknowledged.
     pub fn new(max_in_flight: u64) -> Self {
+        Self::with_byte_bound(max_in_flight, usize::MAX)
+    }
+
+    /// Also bounds the total weight of a subscriber's unacknowledged items (one item is always
+    /// let through, however heavy, so nothing is undeliverable).
+    pub fn with_byte_bound(max_in_flight: u64, max_in_flight_bytes: usize) -> Self {
         Self {
             max_in_flight: max_in_flight.max(1),
+            max_in_flight_bytes,
             next_id: 0,
             subscribers: HashMap::new(),
         }
     }
 
     /// Sends to one subscriber; false when it must be removed (evicted or gone).
-    fn deliver(max_in_flight: u64, sub: &mut Subscriber<T>, item: &Arc<T>) -> bool {
-        if sub.sent - sub.acked >= max_in_flight {
+    fn deliver(max_items: u64, max_bytes: usize, sub: &mut Subscriber<T>, item: &Arc<T>) -> bool {
+        let weight = item.weight();
+        let too_many = sub.sent - sub.acked >= max_items;
+        let too_heavy =
+            !sub.unacked.is_empty() && sub.unacked_bytes.saturating_add(weight) > max_bytes;
+        if too_many || too_heavy {
+            let reason = if too_many {
+                format!(
+                    "fell behind: {} pushes sent but not yet written (limit {max_items})",
+                    sub.sent - sub.acked
+                )
+            } else {
+                format!(
+                    "fell behind: {} bytes of pushes sent but not yet written (limit {max_bytes})",
+                    sub.unacked_bytes
+                )
+            };
             sub.evicted.do_send(Evicted {
                 last_sequence: sub.sent,
                 kind: EvictionKind::FellBehind,
-                reason: format!(
-                    "fell behind: {} pushes sent but not yet written (limit {max_in_flight})",
-                    sub.sent - sub.acked
-                ),
+                reason,
             });
             return false;
         }
@@ -135,6 +163,8 @@ impl<T: PushItem> PushRelay<T> {
             return false;
         }
         sub.sent += 1;
+        sub.unacked.push_back((sub.sent, weight));
+        sub.unacked_bytes = sub.unacked_bytes.saturating_add(weight);
         sub.deliveries.do_send(Delivery {
             sequence: sub.sent,
             item: Arc::clone(item),
@@ -158,6 +188,8 @@ impl<T: PushItem> Handler<Subscribe<T>> for PushRelay<T> {
             evicted: msg.evicted,
             sent: 0,
             acked: 0,
+            unacked: VecDeque::new(),
+            unacked_bytes: 0,
         };
         // The greeting is not counted against the in-flight bound; it is part of subscribing.
         for item in msg.initial {
@@ -191,6 +223,13 @@ impl<T: PushItem> Handler<Ack> for PushRelay<T> {
             // Acks may arrive out of order relative to each other only if a subscriber batches
             // them; never move backwards, never past what was sent.
             sub.acked = sub.acked.max(msg.sequence.min(sub.sent));
+            while let Some((sequence, weight)) = sub.unacked.front().copied() {
+                if sequence > sub.acked {
+                    break;
+                }
+                sub.unacked.pop_front();
+                sub.unacked_bytes -= weight;
+            }
         }
     }
 }
@@ -200,9 +239,9 @@ impl<T: PushItem> Handler<Publish<T>> for PushRelay<T> {
 
     fn handle(&mut self, msg: Publish<T>, _ctx: &mut Self::Context) {
         let item = Arc::new(msg.0);
-        let max = self.max_in_flight;
+        let (items, bytes) = (self.max_in_flight, self.max_in_flight_bytes);
         self.subscribers
-            .retain(|_, sub| Self::deliver(max, sub, &item));
+            .retain(|_, sub| Self::deliver(items, bytes, sub, &item));
     }
 }
 
@@ -235,6 +274,47 @@ mod tests {
     use super::*;
     use crate::harness::probe;
     use std::time::Duration;
+
+    impl PushItem for u32 {}
+
+    /// A test item that weighs what it says.
+    #[derive(Debug)]
+    struct Blob(usize);
+
+    impl PushItem for Blob {
+        fn weight(&self) -> usize {
+            self.0
+        }
+    }
+
+    #[actix::test]
+    async fn heavy_pushes_are_bounded_by_bytes() {
+        let relay = PushRelay::<Blob>::with_byte_bound(1_000, 100).start();
+        let (d, mut rx) = probe::<Delivery<Blob>>();
+        let (e, mut ev) = probe::<Evicted>();
+        let sub = relay
+            .send(Subscribe {
+                deliveries: d,
+                evicted: e,
+                initial: vec![],
+            })
+            .await
+            .unwrap();
+        // One item heavier than the bound still goes through when nothing is in flight.
+        relay.do_send(Publish(Blob(150)));
+        relay.do_send(Ack {
+            subscriber: sub,
+            sequence: 1,
+        });
+        for _ in 0..4 {
+            relay.do_send(Publish(Blob(30)));
+        }
+        let got = rx.take(4, DEADLINE).await.unwrap();
+        assert_eq!(got.last().map(|d| d.sequence), Some(4));
+        let evicted = ev.next(DEADLINE).await.unwrap();
+        assert!(evicted.reason.contains("90 bytes"), "{}", evicted.reason);
+        assert_eq!(evicted.last_sequence, 4);
+    }
 
     const DEADLINE: Duration = Duration::from_secs(5);
 
