@@ -17,6 +17,7 @@ use crate::runtime::engine::{load_state, Checkpoint};
 use crate::runtime::root::{self, RuntimeParts};
 use crate::runtime::server_config::GetConfig;
 use crate::runtime::startup;
+use crate::runtime::terminals::{self, CloseAllTerminals};
 use crate::server::{self, session::AppContext};
 use crate::settings::Settings;
 use crate::state_dir::StateDirLock;
@@ -79,6 +80,13 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let terminal_history = match terminals::history_tree(store.db()) {
+        Ok(tree) => tree,
+        Err(err) => {
+            eprintln!("t3rs: cannot open the terminal history: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let loaded = std::time::Instant::now();
     let initial_state = match load_state(&log) {
         Ok(state) => state,
@@ -103,6 +111,9 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         log,
         initial_state,
         snapshot_every: settings.snapshot_every,
+        push_queue_bytes: settings.push_queue_bytes,
+        terminal_history,
+        terminal_history_bytes: settings.terminal_history_bytes,
         push_queue_limit: settings.push_queue_limit,
         cwd: cwd.clone(),
         keybindings_path: settings.state_dir.join("keybindings.json"),
@@ -147,6 +158,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         engine: runtime.engine.clone(),
         events: runtime.events.clone(),
         projects: runtime.projects.clone(),
+        terminals: runtime.terminals.clone(),
         welcome_json: Arc::new(welcome_json),
         max_message_bytes: settings.max_message_bytes,
         state_dir: Arc::new(settings.state_dir.clone()),
@@ -199,6 +211,12 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         log::warn!("connections still open after {STOP_TIMEOUT:?}; stopping anyway");
     }
     server_task.abort();
+    // Shells go before the store closes, so their last output is in the saved history.
+    match tokio::time::timeout(STOP_TIMEOUT, runtime.terminals.send(CloseAllTerminals)).await {
+        Ok(Ok(count)) if count > 0 => log::info!("closed {count} terminal(s)"),
+        Ok(_) => {}
+        Err(_) => log::warn!("terminals still closing after {STOP_TIMEOUT:?}"),
+    }
     match tokio::time::timeout(STOP_TIMEOUT, runtime.engine.send(Ask(Checkpoint))).await {
         Ok(Ok(Ok(sequence))) => log::info!("snapshot at sequence {sequence}"),
         _ => log::warn!("no final snapshot; the next start replays the log tail"),

@@ -14,6 +14,8 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
 pub const DEFAULT_PUSH_QUEUE_LIMIT: u64 = 10_000;
 pub const DEFAULT_SNAPSHOT_EVERY: u64 = 10_000;
+pub const DEFAULT_PUSH_QUEUE_BYTES: usize = 8 * 1024 * 1024;
+pub const DEFAULT_TERMINAL_HISTORY_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -91,6 +93,12 @@ pub struct ServeArgs {
     /// Pushes a connection may have outstanding before it is disconnected as too slow.
     #[arg(long, env = "T3CODE_PUSH_QUEUE_LIMIT")]
     pub push_queue_limit: Option<u64>,
+    /// Bytes of pushes a connection may have outstanding before it is disconnected as too slow.
+    #[arg(long, env = "T3CODE_PUSH_QUEUE_BYTES")]
+    pub push_queue_bytes: Option<usize>,
+    /// Bytes of scrollback kept (and persisted) per terminal.
+    #[arg(long, env = "T3CODE_TERMINAL_HISTORY_BYTES")]
+    pub terminal_history_bytes: Option<usize>,
     /// Snapshot the read model every N events (start-up replays at most N events).
     #[arg(long, env = "T3CODE_SNAPSHOT_EVERY")]
     pub snapshot_every: Option<u64>,
@@ -116,6 +124,8 @@ pub struct FileConfig {
     pub push_queue_limit: Option<u64>,
     pub snapshot_every: Option<u64>,
     pub auto_bootstrap_project_from_cwd: Option<bool>,
+    pub push_queue_bytes: Option<usize>,
+    pub terminal_history_bytes: Option<usize>,
 }
 
 /// Everything the server needs, resolved.
@@ -133,6 +143,8 @@ pub struct Settings {
     pub push_queue_limit: u64,
     pub snapshot_every: u64,
     pub auto_bootstrap: bool,
+    pub push_queue_bytes: usize,
+    pub terminal_history_bytes: usize,
     /// The file the settings were read from, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -308,6 +320,16 @@ impl Settings {
                 .or(file.snapshot_every)
                 .unwrap_or(DEFAULT_SNAPSHOT_EVERY)
                 .max(1),
+            push_queue_bytes: args
+                .push_queue_bytes
+                .or(file.push_queue_bytes)
+                .unwrap_or(DEFAULT_PUSH_QUEUE_BYTES)
+                .max(64 * 1024),
+            terminal_history_bytes: args
+                .terminal_history_bytes
+                .or(file.terminal_history_bytes)
+                .unwrap_or(DEFAULT_TERMINAL_HISTORY_BYTES)
+                .max(1024),
             auto_bootstrap: args
                 .auto_bootstrap_project_from_cwd
                 .or(file.auto_bootstrap_project_from_cwd)

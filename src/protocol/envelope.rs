@@ -10,9 +10,12 @@ use serde_json::Value;
 use super::errors::{json_kind, FieldError};
 use super::keybindings::{validate_rule, KeybindingRule};
 use super::methods::{
-    Method, KNOWN_METHODS, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX_CHARS, WRITE_FILE_PATH_MAX_CHARS,
+    Method, DEFAULT_TERMINAL_ID, KNOWN_METHODS, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX_CHARS,
+    TERMINAL_COLS, TERMINAL_ENV_KEY_MAX_CHARS, TERMINAL_ENV_MAX_KEYS, TERMINAL_ENV_VALUE_MAX_CHARS,
+    TERMINAL_ID_MAX_CHARS, TERMINAL_ROWS, TERMINAL_WRITE_MAX_CHARS, WRITE_FILE_PATH_MAX_CHARS,
 };
 use crate::orchestration::decode_client_command;
+use std::collections::BTreeMap;
 
 /// The id used in an error response when the request's own id could not be read.
 pub const UNKNOWN_ID: &str = "unknown";
@@ -185,8 +188,179 @@ fn integer_in(field: &str, value: &Value, min: u64, max: u64) -> Result<u64, Fie
     }
 }
 
+/// The fields every terminal method shares; numbers stay raw so range errors can name them.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TerminalParams {
+    thread_id: String,
+    terminal_id: Option<String>,
+    cwd: Option<String>,
+    cols: Option<Value>,
+    rows: Option<Value>,
+    env: Option<Value>,
+    data: Option<String>,
+    delete_history: Option<bool>,
+}
+
+impl TerminalParams {
+    fn thread_id(&self) -> Result<String, FieldError> {
+        bounded_text("body.threadId", &self.thread_id, 4096)
+    }
+
+    /// `terminalId`, defaulted to "default" like T3 Code.
+    fn terminal_id(&self) -> Result<String, FieldError> {
+        match &self.terminal_id {
+            Some(id) => bounded_text("body.terminalId", id, TERMINAL_ID_MAX_CHARS),
+            None => Ok(DEFAULT_TERMINAL_ID.to_string()),
+        }
+    }
+
+    fn cwd(&self) -> Result<String, FieldError> {
+        match &self.cwd {
+            Some(cwd) => bounded_text("body.cwd", cwd, 4096),
+            None => Err(FieldError::new("body.cwd", "missing")),
+        }
+    }
+
+    fn size(
+        value: &Option<Value>,
+        field: &str,
+        range: (u64, u64),
+    ) -> Result<Option<u16>, FieldError> {
+        match value {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => Ok(Some(integer_in(field, v, range.0, range.1)? as u16)),
+        }
+    }
+
+    fn cols(&self) -> Result<Option<u16>, FieldError> {
+        Self::size(&self.cols, "body.cols", TERMINAL_COLS)
+    }
+
+    fn rows(&self) -> Result<Option<u16>, FieldError> {
+        Self::size(&self.rows, "body.rows", TERMINAL_ROWS)
+    }
+
+    fn required(value: Option<u16>, field: &str) -> Result<u16, FieldError> {
+        value.ok_or_else(|| FieldError::new(field, "missing"))
+    }
+
+    fn env(&self) -> Result<Option<BTreeMap<String, String>>, FieldError> {
+        let map = match &self.env {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Object(map)) => map,
+            Some(other) => {
+                return Err(FieldError::new(
+                    "body.env",
+                    format!("expected an object of strings, got {}", json_kind(other)),
+                ))
+            }
+        };
+        if map.len() > TERMINAL_ENV_MAX_KEYS {
+            return Err(FieldError::new(
+                "body.env",
+                format!(
+                    "at most {TERMINAL_ENV_MAX_KEYS} variables, got {}",
+                    map.len()
+                ),
+            ));
+        }
+        let mut env = BTreeMap::new();
+        for (key, value) in map {
+            let valid_key = key.len() <= TERMINAL_ENV_KEY_MAX_CHARS
+                && key
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid_key {
+                return Err(FieldError::new(
+                    format!("body.env.{key}"),
+                    format!(
+                        "variable names must match ^[A-Za-z_][A-Za-z0-9_]*$ and be at most {TERMINAL_ENV_KEY_MAX_CHARS} characters"
+                    ),
+                ));
+            }
+            let Value::String(value) = value else {
+                return Err(FieldError::new(
+                    format!("body.env.{key}"),
+                    format!("expected a string, got {}", json_kind(value)),
+                ));
+            };
+            if value.chars().count() > TERMINAL_ENV_VALUE_MAX_CHARS {
+                return Err(FieldError::new(
+                    format!("body.env.{key}"),
+                    format!("values are at most {TERMINAL_ENV_VALUE_MAX_CHARS} characters"),
+                ));
+            }
+            env.insert(key.clone(), value.clone());
+        }
+        Ok(Some(env))
+    }
+}
+
+fn decode_terminal(tag: &str, body: Value) -> Result<Method, FieldError> {
+    let p: TerminalParams = decode_fields(body)?;
+    Ok(match tag {
+        "terminal.open" => Method::TerminalOpen {
+            thread_id: p.thread_id()?,
+            terminal_id: p.terminal_id()?,
+            cwd: p.cwd()?,
+            cols: p.cols()?,
+            rows: p.rows()?,
+            env: p.env()?,
+        },
+        "terminal.write" => {
+            let data = p
+                .data
+                .clone()
+                .ok_or_else(|| FieldError::new("body.data", "missing"))?;
+            let chars = data.chars().count();
+            if chars == 0 || chars > TERMINAL_WRITE_MAX_CHARS {
+                return Err(FieldError::new(
+                    "body.data",
+                    format!("must be 1 to {TERMINAL_WRITE_MAX_CHARS} characters, got {chars}"),
+                ));
+            }
+            Method::TerminalWrite {
+                thread_id: p.thread_id()?,
+                terminal_id: p.terminal_id()?,
+                data,
+            }
+        }
+        "terminal.resize" => Method::TerminalResize {
+            thread_id: p.thread_id()?,
+            terminal_id: p.terminal_id()?,
+            cols: TerminalParams::required(p.cols()?, "body.cols")?,
+            rows: TerminalParams::required(p.rows()?, "body.rows")?,
+        },
+        "terminal.clear" => Method::TerminalClear {
+            thread_id: p.thread_id()?,
+            terminal_id: p.terminal_id()?,
+        },
+        "terminal.restart" => Method::TerminalRestart {
+            thread_id: p.thread_id()?,
+            terminal_id: p.terminal_id()?,
+            cwd: p.cwd()?,
+            cols: TerminalParams::required(p.cols()?, "body.cols")?,
+            rows: TerminalParams::required(p.rows()?, "body.rows")?,
+            env: p.env()?,
+        },
+        _ => Method::TerminalClose {
+            thread_id: p.thread_id()?,
+            terminal_id: match &p.terminal_id {
+                Some(id) => Some(bounded_text("body.terminalId", id, TERMINAL_ID_MAX_CHARS)?),
+                None => None,
+            },
+            delete_history: p.delete_history.unwrap_or(false),
+        },
+    })
+}
+
 fn decode_method(tag: &str, body: Value) -> Result<Method, FieldError> {
     match tag {
+        "terminal.open" | "terminal.write" | "terminal.resize" | "terminal.clear"
+        | "terminal.restart" | "terminal.close" => decode_terminal(tag, body),
         "orchestration.getSnapshot" => Ok(Method::OrchestrationGetSnapshot),
         "orchestration.dispatchCommand" => {
             let Value::Object(mut body) = body else {

@@ -1,5 +1,7 @@
 //! The method table: every `_tag` the protocol defines, and the typed calls decoded so far.
 
+use std::collections::BTreeMap;
+
 use super::keybindings::KeybindingRule;
 use crate::orchestration::ClientCommand;
 
@@ -51,6 +53,42 @@ pub enum Method {
         relative_path: String,
         contents: String,
     },
+    TerminalOpen {
+        thread_id: String,
+        terminal_id: String,
+        cwd: String,
+        cols: Option<u16>,
+        rows: Option<u16>,
+        env: Option<BTreeMap<String, String>>,
+    },
+    TerminalWrite {
+        thread_id: String,
+        terminal_id: String,
+        data: String,
+    },
+    TerminalResize {
+        thread_id: String,
+        terminal_id: String,
+        cols: u16,
+        rows: u16,
+    },
+    TerminalClear {
+        thread_id: String,
+        terminal_id: String,
+    },
+    TerminalRestart {
+        thread_id: String,
+        terminal_id: String,
+        cwd: String,
+        cols: u16,
+        rows: u16,
+        env: Option<BTreeMap<String, String>>,
+    },
+    TerminalClose {
+        thread_id: String,
+        terminal_id: Option<String>,
+        delete_history: bool,
+    },
     ServerGetConfig,
     ServerUpsertKeybinding(KeybindingRule),
     /// A method of the protocol whose implementation has not landed; answered with an error
@@ -66,6 +104,12 @@ impl Method {
             Method::OrchestrationReplayEvents { .. } => "orchestration.replayEvents",
             Method::ProjectsSearchEntries { .. } => "projects.searchEntries",
             Method::ProjectsWriteFile { .. } => "projects.writeFile",
+            Method::TerminalOpen { .. } => "terminal.open",
+            Method::TerminalWrite { .. } => "terminal.write",
+            Method::TerminalResize { .. } => "terminal.resize",
+            Method::TerminalClear { .. } => "terminal.clear",
+            Method::TerminalRestart { .. } => "terminal.restart",
+            Method::TerminalClose { .. } => "terminal.close",
             Method::ServerGetConfig => "server.getConfig",
             Method::ServerUpsertKeybinding(_) => "server.upsertKeybinding",
             Method::NotYetAvailable(name) => name,
@@ -77,6 +121,16 @@ impl Method {
 pub const SEARCH_QUERY_MAX_CHARS: usize = 256;
 pub const SEARCH_LIMIT_MAX: usize = 200;
 pub const WRITE_FILE_PATH_MAX_CHARS: usize = 512;
+
+/// Limits of the terminal methods (T3 Code v0.0.4 `terminal.ts`).
+pub const TERMINAL_ID_MAX_CHARS: usize = 128;
+pub const TERMINAL_COLS: (u64, u64) = (20, 400);
+pub const TERMINAL_ROWS: (u64, u64) = (5, 200);
+pub const TERMINAL_WRITE_MAX_CHARS: usize = 65_536;
+pub const TERMINAL_ENV_MAX_KEYS: usize = 128;
+pub const TERMINAL_ENV_KEY_MAX_CHARS: usize = 128;
+pub const TERMINAL_ENV_VALUE_MAX_CHARS: usize = 8_192;
+pub const DEFAULT_TERMINAL_ID: &str = "default";
 
 /// Push channels.
 pub mod channels {

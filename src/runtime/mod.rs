@@ -7,3 +7,4 @@ pub mod push_bus;
 pub mod root;
 pub mod server_config;
 pub mod startup;
+pub mod terminals;

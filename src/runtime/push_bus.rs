@@ -1,7 +1,7 @@
 //! The server's push bus: one [`PushRelay`] carrying every push to every connection.
 
 use serde::Serialize;
-use t3rs_actors::push_relay::PushRelay;
+use t3rs_actors::push_relay::{PushItem, PushRelay};
 
 /// A push with its data serialised once, however many connections it fans out to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,12 @@ impl Push {
             channel,
             data_json: serde_json::to_string(data)?,
         })
+    }
+}
+
+impl PushItem for Push {
+    fn weight(&self) -> usize {
+        self.data_json.len()
     }
 }
 

@@ -7,6 +7,7 @@ use crate::runtime::engine::{load_state, Engine, EngineState, Watermark};
 use crate::runtime::projects::ProjectRegistry;
 use crate::runtime::push_bus::PushBus;
 use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigSeed};
+use crate::runtime::terminals::{TerminalDeps, TerminalRegistry};
 use crate::server::session::EventReader;
 use crate::store::event_log::EventLog;
 
@@ -37,6 +38,7 @@ pub struct Runtime {
     pub engine: Addr<Supervisor<Engine>>,
     pub events: EventReader,
     pub projects: Addr<ProjectRegistry>,
+    pub terminals: Addr<TerminalRegistry>,
 }
 
 pub struct RuntimeParts {
@@ -44,6 +46,9 @@ pub struct RuntimeParts {
     /// The state loaded at start-up; later engine incarnations reload from the log.
     pub initial_state: EngineState,
     pub snapshot_every: u64,
+    pub push_queue_bytes: usize,
+    pub terminal_history: sled::Tree,
+    pub terminal_history_bytes: usize,
     pub push_queue_limit: u64,
     pub cwd: String,
     pub keybindings_path: std::path::PathBuf,
@@ -55,7 +60,7 @@ pub struct RuntimeParts {
 /// kept alive for as long as the server runs.
 pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
     let root = Root.start();
-    let bus = PushBus::new(parts.push_queue_limit).start();
+    let bus = PushBus::with_byte_bound(parts.push_queue_limit, parts.push_queue_bytes).start();
     let config_view = ConfigView::default();
     let seed = ServerConfigSeed {
         cwd: parts.cwd,
@@ -98,6 +103,15 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
         })
     };
     let projects = ProjectRegistry::default().start();
+    let terminals_arbiter = Arbiter::new();
+    let terminal_deps = TerminalDeps {
+        bus: bus.clone(),
+        history: parts.terminal_history,
+        history_bytes: parts.terminal_history_bytes,
+    };
+    let terminals = TerminalRegistry::start_in_arbiter(&terminals_arbiter.handle(), move |_| {
+        TerminalRegistry::new(terminal_deps)
+    });
     let config_arbiter = Arbiter::new();
     let parent = root.clone().recipient();
     let config = Supervisor::start_in_arbiter(&config_arbiter.handle(), move |_| {
@@ -117,7 +131,8 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
                 watermark,
             },
             projects,
+            terminals,
         },
-        vec![config_arbiter, engine_arbiter],
+        vec![config_arbiter, engine_arbiter, terminals_arbiter],
     )
 }

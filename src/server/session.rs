@@ -16,13 +16,17 @@ use t3rs_actors::{Ask, ChildUnavailable, Supervisor};
 
 use crate::orchestration::{ClientCommand, Command};
 use crate::protocol::envelope::{
-    decode_request, encode_error, encode_push, encode_raw_result, UNKNOWN_ID,
+    decode_request, encode_error, encode_push, encode_raw_result, encode_result, UNKNOWN_ID,
 };
 use crate::protocol::methods::{channels, Method};
 use crate::runtime::engine::{Dispatch, Engine, GetSnapshot, Watermark};
 use crate::runtime::projects::{ProjectRegistry, SearchEntries, WriteFile};
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::runtime::server_config::{ConfigView, GetConfig, ServerConfigActor, UpsertKeybinding};
+use crate::runtime::terminals::{
+    TerminalClear, TerminalClose, TerminalOpen, TerminalRegistry, TerminalResize, TerminalRestart,
+    TerminalWrite,
+};
 use crate::store::attachments;
 use crate::store::event_log::EventLog;
 
@@ -46,6 +50,7 @@ pub struct AppContext {
     pub engine: Addr<Supervisor<Engine>>,
     pub events: EventReader,
     pub projects: Addr<ProjectRegistry>,
+    pub terminals: Addr<TerminalRegistry>,
     /// `server.welcome` data, serialised once at start-up.
     pub welcome_json: Arc<String>,
     pub max_message_bytes: usize,
@@ -130,6 +135,96 @@ impl Session {
                         });
                         self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx)
                     }
+                    Method::TerminalOpen {
+                        thread_id,
+                        terminal_id,
+                        cwd,
+                        cols,
+                        rows,
+                        env,
+                    } => self.terminal(
+                        id,
+                        TerminalOpen {
+                            thread_id,
+                            terminal_id,
+                            cwd,
+                            cols,
+                            rows,
+                            env,
+                        },
+                        ctx,
+                    ),
+                    Method::TerminalWrite {
+                        thread_id,
+                        terminal_id,
+                        data,
+                    } => self.terminal(
+                        id,
+                        TerminalWrite {
+                            thread_id,
+                            terminal_id,
+                            data,
+                        },
+                        ctx,
+                    ),
+                    Method::TerminalResize {
+                        thread_id,
+                        terminal_id,
+                        cols,
+                        rows,
+                    } => self.terminal(
+                        id,
+                        TerminalResize {
+                            thread_id,
+                            terminal_id,
+                            cols,
+                            rows,
+                        },
+                        ctx,
+                    ),
+                    Method::TerminalClear {
+                        thread_id,
+                        terminal_id,
+                    } => self.terminal(
+                        id,
+                        TerminalClear {
+                            thread_id,
+                            terminal_id,
+                        },
+                        ctx,
+                    ),
+                    Method::TerminalRestart {
+                        thread_id,
+                        terminal_id,
+                        cwd,
+                        cols,
+                        rows,
+                        env,
+                    } => self.terminal(
+                        id,
+                        TerminalRestart {
+                            thread_id,
+                            terminal_id,
+                            cwd,
+                            cols,
+                            rows,
+                            env,
+                        },
+                        ctx,
+                    ),
+                    Method::TerminalClose {
+                        thread_id,
+                        terminal_id,
+                        delete_history,
+                    } => self.terminal(
+                        id,
+                        TerminalClose {
+                            thread_id,
+                            terminal_id,
+                            delete_history,
+                        },
+                        ctx,
+                    ),
                     Method::ServerGetConfig => match self.app.config_view.current() {
                         Some(raw) => ctx.text(encode_raw_result(&id, &raw)),
                         None => {
@@ -166,11 +261,22 @@ impl Session {
         fut.into_actor(self)
             .map(move |outcome, _act, ctx| {
                 ctx.text(match outcome {
+                    // Methods that return nothing answer `{"id"}` alone, as T3 Code does.
+                    Ok(raw) if raw.is_empty() => encode_result(&id, None),
                     Ok(raw) => encode_raw_result(&id, &raw),
                     Err(message) => encode_error(&id, &message),
                 });
             })
             .spawn(ctx);
+    }
+
+    fn terminal<M>(&mut self, id: String, msg: M, ctx: &mut ws::WebsocketContext<Self>)
+    where
+        M: Message<Result = Result<String, String>> + Send + 'static,
+        TerminalRegistry: Handler<M>,
+    {
+        let asked = self.app.terminals.send(msg);
+        self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx);
     }
 
     fn handle_fragment(

@@ -240,7 +240,7 @@ mod tests {
             .unwrap();
             log.flush().unwrap();
         }
-        let store = Store::open(dir.path()).unwrap();
+        let store = super::super::reopen_for_test(dir.path());
         let log = EventLog::open(&store).unwrap();
         assert_eq!(log.last_sequence().unwrap(), 3);
         assert_eq!(

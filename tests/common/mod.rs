@@ -189,6 +189,8 @@ pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 pub struct Client {
     pub ws: Ws,
     next_id: u64,
+    /// Pushes that arrived while a response was awaited, kept for `next_json` in order.
+    held: std::collections::VecDeque<Value>,
 }
 
 impl Client {
@@ -208,7 +210,11 @@ impl Client {
             );
         }
         let (ws, _response) = tokio_tungstenite::connect_async(request).await?;
-        Ok(Client { ws, next_id: 0 })
+        Ok(Client {
+            ws,
+            next_id: 0,
+            held: std::collections::VecDeque::new(),
+        })
     }
 
     pub async fn send_text(&mut self, text: impl Into<String>) {
@@ -227,8 +233,15 @@ impl Client {
         id
     }
 
-    /// The next text message as JSON.
+    /// The next text message as JSON (pushes held back by `response` come first).
     pub async fn next_json(&mut self) -> Value {
+        if let Some(held) = self.held.pop_front() {
+            return held;
+        }
+        self.read_json().await
+    }
+
+    async fn read_json(&mut self) -> Value {
         loop {
             let msg = tokio::time::timeout(DEADLINE, self.ws.next())
                 .await
@@ -243,11 +256,12 @@ impl Client {
         }
     }
 
-    /// The response to `id`, skipping pushes.
+    /// The response to `id`; pushes that arrive first are held for `next_json`.
     pub async fn response(&mut self, id: &str) -> Value {
         loop {
-            let v = self.next_json().await;
+            let v = self.read_json().await;
             if v.get("type") == Some(&json!("push")) {
+                self.held.push_back(v);
                 continue;
             }
             assert_eq!(v["id"], json!(id), "responses out of order: {v}");
