@@ -45,6 +45,7 @@ test: check-tools codex lint
 bench: check-tools
 	$(CARGO) bench --locked --bench foundation
 	$(CARGO) bench --locked --bench orchestration
+	$(CARGO) bench --locked --bench terminals
 
 install: check-tools
 	$(CARGO) install --locked --path . --root "$(PREFIX)"

@@ -14,7 +14,7 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
 pub const DEFAULT_PUSH_QUEUE_LIMIT: u64 = 10_000;
 pub const DEFAULT_SNAPSHOT_EVERY: u64 = 10_000;
-pub const DEFAULT_PUSH_QUEUE_BYTES: usize = 8 * 1024 * 1024;
+pub const DEFAULT_PUSH_QUEUE_BYTES: usize = 4 * 1024 * 1024;
 pub const DEFAULT_TERMINAL_HISTORY_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Parser)]

@@ -275,6 +275,9 @@ async fn watch(
     let mut grace: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
     let mut reading = true;
     let mut status = None;
+    // When output is sparse (keystroke echo) it goes out at once; only output that follows
+    // other output within `coalesce` waits to be batched.
+    let mut last_flush = tokio::time::Instant::now() - spec.coalesce;
     let flush = |pending: &mut Vec<u8>| {
         let text = take_utf8(pending);
         if !text.is_empty() {
@@ -289,17 +292,20 @@ async fn watch(
                 Ok(0) | Err(_) => reading = false,
                 Ok(n) => {
                     pending.extend_from_slice(&buf[..n]);
-                    if pending.len() >= spec.max_chunk {
+                    let quiet = deadline.is_none() && last_flush.elapsed() >= spec.coalesce;
+                    if pending.len() >= spec.max_chunk || quiet {
                         flush(&mut pending);
+                        last_flush = tokio::time::Instant::now();
                         deadline = None;
                     } else if deadline.is_none() {
-                        deadline = Some(Box::pin(tokio::time::sleep(spec.coalesce)));
+                        deadline = Some(Box::pin(tokio::time::sleep_until(last_flush + spec.coalesce)));
                     }
                 }
             },
             _ = async { deadline.as_mut()?.await; Some(()) }, if deadline.is_some() => {
                 deadline = None;
                 flush(&mut pending);
+                last_flush = tokio::time::Instant::now();
             },
             exited = child.wait(), if status.is_none() => {
                 status = Some(exited);

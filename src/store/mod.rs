@@ -13,8 +13,9 @@ const META_TREE: &str = "meta";
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled's default cache is 1 GiB; a local tool should not hold that much. Reads are sequential
 /// (replay) or small (receipts), so a small cache costs little: measured with 1M events, 64 MiB
-/// vs 16 MiB changed neither dispatch throughput nor start-up time, only RSS.
-const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+/// vs 16 MiB changed neither dispatch throughput nor start-up time, only RSS; terminal histories
+/// (up to 1 MiB each, rewritten while output flows) would otherwise fill it during a flood.
+const CACHE_BYTES: u64 = 8 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

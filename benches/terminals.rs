@@ -1,0 +1,221 @@
+//! `make bench` for terminals, against the release binary: output throughput from one pty to
+//! one WebSocket client, keystroke echo latency, and RSS during a 500 MB flood to a client that
+//! does not read. Prints a table; asserts nothing.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+fn spawn_server(state: &std::path::Path, home: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_t3rs"))
+        .args([
+            "--port",
+            "0",
+            "--no-browser",
+            "--auto-bootstrap-project-from-cwd=false",
+        ])
+        .arg("--state-dir")
+        .arg(state)
+        .args(["--codex-bin", "/nonexistent/codex"])
+        .env("RUST_LOG", "warn")
+        .env("SHELL", "/bin/bash")
+        .env("HOME", home)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn t3rs");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = loop {
+        let line = lines.next().expect("t3rs exited").expect("read");
+        if let Some(addr) = line.strip_prefix("t3rs listening on http://") {
+            break addr.to_string();
+        }
+    };
+    (child, addr)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn connect(addr: &str) -> Ws {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        .await
+        .expect("connect");
+    ws.next().await.expect("welcome").expect("welcome");
+    ws
+}
+
+async fn send(ws: &mut Ws, id: &str, body: Value) {
+    ws.send(Message::Text(json!({"id": id, "body": body}).to_string()))
+        .await
+        .expect("send");
+}
+
+fn open(cwd: &std::path::Path, terminal: &str) -> Value {
+    json!({"_tag": "terminal.open", "threadId": "bench", "terminalId": terminal, "cwd": cwd.to_string_lossy(), "cols": 120, "rows": 30})
+}
+
+fn write(terminal: &str, data: &str) -> Value {
+    json!({"_tag": "terminal.write", "threadId": "bench", "terminalId": terminal, "data": data})
+}
+
+/// Reads frames until `needle` appears in one; returns the bytes read.
+async fn read_until(ws: &mut Ws, needle: &str) -> usize {
+    let mut total = 0;
+    loop {
+        match ws.next().await.expect("open").expect("frame") {
+            Message::Text(text) => {
+                total += text.len();
+                if text.contains(needle) {
+                    return total;
+                }
+            }
+            Message::Close(frame) => panic!("closed: {frame:?}"),
+            _ => {}
+        }
+    }
+}
+
+fn pct(samples: &[Duration], p: f64) -> Duration {
+    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut child, addr) = spawn_server(&dir.path().join("state"), dir.path());
+    let pid = child.id();
+    std::thread::sleep(Duration::from_millis(300));
+    let idle = rss_kib(pid);
+
+    let (throughput, echo) = rt.block_on(async {
+        let mut ws = connect(&addr).await;
+        send(&mut ws, "o", open(dir.path(), "fast")).await;
+        read_until(&mut ws, "\"id\":\"o\"").await;
+        // 150 MB of zeros as base64 = 200 MB of terminal output.
+        send(
+            &mut ws,
+            "f",
+            write(
+                "fast",
+                "head -c 150000000 /dev/zero | base64 -w 0; echo; echo TP-$((1+1))\r",
+            ),
+        )
+        .await;
+        let started = Instant::now();
+        let bytes = read_until(&mut ws, "TP-2").await;
+        let throughput = bytes as f64 / started.elapsed().as_secs_f64() / 1e6;
+
+        send(&mut ws, "o2", open(dir.path(), "echo")).await;
+        read_until(&mut ws, "\"id\":\"o2\"").await;
+        // Let the prompt settle before timing keystrokes.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let mut echo = Vec::new();
+        for i in 0..400 {
+            // Typing, not pasting: keys 30 ms apart (a fast typist manages ~60 ms). Keys sent
+            // closer than the 16 ms coalescing window wait for it, by design.
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            let key = if i % 2 == 0 { "x" } else { "\u{7f}" };
+            let started = Instant::now();
+            send(&mut ws, "k", write("echo", key)).await;
+            loop {
+                if let Message::Text(text) = ws.next().await.expect("open").expect("frame") {
+                    if text.contains("\"type\":\"output\"")
+                        && text.contains("\"terminalId\":\"echo\"")
+                    {
+                        break;
+                    }
+                }
+            }
+            echo.push(started.elapsed());
+        }
+        echo.sort_unstable();
+        (throughput, echo)
+    });
+
+    // The flood: a client that never reads while 500 MB of output goes by.
+    let done = dir.path().join("flood-done");
+    let (peak, took) = rt.block_on(async {
+        let mut slow = connect(&addr).await;
+        send(&mut slow, "o", open(dir.path(), "flood")).await;
+        read_until(&mut slow, "\"id\":\"o\"").await;
+        let command = format!(
+            "head -c 375000000 /dev/zero | base64; touch {}\r",
+            done.display()
+        );
+        send(&mut slow, "f", write("flood", &command)).await;
+        let started = Instant::now();
+        let mut peak = 0;
+        while !done.exists() && started.elapsed() < Duration::from_secs(300) {
+            peak = peak.max(rss_kib(pid));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        (peak.max(rss_kib(pid)), started.elapsed())
+    });
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    let _ = child.wait();
+
+    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
+    println!();
+    println!("terminals benchmark");
+    println!("| {:<46} | {:>18} | {:<26} |", "measure", "t3rs", "target");
+    println!("|{}|{}|{}|", "-".repeat(48), "-".repeat(20), "-".repeat(28));
+    let rows = [
+        (
+            "pty -> WebSocket throughput (200 MB)".to_string(),
+            format!("{throughput:.0} MB/s"),
+            ">= 50 MB/s".to_string(),
+        ),
+        (
+            "keystroke echo latency p50 (keys 30 ms apart)".to_string(),
+            ms(pct(&echo, 0.5)),
+            String::new(),
+        ),
+        (
+            "keystroke echo latency p99".to_string(),
+            ms(pct(&echo, 0.99)),
+            String::new(),
+        ),
+        (
+            "idle RSS (one terminal open)".to_string(),
+            format!("{:.1} MiB", idle as f64 / 1024.0),
+            String::new(),
+        ),
+        (
+            format!(
+                "peak RSS, 500 MB flood to a silent client ({:.1} s)",
+                took.as_secs_f64()
+            ),
+            format!("{:.1} MiB", peak as f64 / 1024.0),
+            format!(
+                "<= 2x idle + 1 MiB = {:.1} MiB",
+                (2 * idle + 1024) as f64 / 1024.0
+            ),
+        ),
+    ];
+    for (name, value, target) in rows {
+        println!("| {name:<46} | {value:>18} | {target:<26} |");
+    }
+}
