@@ -370,3 +370,16 @@ async fn builder_is_usable_for_terminal_servers() {
     let v = c.request(open(dir.path(), "plain")).await;
     assert_eq!(v["result"]["status"], "running", "{v}");
 }
+
+#[tokio::test]
+async fn activity_reports_a_running_command() {
+    let dir = temp();
+    let server = start(dir.path());
+    let mut c = connected(&server).await;
+    c.request(open(dir.path(), "busy")).await;
+    c.request(write("busy", "sleep 2\r")).await;
+    let (_, busy) = until(&mut c, |e, _| e["type"] == "activity").await;
+    assert_eq!(busy["hasRunningSubprocess"], true);
+    let (_, idle) = until(&mut c, |e, _| e["type"] == "activity").await;
+    assert_eq!(idle["hasRunningSubprocess"], false);
+}

@@ -22,6 +22,8 @@ pub const DEFAULT_ROWS: u16 = 30;
 pub const MAX_TERMINALS_PER_THREAD: usize = 16;
 /// How often a changing history is written to the store (and always on exit and close).
 const PERSIST_EVERY: Duration = Duration::from_millis(500);
+/// How often a running shell is checked for a running child (the `activity` event).
+const ACTIVITY_EVERY: Duration = Duration::from_secs(1);
 /// Variables of the server's own environment a shell must not inherit.
 const HIDDEN_ENV: &[&str] = &[
     "PORT",
@@ -81,6 +83,14 @@ fn shell_candidates() -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether the shell has a child process right now (a command is running in it). Linux lists a
+/// task's children in /proc; elsewhere this reports false.
+fn has_running_child(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+        .map(|children| !children.trim().is_empty())
+        .unwrap_or(false)
 }
 
 fn check_cwd(cwd: &str) -> Result<(), String> {
@@ -235,6 +245,7 @@ pub struct TerminalActor {
     persist_scheduled: bool,
     /// Replies waiting for the current shell to be gone (close).
     on_exit: Vec<tokio::sync::oneshot::Sender<()>>,
+    has_running_subprocess: bool,
 }
 
 impl TerminalActor {
@@ -267,6 +278,7 @@ impl TerminalActor {
             dirty: false,
             persist_scheduled: false,
             on_exit: Vec::new(),
+            has_running_subprocess: false,
         }
     }
 
@@ -388,6 +400,13 @@ impl Actor for TerminalActor {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         self.start_shell("started", ctx);
+        ctx.run_interval(ACTIVITY_EVERY, |act, _ctx| {
+            let busy = act.pid.is_some_and(has_running_child);
+            if busy != act.has_running_subprocess {
+                act.has_running_subprocess = busy;
+                act.emit("activity", json!({ "hasRunningSubprocess": busy }));
+            }
+        });
     }
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
