@@ -152,13 +152,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         }
     };
     let app = AppContext {
-        bus: runtime.bus.clone(),
-        config: runtime.config.clone(),
-        config_view: runtime.config_view.clone(),
-        engine: runtime.engine.clone(),
-        events: runtime.events.clone(),
-        projects: runtime.projects.clone(),
-        terminals: runtime.terminals.clone(),
+        runtime: runtime.clone(),
         welcome_json: Arc::new(welcome_json),
         max_message_bytes: settings.max_message_bytes,
         state_dir: Arc::new(settings.state_dir.clone()),

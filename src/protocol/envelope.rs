@@ -14,6 +14,10 @@ use super::methods::{
     TERMINAL_COLS, TERMINAL_ENV_KEY_MAX_CHARS, TERMINAL_ENV_MAX_KEYS, TERMINAL_ENV_VALUE_MAX_CHARS,
     TERMINAL_ID_MAX_CHARS, TERMINAL_ROWS, TERMINAL_WRITE_MAX_CHARS, WRITE_FILE_PATH_MAX_CHARS,
 };
+use super::terminal::{
+    TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
+    TerminalRestartParams, TerminalWriteParams,
+};
 use crate::orchestration::decode_client_command;
 use std::collections::BTreeMap;
 
@@ -302,14 +306,14 @@ impl TerminalParams {
 fn decode_terminal(tag: &str, body: Value) -> Result<Method, FieldError> {
     let p: TerminalParams = decode_fields(body)?;
     Ok(match tag {
-        "terminal.open" => Method::TerminalOpen {
+        "terminal.open" => Method::TerminalOpen(TerminalOpenParams {
             thread_id: p.thread_id()?,
             terminal_id: p.terminal_id()?,
             cwd: p.cwd()?,
             cols: p.cols()?,
             rows: p.rows()?,
             env: p.env()?,
-        },
+        }),
         "terminal.write" => {
             let data = p
                 .data
@@ -322,38 +326,38 @@ fn decode_terminal(tag: &str, body: Value) -> Result<Method, FieldError> {
                     format!("must be 1 to {TERMINAL_WRITE_MAX_CHARS} characters, got {chars}"),
                 ));
             }
-            Method::TerminalWrite {
+            Method::TerminalWrite(TerminalWriteParams {
                 thread_id: p.thread_id()?,
                 terminal_id: p.terminal_id()?,
                 data,
-            }
+            })
         }
-        "terminal.resize" => Method::TerminalResize {
+        "terminal.resize" => Method::TerminalResize(TerminalResizeParams {
             thread_id: p.thread_id()?,
             terminal_id: p.terminal_id()?,
             cols: TerminalParams::required(p.cols()?, "body.cols")?,
             rows: TerminalParams::required(p.rows()?, "body.rows")?,
-        },
-        "terminal.clear" => Method::TerminalClear {
+        }),
+        "terminal.clear" => Method::TerminalClear(TerminalClearParams {
             thread_id: p.thread_id()?,
             terminal_id: p.terminal_id()?,
-        },
-        "terminal.restart" => Method::TerminalRestart {
+        }),
+        "terminal.restart" => Method::TerminalRestart(TerminalRestartParams {
             thread_id: p.thread_id()?,
             terminal_id: p.terminal_id()?,
             cwd: p.cwd()?,
             cols: TerminalParams::required(p.cols()?, "body.cols")?,
             rows: TerminalParams::required(p.rows()?, "body.rows")?,
             env: p.env()?,
-        },
-        _ => Method::TerminalClose {
+        }),
+        _ => Method::TerminalClose(TerminalCloseParams {
             thread_id: p.thread_id()?,
             terminal_id: match &p.terminal_id {
                 Some(id) => Some(bounded_text("body.terminalId", id, TERMINAL_ID_MAX_CHARS)?),
                 None => None,
             },
             delete_history: p.delete_history.unwrap_or(false),
-        },
+        }),
     })
 }
 

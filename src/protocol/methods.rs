@@ -1,8 +1,10 @@
 //! The method table: every `_tag` the protocol defines, and the typed calls decoded so far.
 
-use std::collections::BTreeMap;
-
 use super::keybindings::KeybindingRule;
+use super::terminal::{
+    TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
+    TerminalRestartParams, TerminalWriteParams,
+};
 use crate::orchestration::ClientCommand;
 
 /// Every method of T3 Code v0.0.4's WebSocket API (`projects.list/add/remove` are named in its
@@ -53,42 +55,12 @@ pub enum Method {
         relative_path: String,
         contents: String,
     },
-    TerminalOpen {
-        thread_id: String,
-        terminal_id: String,
-        cwd: String,
-        cols: Option<u16>,
-        rows: Option<u16>,
-        env: Option<BTreeMap<String, String>>,
-    },
-    TerminalWrite {
-        thread_id: String,
-        terminal_id: String,
-        data: String,
-    },
-    TerminalResize {
-        thread_id: String,
-        terminal_id: String,
-        cols: u16,
-        rows: u16,
-    },
-    TerminalClear {
-        thread_id: String,
-        terminal_id: String,
-    },
-    TerminalRestart {
-        thread_id: String,
-        terminal_id: String,
-        cwd: String,
-        cols: u16,
-        rows: u16,
-        env: Option<BTreeMap<String, String>>,
-    },
-    TerminalClose {
-        thread_id: String,
-        terminal_id: Option<String>,
-        delete_history: bool,
-    },
+    TerminalOpen(TerminalOpenParams),
+    TerminalWrite(TerminalWriteParams),
+    TerminalResize(TerminalResizeParams),
+    TerminalClear(TerminalClearParams),
+    TerminalRestart(TerminalRestartParams),
+    TerminalClose(TerminalCloseParams),
     ServerGetConfig,
     ServerUpsertKeybinding(KeybindingRule),
     /// A method of the protocol whose implementation has not landed; answered with an error
@@ -104,12 +76,12 @@ impl Method {
             Method::OrchestrationReplayEvents { .. } => "orchestration.replayEvents",
             Method::ProjectsSearchEntries { .. } => "projects.searchEntries",
             Method::ProjectsWriteFile { .. } => "projects.writeFile",
-            Method::TerminalOpen { .. } => "terminal.open",
-            Method::TerminalWrite { .. } => "terminal.write",
-            Method::TerminalResize { .. } => "terminal.resize",
-            Method::TerminalClear { .. } => "terminal.clear",
-            Method::TerminalRestart { .. } => "terminal.restart",
-            Method::TerminalClose { .. } => "terminal.close",
+            Method::TerminalOpen(_) => "terminal.open",
+            Method::TerminalWrite(_) => "terminal.write",
+            Method::TerminalResize(_) => "terminal.resize",
+            Method::TerminalClear(_) => "terminal.clear",
+            Method::TerminalRestart(_) => "terminal.restart",
+            Method::TerminalClose(_) => "terminal.close",
             Method::ServerGetConfig => "server.getConfig",
             Method::ServerUpsertKeybinding(_) => "server.upsertKeybinding",
             Method::NotYetAvailable(name) => name,

@@ -6,6 +6,7 @@ pub mod errors;
 pub mod keybindings;
 pub mod methods;
 pub mod provider_status;
+pub mod terminal;
 pub mod welcome;
 
 pub use errors::FieldError;

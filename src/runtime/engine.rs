@@ -87,6 +87,13 @@ impl Watermark {
     }
 }
 
+/// Read access to the durable part of the event log, for replay without the Engine.
+#[derive(Clone)]
+pub struct EventReader {
+    pub log: EventLog,
+    pub watermark: Watermark,
+}
+
 /// What an engine incarnation starts from.
 pub struct EngineState {
     pub model: ReadModel,

@@ -3,12 +3,11 @@
 use actix::prelude::*;
 use t3rs_actors::{RestartPolicy, Supervisor, SupervisorEvent};
 
-use crate::runtime::engine::{load_state, Engine, EngineState, Watermark};
+use crate::runtime::engine::{load_state, Engine, EngineState, EventReader, Watermark};
 use crate::runtime::projects::ProjectRegistry;
 use crate::runtime::push_bus::PushBus;
 use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigSeed};
 use crate::runtime::terminals::{TerminalDeps, TerminalRegistry};
-use crate::server::session::EventReader;
 use crate::store::event_log::EventLog;
 
 /// Parent of every supervisor; today it records their reports in the log, where an operator

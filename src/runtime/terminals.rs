@@ -14,6 +14,10 @@ use t3rs_actors::push_relay::{Ack, Delivery, Evicted, Publish, Subscribe, Subscr
 use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor};
 
 use crate::protocol::methods::channels;
+use crate::protocol::terminal::{
+    TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
+    TerminalRestartParams, TerminalWriteParams,
+};
 use crate::runtime::push_bus::{Push, PushBus};
 
 pub const DEFAULT_COLS: u16 = 120;
@@ -104,59 +108,23 @@ fn check_cwd(cwd: &str) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------------
 // Messages (answers are serialised JSON results; "" for methods that return nothing)
 
-#[derive(Message, Clone, Debug)]
-#[rtype(result = "Result<String, String>")]
-pub struct TerminalOpen {
-    pub thread_id: String,
-    pub terminal_id: String,
-    pub cwd: String,
-    pub cols: Option<u16>,
-    pub rows: Option<u16>,
-    pub env: Option<BTreeMap<String, String>>,
+/// The `terminal.*` requests as messages: each wraps its decoded parameters.
+macro_rules! terminal_message {
+    ($($name:ident($params:ty)),* $(,)?) => {$(
+        #[derive(Message, Clone, Debug)]
+        #[rtype(result = "Result<String, String>")]
+        pub struct $name(pub $params);
+    )*};
 }
 
-#[derive(Message, Clone, Debug)]
-#[rtype(result = "Result<String, String>")]
-pub struct TerminalWrite {
-    pub thread_id: String,
-    pub terminal_id: String,
-    pub data: String,
-}
-
-#[derive(Message, Clone, Debug)]
-#[rtype(result = "Result<String, String>")]
-pub struct TerminalResize {
-    pub thread_id: String,
-    pub terminal_id: String,
-    pub cols: u16,
-    pub rows: u16,
-}
-
-#[derive(Message, Clone, Debug)]
-#[rtype(result = "Result<String, String>")]
-pub struct TerminalClear {
-    pub thread_id: String,
-    pub terminal_id: String,
-}
-
-#[derive(Message, Clone, Debug)]
-#[rtype(result = "Result<String, String>")]
-pub struct TerminalRestart {
-    pub thread_id: String,
-    pub terminal_id: String,
-    pub cwd: String,
-    pub cols: u16,
-    pub rows: u16,
-    pub env: Option<BTreeMap<String, String>>,
-}
-
-#[derive(Message, Clone, Debug)]
-#[rtype(result = "Result<String, String>")]
-pub struct TerminalClose {
-    pub thread_id: String,
-    pub terminal_id: Option<String>,
-    pub delete_history: bool,
-}
+terminal_message!(
+    TerminalOpen(TerminalOpenParams),
+    TerminalWrite(TerminalWriteParams),
+    TerminalResize(TerminalResizeParams),
+    TerminalClear(TerminalClearParams),
+    TerminalRestart(TerminalRestartParams),
+    TerminalClose(TerminalCloseParams),
+);
 
 /// Closes every terminal (server shutdown); answers once their shells are gone.
 #[derive(Message, Clone, Debug)]
@@ -249,7 +217,7 @@ pub struct TerminalActor {
 }
 
 impl TerminalActor {
-    fn new(guard: ChildGuard, deps: TerminalDeps, open: &TerminalOpen) -> Self {
+    fn new(guard: ChildGuard, deps: TerminalDeps, open: &TerminalOpenParams) -> Self {
         let key = (open.thread_id.clone(), open.terminal_id.clone());
         let history = match deps.history.get(history_key(&key)) {
             Ok(Some(raw)) => String::from_utf8_lossy(&raw).into_owned(),
@@ -469,7 +437,7 @@ impl Handler<PersistHistory> for TerminalActor {
 impl Handler<TerminalOpen> for TerminalActor {
     type Result = Result<String, String>;
 
-    fn handle(&mut self, msg: TerminalOpen, ctx: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, TerminalOpen(msg): TerminalOpen, ctx: &mut Self::Context) -> Self::Result {
         check_cwd(&msg.cwd)?;
         let env = msg.env.clone().unwrap_or_default();
         let cols = msg.cols.unwrap_or(self.cols);
@@ -501,7 +469,11 @@ impl Handler<TerminalOpen> for TerminalActor {
 impl Handler<TerminalWrite> for TerminalActor {
     type Result = ResponseFuture<Result<String, String>>;
 
-    fn handle(&mut self, msg: TerminalWrite, _ctx: &mut Self::Context) -> Self::Result {
+    fn handle(
+        &mut self,
+        TerminalWrite(msg): TerminalWrite,
+        _ctx: &mut Self::Context,
+    ) -> Self::Result {
         let not_running = self.not_running();
         match (&self.pty, self.status) {
             (Some(pty), Status::Running) => {
@@ -521,7 +493,11 @@ impl Handler<TerminalWrite> for TerminalActor {
 impl Handler<TerminalResize> for TerminalActor {
     type Result = ResponseFuture<Result<String, String>>;
 
-    fn handle(&mut self, msg: TerminalResize, _ctx: &mut Self::Context) -> Self::Result {
+    fn handle(
+        &mut self,
+        TerminalResize(msg): TerminalResize,
+        _ctx: &mut Self::Context,
+    ) -> Self::Result {
         let not_running = self.not_running();
         match (&self.pty, self.status) {
             (Some(pty), Status::Running) => {
@@ -559,7 +535,11 @@ impl Handler<TerminalClear> for TerminalActor {
 impl Handler<TerminalRestart> for TerminalActor {
     type Result = Result<String, String>;
 
-    fn handle(&mut self, msg: TerminalRestart, ctx: &mut Self::Context) -> Self::Result {
+    fn handle(
+        &mut self,
+        TerminalRestart(msg): TerminalRestart,
+        ctx: &mut Self::Context,
+    ) -> Self::Result {
         check_cwd(&msg.cwd)?;
         self.stop_shell();
         self.cwd = msg.cwd;
@@ -724,20 +704,21 @@ impl Handler<TerminalOpen> for TerminalRegistry {
     type Result = ResponseFuture<Result<String, String>>;
 
     fn handle(&mut self, msg: TerminalOpen, _ctx: &mut Self::Context) -> Self::Result {
-        if let Err(err) = check_cwd(&msg.cwd) {
+        let params = &msg.0;
+        if let Err(err) = check_cwd(&params.cwd) {
             return Box::pin(async move { Err(err) });
         }
-        let key = (msg.thread_id.clone(), msg.terminal_id.clone());
+        let key = (params.thread_id.clone(), params.terminal_id.clone());
         if let Some(existing) = self.live.get(&key) {
             return forward(Ok(existing.clone()), msg);
         }
         let open = self
             .live
             .keys()
-            .filter(|(t, _)| *t == msg.thread_id)
+            .filter(|(t, _)| *t == params.thread_id)
             .count();
         if open >= MAX_TERMINALS_PER_THREAD {
-            let thread = msg.thread_id.clone();
+            let thread = params.thread_id.clone();
             return Box::pin(async move {
                 Err(format!(
                     "Thread {thread} already has {open} terminals open (the limit is {MAX_TERMINALS_PER_THREAD}); close one first."
@@ -745,7 +726,7 @@ impl Handler<TerminalOpen> for TerminalRegistry {
             });
         }
         let deps = self.deps.clone();
-        let first = msg.clone();
+        let first = params.clone();
         let name = format!("terminal {}/{}", key.0, key.1);
         let supervisor = Supervisor::new(name, RestartPolicy::default(), move |guard| {
             TerminalActor::new(guard, deps.clone(), &first)
@@ -761,7 +742,7 @@ impl Handler<TerminalWrite> for TerminalRegistry {
     type Result = ResponseFuture<Result<String, String>>;
 
     fn handle(&mut self, msg: TerminalWrite, _ctx: &mut Self::Context) -> Self::Result {
-        forward(self.terminal(&msg.thread_id, &msg.terminal_id), msg)
+        forward(self.terminal(&msg.0.thread_id, &msg.0.terminal_id), msg)
     }
 }
 
@@ -769,7 +750,7 @@ impl Handler<TerminalResize> for TerminalRegistry {
     type Result = ResponseFuture<Result<String, String>>;
 
     fn handle(&mut self, msg: TerminalResize, _ctx: &mut Self::Context) -> Self::Result {
-        forward(self.terminal(&msg.thread_id, &msg.terminal_id), msg)
+        forward(self.terminal(&msg.0.thread_id, &msg.0.terminal_id), msg)
     }
 }
 
@@ -777,7 +758,7 @@ impl Handler<TerminalClear> for TerminalRegistry {
     type Result = ResponseFuture<Result<String, String>>;
 
     fn handle(&mut self, msg: TerminalClear, _ctx: &mut Self::Context) -> Self::Result {
-        forward(self.terminal(&msg.thread_id, &msg.terminal_id), msg)
+        forward(self.terminal(&msg.0.thread_id, &msg.0.terminal_id), msg)
     }
 }
 
@@ -785,19 +766,20 @@ impl Handler<TerminalRestart> for TerminalRegistry {
     type Result = ResponseFuture<Result<String, String>>;
 
     fn handle(&mut self, msg: TerminalRestart, ctx: &mut Self::Context) -> Self::Result {
-        let key = (msg.thread_id.clone(), msg.terminal_id.clone());
+        let p = &msg.0;
+        let key = (p.thread_id.clone(), p.terminal_id.clone());
         if self.live.contains_key(&key) {
             return forward(self.terminal(&key.0, &key.1), msg);
         }
         // Restarting a terminal that is not open opens it fresh.
-        let open = TerminalOpen {
-            thread_id: msg.thread_id.clone(),
-            terminal_id: msg.terminal_id.clone(),
-            cwd: msg.cwd.clone(),
-            cols: Some(msg.cols),
-            rows: Some(msg.rows),
-            env: msg.env.clone(),
-        };
+        let open = TerminalOpen(TerminalOpenParams {
+            thread_id: p.thread_id.clone(),
+            terminal_id: p.terminal_id.clone(),
+            cwd: p.cwd.clone(),
+            cols: Some(p.cols),
+            rows: Some(p.rows),
+            env: p.env.clone(),
+        });
         let opened = self.handle(open, ctx);
         let terminal = self.terminal(&key.0, &key.1);
         Box::pin(async move {
@@ -810,7 +792,11 @@ impl Handler<TerminalRestart> for TerminalRegistry {
 impl Handler<TerminalClose> for TerminalRegistry {
     type Result = ResponseFuture<Result<String, String>>;
 
-    fn handle(&mut self, msg: TerminalClose, _ctx: &mut Self::Context) -> Self::Result {
+    fn handle(
+        &mut self,
+        TerminalClose(msg): TerminalClose,
+        _ctx: &mut Self::Context,
+    ) -> Self::Result {
         let keys = match msg.terminal_id {
             Some(terminal_id) => vec![(msg.thread_id, terminal_id)],
             None => self.thread_keys(&msg.thread_id),
@@ -924,7 +910,7 @@ mod tests {
             history: history_tree(&db).unwrap(),
             history_bytes: 4096,
         };
-        let open = TerminalOpen {
+        let open = TerminalOpenParams {
             thread_id: "t".into(),
             terminal_id: "x".into(),
             cwd: dir.path().to_string_lossy().into_owned(),
@@ -939,11 +925,11 @@ mod tests {
         let started = event_where(&mut pushes, |e| e["type"] == "started").await;
         assert_eq!(started["snapshot"]["status"], "running");
         actor
-            .send(TerminalWrite {
+            .send(TerminalWrite(TerminalWriteParams {
                 thread_id: "t".into(),
                 terminal_id: "x".into(),
                 data: "echo $GREETING-$TERM; stty size\r".into(),
-            })
+            }))
             .await
             .unwrap()
             .unwrap();
@@ -954,11 +940,11 @@ mod tests {
         }
         // History is bounded and persisted once the shell exits.
         actor
-            .send(TerminalWrite {
+            .send(TerminalWrite(TerminalWriteParams {
                 thread_id: "t".into(),
                 terminal_id: "x".into(),
                 data: "for i in $(seq 1 500); do echo line-$i; done; exit 0\r".into(),
-            })
+            }))
             .await
             .unwrap()
             .unwrap();
@@ -972,11 +958,11 @@ mod tests {
         assert!(stored.len() <= 4096, "{}", stored.len());
         assert!(String::from_utf8_lossy(&stored).contains("line-500"));
         let err = actor
-            .send(TerminalWrite {
+            .send(TerminalWrite(TerminalWriteParams {
                 thread_id: "t".into(),
                 terminal_id: "x".into(),
                 data: "ls\r".into(),
-            })
+            }))
             .await
             .unwrap()
             .unwrap_err();

@@ -19,38 +19,26 @@ use crate::protocol::envelope::{
     decode_request, encode_error, encode_push, encode_raw_result, encode_result, UNKNOWN_ID,
 };
 use crate::protocol::methods::{channels, Method};
-use crate::runtime::engine::{Dispatch, Engine, GetSnapshot, Watermark};
-use crate::runtime::projects::{ProjectRegistry, SearchEntries, WriteFile};
-use crate::runtime::push_bus::{Push, PushBus};
-use crate::runtime::server_config::{ConfigView, GetConfig, ServerConfigActor, UpsertKeybinding};
+use crate::runtime::engine::{Dispatch, Engine, EventReader, GetSnapshot};
+use crate::runtime::projects::{SearchEntries, WriteFile};
+use crate::runtime::push_bus::Push;
+use crate::runtime::root::Runtime;
+use crate::runtime::server_config::{GetConfig, UpsertKeybinding};
 use crate::runtime::terminals::{
     TerminalClear, TerminalClose, TerminalOpen, TerminalRegistry, TerminalResize, TerminalRestart,
     TerminalWrite,
 };
 use crate::store::attachments;
-use crate::store::event_log::EventLog;
 
 /// How often the server pings, and how long a silent client is kept.
 const PING_EVERY: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Read access to the durable part of the event log.
-#[derive(Clone)]
-pub struct EventReader {
-    pub log: EventLog,
-    pub watermark: Watermark,
-}
-
 /// What every session shares: where to route, what to greet with, and the limits.
 #[derive(Clone)]
 pub struct AppContext {
-    pub bus: Addr<PushBus>,
-    pub config: Addr<Supervisor<ServerConfigActor>>,
-    pub config_view: ConfigView,
-    pub engine: Addr<Supervisor<Engine>>,
-    pub events: EventReader,
-    pub projects: Addr<ProjectRegistry>,
-    pub terminals: Addr<TerminalRegistry>,
+    /// Where requests are routed: the running actors.
+    pub runtime: Runtime,
     /// `server.welcome` data, serialised once at start-up.
     pub welcome_json: Arc<String>,
     pub max_message_bytes: usize,
@@ -105,22 +93,26 @@ impl Session {
                 let id = request.id;
                 match request.method {
                     Method::OrchestrationGetSnapshot => {
-                        let asked = self.app.engine.send(Ask(GetSnapshot));
+                        let asked = self.app.runtime.engine.send(Ask(GetSnapshot));
                         self.reply_later(id, async move { flatten(asked.await)? }, ctx)
                     }
                     Method::OrchestrationDispatchCommand(command) => {
-                        let engine = self.app.engine.clone();
+                        let engine = self.app.runtime.engine.clone();
                         let state_dir = Arc::clone(&self.app.state_dir);
                         self.reply_later(id, dispatch_client(engine, state_dir, *command), ctx)
                     }
                     Method::OrchestrationReplayEvents {
                         from_sequence_exclusive,
-                    } => match replay_page(&self.app.events, from_sequence_exclusive) {
+                    } => match replay_page(&self.app.runtime.events, from_sequence_exclusive) {
                         Ok(raw) => ctx.text(encode_raw_result(&id, &raw)),
                         Err(err) => ctx.text(encode_error(&id, &err)),
                     },
                     Method::ProjectsSearchEntries { cwd, query, limit } => {
-                        let asked = self.app.projects.send(SearchEntries { cwd, query, limit });
+                        let asked =
+                            self.app
+                                .runtime
+                                .projects
+                                .send(SearchEntries { cwd, query, limit });
                         self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx)
                     }
                     Method::ProjectsWriteFile {
@@ -128,107 +120,23 @@ impl Session {
                         relative_path,
                         contents,
                     } => {
-                        let asked = self.app.projects.send(WriteFile {
+                        let asked = self.app.runtime.projects.send(WriteFile {
                             cwd,
                             relative_path,
                             contents,
                         });
                         self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx)
                     }
-                    Method::TerminalOpen {
-                        thread_id,
-                        terminal_id,
-                        cwd,
-                        cols,
-                        rows,
-                        env,
-                    } => self.terminal(
-                        id,
-                        TerminalOpen {
-                            thread_id,
-                            terminal_id,
-                            cwd,
-                            cols,
-                            rows,
-                            env,
-                        },
-                        ctx,
-                    ),
-                    Method::TerminalWrite {
-                        thread_id,
-                        terminal_id,
-                        data,
-                    } => self.terminal(
-                        id,
-                        TerminalWrite {
-                            thread_id,
-                            terminal_id,
-                            data,
-                        },
-                        ctx,
-                    ),
-                    Method::TerminalResize {
-                        thread_id,
-                        terminal_id,
-                        cols,
-                        rows,
-                    } => self.terminal(
-                        id,
-                        TerminalResize {
-                            thread_id,
-                            terminal_id,
-                            cols,
-                            rows,
-                        },
-                        ctx,
-                    ),
-                    Method::TerminalClear {
-                        thread_id,
-                        terminal_id,
-                    } => self.terminal(
-                        id,
-                        TerminalClear {
-                            thread_id,
-                            terminal_id,
-                        },
-                        ctx,
-                    ),
-                    Method::TerminalRestart {
-                        thread_id,
-                        terminal_id,
-                        cwd,
-                        cols,
-                        rows,
-                        env,
-                    } => self.terminal(
-                        id,
-                        TerminalRestart {
-                            thread_id,
-                            terminal_id,
-                            cwd,
-                            cols,
-                            rows,
-                            env,
-                        },
-                        ctx,
-                    ),
-                    Method::TerminalClose {
-                        thread_id,
-                        terminal_id,
-                        delete_history,
-                    } => self.terminal(
-                        id,
-                        TerminalClose {
-                            thread_id,
-                            terminal_id,
-                            delete_history,
-                        },
-                        ctx,
-                    ),
-                    Method::ServerGetConfig => match self.app.config_view.current() {
+                    Method::TerminalOpen(p) => self.terminal(id, TerminalOpen(p), ctx),
+                    Method::TerminalWrite(p) => self.terminal(id, TerminalWrite(p), ctx),
+                    Method::TerminalResize(p) => self.terminal(id, TerminalResize(p), ctx),
+                    Method::TerminalClear(p) => self.terminal(id, TerminalClear(p), ctx),
+                    Method::TerminalRestart(p) => self.terminal(id, TerminalRestart(p), ctx),
+                    Method::TerminalClose(p) => self.terminal(id, TerminalClose(p), ctx),
+                    Method::ServerGetConfig => match self.app.runtime.config_view.current() {
                         Some(raw) => ctx.text(encode_raw_result(&id, &raw)),
                         None => {
-                            let asked = self.app.config.send(Ask(GetConfig));
+                            let asked = self.app.runtime.config.send(Ask(GetConfig));
                             self.reply_later(
                                 id,
                                 async move { flatten(asked.await)?.map(|v| v.to_string()) },
@@ -237,7 +145,7 @@ impl Session {
                         }
                     },
                     Method::ServerUpsertKeybinding(rule) => {
-                        let asked = self.app.config.send(Ask(UpsertKeybinding(rule)));
+                        let asked = self.app.runtime.config.send(Ask(UpsertKeybinding(rule)));
                         self.reply_later(
                             id,
                             async move { flatten(asked.await)?.map(|v| v.to_string()) },
@@ -275,7 +183,7 @@ impl Session {
         M: Message<Result = Result<String, String>> + Send + 'static,
         TerminalRegistry: Handler<M>,
     {
-        let asked = self.app.terminals.send(msg);
+        let asked = self.app.runtime.terminals.send(msg);
         self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx);
     }
 
@@ -422,6 +330,7 @@ impl Actor for Session {
         // `wait` holds back every other message, the welcome delivery included, until the
         // subscription id is known, so the first thing the client sees is the welcome.
         self.app
+            .runtime
             .bus
             .send(subscribe)
             .into_actor(self)
@@ -452,7 +361,7 @@ impl Actor for Session {
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
         if let Some(id) = self.subscriber.take() {
-            self.app.bus.do_send(Unsubscribe(id));
+            self.app.runtime.bus.do_send(Unsubscribe(id));
         }
     }
 }
@@ -467,7 +376,7 @@ impl Handler<Delivery<Push>> for Session {
             &msg.item.data_json,
         ));
         if let Some(subscriber) = self.subscriber {
-            self.app.bus.do_send(Ack {
+            self.app.runtime.bus.do_send(Ack {
                 subscriber,
                 sequence: msg.sequence,
             });
