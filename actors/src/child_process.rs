@@ -153,10 +153,11 @@ pub struct ChildProcess {
 impl ChildProcess {
     /// Spawns the process and its actor. Must run inside an actix system. Spawn errors
     /// (program missing, cwd missing) come back here, before any actor exists.
+    /// Returns the actor and the process's pid (which is also its process group).
     pub fn spawn(
         spec: ChildSpec,
         events: Recipient<ProcessEvent>,
-    ) -> std::io::Result<Addr<ChildProcess>> {
+    ) -> std::io::Result<(Addr<ChildProcess>, u32)> {
         let mut cmd = tokio::process::Command::new(&spec.program);
         cmd.args(&spec.args)
             .stdin(Stdio::piped())
@@ -182,7 +183,7 @@ impl ChildProcess {
         let stderr = child.stderr.take();
         let (stdin_tx, stdin_rx) = mpsc::unbounded_channel();
         let (kill_tx, kill_rx) = oneshot::channel();
-        Ok(ChildProcess::create(move |ctx| {
+        let addr = ChildProcess::create(move |ctx| {
             if let Some(stdin) = stdin {
                 actix_rt::spawn(write_stdin(stdin, stdin_rx));
             }
@@ -201,7 +202,8 @@ impl ChildProcess {
                 stdin: Some(stdin_tx),
                 kill: Some(kill_tx),
             }
-        }))
+        });
+        Ok((addr, pid))
     }
 
     pub fn pid(&self) -> u32 {
@@ -499,7 +501,7 @@ mod tests {
     #[actix::test]
     async fn lines_in_order_stdin_and_exit_code_with_stderr_tail() {
         let (events, mut rx) = probe::<ProcessEvent>();
-        let proc = ChildProcess::spawn(
+        let (proc, _) = ChildProcess::spawn(
             sh("echo one; echo two; echo oops >&2; read x; echo got:$x; exit 3"),
             events,
         )
@@ -538,7 +540,7 @@ mod tests {
         let (events, mut rx) = probe::<ProcessEvent>();
         let mut spec = sh("sleep 300 & echo $!; wait");
         spec.kill_grace = Duration::from_millis(200);
-        let proc = ChildProcess::spawn(spec, events).unwrap();
+        let (proc, _) = ChildProcess::spawn(spec, events).unwrap();
         let grandchild = match rx.next(DEADLINE).await.unwrap() {
             ProcessEvent::Stdout(pid) => pid.trim().parse::<i32>().unwrap(),
             other => panic!("unexpected {other:?}"),
@@ -570,7 +572,7 @@ mod tests {
         let (events, mut rx) = probe::<ProcessEvent>();
         let mut spec = sh("echo ready; exec sleep 300");
         spec.kill_grace = Duration::ZERO;
-        let proc = ChildProcess::spawn(spec, events).unwrap();
+        let (proc, _) = ChildProcess::spawn(spec, events).unwrap();
         assert_eq!(
             rx.next(DEADLINE).await.unwrap(),
             ProcessEvent::Stdout("ready".into())
@@ -594,7 +596,7 @@ mod tests {
         let (events, mut rx) = probe::<ProcessEvent>();
         let mut spec = sh("printf '%0200d\\n' 0; echo short");
         spec.max_line_bytes = 100;
-        let _proc = ChildProcess::spawn(spec, events).unwrap();
+        let (_proc, _) = ChildProcess::spawn(spec, events).unwrap();
         let got = rx.take(3, DEADLINE).await.unwrap();
         assert_eq!(got[0], ProcessEvent::LineTooLong { limit: 100 });
         assert_eq!(got[1], ProcessEvent::Stdout("short".into()));
@@ -616,7 +618,7 @@ mod tests {
     #[actix::test]
     async fn writing_after_exit_says_stdin_is_closed() {
         let (events, mut rx) = probe::<ProcessEvent>();
-        let proc = ChildProcess::spawn(sh("exec 0<&-; echo closed; sleep 5"), events).unwrap();
+        let (proc, _) = ChildProcess::spawn(sh("exec 0<&-; echo closed; sleep 5"), events).unwrap();
         assert_eq!(
             rx.next(DEADLINE).await.unwrap(),
             ProcessEvent::Stdout("closed".into())

@@ -1,2 +1,4 @@
-//! Provider CLIs.
+//! Coding-agent CLIs: the codex health check, and the JSON-RPC 2.0 dialect `codex app-server`
+//! speaks on stdio.
 pub mod health;
+pub mod jsonrpc;

@@ -1,6 +1,7 @@
 //! The application's actors: where the pure parts (`protocol`, `keybindings`, later
 //! `orchestration`) meet the actor toolkit in `t3rs-actors`.
 
+pub mod codex;
 pub mod engine;
 pub mod projects;
 pub mod push_bus;

@@ -1,0 +1,634 @@
+//! One `codex app-server` process as an actor, on top of `ChildProcess`: the JSON-RPC dialogue
+//! (`initialize` → `initialized`, then requests with timeouts), with everything codex says that
+//! is not an answer (notifications, its own requests such as approvals, unreadable lines, its
+//! exit) passed to the owner in order. The owner (a thread's session) decides what it means.
+
+use std::collections::VecDeque;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use serde_json::{json, Value};
+use t3rs_actors::child_process::{ChildProcess, ChildSpec, ExitReport, ProcessEvent, WriteLine};
+use t3rs_actors::Shutdown;
+use tokio::sync::oneshot;
+
+use crate::provider::jsonrpc::{
+    error_line, notification_line, parse_line, request_line, response_line, Incoming, Pending,
+    METHOD_NOT_FOUND,
+};
+
+/// How to start codex.
+#[derive(Debug, Clone)]
+pub struct CodexSpec {
+    pub bin: PathBuf,
+    pub cwd: PathBuf,
+    /// `-c key=value` configuration overrides, in order.
+    pub config: Vec<String>,
+    pub env: Vec<(OsString, OsString)>,
+    pub request_timeout: Duration,
+}
+
+impl CodexSpec {
+    pub fn new(bin: impl Into<PathBuf>, cwd: impl Into<PathBuf>) -> Self {
+        Self {
+            bin: bin.into(),
+            cwd: cwd.into(),
+            config: Vec::new(),
+            env: Vec::new(),
+            request_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Everything codex says that is not the answer to a request, in the order it said it.
+#[derive(Message, Debug, Clone, PartialEq)]
+#[rtype(result = "()")]
+pub enum CodexEvent {
+    /// `initialize` succeeded; `info` is its result.
+    Ready {
+        info: Value,
+    },
+    Notification {
+        method: String,
+        params: Value,
+    },
+    /// codex waits for [`CodexRespond`] with this id.
+    ServerRequest {
+        id: Value,
+        method: String,
+        params: Value,
+    },
+    /// A line that is not JSON-RPC (logged, never fatal).
+    Unreadable {
+        line: String,
+        error: String,
+    },
+    /// The process could not be started at all.
+    SpawnFailed {
+        message: String,
+    },
+    /// The process ended; nothing more follows.
+    Exited(ExitReport),
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CodexError {
+    #[error("codex answered {method} with error {code}: {message}")]
+    Rpc {
+        method: String,
+        code: i64,
+        message: String,
+    },
+    #[error("codex did not answer {method} within {after:?}")]
+    Timeout { method: String, after: Duration },
+    #[error("codex is not running ({0})")]
+    Gone(String),
+}
+
+/// A request to codex; the answer is its `result`.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "Result<Value, CodexError>")]
+pub struct CodexRequest {
+    pub method: String,
+    pub params: Value,
+}
+
+/// Our answer to one of codex's requests: a result, or an error (code, message).
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "Result<(), CodexError>")]
+pub struct CodexRespond {
+    pub id: Value,
+    pub result: Result<Value, (i64, String)>,
+}
+
+type Waiter = oneshot::Sender<Result<Value, CodexError>>;
+
+pub struct CodexAppServer {
+    spec: CodexSpec,
+    owner: Recipient<CodexEvent>,
+    process: Option<Addr<ChildProcess>>,
+    pending: Pending<Waiter>,
+    /// Requests made before `initialize` was answered, sent once it is.
+    queued: VecDeque<(CodexRequest, Waiter)>,
+    ready: bool,
+    pid: Option<u32>,
+    /// The id of our `initialize`, whose answer is handled in line order (see `on_line`).
+    init_id: Option<u64>,
+    gone: Option<String>,
+}
+
+impl CodexAppServer {
+    pub fn new(spec: CodexSpec, owner: Recipient<CodexEvent>) -> Self {
+        Self {
+            spec,
+            owner,
+            process: None,
+            pending: Pending::default(),
+            queued: VecDeque::new(),
+            ready: false,
+            init_id: None,
+            pid: None,
+            gone: None,
+        }
+    }
+
+    fn send_line(&self, line: String) -> Result<(), CodexError> {
+        match &self.process {
+            Some(process) => {
+                process.do_send(WriteLine(line));
+                Ok(())
+            }
+            None => Err(CodexError::Gone(
+                self.gone.clone().unwrap_or_else(|| "not started".into()),
+            )),
+        }
+    }
+
+    fn send_request(&mut self, request: CodexRequest, waiter: Waiter) {
+        let id = self
+            .pending
+            .add(&request.method, self.spec.request_timeout, waiter);
+        if let Err(err) = self.send_line(request_line(id, &request.method, &request.params)) {
+            if let Some((_, waiter)) = self.pending.take(id) {
+                let _ = waiter.send(Err(err));
+            }
+        }
+    }
+
+    /// `initialize` answered: say `initialized`, tell the owner, send what was queued. Done here,
+    /// not in a future, so `Ready` precedes every notification codex wrote after the answer.
+    fn on_initialized(
+        &mut self,
+        outcome: Result<Value, crate::provider::jsonrpc::RpcError>,
+        ctx: &mut Context<Self>,
+    ) {
+        match outcome {
+            Ok(info) => {
+                self.ready = true;
+                let _ = self.send_line(notification_line("initialized", None));
+                self.owner.do_send(CodexEvent::Ready { info });
+                while let Some((request, waiter)) = self.queued.pop_front() {
+                    self.send_request(request, waiter);
+                }
+            }
+            Err(err) => {
+                log::warn!("codex initialize failed: {}", err.message);
+                self.gone = Some(format!("initialize failed: {}", err.message));
+                ctx.stop();
+            }
+        }
+    }
+
+    fn on_line(&mut self, line: String, ctx: &mut Context<Self>) {
+        match parse_line(&line) {
+            Ok(Incoming::Response { id, outcome }) if Some(id) == self.init_id => {
+                self.init_id = None;
+                self.pending.take(id);
+                self.on_initialized(outcome, ctx);
+            }
+            Ok(Incoming::Response { id, outcome }) => {
+                let Some((method, waiter)) = self.pending.take(id) else {
+                    log::debug!("codex answered unknown request {id}");
+                    return;
+                };
+                let answer = outcome.map_err(|e| CodexError::Rpc {
+                    method: method.clone(),
+                    code: e.code,
+                    message: e.message,
+                });
+                let _ = waiter.send(answer);
+            }
+            Ok(Incoming::Notification { method, params }) => self
+                .owner
+                .do_send(CodexEvent::Notification { method, params }),
+            Ok(Incoming::Request { id, method, params }) => self
+                .owner
+                .do_send(CodexEvent::ServerRequest { id, method, params }),
+            Err(err) => {
+                log::warn!("codex wrote an unreadable line: {err}");
+                let mut line = line;
+                line.truncate(2_000);
+                self.owner.do_send(CodexEvent::Unreadable {
+                    line,
+                    error: err.to_string(),
+                });
+            }
+        }
+    }
+
+    fn fail_all(&mut self, reason: &str) {
+        for (_, _, waiter) in self.pending.drain() {
+            let _ = waiter.send(Err(CodexError::Gone(reason.to_string())));
+        }
+        for (_, waiter) in self.queued.drain(..) {
+            let _ = waiter.send(Err(CodexError::Gone(reason.to_string())));
+        }
+    }
+}
+
+impl Actor for CodexAppServer {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let mut child = ChildSpec::new(self.spec.bin.as_os_str())
+            .arg("app-server")
+            .cwd(self.spec.cwd.clone());
+        for entry in &self.spec.config {
+            child = child.arg("-c").arg(entry);
+        }
+        child.env = self.spec.env.clone();
+        // codex needs a moment to flush its rollout on SIGTERM before it is killed.
+        child.kill_grace = Duration::from_secs(2);
+        match ChildProcess::spawn(child, ctx.address().recipient()) {
+            Ok((process, pid)) => {
+                self.process = Some(process);
+                self.pid = Some(pid);
+            }
+            Err(err) => {
+                let message = if err.kind() == std::io::ErrorKind::NotFound {
+                    format!(
+                        "Codex CLI ({}) is not installed or not on PATH.",
+                        self.spec.bin.display()
+                    )
+                } else {
+                    format!("Could not start codex ({}): {err}", self.spec.bin.display())
+                };
+                self.gone = Some(message.clone());
+                self.owner.do_send(CodexEvent::SpawnFailed { message });
+                ctx.stop();
+                return;
+            }
+        }
+        // The waiter is unused: the answer is handled in `on_line`, in order.
+        let (tx, _rx) = oneshot::channel();
+        let params = json!({
+            "clientInfo": { "name": "t3rs", "version": env!("CARGO_PKG_VERSION") },
+            "capabilities": { "experimentalApi": true },
+        });
+        let id = self
+            .pending
+            .add("initialize", self.spec.request_timeout, tx);
+        self.init_id = Some(id);
+        if let Err(err) = self.send_line(request_line(id, "initialize", &params)) {
+            self.gone = Some(err.to_string());
+            ctx.stop();
+            return;
+        }
+        ctx.run_interval(Duration::from_millis(500), |act, ctx| {
+            for (id, method, waiter) in act.pending.expired(Instant::now()) {
+                if Some(id) == act.init_id {
+                    act.gone = Some(format!(
+                        "codex did not answer initialize within {:?}",
+                        act.spec.request_timeout
+                    ));
+                    ctx.stop();
+                }
+                let _ = waiter.send(Err(CodexError::Timeout {
+                    method,
+                    after: act.spec.request_timeout,
+                }));
+            }
+        });
+    }
+
+    fn stopped(&mut self, _ctx: &mut Self::Context) {
+        let reason = self.gone.clone().unwrap_or_else(|| "stopped".into());
+        self.fail_all(&reason);
+        // Dropping the process's address makes it kill codex's process group.
+        self.process = None;
+    }
+}
+
+impl Handler<ProcessEvent> for CodexAppServer {
+    type Result = ();
+
+    fn handle(&mut self, event: ProcessEvent, ctx: &mut Self::Context) {
+        match event {
+            ProcessEvent::Stdout(line) => self.on_line(line, ctx),
+            ProcessEvent::Stderr(line) => log::debug!("codex stderr: {line}"),
+            ProcessEvent::LineTooLong { limit } => self.owner.do_send(CodexEvent::Unreadable {
+                line: String::new(),
+                error: format!("a line longer than {limit} bytes was skipped"),
+            }),
+            ProcessEvent::Exited(report) => {
+                let reason = format!("codex {report}");
+                self.gone = Some(reason.clone());
+                self.process = None;
+                self.fail_all(&reason);
+                self.owner.do_send(CodexEvent::Exited(report));
+                ctx.stop();
+            }
+        }
+    }
+}
+
+impl Handler<CodexRequest> for CodexAppServer {
+    type Result = ResponseFuture<Result<Value, CodexError>>;
+
+    fn handle(&mut self, request: CodexRequest, _ctx: &mut Self::Context) -> Self::Result {
+        let (tx, rx) = oneshot::channel();
+        if self.ready {
+            self.send_request(request, tx);
+        } else {
+            self.queued.push_back((request, tx));
+        }
+        Box::pin(async move {
+            rx.await
+                .unwrap_or_else(|_| Err(CodexError::Gone("the session stopped".into())))
+        })
+    }
+}
+
+impl Handler<CodexRespond> for CodexAppServer {
+    type Result = Result<(), CodexError>;
+
+    fn handle(&mut self, msg: CodexRespond, _ctx: &mut Self::Context) -> Self::Result {
+        let line = match &msg.result {
+            Ok(result) => response_line(&msg.id, result),
+            Err((code, message)) => error_line(&msg.id, *code, message),
+        };
+        self.send_line(line)
+    }
+}
+
+impl Handler<Shutdown> for CodexAppServer {
+    type Result = ();
+
+    /// Stops codex's process group; the actor itself stops when the exit is reported, so the
+    /// owner's `Exited` means the process is really gone.
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        self.gone = Some("stopped on request".into());
+        self.fail_all("stopped on request");
+        match &self.process {
+            Some(process) => process.do_send(Shutdown),
+            None => ctx.stop(),
+        }
+    }
+}
+
+/// The codex process id while it runs (it is also its process group).
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "Option<u32>")]
+pub struct CodexPid;
+
+impl Handler<CodexPid> for CodexAppServer {
+    type Result = Option<u32>;
+
+    fn handle(&mut self, _msg: CodexPid, _ctx: &mut Self::Context) -> Option<u32> {
+        self.process.as_ref().and(self.pid)
+    }
+}
+
+/// The answer to a server request t3rs does not handle: "method not found", naming it.
+pub fn unsupported(id: Value, method: &str) -> CodexRespond {
+    CodexRespond {
+        id,
+        result: Err((
+            METHOD_NOT_FOUND,
+            format!("t3rs does not support the server request {method}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::BufRead;
+    use t3rs_actors::harness::{probe, ProbeRx};
+
+    const DEADLINE: Duration = Duration::from_secs(30);
+
+    fn codex_bin() -> PathBuf {
+        let path = std::env::var_os("T3RS_TEST_CODEX")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/node_modules/.bin/codex")
+            });
+        assert!(
+            path.exists(),
+            "codex CLI not found at {}; run `make test` (it installs it) or set T3RS_TEST_CODEX",
+            path.display()
+        );
+        path
+    }
+
+    /// The scripted model server from ../shared/tools/fake-model, on a free loopback port.
+    struct FakeModel {
+        child: std::process::Child,
+        port: u16,
+    }
+
+    impl FakeModel {
+        fn start(dir: &std::path::Path, steps: Value) -> FakeModel {
+            let script = dir.join("script.json");
+            std::fs::write(&script, json!({ "steps": steps }).to_string()).unwrap();
+            let server = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/tools/fake-model/fake_model.py");
+            let mut child = std::process::Command::new("python3")
+                .arg(&server)
+                .arg("--script")
+                .arg(&script)
+                .arg("--port")
+                .arg("0")
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot run {}: {e}", server.display()));
+            let mut line = String::new();
+            std::io::BufReader::new(child.stdout.take().unwrap())
+                .read_line(&mut line)
+                .unwrap();
+            let port = line.split_whitespace().last().unwrap().parse().unwrap();
+            FakeModel { child, port }
+        }
+
+        fn spec(&self, home: &std::path::Path, cwd: &std::path::Path) -> CodexSpec {
+            let mut spec = CodexSpec::new(codex_bin(), cwd);
+            spec.config = vec![
+                "model_provider=fake".into(),
+                format!(
+                    "model_providers.fake={{name=\"fake\",base_url=\"http://127.0.0.1:{}/v1\",wire_api=\"responses\",env_key=\"FAKE_KEY\"}}",
+                    self.port
+                ),
+                "model=\"fake-model\"".into(),
+            ];
+            spec.env = vec![
+                ("CODEX_HOME".into(), home.into()),
+                ("FAKE_KEY".into(), "unused".into()),
+            ];
+            spec
+        }
+    }
+
+    impl Drop for FakeModel {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    async fn until_notification(rx: &mut ProbeRx<CodexEvent>, wanted: &str) -> Vec<CodexEvent> {
+        let mut seen = Vec::new();
+        loop {
+            let event = rx.next(DEADLINE).await.unwrap();
+            let done =
+                matches!(&event, CodexEvent::Notification { method, .. } if method == wanted);
+            seen.push(event);
+            if done {
+                return seen;
+            }
+        }
+    }
+
+    #[actix::test]
+    async fn a_real_codex_turn_streams_through_the_actor() {
+        let dir = tempfile::tempdir().unwrap();
+        let (home, work) = (dir.path().join("home"), dir.path().join("work"));
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(&work).unwrap();
+        let model = FakeModel::start(
+            dir.path(),
+            json!([{ "text": "Hello there, friend.", "chunks": 3 }]),
+        );
+        let (events, mut rx) = probe::<CodexEvent>();
+        let codex = CodexAppServer::new(model.spec(&home, &work), events).start();
+        // Asked before initialize is answered: queued, then sent.
+        let thread = codex
+            .send(CodexRequest {
+                method: "thread/start".into(),
+                params: json!({ "cwd": work, "approvalPolicy": "never", "sandbox": "danger-full-access" }),
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        let thread_id = thread["thread"]["id"].as_str().unwrap().to_string();
+        let turn = codex
+            .send(CodexRequest {
+                method: "turn/start".into(),
+                params: json!({ "threadId": thread_id, "input": [{ "type": "text", "text": "go" }] }),
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(turn["turn"]["status"], "inProgress");
+        let seen = until_notification(&mut rx, "turn/completed").await;
+        assert!(
+            matches!(seen.first(), Some(CodexEvent::Ready { .. })),
+            "{:?}",
+            seen.first()
+        );
+        let text: String = seen
+            .iter()
+            .filter_map(|e| match e {
+                CodexEvent::Notification { method, params }
+                    if method == "item/agentMessage/delta" =>
+                {
+                    params["delta"].as_str().map(str::to_string)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(text, "Hello there, friend.");
+
+        let err = codex
+            .send(CodexRequest {
+                method: "no/such/method".into(),
+                params: json!({}),
+            })
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            matches!(err, CodexError::Rpc { ref method, .. } if method == "no/such/method"),
+            "{err}"
+        );
+
+        codex.do_send(Shutdown);
+        let (exit, _) = rx
+            .next_matching(DEADLINE, |e| matches!(e, CodexEvent::Exited(_)))
+            .await
+            .unwrap();
+        assert!(matches!(exit, CodexEvent::Exited(_)));
+    }
+
+    #[actix::test]
+    async fn a_missing_binary_is_reported_not_fatal() {
+        let (events, mut rx) = probe::<CodexEvent>();
+        let codex = CodexAppServer::new(
+            CodexSpec::new("/nonexistent/codex", std::env::temp_dir()),
+            events,
+        )
+        .start();
+        match rx.next(DEADLINE).await.unwrap() {
+            CodexEvent::SpawnFailed { message } => {
+                assert!(message.contains("not installed"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = codex
+            .send(CodexRequest {
+                method: "thread/start".into(),
+                params: json!({}),
+            })
+            .await;
+        // The actor stopped; a request either fails with the reason or finds it gone.
+        assert!(
+            matches!(err, Err(_) | Ok(Err(CodexError::Gone(_)))),
+            "{err:?}"
+        );
+    }
+
+    #[actix::test]
+    async fn codex_killed_mid_request_fails_what_waits_and_says_how_it_died() {
+        let dir = tempfile::tempdir().unwrap();
+        let (home, work) = (dir.path().join("home"), dir.path().join("work"));
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(&work).unwrap();
+        // A model stream that never ends keeps the turn (and codex) busy.
+        let model = FakeModel::start(dir.path(), json!([{ "hang": true }]));
+        let (events, mut rx) = probe::<CodexEvent>();
+        let codex = CodexAppServer::new(model.spec(&home, &work), events).start();
+        let thread = codex
+            .send(CodexRequest {
+                method: "thread/start".into(),
+                params: json!({ "cwd": work, "approvalPolicy": "never", "sandbox": "danger-full-access" }),
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        let thread_id = thread["thread"]["id"].as_str().unwrap().to_string();
+        codex
+            .send(CodexRequest {
+                method: "turn/start".into(),
+                params: json!({ "threadId": thread_id, "input": [{ "type": "text", "text": "go" }] }),
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        until_notification(&mut rx, "turn/started").await;
+        // Kill codex itself, as a crash would.
+        let pid = codex.send(CodexPid).await.unwrap().unwrap().to_string();
+        let pending = codex.send(CodexRequest {
+            method: "thread/read".into(),
+            params: json!({ "threadId": thread_id }),
+        });
+        std::process::Command::new("kill")
+            .args(["-9", &pid])
+            .status()
+            .unwrap();
+        let (exit, _) = rx
+            .next_matching(DEADLINE, |e| matches!(e, CodexEvent::Exited(_)))
+            .await
+            .unwrap();
+        match exit {
+            CodexEvent::Exited(report) => assert_eq!(report.signal, Some(9), "{report}"),
+            other => panic!("{other:?}"),
+        }
+        match pending.await {
+            Ok(Err(CodexError::Gone(reason))) => assert!(reason.contains("SIGKILL"), "{reason}"),
+            Ok(Ok(_)) => {} // answered before the kill landed
+            other => panic!("{other:?}"),
+        }
+    }
+}
