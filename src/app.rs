@@ -114,6 +114,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         push_queue_bytes: settings.push_queue_bytes,
         terminal_history,
         terminal_history_bytes: settings.terminal_history_bytes,
+        worktrees_root: settings.state_dir.join("worktrees"),
         push_queue_limit: settings.push_queue_limit,
         cwd: cwd.clone(),
         keybindings_path: settings.state_dir.join("keybindings.json"),

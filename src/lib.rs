@@ -13,6 +13,7 @@
 //! - [`app`]: start-up and shutdown, in the order readiness requires.
 
 pub mod app;
+pub mod git;
 pub mod keybindings;
 pub mod orchestration;
 pub mod protocol;

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::errors::{json_kind, FieldError};
+use super::git::{GitCall, StackedAction, COMMIT_MESSAGE_MAX_CHARS};
 use super::keybindings::{validate_rule, KeybindingRule};
 use super::methods::{
     Method, DEFAULT_TERMINAL_ID, KNOWN_METHODS, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX_CHARS,
@@ -361,8 +362,91 @@ fn decode_terminal(tag: &str, body: Value) -> Result<Method, FieldError> {
     })
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GitParams {
+    cwd: String,
+    branch: Option<String>,
+    new_branch: Option<String>,
+    #[serde(default)]
+    path: Option<String>,
+    force: Option<bool>,
+    action: Option<String>,
+    commit_message: Option<String>,
+    feature_branch: Option<bool>,
+}
+
+fn decode_git(tag: &str, body: Value) -> Result<Method, FieldError> {
+    let p: GitParams = decode_fields(body)?;
+    let cwd = bounded_text("body.cwd", &p.cwd, 4096)?;
+    let required = |value: &Option<String>, field: &str| match value {
+        Some(v) => bounded_text(field, v, 1024),
+        None => Err(FieldError::new(field, "missing")),
+    };
+    let call = match tag {
+        "git.status" => GitCall::Status,
+        "git.pull" => GitCall::Pull,
+        "git.listBranches" => GitCall::ListBranches,
+        "git.init" => GitCall::Init,
+        "git.createBranch" => GitCall::CreateBranch {
+            branch: required(&p.branch, "body.branch")?,
+        },
+        "git.checkout" => GitCall::Checkout {
+            branch: required(&p.branch, "body.branch")?,
+        },
+        "git.createWorktree" => GitCall::CreateWorktree {
+            branch: required(&p.branch, "body.branch")?,
+            new_branch: required(&p.new_branch, "body.newBranch")?,
+            path: match &p.path {
+                Some(path) => Some(bounded_text("body.path", path, 4096)?),
+                None => None,
+            },
+        },
+        "git.removeWorktree" => GitCall::RemoveWorktree {
+            path: required(&p.path, "body.path")?,
+            force: p.force.unwrap_or(false),
+        },
+        _ => {
+            let raw = p
+                .action
+                .as_deref()
+                .ok_or_else(|| FieldError::new("body.action", "missing"))?;
+            let action = StackedAction::parse(raw).ok_or_else(|| {
+                FieldError::new(
+                    "body.action",
+                    format!(
+                        "unknown action '{raw}'; expected commit, commit_push or commit_push_pr"
+                    ),
+                )
+            })?;
+            GitCall::RunStackedAction {
+                action,
+                commit_message: match &p.commit_message {
+                    Some(m) => Some(bounded_text(
+                        "body.commitMessage",
+                        m,
+                        COMMIT_MESSAGE_MAX_CHARS,
+                    )?),
+                    None => None,
+                },
+                feature_branch: p.feature_branch.unwrap_or(false),
+            }
+        }
+    };
+    Ok(Method::Git { cwd, call })
+}
+
 fn decode_method(tag: &str, body: Value) -> Result<Method, FieldError> {
     match tag {
+        "git.status"
+        | "git.pull"
+        | "git.listBranches"
+        | "git.createBranch"
+        | "git.checkout"
+        | "git.init"
+        | "git.createWorktree"
+        | "git.removeWorktree"
+        | "git.runStackedAction" => decode_git(tag, body),
         "terminal.open" | "terminal.write" | "terminal.resize" | "terminal.clear"
         | "terminal.restart" | "terminal.close" => decode_terminal(tag, body),
         "orchestration.getSnapshot" => Ok(Method::OrchestrationGetSnapshot),

@@ -1,5 +1,6 @@
 //! The method table: every `_tag` the protocol defines, and the typed calls decoded so far.
 
+use super::git::GitCall;
 use super::keybindings::KeybindingRule;
 use super::terminal::{
     TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
@@ -55,6 +56,11 @@ pub enum Method {
         relative_path: String,
         contents: String,
     },
+    /// `git.*`: the repository (`cwd`) and what to do in it.
+    Git {
+        cwd: String,
+        call: GitCall,
+    },
     TerminalOpen(TerminalOpenParams),
     TerminalWrite(TerminalWriteParams),
     TerminalResize(TerminalResizeParams),
@@ -76,6 +82,17 @@ impl Method {
             Method::OrchestrationReplayEvents { .. } => "orchestration.replayEvents",
             Method::ProjectsSearchEntries { .. } => "projects.searchEntries",
             Method::ProjectsWriteFile { .. } => "projects.writeFile",
+            Method::Git { call, .. } => match call {
+                GitCall::Status => "git.status",
+                GitCall::Pull => "git.pull",
+                GitCall::ListBranches => "git.listBranches",
+                GitCall::CreateBranch { .. } => "git.createBranch",
+                GitCall::Checkout { .. } => "git.checkout",
+                GitCall::Init => "git.init",
+                GitCall::CreateWorktree { .. } => "git.createWorktree",
+                GitCall::RemoveWorktree { .. } => "git.removeWorktree",
+                GitCall::RunStackedAction { .. } => "git.runStackedAction",
+            },
             Method::TerminalOpen(_) => "terminal.open",
             Method::TerminalWrite(_) => "terminal.write",
             Method::TerminalResize(_) => "terminal.resize",
@@ -110,6 +127,8 @@ pub mod channels {
     pub const SERVER_CONFIG_UPDATED: &str = "server.configUpdated";
     pub const ORCHESTRATION_DOMAIN_EVENT: &str = "orchestration.domainEvent";
     pub const TERMINAL_EVENT: &str = "terminal.event";
+    /// DP Code's channel for the steps of `git.runStackedAction`.
+    pub const GIT_ACTION_PROGRESS: &str = "git.actionProgress";
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod envelope;
 pub mod errors;
+pub mod git;
 pub mod keybindings;
 pub mod methods;
 pub mod provider_status;

@@ -3,6 +3,7 @@
 
 pub mod codex;
 pub mod engine;
+pub mod git_calls;
 pub mod projects;
 pub mod push_bus;
 pub mod root;

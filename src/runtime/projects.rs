@@ -10,8 +10,13 @@ use std::time::Instant;
 use actix::prelude::*;
 use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor};
 
+use crate::protocol::git::GitCall;
+use crate::protocol::methods::channels;
+use crate::runtime::git_calls;
+use crate::runtime::push_bus::{Push, PushBus};
 use crate::workspace::files::write_file;
 use crate::workspace::search::IndexCache;
+use t3rs_actors::push_relay::Publish;
 
 pub const MAX_LIVE_PROJECTS: usize = 64;
 
@@ -24,6 +29,15 @@ pub struct SearchEntries {
     pub limit: usize,
 }
 
+/// A `git.*` call in the repository at `cwd`, answered with the serialised result ("" for
+/// methods that return nothing).
+#[derive(Message, Clone)]
+#[rtype(result = "Result<String, String>")]
+pub struct RunGit {
+    pub cwd: String,
+    pub call: GitCall,
+}
+
 /// `projects.writeFile`, answered with the serialised result.
 #[derive(Message, Clone)]
 #[rtype(result = "Result<String, String>")]
@@ -33,18 +47,28 @@ pub struct WriteFile {
     pub contents: String,
 }
 
+/// What every project actor needs besides its root.
+#[derive(Clone)]
+pub struct ProjectDeps {
+    pub bus: Addr<PushBus>,
+    /// Where worktrees go by default: `<state dir>/worktrees`.
+    pub worktrees_root: PathBuf,
+}
+
 pub struct ProjectActor {
     guard: ChildGuard,
     root: PathBuf,
     index: IndexCache,
+    deps: ProjectDeps,
 }
 
 impl ProjectActor {
-    pub fn new(guard: ChildGuard, root: PathBuf) -> Self {
+    pub fn new(guard: ChildGuard, root: PathBuf, deps: ProjectDeps) -> Self {
         Self {
             guard,
             root,
             index: IndexCache::default(),
+            deps,
         }
     }
 }
@@ -77,6 +101,29 @@ impl Handler<WriteFile> for ProjectActor {
     }
 }
 
+impl Handler<RunGit> for ProjectActor {
+    type Result = Result<String, String>;
+
+    fn handle(&mut self, msg: RunGit, _ctx: &mut Self::Context) -> Self::Result {
+        let bus = self.deps.bus.clone();
+        let cwd = msg.cwd.clone();
+        let progress = move |data: serde_json::Value| {
+            let mut data = data;
+            if let Some(object) = data.as_object_mut() {
+                object.insert("cwd".into(), serde_json::Value::String(cwd.clone()));
+            }
+            match Push::new(channels::GIT_ACTION_PROGRESS, &data) {
+                Ok(push) => bus.do_send(Publish(push)),
+                Err(err) => log::warn!("git progress not encoded: {err}"),
+            }
+        };
+        let result = git_calls::run(&self.root, &self.deps.worktrees_root, msg.call, progress);
+        // Branch switches and worktrees change what exists on disk.
+        self.index.invalidate(&self.root);
+        result
+    }
+}
+
 impl Handler<Shutdown> for ProjectActor {
     type Result = ();
 
@@ -93,9 +140,18 @@ struct LiveProject {
 }
 
 /// Finds or starts the actor for a workspace root.
-#[derive(Default)]
 pub struct ProjectRegistry {
     live: HashMap<PathBuf, LiveProject>,
+    deps: ProjectDeps,
+}
+
+impl ProjectRegistry {
+    pub fn new(deps: ProjectDeps) -> Self {
+        Self {
+            live: HashMap::new(),
+            deps,
+        }
+    }
 }
 
 impl Actor for ProjectRegistry {
@@ -139,9 +195,10 @@ impl ProjectRegistry {
         let arbiter = Arbiter::new();
         let name = format!("project {}", root.display());
         let child_root = root.clone();
+        let deps = self.deps.clone();
         let addr = Supervisor::start_in_arbiter(&arbiter.handle(), move |_| {
             Supervisor::new(name, RestartPolicy::default(), move |guard| {
-                ProjectActor::new(guard, child_root.clone())
+                ProjectActor::new(guard, child_root.clone(), deps.clone())
             })
         });
         self.live.insert(
@@ -181,6 +238,15 @@ impl Handler<SearchEntries> for ProjectRegistry {
     type Result = ResponseFuture<Result<String, String>>;
 
     fn handle(&mut self, msg: SearchEntries, _ctx: &mut Self::Context) -> Self::Result {
+        let cwd = msg.cwd.clone();
+        forward(self, &cwd, msg)
+    }
+}
+
+impl Handler<RunGit> for ProjectRegistry {
+    type Result = ResponseFuture<Result<String, String>>;
+
+    fn handle(&mut self, msg: RunGit, _ctx: &mut Self::Context) -> Self::Result {
         let cwd = msg.cwd.clone();
         forward(self, &cwd, msg)
     }

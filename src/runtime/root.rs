@@ -4,7 +4,7 @@ use actix::prelude::*;
 use t3rs_actors::{RestartPolicy, Supervisor, SupervisorEvent};
 
 use crate::runtime::engine::{load_state, Engine, EngineState, EventReader, Watermark};
-use crate::runtime::projects::ProjectRegistry;
+use crate::runtime::projects::{ProjectDeps, ProjectRegistry};
 use crate::runtime::push_bus::PushBus;
 use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigSeed};
 use crate::runtime::terminals::{TerminalDeps, TerminalRegistry};
@@ -48,6 +48,7 @@ pub struct RuntimeParts {
     pub push_queue_bytes: usize,
     pub terminal_history: sled::Tree,
     pub terminal_history_bytes: usize,
+    pub worktrees_root: std::path::PathBuf,
     pub push_queue_limit: u64,
     pub cwd: String,
     pub keybindings_path: std::path::PathBuf,
@@ -101,7 +102,11 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
             .with_parent(parent)
         })
     };
-    let projects = ProjectRegistry::default().start();
+    let projects = ProjectRegistry::new(ProjectDeps {
+        bus: bus.clone(),
+        worktrees_root: parts.worktrees_root,
+    })
+    .start();
     let terminals_arbiter = Arbiter::new();
     let terminal_deps = TerminalDeps {
         bus: bus.clone(),

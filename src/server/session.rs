@@ -20,7 +20,7 @@ use crate::protocol::envelope::{
 };
 use crate::protocol::methods::{channels, Method};
 use crate::runtime::engine::{Dispatch, Engine, EventReader, GetSnapshot};
-use crate::runtime::projects::{SearchEntries, WriteFile};
+use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
 use crate::runtime::push_bus::Push;
 use crate::runtime::root::Runtime;
 use crate::runtime::server_config::{GetConfig, UpsertKeybinding};
@@ -125,6 +125,10 @@ impl Session {
                             relative_path,
                             contents,
                         });
+                        self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx)
+                    }
+                    Method::Git { cwd, call } => {
+                        let asked = self.app.runtime.projects.send(RunGit { cwd, call });
                         self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx)
                     }
                     Method::TerminalOpen(p) => self.terminal(id, TerminalOpen(p), ctx),

@@ -1,0 +1,818 @@
+//! `git.status` and `git.pull`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::branches::{local_branch_exists, origin_default_branch, ref_exists};
+use super::{run, run_ok, GitError};
+
+/// One changed file of the working tree, with line counts against HEAD.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitFileChange {
+    pub path: String,
+    pub insertions: u64,
+    pub deletions: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitWorkingTree {
+    pub files: Vec<GitFileChange>,
+    pub insertions: u64,
+    pub deletions: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GitPrState {
+    Open,
+    Closed,
+    Merged,
+}
+
+/// The pull request for the current branch, as `gh` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitStatusPr {
+    pub number: u64,
+    pub title: String,
+    pub url: String,
+    pub base_branch: String,
+    pub head_branch: String,
+    pub state: GitPrState,
+}
+
+/// Result of `git.status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitStatus {
+    pub branch: Option<String>,
+    pub has_working_tree_changes: bool,
+    pub working_tree: GitWorkingTree,
+    pub has_upstream: bool,
+    pub ahead_count: u64,
+    pub behind_count: u64,
+    pub pr: Option<GitStatusPr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GitPullStatus {
+    Pulled,
+    SkippedUpToDate,
+}
+
+/// Result of `git.pull`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitPullResult {
+    pub status: GitPullStatus,
+    pub branch: String,
+    pub upstream_branch: Option<String>,
+}
+
+/// Local facts behind `git.status` (no `gh`), also what `pull` and stacked actions build on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusDetails {
+    pub branch: Option<String>,
+    /// Short upstream name, e.g. `origin/main`.
+    pub upstream_ref: Option<String>,
+    pub has_working_tree_changes: bool,
+    pub working_tree: GitWorkingTree,
+    pub ahead_count: u64,
+    pub behind_count: u64,
+}
+
+impl StatusDetails {
+    pub fn has_upstream(&self) -> bool {
+        self.upstream_ref.is_some()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Porcelain {
+    branch: Option<String>,
+    upstream: Option<String>,
+    ahead: u64,
+    behind: u64,
+    changed: BTreeSet<String>,
+}
+
+/// Parses `git status --porcelain=v2 --branch -z`.
+fn parse_porcelain(stdout: &str) -> Porcelain {
+    let mut out = Porcelain::default();
+    let mut records = stdout.split('\0');
+    while let Some(record) = records.next() {
+        if let Some(header) = record.strip_prefix("# ") {
+            if let Some(head) = header.strip_prefix("branch.head ") {
+                let head = head.trim();
+                out.branch = (head != "(detached)" && !head.is_empty()).then(|| head.into());
+            } else if let Some(up) = header.strip_prefix("branch.upstream ") {
+                let up = up.trim();
+                out.upstream = (!up.is_empty()).then(|| up.into());
+            } else if let Some(ab) = header.strip_prefix("branch.ab ") {
+                let mut parts = ab.split_whitespace();
+                let ahead = parts.next().and_then(|a| a.strip_prefix('+'));
+                let behind = parts.next().and_then(|b| b.strip_prefix('-'));
+                if let (Some(Ok(a)), Some(Ok(b))) = (ahead.map(str::parse), behind.map(str::parse))
+                {
+                    out.ahead = a;
+                    out.behind = b;
+                }
+            }
+            continue;
+        }
+        // Field counts before the path: ordinary 8, renamed/copied 9 (then the original path as
+        // its own record), unmerged 10, untracked/ignored 1.
+        let path = match record.as_bytes().first() {
+            Some(b'1') => record.splitn(9, ' ').nth(8),
+            Some(b'2') => {
+                records.next();
+                record.splitn(10, ' ').nth(9)
+            }
+            Some(b'u') => record.splitn(11, ' ').nth(10),
+            Some(b'?') | Some(b'!') => record.get(2..),
+            _ => None,
+        };
+        if let Some(path) = path.filter(|p| !p.is_empty()) {
+            out.changed.insert(path.to_string());
+        }
+    }
+    out
+}
+
+/// Parses `git diff --numstat -z`; binary files count as 0/0.
+fn parse_numstat(stdout: &str) -> Vec<GitFileChange> {
+    let mut entries = Vec::new();
+    let mut records = stdout.split('\0');
+    while let Some(record) = records.next() {
+        let mut parts = record.splitn(3, '\t');
+        let (Some(added), Some(deleted), Some(path)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let path = if path.is_empty() {
+            // A rename: the old and new paths follow as separate records; the new one counts.
+            records.next();
+            records.next().unwrap_or("")
+        } else {
+            path
+        };
+        if path.is_empty() {
+            continue;
+        }
+        entries.push(GitFileChange {
+            path: path.to_string(),
+            insertions: added.trim().parse().unwrap_or(0),
+            deletions: deleted.trim().parse().unwrap_or(0),
+        });
+    }
+    entries
+}
+
+/// The branch a branch without upstream is measured against: its `gh-merge-base`, the origin
+/// default, then main/master, as a local branch or else `origin/<name>`.
+fn base_branch_for_no_upstream(cwd: &Path, branch: &str) -> Option<String> {
+    let configured = run(
+        cwd,
+        ["config", "--get", &format!("branch.{branch}.gh-merge-base")],
+    )
+    .ok()
+    .filter(|o| o.code == Some(0))
+    .map(|o| o.stdout.trim().to_string())
+    .filter(|s| !s.is_empty());
+    let candidates = configured
+        .into_iter()
+        .chain(origin_default_branch(cwd))
+        .chain(["main".to_string(), "master".to_string()]);
+    for candidate in candidates {
+        let name = candidate
+            .strip_prefix("origin/")
+            .unwrap_or(&candidate)
+            .to_string();
+        if name.is_empty() || name == branch {
+            continue;
+        }
+        if local_branch_exists(cwd, &name) {
+            return Some(name);
+        }
+        if ref_exists(cwd, &format!("refs/remotes/origin/{name}")) {
+            return Some(format!("origin/{name}"));
+        }
+    }
+    None
+}
+
+fn ahead_of_base(cwd: &Path, branch: &str) -> u64 {
+    let Some(base) = base_branch_for_no_upstream(cwd, branch) else {
+        return 0;
+    };
+    run(cwd, ["rev-list", "--count", &format!("{base}..HEAD")])
+        .ok()
+        .filter(|o| o.code == Some(0))
+        .and_then(|o| o.stdout.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Branch, upstream, ahead/behind and working-tree line counts, from local state only.
+///
+/// Counts are staged plus unstaged numstat summed per file, as the reference does; untracked
+/// files are listed with 0/0 (the reference never reads their contents). Without an upstream,
+/// `ahead_count` is measured against the base branch (so a fresh feature branch still shows
+/// how many commits it would push) and `behind_count` is 0.
+pub fn status_details(cwd: &Path) -> Result<StatusDetails, GitError> {
+    let porcelain = parse_porcelain(&run_ok(
+        cwd,
+        ["status", "--porcelain=v2", "--branch", "-z"],
+    )?);
+    let unstaged = parse_numstat(&run_ok(cwd, ["diff", "--numstat", "-z"])?);
+    let staged = parse_numstat(&run_ok(cwd, ["diff", "--cached", "--numstat", "-z"])?);
+
+    let mut stats: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for entry in staged.into_iter().chain(unstaged) {
+        let stat = stats.entry(entry.path).or_default();
+        stat.0 += entry.insertions;
+        stat.1 += entry.deletions;
+    }
+    for path in &porcelain.changed {
+        stats.entry(path.clone()).or_default();
+    }
+    let files: Vec<GitFileChange> = stats
+        .into_iter()
+        .map(|(path, (insertions, deletions))| GitFileChange {
+            path,
+            insertions,
+            deletions,
+        })
+        .collect();
+    let working_tree = GitWorkingTree {
+        insertions: files.iter().map(|f| f.insertions).sum(),
+        deletions: files.iter().map(|f| f.deletions).sum(),
+        files,
+    };
+
+    let (ahead_count, behind_count) = match (&porcelain.upstream, &porcelain.branch) {
+        (None, Some(branch)) => (ahead_of_base(cwd, branch), 0),
+        _ => (porcelain.ahead, porcelain.behind),
+    };
+
+    Ok(StatusDetails {
+        branch: porcelain.branch,
+        upstream_ref: porcelain.upstream,
+        has_working_tree_changes: !porcelain.changed.is_empty(),
+        working_tree,
+        ahead_count,
+        behind_count,
+    })
+}
+
+/// `git.status`. The `pr` lookup is best effort: any `gh` problem yields `null`.
+pub fn status(cwd: &Path) -> Result<GitStatus, GitError> {
+    let details = status_details(cwd)?;
+    let pr = match (&details.branch, details.has_upstream()) {
+        (Some(branch), true) => find_pr(cwd, branch),
+        _ => None,
+    };
+    Ok(GitStatus {
+        branch: details.branch,
+        has_working_tree_changes: details.has_working_tree_changes,
+        working_tree: details.working_tree,
+        has_upstream: details.upstream_ref.is_some(),
+        ahead_count: details.ahead_count,
+        behind_count: details.behind_count,
+        pr,
+    })
+}
+
+/// Fetches the current branch's upstream ref so the next `status` sees fresh ahead/behind
+/// counts. Not done by `status` itself: it touches the network, and callers decide how often.
+pub fn refresh_upstream(cwd: &Path) -> Result<(), GitError> {
+    let out = run(
+        cwd,
+        [
+            "rev-parse",
+            "--abbrev-ref",
+            "--symbolic-full-name",
+            "@{upstream}",
+        ],
+    )?;
+    let upstream = out.stdout.trim();
+    if out.code != Some(0) || upstream.is_empty() {
+        return Ok(());
+    }
+    let Some((remote, branch)) = upstream.split_once('/') else {
+        return Ok(());
+    };
+    let refspec = format!("+refs/heads/{branch}:refs/remotes/{upstream}");
+    run_ok(cwd, ["fetch", "--quiet", "--no-tags", remote, &refspec]).map(|_| ())
+}
+
+const GH_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Runs `gh` with a deadline (it talks to the network, and a status poll must not hang on it).
+fn run_gh(cwd: &Path, args: &[&str]) -> Option<String> {
+    let gh = find_on_path("gh")?;
+    let mut child = Command::new(gh)
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .env("GH_PROMPT_DISABLED", "1")
+        .env("GH_NO_UPDATE_NOTIFIER", "1")
+        .env("NO_COLOR", "1")
+        .spawn()
+        .ok()?;
+    // Read on a thread so a large answer cannot fill the pipe while we wait on the deadline.
+    let mut stdout = child.stdout.take()?;
+    let reader = std::thread::spawn(move || {
+        let mut buf = String::new();
+        stdout.read_to_string(&mut buf).map(|_| buf).ok()
+    });
+    let deadline = Instant::now() + GH_TIMEOUT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(25)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let text = reader.join().ok().flatten();
+    match status {
+        Some(s) if s.success() => text,
+        _ => {
+            log::debug!("gh {args:?} failed or timed out in {}", cwd.display());
+            None
+        }
+    }
+}
+
+fn find_pr(cwd: &Path, branch: &str) -> Option<GitStatusPr> {
+    let stdout = run_gh(
+        cwd,
+        &[
+            "pr",
+            "list",
+            "--head",
+            branch,
+            "--state",
+            "all",
+            "--limit",
+            "20",
+            "--json",
+            "number,title,url,baseRefName,headRefName,state,mergedAt,updatedAt",
+        ],
+    )?;
+    pick_pr(&stdout)
+}
+
+/// From `gh pr list --json …`: the most recently updated open PR, else the most recently
+/// updated one of any state.
+fn pick_pr(stdout: &str) -> Option<GitStatusPr> {
+    let raw: serde_json::Value = serde_json::from_str(stdout.trim()).ok()?;
+    let mut prs: Vec<(String, GitStatusPr)> = raw
+        .as_array()?
+        .iter()
+        .filter_map(|entry| {
+            let number = entry.get("number")?.as_u64().filter(|n| *n > 0)?;
+            let text = |key: &str| entry.get(key)?.as_str().map(str::to_string);
+            let merged_at = text("mergedAt").filter(|s| !s.trim().is_empty());
+            let state = match entry.get("state").and_then(|s| s.as_str()) {
+                _ if merged_at.is_some() => GitPrState::Merged,
+                Some("MERGED") => GitPrState::Merged,
+                Some("OPEN") | None => GitPrState::Open,
+                Some("CLOSED") => GitPrState::Closed,
+                Some(_) => return None,
+            };
+            let pr = GitStatusPr {
+                number,
+                title: text("title")?,
+                url: text("url")?,
+                base_branch: text("baseRefName")?,
+                head_branch: text("headRefName")?,
+                state,
+            };
+            // ISO-8601 UTC timestamps from GitHub sort correctly as strings.
+            Some((text("updatedAt").unwrap_or_default(), pr))
+        })
+        .collect();
+    prs.sort_by(|a, b| b.0.cmp(&a.0));
+    let open = prs.iter().position(|(_, pr)| pr.state == GitPrState::Open);
+    let index = open.unwrap_or(0);
+    (index < prs.len()).then(|| prs.swap_remove(index).1)
+}
+
+fn head_sha(cwd: &Path) -> Option<String> {
+    run(cwd, ["rev-parse", "HEAD"])
+        .ok()
+        .filter(|o| o.code == Some(0))
+        .map(|o| o.stdout.trim().to_string())
+}
+
+/// `git.pull`: fast-forward only. Divergence or local changes in the way are refused with
+/// git's message; nothing is merged or rebased behind the user's back.
+pub fn pull(cwd: &Path) -> Result<GitPullResult, GitError> {
+    let details = status_details(cwd)?;
+    let Some(branch) = details.branch else {
+        return Err(GitError::Refused("Cannot pull from detached HEAD.".into()));
+    };
+    let Some(upstream) = details.upstream_ref else {
+        return Err(GitError::Refused(format!(
+            "Branch {branch} has no upstream configured. Push with upstream first."
+        )));
+    };
+    let before = head_sha(cwd);
+    // `--no-rebase` keeps a `pull.rebase` setting from turning this into a rebase.
+    let args = ["pull", "--ff-only", "--no-rebase"];
+    let out = run(cwd, args)?;
+    if out.code != Some(0) {
+        let message = match out.stderr.trim() {
+            "" => out.stdout.trim().to_string(),
+            s => s.to_string(),
+        };
+        let lower = message.to_lowercase();
+        if lower.contains("not possible to fast-forward") || lower.contains("diverg") {
+            return Err(GitError::Refused(format!(
+                "Cannot fast-forward {branch} to {upstream}: the branches have diverged. \
+                 Merge or rebase manually. {message}"
+            )));
+        }
+        if lower.contains("would be overwritten") {
+            return Err(GitError::Refused(format!(
+                "Cannot pull into {branch}: uncommitted changes would be overwritten. {message}"
+            )));
+        }
+        return Err(GitError::Failed {
+            args: args.join(" "),
+            message,
+        });
+    }
+    let after = head_sha(cwd);
+    let upstream_branch = status_details(cwd)
+        .ok()
+        .and_then(|d| d.upstream_ref)
+        .or(Some(upstream));
+    let up_to_date = before.is_some() && before == after;
+    Ok(GitPullResult {
+        status: if up_to_date {
+            GitPullStatus::SkippedUpToDate
+        } else {
+            GitPullStatus::Pulled
+        },
+        branch,
+        upstream_branch,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::branches::tests::{commit_file, git, new_repo, repo_with_origin};
+    use std::fs;
+
+    fn file<'a>(s: &'a GitStatus, path: &str) -> &'a GitFileChange {
+        s.working_tree
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path} in {:?}", s.working_tree))
+    }
+
+    #[test]
+    fn clean_repo() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = new_repo(dir.path());
+        commit_file(&repo, "a.txt", "one\ntwo\n", "init");
+        let s = status(&repo).unwrap();
+        assert_eq!(s.branch.as_deref(), Some("main"));
+        assert!(!s.has_working_tree_changes);
+        assert_eq!(s.working_tree, GitWorkingTree::default());
+        assert!(!s.has_upstream);
+        assert_eq!((s.ahead_count, s.behind_count), (0, 0));
+        assert!(s.pr.is_none());
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"branch": "main", "hasWorkingTreeChanges": false,
+                "workingTree": {"files": [], "insertions": 0, "deletions": 0},
+                "hasUpstream": false, "aheadCount": 0, "behindCount": 0, "pr": null})
+        );
+    }
+
+    #[test]
+    fn dirty_staged_and_untracked_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = new_repo(dir.path());
+        commit_file(&repo, "a.txt", "one\ntwo\nthree\n", "a");
+        commit_file(&repo, "b.txt", "b1\nb2\n", "b");
+        // Unstaged: one line changed, one added.
+        fs::write(repo.join("a.txt"), "one\nTWO\nthree\nfour\n").unwrap();
+        // Staged: b2 removed.
+        fs::write(repo.join("b.txt"), "b1\n").unwrap();
+        git(&repo, &["add", "b.txt"]);
+        // Staged new file, then further unstaged edit on top.
+        fs::write(repo.join("c.txt"), "c1\nc2\n").unwrap();
+        git(&repo, &["add", "c.txt"]);
+        fs::write(repo.join("c.txt"), "c1\nc2\nc3\n").unwrap();
+        fs::write(repo.join("new file.txt"), "x\ny\n").unwrap();
+
+        let s = status(&repo).unwrap();
+        assert!(s.has_working_tree_changes);
+        let a = file(&s, "a.txt");
+        assert_eq!((a.insertions, a.deletions), (2, 1));
+        let b = file(&s, "b.txt");
+        assert_eq!((b.insertions, b.deletions), (0, 1));
+        let c = file(&s, "c.txt");
+        assert_eq!((c.insertions, c.deletions), (3, 0));
+        let untracked = file(&s, "new file.txt");
+        assert_eq!((untracked.insertions, untracked.deletions), (0, 0));
+        assert_eq!(s.working_tree.files.len(), 4);
+        assert_eq!(s.working_tree.insertions, 5);
+        assert_eq!(s.working_tree.deletions, 2);
+        let paths: Vec<_> = s.working_tree.files.iter().map(|f| &f.path).collect();
+        let mut sorted = paths.clone();
+        sorted.sort();
+        assert_eq!(paths, sorted);
+    }
+
+    #[test]
+    fn rename_counts_under_new_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = new_repo(dir.path());
+        commit_file(&repo, "old.txt", "same\ncontent\nhere\n", "a");
+        git(&repo, &["mv", "old.txt", "new.txt"]);
+        let s = status(&repo).unwrap();
+        let paths: Vec<_> = s
+            .working_tree
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+        assert_eq!(paths, ["new.txt"]);
+    }
+
+    #[test]
+    fn unborn_branch_with_staged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = new_repo(dir.path());
+        fs::write(repo.join("a.txt"), "1\n2\n").unwrap();
+        git(&repo, &["add", "a.txt"]);
+        let s = status(&repo).unwrap();
+        assert_eq!(s.branch.as_deref(), Some("main"));
+        assert_eq!(file(&s, "a.txt").insertions, 2);
+    }
+
+    #[test]
+    fn detached_head_has_no_branch() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = new_repo(dir.path());
+        commit_file(&repo, "a.txt", "a\n", "a");
+        git(&repo, &["checkout", "-q", "--detach"]);
+        let s = status(&repo).unwrap();
+        assert_eq!(s.branch, None);
+        assert!(!s.has_upstream);
+        let err = pull(&repo).unwrap_err();
+        assert!(err.to_string().contains("detached"), "{err}");
+    }
+
+    #[test]
+    fn not_a_repo_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = status(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("not a git repository"), "{err}");
+    }
+
+    #[test]
+    fn ahead_and_behind_against_bare_remote() {
+        let dir = tempfile::tempdir().unwrap();
+        let (repo, bare) = repo_with_origin(dir.path());
+        let other = dir.path().join("other");
+        git(
+            dir.path(),
+            &[
+                "clone",
+                "-q",
+                bare.to_str().unwrap(),
+                other.to_str().unwrap(),
+            ],
+        );
+        commit_file(&other, "o.txt", "o\n", "o1");
+        commit_file(&other, "o2.txt", "o\n", "o2");
+        git(&other, &["push", "-q", "origin", "main"]);
+        commit_file(&repo, "l.txt", "l\n", "l1");
+        git(&repo, &["fetch", "-q", "origin"]);
+
+        let s = status(&repo).unwrap();
+        assert!(s.has_upstream);
+        assert_eq!((s.ahead_count, s.behind_count), (1, 2));
+
+        let err = pull(&repo).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, GitError::Refused(_)), "{err:?}");
+        assert!(
+            msg.starts_with("Cannot fast-forward main to origin/main: the branches have diverged"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn ahead_without_upstream_counts_against_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let (repo, _bare) = repo_with_origin(dir.path());
+        git(&repo, &["checkout", "-q", "-b", "feature"]);
+        commit_file(&repo, "f.txt", "f\n", "f1");
+        commit_file(&repo, "g.txt", "g\n", "f2");
+        let s = status(&repo).unwrap();
+        assert!(!s.has_upstream);
+        assert_eq!((s.ahead_count, s.behind_count), (2, 0));
+        let err = pull(&repo).unwrap_err();
+        assert!(
+            err.to_string().contains("Branch feature has no upstream"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn refresh_upstream_fetches_remote_tip() {
+        let dir = tempfile::tempdir().unwrap();
+        let (repo, bare) = repo_with_origin(dir.path());
+        let other = dir.path().join("other");
+        git(
+            dir.path(),
+            &[
+                "clone",
+                "-q",
+                bare.to_str().unwrap(),
+                other.to_str().unwrap(),
+            ],
+        );
+        commit_file(&other, "o.txt", "o\n", "o1");
+        git(&other, &["push", "-q", "origin", "main"]);
+        assert_eq!(status(&repo).unwrap().behind_count, 0);
+        refresh_upstream(&repo).unwrap();
+        assert_eq!(status(&repo).unwrap().behind_count, 1);
+    }
+
+    #[test]
+    fn pull_fast_forwards_then_reports_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let (repo, bare) = repo_with_origin(dir.path());
+        let other = dir.path().join("other");
+        git(
+            dir.path(),
+            &[
+                "clone",
+                "-q",
+                bare.to_str().unwrap(),
+                other.to_str().unwrap(),
+            ],
+        );
+        commit_file(&other, "o.txt", "o\n", "o1");
+        git(&other, &["push", "-q", "origin", "main"]);
+
+        let pulled = pull(&repo).unwrap();
+        assert_eq!(
+            pulled,
+            GitPullResult {
+                status: GitPullStatus::Pulled,
+                branch: "main".into(),
+                upstream_branch: Some("origin/main".into()),
+            }
+        );
+        assert_eq!(fs::read_to_string(repo.join("o.txt")).unwrap(), "o\n");
+        let again = pull(&repo).unwrap();
+        assert_eq!(again.status, GitPullStatus::SkippedUpToDate);
+        assert_eq!(
+            serde_json::to_value(&again).unwrap(),
+            serde_json::json!({"status": "skipped_up_to_date", "branch": "main",
+                "upstreamBranch": "origin/main"})
+        );
+    }
+
+    #[test]
+    fn pull_refused_when_local_changes_would_be_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let (repo, bare) = repo_with_origin(dir.path());
+        let other = dir.path().join("other");
+        git(
+            dir.path(),
+            &[
+                "clone",
+                "-q",
+                bare.to_str().unwrap(),
+                other.to_str().unwrap(),
+            ],
+        );
+        commit_file(&other, "a.txt", "remote\n", "r");
+        git(&other, &["push", "-q", "origin", "main"]);
+        fs::write(repo.join("a.txt"), "local\n").unwrap();
+        let err = pull(&repo).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("Cannot pull into main: uncommitted changes would be overwritten"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(repo.join("a.txt")).unwrap(), "local\n");
+    }
+
+    #[test]
+    fn porcelain_parsing_handles_all_record_kinds() {
+        let raw = "# branch.oid abc\0# branch.head feat\0# branch.upstream origin/feat\0\
+                   # branch.ab +3 -4\0\
+                   1 .M N... 100644 100644 100644 aaa aaa dir/with space.txt\0\
+                   2 R. N... 100644 100644 100644 aaa aaa R100 new.txt\0old.txt\0\
+                   u UU N... 100644 100644 100644 100644 a b c conflict.txt\0\
+                   ? untracked.txt\0";
+        let p = parse_porcelain(raw);
+        assert_eq!(p.branch.as_deref(), Some("feat"));
+        assert_eq!(p.upstream.as_deref(), Some("origin/feat"));
+        assert_eq!((p.ahead, p.behind), (3, 4));
+        let changed: Vec<_> = p.changed.iter().map(String::as_str).collect();
+        assert_eq!(
+            changed,
+            [
+                "conflict.txt",
+                "dir/with space.txt",
+                "new.txt",
+                "untracked.txt"
+            ]
+        );
+        assert_eq!(parse_porcelain("# branch.head (detached)\0").branch, None);
+    }
+
+    #[test]
+    fn numstat_parsing_handles_binary_and_renames() {
+        let raw = "1\t2\ta.txt\0-\t-\timg.png\x000\t0\t\0old.txt\0new.txt\0";
+        let entries = parse_numstat(raw);
+        assert_eq!(
+            entries,
+            vec![
+                GitFileChange {
+                    path: "a.txt".into(),
+                    insertions: 1,
+                    deletions: 2
+                },
+                GitFileChange {
+                    path: "img.png".into(),
+                    insertions: 0,
+                    deletions: 0
+                },
+                GitFileChange {
+                    path: "new.txt".into(),
+                    insertions: 0,
+                    deletions: 0
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn pr_selection_prefers_latest_open() {
+        let raw = r#"[
+          {"number": 1, "title": "old merged", "url": "u1", "baseRefName": "main",
+           "headRefName": "f", "state": "MERGED", "mergedAt": "2024-01-01T00:00:00Z",
+           "updatedAt": "2024-03-01T00:00:00Z"},
+          {"number": 2, "title": "open one", "url": "u2", "baseRefName": "main",
+           "headRefName": "f", "state": "OPEN", "mergedAt": null,
+           "updatedAt": "2024-02-01T00:00:00Z"},
+          {"number": 0, "title": "bad", "url": "u", "baseRefName": "main",
+           "headRefName": "f", "state": "OPEN"}
+        ]"#;
+        let pr = pick_pr(raw).unwrap();
+        assert_eq!(pr.number, 2);
+        assert_eq!(pr.state, GitPrState::Open);
+        assert_eq!(
+            serde_json::to_value(&pr).unwrap(),
+            serde_json::json!({"number": 2, "title": "open one", "url": "u2",
+                "baseBranch": "main", "headBranch": "f", "state": "open"})
+        );
+
+        let closed_only = r#"[
+          {"number": 5, "title": "closed", "url": "u5", "baseRefName": "main",
+           "headRefName": "f", "state": "CLOSED", "updatedAt": "2024-01-01T00:00:00Z"},
+          {"number": 6, "title": "merged", "url": "u6", "baseRefName": "main",
+           "headRefName": "f", "state": "MERGED", "updatedAt": "2024-05-01T00:00:00Z"}
+        ]"#;
+        let pr = pick_pr(closed_only).unwrap();
+        assert_eq!((pr.number, pr.state), (6, GitPrState::Merged));
+        assert_eq!(pick_pr("[]"), None);
+        assert_eq!(pick_pr("not json"), None);
+    }
+}

@@ -1,0 +1,59 @@
+//! Parameters of the `git.*` methods, decoded and validated at the boundary.
+
+/// `git.runStackedAction`'s `action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StackedAction {
+    Commit,
+    CommitPush,
+    CommitPushPr,
+}
+
+impl StackedAction {
+    pub fn parse(raw: &str) -> Option<StackedAction> {
+        match raw {
+            "commit" => Some(StackedAction::Commit),
+            "commit_push" => Some(StackedAction::CommitPush),
+            "commit_push_pr" => Some(StackedAction::CommitPushPr),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StackedAction::Commit => "commit",
+            StackedAction::CommitPush => "commit_push",
+            StackedAction::CommitPushPr => "commit_push_pr",
+        }
+    }
+}
+
+/// A git method call; every one names the repository by `cwd`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitCall {
+    Status,
+    Pull,
+    ListBranches,
+    CreateBranch {
+        branch: String,
+    },
+    Checkout {
+        branch: String,
+    },
+    Init,
+    CreateWorktree {
+        branch: String,
+        new_branch: String,
+        path: Option<String>,
+    },
+    RemoveWorktree {
+        path: String,
+        force: bool,
+    },
+    RunStackedAction {
+        action: StackedAction,
+        commit_message: Option<String>,
+        feature_branch: bool,
+    },
+}
+
+pub const COMMIT_MESSAGE_MAX_CHARS: usize = 10_000;

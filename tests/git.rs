@@ -1,0 +1,248 @@
+//! End-to-end tests of the git methods: the real binary, real git in temp repos, a local bare
+//! repository as the remote, and a fake `gh` on the server's PATH.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Client, Server};
+use serde_json::{json, Value};
+
+fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+fn git(cwd: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(cwd)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A repo with one commit on `main`, cloned from a bare `origin`; returns (work, origin).
+fn repo_with_origin(dir: &Path) -> (PathBuf, PathBuf) {
+    let origin = dir.join("origin.git");
+    let seed = dir.join("seed");
+    std::fs::create_dir_all(&seed).unwrap();
+    git(
+        dir,
+        &[
+            "init",
+            "-q",
+            "--bare",
+            "-b",
+            "main",
+            origin.to_str().unwrap(),
+        ],
+    );
+    git(&seed, &["init", "-q", "-b", "main"]);
+    std::fs::write(seed.join("README.md"), "hello\n").unwrap();
+    git(&seed, &["add", "-A"]);
+    git(&seed, &["commit", "-q", "-m", "first"]);
+    git(
+        &seed,
+        &["remote", "add", "origin", origin.to_str().unwrap()],
+    );
+    git(&seed, &["push", "-q", "-u", "origin", "main"]);
+    let work = dir.join("work");
+    git(
+        dir,
+        &[
+            "clone",
+            "-q",
+            origin.to_str().unwrap(),
+            work.to_str().unwrap(),
+        ],
+    );
+    for (k, v) in [("user.name", "Test"), ("user.email", "test@example.com")] {
+        git(&work, &["config", k, v]);
+    }
+    (work, origin)
+}
+
+fn start(dir: &Path, extra_path: Option<&Path>) -> Server {
+    let mut cmd = common::base_command(&dir.join("state"));
+    cmd.arg("--auto-bootstrap-project-from-cwd=false")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com");
+    if let Some(bin) = extra_path {
+        let path = std::env::var("PATH").unwrap_or_default();
+        cmd.env("PATH", format!("{}:{path}", bin.display()));
+    }
+    Server::start_command(cmd)
+}
+
+async fn connected(server: &Server) -> Client {
+    let mut client = Client::connect(&server.url("/ws")).await;
+    client.welcome().await;
+    client
+}
+
+async fn ok(client: &mut Client, body: Value) -> Value {
+    let v = client.request(body.clone()).await;
+    assert!(v.get("error").is_none(), "{body} failed: {v}");
+    v.get("result").cloned().unwrap_or(Value::Null)
+}
+
+async fn err(client: &mut Client, body: Value) -> String {
+    let v = client.request(body.clone()).await;
+    v["error"]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body} should fail: {v}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn status_branches_checkout_and_init() {
+    let dir = temp();
+    let (work, _origin) = repo_with_origin(dir.path());
+    let server = start(dir.path(), None);
+    let mut c = connected(&server).await;
+    let cwd = work.to_string_lossy().to_string();
+
+    let clean = ok(&mut c, json!({"_tag": "git.status", "cwd": cwd})).await;
+    assert_eq!(clean["branch"], "main");
+    assert_eq!(clean["hasWorkingTreeChanges"], false);
+    assert_eq!(clean["hasUpstream"], true);
+    assert_eq!(
+        (clean["aheadCount"].clone(), clean["behindCount"].clone()),
+        (json!(0), json!(0))
+    );
+    assert_eq!(clean["pr"], Value::Null);
+
+    std::fs::write(work.join("README.md"), "hello\nworld\nagain\n").unwrap();
+    let dirty = ok(&mut c, json!({"_tag": "git.status", "cwd": cwd})).await;
+    assert_eq!(dirty["hasWorkingTreeChanges"], true);
+    let file = &dirty["workingTree"]["files"][0];
+    assert_eq!(file["path"], "README.md");
+    assert_eq!(
+        (file["insertions"].clone(), file["deletions"].clone()),
+        (json!(2), json!(0))
+    );
+
+    ok(
+        &mut c,
+        json!({"_tag": "git.createBranch", "cwd": cwd, "branch": "topic"}),
+    )
+    .await;
+    let branches = ok(&mut c, json!({"_tag": "git.listBranches", "cwd": cwd})).await;
+    assert_eq!(branches["isRepo"], true);
+    let names: Vec<&str> = branches["branches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"main") && names.contains(&"topic"),
+        "{names:?}"
+    );
+    let main = branches["branches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "main")
+        .unwrap()
+        .clone();
+    assert_eq!(main["current"], true);
+    assert_eq!(main["isDefault"], true);
+
+    // A switch that would overwrite uncommitted work is refused with git's reason.
+    git(&work, &["stash", "-q"]);
+    git(&work, &["checkout", "-q", "topic"]);
+    std::fs::write(work.join("README.md"), "topic version\n").unwrap();
+    git(&work, &["commit", "-q", "-am", "topic change"]);
+    git(&work, &["checkout", "-q", "main"]);
+    std::fs::write(work.join("README.md"), "local edit\n").unwrap();
+    let refused = err(
+        &mut c,
+        json!({"_tag": "git.checkout", "cwd": cwd, "branch": "topic"}),
+    )
+    .await;
+    assert!(
+        refused.to_lowercase().contains("overwritten") || refused.contains("uncommitted"),
+        "{refused}"
+    );
+    git(&work, &["checkout", "-q", "--", "README.md"]);
+    ok(
+        &mut c,
+        json!({"_tag": "git.checkout", "cwd": cwd, "branch": "topic"}),
+    )
+    .await;
+    assert_eq!(
+        ok(&mut c, json!({"_tag": "git.status", "cwd": cwd})).await["branch"],
+        "topic"
+    );
+
+    let plain = dir.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    let none = ok(
+        &mut c,
+        json!({"_tag": "git.listBranches", "cwd": plain.to_string_lossy()}),
+    )
+    .await;
+    assert_eq!(none["isRepo"], false);
+    ok(
+        &mut c,
+        json!({"_tag": "git.init", "cwd": plain.to_string_lossy()}),
+    )
+    .await;
+    assert!(plain.join(".git").exists());
+}
+
+#[tokio::test]
+async fn pull_fast_forwards_and_refuses_divergence() {
+    let dir = temp();
+    let (work, origin) = repo_with_origin(dir.path());
+    let other = dir.path().join("other");
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            origin.to_str().unwrap(),
+            other.to_str().unwrap(),
+        ],
+    );
+    std::fs::write(other.join("new.txt"), "from elsewhere\n").unwrap();
+    git(&other, &["add", "-A"]);
+    git(&other, &["commit", "-q", "-m", "elsewhere"]);
+    git(&other, &["push", "-q"]);
+
+    let server = start(dir.path(), None);
+    let mut c = connected(&server).await;
+    let cwd = work.to_string_lossy().to_string();
+    let pulled = ok(&mut c, json!({"_tag": "git.pull", "cwd": cwd})).await;
+    assert_eq!(pulled["status"], "pulled");
+    assert_eq!(pulled["branch"], "main");
+    assert!(work.join("new.txt").exists());
+    let again = ok(&mut c, json!({"_tag": "git.pull", "cwd": cwd})).await;
+    assert_eq!(again["status"], "skipped_up_to_date");
+
+    std::fs::write(other.join("new.txt"), "changed there\n").unwrap();
+    git(&other, &["commit", "-q", "-am", "there"]);
+    git(&other, &["push", "-q"]);
+    std::fs::write(work.join("local.txt"), "here\n").unwrap();
+    git(&work, &["add", "-A"]);
+    git(&work, &["commit", "-q", "-m", "here"]);
+    let diverged = err(&mut c, json!({"_tag": "git.pull", "cwd": cwd})).await;
+    assert!(!diverged.is_empty());
+    assert!(
+        !work.join(".git/MERGE_HEAD").exists(),
+        "a failed pull must not leave a merge"
+    );
+}
