@@ -186,7 +186,7 @@ async fn bad_input_gets_a_named_error_and_the_socket_stays_usable() {
             "body.key",
         ),
         (big, "big", "over the 65536-byte limit"),
-        (r#"{"id":"a6","body":{"_tag":"git.status","cwd":"/"}}"#.into(), "a6", "git.status is not available yet"),
+        (r#"{"id":"a6","body":{"_tag":"shell.openInEditor","cwd":"/","editor":"zed"}}"#.into(), "a6", "shell.openInEditor is not available yet"),
     ];
     for (text, id, expected) in cases {
         client.send_text(text.clone()).await;

@@ -72,6 +72,38 @@ fn repo_with_origin(dir: &Path) -> (PathBuf, PathBuf) {
     (work, origin)
 }
 
+/// A fake `gh`: `pr list` is empty until `pr create` has run, then lists the PR.
+fn fake_gh(bin: &Path, state: &Path) {
+    std::fs::create_dir_all(bin).unwrap();
+    let script = format!(
+        r#"#!/bin/sh
+state="{state}"
+echo "$@" >> "$state.calls"
+case "$1 $2" in
+  "auth status") exit 0 ;;
+  "pr list")
+    if [ -f "$state" ]; then
+      echo '[{{"number":7,"title":"Add feature","url":"https://example.test/pr/7","baseRefName":"main","headRefName":"feature","state":"OPEN"}}]'
+    else
+      echo '[]'
+    fi
+    exit 0 ;;
+  "pr create")
+    touch "$state"
+    echo "https://example.test/pr/7"
+    exit 0 ;;
+esac
+echo "fake gh: unsupported: $@" >&2
+exit 1
+"#,
+        state = state.display()
+    );
+    let path = bin.join("gh");
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 fn start(dir: &Path, extra_path: Option<&Path>) -> Server {
     let mut cmd = common::base_command(&dir.join("state"));
     cmd.arg("--auto-bootstrap-project-from-cwd=false")
@@ -245,4 +277,120 @@ async fn pull_fast_forwards_and_refuses_divergence() {
         !work.join(".git/MERGE_HEAD").exists(),
         "a failed pull must not leave a merge"
     );
+}
+
+#[tokio::test]
+async fn worktrees_are_created_outside_the_repo_and_removed_only_when_clean_or_forced() {
+    let dir = temp();
+    let (work, _origin) = repo_with_origin(dir.path());
+    let server = start(dir.path(), None);
+    let mut c = connected(&server).await;
+    let cwd = work.to_string_lossy().to_string();
+    let created = ok(
+        &mut c,
+        json!({"_tag": "git.createWorktree", "cwd": cwd, "branch": "main", "newBranch": "wt-feature", "path": null}),
+    )
+    .await;
+    let wt = PathBuf::from(created["worktree"]["path"].as_str().unwrap());
+    assert_eq!(created["worktree"]["branch"], "wt-feature");
+    assert!(wt.join("README.md").exists());
+    assert!(
+        !wt.starts_with(&work),
+        "the default worktree path is outside the repo: {}",
+        wt.display()
+    );
+    std::fs::write(wt.join("scratch.txt"), "x").unwrap();
+    let dirty = err(
+        &mut c,
+        json!({"_tag": "git.removeWorktree", "cwd": cwd, "path": wt.to_string_lossy()}),
+    )
+    .await;
+    assert!(!dirty.is_empty());
+    assert!(wt.exists());
+    ok(&mut c, json!({"_tag": "git.removeWorktree", "cwd": cwd, "path": wt.to_string_lossy(), "force": true})).await;
+    assert!(!wt.exists());
+}
+
+#[tokio::test]
+async fn stacked_commit_push_and_pr_report_each_step_in_order() {
+    let dir = temp();
+    let (work, origin) = repo_with_origin(dir.path());
+    let bin = dir.path().join("bin");
+    fake_gh(&bin, &dir.path().join("gh-pr"));
+    let server = start(dir.path(), Some(&bin));
+    let mut c = connected(&server).await;
+    let cwd = work.to_string_lossy().to_string();
+
+    std::fs::write(work.join("feature.rs"), "fn feature() {}\n").unwrap();
+    let result = ok(
+        &mut c,
+        json!({"_tag": "git.runStackedAction", "cwd": cwd, "action": "commit_push_pr", "commitMessage": "Add feature", "featureBranch": true}),
+    )
+    .await;
+    assert_eq!(result["action"], "commit_push_pr");
+    assert_eq!(result["branch"]["status"], "created", "{result}");
+    assert_eq!(result["commit"]["status"], "created");
+    assert_eq!(result["commit"]["subject"], "Add feature");
+    assert_eq!(result["push"]["status"], "pushed");
+    assert_eq!(result["pr"]["status"], "created", "{result}");
+    assert_eq!(result["pr"]["url"], "https://example.test/pr/7");
+    let branch = result["branch"]["name"].as_str().unwrap().to_string();
+    let sha = result["commit"]["commitSha"].as_str().unwrap().to_string();
+    let remote = git(
+        dir.path(),
+        &[
+            "--git-dir",
+            origin.to_str().unwrap(),
+            "rev-parse",
+            &format!("refs/heads/{branch}"),
+        ],
+    );
+    assert_eq!(remote.trim(), sha, "the commit reached the bare remote");
+
+    // Progress pushes: every step, in order, each started before it ended.
+    // (They may arrive just before or just after the reply; read until the last one.)
+    let mut steps = Vec::new();
+    while !steps.iter().any(|s| s == "pr:completed") {
+        let push = c.next_json().await;
+        if push["channel"] == "git.actionProgress" {
+            assert_eq!(push["data"]["cwd"], json!(cwd));
+            steps.push(format!(
+                "{}:{}",
+                push["data"]["step"].as_str().unwrap_or("?"),
+                push["data"]["status"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    let position = |s: &str| {
+        steps
+            .iter()
+            .position(|x| x == s)
+            .unwrap_or_else(|| panic!("{s} missing from {steps:?}"))
+    };
+    assert!(position("commit:started") < position("commit:completed"));
+    assert!(position("commit:completed") < position("push:started"));
+    assert!(position("push:completed") < position("pr:started"));
+
+    // Nothing new: commit skipped, push up to date, the PR found instead of created.
+    let again = ok(
+        &mut c,
+        json!({"_tag": "git.runStackedAction", "cwd": cwd, "action": "commit_push_pr"}),
+    )
+    .await;
+    assert_eq!(again["commit"]["status"], "skipped_no_changes", "{again}");
+    assert_eq!(again["push"]["status"], "skipped_up_to_date", "{again}");
+    assert_eq!(again["pr"]["status"], "opened_existing", "{again}");
+
+    // A failing step stops the chain and names itself.
+    git(
+        &work,
+        &["remote", "set-url", "origin", "/nonexistent/origin.git"],
+    );
+    std::fs::write(work.join("more.rs"), "fn more() {}\n").unwrap();
+    let failed = err(
+        &mut c,
+        json!({"_tag": "git.runStackedAction", "cwd": cwd, "action": "commit_push"}),
+    )
+    .await;
+    assert!(failed.to_lowercase().contains("push"), "{failed}");
 }

@@ -661,9 +661,67 @@ mod tests {
 
     #[test]
     fn methods_of_later_issues_are_known_but_not_available() {
-        let req =
+        let req = decode_request(
+            r#"{"id":"1","body":{"_tag":"shell.openInEditor","cwd":"/x","editor":"vscode"}}"#,
+            MAX,
+        )
+        .unwrap();
+        assert_eq!(req.method, Method::NotYetAvailable("shell.openInEditor"));
+        let git =
             decode_request(r#"{"id":"1","body":{"_tag":"git.status","cwd":"/x"}}"#, MAX).unwrap();
-        assert_eq!(req.method, Method::NotYetAvailable("git.status"));
+        assert_eq!(
+            git.method,
+            Method::Git {
+                cwd: "/x".into(),
+                call: GitCall::Status
+            }
+        );
+    }
+
+    #[test]
+    fn git_params_are_checked() {
+        let ok = decode_request(
+            r#"{"id":"g","body":{"_tag":"git.runStackedAction","cwd":"/r","action":"commit_push","commitMessage":" fix "}}"#,
+            MAX,
+        )
+        .unwrap();
+        assert_eq!(
+            ok.method,
+            Method::Git {
+                cwd: "/r".into(),
+                call: GitCall::RunStackedAction {
+                    action: StackedAction::CommitPush,
+                    commit_message: Some("fix".into()),
+                    feature_branch: false
+                }
+            }
+        );
+        for (body, expected) in [
+            (
+                r#"{"_tag":"git.checkout","cwd":"/r"}"#,
+                "body.branch: missing",
+            ),
+            (
+                r#"{"_tag":"git.runStackedAction","cwd":"/r","action":"yolo"}"#,
+                "body.action: unknown action 'yolo'",
+            ),
+            (
+                r#"{"_tag":"git.createWorktree","cwd":"/r","branch":"a","path":null}"#,
+                "body.newBranch: missing",
+            ),
+            (
+                r#"{"_tag":"git.status","cwd":" "}"#,
+                "body.cwd: must not be empty",
+            ),
+        ] {
+            let failure =
+                decode_request(&format!(r#"{{"id":"g","body":{body}}}"#), MAX).unwrap_err();
+            assert!(
+                failure.message.contains(expected),
+                "{body}: {}",
+                failure.message
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::git::{branches, status, GitError};
+use crate::git::{branches, stacked, status, worktrees, GitError};
 use crate::protocol::git::GitCall;
 
 fn json<T: Serialize>(value: &T) -> Result<String, String> {
@@ -40,12 +40,44 @@ pub fn run(
             branches::init(root).map_err(message)?;
             Ok(String::new())
         }
-        GitCall::CreateWorktree { .. } => Err("git.createWorktree is not available yet".into()),
-        GitCall::RemoveWorktree { .. } => Err("git.removeWorktree is not available yet".into()),
-        GitCall::RunStackedAction { .. } => {
-            let _ = &mut progress;
-            let _ = worktrees_root;
-            Err("git.runStackedAction is not available yet".into())
+        GitCall::CreateWorktree {
+            branch,
+            new_branch,
+            path,
+        } => {
+            let created = worktrees::create_worktree(
+                root,
+                &branch,
+                Some(&new_branch),
+                path.as_deref().map(Path::new),
+                worktrees_root,
+            )
+            .map_err(message)?;
+            json(&serde_json::json!({ "worktree": created }))
+        }
+        GitCall::RemoveWorktree { path, force } => {
+            worktrees::remove_worktree(root, Path::new(&path), force).map_err(message)?;
+            Ok(String::new())
+        }
+        GitCall::RunStackedAction {
+            action,
+            commit_message,
+            feature_branch,
+        } => {
+            let action = serde_json::from_value(Value::String(action.as_str().to_string()))
+                .map_err(|e| format!("unknown stacked action: {e}"))?;
+            let input = stacked::StackedActionInput {
+                cwd: root.to_string_lossy().into_owned(),
+                action,
+                commit_message,
+                feature_branch: Some(feature_branch),
+                gh_program: None,
+            };
+            let mut report = |step: stacked::StackedProgress| match serde_json::to_value(&step) {
+                Ok(value) => progress(value),
+                Err(err) => log::warn!("progress not encoded: {err}"),
+            };
+            json(&stacked::run_stacked_action(root, &input, &mut report).map_err(message)?)
         }
     }
 }
