@@ -162,21 +162,8 @@ fn sanitize_for_path(branch: &str) -> String {
 mod tests {
     use super::*;
     use std::fs;
-    use std::process::Command;
 
-    fn git(cwd: &Path, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(cwd)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
+    use crate::git::branches::tests::git;
 
     fn repo() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
