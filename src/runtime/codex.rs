@@ -424,8 +424,18 @@ mod tests {
         fn start(dir: &std::path::Path, steps: Value) -> FakeModel {
             let script = dir.join("script.json");
             std::fs::write(&script, json!({ "steps": steps }).to_string()).unwrap();
-            let server = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../shared/tools/fake-model/fake_model.py");
+            // CI and developers have the steering repo's shared/ beside this repository.
+            let server = std::env::var_os("T3RS_FAKE_MODEL")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                        .join("../shared/tools/fake-model/fake_model.py")
+                });
+            assert!(
+                server.exists(),
+                "the scripted model server is not at {}; shared/ must sit beside this repository (or set T3RS_FAKE_MODEL)",
+                server.display()
+            );
             let mut child = std::process::Command::new("python3")
                 .arg(&server)
                 .arg("--script")
@@ -439,7 +449,11 @@ mod tests {
             std::io::BufReader::new(child.stdout.take().unwrap())
                 .read_line(&mut line)
                 .unwrap();
-            let port = line.split_whitespace().last().unwrap().parse().unwrap();
+            let port = line
+                .split_whitespace()
+                .last()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or_else(|| panic!("fake model did not report its port: {line:?}"));
             FakeModel { child, port }
         }
 
