@@ -497,6 +497,19 @@ impl InternalCommand {
         }
     }
 
+    pub fn created_at(&self) -> &str {
+        use InternalCommand as I;
+        match self {
+            I::ThreadSessionSet(c) => &c.created_at,
+            I::ThreadMessageAssistantDelta(c) => &c.created_at,
+            I::ThreadMessageAssistantComplete(c) => &c.created_at,
+            I::ThreadProposedPlanUpsert(c) => &c.created_at,
+            I::ThreadTurnDiffComplete(c) => &c.created_at,
+            I::ThreadActivityAppend(c) => &c.created_at,
+            I::ThreadRevertComplete(c) => &c.created_at,
+        }
+    }
+
     /// Every internal command addresses a thread.
     pub fn thread_id(&self) -> &str {
         use InternalCommand as I;

@@ -383,6 +383,27 @@ fn decide_client(
     Ok(vec![event])
 }
 
+fn assistant_message(
+    thread_id: &str,
+    message_id: &str,
+    turn_id: &Option<String>,
+    at: &str,
+    text: String,
+    streaming: bool,
+) -> EventBody {
+    EventBody::ThreadMessageSent(ThreadMessageSentPayload {
+        thread_id: thread_id.to_string(),
+        message_id: message_id.to_string(),
+        role: MessageRole::Assistant,
+        text,
+        attachments: None,
+        turn_id: turn_id.clone(),
+        streaming,
+        created_at: at.to_string(),
+        updated_at: at.to_string(),
+    })
+}
+
 fn decide_internal(
     command: &InternalCommand,
     model: &ReadModel,
@@ -391,79 +412,39 @@ fn decide_internal(
     use AggregateKind::Thread;
     use InternalCommand as I;
     require_thread(model, command.type_name(), command.thread_id())?;
-    let event = match command {
-        I::ThreadSessionSet(c) => {
-            let body = EventBody::ThreadSessionSet(ThreadSessionSetPayload {
-                thread_id: c.thread_id.clone(),
-                session: c.session.clone(),
-            });
-            draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            )
-        }
-        I::ThreadMessageAssistantDelta(c) => {
-            let body = EventBody::ThreadMessageSent(ThreadMessageSentPayload {
-                thread_id: c.thread_id.clone(),
-                message_id: c.message_id.clone(),
-                role: MessageRole::Assistant,
-                text: c.delta.clone(),
-                attachments: None,
-                turn_id: c.turn_id.clone(),
-                streaming: true,
-                created_at: c.created_at.clone(),
-                updated_at: c.created_at.clone(),
-            });
-            draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            )
-        }
-        I::ThreadMessageAssistantComplete(c) => {
-            let body = EventBody::ThreadMessageSent(ThreadMessageSentPayload {
-                thread_id: c.thread_id.clone(),
-                message_id: c.message_id.clone(),
-                role: MessageRole::Assistant,
-                text: String::new(),
-                attachments: None,
-                turn_id: c.turn_id.clone(),
-                streaming: false,
-                created_at: c.created_at.clone(),
-                updated_at: c.created_at.clone(),
-            });
-            draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            )
-        }
+    // Every internal command is about one thread: the arms only say what happened.
+    let mut request_id = None;
+    let body = match command {
+        I::ThreadSessionSet(c) => EventBody::ThreadSessionSet(ThreadSessionSetPayload {
+            thread_id: c.thread_id.clone(),
+            session: c.session.clone(),
+        }),
+        I::ThreadMessageAssistantDelta(c) => assistant_message(
+            &c.thread_id,
+            &c.message_id,
+            &c.turn_id,
+            &c.created_at,
+            c.delta.clone(),
+            true,
+        ),
+        // Completion is a non-streaming message-sent with no text: the projector marks the
+        // message complete without touching what the deltas built.
+        I::ThreadMessageAssistantComplete(c) => assistant_message(
+            &c.thread_id,
+            &c.message_id,
+            &c.turn_id,
+            &c.created_at,
+            String::new(),
+            false,
+        ),
         I::ThreadProposedPlanUpsert(c) => {
-            let body = EventBody::ThreadProposedPlanUpserted(ThreadProposedPlanUpsertedPayload {
+            EventBody::ThreadProposedPlanUpserted(ThreadProposedPlanUpsertedPayload {
                 thread_id: c.thread_id.clone(),
                 proposed_plan: c.proposed_plan.clone(),
-            });
-            draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            )
+            })
         }
         I::ThreadTurnDiffComplete(c) => {
-            let body = EventBody::ThreadTurnDiffCompleted(ThreadTurnDiffCompletedPayload {
+            EventBody::ThreadTurnDiffCompleted(ThreadTurnDiffCompletedPayload {
                 thread_id: c.thread_id.clone(),
                 turn_id: c.turn_id.clone(),
                 checkpoint_turn_count: c.checkpoint_turn_count,
@@ -472,55 +453,36 @@ fn decide_internal(
                 files: c.files.clone(),
                 assistant_message_id: c.assistant_message_id.clone(),
                 completed_at: c.completed_at.clone(),
-            });
-            draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            )
+            })
         }
-        I::ThreadRevertComplete(c) => {
-            let body = EventBody::ThreadReverted(ThreadRevertedPayload {
-                thread_id: c.thread_id.clone(),
-                turn_count: c.turn_count,
-            });
-            draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            )
-        }
+        I::ThreadRevertComplete(c) => EventBody::ThreadReverted(ThreadRevertedPayload {
+            thread_id: c.thread_id.clone(),
+            turn_count: c.turn_count,
+        }),
         I::ThreadActivityAppend(c) => {
             // Approval activities carry the provider request they are about, for lookups.
-            let request_id = match &c.activity.payload {
+            request_id = match &c.activity.payload {
                 Value::Object(payload) => match payload.get("requestId") {
                     Some(Value::String(id)) => Some(id.clone()),
                     _ => None,
                 },
                 _ => None,
             };
-            let body = EventBody::ThreadActivityAppended(ThreadActivityAppendedPayload {
+            EventBody::ThreadActivityAppended(ThreadActivityAppendedPayload {
                 thread_id: c.thread_id.clone(),
                 activity: c.activity.clone(),
-            });
-            let mut event = draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            );
-            event.metadata.request_id = request_id;
-            event
+            })
         }
     };
+    let mut event = draft(
+        ctx,
+        command.command_id(),
+        Thread,
+        command.thread_id(),
+        command.created_at(),
+        body,
+    );
+    event.metadata.request_id = request_id;
     Ok(vec![event])
 }
 
