@@ -367,6 +367,21 @@ pub(crate) mod tests {
     }
 
     /// A repository `repo` with a bare `origin` it tracks (`origin/HEAD` → main).
+    /// Another clone of `bare`, as a second developer pushing to the same remote.
+    pub(crate) fn second_clone(dir: &Path, bare: &Path) -> PathBuf {
+        let other = dir.join("other");
+        git(
+            dir,
+            &[
+                "clone",
+                "-q",
+                &bare.to_string_lossy(),
+                &other.to_string_lossy(),
+            ],
+        );
+        other
+    }
+
     pub(crate) fn repo_with_origin(dir: &Path) -> (PathBuf, PathBuf) {
         let repo = new_repo(dir);
         commit_file(&repo, "a.txt", "one\n", "init");
@@ -534,16 +549,7 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (repo, bare) = repo_with_origin(dir.path());
         // Another clone pushes a branch this clone has never had locally.
-        let other = dir.path().join("other");
-        git(
-            dir.path(),
-            &[
-                "clone",
-                "-q",
-                bare.to_str().unwrap(),
-                other.to_str().unwrap(),
-            ],
-        );
+        let other = second_clone(dir.path(), &bare);
         git(&other, &["checkout", "-q", "-b", "remote-only"]);
         commit_file(&other, "r.txt", "r\n", "r");
         git(&other, &["push", "-q", "origin", "remote-only"]);

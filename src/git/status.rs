@@ -484,7 +484,7 @@ pub fn pull(cwd: &Path) -> Result<GitPullResult, GitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::git::branches::tests::{commit_file, git, new_repo, repo_with_origin};
+    use crate::git::branches::tests::{commit_file, git, new_repo, repo_with_origin, second_clone};
     use std::fs;
 
     fn file<'a>(s: &'a GitStatus, path: &str) -> &'a GitFileChange {
@@ -603,16 +603,7 @@ mod tests {
     fn ahead_and_behind_against_bare_remote() {
         let dir = tempfile::tempdir().unwrap();
         let (repo, bare) = repo_with_origin(dir.path());
-        let other = dir.path().join("other");
-        git(
-            dir.path(),
-            &[
-                "clone",
-                "-q",
-                bare.to_str().unwrap(),
-                other.to_str().unwrap(),
-            ],
-        );
+        let other = second_clone(dir.path(), &bare);
         commit_file(&other, "o.txt", "o\n", "o1");
         commit_file(&other, "o2.txt", "o\n", "o2");
         git(&other, &["push", "-q", "origin", "main"]);
@@ -653,16 +644,7 @@ mod tests {
     fn refresh_upstream_fetches_remote_tip() {
         let dir = tempfile::tempdir().unwrap();
         let (repo, bare) = repo_with_origin(dir.path());
-        let other = dir.path().join("other");
-        git(
-            dir.path(),
-            &[
-                "clone",
-                "-q",
-                bare.to_str().unwrap(),
-                other.to_str().unwrap(),
-            ],
-        );
+        let other = second_clone(dir.path(), &bare);
         commit_file(&other, "o.txt", "o\n", "o1");
         git(&other, &["push", "-q", "origin", "main"]);
         assert_eq!(status(&repo).unwrap().behind_count, 0);
@@ -674,16 +656,7 @@ mod tests {
     fn pull_fast_forwards_then_reports_up_to_date() {
         let dir = tempfile::tempdir().unwrap();
         let (repo, bare) = repo_with_origin(dir.path());
-        let other = dir.path().join("other");
-        git(
-            dir.path(),
-            &[
-                "clone",
-                "-q",
-                bare.to_str().unwrap(),
-                other.to_str().unwrap(),
-            ],
-        );
+        let other = second_clone(dir.path(), &bare);
         commit_file(&other, "o.txt", "o\n", "o1");
         git(&other, &["push", "-q", "origin", "main"]);
 
@@ -710,16 +683,7 @@ mod tests {
     fn pull_refused_when_local_changes_would_be_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let (repo, bare) = repo_with_origin(dir.path());
-        let other = dir.path().join("other");
-        git(
-            dir.path(),
-            &[
-                "clone",
-                "-q",
-                bare.to_str().unwrap(),
-                other.to_str().unwrap(),
-            ],
-        );
+        let other = second_clone(dir.path(), &bare);
         commit_file(&other, "a.txt", "remote\n", "r");
         git(&other, &["push", "-q", "origin", "main"]);
         fs::write(repo.join("a.txt"), "local\n").unwrap();
