@@ -62,12 +62,18 @@ pub struct CloseAll {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SubscriberId(pub u64);
 
+/// Which published items a subscriber wants; the others are never sent to it (and count toward
+/// none of its bounds or sequence numbers).
+pub type PushFilter<T> = Box<dyn Fn(&T) -> bool + Send>;
+
 /// Adds a subscriber. `initial` items are delivered first (sequence 1, 2 …), before anything
 /// published later, which is how a connection gets its greeting strictly first.
 pub struct Subscribe<T: PushItem> {
     pub deliveries: Recipient<Delivery<T>>,
     pub evicted: Recipient<Evicted>,
     pub initial: Vec<T>,
+    /// `None` receives everything.
+    pub filter: Option<PushFilter<T>>,
 }
 
 impl<T: PushItem> Message for Subscribe<T> {
@@ -99,6 +105,7 @@ impl<T: PushItem> Message for Publish<T> {
 pub struct SubscriberCount;
 
 struct Subscriber<T: PushItem> {
+    filter: Option<PushFilter<T>>,
     deliveries: Recipient<Delivery<T>>,
     evicted: Recipient<Evicted>,
     sent: u64,
@@ -134,6 +141,9 @@ impl<T: PushItem> PushRelay<T> {
 
     /// Sends to one subscriber; false when it must be removed (evicted or gone).
     fn deliver(max_items: u64, max_bytes: usize, sub: &mut Subscriber<T>, item: &Arc<T>) -> bool {
+        if sub.filter.as_ref().is_some_and(|wants| !wants(item)) {
+            return sub.deliveries.connected();
+        }
         let weight = item.weight();
         let too_many = sub.sent - sub.acked >= max_items;
         let too_heavy =
@@ -184,6 +194,7 @@ impl<T: PushItem> Handler<Subscribe<T>> for PushRelay<T> {
         self.next_id += 1;
         let id = SubscriberId(self.next_id);
         let mut sub = Subscriber {
+            filter: msg.filter,
             deliveries: msg.deliveries,
             evicted: msg.evicted,
             sent: 0,
@@ -288,6 +299,34 @@ mod tests {
     }
 
     #[actix::test]
+    async fn a_filtered_subscriber_gets_only_what_it_asked_for_with_its_own_sequence() {
+        let relay = PushRelay::<u32>::new(2).start();
+        let (d, mut rx) = probe::<Delivery<u32>>();
+        let (e, mut ev) = probe::<Evicted>();
+        relay
+            .send(Subscribe {
+                deliveries: d,
+                evicted: e,
+                initial: vec![],
+                filter: Some(Box::new(|n: &u32| n % 10 == 0)),
+            })
+            .await
+            .unwrap();
+        // Far more unwanted items than its bound of 2 unacked: none of them count.
+        for i in 1..=25u32 {
+            relay.do_send(Publish(i));
+        }
+        let got = rx.take(2, DEADLINE).await.unwrap();
+        assert_eq!(
+            got.iter()
+                .map(|d| (d.sequence, *d.item))
+                .collect::<Vec<_>>(),
+            vec![(1, 10), (2, 20)]
+        );
+        ev.assert_quiet(Duration::from_millis(50)).await.unwrap();
+    }
+
+    #[actix::test]
     async fn heavy_pushes_are_bounded_by_bytes() {
         let relay = PushRelay::<Blob>::with_byte_bound(1_000, 100).start();
         let (d, mut rx) = probe::<Delivery<Blob>>();
@@ -297,6 +336,7 @@ mod tests {
                 deliveries: d,
                 evicted: e,
                 initial: vec![],
+                filter: None,
             })
             .await
             .unwrap();
@@ -328,6 +368,7 @@ mod tests {
                 deliveries: d1,
                 evicted: e1,
                 initial: vec![1000],
+                filter: None,
             })
             .await
             .unwrap();
@@ -341,6 +382,7 @@ mod tests {
                 deliveries: d2,
                 evicted: e2,
                 initial: vec![],
+                filter: None,
             })
             .await
             .unwrap();
@@ -374,6 +416,7 @@ mod tests {
                 deliveries: slow_d,
                 evicted: slow_e,
                 initial: vec![],
+                filter: None,
             })
             .await
             .unwrap();
@@ -384,6 +427,7 @@ mod tests {
                 deliveries: fast_d,
                 evicted: fast_e,
                 initial: vec![],
+                filter: None,
             })
             .await
             .unwrap();

@@ -168,6 +168,7 @@ mod tests {
             deliveries,
             evicted,
             initial: vec![],
+            filter: None,
         })
         .await
         .unwrap();

@@ -690,6 +690,11 @@ impl Actor for TerminalRegistry {
             deliveries: ctx.address().recipient(),
             evicted: ctx.address().recipient(),
             initial: Vec::new(),
+            // Only domain events: terminal output (its own actors' floods among it) must
+            // neither reach this actor nor be able to evict it.
+            filter: Some(Box::new(|push: &Push| {
+                push.channel == channels::ORCHESTRATION_DOMAIN_EVENT
+            })),
         };
         self.deps
             .bus
@@ -831,9 +836,8 @@ impl Handler<Delivery<Push>> for TerminalRegistry {
             });
         }
         let push = &msg.item;
-        if push.channel != channels::ORCHESTRATION_DOMAIN_EVENT
-            || !push.data_json.contains("\"thread.deleted\"")
-        {
+        // The subscription's filter lets only domain events through.
+        if !push.data_json.contains("\"thread.deleted\"") {
             return;
         }
         let Ok(event) = serde_json::from_str::<Value>(&push.data_json) else {
@@ -902,6 +906,7 @@ mod tests {
             deliveries,
             evicted,
             initial: vec![],
+            filter: None,
         })
         .await
         .unwrap();

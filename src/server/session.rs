@@ -330,6 +330,7 @@ impl Actor for Session {
             deliveries: ctx.address().recipient(),
             evicted: ctx.address().recipient(),
             initial: vec![welcome],
+            filter: None,
         };
         // `wait` holds back every other message, the welcome delivery included, until the
         // subscription id is known, so the first thing the client sees is the welcome.
