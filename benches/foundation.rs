@@ -2,9 +2,7 @@
 //! beside a bare actix-web-actors echo server measured in the same run, plus idle RSS and the
 //! time from SIGTERM to exit. Prints a table; asserts nothing (targets are judged by people).
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
@@ -12,6 +10,9 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use actix_web_actors::ws;
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
+
+mod support;
+use support::{pct, rss_kib};
 
 const SEQUENTIAL: usize = 10_000;
 const CONNECTIONS: usize = 8;
@@ -64,50 +65,6 @@ fn start_echo_server() -> SocketAddr {
         });
     });
     rx.recv().expect("echo server address")
-}
-
-struct T3rs {
-    child: std::process::Child,
-    addr: String,
-    _state: tempfile::TempDir,
-}
-
-fn start_t3rs() -> T3rs {
-    let state = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_t3rs"))
-        .args(["--port", "0", "--no-browser", "--state-dir"])
-        .arg(state.path())
-        .args(["--codex-bin", "/nonexistent/codex"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn t3rs");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = loop {
-        let line = lines.next().expect("t3rs exited").expect("read");
-        if let Some(addr) = line.strip_prefix("t3rs listening on http://") {
-            break addr.to_string();
-        }
-    };
-    T3rs {
-        child,
-        addr,
-        _state: state,
-    }
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 type Ws =
@@ -172,11 +129,6 @@ async fn throughput(url: &str, skip_welcome: bool) -> f64 {
     (CONNECTIONS * PER_CONNECTION) as f64 / started.elapsed().as_secs_f64()
 }
 
-fn pct(samples: &[Duration], p: f64) -> Duration {
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[i.min(samples.len() - 1)]
-}
-
 fn micros(d: Duration) -> String {
     format!("{:.0} µs", d.as_secs_f64() * 1e6)
 }
@@ -184,7 +136,8 @@ fn micros(d: Duration) -> String {
 fn main() {
     // `cargo bench` passes `--bench`; nothing to filter here.
     let echo = start_echo_server();
-    let mut t3rs = start_t3rs();
+    let state = tempfile::tempdir().expect("tempdir");
+    let t3rs = support::spawn_server(state.path(), &[], &[]);
     std::thread::sleep(Duration::from_millis(300));
     let idle_rss = rss_kib(t3rs.child.id());
 
@@ -204,12 +157,7 @@ fn main() {
     });
     let loaded_rss = rss_kib(t3rs.child.id());
 
-    let stop_started = Instant::now();
-    let _ = Command::new("kill")
-        .args(["-TERM", &t3rs.child.id().to_string()])
-        .status();
-    let status = t3rs.child.wait().expect("wait");
-    let stop_took = stop_started.elapsed();
+    let (stopped_ok, stop_took) = support::stop(t3rs.child);
 
     let ratio = pct(&t3rs_seq, 0.5).as_secs_f64() / pct(&echo_seq, 0.5).as_secs_f64();
     let rows: Vec<(&str, String, String, String)> = vec![
@@ -249,7 +197,7 @@ fn main() {
             format!(
                 "{} ms, {}",
                 stop_took.as_millis(),
-                if status.success() { "exit 0" } else { "FAILED" }
+                if stopped_ok { "exit 0" } else { "FAILED" }
             ),
             "<= 2 s, exit 0".into(),
         ),

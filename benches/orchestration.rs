@@ -7,9 +7,7 @@
 //! 3. projects.searchEntries over a 100,000-file tree: first query (index build), then warm.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
@@ -26,62 +24,14 @@ use t3rs::store::event_log::{CommandWrite, EventLog, Receipt};
 use t3rs::store::Store;
 use tokio_tungstenite::tungstenite::Message;
 
-const NOW: &str = "2026-01-01T00:00:00.000Z";
-
-fn spawn_server(state: &Path, extra: &[&str]) -> (Child, String, Duration) {
-    let verbose = std::env::var_os("T3RS_BENCH_LOG").is_some();
-    let started = Instant::now();
-    let mut child = Process::new(env!("CARGO_BIN_EXE_t3rs"))
-        .args([
-            "--port",
-            "0",
-            "--no-browser",
-            "--auto-bootstrap-project-from-cwd=false",
-        ])
-        .arg("--state-dir")
-        .arg(state)
-        .args(["--codex-bin", "/nonexistent/codex"])
-        .args(extra)
-        // T3RS_BENCH_LOG=1 shows the server's own log (e.g. where start-up time goes).
-        .env("RUST_LOG", if verbose { "info" } else { "warn" })
-        .stdout(Stdio::piped())
-        .stderr(if verbose {
-            Stdio::inherit()
-        } else {
-            Stdio::null()
-        })
-        .spawn()
-        .expect("spawn t3rs");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = loop {
-        let line = lines.next().expect("t3rs exited").expect("read");
-        if let Some(addr) = line.strip_prefix("t3rs listening on http://") {
-            break addr.to_string();
-        }
-    };
-    (child, addr, started.elapsed())
-}
-
-fn stop(mut child: Child) {
-    let _ = Process::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
-}
+mod support;
+use support::{pct, rss_kib, spawn_server, stop};
 
 fn rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-        / 1024.0
+    rss_kib(pid) as f64 / 1024.0
 }
+
+const NOW: &str = "2026-01-01T00:00:00.000Z";
 
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -353,10 +303,6 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
 }
 
-fn pct(samples: &[Duration], p: f64) -> Duration {
-    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
-}
-
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -367,7 +313,7 @@ fn main() {
 
     // 1. Durable dispatch.
     let state = tempfile::tempdir().expect("tempdir");
-    let (child, addr, _) = spawn_server(state.path(), &[]);
+    let support::Started { child, addr, .. } = spawn_server(state.path(), &[], &[]);
     let (rate, latencies) = rt.block_on(dispatch_bench(&addr, 5_000, 16));
     let row = |a: &str, b: String, c: &str| (a.to_string(), b, c.to_string());
     rows.push(row(
@@ -412,7 +358,11 @@ fn main() {
     let state = tempfile::tempdir().expect("tempdir");
     let (events, took) = build_big_log(state.path(), 1_000, 55, 15);
     eprintln!("built {events} events in {took:?}");
-    let (child, addr, startup) = spawn_server(state.path(), &[]);
+    let support::Started {
+        child,
+        addr,
+        startup,
+    } = spawn_server(state.path(), &[], &[]);
     rows.push((
         format!("start-up with {events} events in the log"),
         ms(startup),
@@ -461,7 +411,7 @@ fn main() {
     let tree = tempfile::tempdir().expect("tempdir");
     make_tree(tree.path(), 100_000);
     let state = tempfile::tempdir().expect("tempdir");
-    let (child, addr, _) = spawn_server(state.path(), &[]);
+    let support::Started { child, addr, .. } = spawn_server(state.path(), &[], &[]);
     let (first, warm) = rt.block_on(async {
         let mut ws = connect(&addr).await;
         let body = |q: &str| json!({"_tag": "projects.searchEntries", "cwd": tree.path().to_string_lossy(), "query": q, "limit": 50});

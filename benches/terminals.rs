@@ -2,56 +2,17 @@
 //! one WebSocket client, keystroke echo latency, and RSS during a 500 MB flood to a client that
 //! does not read. Prints a table; asserts nothing.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
+mod support;
+use support::{pct, rss_kib, spawn_server};
+
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-fn spawn_server(state: &std::path::Path, home: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_t3rs"))
-        .args([
-            "--port",
-            "0",
-            "--no-browser",
-            "--auto-bootstrap-project-from-cwd=false",
-        ])
-        .arg("--state-dir")
-        .arg(state)
-        .args(["--codex-bin", "/nonexistent/codex"])
-        .env("RUST_LOG", "warn")
-        .env("SHELL", "/bin/bash")
-        .env("HOME", home)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn t3rs");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = loop {
-        let line = lines.next().expect("t3rs exited").expect("read");
-        if let Some(addr) = line.strip_prefix("t3rs listening on http://") {
-            break addr.to_string();
-        }
-    };
-    (child, addr)
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 async fn connect(addr: &str) -> Ws {
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
@@ -92,10 +53,6 @@ async fn read_until(ws: &mut Ws, needle: &str) -> usize {
     }
 }
 
-fn pct(samples: &[Duration], p: f64) -> Duration {
-    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
-}
-
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -103,7 +60,12 @@ fn main() {
         .build()
         .expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut child, addr) = spawn_server(&dir.path().join("state"), dir.path());
+    let home = dir.path().to_string_lossy().into_owned();
+    let support::Started { child, addr, .. } = spawn_server(
+        &dir.path().join("state"),
+        &[],
+        &[("SHELL", "/bin/bash"), ("HOME", home.as_str())],
+    );
     let pid = child.id();
     std::thread::sleep(Duration::from_millis(300));
     let idle = rss_kib(pid);
@@ -172,10 +134,7 @@ fn main() {
         }
         (peak.max(rss_kib(pid)), started.elapsed())
     });
-    let _ = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status();
-    let _ = child.wait();
+    support::stop(child);
 
     let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
     println!();

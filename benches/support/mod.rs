@@ -1,0 +1,83 @@
+//! What every `make bench` binary shares: starting the release server and reading /proc.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running server and how long it took to report its address.
+pub struct Started {
+    pub child: Child,
+    pub addr: String,
+    pub startup: Duration,
+}
+
+/// Starts the t3rs binary on a free port with `state` as its state dir, codex pointed at
+/// nothing, bootstrap off, plus `args` and `env`. T3RS_BENCH_LOG=1 shows the server's own log.
+pub fn spawn_server(state: &Path, args: &[&str], env: &[(&str, &str)]) -> Started {
+    let verbose = std::env::var_os("T3RS_BENCH_LOG").is_some();
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_t3rs"))
+        .args([
+            "--port",
+            "0",
+            "--no-browser",
+            "--auto-bootstrap-project-from-cwd=false",
+            "--codex-bin",
+            "/nonexistent/codex",
+        ])
+        .arg("--state-dir")
+        .arg(state)
+        .args(args)
+        .envs(env.iter().copied())
+        .env("RUST_LOG", if verbose { "info" } else { "warn" })
+        .stdout(Stdio::piped())
+        .stderr(if verbose {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
+        .spawn()
+        .expect("spawn t3rs");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = loop {
+        let line = lines.next().expect("t3rs exited").expect("read");
+        if let Some(addr) = line.strip_prefix("t3rs listening on http://") {
+            break addr.to_string();
+        }
+    };
+    Started {
+        child,
+        addr,
+        startup: started.elapsed(),
+    }
+}
+
+/// SIGTERM and wait; returns whether it exited 0 and how long that took.
+pub fn stop(mut child: Child) -> (bool, Duration) {
+    let started = Instant::now();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let ok = child.wait().map(|s| s.success()).unwrap_or(false);
+    (ok, started.elapsed())
+}
+
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The `p` quantile of sorted samples.
+pub fn pct(samples: &[Duration], p: f64) -> Duration {
+    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
+}
