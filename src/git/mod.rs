@@ -3,6 +3,7 @@
 //! serialises git operations per repository.
 
 pub mod branches;
+pub mod checkpoints;
 pub mod stacked;
 pub mod status;
 pub mod worktrees;
