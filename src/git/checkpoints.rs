@@ -46,7 +46,12 @@ fn git(cwd: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Result<String, GitE
 /// The commit a ref or revision names, if it names one.
 pub fn resolve_commit(cwd: &Path, rev: &str) -> Option<String> {
     let spec = format!("{rev}^{{commit}}");
-    let out = run_with_env(cwd, ["rev-parse", "--verify", "--quiet", spec.as_str()], &[]).ok()?;
+    let out = run_with_env(
+        cwd,
+        ["rev-parse", "--verify", "--quiet", spec.as_str()],
+        &[],
+    )
+    .ok()?;
     let oid = out.stdout.trim();
     (out.code == Some(0) && !oid.is_empty()).then(|| oid.to_string())
 }
@@ -80,10 +85,7 @@ pub fn capture(cwd: &Path, reference: &str) -> Result<String, GitError> {
     let dir = temp_index(cwd)?;
     let index = dir.path().join("index");
     let tree = workspace_tree(cwd, &index)?;
-    let mut env: Vec<(&str, &OsStr)> = IDENTITY
-        .iter()
-        .map(|(k, v)| (*k, OsStr::new(*v)))
-        .collect();
+    let mut env: Vec<(&str, &OsStr)> = IDENTITY.iter().map(|(k, v)| (*k, OsStr::new(*v))).collect();
     env.push(("GIT_INDEX_FILE", index.as_os_str()));
     let message = format!("t3rs checkpoint {reference}");
     let commit = git(cwd, &["commit-tree", &tree, "-m", &message], &env)?
@@ -207,7 +209,11 @@ pub fn list_turns(cwd: &Path, thread_id: &str) -> Result<Vec<(u64, String)>, Git
     let mut turns: Vec<(u64, String)> = out
         .lines()
         .filter_map(|name| {
-            let count = name.strip_prefix(&prefix)?.strip_prefix("turn/")?.parse().ok()?;
+            let count = name
+                .strip_prefix(&prefix)?
+                .strip_prefix("turn/")?
+                .parse()
+                .ok()?;
             Some((count, name.to_string()))
         })
         .collect();
@@ -335,7 +341,11 @@ mod tests {
         }
         capture(dir, &checkpoint_ref("other", 0)).unwrap();
         assert_eq!(delete_refs(dir, "t", Some(1)).unwrap(), 2);
-        let left: Vec<u64> = list_turns(dir, "t").unwrap().into_iter().map(|t| t.0).collect();
+        let left: Vec<u64> = list_turns(dir, "t")
+            .unwrap()
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
         assert_eq!(left, [0, 1]);
         assert_eq!(delete_refs(dir, "t", None).unwrap(), 2);
         assert_eq!(list_turns(dir, "other").unwrap().len(), 1);

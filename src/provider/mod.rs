@@ -1,4 +1,5 @@
 //! Coding-agent CLIs: the codex health check, and the JSON-RPC 2.0 dialect `codex app-server`
 //! speaks on stdio.
+pub mod codex_events;
 pub mod health;
 pub mod jsonrpc;
