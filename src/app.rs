@@ -14,6 +14,7 @@ use tokio::signal::unix::{signal, SignalKind};
 use crate::protocol::welcome::WelcomePayload;
 use crate::provider::health::check_codex;
 use crate::runtime::engine::{load_state, Checkpoint};
+use crate::runtime::providers::{ProviderSettings, StopAllSessions};
 use crate::runtime::root::{self, RuntimeParts};
 use crate::runtime::server_config::GetConfig;
 use crate::runtime::startup;
@@ -27,6 +28,8 @@ use crate::workspace::editors::available_editors;
 
 const PROVIDER_CHECK_TIMEOUT: Duration = Duration::from_secs(4);
 const STOP_TIMEOUT: Duration = Duration::from_millis(1500);
+/// How long codex may take to answer one request (starting a conversation is the slow one).
+const CODEX_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn notify_systemd(state: sd_notify::NotifyState<'_>) {
     // Outside systemd NOTIFY_SOCKET is unset and this does nothing.
@@ -87,6 +90,13 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let provider_threads = match store.db().open_tree("provider_threads") {
+        Ok(tree) => tree,
+        Err(err) => {
+            eprintln!("t3rs: cannot open the provider thread table: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let loaded = std::time::Instant::now();
     let initial_state = match load_state(&log) {
         Ok(state) => state,
@@ -120,6 +130,14 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         keybindings_path: settings.state_dir.join("keybindings.json"),
         providers: vec![codex],
         editors: available_editors(None),
+        provider: ProviderSettings {
+            codex_bin: settings.codex_bin.clone(),
+            codex_env: Vec::new(),
+            request_timeout: CODEX_REQUEST_TIMEOUT,
+            idle_timeout: settings.provider_idle,
+            provider_threads,
+            state_dir: settings.state_dir.clone(),
+        },
     });
     // Readiness: the config actor is up and its view published before the port opens.
     match runtime.config.send(Ask(GetConfig)).await {
@@ -206,6 +224,11 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         log::warn!("connections still open after {STOP_TIMEOUT:?}; stopping anyway");
     }
     server_task.abort();
+    match tokio::time::timeout(STOP_TIMEOUT, runtime.providers.send(StopAllSessions)).await {
+        Ok(Ok(count)) if count > 0 => log::info!("stopped {count} provider session(s)"),
+        Ok(_) => {}
+        Err(_) => log::warn!("provider sessions still stopping after {STOP_TIMEOUT:?}"),
+    }
     // Shells go before the store closes, so their last output is in the saved history.
     match tokio::time::timeout(STOP_TIMEOUT, runtime.terminals.send(CloseAllTerminals)).await {
         Ok(Ok(count)) if count > 0 => log::info!("closed {count} terminal(s)"),

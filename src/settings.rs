@@ -15,6 +15,7 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
 pub const DEFAULT_PUSH_QUEUE_LIMIT: u64 = 10_000;
 pub const DEFAULT_SNAPSHOT_EVERY: u64 = 10_000;
 pub const DEFAULT_PUSH_QUEUE_BYTES: usize = 4 * 1024 * 1024;
+pub const DEFAULT_PROVIDER_IDLE_SECS: u64 = 30 * 60;
 pub const DEFAULT_TERMINAL_HISTORY_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Parser)]
@@ -99,6 +100,10 @@ pub struct ServeArgs {
     /// Bytes of scrollback kept (and persisted) per terminal.
     #[arg(long, env = "T3CODE_TERMINAL_HISTORY_BYTES")]
     pub terminal_history_bytes: Option<usize>,
+    /// Seconds a thread's codex process may sit idle before it is stopped (the next turn
+    /// resumes the same conversation).
+    #[arg(long, env = "T3CODE_PROVIDER_IDLE_SECS")]
+    pub provider_idle_secs: Option<u64>,
     /// Snapshot the read model every N events (start-up replays at most N events).
     #[arg(long, env = "T3CODE_SNAPSHOT_EVERY")]
     pub snapshot_every: Option<u64>,
@@ -126,6 +131,7 @@ pub struct FileConfig {
     pub auto_bootstrap_project_from_cwd: Option<bool>,
     pub push_queue_bytes: Option<usize>,
     pub terminal_history_bytes: Option<usize>,
+    pub provider_idle_secs: Option<u64>,
 }
 
 /// Everything the server needs, resolved.
@@ -145,6 +151,7 @@ pub struct Settings {
     pub auto_bootstrap: bool,
     pub push_queue_bytes: usize,
     pub terminal_history_bytes: usize,
+    pub provider_idle: std::time::Duration,
     /// The file the settings were read from, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -330,6 +337,12 @@ impl Settings {
                 .or(file.terminal_history_bytes)
                 .unwrap_or(DEFAULT_TERMINAL_HISTORY_BYTES)
                 .max(1024),
+            provider_idle: std::time::Duration::from_secs(
+                args.provider_idle_secs
+                    .or(file.provider_idle_secs)
+                    .unwrap_or(DEFAULT_PROVIDER_IDLE_SECS)
+                    .max(1),
+            ),
             auto_bootstrap: args
                 .auto_bootstrap_project_from_cwd
                 .or(file.auto_bootstrap_project_from_cwd)

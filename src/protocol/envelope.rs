@@ -140,6 +140,15 @@ struct ReplayParams {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TurnDiffParams {
+    thread_id: String,
+    #[serde(default)]
+    from_turn_count: Option<Value>,
+    to_turn_count: Value,
+}
+
+#[derive(Deserialize)]
 struct SearchParams {
     cwd: String,
     query: String,
@@ -469,6 +478,29 @@ fn decode_method(tag: &str, body: Value) -> Result<Method, FieldError> {
                     0,
                     u64::MAX,
                 )?,
+            })
+        }
+        "orchestration.getTurnDiff" | "orchestration.getFullThreadDiff" => {
+            let params: TurnDiffParams = decode_fields(body)?;
+            let thread_id = bounded_text("body.threadId", &params.thread_id, 256)?;
+            let to = integer_in("body.toTurnCount", &params.to_turn_count, 0, u64::MAX)?;
+            let from = match (tag, &params.from_turn_count) {
+                ("orchestration.getFullThreadDiff", _) => 0,
+                (_, Some(value)) => integer_in("body.fromTurnCount", value, 0, u64::MAX)?,
+                (_, None) => return Err(FieldError::new("body.fromTurnCount", "missing")),
+            };
+            if from > to {
+                return Err(FieldError::new(
+                    "body.fromTurnCount",
+                    "fromTurnCount must be less than or equal to toTurnCount",
+                ));
+            }
+            let full = tag == "orchestration.getFullThreadDiff";
+            Ok(Method::OrchestrationGetTurnDiff {
+                thread_id,
+                from_turn_count: from,
+                to_turn_count: to,
+                full,
             })
         }
         "projects.searchEntries" => {

@@ -46,6 +46,13 @@ pub enum Method {
     OrchestrationReplayEvents {
         from_sequence_exclusive: u64,
     },
+    /// `getTurnDiff`, or `getFullThreadDiff` (`full`, from 0).
+    OrchestrationGetTurnDiff {
+        thread_id: String,
+        from_turn_count: u64,
+        to_turn_count: u64,
+        full: bool,
+    },
     ProjectsSearchEntries {
         cwd: String,
         query: String,
@@ -80,6 +87,10 @@ impl Method {
             Method::OrchestrationGetSnapshot => "orchestration.getSnapshot",
             Method::OrchestrationDispatchCommand(_) => "orchestration.dispatchCommand",
             Method::OrchestrationReplayEvents { .. } => "orchestration.replayEvents",
+            Method::OrchestrationGetTurnDiff { full: false, .. } => "orchestration.getTurnDiff",
+            Method::OrchestrationGetTurnDiff { full: true, .. } => {
+                "orchestration.getFullThreadDiff"
+            }
             Method::ProjectsSearchEntries { .. } => "projects.searchEntries",
             Method::ProjectsWriteFile { .. } => "projects.writeFile",
             Method::Git { call, .. } => match call {

@@ -28,6 +28,9 @@ pub struct CodexSpec {
     pub config: Vec<String>,
     pub env: Vec<(OsString, OsString)>,
     pub request_timeout: Duration,
+    /// Tags every event of this process, so its owner can tell a replaced process's late
+    /// events from the current one's.
+    pub generation: u64,
 }
 
 impl CodexSpec {
@@ -38,13 +41,21 @@ impl CodexSpec {
             config: Vec::new(),
             env: Vec::new(),
             request_timeout: Duration::from_secs(60),
+            generation: 0,
         }
     }
 }
 
-/// Everything codex says that is not the answer to a request, in the order it said it.
+/// What one codex process (`generation`) said.
 #[derive(Message, Debug, Clone, PartialEq)]
 #[rtype(result = "()")]
+pub struct FromCodex {
+    pub generation: u64,
+    pub event: CodexEvent,
+}
+
+/// Everything codex says that is not the answer to a request, in the order it said it.
+#[derive(Debug, Clone, PartialEq)]
 pub enum CodexEvent {
     /// `initialize` succeeded; `info` is its result.
     Ready {
@@ -107,7 +118,7 @@ type Waiter = oneshot::Sender<Result<Value, CodexError>>;
 
 pub struct CodexAppServer {
     spec: CodexSpec,
-    owner: Recipient<CodexEvent>,
+    owner: Recipient<FromCodex>,
     process: Option<Addr<ChildProcess>>,
     pending: Pending<Waiter>,
     /// Requests made before `initialize` was answered, sent once it is.
@@ -120,7 +131,7 @@ pub struct CodexAppServer {
 }
 
 impl CodexAppServer {
-    pub fn new(spec: CodexSpec, owner: Recipient<CodexEvent>) -> Self {
+    pub fn new(spec: CodexSpec, owner: Recipient<FromCodex>) -> Self {
         Self {
             spec,
             owner,
@@ -132,6 +143,13 @@ impl CodexAppServer {
             pid: None,
             gone: None,
         }
+    }
+
+    fn tell(&self, event: CodexEvent) {
+        self.owner.do_send(FromCodex {
+            generation: self.spec.generation,
+            event,
+        });
     }
 
     fn send_line(&self, line: String) -> Result<(), CodexError> {
@@ -168,7 +186,7 @@ impl CodexAppServer {
             Ok(info) => {
                 self.ready = true;
                 let _ = self.send_line(notification_line("initialized", None));
-                self.owner.do_send(CodexEvent::Ready { info });
+                self.tell(CodexEvent::Ready { info });
                 while let Some((request, waiter)) = self.queued.pop_front() {
                     self.send_request(request, waiter);
                 }
@@ -200,17 +218,17 @@ impl CodexAppServer {
                 });
                 let _ = waiter.send(answer);
             }
-            Ok(Incoming::Notification { method, params }) => self
-                .owner
-                .do_send(CodexEvent::Notification { method, params }),
-            Ok(Incoming::Request { id, method, params }) => self
-                .owner
-                .do_send(CodexEvent::ServerRequest { id, method, params }),
+            Ok(Incoming::Notification { method, params }) => {
+                self.tell(CodexEvent::Notification { method, params })
+            }
+            Ok(Incoming::Request { id, method, params }) => {
+                self.tell(CodexEvent::ServerRequest { id, method, params })
+            }
             Err(err) => {
                 log::warn!("codex wrote an unreadable line: {err}");
                 let mut line = line;
                 line.truncate(2_000);
-                self.owner.do_send(CodexEvent::Unreadable {
+                self.tell(CodexEvent::Unreadable {
                     line,
                     error: err.to_string(),
                 });
@@ -256,7 +274,7 @@ impl Actor for CodexAppServer {
                     format!("Could not start codex ({}): {err}", self.spec.bin.display())
                 };
                 self.gone = Some(message.clone());
-                self.owner.do_send(CodexEvent::SpawnFailed { message });
+                self.tell(CodexEvent::SpawnFailed { message });
                 ctx.stop();
                 return;
             }
@@ -308,7 +326,7 @@ impl Handler<ProcessEvent> for CodexAppServer {
         match event {
             ProcessEvent::Stdout(line) => self.on_line(line, ctx),
             ProcessEvent::Stderr(line) => log::debug!("codex stderr: {line}"),
-            ProcessEvent::LineTooLong { limit } => self.owner.do_send(CodexEvent::Unreadable {
+            ProcessEvent::LineTooLong { limit } => self.tell(CodexEvent::Unreadable {
                 line: String::new(),
                 error: format!("a line longer than {limit} bytes was skipped"),
             }),
@@ -317,7 +335,7 @@ impl Handler<ProcessEvent> for CodexAppServer {
                 self.gone = Some(reason.clone());
                 self.process = None;
                 self.fail_all(&reason);
-                self.owner.do_send(CodexEvent::Exited(report));
+                self.tell(CodexEvent::Exited(report));
                 ctx.stop();
             }
         }
@@ -482,10 +500,10 @@ mod tests {
         }
     }
 
-    async fn until_notification(rx: &mut ProbeRx<CodexEvent>, wanted: &str) -> Vec<CodexEvent> {
+    async fn until_notification(rx: &mut ProbeRx<FromCodex>, wanted: &str) -> Vec<CodexEvent> {
         let mut seen = Vec::new();
         loop {
-            let event = rx.next(DEADLINE).await.unwrap();
+            let event = rx.next(DEADLINE).await.unwrap().event;
             let done =
                 matches!(&event, CodexEvent::Notification { method, .. } if method == wanted);
             seen.push(event);
@@ -505,7 +523,7 @@ mod tests {
             dir.path(),
             json!([{ "text": "Hello there, friend.", "chunks": 3 }]),
         );
-        let (events, mut rx) = probe::<CodexEvent>();
+        let (events, mut rx) = probe::<FromCodex>();
         let codex = CodexAppServer::new(model.spec(&home, &work), events).start();
         // Asked before initialize is answered: queued, then sent.
         let thread = codex
@@ -560,21 +578,22 @@ mod tests {
 
         codex.do_send(Shutdown);
         let (exit, _) = rx
-            .next_matching(DEADLINE, |e| matches!(e, CodexEvent::Exited(_)))
+            .next_matching(DEADLINE, |e| matches!(e.event, CodexEvent::Exited(_)))
             .await
             .unwrap();
+        let exit = exit.event;
         assert!(matches!(exit, CodexEvent::Exited(_)));
     }
 
     #[actix::test]
     async fn a_missing_binary_is_reported_not_fatal() {
-        let (events, mut rx) = probe::<CodexEvent>();
+        let (events, mut rx) = probe::<FromCodex>();
         let codex = CodexAppServer::new(
             CodexSpec::new("/nonexistent/codex", std::env::temp_dir()),
             events,
         )
         .start();
-        match rx.next(DEADLINE).await.unwrap() {
+        match rx.next(DEADLINE).await.unwrap().event {
             CodexEvent::SpawnFailed { message } => {
                 assert!(message.contains("not installed"), "{message}")
             }
@@ -601,7 +620,7 @@ mod tests {
         std::fs::create_dir_all(&work).unwrap();
         // A model stream that never ends keeps the turn (and codex) busy.
         let model = FakeModel::start(dir.path(), json!([{ "hang": true }]));
-        let (events, mut rx) = probe::<CodexEvent>();
+        let (events, mut rx) = probe::<FromCodex>();
         let codex = CodexAppServer::new(model.spec(&home, &work), events).start();
         let thread = codex
             .send(CodexRequest {
@@ -632,9 +651,10 @@ mod tests {
             .status()
             .unwrap();
         let (exit, _) = rx
-            .next_matching(DEADLINE, |e| matches!(e, CodexEvent::Exited(_)))
+            .next_matching(DEADLINE, |e| matches!(e.event, CodexEvent::Exited(_)))
             .await
             .unwrap();
+        let exit = exit.event;
         match exit {
             CodexEvent::Exited(report) => assert_eq!(report.signal, Some(9), "{report}"),
             other => panic!("{other:?}"),

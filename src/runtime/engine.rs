@@ -16,6 +16,8 @@ use tokio::sync::oneshot;
 use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
+use crate::orchestration::events::EventBody;
+use crate::orchestration::model::{LatestTurnState, Message, RuntimeMode};
 use crate::orchestration::{
     decide, project, Command, DecideContext, Event, ReadModel, Session, SessionStatus,
 };
@@ -72,6 +74,53 @@ pub struct BootstrapLookup {
 #[derive(Message)]
 #[rtype(result = "()")]
 struct FlushBatch;
+
+/// A durable event the provider side acts on (turn requests, approvals, stops, reverts,
+/// deletions), sent once it is flushed, in sequence order.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct DomainEvent(pub Arc<Event>);
+
+fn is_provider_event(event: &Event) -> bool {
+    matches!(
+        event.body,
+        EventBody::ThreadTurnStartRequested(_)
+            | EventBody::ThreadTurnInterruptRequested(_)
+            | EventBody::ThreadApprovalResponseRequested(_)
+            | EventBody::ThreadUserInputResponseRequested(_)
+            | EventBody::ThreadCheckpointRevertRequested(_)
+            | EventBody::ThreadSessionStopRequested(_)
+            | EventBody::ThreadDeleted(_)
+    )
+}
+
+/// What a thread's session needs to know to act: where it works and what it has done.
+#[derive(Message)]
+#[rtype(result = "Option<ThreadInfo>")]
+pub struct ThreadContext {
+    pub thread_id: String,
+    /// A message whose text and images are wanted (the user message of a turn request).
+    pub message_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreadInfo {
+    /// The thread's worktree, else its project's workspace root.
+    pub cwd: Option<String>,
+    pub model: String,
+    pub runtime_mode: RuntimeMode,
+    pub deleted: bool,
+    /// `(checkpointTurnCount, turnId, checkpointRef)`, in count order.
+    pub checkpoints: Vec<(u64, String, String)>,
+    pub turn_running: bool,
+    pub message: Option<Message>,
+}
+
+impl ThreadInfo {
+    pub fn turn_count(&self) -> u64 {
+        self.checkpoints.last().map_or(0, |c| c.0)
+    }
+}
 
 /// The highest sequence that is durable and published; replay readers never read past it.
 #[derive(Clone, Default)]
@@ -168,6 +217,9 @@ pub struct Engine {
     flush_scheduled: bool,
     /// Set when this incarnation could not load the store; it stops at once with the reason.
     broken: Option<String>,
+    reactor: Option<Recipient<DomainEvent>>,
+    /// Events of the open batch for the reactor, sent after the flush.
+    reactions: Vec<Arc<Event>>,
 }
 
 impl Engine {
@@ -220,7 +272,15 @@ impl Engine {
             batch_receipts: HashMap::new(),
             flush_scheduled: false,
             broken: None,
+            reactor: None,
+            reactions: Vec::new(),
         }
+    }
+
+    /// Where provider-relevant events go once durable.
+    pub fn with_reactor(mut self, reactor: Option<Recipient<DomainEvent>>) -> Self {
+        self.reactor = reactor;
+        self
     }
 
     fn schedule_flush(&mut self, ctx: &mut Context<Self>) {
@@ -250,6 +310,9 @@ impl Engine {
                 .map_err(|e| DispatchError::Storage(format!("event encoding: {e}")))?;
             self.next_sequence += 1;
             project(&mut self.model, &event);
+            if self.reactor.is_some() && is_provider_event(&event) {
+                self.reactions.push(Arc::new(event.clone()));
+            }
             self.pushes.push(Push {
                 channel: channels::ORCHESTRATION_DOMAIN_EVENT,
                 data_json: json.clone(),
@@ -336,6 +399,11 @@ impl Engine {
                 for push in pushes {
                     self.bus.do_send(Publish(push));
                 }
+                if let Some(reactor) = &self.reactor {
+                    for event in std::mem::take(&mut self.reactions) {
+                        reactor.do_send(DomainEvent(event));
+                    }
+                }
                 for (reply, outcome) in replies {
                     let _ = reply.send(outcome);
                 }
@@ -346,6 +414,7 @@ impl Engine {
                 true
             }
             Err(err) => {
+                self.reactions.clear();
                 log::error!("event store write failed: {err}");
                 for (reply, _) in replies {
                     let _ = reply.send(Err(DispatchError::Storage(err.to_string())));
@@ -438,6 +507,48 @@ impl Handler<ActiveSessions> for Engine {
                 })
                 .collect(),
         )
+    }
+}
+
+impl Handler<ThreadContext> for Engine {
+    type Result = MessageResult<ThreadContext>;
+
+    fn handle(&mut self, msg: ThreadContext, _ctx: &mut Self::Context) -> Self::Result {
+        let Some(thread) = self.model.threads.get(&msg.thread_id) else {
+            return MessageResult(None);
+        };
+        let cwd = thread.worktree_path.clone().or_else(|| {
+            self.model
+                .projects
+                .get(&thread.project_id)
+                .map(|p| p.workspace_root.clone())
+        });
+        let message = msg
+            .message_id
+            .as_ref()
+            .and_then(|id| thread.messages.iter().rev().find(|m| &m.id == id).cloned());
+        MessageResult(Some(ThreadInfo {
+            cwd,
+            model: thread.model.clone(),
+            runtime_mode: thread.runtime_mode,
+            deleted: thread.deleted_at.is_some(),
+            checkpoints: thread
+                .checkpoints
+                .iter()
+                .map(|c| {
+                    (
+                        c.checkpoint_turn_count,
+                        c.turn_id.clone(),
+                        c.checkpoint_ref.clone(),
+                    )
+                })
+                .collect(),
+            turn_running: thread
+                .latest_turn
+                .as_ref()
+                .is_some_and(|t| t.state == LatestTurnState::Running),
+            message,
+        }))
     }
 }
 

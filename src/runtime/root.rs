@@ -5,6 +5,7 @@ use t3rs_actors::{RestartPolicy, Supervisor, SupervisorEvent};
 
 use crate::runtime::engine::{load_state, Engine, EngineState, EventReader, Watermark};
 use crate::runtime::projects::{ProjectDeps, ProjectRegistry};
+use crate::runtime::providers::{AttachEngine, ProviderRegistry, ProviderSettings};
 use crate::runtime::push_bus::PushBus;
 use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigSeed};
 use crate::runtime::terminals::{TerminalDeps, TerminalRegistry};
@@ -37,6 +38,7 @@ pub struct Runtime {
     pub engine: Addr<Supervisor<Engine>>,
     pub events: EventReader,
     pub projects: Addr<ProjectRegistry>,
+    pub providers: Addr<ProviderRegistry>,
     pub terminals: Addr<TerminalRegistry>,
 }
 
@@ -54,6 +56,7 @@ pub struct RuntimeParts {
     pub keybindings_path: std::path::PathBuf,
     pub providers: Vec<crate::protocol::provider_status::ServerProviderStatus>,
     pub editors: Vec<crate::workspace::editors::EditorId>,
+    pub provider: ProviderSettings,
 }
 
 /// Starts the actor tree. Must be called inside the actix system; the returned arbiters must be
@@ -71,6 +74,13 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
         view: config_view.clone(),
     };
     let watermark = Watermark::default();
+    // Thread sessions and their codex processes share one arbiter; their blocking work (git
+    // checkpoints) runs on the blocking pool.
+    let providers_arbiter = Arbiter::new();
+    let provider_settings = parts.provider;
+    let providers = ProviderRegistry::start_in_arbiter(&providers_arbiter.handle(), move |_| {
+        ProviderRegistry::new(provider_settings)
+    });
     let engine_arbiter = Arbiter::new();
     let engine = {
         let log = parts.log.clone();
@@ -79,6 +89,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
         let parent = root.clone().recipient();
         let mut first = Some(parts.initial_state);
         let snapshot_every = parts.snapshot_every;
+        let reactor = providers.clone().recipient();
         Supervisor::start_in_arbiter(&engine_arbiter.handle(), move |_| {
             Supervisor::new("engine", RestartPolicy::default(), move |guard| {
                 let state = match first.take() {
@@ -93,7 +104,8 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
                         watermark.clone(),
                         state,
                         snapshot_every,
-                    ),
+                    )
+                    .with_reactor(Some(reactor.clone())),
                     Err(reason) => {
                         Engine::broken(guard, log.clone(), bus.clone(), watermark.clone(), reason)
                     }
@@ -102,6 +114,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
             .with_parent(parent)
         })
     };
+    providers.do_send(AttachEngine(engine.clone()));
     let projects = ProjectRegistry::new(ProjectDeps {
         bus: bus.clone(),
         worktrees_root: parts.worktrees_root,
@@ -135,8 +148,14 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
                 watermark,
             },
             projects,
+            providers,
             terminals,
         },
-        vec![config_arbiter, engine_arbiter, terminals_arbiter],
+        vec![
+            config_arbiter,
+            engine_arbiter,
+            terminals_arbiter,
+            providers_arbiter,
+        ],
     )
 }

@@ -107,6 +107,24 @@ impl Session {
                         Ok(raw) => ctx.text(encode_raw_result(&id, &raw)),
                         Err(err) => ctx.text(encode_error(&id, &err)),
                     },
+                    Method::OrchestrationGetTurnDiff {
+                        thread_id,
+                        from_turn_count,
+                        to_turn_count,
+                        ..
+                    } => {
+                        let engine = self.app.runtime.engine.clone();
+                        self.reply_later(
+                            id,
+                            crate::runtime::turn_diffs::turn_diff(
+                                engine,
+                                thread_id,
+                                from_turn_count,
+                                to_turn_count,
+                            ),
+                            ctx,
+                        )
+                    }
                     Method::ProjectsSearchEntries { cwd, query, limit } => {
                         let asked =
                             self.app

@@ -1,0 +1,134 @@
+//! The provider side's front door: durable domain events from the Engine arrive here in
+//! sequence order and go to the thread's own supervised [`ThreadSession`], started on first
+//! use. Sessions are per thread so one thread's slow checkpoint never holds up another's stream.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix::prelude::*;
+use t3rs_actors::{RestartPolicy, Shutdown, Supervisor, Tell};
+
+use crate::orchestration::events::EventBody;
+use crate::runtime::engine::{DomainEvent, Engine};
+use crate::runtime::thread_session::{ProviderDeps, React, ThreadSession};
+
+/// Everything but the Engine, which is started after the registry (it sends events here).
+pub struct ProviderSettings {
+    pub codex_bin: std::path::PathBuf,
+    pub codex_env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
+    pub request_timeout: std::time::Duration,
+    pub idle_timeout: std::time::Duration,
+    pub provider_threads: sled::Tree,
+    pub state_dir: std::path::PathBuf,
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct AttachEngine(pub Addr<Supervisor<Engine>>);
+
+/// Stops every session's codex (server shutdown).
+#[derive(Message)]
+#[rtype(result = "usize")]
+pub struct StopAllSessions;
+
+pub struct ProviderRegistry {
+    settings: Option<ProviderSettings>,
+    deps: Option<Arc<ProviderDeps>>,
+    /// Events that arrived before the Engine's address (cannot happen in practice; kept anyway).
+    early: Vec<DomainEvent>,
+    sessions: HashMap<String, Addr<Supervisor<ThreadSession>>>,
+}
+
+impl ProviderRegistry {
+    pub fn new(settings: ProviderSettings) -> Self {
+        ProviderRegistry {
+            settings: Some(settings),
+            deps: None,
+            early: Vec::new(),
+            sessions: HashMap::new(),
+        }
+    }
+
+    fn route(&mut self, event: DomainEvent) {
+        let Some(deps) = self.deps.clone() else {
+            self.early.push(event);
+            return;
+        };
+        let thread_id = match &event.0.body {
+            EventBody::ThreadTurnStartRequested(p) => &p.thread_id,
+            EventBody::ThreadTurnInterruptRequested(p) => &p.thread_id,
+            EventBody::ThreadApprovalResponseRequested(p) => &p.thread_id,
+            EventBody::ThreadUserInputResponseRequested(p) => &p.thread_id,
+            EventBody::ThreadCheckpointRevertRequested(p) => &p.thread_id,
+            EventBody::ThreadSessionStopRequested(p) => &p.thread_id,
+            EventBody::ThreadDeleted(p) => &p.thread_id,
+            _ => return,
+        }
+        .clone();
+        let deleted = matches!(event.0.body, EventBody::ThreadDeleted(_));
+        let session = match self.sessions.get(&thread_id) {
+            Some(session) if session.connected() => session.clone(),
+            _ => {
+                let id = thread_id.clone();
+                let session = Supervisor::new(
+                    format!("thread-session {thread_id}"),
+                    RestartPolicy::default(),
+                    move |guard| ThreadSession::new(guard, id.clone(), deps.clone()),
+                )
+                .start();
+                self.sessions.insert(thread_id.clone(), session.clone());
+                session
+            }
+        };
+        session.do_send(Tell(React(event.0)));
+        if deleted {
+            // The session finishes its clean-up and stops by itself.
+            self.sessions.remove(&thread_id);
+        }
+    }
+}
+
+impl Actor for ProviderRegistry {
+    type Context = Context<Self>;
+}
+
+impl Handler<AttachEngine> for ProviderRegistry {
+    type Result = ();
+
+    fn handle(&mut self, AttachEngine(engine): AttachEngine, _ctx: &mut Self::Context) {
+        if let Some(s) = self.settings.take() {
+            self.deps = Some(Arc::new(ProviderDeps {
+                engine,
+                codex_bin: s.codex_bin,
+                codex_env: s.codex_env,
+                request_timeout: s.request_timeout,
+                idle_timeout: s.idle_timeout,
+                provider_threads: s.provider_threads,
+                state_dir: s.state_dir,
+            }));
+        }
+        for event in std::mem::take(&mut self.early) {
+            self.route(event);
+        }
+    }
+}
+
+impl Handler<DomainEvent> for ProviderRegistry {
+    type Result = ();
+
+    fn handle(&mut self, event: DomainEvent, _ctx: &mut Self::Context) {
+        self.route(event);
+    }
+}
+
+impl Handler<StopAllSessions> for ProviderRegistry {
+    type Result = usize;
+
+    fn handle(&mut self, _msg: StopAllSessions, _ctx: &mut Self::Context) -> usize {
+        let count = self.sessions.len();
+        for (_, session) in self.sessions.drain() {
+            session.do_send(Shutdown);
+        }
+        count
+    }
+}

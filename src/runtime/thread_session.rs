@@ -1,0 +1,1331 @@
+//! One thread's provider session: reacts to the thread's durable requests (turn start,
+//! interrupt, approvals, answers, stop, revert, deletion), drives that thread's `codex
+//! app-server` process, and turns what codex says into internal commands through the Engine,
+//! never around it. It also takes the thread's per-turn checkpoints.
+//!
+//! Commands leave through a one-at-a-time outbox: while one dispatch waits for the Engine's
+//! flush, streamed assistant text arriving meanwhile is merged into the next one, and text is
+//! sent at most every [`TEXT_INTERVAL`]. A 10,000-delta answer becomes a few dozen log entries,
+//! not 10,000, and every other command keeps its place in line.
+
+use std::collections::VecDeque;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use serde_json::{json, Value};
+use t3rs_actors::{Ask, ChildGuard, Shutdown, Supervisor};
+
+use crate::git;
+use crate::git::checkpoints;
+use crate::orchestration::commands::{
+    ActivityAppendCommand, AssistantCompleteCommand, AssistantDeltaCommand,
+    ProposedPlanUpsertCommand, RevertCompleteCommand, ThreadSessionSetCommand,
+    TurnDiffCompleteCommand,
+};
+use crate::orchestration::events::{EventBody, ThreadTurnStartRequestedPayload};
+use crate::orchestration::model::{
+    Activity, ActivityTone, AssistantDeliveryMode, ChatAttachment, CheckpointFile,
+    CheckpointStatus, InteractionMode, RuntimeMode, Session, SessionStatus,
+};
+use crate::orchestration::{Command, Event, InternalCommand};
+use crate::provider::codex_events::{CodexTranslator, Effect, TurnOutcome};
+use crate::runtime::codex::{
+    CodexAppServer, CodexError, CodexEvent, CodexRequest, CodexRespond, CodexSpec, FromCodex,
+};
+use crate::runtime::engine::{Dispatch, Engine, ThreadContext, ThreadInfo};
+
+/// Streamed text goes to the Engine at most this often per thread (about 60 updates a second).
+pub const TEXT_INTERVAL: Duration = Duration::from_millis(16);
+const PROVIDER_NAME: &str = "codex";
+
+/// What every thread session shares.
+pub struct ProviderDeps {
+    pub engine: Addr<Supervisor<Engine>>,
+    pub codex_bin: PathBuf,
+    /// Extra environment for codex (tests point it at a scripted model).
+    pub codex_env: Vec<(OsString, OsString)>,
+    pub request_timeout: Duration,
+    pub idle_timeout: Duration,
+    /// thread id → the codex thread id its conversation lives in.
+    pub provider_threads: sled::Tree,
+    pub state_dir: PathBuf,
+}
+
+/// A durable domain event about this thread.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct React(pub Arc<Event>);
+
+struct Live {
+    addr: Addr<CodexAppServer>,
+    generation: u64,
+    runtime_mode: RuntimeMode,
+    cwd: String,
+    provider_thread: Option<String>,
+}
+
+struct ActiveTurn {
+    turn_id: Option<String>,
+    cwd: String,
+    base_count: u64,
+    assistant_message: Option<String>,
+}
+
+enum Outgoing {
+    Text {
+        message_id: String,
+        turn_id: Option<String>,
+        text: String,
+    },
+    Command(InternalCommand),
+}
+
+/// How a turn's end reports the session, when it is not simply the turn's outcome.
+#[derive(Clone)]
+struct SessionAfter {
+    status: SessionStatus,
+    last_error: Option<String>,
+}
+
+pub struct ThreadSession {
+    guard: ChildGuard,
+    thread_id: String,
+    deps: Arc<ProviderDeps>,
+    translator: CodexTranslator,
+    live: Option<Live>,
+    generation: u64,
+    runtime_mode: RuntimeMode,
+    turn: Option<ActiveTurn>,
+    crashes: u32,
+    outbox: VecDeque<Outgoing>,
+    in_flight: bool,
+    last_text_at: Option<Instant>,
+    pump_scheduled: bool,
+    last_used: Instant,
+}
+
+fn now_iso() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// approvalPolicy and sandbox for a runtime mode.
+pub fn codex_policy(mode: RuntimeMode) -> (&'static str, &'static str) {
+    match mode {
+        RuntimeMode::FullAccess => ("never", "danger-full-access"),
+        RuntimeMode::ApprovalRequired => ("on-request", "workspace-write"),
+    }
+}
+
+/// The crash backoff before starting codex again: none for the first crash, then doubling
+/// from half a second up to half a minute.
+fn restart_delay(crashes: u32) -> Duration {
+    if crashes < 2 {
+        return Duration::ZERO;
+    }
+    let factor = 1u64 << (crashes - 2).min(6);
+    Duration::from_millis(500 * factor).min(Duration::from_secs(30))
+}
+
+struct Opened {
+    provider_thread: String,
+    /// Set when resuming failed and a new conversation was started instead.
+    fell_back: Option<String>,
+}
+
+async fn request(
+    addr: &Addr<CodexAppServer>,
+    method: &str,
+    params: Value,
+) -> Result<Value, String> {
+    match addr
+        .send(CodexRequest {
+            method: method.to_string(),
+            params,
+        })
+        .await
+    {
+        Ok(Ok(result)) => Ok(result),
+        Ok(Err(err)) => Err(err.to_string()),
+        Err(_) => Err(CodexError::Gone("the codex session ended".into()).to_string()),
+    }
+}
+
+fn thread_id_of(result: &Value) -> Option<String> {
+    result["thread"]["id"]
+        .as_str()
+        .or_else(|| result["threadId"].as_str())
+        .map(str::to_string)
+}
+
+/// `thread/resume` of the stored conversation, else `thread/start`.
+async fn open_thread(
+    addr: Addr<CodexAppServer>,
+    resume: Option<String>,
+    cwd: String,
+    mode: RuntimeMode,
+) -> Result<Opened, String> {
+    let (approval, sandbox) = codex_policy(mode);
+    let mut fell_back = None;
+    if let Some(id) = resume {
+        // History is not needed here (the read model has it); asking for it is deprecated.
+        let params = json!({ "threadId": id, "cwd": cwd, "approvalPolicy": approval,
+                             "sandbox": sandbox, "excludeTurns": true });
+        match request(&addr, "thread/resume", params).await {
+            Ok(result) => {
+                return Ok(Opened {
+                    provider_thread: thread_id_of(&result).unwrap_or(id),
+                    fell_back: None,
+                })
+            }
+            // A dead process cannot start anything either; report that instead.
+            Err(err) if err.contains("not running") || err.contains("ended") => return Err(err),
+            Err(err) => fell_back = Some(err),
+        }
+    }
+    let params = json!({ "cwd": cwd, "approvalPolicy": approval, "sandbox": sandbox });
+    let result = request(&addr, "thread/start", params).await?;
+    let provider_thread = thread_id_of(&result)
+        .ok_or_else(|| "codex's thread/start answer had no thread id".to_string())?;
+    Ok(Opened {
+        provider_thread,
+        fell_back,
+    })
+}
+
+fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> impl std::future::Future<Output = Result<T, String>> {
+    let handle = tokio::task::spawn_blocking(work);
+    async move {
+        handle
+            .await
+            .map_err(|e| format!("background task failed: {e}"))
+    }
+}
+
+/// The end-of-turn checkpoint and what it shows.
+struct TurnCheckpoint {
+    reference: String,
+    status: CheckpointStatus,
+    files: Vec<CheckpointFile>,
+    /// (kind, tone, summary, detail) of an activity to append, when something needs saying.
+    note: Option<(&'static str, ActivityTone, &'static str, String)>,
+}
+
+fn capture_baseline(cwd: &str, thread_id: &str, count: u64) -> Result<(), String> {
+    let dir = std::path::Path::new(cwd);
+    if !git::is_repo(dir) {
+        return Ok(());
+    }
+    let reference = checkpoints::checkpoint_ref(thread_id, count);
+    if checkpoints::resolve_commit(dir, &reference).is_some() {
+        return Ok(());
+    }
+    checkpoints::capture(dir, &reference)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+fn capture_turn_end(cwd: &str, thread_id: &str, base: u64) -> TurnCheckpoint {
+    let dir = std::path::Path::new(cwd);
+    let reference = checkpoints::checkpoint_ref(thread_id, base + 1);
+    if !git::is_repo(dir) {
+        return TurnCheckpoint {
+            reference,
+            status: CheckpointStatus::Missing,
+            files: Vec::new(),
+            note: Some((
+                "checkpoint.unavailable",
+                ActivityTone::Info,
+                "Checkpoint unavailable",
+                format!("{cwd} is not a git repository, so this turn has no checkpoint to diff or revert to."),
+            )),
+        };
+    }
+    if let Err(err) = checkpoints::capture(dir, &reference) {
+        return TurnCheckpoint {
+            reference,
+            status: CheckpointStatus::Error,
+            files: Vec::new(),
+            note: Some((
+                "checkpoint.capture.failed",
+                ActivityTone::Error,
+                "Checkpoint capture failed",
+                err.to_string(),
+            )),
+        };
+    }
+    let from = checkpoints::checkpoint_ref(thread_id, base);
+    match checkpoints::changed_files(dir, &from, &reference) {
+        Ok(files) => TurnCheckpoint {
+            reference,
+            status: CheckpointStatus::Ready,
+            files,
+            note: None,
+        },
+        Err(err) => TurnCheckpoint {
+            reference,
+            status: CheckpointStatus::Ready,
+            files: Vec::new(),
+            note: Some((
+                "checkpoint.capture.failed",
+                ActivityTone::Error,
+                "Checkpoint capture failed",
+                format!("Checkpoint captured, but turn diff summary is unavailable: {err}"),
+            )),
+        },
+    }
+}
+
+impl ThreadSession {
+    pub fn new(guard: ChildGuard, thread_id: String, deps: Arc<ProviderDeps>) -> Self {
+        ThreadSession {
+            guard,
+            translator: CodexTranslator::new(thread_id.clone()),
+            thread_id,
+            deps,
+            live: None,
+            generation: 0,
+            runtime_mode: RuntimeMode::default(),
+            turn: None,
+            crashes: 0,
+            outbox: VecDeque::new(),
+            in_flight: false,
+            last_text_at: None,
+            pump_scheduled: false,
+            last_used: Instant::now(),
+        }
+    }
+
+    // -- the outbox ----------------------------------------------------------------------------
+
+    fn push_command(&mut self, command: InternalCommand, ctx: &mut Context<Self>) {
+        self.outbox.push_back(Outgoing::Command(command));
+        self.pump(ctx);
+    }
+
+    fn push_text(
+        &mut self,
+        message_id: String,
+        turn_id: Option<String>,
+        text: String,
+        ctx: &mut Context<Self>,
+    ) {
+        if let Some(Outgoing::Text {
+            message_id: last_id,
+            text: last_text,
+            ..
+        }) = self.outbox.back_mut()
+        {
+            if *last_id == message_id {
+                last_text.push_str(&text);
+                return;
+            }
+        }
+        self.outbox.push_back(Outgoing::Text {
+            message_id,
+            turn_id,
+            text,
+        });
+        self.pump(ctx);
+    }
+
+    fn pump(&mut self, ctx: &mut Context<Self>) {
+        if self.in_flight || self.pump_scheduled {
+            return;
+        }
+        let Some(front) = self.outbox.front() else {
+            return;
+        };
+        if let (Outgoing::Text { .. }, Some(at)) = (front, self.last_text_at) {
+            let since = at.elapsed();
+            if since < TEXT_INTERVAL {
+                // Let more text gather; whatever queues behind it waits the same few ms.
+                self.pump_scheduled = true;
+                ctx.run_later(TEXT_INTERVAL - since, |act, ctx| {
+                    act.pump_scheduled = false;
+                    act.pump(ctx);
+                });
+                return;
+            }
+        }
+        let Some(item) = self.outbox.pop_front() else {
+            return;
+        };
+        let command = match item {
+            Outgoing::Text {
+                message_id,
+                turn_id,
+                text,
+            } => {
+                self.last_text_at = Some(Instant::now());
+                let now = now_iso();
+                InternalCommand::ThreadMessageAssistantDelta(AssistantDeltaCommand {
+                    command_id: new_id(),
+                    thread_id: self.thread_id.clone(),
+                    message_id,
+                    delta: text,
+                    turn_id,
+                    created_at: now,
+                })
+            }
+            Outgoing::Command(command) => command,
+        };
+        self.in_flight = true;
+        let kind = command.type_name();
+        let request = self
+            .deps
+            .engine
+            .send(Ask(Dispatch(Command::Internal(command))));
+        ctx.spawn(
+            async move {
+                match request.await {
+                    Ok(Ok(Ok(_))) => {}
+                    Ok(Ok(Err(err))) => log::warn!("{kind} was not recorded: {err}"),
+                    Ok(Err(unavailable)) => log::warn!("{kind} was not recorded: {unavailable}"),
+                    Err(err) => log::warn!("{kind} was not recorded: {err}"),
+                }
+            }
+            .into_actor(self)
+            .map(|(), act, ctx| {
+                act.in_flight = false;
+                act.pump(ctx);
+            }),
+        );
+    }
+
+    // -- building commands ---------------------------------------------------------------------
+
+    fn set_session(
+        &mut self,
+        status: SessionStatus,
+        active_turn_id: Option<String>,
+        last_error: Option<String>,
+        ctx: &mut Context<Self>,
+    ) {
+        let now = now_iso();
+        let session = Session {
+            thread_id: self.thread_id.clone(),
+            status,
+            provider_name: Some(PROVIDER_NAME.to_string()),
+            runtime_mode: self.runtime_mode,
+            active_turn_id,
+            last_error,
+            updated_at: now.clone(),
+        };
+        self.push_command(
+            InternalCommand::ThreadSessionSet(ThreadSessionSetCommand {
+                command_id: new_id(),
+                thread_id: self.thread_id.clone(),
+                session,
+                created_at: now,
+            }),
+            ctx,
+        );
+    }
+
+    fn append_activity(&mut self, activity: Activity, ctx: &mut Context<Self>) {
+        let created_at = activity.created_at.clone();
+        self.push_command(
+            InternalCommand::ThreadActivityAppend(ActivityAppendCommand {
+                command_id: new_id(),
+                thread_id: self.thread_id.clone(),
+                activity,
+                created_at,
+            }),
+            ctx,
+        );
+    }
+
+    fn note(
+        &mut self,
+        tone: ActivityTone,
+        kind: &str,
+        summary: &str,
+        payload: Value,
+        turn_id: Option<String>,
+        ctx: &mut Context<Self>,
+    ) {
+        let activity = Activity {
+            id: new_id(),
+            tone,
+            kind: kind.to_string(),
+            summary: summary.to_string(),
+            payload,
+            turn_id,
+            sequence: None,
+            created_at: now_iso(),
+        };
+        self.append_activity(activity, ctx);
+    }
+
+    fn fail(&mut self, kind: &str, summary: &str, detail: String, ctx: &mut Context<Self>) {
+        log::warn!("thread {}: {summary}: {detail}", self.thread_id);
+        self.note(
+            ActivityTone::Error,
+            kind,
+            summary,
+            json!({ "detail": detail }),
+            None,
+            ctx,
+        );
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>, ctx: &mut Context<Self>) {
+        for effect in effects {
+            match effect {
+                Effect::AssistantText {
+                    message_id,
+                    turn_id,
+                    text,
+                } => {
+                    if let Some(turn) = &mut self.turn {
+                        turn.assistant_message = Some(message_id.clone());
+                    }
+                    self.push_text(message_id, turn_id, text, ctx);
+                }
+                Effect::AssistantDone {
+                    message_id,
+                    turn_id,
+                } => {
+                    if let Some(turn) = &mut self.turn {
+                        turn.assistant_message = Some(message_id.clone());
+                    }
+                    self.push_command(
+                        InternalCommand::ThreadMessageAssistantComplete(AssistantCompleteCommand {
+                            command_id: new_id(),
+                            thread_id: self.thread_id.clone(),
+                            message_id,
+                            turn_id,
+                            created_at: now_iso(),
+                        }),
+                        ctx,
+                    );
+                }
+                Effect::Activity(activity) => self.append_activity(activity, ctx),
+                Effect::Plan(plan) => self.push_command(
+                    InternalCommand::ThreadProposedPlanUpsert(ProposedPlanUpsertCommand {
+                        command_id: new_id(),
+                        thread_id: self.thread_id.clone(),
+                        proposed_plan: plan,
+                        created_at: now_iso(),
+                    }),
+                    ctx,
+                ),
+                Effect::Session {
+                    status,
+                    active_turn_id,
+                    last_error,
+                } => {
+                    if let (Some(turn), Some(id)) = (&mut self.turn, &active_turn_id) {
+                        turn.turn_id = Some(id.clone());
+                    }
+                    self.set_session(status, active_turn_id, last_error, ctx);
+                }
+                Effect::TurnEnded { turn_id, outcome } => {
+                    self.finish_turn(Some(turn_id), outcome, None, ctx)
+                }
+                Effect::Reply { id, result } => match &self.live {
+                    Some(live) => live.addr.do_send(CodexRespond { id, result }),
+                    None => log::debug!("no codex to answer request {id}"),
+                },
+            }
+        }
+    }
+
+    // -- codex process -------------------------------------------------------------------------
+
+    fn retire(&mut self) {
+        if let Some(live) = self.live.take() {
+            live.addr.do_send(Shutdown);
+        }
+    }
+
+    /// A codex for `cwd` in `mode`, started if none fits; returns it and, when its
+    /// conversation still has to be opened, the stored conversation to resume.
+    fn ensure_live(
+        &mut self,
+        cwd: &str,
+        mode: RuntimeMode,
+        ctx: &mut Context<Self>,
+    ) -> (Addr<CodexAppServer>, Option<Option<String>>) {
+        if let Some(live) = &self.live {
+            if live.runtime_mode == mode && live.cwd == cwd {
+                let open = match &live.provider_thread {
+                    Some(_) => None,
+                    None => Some(self.stored_provider_thread()),
+                };
+                return (live.addr.clone(), open);
+            }
+            // A new runtime mode or place needs a new process; the conversation carries over.
+            self.retire();
+        }
+        self.runtime_mode = mode;
+        self.set_session(SessionStatus::Starting, None, None, ctx);
+        self.generation += 1;
+        let mut spec = CodexSpec::new(&self.deps.codex_bin, cwd);
+        spec.env = self.deps.codex_env.clone();
+        spec.request_timeout = self.deps.request_timeout;
+        spec.generation = self.generation;
+        let addr = CodexAppServer::new(spec, ctx.address().recipient()).start();
+        self.live = Some(Live {
+            addr: addr.clone(),
+            generation: self.generation,
+            runtime_mode: mode,
+            cwd: cwd.to_string(),
+            provider_thread: None,
+        });
+        (addr, Some(self.stored_provider_thread()))
+    }
+
+    fn stored_provider_thread(&self) -> Option<String> {
+        match self.deps.provider_threads.get(self.thread_id.as_bytes()) {
+            Ok(Some(bytes)) => String::from_utf8(bytes.to_vec()).ok(),
+            Ok(None) => None,
+            Err(err) => {
+                log::warn!("provider thread id of {} unreadable: {err}", self.thread_id);
+                None
+            }
+        }
+    }
+
+    fn opened(&mut self, generation: u64, opened: Opened, ctx: &mut Context<Self>) {
+        if let Err(err) = self
+            .deps
+            .provider_threads
+            .insert(self.thread_id.as_bytes(), opened.provider_thread.as_bytes())
+        {
+            log::warn!("provider thread id of {} not stored: {err}", self.thread_id);
+        }
+        if let Some(live) = self.live.as_mut().filter(|l| l.generation == generation) {
+            live.provider_thread = Some(opened.provider_thread.clone());
+        }
+        if let Some(reason) = opened.fell_back {
+            self.note(
+                ActivityTone::Info,
+                "provider.thread.resume-failed",
+                "Started a new codex conversation",
+                json!({ "detail": format!("The previous codex conversation could not be resumed ({reason}); this turn starts a new one without its history.") }),
+                None,
+                ctx,
+            );
+        }
+        self.set_session(SessionStatus::Ready, None, None, ctx);
+    }
+
+    // -- reactions -----------------------------------------------------------------------------
+
+    fn query(
+        &self,
+        message_id: Option<String>,
+    ) -> impl std::future::Future<Output = Option<ThreadInfo>> {
+        let request = self.deps.engine.send(Ask(ThreadContext {
+            thread_id: self.thread_id.clone(),
+            message_id,
+        }));
+        async move {
+            match request.await {
+                Ok(Ok(info)) => info,
+                _ => None,
+            }
+        }
+    }
+
+    fn on_turn_start(&mut self, request: ThreadTurnStartRequestedPayload, ctx: &mut Context<Self>) {
+        self.last_used = Instant::now();
+        if self.turn.is_some() {
+            self.fail(
+                "provider.turn.start.failed",
+                "Provider turn start failed",
+                "A turn is already running in this thread; interrupt it or wait for it to finish."
+                    .into(),
+                ctx,
+            );
+            return;
+        }
+        let query = self.query(Some(request.message_id.clone()));
+        ctx.wait(query.into_actor(self).map(move |info, act, ctx| {
+            act.launch_turn(request, info, ctx);
+        }));
+    }
+
+    fn launch_turn(
+        &mut self,
+        request: ThreadTurnStartRequestedPayload,
+        info: Option<ThreadInfo>,
+        ctx: &mut Context<Self>,
+    ) {
+        let Some(info) = info.filter(|i| !i.deleted) else {
+            return;
+        };
+        let Some(cwd) = info.cwd.clone() else {
+            self.fail(
+                "provider.turn.start.failed",
+                "Provider turn start failed",
+                "The thread has no workspace: neither a worktree nor a project root.".into(),
+                ctx,
+            );
+            return;
+        };
+        let Some(message) = info.message.clone() else {
+            self.fail(
+                "provider.turn.start.failed",
+                "Provider turn start failed",
+                format!(
+                    "User message '{}' was not found for turn start request.",
+                    request.message_id
+                ),
+                ctx,
+            );
+            return;
+        };
+        let mut input = Vec::new();
+        if !message.text.trim().is_empty() {
+            input.push(json!({ "type": "text", "text": message.text, "text_elements": [] }));
+        }
+        for attachment in message.attachments.iter().flatten() {
+            let ChatAttachment::Image(image) = attachment;
+            match crate::store::attachments::find(&self.deps.state_dir, &image.id) {
+                Some(path) => input.push(json!({ "type": "localImage", "path": path })),
+                None => {
+                    self.fail(
+                        "provider.turn.start.failed",
+                        "Provider turn start failed",
+                        format!("Image '{}' is no longer stored.", image.name),
+                        ctx,
+                    );
+                    return;
+                }
+            }
+        }
+        if input.is_empty() {
+            self.fail(
+                "provider.turn.start.failed",
+                "Provider turn start failed",
+                "Turn input must include text or attachments.".into(),
+                ctx,
+            );
+            return;
+        }
+        self.translator.set_delivery(
+            request
+                .assistant_delivery_mode
+                .unwrap_or(AssistantDeliveryMode::Buffered),
+        );
+        self.turn = Some(ActiveTurn {
+            turn_id: None,
+            cwd: cwd.clone(),
+            base_count: info.turn_count(),
+            assistant_message: None,
+        });
+        let delay = if self.live.is_none() {
+            restart_delay(self.crashes)
+        } else {
+            Duration::ZERO
+        };
+        let (addr, open) = self.ensure_live(&cwd, info.runtime_mode, ctx);
+        let generation = self.generation;
+        let model = request.model.clone().unwrap_or(info.model.clone());
+        let mut turn_params = json!({ "input": input, "model": model });
+        let effort = request
+            .model_options
+            .as_ref()
+            .and_then(|o| o.codex.as_ref())
+            .and_then(|c| c.reasoning_effort);
+        if let Some(effort) = effort {
+            turn_params["effort"] = serde_json::to_value(effort).unwrap_or(Value::Null);
+        }
+        let mode = match request.interaction_mode {
+            InteractionMode::Plan => "plan",
+            InteractionMode::Default => "default",
+        };
+        turn_params["collaborationMode"] = json!({ "mode": mode, "settings": { "model": model } });
+        let known_thread = self.live.as_ref().and_then(|l| l.provider_thread.clone());
+        let (thread_id, base) = (self.thread_id.clone(), info.turn_count());
+        let baseline_cwd = cwd.clone();
+        let mode_now = info.runtime_mode;
+        let flow = async move {
+            if !delay.is_zero() {
+                actix::clock::sleep(delay).await;
+            }
+            let baseline = blocking(move || capture_baseline(&baseline_cwd, &thread_id, base))
+                .await
+                .and_then(|r| r);
+            let opened = match open {
+                Some(resume) => Some(open_thread(addr.clone(), resume, cwd, mode_now).await),
+                None => None,
+            };
+            let provider_thread = match &opened {
+                Some(Ok(o)) => Some(o.provider_thread.clone()),
+                Some(Err(_)) => None,
+                None => known_thread,
+            };
+            let started = match (&opened, provider_thread) {
+                (Some(Err(err)), _) => Err(err.clone()),
+                (_, None) => Err("no codex conversation to start the turn in".to_string()),
+                (_, Some(id)) => {
+                    turn_params["threadId"] = Value::String(id);
+                    request_turn(&addr, turn_params).await
+                }
+            };
+            (baseline, opened, started)
+        };
+        ctx.wait(
+            flow.into_actor(self)
+                .map(move |(baseline, opened, started), act, ctx| {
+                    if let Err(err) = baseline {
+                        act.fail(
+                            "checkpoint.capture.failed",
+                            "Checkpoint capture failed",
+                            format!("The pre-turn checkpoint was not taken: {err}"),
+                            ctx,
+                        );
+                    }
+                    if let Some(Ok(opened)) = opened {
+                        act.opened(generation, opened, ctx);
+                    }
+                    match started {
+                        Ok(turn_id) => {
+                            if let Some(turn) = &mut act.turn {
+                                turn.turn_id.get_or_insert(turn_id);
+                            }
+                        }
+                        Err(err) => {
+                            let live_now = act.live.as_ref().map(|l| l.generation);
+                            if live_now != Some(generation) {
+                                return; // the process died; its exit is reported separately
+                            }
+                            act.turn = None;
+                            act.fail(
+                                "provider.turn.start.failed",
+                                "Provider turn start failed",
+                                err.clone(),
+                                ctx,
+                            );
+                            act.set_session(SessionStatus::Error, None, Some(err), ctx);
+                        }
+                    }
+                }),
+        );
+    }
+
+    /// A turn is over (or cut off): checkpoint it, then say so. `after` overrides what the
+    /// session becomes (stopped, or an error that is not the turn's).
+    fn finish_turn(
+        &mut self,
+        turn_id: Option<String>,
+        outcome: TurnOutcome,
+        after: Option<SessionAfter>,
+        ctx: &mut Context<Self>,
+    ) {
+        let (status, last_error) = match (&after, &outcome) {
+            (Some(after), _) => (after.status, after.last_error.clone()),
+            (None, TurnOutcome::Failed(message)) => (SessionStatus::Error, Some(message.clone())),
+            (None, _) => (SessionStatus::Ready, None),
+        };
+        let Some(turn) = self.turn.take() else {
+            self.set_session(status, None, last_error, ctx);
+            return;
+        };
+        if outcome == TurnOutcome::Completed && after.is_none() {
+            self.crashes = 0;
+        }
+        let Some(turn_id) = turn_id.or(turn.turn_id) else {
+            self.set_session(status, None, last_error, ctx);
+            return;
+        };
+        let (cwd, thread_id, base) = (turn.cwd.clone(), self.thread_id.clone(), turn.base_count);
+        let assistant_message = turn.assistant_message;
+        ctx.wait(
+            blocking(move || capture_turn_end(&cwd, &thread_id, base))
+                .into_actor(self)
+                .map(move |checkpoint, act, ctx| {
+                    act.set_session(status, None, last_error, ctx);
+                    let now = now_iso();
+                    let checkpoint = checkpoint.unwrap_or_else(|err| TurnCheckpoint {
+                        reference: checkpoints::checkpoint_ref(&act.thread_id, base + 1),
+                        status: CheckpointStatus::Error,
+                        files: Vec::new(),
+                        note: Some((
+                            "checkpoint.capture.failed",
+                            ActivityTone::Error,
+                            "Checkpoint capture failed",
+                            err,
+                        )),
+                    });
+                    if let Some((kind, tone, summary, detail)) = checkpoint.note {
+                        act.note(
+                            tone,
+                            kind,
+                            summary,
+                            json!({ "detail": detail, "turnCount": base + 1 }),
+                            Some(turn_id.clone()),
+                            ctx,
+                        );
+                    }
+                    act.push_command(
+                        InternalCommand::ThreadTurnDiffComplete(TurnDiffCompleteCommand {
+                            command_id: new_id(),
+                            thread_id: act.thread_id.clone(),
+                            turn_id,
+                            completed_at: now.clone(),
+                            checkpoint_ref: checkpoint.reference,
+                            status: checkpoint.status,
+                            files: checkpoint.files,
+                            assistant_message_id: assistant_message,
+                            checkpoint_turn_count: base + 1,
+                            created_at: now,
+                        }),
+                        ctx,
+                    );
+                }),
+        );
+    }
+
+    fn on_codex(&mut self, msg: FromCodex, ctx: &mut Context<Self>) {
+        let current = self.live.as_ref().map(|l| l.generation);
+        if current != Some(msg.generation) {
+            return; // a process already replaced or stopped on purpose
+        }
+        let now = now_iso();
+        match msg.event {
+            CodexEvent::Ready { .. } => {}
+            CodexEvent::Notification { method, params } => {
+                self.last_used = Instant::now();
+                let effects = self.translator.notification(&method, &params, &now);
+                self.apply(effects, ctx);
+            }
+            CodexEvent::ServerRequest { id, method, params } => {
+                self.last_used = Instant::now();
+                let effects = self.translator.server_request(id, &method, &params, &now);
+                self.apply(effects, ctx);
+            }
+            CodexEvent::Unreadable { line, error } => {
+                let mut line = line;
+                line.truncate(180);
+                self.note(
+                    ActivityTone::Info,
+                    "runtime.warning",
+                    "Runtime warning",
+                    json!({ "message": format!("codex wrote a line that is not JSON-RPC ({error})"), "detail": line }),
+                    self.translator.active_turn().map(str::to_string),
+                    ctx,
+                );
+            }
+            CodexEvent::SpawnFailed { message } => {
+                self.live = None;
+                self.fail(
+                    "provider.session.start.failed",
+                    "Codex could not be started",
+                    message.clone(),
+                    ctx,
+                );
+                self.turn = None;
+                self.set_session(SessionStatus::Error, None, Some(message), ctx);
+            }
+            CodexEvent::Exited(report) => {
+                self.live = None;
+                self.crashes += 1;
+                let reason = strip_ansi(&format!("codex app-server {report}"));
+                let effects = self.translator.process_gone(&reason, &now);
+                self.apply(effects, ctx);
+                self.note(
+                    ActivityTone::Error,
+                    "provider.session.exited",
+                    "Codex exited unexpectedly",
+                    json!({ "detail": reason, "exitCode": report.code, "signal": report.signal,
+                            "stderr": report.last_stderr_line().map(strip_ansi) }),
+                    self.turn.as_ref().and_then(|t| t.turn_id.clone()),
+                    ctx,
+                );
+                let after = SessionAfter {
+                    status: SessionStatus::Error,
+                    last_error: Some(reason.clone()),
+                };
+                self.finish_turn(None, TurnOutcome::Failed(reason), Some(after), ctx);
+            }
+        }
+    }
+
+    fn on_interrupt(&mut self, ctx: &mut Context<Self>) {
+        let target = match (&self.live, &self.turn) {
+            (Some(live), Some(turn)) => live
+                .provider_thread
+                .clone()
+                .zip(turn.turn_id.clone())
+                .map(|ids| (live.addr.clone(), ids)),
+            _ => None,
+        };
+        let Some((addr, (thread, turn))) = target else {
+            self.fail(
+                "provider.turn.interrupt.failed",
+                "Provider turn interrupt failed",
+                "No turn is running in this thread.".into(),
+                ctx,
+            );
+            return;
+        };
+        let params = json!({ "threadId": thread, "turnId": turn });
+        ctx.spawn(
+            async move { request(&addr, "turn/interrupt", params).await }
+                .into_actor(self)
+                .map(|result, act, ctx| {
+                    if let Err(err) = result {
+                        act.fail(
+                            "provider.turn.interrupt.failed",
+                            "Provider turn interrupt failed",
+                            err,
+                            ctx,
+                        );
+                    }
+                }),
+        );
+    }
+
+    fn on_stop(&mut self, ctx: &mut Context<Self>) {
+        self.retire();
+        let effects = self
+            .translator
+            .process_gone("the session was stopped", &now_iso());
+        self.apply(effects, ctx);
+        let after = SessionAfter {
+            status: SessionStatus::Stopped,
+            last_error: None,
+        };
+        self.finish_turn(None, TurnOutcome::Interrupted, Some(after), ctx);
+    }
+
+    fn on_revert(&mut self, turn_count: u64, ctx: &mut Context<Self>) {
+        let query = self.query(None);
+        ctx.wait(query.into_actor(self).map(move |info, act, ctx| {
+            if let Err(detail) = act.start_revert(turn_count, info, ctx) {
+                act.note(
+                    ActivityTone::Error,
+                    "checkpoint.revert.failed",
+                    "Checkpoint revert failed",
+                    json!({ "turnCount": turn_count, "detail": detail }),
+                    None,
+                    ctx,
+                );
+            }
+        }));
+    }
+
+    fn start_revert(
+        &mut self,
+        turn_count: u64,
+        info: Option<ThreadInfo>,
+        ctx: &mut Context<Self>,
+    ) -> Result<(), String> {
+        let info = info.ok_or("Thread was not found in read model.")?;
+        if self.turn.is_some() || info.turn_running {
+            return Err(
+                "A turn is running; interrupt it or wait for it to finish before reverting.".into(),
+            );
+        }
+        let cwd = info
+            .cwd
+            .clone()
+            .filter(|c| git::is_repo(std::path::Path::new(c)))
+            .ok_or("Checkpoints are unavailable because this project is not a git repository.")?;
+        let current = info.turn_count();
+        if turn_count > current {
+            return Err(format!(
+                "Checkpoint turn count {turn_count} exceeds current turn count {current}."
+            ));
+        }
+        let target = if turn_count == 0 {
+            checkpoints::checkpoint_ref(&self.thread_id, 0)
+        } else {
+            info.checkpoints
+                .iter()
+                .find(|c| c.0 == turn_count)
+                .map(|c| c.2.clone())
+                .ok_or_else(|| {
+                    format!("Checkpoint ref for turn {turn_count} is unavailable in read model.")
+                })?
+        };
+        // codex forgets every turn from the first one being undone.
+        let first_undone = info
+            .checkpoints
+            .iter()
+            .find(|c| c.0 == turn_count + 1)
+            .map(|c| c.1.clone());
+        let rollback = match first_undone {
+            Some(turn) if self.stored_provider_thread().is_some() => {
+                let (addr, open) = self.ensure_live(&cwd, info.runtime_mode, ctx);
+                let known = self.live.as_ref().and_then(|l| l.provider_thread.clone());
+                Some((addr, open, known, turn))
+            }
+            _ => None,
+        };
+        let generation = self.generation;
+        let thread_id = self.thread_id.clone();
+        let mode = info.runtime_mode;
+        let flow = async move {
+            let restore_cwd = cwd.clone();
+            let restore_thread = thread_id.clone();
+            blocking(move || {
+                let dir = std::path::Path::new(&restore_cwd);
+                let commit = checkpoints::resolve_commit(dir, &target).ok_or_else(|| {
+                    format!("Filesystem checkpoint is unavailable for turn {turn_count}.")
+                })?;
+                checkpoints::restore(dir, &commit).map_err(|e| e.to_string())?;
+                let _ = restore_thread;
+                Ok::<(), String>(())
+            })
+            .await??;
+            let mut opened = None;
+            if let Some((addr, open, known, before_turn)) = rollback {
+                let provider_thread = match open {
+                    Some(resume) => {
+                        let o = open_thread(addr.clone(), resume, cwd.clone(), mode).await?;
+                        let id = o.provider_thread.clone();
+                        opened = Some(o);
+                        Some(id)
+                    }
+                    None => known,
+                };
+                if let Some(id) = provider_thread {
+                    let params = json!({ "threadId": id, "beforeTurnId": before_turn });
+                    request(&addr, "thread/revert", params)
+                        .await
+                        .map_err(|e| format!("Files were restored, but codex's conversation could not be rolled back: {e}"))?;
+                }
+            }
+            let refs_cwd = cwd.clone();
+            blocking(move || {
+                checkpoints::delete_refs(
+                    std::path::Path::new(&refs_cwd),
+                    &thread_id,
+                    Some(turn_count),
+                )
+                .map_err(|e| e.to_string())
+            })
+            .await??;
+            Ok::<Option<Opened>, String>(opened)
+        };
+        ctx.wait(
+            flow.into_actor(self)
+                .map(move |result, act, ctx| match result {
+                    Ok(opened) => {
+                        if let Some(opened) = opened {
+                            act.opened(generation, opened, ctx);
+                        }
+                        act.push_command(
+                            InternalCommand::ThreadRevertComplete(RevertCompleteCommand {
+                                command_id: new_id(),
+                                thread_id: act.thread_id.clone(),
+                                turn_count,
+                                created_at: now_iso(),
+                            }),
+                            ctx,
+                        );
+                    }
+                    Err(detail) => act.note(
+                        ActivityTone::Error,
+                        "checkpoint.revert.failed",
+                        "Checkpoint revert failed",
+                        json!({ "turnCount": turn_count, "detail": detail }),
+                        None,
+                        ctx,
+                    ),
+                }),
+        );
+        Ok(())
+    }
+
+    fn on_deleted(&mut self, ctx: &mut Context<Self>) {
+        self.retire();
+        self.turn = None;
+        let _ = self.deps.provider_threads.remove(self.thread_id.as_bytes());
+        let query = self.query(None);
+        let thread_id = self.thread_id.clone();
+        ctx.wait(
+            async move {
+                if let Some(cwd) = query.await.and_then(|i| i.cwd) {
+                    let removed = blocking(move || {
+                        let dir = std::path::Path::new(&cwd);
+                        if git::is_repo(dir) {
+                            checkpoints::delete_refs(dir, &thread_id, None)
+                                .map_err(|e| e.to_string())
+                        } else {
+                            Ok(0)
+                        }
+                    })
+                    .await;
+                    if let Ok(Err(err)) | Err(err) = removed.map(|r| r.map(|_| ())) {
+                        log::warn!("checkpoint refs of a deleted thread were kept: {err}");
+                    }
+                }
+            }
+            .into_actor(self)
+            .map(|(), act, ctx| {
+                act.guard.complete();
+                ctx.stop();
+            }),
+        );
+    }
+}
+
+/// codex colours its log lines; an error message shown to a person should not carry escapes.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                // Parameters and intermediates, up to the final byte (@ to ~).
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+async fn request_turn(addr: &Addr<CodexAppServer>, params: Value) -> Result<String, String> {
+    let result = request(addr, "turn/start", params).await?;
+    result["turn"]["id"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| "codex's turn/start answer had no turn id".to_string())
+}
+
+impl Actor for ThreadSession {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let every =
+            (self.deps.idle_timeout / 4).clamp(Duration::from_millis(250), Duration::from_secs(60));
+        ctx.run_interval(every, |act, _ctx| {
+            let idle = act.turn.is_none()
+                && act.live.is_some()
+                && act.last_used.elapsed() >= act.deps.idle_timeout;
+            if idle {
+                log::info!(
+                    "thread {}: codex idle for {:?}; stopping it until the next turn",
+                    act.thread_id,
+                    act.deps.idle_timeout
+                );
+                act.retire();
+            }
+        });
+    }
+
+    fn stopped(&mut self, _ctx: &mut Self::Context) {
+        self.retire();
+    }
+}
+
+impl Handler<React> for ThreadSession {
+    type Result = ();
+
+    fn handle(&mut self, React(event): React, ctx: &mut Self::Context) {
+        match &event.body {
+            EventBody::ThreadTurnStartRequested(p) => self.on_turn_start(p.clone(), ctx),
+            EventBody::ThreadTurnInterruptRequested(_) => self.on_interrupt(ctx),
+            EventBody::ThreadApprovalResponseRequested(p) => {
+                match self
+                    .translator
+                    .answer_approval(&p.request_id, p.decision, &now_iso())
+                {
+                    Ok(effects) => self.apply(effects, ctx),
+                    Err(detail) => self.note(
+                        ActivityTone::Error,
+                        "provider.approval.respond.failed",
+                        "Provider approval response failed",
+                        json!({ "detail": detail, "requestId": p.request_id }),
+                        None,
+                        ctx,
+                    ),
+                }
+            }
+            EventBody::ThreadUserInputResponseRequested(p) => {
+                match self
+                    .translator
+                    .answer_user_input(&p.request_id, &p.answers, &now_iso())
+                {
+                    Ok(effects) => self.apply(effects, ctx),
+                    Err(detail) => self.note(
+                        ActivityTone::Error,
+                        "provider.user-input.respond.failed",
+                        "Provider user input response failed",
+                        json!({ "detail": detail, "requestId": p.request_id }),
+                        None,
+                        ctx,
+                    ),
+                }
+            }
+            EventBody::ThreadSessionStopRequested(_) => self.on_stop(ctx),
+            EventBody::ThreadCheckpointRevertRequested(p) => self.on_revert(p.turn_count, ctx),
+            EventBody::ThreadDeleted(_) => self.on_deleted(ctx),
+            _ => {}
+        }
+    }
+}
+
+impl Handler<FromCodex> for ThreadSession {
+    type Result = ();
+
+    fn handle(&mut self, msg: FromCodex, ctx: &mut Self::Context) {
+        self.on_codex(msg, ctx);
+    }
+}
+
+impl Handler<Shutdown> for ThreadSession {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        self.retire();
+        self.guard.complete();
+        ctx.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_modes_map_to_codex_policies() {
+        assert_eq!(
+            codex_policy(RuntimeMode::FullAccess),
+            ("never", "danger-full-access")
+        );
+        assert_eq!(
+            codex_policy(RuntimeMode::ApprovalRequired),
+            ("on-request", "workspace-write")
+        );
+    }
+
+    #[test]
+    fn ansi_colours_are_removed_from_error_text() {
+        assert_eq!(
+            strip_ansi("\u{1b}[2m2026\u{1b}[0m \u{1b}[32m INFO\u{1b}[0m done"),
+            "2026  INFO done"
+        );
+    }
+
+    #[test]
+    fn crash_backoff_grows_and_is_capped() {
+        assert_eq!(restart_delay(0), Duration::ZERO);
+        assert_eq!(restart_delay(1), Duration::ZERO);
+        assert_eq!(restart_delay(2), Duration::from_millis(500));
+        assert_eq!(restart_delay(3), Duration::from_secs(1));
+        assert_eq!(restart_delay(40), Duration::from_secs(30));
+    }
+}
