@@ -48,6 +48,7 @@ bench: check-tools
 	$(CARGO) bench --locked --bench foundation
 	$(CARGO) bench --locked --bench orchestration
 	$(CARGO) bench --locked --bench terminals
+	$(CARGO) bench --locked --bench provider
 
 install: check-tools
 	$(CARGO) install --locked --path . --root "$(PREFIX)"

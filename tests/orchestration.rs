@@ -117,11 +117,31 @@ async fn a_turn_start_arrives_as_ordered_pushes_and_the_snapshot_matches() {
         ]
     );
 
+    // The provider side reacts: this server's codex does not exist, which the thread says.
+    let mut reaction = Vec::new();
+    for _ in 0..3 {
+        let push = watcher.next_json().await;
+        reaction.push(push["data"].clone());
+    }
+    assert_eq!(reaction[0]["payload"]["session"]["status"], "starting");
+    let activity = &reaction[1]["payload"]["activity"];
+    assert_eq!(
+        activity["kind"], "provider.session.start.failed",
+        "{activity}"
+    );
+    let detail = activity["payload"]["detail"].as_str().unwrap();
+    assert!(detail.contains("not installed"), "{detail}");
+    assert_eq!(reaction[2]["payload"]["session"]["status"], "error");
+
     let snapshot = actor
         .request(json!({"_tag": "orchestration.getSnapshot"}))
         .await["result"]
         .clone();
-    assert_eq!(snapshot["snapshotSequence"], 4);
+    assert_eq!(snapshot["snapshotSequence"], 7);
+    assert_eq!(
+        snapshot["threads"][0]["session"]["lastError"],
+        json!(detail)
+    );
     assert_eq!(snapshot["projects"][0]["id"], "p1");
     let thread = &snapshot["threads"][0];
     assert_eq!(thread["id"], "t1");

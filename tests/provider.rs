@@ -183,16 +183,18 @@ impl Rig {
             .collect()
     }
 
-    async fn restart(&mut self) {
+    async fn restart(&mut self, args: &[&str]) {
         let server = self.server.take().unwrap();
         assert!(server.stop().success());
-        let server = Server::start_command(codex_server_command(&self.state, &self.home));
+        let mut command = codex_server_command(&self.state, &self.home);
+        command.args(args);
+        let server = Server::start_command(command);
         self.client = Client::connect(&server.url("/ws")).await;
         self.client.welcome().await;
         self.server = Some(server);
     }
 
-    fn codex_pid(&self) -> u32 {
+    fn codex_pids(&self) -> Vec<u32> {
         let server = self.server.as_ref().unwrap().pid().to_string();
         let out = Command::new("pgrep")
             .args(["-P", &server])
@@ -200,9 +202,24 @@ impl Rig {
             .unwrap();
         String::from_utf8_lossy(&out.stdout)
             .lines()
-            .next()
-            .and_then(|l| l.trim().parse().ok())
-            .unwrap_or_else(|| panic!("no codex child of the server"))
+            .filter_map(|l| l.trim().parse().ok())
+            .collect()
+    }
+
+    fn codex_pid(&self) -> u32 {
+        *self
+            .codex_pids()
+            .first()
+            .expect("a codex child of the server")
+    }
+
+    /// Waits (with a deadline) until the server has no codex process left.
+    fn until_no_codex(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !self.codex_pids().is_empty() {
+            assert!(std::time::Instant::now() < deadline, "codex still running");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 }
 
@@ -342,7 +359,8 @@ async fn approvals_accepted_declined_and_for_file_changes() {
             {"shell": "echo no > declined.txt", "escalate": "needs it"},
             {"text": "did not run it"},
             {"patch": patch},
-            {"text": "patched"}
+            {"text": "patched"},
+            {"shell": "echo x > never.txt", "escalate": "needs it"}
         ]),
         true,
         "approval-required",
@@ -404,6 +422,21 @@ async fn approvals_accepted_declined_and_for_file_changes() {
     .await;
     rig.turn_done().await;
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "hello\n");
+
+    // Stopping the session with a question open: the question is void, codex is gone.
+    rig.turn(4, "one more", json!({})).await;
+    rig.activity("approval.requested").await;
+    rig.ok(
+        json!({"type": "thread.session.stop", "commandId": "stop", "threadId": "t1",
+                  "createdAt": NOW}),
+    )
+    .await;
+    let cancelled = rig.activity("approval.resolved").await;
+    assert_eq!(cancelled["payload"]["decision"], "cancel", "{cancelled}");
+    rig.turn_done().await;
+    assert_eq!(rig.statuses().last().map(String::as_str), Some("stopped"));
+    rig.until_no_codex();
+    assert!(!rig.work.join("never.txt").exists());
 }
 
 #[tokio::test]
@@ -552,21 +585,32 @@ async fn a_server_restart_between_turns_resumes_the_same_codex_conversation() {
         .count();
     assert_eq!(pieces, 1);
 
-    rig.restart().await;
+    rig.restart(&["--provider-idle-secs", "1"]).await;
     rig.events.clear();
     rig.turn(2, "what was the word?", json!({})).await;
     rig.turn_done().await;
-    assert!(
-        !rig.events
+    let resumed_fresh = |rig: &Rig| {
+        rig.events
             .iter()
-            .any(|e| e["payload"]["activity"]["kind"] == "provider.thread.resume-failed"),
-        "resume fell back"
-    );
+            .any(|e| e["payload"]["activity"]["kind"] == "provider.thread.resume-failed")
+    };
+    assert!(!resumed_fresh(&rig), "resume fell back");
     // The model's second request carries the first turn: the same conversation, resumed.
     let requests = rig.model.requests();
     let last = requests.last().expect("requests logged").to_string();
     assert!(
         last.contains("pelican") && last.contains("first answer"),
+        "{last}"
+    );
+
+    // Idle for a second, codex is stopped; the next turn resumes the conversation again.
+    rig.until_no_codex();
+    rig.turn(3, "and again?", json!({})).await;
+    rig.turn_done().await;
+    assert!(!resumed_fresh(&rig), "resume after the idle stop fell back");
+    let last = rig.model.requests().last().unwrap().to_string();
+    assert!(
+        last.contains("pelican") && last.contains("what was the word"),
         "{last}"
     );
 }

@@ -139,11 +139,33 @@ struct Opened {
     fell_back: Option<String>,
 }
 
+/// Why a request to codex failed: the process is gone (its exit is reported on its own), or
+/// codex refused or did not answer.
+#[derive(Debug, Clone)]
+enum RpcFailure {
+    Gone(String),
+    Failed(String),
+}
+
+impl From<RpcFailure> for String {
+    fn from(failure: RpcFailure) -> String {
+        failure.to_string()
+    }
+}
+
+impl std::fmt::Display for RpcFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RpcFailure::Gone(m) | RpcFailure::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
 async fn request(
     addr: &Addr<CodexAppServer>,
     method: &str,
     params: Value,
-) -> Result<Value, String> {
+) -> Result<Value, RpcFailure> {
     match addr
         .send(CodexRequest {
             method: method.to_string(),
@@ -152,8 +174,9 @@ async fn request(
         .await
     {
         Ok(Ok(result)) => Ok(result),
-        Ok(Err(err)) => Err(err.to_string()),
-        Err(_) => Err(CodexError::Gone("the codex session ended".into()).to_string()),
+        Ok(Err(err @ CodexError::Gone(_))) => Err(RpcFailure::Gone(err.to_string())),
+        Ok(Err(err)) => Err(RpcFailure::Failed(err.to_string())),
+        Err(_) => Err(RpcFailure::Gone("the codex session ended".into())),
     }
 }
 
@@ -170,7 +193,7 @@ async fn open_thread(
     resume: Option<String>,
     cwd: String,
     mode: RuntimeMode,
-) -> Result<Opened, String> {
+) -> Result<Opened, RpcFailure> {
     let (approval, sandbox) = codex_policy(mode);
     let mut fell_back = None;
     if let Some(id) = resume {
@@ -184,15 +207,15 @@ async fn open_thread(
                     fell_back: None,
                 })
             }
-            // A dead process cannot start anything either; report that instead.
-            Err(err) if err.contains("not running") || err.contains("ended") => return Err(err),
-            Err(err) => fell_back = Some(err),
+            // A dead process cannot start anything either; its exit says why.
+            Err(gone @ RpcFailure::Gone(_)) => return Err(gone),
+            Err(RpcFailure::Failed(err)) => fell_back = Some(err),
         }
     }
     let params = json!({ "cwd": cwd, "approvalPolicy": approval, "sandbox": sandbox });
     let result = request(&addr, "thread/start", params).await?;
     let provider_thread = thread_id_of(&result)
-        .ok_or_else(|| "codex's thread/start answer had no thread id".to_string())?;
+        .ok_or_else(|| RpcFailure::Failed("codex's thread/start answer had no thread id".into()))?;
     Ok(Opened {
         provider_thread,
         fell_back,
@@ -769,7 +792,9 @@ impl ThreadSession {
             };
             let started = match (&opened, provider_thread) {
                 (Some(Err(err)), _) => Err(err.clone()),
-                (_, None) => Err("no codex conversation to start the turn in".to_string()),
+                (_, None) => Err(RpcFailure::Failed(
+                    "no codex conversation to start the turn in".into(),
+                )),
                 (_, Some(id)) => {
                     turn_params["threadId"] = Value::String(id);
                     request_turn(&addr, turn_params).await
@@ -797,11 +822,10 @@ impl ThreadSession {
                                 turn.turn_id.get_or_insert(turn_id);
                             }
                         }
-                        Err(err) => {
-                            let live_now = act.live.as_ref().map(|l| l.generation);
-                            if live_now != Some(generation) {
-                                return; // the process died; its exit is reported separately
-                            }
+                        // The process died: its exit (or failed start) is reported when
+                        // that event is handled, right after this.
+                        Err(RpcFailure::Gone(_)) => {}
+                        Err(RpcFailure::Failed(err)) => {
                             act.turn = None;
                             act.fail(
                                 "provider.turn.start.failed",
@@ -981,7 +1005,7 @@ impl ThreadSession {
                         act.fail(
                             "provider.turn.interrupt.failed",
                             "Provider turn interrupt failed",
-                            err,
+                            err.to_string(),
                             ctx,
                         );
                     }
@@ -1197,12 +1221,12 @@ fn strip_ansi(text: &str) -> String {
     out
 }
 
-async fn request_turn(addr: &Addr<CodexAppServer>, params: Value) -> Result<String, String> {
+async fn request_turn(addr: &Addr<CodexAppServer>, params: Value) -> Result<String, RpcFailure> {
     let result = request(addr, "turn/start", params).await?;
     result["turn"]["id"]
         .as_str()
         .map(str::to_string)
-        .ok_or_else(|| "codex's turn/start answer had no turn id".to_string())
+        .ok_or_else(|| RpcFailure::Failed("codex's turn/start answer had no turn id".into()))
 }
 
 impl Actor for ThreadSession {

@@ -1,0 +1,445 @@
+//! `make bench` for the codex provider, against the release binary:
+//! 1. delta throughput through the provider actor → Engine → 4 WebSocket clients, fed by a
+//!    synthetic app-server (benches/support/fake_codex.py) that writes a 100,000-delta turn at
+//!    pipe speed; every client must receive the whole text, in order;
+//! 2. the same path with the real codex CLI and the scripted model server, against codex alone
+//!    driven over its own stdio: the ratio of what t3rs adds to what codex takes;
+//! 3. server RSS per live thread session (codex's own processes excluded).
+//! Prints a table; asserts nothing but correctness.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+mod support;
+use support::{rss_kib, spawn_server, stop};
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+const NOW: &str = "2026-01-01T00:00:00.000Z";
+const SYNTHETIC_DELTAS: usize = 100_000;
+const REAL_DELTAS: usize = 5_000;
+const SESSIONS: usize = 20;
+
+async fn connect(addr: &str) -> Ws {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        .await
+        .expect("connect");
+    ws.next().await.expect("welcome").expect("welcome");
+    ws
+}
+
+async fn request(ws: &mut Ws, id: &str, body: Value) -> Value {
+    ws.send(Message::Text(json!({"id": id, "body": body}).to_string()))
+        .await
+        .expect("send");
+    loop {
+        if let Message::Text(text) = ws.next().await.expect("open").expect("frame") {
+            let v: Value = serde_json::from_str(&text).expect("json");
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{v}");
+                return v;
+            }
+        }
+    }
+}
+
+fn dispatch(command: Value) -> Value {
+    json!({"_tag": "orchestration.dispatchCommand", "command": command})
+}
+
+async fn create(ws: &mut Ws, root: &Path, threads: &[String]) {
+    request(
+        ws,
+        "p",
+        dispatch(
+            json!({"type": "project.create", "commandId": "p", "projectId": "p",
+            "title": "p", "workspaceRoot": root.to_string_lossy(), "createdAt": NOW}),
+        ),
+    )
+    .await;
+    for t in threads {
+        request(
+            ws,
+            &format!("c-{t}"),
+            dispatch(
+                json!({"type": "thread.create", "commandId": format!("c-{t}"),
+                "threadId": t, "projectId": "p", "title": t, "model": "fake-model",
+                "runtimeMode": "full-access", "interactionMode": "default", "branch": null,
+                "worktreePath": null, "createdAt": NOW}),
+            ),
+        )
+        .await;
+    }
+}
+
+async fn start_turn(ws: &mut Ws, thread: &str, n: usize) {
+    request(
+        ws,
+        &format!("turn-{thread}-{n}"),
+        dispatch(json!({"type": "thread.turn.start", "commandId": format!("turn-{thread}-{n}"),
+            "threadId": thread, "assistantDeliveryMode": "streaming",
+            "message": {"messageId": format!("m-{thread}-{n}"), "role": "user", "text": "go", "attachments": []},
+            "runtimeMode": "full-access", "interactionMode": "default", "createdAt": NOW})),
+    )
+    .await;
+}
+
+/// Reads domain events until `thread`'s turn `count` has its checkpoint; returns the assistant
+/// text it saw for that turn and how many assistant text events carried it.
+async fn read_turn(ws: &mut Ws, thread: &str, count: u64) -> (String, usize) {
+    let mut text = String::new();
+    let mut pieces = 0;
+    loop {
+        let Message::Text(raw) = ws.next().await.expect("open").expect("frame") else {
+            continue;
+        };
+        let v: Value = serde_json::from_str(&raw).expect("json");
+        let event = &v["data"];
+        if v["channel"] != "orchestration.domainEvent" || event["payload"]["threadId"] != thread {
+            continue;
+        }
+        let p = &event["payload"];
+        match event["type"].as_str() {
+            Some("thread.message-sent") if p["role"] == "assistant" => {
+                let piece = p["text"].as_str().unwrap_or("");
+                if !piece.is_empty() {
+                    text.push_str(piece);
+                    pieces += 1;
+                }
+            }
+            Some("thread.turn-diff-completed") if p["checkpointTurnCount"] == count => {
+                return (text, pieces)
+            }
+            _ => {}
+        }
+    }
+}
+
+fn git_repo(dir: &Path) -> PathBuf {
+    let work = dir.join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(work.join("README.md"), "bench\n").unwrap();
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=b",
+            "-c",
+            "user.email=b@b",
+            "commit",
+            "-qm",
+            "init",
+        ],
+    ] {
+        assert!(Command::new("git")
+            .args(args)
+            .current_dir(&work)
+            .status()
+            .unwrap()
+            .success());
+    }
+    work
+}
+
+fn fake_codex(dir: &Path) -> PathBuf {
+    let path = dir.join("fake-codex");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/support/fake_codex.py"),
+        &path,
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&path).status().unwrap();
+    path
+}
+
+struct Synthetic {
+    deltas_per_s: f64,
+    log_entries: usize,
+    took: Duration,
+}
+
+async fn synthetic(dir: &Path) -> Synthetic {
+    let work = git_repo(dir);
+    let codex = fake_codex(dir);
+    let deltas = SYNTHETIC_DELTAS.to_string();
+    let server = spawn_server(
+        &dir.join("state-synthetic"),
+        &["--codex-bin", codex.to_str().unwrap()],
+        &[("FAKE_CODEX_DELTAS", deltas.as_str())],
+    );
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        clients.push(connect(&server.addr).await);
+    }
+    create(&mut clients[0], &work, &["t".to_string()]).await;
+    let expected: String = (0..SYNTHETIC_DELTAS).map(|i| format!("d{i} ")).collect();
+    let mut result = None;
+    for turn in 1..=2u64 {
+        let started = Instant::now();
+        start_turn(&mut clients[0], "t", turn as usize).await;
+        let mut readers = Vec::new();
+        for mut ws in clients.drain(..) {
+            readers.push(tokio::spawn(async move {
+                let seen = read_turn(&mut ws, "t", turn).await;
+                (ws, seen, started.elapsed())
+            }));
+        }
+        let mut slowest = Duration::ZERO;
+        let mut entries = 0;
+        for reader in readers {
+            let (ws, (text, pieces), took) = reader.await.unwrap();
+            assert!(text == expected, "a client lost or reordered text");
+            slowest = slowest.max(took);
+            entries = pieces;
+            clients.push(ws);
+        }
+        // Turn 1 warms up (codex spawn, first checkpoint); turn 2 is measured.
+        result = Some(Synthetic {
+            deltas_per_s: SYNTHETIC_DELTAS as f64 / slowest.as_secs_f64(),
+            log_entries: entries,
+            took: slowest,
+        });
+    }
+    stop(server.child);
+    result.unwrap()
+}
+
+/// RSS growth per thread whose codex is alive (the synthetic app-server; its own memory is
+/// another process's).
+async fn rss_per_session(dir: &Path) -> (u64, u64) {
+    let work = git_repo(&dir.join("rss"));
+    let codex = fake_codex(dir);
+    let server = spawn_server(
+        &dir.join("state-rss"),
+        &["--codex-bin", codex.to_str().unwrap()],
+        &[("FAKE_CODEX_DELTAS", "20")],
+    );
+    let mut ws = connect(&server.addr).await;
+    let threads: Vec<String> = (0..=SESSIONS).map(|i| format!("s{i}")).collect();
+    create(&mut ws, &work, &threads).await;
+    start_turn(&mut ws, &threads[0], 1).await;
+    read_turn(&mut ws, &threads[0], 1).await;
+    let pid = server.child.id();
+    let before = rss_kib(pid);
+    for t in &threads[1..] {
+        start_turn(&mut ws, t, 1).await;
+        read_turn(&mut ws, t, 1).await;
+    }
+    let after = rss_kib(pid);
+    stop(server.child);
+    (before, after.saturating_sub(before) / SESSIONS as u64)
+}
+
+fn codex_bin() -> Option<PathBuf> {
+    let path = std::env::var_os("T3RS_TEST_CODEX")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/node_modules/.bin/codex")
+        });
+    path.exists().then_some(path)
+}
+
+fn fake_model(dir: &Path) -> Option<(std::process::Child, PathBuf)> {
+    let server =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/fake-model/fake_model.py");
+    if !server.exists() {
+        return None;
+    }
+    let script = dir.join("script.json");
+    std::fs::write(
+        &script,
+        json!({"steps": [{"text": "x".repeat(REAL_DELTAS), "chunks": REAL_DELTAS}]}).to_string(),
+    )
+    .unwrap();
+    let mut child = Command::new("python3")
+        .arg(&server)
+        .args(["--script", script.to_str().unwrap(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take()?)
+        .read_line(&mut line)
+        .ok()?;
+    let port: u16 = line.split_whitespace().last()?.parse().ok()?;
+    let home = dir.join("codex-home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(
+        home.join("config.toml"),
+        format!(
+            "model_provider = \"fake\"\nmodel = \"fake-model\"\n[model_providers.fake]\nname = \"fake\"\n\
+             base_url = \"http://127.0.0.1:{port}/v1\"\nwire_api = \"responses\"\nenv_key = \"FAKE_KEY\"\n"
+        ),
+    )
+    .unwrap();
+    Some((child, home))
+}
+
+/// codex alone: two turns over its stdio; the second turn's time from turn/start to
+/// turn/completed.
+fn codex_alone(codex: &Path, home: &Path, work: &Path) -> Duration {
+    let mut child = Command::new(codex)
+        .arg("app-server")
+        .current_dir(work)
+        .env("CODEX_HOME", home)
+        .env("FAKE_KEY", "unused")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("codex");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut send = |v: Value| writeln!(stdin, "{v}").unwrap();
+    let mut until = |pred: &dyn Fn(&Value) -> bool| -> Value {
+        loop {
+            let line = lines.next().expect("codex output").expect("line");
+            if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                if pred(&v) {
+                    return v;
+                }
+            }
+        }
+    };
+    send(
+        json!({"id": 1, "method": "initialize", "params": {"clientInfo": {"name": "bench", "version": "0"}, "capabilities": {"experimentalApi": true}}}),
+    );
+    until(&|v| v["id"] == 1);
+    send(json!({"method": "initialized"}));
+    send(
+        json!({"id": 2, "method": "thread/start", "params": {"cwd": work, "approvalPolicy": "never", "sandbox": "danger-full-access"}}),
+    );
+    let thread = until(&|v| v["id"] == 2)["result"]["thread"]["id"].clone();
+    let mut took = Duration::ZERO;
+    for id in [3, 4] {
+        let started = Instant::now();
+        send(
+            json!({"id": id, "method": "turn/start", "params": {"threadId": thread, "input": [{"type": "text", "text": "go"}]}}),
+        );
+        until(&|v| v["method"] == "turn/completed");
+        took = started.elapsed();
+    }
+    drop(send);
+    let _ = child.kill();
+    let _ = child.wait();
+    took
+}
+
+async fn through_t3rs(codex: &Path, home: &Path, dir: &Path) -> Duration {
+    let work = git_repo(&dir.join("real"));
+    let server = spawn_server(
+        &dir.join("state-real"),
+        &["--codex-bin", codex.to_str().unwrap()],
+        &[
+            ("CODEX_HOME", home.to_str().unwrap()),
+            ("FAKE_KEY", "unused"),
+        ],
+    );
+    let mut ws = connect(&server.addr).await;
+    create(&mut ws, &work, &["r".to_string()]).await;
+    let mut took = Duration::ZERO;
+    for turn in 1..=2u64 {
+        let started = Instant::now();
+        start_turn(&mut ws, "r", turn as usize).await;
+        let (text, _) = read_turn(&mut ws, "r", turn).await;
+        assert_eq!(text.len(), REAL_DELTAS, "text lost on the way");
+        took = started.elapsed();
+    }
+    stop(server.child);
+    took
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let synthetic = rt.block_on(synthetic(dir.path()));
+    let (base_rss, per_session) = rt.block_on(rss_per_session(dir.path()));
+    let real = match (codex_bin(), fake_model(dir.path())) {
+        (Some(codex), Some((mut model, home))) => {
+            let work = git_repo(&dir.path().join("alone"));
+            let alone = codex_alone(&codex, &home, &work);
+            let ours = rt.block_on(through_t3rs(&codex, &home, dir.path()));
+            let _ = model.kill();
+            Some((alone, ours))
+        }
+        _ => None,
+    };
+
+    println!();
+    println!("provider benchmark");
+    println!("| {:<58} | {:>22} | {:<18} |", "measure", "t3rs", "target");
+    println!("|{}|{}|{}|", "-".repeat(60), "-".repeat(24), "-".repeat(20));
+    let mut rows = vec![
+        (
+            format!(
+                "deltas/s, synthetic app-server → Engine → 4 clients ({}k)",
+                SYNTHETIC_DELTAS / 1000
+            ),
+            format!("{:.0}", synthetic.deltas_per_s),
+            ">= 100,000".to_string(),
+        ),
+        (
+            "  turn time (dispatch → every client has the checkpoint)".to_string(),
+            format!("{:.0} ms", synthetic.took.as_secs_f64() * 1000.0),
+            String::new(),
+        ),
+        (
+            format!(
+                "  assistant-text log entries for {}k deltas",
+                SYNTHETIC_DELTAS / 1000
+            ),
+            synthetic.log_entries.to_string(),
+            String::new(),
+        ),
+        (
+            format!("server RSS per live session ({SESSIONS} sessions, codex excluded)"),
+            format!("{:.0} KiB", per_session as f64),
+            String::new(),
+        ),
+        (
+            "  server RSS with one live session".to_string(),
+            format!("{:.1} MiB", base_rss as f64 / 1024.0),
+            String::new(),
+        ),
+    ];
+    match real {
+        Some((alone, ours)) => {
+            rows.push((
+                format!("real codex, {REAL_DELTAS}-delta turn: codex alone"),
+                format!("{:.0} ms", alone.as_secs_f64() * 1000.0),
+                String::new(),
+            ));
+            rows.push((
+                "  the same turn through t3rs (to the checkpoint)".to_string(),
+                format!("{:.0} ms", ours.as_secs_f64() * 1000.0),
+                String::new(),
+            ));
+            let added = ours.as_secs_f64() - alone.as_secs_f64();
+            rows.push((
+                "  t3rs's added time / codex's own time".to_string(),
+                format!("{:.2}", added / alone.as_secs_f64()),
+                String::new(),
+            ));
+        }
+        None => rows.push((
+            "real codex".to_string(),
+            "skipped".to_string(),
+            "needs .tools + ../shared".to_string(),
+        )),
+    }
+    for (name, value, target) in rows {
+        println!("| {name:<58} | {value:>22} | {target:<18} |");
+    }
+}

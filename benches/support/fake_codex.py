@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""A synthetic `codex app-server` for benchmarks: it answers the handshake and, for every
+turn/start, writes one turn of FAKE_CODEX_DELTAS `item/agentMessage/delta` lines as fast as a
+pipe takes them (the whole turn is built first and written at once). It stays up until its
+stdin closes, like codex. Not a test double: the real codex is used everywhere else; this
+exists to measure t3rs's own cost without codex's ~11k deltas/s ceiling."""
+import json
+import os
+import sys
+
+DELTAS = int(os.environ.get("FAKE_CODEX_DELTAS", "1000"))
+turns = 0
+
+
+def send(obj):
+    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+
+
+def turn_lines(thread_id, turn_id):
+    item = f"{turn_id}-msg"
+    lines = [
+        {"method": "turn/started", "params": {"threadId": thread_id, "turn": {"id": turn_id}}},
+        {"method": "item/started", "params": {"threadId": thread_id, "turnId": turn_id,
+                                              "item": {"type": "agentMessage", "id": item, "text": ""}}},
+    ]
+    out = [json.dumps(l, separators=(",", ":")) for l in lines]
+    prefix = '{"method":"item/agentMessage/delta","params":{"threadId":"%s","turnId":"%s","itemId":"%s","delta":"' % (
+        thread_id, turn_id, item)
+    out.extend(f'{prefix}d{i} "}}}}' for i in range(DELTAS))
+    tail = [
+        {"method": "item/completed", "params": {"threadId": thread_id, "turnId": turn_id,
+                                                "item": {"type": "agentMessage", "id": item}}},
+        {"method": "turn/completed", "params": {"threadId": thread_id,
+                                                "turn": {"id": turn_id, "status": "completed"}}},
+    ]
+    out.extend(json.dumps(l, separators=(",", ":")) for l in tail)
+    return "\n".join(out) + "\n"
+
+
+for raw in sys.stdin:
+    try:
+        msg = json.loads(raw)
+    except ValueError:
+        continue
+    method, rid = msg.get("method"), msg.get("id")
+    if rid is None:
+        continue
+    if method == "initialize":
+        send({"id": rid, "result": {"userAgent": "fake-codex"}})
+    elif method in ("thread/start", "thread/resume"):
+        send({"id": rid, "result": {"thread": {"id": msg["params"].get("threadId", "fake-thread")}}})
+    elif method == "turn/start":
+        turns += 1
+        turn_id = f"turn-{turns}"
+        send({"id": rid, "result": {"turn": {"id": turn_id, "status": "inProgress"}}})
+        sys.stdout.write(turn_lines(msg["params"]["threadId"], turn_id))
+    else:
+        send({"id": rid, "error": {"code": -32601, "message": f"fake codex: no {method}"}})
+    sys.stdout.flush()
