@@ -333,7 +333,7 @@ fn codex_alone(codex: &Path, home: &Path, work: &Path) -> Duration {
     took
 }
 
-async fn through_t3rs(codex: &Path, home: &Path, dir: &Path) -> Duration {
+async fn through_t3rs(codex: &Path, home: &Path, dir: &Path) -> (Duration, usize) {
     let work = git_repo(&dir.join("real"));
     let server = spawn_server(
         &dir.join("state-real"),
@@ -345,13 +345,13 @@ async fn through_t3rs(codex: &Path, home: &Path, dir: &Path) -> Duration {
     );
     let mut ws = connect(&server.addr).await;
     create(&mut ws, &work, &["r".to_string()]).await;
-    let mut took = Duration::ZERO;
+    let mut took = (Duration::ZERO, 0);
     for turn in 1..=2u64 {
         let started = Instant::now();
         start_turn(&mut ws, "r", turn as usize).await;
-        let (text, _) = read_turn(&mut ws, "r", turn).await;
+        let (text, pieces) = read_turn(&mut ws, "r", turn).await;
         assert_eq!(text.len(), REAL_DELTAS, "text lost on the way");
-        took = started.elapsed();
+        took = (started.elapsed(), pieces);
     }
     stop(server.child);
     took
@@ -415,7 +415,7 @@ fn main() {
         ),
     ];
     match real {
-        Some((alone, ours)) => {
+        Some((alone, (ours, pieces))) => {
             rows.push((
                 format!("real codex, {REAL_DELTAS}-delta turn: codex alone"),
                 format!("{:.0} ms", alone.as_secs_f64() * 1000.0),
@@ -424,6 +424,11 @@ fn main() {
             rows.push((
                 "  the same turn through t3rs (to the checkpoint)".to_string(),
                 format!("{:.0} ms", ours.as_secs_f64() * 1000.0),
+                String::new(),
+            ));
+            rows.push((
+                format!("  assistant-text log entries for its {REAL_DELTAS} deltas"),
+                pieces.to_string(),
                 String::new(),
             ));
             let added = ours.as_secs_f64() - alone.as_secs_f64();

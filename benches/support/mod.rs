@@ -24,9 +24,9 @@ pub fn spawn_server(state: &Path, args: &[&str], env: &[(&str, &str)]) -> Starte
             "0",
             "--no-browser",
             "--auto-bootstrap-project-from-cwd=false",
-            "--codex-bin",
-            "/nonexistent/codex",
         ])
+        // Through the environment, so a caller's --codex-bin wins.
+        .env("T3CODE_CODEX_BIN", "/nonexistent/codex")
         .arg("--state-dir")
         .arg(state)
         .args(args)
