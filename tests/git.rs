@@ -312,6 +312,75 @@ async fn worktrees_are_created_outside_the_repo_and_removed_only_when_clean_or_f
 }
 
 #[tokio::test]
+async fn a_new_worktree_runs_the_projects_setup_scripts() {
+    let dir = temp();
+    let (work, _origin) = repo_with_origin(dir.path());
+    let server = start(dir.path(), None);
+    let mut c = connected(&server).await;
+    let cwd = work.to_string_lossy().to_string();
+    let dispatch =
+        |command: Value| json!({"_tag": "orchestration.dispatchCommand", "command": command});
+    ok(
+        &mut c,
+        dispatch(
+            json!({"type": "project.create", "commandId": "p", "projectId": "p",
+        "title": "p", "workspaceRoot": cwd, "createdAt": "2026-01-01T00:00:00.000Z"}),
+        ),
+    )
+    .await;
+    let script = |id: &str, command: &str, on_create: bool| {
+        json!({"id": id, "name": id, "command": command, "icon": "configure",
+               "runOnWorktreeCreate": on_create})
+    };
+    ok(
+        &mut c,
+        dispatch(
+            json!({"type": "project.meta.update", "commandId": "s1", "projectId": "p",
+        "scripts": [script("Setup", "echo ready > setup.txt && pwd > where.txt", true),
+                    script("Serve", "echo never > served.txt", false)]}),
+        ),
+    )
+    .await;
+    let created = ok(
+        &mut c,
+        json!({"_tag": "git.createWorktree", "cwd": cwd, "branch": "main", "newBranch": "wt-setup", "path": null}),
+    )
+    .await;
+    let wt = PathBuf::from(created["worktree"]["path"].as_str().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(wt.join("setup.txt")).unwrap(),
+        "ready\n"
+    );
+    let ran_in = std::fs::read_to_string(wt.join("where.txt")).unwrap();
+    assert_eq!(
+        Path::new(ran_in.trim()).canonicalize().unwrap(),
+        wt.canonicalize().unwrap()
+    );
+    assert!(!wt.join("served.txt").exists());
+
+    // A failing script: the worktree exists and the error names the script.
+    ok(
+        &mut c,
+        dispatch(
+            json!({"type": "project.meta.update", "commandId": "s2", "projectId": "p",
+        "scripts": [script("Broken", "echo 'no such tool' >&2; exit 3", true)]}),
+        ),
+    )
+    .await;
+    let message = err(
+        &mut c,
+        json!({"_tag": "git.createWorktree", "cwd": cwd, "branch": "main", "newBranch": "wt-broken", "path": null}),
+    )
+    .await;
+    assert!(
+        message.contains("setup script 'Broken' failed"),
+        "{message}"
+    );
+    assert!(message.contains("no such tool"), "{message}");
+    assert!(message.starts_with("Worktree created at "), "{message}");
+}
+
+#[tokio::test]
 async fn stacked_commit_push_and_pr_report_each_step_in_order() {
     let dir = temp();
     let (work, origin) = repo_with_origin(dir.path());

@@ -728,3 +728,31 @@ async fn three_turns_diff_in_full_and_revert_to_the_first_restores_files() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[tokio::test]
+async fn a_stacked_commit_without_a_message_gets_one_from_codex() {
+    let mut rig = Rig::start(
+        json!([{"text": "Add the greeting file\n\nThe demo prints it on start."}]),
+        true,
+        "full-access",
+    )
+    .await;
+    std::fs::write(rig.work.join("greeting.txt"), "hi\n").unwrap();
+    let cwd = rig.work.to_string_lossy().into_owned();
+    let v = rig
+        .client
+        .request(json!({"_tag": "git.runStackedAction", "cwd": cwd, "action": "commit"}))
+        .await;
+    assert_eq!(
+        v["result"]["commit"]["subject"], "Add the greeting file",
+        "{v}"
+    );
+    let logged = git(&rig.work, &["log", "-1", "--format=%s%n%b"]);
+    assert_eq!(
+        logged.trim(),
+        "Add the greeting file\nThe demo prints it on start."
+    );
+    // codex saw the staged diff.
+    let asked = rig.model.requests().last().unwrap().to_string();
+    assert!(asked.contains("greeting.txt"), "{asked}");
+}

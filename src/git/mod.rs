@@ -4,6 +4,7 @@
 
 pub mod branches;
 pub mod checkpoints;
+pub mod commit_message;
 pub mod stacked;
 pub mod status;
 pub mod worktrees;
@@ -102,4 +103,100 @@ pub fn is_repo(cwd: &Path) -> bool {
     run(cwd, ["rev-parse", "--is-inside-work-tree"])
         .map(|o| o.code == Some(0) && o.stdout.trim() == "true")
         .unwrap_or(false)
+}
+
+/// Runs a prepared command to completion, or kills it after `timeout`. Output is read on
+/// helper threads so a chatty child cannot block on a full pipe while we wait.
+pub fn output_within(
+    mut command: std::process::Command,
+    timeout: std::time::Duration,
+) -> Result<std::process::Output, String> {
+    use std::io::Read;
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                format!("{program} is not installed or not on PATH")
+            } else {
+                format!("cannot run {program}: {e}")
+            }
+        })?;
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("{program} did not finish within {timeout:?}"));
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(10)),
+            Err(err) => return Err(format!("waiting for {program}: {err}")),
+        }
+    };
+    Ok(std::process::Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    })
+}
+
+/// The last non-empty line of a command's stderr, for error messages.
+pub fn last_line(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_string()
+}
+
+#[cfg(test)]
+mod output_tests {
+    use super::*;
+
+    #[test]
+    fn a_command_past_its_time_is_killed_and_named() {
+        let mut command = std::process::Command::new("sleep");
+        command.arg("5");
+        let started = std::time::Instant::now();
+        let err = output_within(command, std::time::Duration::from_millis(100)).unwrap_err();
+        assert!(err.contains("sleep did not finish"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    }
+
+    #[test]
+    fn output_and_the_last_stderr_line_come_back() {
+        let mut command = std::process::Command::new("sh");
+        command.args(["-c", "echo out; echo first >&2; echo last >&2; exit 2"]);
+        let out = output_within(command, std::time::Duration::from_secs(10)).unwrap();
+        assert_eq!(out.stdout, b"out\n");
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(last_line(&out.stderr), "last");
+    }
 }

@@ -52,6 +52,10 @@ pub struct StackedActionInput {
     /// exists so callers (and tests) can pick a binary without touching the process env.
     #[serde(skip)]
     pub gh_program: Option<PathBuf>,
+    /// The codex CLI that writes a missing commit message; without it (or when it fails) the
+    /// message is a deterministic summary of the changed files.
+    #[serde(skip)]
+    pub codex_program: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -258,7 +262,7 @@ pub fn run_stacked_action(
 
     let (branch, prepared) = if feature {
         run_step(progress, StackedStep::Branch, || {
-            feature_branch_step(cwd, custom.as_ref())
+            feature_branch_step(cwd, custom.as_ref(), input.codex_program.as_deref())
         })?
     } else {
         skip(progress, StackedStep::Branch);
@@ -274,7 +278,7 @@ pub fn run_stacked_action(
 
     let message = prepared.or(custom);
     let commit = run_step(progress, StackedStep::Commit, || {
-        commit_step(cwd, message.as_ref())
+        commit_step(cwd, message.as_ref(), input.codex_program.as_deref())
     })?;
 
     let push = if action.wants_push() {
@@ -373,6 +377,7 @@ fn step_error(step: StackedStep, err: GitError) -> GitError {
 fn feature_branch_step(
     cwd: &Path,
     custom: Option<&CommitMessage>,
+    codex: Option<&Path>,
 ) -> Result<Done<(BranchStep, Option<CommitMessage>)>, GitError> {
     let changes = stage_all(cwd)?;
     if changes.is_empty() {
@@ -380,7 +385,11 @@ fn feature_branch_step(
             "Cannot create a feature branch because there are no changes to commit.".into(),
         ));
     }
-    let message = custom.cloned().unwrap_or_else(|| summarize(&changes));
+    // The branch is named after the commit's subject, so the message is settled here.
+    let message = match custom {
+        Some(custom) => custom.clone(),
+        None => codex_message(cwd, codex).unwrap_or_else(|| summarize(&changes)),
+    };
     let existing = run_ok(
         cwd,
         ["for-each-ref", "--format=%(refname:short)", "refs/heads"],
@@ -401,7 +410,25 @@ fn feature_branch_step(
     ))
 }
 
-fn commit_step(cwd: &Path, message: Option<&CommitMessage>) -> Result<Done<CommitStep>, GitError> {
+/// How long codex may take to write a commit message before the summary is used instead.
+const CODEX_MESSAGE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(90);
+
+fn codex_message(cwd: &Path, codex: Option<&Path>) -> Option<CommitMessage> {
+    let codex = codex?;
+    match super::commit_message::generate(codex, cwd, CODEX_MESSAGE_TIMEOUT) {
+        Ok((subject, body)) => Some(CommitMessage { subject, body }),
+        Err(err) => {
+            log::info!("commit message from a summary instead of codex: {err}");
+            None
+        }
+    }
+}
+
+fn commit_step(
+    cwd: &Path,
+    message: Option<&CommitMessage>,
+    codex: Option<&Path>,
+) -> Result<Done<CommitStep>, GitError> {
     let changes = stage_all(cwd)?;
     if changes.is_empty() {
         return Ok(Done::skipped(
@@ -413,7 +440,10 @@ fn commit_step(cwd: &Path, message: Option<&CommitMessage>) -> Result<Done<Commi
             "no changes to commit",
         ));
     }
-    let message = message.cloned().unwrap_or_else(|| summarize(&changes));
+    let message = match message {
+        Some(message) => message.clone(),
+        None => codex_message(cwd, codex).unwrap_or_else(|| summarize(&changes)),
+    };
     let mut args = vec!["commit", "-m", message.subject.as_str()];
     if !message.body.is_empty() {
         args.extend(["-m", message.body.as_str()]);
@@ -913,23 +943,26 @@ fn find_open_pr(cwd: &Path, gh_program: &Path, branch: &str) -> Result<Option<Gh
 }
 
 /// Runs the GitHub CLI without any chance of it prompting.
+/// `gh` talks to GitHub; a network that hangs must not hold the repository's actor forever.
+const GH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 fn gh(cwd: &Path, program: &Path, args: &[&str]) -> Result<String, GitError> {
-    let out = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .current_dir(cwd)
         .stdin(Stdio::null())
         .env("GH_PROMPT_DISABLED", "1")
         .env("GH_NO_UPDATE_NOTIFIER", "1")
         .env("GH_PAGER", "cat")
-        .env("NO_COLOR", "1")
-        .output()
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                GitError::Refused("GitHub CLI (`gh`) is required but not available on PATH.".into())
-            } else {
-                GitError::Spawn(format!("{}: {e}", program.display()))
-            }
-        })?;
+        .env("NO_COLOR", "1");
+    let out = super::output_within(command, GH_TIMEOUT).map_err(|e| {
+        if e.contains("not installed") {
+            GitError::Refused("GitHub CLI (`gh`) is required but not available on PATH.".into())
+        } else {
+            GitError::Spawn(format!("gh {}: {e}", args.first().copied().unwrap_or("")))
+        }
+    })?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     if out.status.success() {
         return Ok(stdout);
@@ -1037,6 +1070,7 @@ esac
             commit_message: None,
             feature_branch: None,
             gh_program: None,
+            codex_program: None,
         }
     }
 

@@ -17,7 +17,7 @@ use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
 use crate::orchestration::events::EventBody;
-use crate::orchestration::model::{LatestTurnState, Message, RuntimeMode};
+use crate::orchestration::model::{LatestTurnState, Message, ProjectScript, RuntimeMode};
 use crate::orchestration::{
     decide, project, Command, DecideContext, Event, ReadModel, Session, SessionStatus,
 };
@@ -549,6 +549,32 @@ impl Handler<ThreadContext> for Engine {
                 .is_some_and(|t| t.state == LatestTurnState::Running),
             message,
         }))
+    }
+}
+
+/// The scripts of the live project whose workspace root is `cwd` (none when there is no such
+/// project).
+#[derive(Message)]
+#[rtype(result = "Vec<ProjectScript>")]
+pub struct ProjectScripts {
+    pub cwd: String,
+}
+
+impl Handler<ProjectScripts> for Engine {
+    type Result = MessageResult<ProjectScripts>;
+
+    fn handle(&mut self, msg: ProjectScripts, _ctx: &mut Self::Context) -> Self::Result {
+        let wanted = msg.cwd.trim_end_matches('/');
+        MessageResult(
+            self.model
+                .projects
+                .values()
+                .find(|p| {
+                    p.deleted_at.is_none() && p.workspace_root.trim_end_matches('/') == wanted
+                })
+                .map(|p| p.scripts.clone())
+                .unwrap_or_default(),
+        )
     }
 }
 

@@ -2,11 +2,14 @@
 //! return nothing). Called on the repository's own ProjectActor, which serialises git per repo.
 
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::git::{branches, stacked, status, worktrees, GitError};
+use crate::git::{branches, last_line, output_within, stacked, status, worktrees, GitError};
+use crate::orchestration::model::ProjectScript;
 use crate::protocol::git::GitCall;
 
 fn json<T: Serialize>(value: &T) -> Result<String, String> {
@@ -17,10 +20,46 @@ fn message(err: GitError) -> String {
     err.to_string()
 }
 
+/// What a git call may need besides the repository.
+pub struct GitEnv<'a> {
+    /// Where worktrees go by default: `<state dir>/worktrees`.
+    pub worktrees_root: &'a Path,
+    /// The codex CLI that writes commit messages, when there is one.
+    pub codex: Option<&'a Path>,
+    /// The project's scripts; those marked runOnWorktreeCreate run in each new worktree.
+    pub scripts: &'a [ProjectScript],
+}
+
+/// How long one worktree setup script may run.
+const SETUP_SCRIPT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Runs the setup scripts in a new worktree, in order; the first failure stops the rest.
+fn run_setup_scripts(worktree: &Path, scripts: &[ProjectScript]) -> Result<(), String> {
+    for script in scripts.iter().filter(|s| s.run_on_worktree_create) {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(&script.command)
+            .current_dir(worktree)
+            .stdin(Stdio::null());
+        let output = output_within(command, SETUP_SCRIPT_TIMEOUT)
+            .map_err(|e| format!("setup script '{}': {e}", script.name))?;
+        if !output.status.success() {
+            return Err(format!(
+                "setup script '{}' failed ({}): {}",
+                script.name,
+                output.status,
+                last_line(&output.stderr)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `progress` receives each step of a stacked action as it starts and ends.
 pub fn run(
     root: &Path,
-    worktrees_root: &Path,
+    env: &GitEnv,
     call: GitCall,
     mut progress: impl FnMut(Value),
 ) -> Result<String, String> {
@@ -50,9 +89,12 @@ pub fn run(
                 &branch,
                 Some(&new_branch),
                 path.as_deref().map(Path::new),
-                worktrees_root,
+                env.worktrees_root,
             )
             .map_err(message)?;
+            // The worktree stays: it exists and git knows it; the error says what is missing.
+            run_setup_scripts(Path::new(&created.path), env.scripts)
+                .map_err(|e| format!("Worktree created at {}, but {e}", created.path))?;
             json(&serde_json::json!({ "worktree": created }))
         }
         GitCall::RemoveWorktree { path, force } => {
@@ -72,6 +114,7 @@ pub fn run(
                 commit_message,
                 feature_branch: Some(feature_branch),
                 gh_program: None,
+                codex_program: env.codex.map(Path::to_path_buf),
             };
             let mut report = |step: stacked::StackedProgress| match serde_json::to_value(&step) {
                 Ok(value) => progress(value),

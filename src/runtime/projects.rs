@@ -10,6 +10,7 @@ use std::time::Instant;
 use actix::prelude::*;
 use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor};
 
+use crate::orchestration::model::ProjectScript;
 use crate::protocol::git::GitCall;
 use crate::protocol::methods::channels;
 use crate::runtime::git_calls;
@@ -36,6 +37,8 @@ pub struct SearchEntries {
 pub struct RunGit {
     pub cwd: String,
     pub call: GitCall,
+    /// The project's scripts (worktree creation runs those marked runOnWorktreeCreate).
+    pub scripts: Vec<ProjectScript>,
 }
 
 /// `projects.writeFile`, answered with the serialised result.
@@ -53,6 +56,8 @@ pub struct ProjectDeps {
     pub bus: Addr<PushBus>,
     /// Where worktrees go by default: `<state dir>/worktrees`.
     pub worktrees_root: PathBuf,
+    /// The codex CLI for commit messages.
+    pub codex_bin: Option<PathBuf>,
 }
 
 pub struct ProjectActor {
@@ -117,7 +122,12 @@ impl Handler<RunGit> for ProjectActor {
                 Err(err) => log::warn!("git progress not encoded: {err}"),
             }
         };
-        let result = git_calls::run(&self.root, &self.deps.worktrees_root, msg.call, progress);
+        let env = git_calls::GitEnv {
+            worktrees_root: &self.deps.worktrees_root,
+            codex: self.deps.codex_bin.as_deref(),
+            scripts: &msg.scripts,
+        };
+        let result = git_calls::run(&self.root, &env, msg.call, progress);
         // Branch switches and worktrees change what exists on disk.
         self.index.invalidate(&self.root);
         result

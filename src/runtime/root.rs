@@ -77,6 +77,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
     // Thread sessions and their codex processes share one arbiter; their blocking work (git
     // checkpoints) runs on the blocking pool.
     let providers_arbiter = Arbiter::new();
+    let codex_bin = parts.provider.codex_bin.clone();
     let provider_settings = parts.provider;
     let providers = ProviderRegistry::start_in_arbiter(&providers_arbiter.handle(), move |_| {
         ProviderRegistry::new(provider_settings)
@@ -118,6 +119,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
     let projects = ProjectRegistry::new(ProjectDeps {
         bus: bus.clone(),
         worktrees_root: parts.worktrees_root,
+        codex_bin: Some(codex_bin),
     })
     .start();
     let terminals_arbiter = Arbiter::new();

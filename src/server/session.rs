@@ -18,8 +18,9 @@ use crate::orchestration::{ClientCommand, Command};
 use crate::protocol::envelope::{
     decode_request, encode_error, encode_push, encode_raw_result, encode_result, UNKNOWN_ID,
 };
+use crate::protocol::git::GitCall;
 use crate::protocol::methods::{channels, Method};
-use crate::runtime::engine::{Dispatch, Engine, EventReader, GetSnapshot};
+use crate::runtime::engine::{Dispatch, Engine, EventReader, GetSnapshot, ProjectScripts};
 use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
 use crate::runtime::push_bus::Push;
 use crate::runtime::root::Runtime;
@@ -146,8 +147,25 @@ impl Session {
                         self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx)
                     }
                     Method::Git { cwd, call } => {
-                        let asked = self.app.runtime.projects.send(RunGit { cwd, call });
-                        self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx)
+                        let projects = self.app.runtime.projects.clone();
+                        // Only a new worktree needs the project's scripts (its setup).
+                        let scripts = matches!(call, GitCall::CreateWorktree { .. }).then(|| {
+                            self.app
+                                .runtime
+                                .engine
+                                .send(Ask(ProjectScripts { cwd: cwd.clone() }))
+                        });
+                        self.reply_later(
+                            id,
+                            async move {
+                                let scripts = match scripts {
+                                    Some(asked) => flatten(asked.await)?,
+                                    None => Vec::new(),
+                                };
+                                flatten_mailbox(projects.send(RunGit { cwd, call, scripts }).await)?
+                            },
+                            ctx,
+                        )
                     }
                     Method::TerminalOpen(p) => self.terminal(id, TerminalOpen(p), ctx),
                     Method::TerminalWrite(p) => self.terminal(id, TerminalWrite(p), ctx),
