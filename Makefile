@@ -49,6 +49,7 @@ bench: check-tools
 	$(CARGO) bench --locked --bench orchestration
 	$(CARGO) bench --locked --bench terminals
 	$(CARGO) bench --locked --bench provider
+	$(CARGO) bench --locked --bench git
 
 install: check-tools
 	$(CARGO) install --locked --path . --root "$(PREFIX)"

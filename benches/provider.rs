@@ -5,6 +5,7 @@
 //! 2. the same path with the real codex CLI and the scripted model server, against codex alone
 //!    driven over its own stdio: the ratio of what t3rs adds to what codex takes;
 //! 3. server RSS per live thread session (codex's own processes excluded).
+//!
 //! Prints a table; asserts nothing but correctness.
 
 use std::io::{BufRead, BufReader, Write};
@@ -327,7 +328,6 @@ fn codex_alone(codex: &Path, home: &Path, work: &Path) -> Duration {
         until(&|v| v["method"] == "turn/completed");
         took = started.elapsed();
     }
-    drop(send);
     let _ = child.kill();
     let _ = child.wait();
     took

@@ -56,15 +56,40 @@ pub fn resolve_commit(cwd: &Path, rev: &str) -> Option<String> {
     (out.code == Some(0) && !oid.is_empty()).then(|| oid.to_string())
 }
 
-/// A tree of the workspace as it is now, written through a temporary index seeded from HEAD
-/// (so unchanged files are not re-hashed).
+/// A tree of the workspace as it is now, written through a temporary index. The index starts
+/// as a copy of the user's own, whose stat data lets `git add -A` re-read only files that
+/// changed (on 10,000 files that is the difference between hashing everything and hashing a
+/// few); without one (or if the copy is unusable, e.g. a split index) it starts from HEAD.
 fn workspace_tree(cwd: &Path, index: &Path) -> Result<String, GitError> {
     let index_env = [("GIT_INDEX_FILE", index.as_os_str())];
+    if let Some(own) = own_index(cwd) {
+        if std::fs::copy(&own, index).is_ok() {
+            if let Ok(tree) = add_all_and_write(cwd, &index_env) {
+                return Ok(tree);
+            }
+        }
+        let _ = std::fs::remove_file(index);
+    }
     if resolve_commit(cwd, "HEAD").is_some() {
         git(cwd, &["read-tree", "HEAD"], &index_env)?;
     }
-    git(cwd, &["add", "-A", "--", "."], &index_env)?;
-    let tree = git(cwd, &["write-tree"], &index_env)?.trim().to_string();
+    add_all_and_write(cwd, &index_env)
+}
+
+fn own_index(cwd: &Path) -> Option<std::path::PathBuf> {
+    let out = run_with_env(cwd, ["rev-parse", "--git-path", "index"], &[]).ok()?;
+    let path = std::path::PathBuf::from(out.stdout.trim());
+    let path = if path.is_absolute() {
+        path
+    } else {
+        cwd.join(path)
+    };
+    (out.code == Some(0) && path.is_file()).then_some(path)
+}
+
+fn add_all_and_write(cwd: &Path, index_env: &[(&str, &OsStr)]) -> Result<String, GitError> {
+    git(cwd, &["add", "-A", "--", "."], index_env)?;
+    let tree = git(cwd, &["write-tree"], index_env)?.trim().to_string();
     if tree.is_empty() {
         return Err(GitError::Refused("git write-tree returned no tree".into()));
     }

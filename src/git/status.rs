@@ -220,6 +220,27 @@ fn ahead_of_base(cwd: &Path, branch: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// For a branch without upstream, how far it is ahead of its base, measured while `git status`
+/// runs (it is thrown away if status names another branch).
+fn speculative_ahead(cwd: &Path) -> Option<(u64, String)> {
+    let branch = run(cwd, ["symbolic-ref", "-q", "--short", "HEAD"]).ok()?;
+    let branch = branch.stdout.trim().to_string();
+    if branch.is_empty() {
+        return None;
+    }
+    let upstream = run(
+        cwd,
+        [
+            "rev-parse",
+            "--verify",
+            "-q",
+            &format!("{branch}@{{upstream}}"),
+        ],
+    )
+    .ok()?;
+    (upstream.code != Some(0)).then(|| (ahead_of_base(cwd, &branch), branch))
+}
+
 /// Branch, upstream, ahead/behind and working-tree line counts, from local state only.
 ///
 /// Counts are staged plus unstaged numstat summed per file, as the reference does; untracked
@@ -227,12 +248,26 @@ fn ahead_of_base(cwd: &Path, branch: &str) -> u64 {
 /// `ahead_count` is measured against the base branch (so a fresh feature branch still shows
 /// how many commits it would push) and `behind_count` is 0.
 pub fn status_details(cwd: &Path) -> Result<StatusDetails, GitError> {
-    let porcelain = parse_porcelain(&run_ok(
-        cwd,
-        ["status", "--porcelain=v2", "--branch", "-z"],
-    )?);
-    let unstaged = parse_numstat(&run_ok(cwd, ["diff", "--numstat", "-z"])?);
-    let staged = parse_numstat(&run_ok(cwd, ["diff", "--cached", "--numstat", "-z"])?);
+    // Three independent questions, asked at once: on a big tree each is a walk or a diff of
+    // its own, and the answer takes as long as the slowest instead of their sum.
+    let (porcelain, unstaged, staged, speculative_ahead) = std::thread::scope(|scope| {
+        let unstaged = scope.spawn(|| run_ok(cwd, ["diff", "--numstat", "-z"]));
+        let staged_and_ahead = scope.spawn(|| {
+            let staged = run_ok(cwd, ["diff", "--cached", "--numstat", "-z"]);
+            (staged, speculative_ahead(cwd))
+        });
+        let porcelain = run_ok(cwd, ["status", "--porcelain=v2", "--branch", "-z"]);
+        let unstaged = unstaged.join();
+        let (staged, ahead) = match staged_and_ahead.join() {
+            Ok((staged, ahead)) => (Ok(staged), ahead),
+            Err(_) => (Err(()), None),
+        };
+        (porcelain, unstaged, staged, ahead)
+    });
+    let panicked = |what: &str| GitError::Spawn(format!("git {what} panicked"));
+    let porcelain = parse_porcelain(&porcelain?);
+    let unstaged = parse_numstat(&unstaged.map_err(|_| panicked("diff"))??);
+    let staged = parse_numstat(&staged.map_err(|_| panicked("diff --cached"))??);
 
     let mut stats: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for entry in staged.into_iter().chain(unstaged) {
@@ -258,7 +293,10 @@ pub fn status_details(cwd: &Path) -> Result<StatusDetails, GitError> {
     };
 
     let (ahead_count, behind_count) = match (&porcelain.upstream, &porcelain.branch) {
-        (None, Some(branch)) => (ahead_of_base(cwd, branch), 0),
+        (None, Some(branch)) => match speculative_ahead {
+            Some((ahead, ref measured)) if measured == branch => (ahead, 0),
+            _ => (ahead_of_base(cwd, branch), 0),
+        },
         _ => (porcelain.ahead, porcelain.behind),
     };
 
