@@ -4,7 +4,9 @@
 //! Module map (README.md, "Architecture", has the whole picture):
 //! - [`protocol`]: wire types and boundary decoding; pure.
 //! - [`keybindings`]: the keybindings file: parse, validate, merge defaults, atomic upsert.
-//! - [`provider`]: coding-agent CLIs (codex): health checks now, the app-server client later.
+//! - [`provider`]: coding-agent CLIs (codex): the health check, the JSON-RPC codec, and what
+//!   codex's app-server traffic means for a thread.
+//! - [`git`]: the user's git: status, branches, worktrees, stacked actions, checkpoints.
 //! - [`workspace`]: things done in the user's project directories (editors today).
 //! - [`store`]: the sled database in the state directory.
 //! - [`runtime`]: the application's actors, joining the pure parts to `t3rs-actors`.
@@ -23,4 +25,6 @@ pub mod server;
 pub mod settings;
 pub mod state_dir;
 pub mod store;
+#[doc(hidden)]
+pub mod testkit;
 pub mod workspace;

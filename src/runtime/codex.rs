@@ -413,91 +413,19 @@ pub fn unsupported(id: Value, method: &str) -> CodexRespond {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::BufRead;
+    use crate::testkit::{real_codex, FakeModel};
     use t3rs_actors::harness::{probe, ProbeRx};
 
     const DEADLINE: Duration = Duration::from_secs(30);
 
-    fn codex_bin() -> PathBuf {
-        let path = std::env::var_os("T3RS_TEST_CODEX")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/node_modules/.bin/codex")
-            });
-        assert!(
-            path.exists(),
-            "codex CLI not found at {}; run `make test` (it installs it) or set T3RS_TEST_CODEX",
-            path.display()
-        );
-        path
-    }
-
-    /// The scripted model server from ../shared/tools/fake-model, on a free loopback port.
-    struct FakeModel {
-        child: std::process::Child,
-        port: u16,
-    }
-
-    impl FakeModel {
-        fn start(dir: &std::path::Path, steps: Value) -> FakeModel {
-            let script = dir.join("script.json");
-            std::fs::write(&script, json!({ "steps": steps }).to_string()).unwrap();
-            // CI and developers have the steering repo's shared/ beside this repository.
-            let server = std::env::var_os("T3RS_FAKE_MODEL")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| {
-                    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                        .join("../shared/tools/fake-model/fake_model.py")
-                });
-            assert!(
-                server.exists(),
-                "the scripted model server is not at {}; shared/ must sit beside this repository (or set T3RS_FAKE_MODEL)",
-                server.display()
-            );
-            let mut child = std::process::Command::new("python3")
-                .arg(&server)
-                .arg("--script")
-                .arg(&script)
-                .arg("--port")
-                .arg("0")
-                .stdout(std::process::Stdio::piped())
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot run {}: {e}", server.display()));
-            let mut line = String::new();
-            std::io::BufReader::new(child.stdout.take().unwrap())
-                .read_line(&mut line)
-                .unwrap();
-            let port = line
-                .split_whitespace()
-                .last()
-                .and_then(|p| p.parse().ok())
-                .unwrap_or_else(|| panic!("fake model did not report its port: {line:?}"));
-            FakeModel { child, port }
-        }
-
-        fn spec(&self, home: &std::path::Path, cwd: &std::path::Path) -> CodexSpec {
-            let mut spec = CodexSpec::new(codex_bin(), cwd);
-            spec.config = vec![
-                "model_provider=fake".into(),
-                format!(
-                    "model_providers.fake={{name=\"fake\",base_url=\"http://127.0.0.1:{}/v1\",wire_api=\"responses\",env_key=\"FAKE_KEY\"}}",
-                    self.port
-                ),
-                "model=\"fake-model\"".into(),
-            ];
-            spec.env = vec![
-                ("CODEX_HOME".into(), home.into()),
-                ("FAKE_KEY".into(), "unused".into()),
-            ];
-            spec
-        }
-    }
-
-    impl Drop for FakeModel {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+    /// codex pointed at the scripted model through a throw-away CODEX_HOME.
+    fn spec(model: &FakeModel, dir: &std::path::Path, cwd: &std::path::Path) -> CodexSpec {
+        let mut spec = CodexSpec::new(real_codex(), cwd);
+        spec.env = vec![
+            ("CODEX_HOME".into(), model.codex_home(dir).into()),
+            ("FAKE_KEY".into(), "unused".into()),
+        ];
+        spec
     }
 
     async fn until_notification(rx: &mut ProbeRx<FromCodex>, wanted: &str) -> Vec<CodexEvent> {
@@ -516,15 +444,14 @@ mod tests {
     #[actix::test]
     async fn a_real_codex_turn_streams_through_the_actor() {
         let dir = tempfile::tempdir().unwrap();
-        let (home, work) = (dir.path().join("home"), dir.path().join("work"));
-        std::fs::create_dir_all(&home).unwrap();
+        let work = dir.path().join("work");
         std::fs::create_dir_all(&work).unwrap();
         let model = FakeModel::start(
             dir.path(),
             json!([{ "text": "Hello there, friend.", "chunks": 3 }]),
         );
         let (events, mut rx) = probe::<FromCodex>();
-        let codex = CodexAppServer::new(model.spec(&home, &work), events).start();
+        let codex = CodexAppServer::new(spec(&model, dir.path(), &work), events).start();
         // Asked before initialize is answered: queued, then sent.
         let thread = codex
             .send(CodexRequest {
@@ -615,13 +542,12 @@ mod tests {
     #[actix::test]
     async fn codex_killed_mid_request_fails_what_waits_and_says_how_it_died() {
         let dir = tempfile::tempdir().unwrap();
-        let (home, work) = (dir.path().join("home"), dir.path().join("work"));
-        std::fs::create_dir_all(&home).unwrap();
+        let work = dir.path().join("work");
         std::fs::create_dir_all(&work).unwrap();
         // A model stream that never ends keeps the turn (and codex) busy.
         let model = FakeModel::start(dir.path(), json!([{ "hang": true }]));
         let (events, mut rx) = probe::<FromCodex>();
-        let codex = CodexAppServer::new(model.spec(&home, &work), events).start();
+        let codex = CodexAppServer::new(spec(&model, dir.path(), &work), events).start();
         let thread = codex
             .send(CodexRequest {
                 method: "thread/start".into(),

@@ -242,6 +242,22 @@ struct TurnCheckpoint {
     note: Option<(&'static str, ActivityTone, &'static str, String)>,
 }
 
+impl TurnCheckpoint {
+    fn failed(reference: String, detail: String) -> Self {
+        TurnCheckpoint {
+            reference,
+            status: CheckpointStatus::Error,
+            files: Vec::new(),
+            note: Some((
+                "checkpoint.capture.failed",
+                ActivityTone::Error,
+                "Checkpoint capture failed",
+                detail,
+            )),
+        }
+    }
+}
+
 fn capture_baseline(cwd: &str, thread_id: &str, count: u64) -> Result<(), String> {
     let dir = std::path::Path::new(cwd);
     if !git::is_repo(dir) {
@@ -273,17 +289,7 @@ fn capture_turn_end(cwd: &str, thread_id: &str, base: u64) -> TurnCheckpoint {
         };
     }
     if let Err(err) = checkpoints::capture(dir, &reference) {
-        return TurnCheckpoint {
-            reference,
-            status: CheckpointStatus::Error,
-            files: Vec::new(),
-            note: Some((
-                "checkpoint.capture.failed",
-                ActivityTone::Error,
-                "Checkpoint capture failed",
-                err.to_string(),
-            )),
-        };
+        return TurnCheckpoint::failed(reference, err.to_string());
     }
     let from = checkpoints::checkpoint_ref(thread_id, base);
     match checkpoints::changed_files(dir, &from, &reference) {
@@ -873,16 +879,9 @@ impl ThreadSession {
                 .map(move |checkpoint, act, ctx| {
                     act.set_session(status, None, last_error, ctx);
                     let now = now_iso();
-                    let checkpoint = checkpoint.unwrap_or_else(|err| TurnCheckpoint {
-                        reference: checkpoints::checkpoint_ref(&act.thread_id, base + 1),
-                        status: CheckpointStatus::Error,
-                        files: Vec::new(),
-                        note: Some((
-                            "checkpoint.capture.failed",
-                            ActivityTone::Error,
-                            "Checkpoint capture failed",
-                            err,
-                        )),
+                    let checkpoint = checkpoint.unwrap_or_else(|err| {
+                        let reference = checkpoints::checkpoint_ref(&act.thread_id, base + 1);
+                        TurnCheckpoint::failed(reference, err)
                     });
                     if let Some((kind, tone, summary, detail)) = checkpoint.note {
                         act.note(
@@ -1263,41 +1262,57 @@ impl Handler<React> for ThreadSession {
             EventBody::ThreadTurnStartRequested(p) => self.on_turn_start(p.clone(), ctx),
             EventBody::ThreadTurnInterruptRequested(_) => self.on_interrupt(ctx),
             EventBody::ThreadApprovalResponseRequested(p) => {
-                match self
-                    .translator
-                    .answer_approval(&p.request_id, p.decision, &now_iso())
-                {
-                    Ok(effects) => self.apply(effects, ctx),
-                    Err(detail) => self.note(
-                        ActivityTone::Error,
-                        "provider.approval.respond.failed",
-                        "Provider approval response failed",
-                        json!({ "detail": detail, "requestId": p.request_id }),
-                        None,
-                        ctx,
-                    ),
-                }
+                let answered =
+                    self.translator
+                        .answer_approval(&p.request_id, p.decision, &now_iso());
+                self.answered(answered, "approval", &p.request_id, ctx);
             }
             EventBody::ThreadUserInputResponseRequested(p) => {
-                match self
-                    .translator
-                    .answer_user_input(&p.request_id, &p.answers, &now_iso())
-                {
-                    Ok(effects) => self.apply(effects, ctx),
-                    Err(detail) => self.note(
-                        ActivityTone::Error,
-                        "provider.user-input.respond.failed",
-                        "Provider user input response failed",
-                        json!({ "detail": detail, "requestId": p.request_id }),
-                        None,
-                        ctx,
-                    ),
-                }
+                let answered =
+                    self.translator
+                        .answer_user_input(&p.request_id, &p.answers, &now_iso());
+                self.answered(answered, "user-input", &p.request_id, ctx);
             }
             EventBody::ThreadSessionStopRequested(_) => self.on_stop(ctx),
             EventBody::ThreadCheckpointRevertRequested(p) => self.on_revert(p.turn_count, ctx),
             EventBody::ThreadDeleted(_) => self.on_deleted(ctx),
             _ => {}
+        }
+    }
+}
+
+impl ThreadSession {
+    /// Carries out an answer to one of codex's questions, or says why it could not be given
+    /// (`what`: "approval" or "user-input").
+    fn answered(
+        &mut self,
+        answered: Result<Vec<Effect>, String>,
+        what: &str,
+        request_id: &str,
+        ctx: &mut Context<Self>,
+    ) {
+        match answered {
+            Ok(effects) => self.apply(effects, ctx),
+            Err(detail) => {
+                let (kind, summary) = match what {
+                    "approval" => (
+                        "provider.approval.respond.failed",
+                        "Provider approval response failed",
+                    ),
+                    _ => (
+                        "provider.user-input.respond.failed",
+                        "Provider user input response failed",
+                    ),
+                };
+                self.note(
+                    ActivityTone::Error,
+                    kind,
+                    summary,
+                    json!({ "detail": detail, "requestId": request_id }),
+                    None,
+                    ctx,
+                );
+            }
         }
     }
 }
