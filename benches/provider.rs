@@ -27,6 +27,8 @@ const NOW: &str = "2026-01-01T00:00:00.000Z";
 const SYNTHETIC_DELTAS: usize = 100_000;
 const REAL_DELTAS: usize = 5_000;
 const SESSIONS: usize = 20;
+/// Measured turns with the real codex, after one warm-up turn; the median is reported.
+const REAL_TURNS: usize = 7;
 
 async fn connect(addr: &str) -> Ws {
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
@@ -93,10 +95,12 @@ async fn start_turn(ws: &mut Ws, thread: &str, n: usize) {
 }
 
 /// Reads domain events until `thread`'s turn `count` has its checkpoint; returns the assistant
-/// text it saw for that turn and how many assistant text events carried it.
-async fn read_turn(ws: &mut Ws, thread: &str, count: u64) -> (String, usize) {
+/// text it saw for that turn, how many assistant text events carried it, and when the first
+/// one arrived.
+async fn read_turn(ws: &mut Ws, thread: &str, count: u64) -> (String, usize, Option<Instant>) {
     let mut text = String::new();
     let mut pieces = 0;
+    let mut first = None;
     loop {
         let Message::Text(raw) = ws.next().await.expect("open").expect("frame") else {
             continue;
@@ -111,12 +115,13 @@ async fn read_turn(ws: &mut Ws, thread: &str, count: u64) -> (String, usize) {
             Some("thread.message-sent") if p["role"] == "assistant" => {
                 let piece = p["text"].as_str().unwrap_or("");
                 if !piece.is_empty() {
+                    first.get_or_insert_with(Instant::now);
                     text.push_str(piece);
                     pieces += 1;
                 }
             }
             Some("thread.turn-diff-completed") if p["checkpointTurnCount"] == count => {
-                return (text, pieces)
+                return (text, pieces, first)
             }
             _ => {}
         }
@@ -196,7 +201,7 @@ async fn synthetic(dir: &Path) -> Synthetic {
         let mut slowest = Duration::ZERO;
         let mut entries = 0;
         for reader in readers {
-            let (ws, (text, pieces), took) = reader.await.unwrap();
+            let (ws, (text, pieces, _), took) = reader.await.unwrap();
             assert!(text == expected, "a client lost or reordered text");
             slowest = slowest.max(took);
             entries = pieces;
@@ -286,7 +291,7 @@ fn fake_model(dir: &Path) -> Option<(std::process::Child, PathBuf)> {
 
 /// codex alone: two turns over its stdio; the second turn's time from turn/start to
 /// turn/completed.
-fn codex_alone(codex: &Path, home: &Path, work: &Path) -> Duration {
+fn codex_alone(codex: &Path, home: &Path, work: &Path) -> (Duration, Duration) {
     let mut child = Command::new(codex)
         .arg("app-server")
         .current_dir(work)
@@ -319,21 +324,29 @@ fn codex_alone(codex: &Path, home: &Path, work: &Path) -> Duration {
         json!({"id": 2, "method": "thread/start", "params": {"cwd": work, "approvalPolicy": "never", "sandbox": "danger-full-access"}}),
     );
     let thread = until(&|v| v["id"] == 2)["result"]["thread"]["id"].clone();
-    let mut took = Duration::ZERO;
-    for id in [3, 4] {
+    let (mut took, mut first) = (Vec::new(), Vec::new());
+    for id in 3..3 + 1 + REAL_TURNS as u64 {
         let started = Instant::now();
-        send(
-            json!({"id": id, "method": "turn/start", "params": {"threadId": thread, "input": [{"type": "text", "text": "go"}]}}),
-        );
+        let input = json!([{"type": "text", "text": "go"}]);
+        let params = json!({"threadId": thread, "input": input});
+        send(json!({"id": id, "method": "turn/start", "params": params}));
+        until(&|v| v["method"] == "item/agentMessage/delta");
+        first.push(started.elapsed());
         until(&|v| v["method"] == "turn/completed");
-        took = started.elapsed();
+        took.push(started.elapsed());
     }
     let _ = child.kill();
     let _ = child.wait();
-    took
+    (median(&mut took[1..]), median(&mut first[1..]))
 }
 
-async fn through_t3rs(codex: &Path, home: &Path, dir: &Path) -> (Duration, usize) {
+/// The median (callers leave out the warm-up turn).
+fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+async fn through_t3rs(codex: &Path, home: &Path, dir: &Path) -> (Duration, Duration, usize) {
     let work = git_repo(&dir.join("real"));
     let server = spawn_server(
         &dir.join("state-real"),
@@ -345,16 +358,19 @@ async fn through_t3rs(codex: &Path, home: &Path, dir: &Path) -> (Duration, usize
     );
     let mut ws = connect(&server.addr).await;
     create(&mut ws, &work, &["r".to_string()]).await;
-    let mut took = (Duration::ZERO, 0);
-    for turn in 1..=2u64 {
+    let (mut took, mut firsts) = (Vec::new(), Vec::new());
+    let mut pieces = 0;
+    for turn in 1..=1 + REAL_TURNS as u64 {
         let started = Instant::now();
         start_turn(&mut ws, "r", turn as usize).await;
-        let (text, pieces) = read_turn(&mut ws, "r", turn).await;
+        let (text, seen, first) = read_turn(&mut ws, "r", turn).await;
         assert_eq!(text.len(), REAL_DELTAS, "text lost on the way");
-        took = (started.elapsed(), pieces);
+        took.push(started.elapsed());
+        firsts.push(first.map_or(Duration::ZERO, |f| f - started));
+        pieces = seen;
     }
     stop(server.child);
-    took
+    (median(&mut took[1..]), median(&mut firsts[1..]), pieces)
 }
 
 fn main() {
@@ -415,9 +431,21 @@ fn main() {
         ),
     ];
     match real {
-        Some((alone, (ours, pieces))) => {
+        Some(((alone, alone_first), (ours, ours_first, pieces))) => {
             rows.push((
-                format!("real codex, {REAL_DELTAS}-delta turn: codex alone"),
+                "real codex: first text, codex alone (median)".to_string(),
+                format!("{:.0} ms", alone_first.as_secs_f64() * 1000.0),
+                String::new(),
+            ));
+            rows.push((
+                "  first text at a t3rs client (from the dispatch)".to_string(),
+                format!("{:.0} ms", ours_first.as_secs_f64() * 1000.0),
+                String::new(),
+            ));
+            rows.push((
+                format!(
+                    "real codex, {REAL_DELTAS}-delta turn (median of {REAL_TURNS}): codex alone"
+                ),
                 format!("{:.0} ms", alone.as_secs_f64() * 1000.0),
                 String::new(),
             ));

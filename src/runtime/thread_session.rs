@@ -260,11 +260,9 @@ impl TurnCheckpoint {
 
 fn capture_baseline(cwd: &str, thread_id: &str, count: u64) -> Result<(), String> {
     let dir = std::path::Path::new(cwd);
-    if !git::is_repo(dir) {
-        return Ok(());
-    }
     let reference = checkpoints::checkpoint_ref(thread_id, count);
-    if checkpoints::resolve_commit(dir, &reference).is_some() {
+    // Usually the previous turn's end already took it: one git call finds out.
+    if checkpoints::resolve_commit(dir, &reference).is_some() || !git::is_repo(dir) {
         return Ok(());
     }
     checkpoints::capture(dir, &reference)
@@ -373,7 +371,10 @@ impl ThreadSession {
         let Some(front) = self.outbox.front() else {
             return;
         };
-        if let (Outgoing::Text { .. }, Some(at)) = (front, self.last_text_at) {
+        // Text waits for more text only while nothing else queues behind it: the end of a
+        // message (or any other news) sends what has gathered at once.
+        let alone = self.outbox.len() == 1;
+        if let (Outgoing::Text { .. }, Some(at), true) = (front, self.last_text_at, alone) {
             let since = at.elapsed();
             if since < TEXT_INTERVAL {
                 // Let more text gather; whatever queues behind it waits the same few ms.
