@@ -106,10 +106,17 @@ impl Rig {
             .unwrap_or_else(|| panic!("dispatch failed: {v}"))
     }
 
-    async fn turn(&mut self, n: u32, text: &str, extra: Value) {
+    /// A turn with `text`; `extra` adds command fields, and its `attachments` go into the
+    /// message.
+    async fn turn(&mut self, n: u32, text: &str, mut extra: Value) {
+        let attachments = extra
+            .as_object_mut()
+            .and_then(|e| e.remove("attachments"))
+            .unwrap_or(json!([]));
         let mut command = json!({"type": "thread.turn.start", "commandId": format!("turn-{n}"),
             "threadId": "t1",
-            "message": {"messageId": format!("m{n}"), "role": "user", "text": text, "attachments": []},
+            "message": {"messageId": format!("m{n}"), "role": "user", "text": text,
+                        "attachments": attachments},
             "runtimeMode": "full-access", "interactionMode": "default", "createdAt": NOW});
         if let (Value::Object(c), Value::Object(e)) = (&mut command, extra) {
             c.extend(e);
@@ -238,10 +245,14 @@ async fn a_streamed_turn_arrives_in_order_and_its_checkpoint_has_the_file() {
     .await;
     let index_before = git(&rig.work, &["ls-files", "--stage"]);
     let head_before = git(&rig.work, &["rev-parse", "HEAD"]);
+    // A real 1×1 PNG: codex reads the stored file and sends it to the model.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let image = json!({"type": "image", "name": "dot.png", "mimeType": "image/png",
+                       "sizeBytes": 70, "dataUrl": format!("data:image/png;base64,{png}")});
     rig.turn(
         1,
         "write a note",
-        json!({"assistantDeliveryMode": "streaming"}),
+        json!({"assistantDeliveryMode": "streaming", "attachments": [image]}),
     )
     .await;
     let done = rig.turn_done().await;
@@ -291,6 +302,11 @@ async fn a_streamed_turn_arrives_in_order_and_its_checkpoint_has_the_file() {
     );
     assert_eq!(git(&rig.work, &["ls-files", "--stage"]), index_before);
     assert_eq!(git(&rig.work, &["rev-parse", "HEAD"]), head_before);
+    let first = rig.model.requests().first().unwrap().to_string();
+    assert!(
+        first.contains("input_image") && first.contains("iVBORw0KGgo"),
+        "{first}"
+    );
     let thread = rig.snapshot_thread().await;
     assert_eq!(thread["latestTurn"]["state"], "completed");
     assert_eq!(thread["session"]["status"], "ready");
@@ -613,6 +629,17 @@ async fn a_server_restart_between_turns_resumes_the_same_codex_conversation() {
         last.contains("pelican") && last.contains("what was the word"),
         "{last}"
     );
+
+    // A conversation codex no longer has: the next turn starts a new one, and says so.
+    rig.until_no_codex();
+    std::fs::remove_dir_all(rig.home.join("sessions")).expect("codex keeps sessions here");
+    rig.turn(4, "start over", json!({})).await;
+    let fell_back = rig.activity("provider.thread.resume-failed").await;
+    let detail = fell_back["payload"]["detail"].as_str().unwrap();
+    assert!(detail.contains("could not be resumed"), "{detail}");
+    rig.turn_done().await;
+    let last = rig.model.requests().last().unwrap().to_string();
+    assert!(!last.contains("pelican"), "{last}");
 }
 
 #[tokio::test]
@@ -707,6 +734,16 @@ async fn three_turns_diff_in_full_and_revert_to_the_first_restores_files() {
     rig.turn(4, "turn after revert", json!({})).await;
     let done = rig.turn_done().await;
     assert_eq!(done["payload"]["checkpointTurnCount"], 2);
+    // codex's conversation was rolled back too: the model sees turn 1, not turns 2 and 3.
+    let asked = rig.model.requests().last().unwrap().to_string();
+    assert!(
+        asked.contains("\"turn 1\"") && asked.contains("\"turn after revert\""),
+        "{asked}"
+    );
+    assert!(
+        !asked.contains("\"turn 2\"") && !asked.contains("\"turn 3\""),
+        "{asked}"
+    );
 
     // Deleting the thread removes its checkpoint refs.
     rig.ok(json!({"type": "thread.delete", "commandId": "del", "threadId": "t1"}))
