@@ -14,7 +14,7 @@ PREFIX ?= $(HOME)/.local
 UNIT_DIR ?= $(HOME)/.config/systemd/user
 RUN_ARGS ?=
 
-.PHONY: run test bench install check-tools codex lint
+.PHONY: run test bench install check-tools codex lint web web-test
 
 check-tools:
 	@command -v $(CARGO) >/dev/null || { echo "make: cargo is missing; install Rust from rustup.rs (stable, 1.80 or newer)"; exit 1; }
@@ -28,7 +28,20 @@ $(CODEX_BIN):
 
 codex: $(CODEX_BIN)
 
-run: check-tools
+# The browser client (web/): dependencies pinned by package-lock.json, built into web/dist,
+# which the server serves at /.
+web/node_modules/.package-lock.json: web/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is missing; install Node.js 20+ (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+
+web: web/node_modules/.package-lock.json
+	npm --prefix web run build --silent
+
+web-test: web/node_modules/.package-lock.json
+	npm --prefix web run typecheck --silent
+	npm --prefix web test --silent
+
+run: check-tools web
 	$(CARGO) build --release --locked
 	@CODEX=$$(command -v codex || true); \
 	  if [ -z "$$CODEX" ] && [ -x "$(CODEX_BIN)" ]; then CODEX="$(CODEX_BIN)"; fi; \
@@ -39,7 +52,7 @@ lint: check-tools
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-test: check-tools codex lint
+test: check-tools codex lint web-test web
 	@command -v python3 >/dev/null || { echo "make: python3 is missing (the scripted model server for the codex tests needs it; Debian: apt-get install python3)"; exit 1; }
 	@test -f ../shared/tools/fake-model/fake_model.py || [ -n "$$T3RS_FAKE_MODEL" ] || { echo "make: ../shared/tools/fake-model/fake_model.py not found: the steering repo's shared/ must sit beside this repository (or set T3RS_FAKE_MODEL)"; exit 1; }
 	T3RS_TEST_CODEX="$(CODEX_BIN)" $(CARGO) test --workspace --locked
@@ -51,9 +64,10 @@ bench: check-tools
 	$(CARGO) bench --locked --bench provider
 	$(CARGO) bench --locked --bench git
 
-install: check-tools
+install: check-tools web
 	$(CARGO) install --locked --path . --root "$(PREFIX)"
 	install -Dm644 config/t3rs.service "$(UNIT_DIR)/t3rs.service"
+	@if [ -f web/dist/index.html ]; then rm -rf "$(PREFIX)/share/t3rs/web" && mkdir -p "$(PREFIX)/share/t3rs" && cp -r web/dist "$(PREFIX)/share/t3rs/web"; fi
 	@sed -i "s|@BINDIR@|$(PREFIX)/bin|g" "$(UNIT_DIR)/t3rs.service"
 	@if [ ! -f "$(HOME)/.config/t3rs/t3rs.toml" ]; then install -Dm644 config/t3rs.toml "$(HOME)/.config/t3rs/t3rs.toml"; fi
 	@if command -v systemctl >/dev/null && systemctl --user daemon-reload 2>/dev/null; then \

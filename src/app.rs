@@ -177,6 +177,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         state_dir: Arc::new(settings.state_dir.clone()),
         auth_token: settings.auth_token.as_deref().map(Arc::from),
         allow_origins: Arc::new(settings.allow_origins.clone()),
+        web_dir: Arc::new(settings.web_dir.clone()),
     };
     let (server, addrs) = match server::bind(&settings.host, settings.port, app) {
         Ok(bound) => bound,

@@ -104,6 +104,9 @@ pub struct ServeArgs {
     /// resumes the same conversation).
     #[arg(long, env = "T3CODE_PROVIDER_IDLE_SECS")]
     pub provider_idle_secs: Option<u64>,
+    /// The built browser client (index.html and assets/) served at `/`.
+    #[arg(long, env = "T3CODE_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
     /// Snapshot the read model every N events (start-up replays at most N events).
     #[arg(long, env = "T3CODE_SNAPSHOT_EVERY")]
     pub snapshot_every: Option<u64>,
@@ -132,6 +135,7 @@ pub struct FileConfig {
     pub push_queue_bytes: Option<usize>,
     pub terminal_history_bytes: Option<usize>,
     pub provider_idle_secs: Option<u64>,
+    pub web_dir: Option<PathBuf>,
 }
 
 /// Everything the server needs, resolved.
@@ -152,6 +156,8 @@ pub struct Settings {
     pub push_queue_bytes: usize,
     pub terminal_history_bytes: usize,
     pub provider_idle: std::time::Duration,
+    /// Where the browser client's built files are.
+    pub web_dir: PathBuf,
     /// The file the settings were read from, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -218,6 +224,16 @@ fn read_file_config(path: &Path) -> Result<FileConfig, SettingsError> {
 }
 
 /// Normalises an origin to `scheme://host:port` (lowercase, default port filled in).
+/// `make install` puts the client in `<prefix>/share/t3rs/web` beside `<prefix>/bin`; a binary
+/// run from the source tree uses `web/dist`, where `make run` builds it.
+fn default_web_dir() -> PathBuf {
+    let installed = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent()?.parent().map(|p| p.join("share/t3rs/web")))
+        .filter(|dir| dir.join("index.html").is_file());
+    installed.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/web/dist")))
+}
+
 pub fn normalize_origin(origin: &str) -> Option<String> {
     let origin = origin.trim().to_ascii_lowercase();
     let (scheme, rest) = origin.split_once("://")?;
@@ -337,6 +353,10 @@ impl Settings {
                 .or(file.terminal_history_bytes)
                 .unwrap_or(DEFAULT_TERMINAL_HISTORY_BYTES)
                 .max(1024),
+            web_dir: args
+                .web_dir
+                .or(file.web_dir)
+                .unwrap_or_else(default_web_dir),
             provider_idle: std::time::Duration::from_secs(
                 args.provider_idle_secs
                     .or(file.provider_idle_secs)

@@ -499,3 +499,44 @@ async fn config_file_settings_apply_and_flags_win() {
         .welcome()
         .await;
 }
+
+#[tokio::test]
+async fn the_browser_client_is_served_from_its_directory_and_nothing_else() {
+    let dir = temp();
+    let web = dir.path().join("web");
+    std::fs::create_dir_all(web.join("assets")).unwrap();
+    std::fs::write(web.join("index.html"), "<!doctype html><div id=root></div>").unwrap();
+    std::fs::write(web.join("assets/app-1234.js"), "console.log(1)").unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "no").unwrap();
+    let server = ServerBuilder::new(&dir.path().join("state"))
+        .arg("--web-dir")
+        .arg(web.to_string_lossy())
+        .start();
+    let (status, body) = common::http_get(server.port, "/");
+    assert_eq!(
+        (status, body.as_slice()),
+        (200, &b"<!doctype html><div id=root></div>"[..])
+    );
+    let (status, body) = common::http_get(server.port, "/assets/app-1234.js");
+    assert_eq!((status, body.as_slice()), (200, &b"console.log(1)"[..]));
+    for path in [
+        "/assets/..%2F..%2Fsecret.txt",
+        "/assets/.hidden",
+        "/assets/missing.js",
+    ] {
+        assert_eq!(common::http_get(server.port, path).0, 404, "{path}");
+    }
+    // The WebSocket still answers at the same address.
+    let mut client = Client::connect(&server.url("/")).await;
+    client.welcome().await;
+
+    // Without a built client the page says how to get one.
+    let other = temp();
+    let bare = ServerBuilder::new(&other.path().join("state"))
+        .arg("--web-dir")
+        .arg(other.path().join("nowhere").to_string_lossy())
+        .start();
+    let (status, body) = common::http_get(bare.port, "/");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("make run"));
+}

@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use common::{base_command, Client, Server, ServerBuilder};
+use common::{base_command, http_get, Client, Server, ServerBuilder};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
@@ -655,23 +655,6 @@ async fn a_session_running_when_the_server_died_is_shown_stopped_after_restart()
     let server = no_bootstrap(dir.path()).start();
     let mut client = connected(&server).await;
     assert_eq!(replay_all(&mut client).await.len(), 5);
-}
-
-/// A plain HTTP GET over a real socket; returns (status, body).
-fn http_get(port: u16, path: &str) -> (u16, Vec<u8>) {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, raw[split + 4..].to_vec())
 }
 
 #[tokio::test]

@@ -60,16 +60,57 @@ async fn upgrade(
         .start()
 }
 
-async fn index() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(format!(
-            "<!doctype html><title>t3rs</title><h1>t3rs {}</h1>\
-             <p>The server is running. T3 Code clients connect to this address by WebSocket \
-             (<code>/</code> or <code>/ws</code>). The browser client is not part of this \
-             build yet.</p>",
-            env!("CARGO_PKG_VERSION")
-        ))
+/// `GET /`: the browser client, or a page saying how to build it.
+async fn index(app: web::Data<AppContext>) -> HttpResponse {
+    match std::fs::read(app.web_dir.join("index.html")) {
+        Ok(page) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            // The page names its hashed assets; it must be fetched fresh after an upgrade.
+            .insert_header(("Cache-Control", "no-cache"))
+            .body(page),
+        Err(_) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(format!(
+                "<!doctype html><title>t3rs</title><h1>t3rs {}</h1>\
+                 <p>The server is running, but the browser client is not built at <code>{}</code>. \
+                 Run <code>make run</code> (it builds <code>web/</code>), or point \
+                 <code>--web-dir</code> at a built client. T3 Code clients connect by WebSocket \
+                 (<code>/</code> or <code>/ws</code>).</p>",
+                env!("CARGO_PKG_VERSION"),
+                app.web_dir.display()
+            )),
+    }
+}
+
+/// `GET /assets/{name}`: one of the client's built files. Only plain file names directly in
+/// `assets/` are served, so no request can reach outside it.
+async fn asset(app: web::Data<AppContext>, name: web::Path<String>) -> HttpResponse {
+    let name = name.into_inner();
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    if !plain {
+        return HttpResponse::NotFound().body("Not found");
+    }
+    let content_type = match name.rsplit('.').next() {
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("woff2") => "font/woff2",
+        Some("json") | Some("map") => "application/json",
+        _ => "application/octet-stream",
+    };
+    match std::fs::read(app.web_dir.join("assets").join(&name)) {
+        Ok(bytes) => HttpResponse::Ok()
+            .content_type(content_type)
+            // Vite names assets by content hash.
+            .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
+            .body(bytes),
+        Err(_) => HttpResponse::NotFound().body("Not found"),
+    }
 }
 
 /// `GET /attachments/{id}`: a stored image, behind the same token as the WebSocket.
@@ -143,6 +184,7 @@ pub fn bind(
                     .route(web::get().to(not_a_websocket)),
             )
             .route("/attachments/{id}", web::get().to(attachment))
+            .route("/assets/{name}", web::get().to(asset))
             .default_service(web::to(not_found))
     })
     // The binary handles SIGTERM/SIGINT itself: it must close sockets with 1001 and flush the

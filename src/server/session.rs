@@ -47,6 +47,8 @@ pub struct AppContext {
     pub state_dir: Arc<std::path::PathBuf>,
     pub auth_token: Option<Arc<str>>,
     pub allow_origins: Arc<Vec<String>>,
+    /// The browser client's built files.
+    pub web_dir: Arc<std::path::PathBuf>,
 }
 
 impl AppContext {

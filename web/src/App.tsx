@@ -1,0 +1,395 @@
+import { useEffect, useMemo, useState } from "react";
+import Markdown from "react-markdown";
+
+import { dispatch, now, newId, startTurn, sync, transport } from "./client";
+import { pendingRequests } from "./model";
+import type { Activity, Project, ReadModel, Thread, Welcome } from "./protocol";
+import type { ConnectionState } from "./transport";
+
+/** The read model, re-rendered at most once per animation frame however fast events come. */
+function useModel(): ReadModel | null {
+  const [model, setModel] = useState<ReadModel | null>(sync.model);
+  useEffect(() => {
+    let frame = 0;
+    let latest: ReadModel | null = null;
+    const unsubscribe = sync.subscribe((m) => {
+      latest = m;
+      if (!frame) {
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          setModel(latest);
+        });
+      }
+    });
+    return () => {
+      unsubscribe();
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, []);
+  return model;
+}
+
+function useConnection(): ConnectionState {
+  const [state, setState] = useState(transport.connection);
+  useEffect(() => transport.onState(setState), []);
+  return state;
+}
+
+function useWelcome(): Welcome | null {
+  const [welcome, setWelcome] = useState<Welcome | null>(null);
+  useEffect(
+    () =>
+      transport.onPush((push) => {
+        if (push.channel === "server.welcome") setWelcome(push.data as Welcome);
+      }),
+    [],
+  );
+  return welcome;
+}
+
+/** Runs an action, showing the server's message where it was taken if it fails. */
+function useAction(): [string | null, (run: () => Promise<unknown>) => Promise<void>] {
+  const [error, setError] = useState<string | null>(null);
+  const act = async (run: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await run();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return [error, act];
+}
+
+export function App() {
+  const model = useModel();
+  const connection = useConnection();
+  const welcome = useWelcome();
+  const [selected, setSelected] = useState<string | null>(null);
+  const [syncError, setSyncError] = useState<string | null>(null);
+  useEffect(() => sync.onError(setSyncError), []);
+
+  const threads = useMemo(() => (model?.threads ?? []).filter((t) => !t.deletedAt), [model]);
+  useEffect(() => {
+    if (selected && threads.some((t) => t.id === selected)) return;
+    const first = welcome?.bootstrapThreadId ?? threads[0]?.id ?? null;
+    if (first && threads.some((t) => t.id === first)) setSelected(first);
+  }, [threads, selected, welcome]);
+
+  const thread = threads.find((t) => t.id === selected) ?? null;
+  return (
+    <div className="app">
+      <Sidebar model={model} selected={selected} onSelect={setSelected} />
+      <main className="main">
+        <header className="topbar">
+          <span className={`conn conn-${connection}`} data-testid="connection">
+            {connection === "open" ? "connected" : connection}
+          </span>
+          {syncError && <span className="error">{syncError}</span>}
+        </header>
+        {thread ? (
+          <ThreadView key={thread.id} thread={thread} />
+        ) : (
+          <div className="empty">{model ? "Add a project and start a thread." : "Loading…"}</div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Sidebar(props: { model: ReadModel | null; selected: string | null; onSelect: (id: string) => void }) {
+  const [path, setPath] = useState("");
+  const [error, act] = useAction();
+  const projects = (props.model?.projects ?? []).filter((p) => !p.deletedAt);
+  const addProject = () =>
+    act(async () => {
+      const root = path.trim();
+      if (!root) throw new Error("Type the project's folder path first.");
+      const title = root.split("/").filter(Boolean).pop() ?? root;
+      await dispatch({ type: "project.create", projectId: newId(), title, workspaceRoot: root, createdAt: now() });
+      setPath("");
+    });
+  return (
+    <nav className="sidebar">
+      <h1>t3rs</h1>
+      {projects.map((project) => (
+        <ProjectEntry
+          key={project.id}
+          project={project}
+          threads={props.model?.threads ?? []}
+          selected={props.selected}
+          onSelect={props.onSelect}
+        />
+      ))}
+      <div className="add-project">
+        <input
+          placeholder="/path/to/project"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          onKeyDown={(e) => e.key === "Enter" && addProject()}
+        />
+        <button onClick={addProject}>Add project</button>
+        {error && <div className="error">{error}</div>}
+      </div>
+    </nav>
+  );
+}
+
+function ProjectEntry(props: {
+  project: Project;
+  threads: Thread[];
+  selected: string | null;
+  onSelect: (id: string) => void;
+}) {
+  const [error, act] = useAction();
+  const threads = props.threads.filter((t) => t.projectId === props.project.id && !t.deletedAt);
+  const newThread = () =>
+    act(async () => {
+      const threadId = newId();
+      await dispatch({
+        type: "thread.create",
+        threadId,
+        projectId: props.project.id,
+        title: "New thread",
+        model: props.project.defaultModel ?? "gpt-5.4",
+        runtimeMode: "full-access",
+        interactionMode: "default",
+        branch: null,
+        worktreePath: null,
+        createdAt: now(),
+      });
+      props.onSelect(threadId);
+    });
+  return (
+    <section className="project">
+      <div className="project-title" title={props.project.workspaceRoot}>
+        {props.project.title}
+        <button className="small" onClick={newThread}>
+          + thread
+        </button>
+      </div>
+      {threads.map((t) => (
+        <button
+          key={t.id}
+          className={`thread-link ${t.id === props.selected ? "active" : ""}`}
+          onClick={() => props.onSelect(t.id)}
+        >
+          {t.title}
+          {t.session?.status === "running" && <span className="dot" title="running" />}
+        </button>
+      ))}
+      {error && <div className="error">{error}</div>}
+    </section>
+  );
+}
+
+function ThreadView({ thread }: { thread: Thread }) {
+  const pending = pendingRequests(thread);
+  const status = thread.session?.status ?? "idle";
+  return (
+    <div className="thread">
+      <div className="thread-head">
+        <h2>{thread.title}</h2>
+        <span className={`status status-${status}`} data-testid="session-status">
+          {status}
+        </span>
+        {thread.latestTurn && <span className="turn-state">turn {thread.latestTurn.state}</span>}
+        {thread.session?.lastError && <span className="error">{thread.session.lastError}</span>}
+      </div>
+      <div className="timeline" data-testid="timeline">
+        {thread.messages.map((m) => (
+          <div key={m.id} className={`message message-${m.role}`} data-testid={`message-${m.role}`}>
+            <Markdown>{m.text}</Markdown>
+            {m.streaming && <span className="cursor">▍</span>}
+          </div>
+        ))}
+        {thread.proposedPlans.map((plan) => (
+          <div key={plan.id} className="plan" data-testid="proposed-plan">
+            <div className="label">Proposed plan</div>
+            <Markdown>{plan.planMarkdown}</Markdown>
+          </div>
+        ))}
+        <Activities activities={thread.activities} />
+      </div>
+      {pending.map((request) => (
+        <PendingRequest key={request.id} threadId={thread.id} request={request} />
+      ))}
+      <Composer thread={thread} />
+    </div>
+  );
+}
+
+function Activities({ activities }: { activities: Activity[] }) {
+  const shown = activities.slice(-30);
+  if (shown.length === 0) return null;
+  return (
+    <details className="activities" open>
+      <summary>Activity ({activities.length})</summary>
+      {shown.map((a) => (
+        <div key={a.id} className={`activity tone-${a.tone}`} data-testid="activity" data-kind={a.kind}>
+          <span className="summary">{a.summary}</span>
+          {a.payload?.detail && <span className="detail">{String(a.payload.detail)}</span>}
+          {a.payload?.message && <span className="detail">{String(a.payload.message)}</span>}
+        </div>
+      ))}
+    </details>
+  );
+}
+
+function PendingRequest({ threadId, request }: { threadId: string; request: Activity }) {
+  const [error, act] = useAction();
+  const requestId = String(request.payload?.requestId ?? "");
+  if (request.kind === "approval.requested") {
+    const decide = (decision: string) =>
+      act(() => dispatch({ type: "thread.approval.respond", threadId, requestId, decision, createdAt: now() }));
+    return (
+      <div className="card approval" data-testid="approval-card">
+        <div className="label">{request.summary}</div>
+        {request.payload?.detail && <pre>{String(request.payload.detail)}</pre>}
+        <div className="buttons">
+          <button onClick={() => decide("accept")}>Accept</button>
+          <button onClick={() => decide("acceptForSession")}>Accept for session</button>
+          <button onClick={() => decide("decline")}>Decline</button>
+          <button onClick={() => decide("cancel")}>Cancel</button>
+        </div>
+        {error && <div className="error">{error}</div>}
+      </div>
+    );
+  }
+  const questions: Array<{ id: string; question: string; options?: Array<{ label: string }> }> =
+    request.payload?.questions ?? [];
+  const answer = (questionId: string, label: string) =>
+    act(() =>
+      dispatch({
+        type: "thread.user-input.respond",
+        threadId,
+        requestId,
+        answers: { [questionId]: label },
+        createdAt: now(),
+      }),
+    );
+  return (
+    <div className="card question" data-testid="question-card">
+      {questions.map((q) => (
+        <div key={q.id}>
+          <div className="label">{q.question}</div>
+          <div className="buttons">
+            {(q.options ?? []).map((o) => (
+              <button key={o.label} onClick={() => answer(q.id, o.label)}>
+                {o.label}
+              </button>
+            ))}
+          </div>
+        </div>
+      ))}
+      {error && <div className="error">{error}</div>}
+    </div>
+  );
+}
+
+const MAX_IMAGES = 8;
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+function Composer({ thread }: { thread: Thread }) {
+  const [text, setText] = useState("");
+  const [images, setImages] = useState<Array<{ name: string; mimeType: string; sizeBytes: number; dataUrl: string }>>([]);
+  const [plan, setPlan] = useState(thread.interactionMode === "plan");
+  const [error, act] = useAction();
+  const running = thread.session?.status === "running" || thread.latestTurn?.state === "running";
+
+  const addFiles = (files: FileList | File[]) =>
+    act(async () => {
+      const list = Array.from(files).filter((f) => f.type.startsWith("image/"));
+      if (images.length + list.length > MAX_IMAGES) throw new Error(`At most ${MAX_IMAGES} images per turn.`);
+      const added: Array<{ name: string; mimeType: string; sizeBytes: number; dataUrl: string }> = [];
+      for (const file of list) {
+        if (file.size > MAX_IMAGE_BYTES) throw new Error(`${file.name} is larger than 10 MB.`);
+        const dataUrl = await new Promise<string>((resolve, reject) => {
+          const reader = new FileReader();
+          reader.onload = () => resolve(String(reader.result));
+          reader.onerror = () => reject(new Error(`${file.name} could not be read.`));
+          reader.readAsDataURL(file);
+        });
+        added.push({ name: file.name, mimeType: file.type, sizeBytes: file.size, dataUrl });
+      }
+      setImages((now) => now.concat(added));
+    });
+
+  const send = () =>
+    act(async () => {
+      if (!text.trim() && images.length === 0) return;
+      await startTurn({
+        threadId: thread.id,
+        text,
+        runtimeMode: thread.runtimeMode,
+        interactionMode: plan ? "plan" : "default",
+        attachments: images.map((i) => ({ type: "image" as const, ...i })),
+      });
+      setText("");
+      setImages([]);
+    });
+
+  const setMode = (mode: "approval-required" | "full-access") =>
+    act(() => dispatch({ type: "thread.runtime-mode.set", threadId: thread.id, runtimeMode: mode, createdAt: now() }));
+
+  return (
+    <div
+      className="composer"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        void addFiles(e.dataTransfer.files);
+      }}
+    >
+      <textarea
+        data-testid="composer"
+        placeholder="Ask codex…"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onPaste={(e) => e.clipboardData.files.length > 0 && void addFiles(e.clipboardData.files)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey) {
+            e.preventDefault();
+            void send();
+          }
+        }}
+      />
+      {images.length > 0 && <div className="images">{images.map((i) => i.name).join(", ")}</div>}
+      <div className="controls">
+        <label>
+          <input
+            type="checkbox"
+            checked={thread.runtimeMode === "approval-required"}
+            onChange={(e) => void setMode(e.target.checked ? "approval-required" : "full-access")}
+          />
+          ask before acting
+        </label>
+        <label>
+          <input type="checkbox" checked={plan} onChange={(e) => setPlan(e.target.checked)} />
+          plan mode
+        </label>
+        <span className="spacer" />
+        {running && (
+          <button
+            onClick={() =>
+              act(() => dispatch({ type: "thread.turn.interrupt", threadId: thread.id, createdAt: now() }))
+            }
+          >
+            Interrupt
+          </button>
+        )}
+        {thread.session && thread.session.status !== "stopped" && (
+          <button
+            onClick={() => act(() => dispatch({ type: "thread.session.stop", threadId: thread.id, createdAt: now() }))}
+          >
+            Stop
+          </button>
+        )}
+        <button className="primary" data-testid="send" onClick={() => void send()}>
+          Send
+        </button>
+      </div>
+      {error && <div className="error">{error}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+// The app's one connection and its synchronised read model, plus command helpers.
+
+import type { InteractionMode, RuntimeMode } from "./protocol";
+import { Sync } from "./sync";
+import { Transport } from "./transport";
+
+function socketUrl(): string {
+  const here = new URL(window.location.href);
+  const url = new URL("/ws", here);
+  url.protocol = here.protocol === "https:" ? "wss:" : "ws:";
+  const token = here.searchParams.get("token");
+  if (token) url.searchParams.set("token", token);
+  return url.toString();
+}
+
+export const transport = new Transport({ url: socketUrl() });
+export const sync = new Sync(transport);
+
+export function newId(): string {
+  return crypto.randomUUID();
+}
+
+export function now(): string {
+  return new Date().toISOString();
+}
+
+/** Dispatches a client command; resolves with its sequence, rejects with the server's words. */
+export function dispatch(command: { type: string; [key: string]: unknown }): Promise<unknown> {
+  return transport.request({
+    _tag: "orchestration.dispatchCommand",
+    command: { commandId: newId(), ...command },
+  });
+}
+
+export interface TurnOptions {
+  threadId: string;
+  text: string;
+  runtimeMode: RuntimeMode;
+  interactionMode: InteractionMode;
+  model?: string;
+  attachments?: Array<{ type: "image"; name: string; mimeType: string; sizeBytes: number; dataUrl: string }>;
+}
+
+export function startTurn(o: TurnOptions): Promise<unknown> {
+  return dispatch({
+    type: "thread.turn.start",
+    threadId: o.threadId,
+    message: { messageId: newId(), role: "user", text: o.text, attachments: o.attachments ?? [] },
+    model: o.model,
+    assistantDeliveryMode: "streaming",
+    runtimeMode: o.runtimeMode,
+    interactionMode: o.interactionMode,
+    createdAt: now(),
+  });
+}

@@ -1,0 +1,227 @@
+// The client's copy of the read model: a snapshot, then domain events applied in sequence
+// order, as the server's projector does. Updates are immutable so React sees what changed;
+// only the touched thread and list are copied.
+
+import type { Activity, DomainEvent, Message, ReadModel, Thread } from "./protocol";
+
+/** An event the client cannot apply by itself (it asks for a fresh snapshot instead). */
+export class NeedsSnapshot extends Error {}
+
+const MAX_MESSAGES = 2000;
+const MAX_ACTIVITIES = 500;
+
+function updateThread(model: ReadModel, id: string, change: (t: Thread) => Thread): ReadModel {
+  const index = model.threads.findIndex((t) => t.id === id);
+  if (index < 0) return model;
+  const threads = model.threads.slice();
+  threads[index] = change(threads[index]);
+  return { ...model, threads };
+}
+
+function applyMessage(thread: Thread, p: any): Thread {
+  const messages = thread.messages;
+  // Deltas land on the newest message: search from the end.
+  let index = -1;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i].id === p.messageId) {
+      index = i;
+      break;
+    }
+  }
+  let next: Message[];
+  if (index >= 0) {
+    const existing = messages[index];
+    const text = p.streaming ? existing.text + p.text : p.text ? p.text : existing.text;
+    next = messages.slice();
+    next[index] = {
+      ...existing,
+      text,
+      streaming: p.streaming,
+      updatedAt: p.updatedAt,
+      turnId: p.turnId ?? null,
+      attachments: p.attachments ?? existing.attachments,
+    };
+  } else {
+    next = messages.concat({
+      id: p.messageId,
+      role: p.role,
+      text: p.text,
+      attachments: p.attachments ?? undefined,
+      turnId: p.turnId ?? null,
+      streaming: p.streaming,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+    });
+    if (next.length > MAX_MESSAGES) next = next.slice(next.length - MAX_MESSAGES);
+  }
+  return { ...thread, messages: next };
+}
+
+function checkpointState(status: string): "completed" | "interrupted" | "error" {
+  return status === "error" ? "error" : status === "missing" ? "interrupted" : "completed";
+}
+
+export function applyEvent(model: ReadModel, event: DomainEvent): ReadModel {
+  const p = event.payload;
+  const at = event.occurredAt;
+  const base = { ...model, snapshotSequence: event.sequence, updatedAt: at };
+  switch (event.type) {
+    case "project.created": {
+      const project = {
+        id: p.projectId,
+        title: p.title,
+        workspaceRoot: p.workspaceRoot,
+        defaultModel: p.defaultModel ?? null,
+        createdAt: p.createdAt,
+        updatedAt: p.updatedAt,
+        deletedAt: null,
+      };
+      const others = base.projects.filter((x) => x.id !== p.projectId);
+      return { ...base, projects: others.concat(project) };
+    }
+    case "project.meta-updated":
+      return {
+        ...base,
+        projects: base.projects.map((x) =>
+          x.id !== p.projectId
+            ? x
+            : {
+                ...x,
+                title: p.title ?? x.title,
+                workspaceRoot: p.workspaceRoot ?? x.workspaceRoot,
+                defaultModel: p.defaultModel !== undefined ? p.defaultModel : x.defaultModel,
+                updatedAt: p.updatedAt,
+              },
+        ),
+      };
+    case "project.deleted":
+      return {
+        ...base,
+        projects: base.projects.map((x) =>
+          x.id === p.projectId ? { ...x, deletedAt: p.deletedAt, updatedAt: p.deletedAt } : x,
+        ),
+      };
+    case "thread.created": {
+      const thread: Thread = {
+        id: p.threadId,
+        projectId: p.projectId,
+        title: p.title,
+        model: p.model,
+        runtimeMode: p.runtimeMode ?? "full-access",
+        interactionMode: p.interactionMode ?? "default",
+        branch: p.branch ?? null,
+        worktreePath: p.worktreePath ?? null,
+        latestTurn: null,
+        createdAt: p.createdAt,
+        updatedAt: p.updatedAt,
+        deletedAt: null,
+        messages: [],
+        proposedPlans: [],
+        activities: [],
+        checkpoints: [],
+        session: null,
+      };
+      return { ...base, threads: base.threads.filter((t) => t.id !== p.threadId).concat(thread) };
+    }
+    case "thread.deleted":
+      return updateThread(base, p.threadId, (t) => ({ ...t, deletedAt: p.deletedAt }));
+    case "thread.meta-updated":
+      return updateThread(base, p.threadId, (t) => ({
+        ...t,
+        title: p.title ?? t.title,
+        model: p.model ?? t.model,
+        branch: p.branch !== undefined ? p.branch : t.branch,
+        worktreePath: p.worktreePath !== undefined ? p.worktreePath : t.worktreePath,
+        updatedAt: p.updatedAt,
+      }));
+    case "thread.runtime-mode-set":
+      return updateThread(base, p.threadId, (t) => ({ ...t, runtimeMode: p.runtimeMode }));
+    case "thread.interaction-mode-set":
+      return updateThread(base, p.threadId, (t) => ({ ...t, interactionMode: p.interactionMode }));
+    case "thread.message-sent":
+      return updateThread(base, p.threadId, (t) => applyMessage(t, p));
+    case "thread.session-set":
+      return updateThread(base, p.threadId, (t) => {
+        const session = p.session;
+        let latestTurn = t.latestTurn;
+        if (session.status === "running" && session.activeTurnId) {
+          const same = latestTurn && latestTurn.turnId === session.activeTurnId ? latestTurn : null;
+          latestTurn = {
+            turnId: session.activeTurnId,
+            state: "running",
+            requestedAt: same?.requestedAt ?? session.updatedAt,
+            startedAt: same?.startedAt ?? session.updatedAt,
+            completedAt: null,
+            assistantMessageId: same?.assistantMessageId ?? null,
+          };
+        }
+        return { ...t, session, latestTurn };
+      });
+    case "thread.proposed-plan-upserted":
+      return updateThread(base, p.threadId, (t) => ({
+        ...t,
+        proposedPlans: t.proposedPlans
+          .filter((x) => x.id !== p.proposedPlan.id)
+          .concat(p.proposedPlan),
+      }));
+    case "thread.turn-diff-completed":
+      return updateThread(base, p.threadId, (t) => {
+        const checkpoints = t.checkpoints
+          .filter((c) => c.turnId !== p.turnId)
+          .concat({
+            turnId: p.turnId,
+            checkpointTurnCount: p.checkpointTurnCount,
+            checkpointRef: p.checkpointRef,
+            status: p.status,
+            files: p.files,
+            assistantMessageId: p.assistantMessageId ?? null,
+            completedAt: p.completedAt,
+          })
+          .sort((a, b) => a.checkpointTurnCount - b.checkpointTurnCount);
+        const previous = t.latestTurn?.turnId === p.turnId ? t.latestTurn : null;
+        return {
+          ...t,
+          checkpoints,
+          latestTurn: {
+            turnId: p.turnId,
+            state: checkpointState(p.status),
+            requestedAt: previous?.requestedAt ?? p.completedAt,
+            startedAt: previous?.startedAt ?? p.completedAt,
+            completedAt: p.completedAt,
+            assistantMessageId: p.assistantMessageId ?? null,
+          },
+        };
+      });
+    case "thread.activity-appended":
+      return updateThread(base, p.threadId, (t) => {
+        let activities: Activity[] = t.activities.filter((a) => a.id !== p.activity.id);
+        activities = activities.concat(p.activity);
+        if (activities.length > MAX_ACTIVITIES) {
+          activities = activities.slice(activities.length - MAX_ACTIVITIES);
+        }
+        return { ...t, activities };
+      });
+    case "thread.reverted":
+      // Which messages survive a revert is the server's decision; take its word for it.
+      throw new NeedsSnapshot(event.type);
+    default:
+      // Requests for the provider side change nothing visible.
+      return base;
+  }
+}
+
+/** Approvals and questions codex is still waiting on, oldest first. */
+export function pendingRequests(thread: Thread): Activity[] {
+  const resolved = new Set(
+    thread.activities
+      .filter((a) => a.kind === "approval.resolved" || a.kind === "user-input.resolved")
+      .map((a) => a.payload?.requestId),
+  );
+  const live = thread.session?.status === "running";
+  return thread.activities.filter(
+    (a) =>
+      live &&
+      (a.kind === "approval.requested" || a.kind === "user-input.requested") &&
+      !resolved.has(a.payload?.requestId),
+  );
+}

@@ -1,0 +1,145 @@
+// The wire shapes the client uses (../shared/spec/protocol.md). Field names are the server's.
+
+export interface Push {
+  type: "push";
+  sequence: number;
+  channel: string;
+  data: unknown;
+}
+
+export interface ResponseOk {
+  id: string;
+  result?: unknown;
+}
+
+export interface ResponseErr {
+  id: string;
+  error: { message: string };
+}
+
+export type Incoming = Push | ResponseOk | ResponseErr;
+
+export type RuntimeMode = "approval-required" | "full-access";
+export type InteractionMode = "default" | "plan";
+export type SessionStatus =
+  | "idle"
+  | "starting"
+  | "running"
+  | "ready"
+  | "interrupted"
+  | "stopped"
+  | "error";
+
+export interface Project {
+  id: string;
+  title: string;
+  workspaceRoot: string;
+  defaultModel: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export interface Message {
+  id: string;
+  role: "user" | "assistant" | "system";
+  text: string;
+  attachments?: Array<{ type: "image"; id: string; name: string; mimeType: string; sizeBytes: number }>;
+  turnId: string | null;
+  streaming: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Activity {
+  id: string;
+  tone: "info" | "tool" | "approval" | "error";
+  kind: string;
+  summary: string;
+  payload: any; // free-form, as in the reference
+  turnId: string | null;
+  sequence?: number;
+  createdAt: string;
+}
+
+export interface ProposedPlan {
+  id: string;
+  turnId: string | null;
+  planMarkdown: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CheckpointSummary {
+  turnId: string;
+  checkpointTurnCount: number;
+  checkpointRef: string;
+  status: "ready" | "missing" | "error";
+  files: Array<{ path: string; kind: string; additions: number; deletions: number }>;
+  assistantMessageId: string | null;
+  completedAt: string;
+}
+
+export interface Session {
+  threadId: string;
+  status: SessionStatus;
+  providerName: string | null;
+  runtimeMode: RuntimeMode;
+  activeTurnId: string | null;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+export interface LatestTurn {
+  turnId: string;
+  state: "running" | "interrupted" | "completed" | "error";
+  requestedAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  assistantMessageId: string | null;
+}
+
+export interface Thread {
+  id: string;
+  projectId: string;
+  title: string;
+  model: string;
+  runtimeMode: RuntimeMode;
+  interactionMode: InteractionMode;
+  branch: string | null;
+  worktreePath: string | null;
+  latestTurn: LatestTurn | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+  messages: Message[];
+  proposedPlans: ProposedPlan[];
+  activities: Activity[];
+  checkpoints: CheckpointSummary[];
+  session: Session | null;
+}
+
+export interface ReadModel {
+  snapshotSequence: number;
+  projects: Project[];
+  threads: Thread[];
+  updatedAt: string;
+}
+
+export interface DomainEvent {
+  sequence: number;
+  eventId: string;
+  occurredAt: string;
+  type: string;
+  payload: any;
+}
+
+export interface Welcome {
+  cwd: string;
+  projectName: string;
+  bootstrapProjectId?: string;
+  bootstrapThreadId?: string;
+}
+
+export const DOMAIN_EVENT_CHANNEL = "orchestration.domainEvent";
+export const WELCOME_CHANNEL = "server.welcome";

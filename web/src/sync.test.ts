@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+
+import { applyEvent, pendingRequests } from "./model";
+import type { DomainEvent, ReadModel } from "./protocol";
+import { Sync } from "./sync";
+import { FakeClock, FakeSocket } from "./testing";
+import { Transport } from "./transport";
+
+const T = "2026-01-01T00:00:00.000Z";
+
+function event(sequence: number, type: string, payload: object): DomainEvent {
+  return { sequence, eventId: `e${sequence}`, occurredAt: T, type, payload };
+}
+
+function empty(sequence = 0): ReadModel {
+  return { snapshotSequence: sequence, projects: [], threads: [], updatedAt: T };
+}
+
+const created = [
+  event(1, "project.created", { projectId: "p", title: "P", workspaceRoot: "/w", createdAt: T, updatedAt: T }),
+  event(2, "thread.created", { threadId: "t", projectId: "p", title: "T", model: "m", createdAt: T, updatedAt: T }),
+];
+
+function delta(sequence: number, text: string, streaming = true): DomainEvent {
+  return event(sequence, "thread.message-sent", {
+    threadId: "t", messageId: "a1", role: "assistant", text, streaming, turnId: "u1",
+    createdAt: T, updatedAt: T,
+  });
+}
+
+function rig() {
+  const sockets: FakeSocket[] = [];
+  const clock = new FakeClock();
+  const transport = new Transport({
+    url: "ws://test/",
+    makeSocket: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+    backoffMs: () => 10,
+    setTimer: clock.set,
+    clearTimer: clock.clear,
+  });
+  const sync = new Sync(transport);
+  return { sockets, clock, sync };
+}
+
+/** Answers the socket's unanswered requests with `answer(body)`; returns their tags. */
+function serve(socket: FakeSocket, answered: Set<string>, answer: (body: any) => unknown): string[] {
+  const tags: string[] = [];
+  for (const r of socket.requests()) {
+    if (answered.has(r.id)) continue;
+    answered.add(r.id);
+    tags.push(r.body._tag + (r.body.fromSequenceExclusive !== undefined ? `>${r.body.fromSequenceExclusive}` : ""));
+    socket.deliver({ id: r.id, result: answer(r.body) });
+  }
+  return tags;
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe("applyEvent", () => {
+  it("builds threads and appends streamed text, completion keeping it", () => {
+    let m = created.reduce(applyEvent, empty());
+    m = [delta(3, "Hel"), delta(4, "lo"), delta(5, "", false)].reduce(applyEvent, m);
+    const message = m.threads[0].messages[0];
+    expect(message.text).toBe("Hello");
+    expect(message.streaming).toBe(false);
+    expect(m.snapshotSequence).toBe(5);
+  });
+
+  it("tracks the latest turn from session to checkpoint, and pending approvals", () => {
+    let m = created.reduce(applyEvent, empty());
+    const session = (status: string, activeTurnId: string | null) =>
+      ({ threadId: "t", status, providerName: "codex", runtimeMode: "full-access", activeTurnId, lastError: null, updatedAt: T });
+    m = applyEvent(m, event(3, "thread.session-set", { threadId: "t", session: session("running", "u1") }));
+    expect(m.threads[0].latestTurn?.state).toBe("running");
+    const ask = { id: "x1", tone: "approval", kind: "approval.requested", summary: "Command approval requested",
+      payload: { requestId: "r1" }, turnId: "u1", createdAt: T };
+    m = applyEvent(m, event(4, "thread.activity-appended", { threadId: "t", activity: ask }));
+    expect(pendingRequests(m.threads[0]).map((a) => a.payload.requestId)).toEqual(["r1"]);
+    const done = { ...ask, id: "x2", kind: "approval.resolved" };
+    m = applyEvent(m, event(5, "thread.activity-appended", { threadId: "t", activity: done }));
+    expect(pendingRequests(m.threads[0])).toEqual([]);
+    m = applyEvent(m, event(6, "thread.turn-diff-completed", { threadId: "t", turnId: "u1", checkpointTurnCount: 1,
+      checkpointRef: "r", status: "ready", files: [], assistantMessageId: null, completedAt: T }));
+    expect(m.threads[0].latestTurn?.state).toBe("completed");
+    expect(m.threads[0].checkpoints.length).toBe(1);
+  });
+});
+
+describe("Sync", () => {
+  it("takes a snapshot, applies pushes in order and ignores repeats", async () => {
+    const { sockets, sync } = rig();
+    const answered = new Set<string>();
+    sockets[0].open();
+    sockets[0].welcome();
+    expect(serve(sockets[0], answered, () => created.reduce(applyEvent, empty()))).toEqual([
+      "orchestration.getSnapshot",
+    ]);
+    await tick();
+    for (const e of [delta(3, "a"), delta(3, "a"), delta(4, "b")]) {
+      sockets[0].deliver({ type: "push", sequence: e.sequence, channel: "orchestration.domainEvent", data: e });
+    }
+    expect(sync.model?.threads[0].messages[0].text).toBe("ab");
+  });
+
+  it("after a reconnect, replays from the last applied event so the last message is whole", async () => {
+    const { sockets, sync, clock } = rig();
+    const answered = new Set<string>();
+    sockets[0].open();
+    sockets[0].welcome();
+    serve(sockets[0], answered, () => created.reduce(applyEvent, empty()));
+    await tick();
+    sockets[0].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: delta(3, "Hel") });
+    sockets[0].drop(); // events 4 and 5 happen while we are away
+    clock.advance(10);
+    sockets[1].open();
+    sockets[1].welcome();
+    // A push that overtakes the catch-up is kept and applied once, in order.
+    sockets[1].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: delta(6, "!") });
+    const pages: DomainEvent[][] = [[delta(4, "lo"), delta(5, " there")], []];
+    let tags = serve(sockets[1], answered, () => pages.shift());
+    await tick();
+    tags = tags.concat(serve(sockets[1], answered, () => pages.shift()));
+    await tick();
+    expect(tags).toEqual(["orchestration.replayEvents>3", "orchestration.replayEvents>5"]);
+    expect(sync.model?.threads[0].messages[0].text).toBe("Hello there!");
+    expect(sync.lastSequence).toBe(6);
+  });
+
+  it("a gap in pushes is filled from the log, not skipped", async () => {
+    const { sockets, sync } = rig();
+    const answered = new Set<string>();
+    sockets[0].open();
+    sockets[0].welcome();
+    serve(sockets[0], answered, () => created.reduce(applyEvent, empty()));
+    await tick();
+    sockets[0].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: delta(4, "b") });
+    const pages: DomainEvent[][] = [[delta(3, "a"), delta(4, "b")], []];
+    serve(sockets[0], answered, () => pages.shift());
+    await tick();
+    serve(sockets[0], answered, () => pages.shift());
+    await tick();
+    expect(sync.model?.threads[0].messages[0].text).toBe("ab");
+  });
+
+  it("a revert takes a fresh snapshot", async () => {
+    const { sockets, sync } = rig();
+    const answered = new Set<string>();
+    sockets[0].open();
+    sockets[0].welcome();
+    serve(sockets[0], answered, () => created.reduce(applyEvent, empty()));
+    await tick();
+    const reverted = event(3, "thread.reverted", { threadId: "t", turnCount: 0 });
+    sockets[0].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: reverted });
+    const tags = serve(sockets[0], answered, () => ({ ...created.reduce(applyEvent, empty()), snapshotSequence: 3 }));
+    await tick();
+    expect(tags).toEqual(["orchestration.getSnapshot"]);
+    expect(sync.lastSequence).toBe(3);
+  });
+});

@@ -1,0 +1,191 @@
+// One WebSocket to the server: typed requests with timeouts, pushes in arrival order, and
+// reconnection with backoff. What to do after a reconnect (catching up on missed events) is
+// the caller's: `onOpen` fires once per connection, after the server's welcome.
+
+import type { Incoming, Push } from "./protocol";
+
+export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
+
+/** The subset of the browser WebSocket the transport uses (tests pass their own). */
+export interface SocketLike {
+  readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code?: number }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+export interface TransportOptions {
+  url: string;
+  makeSocket?: (url: string) => SocketLike;
+  requestTimeoutMs?: number;
+  /** Delay before reconnect attempt `n` (1-based). */
+  backoffMs?: (attempt: number) => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+export class RequestError extends Error {}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: unknown;
+}
+
+export function defaultBackoff(attempt: number): number {
+  return Math.min(500 * 2 ** (attempt - 1), 10_000);
+}
+
+export class Transport {
+  private socket: SocketLike | null = null;
+  private state: ConnectionState = "connecting";
+  private nextId = 0;
+  private pending = new Map<string, Pending>();
+  private outbox: string[] = [];
+  private welcomed = false;
+  private attempts = 0;
+  private reconnectTimer: unknown = null;
+  private stopped = false;
+  private pushListeners = new Set<(push: Push) => void>();
+  private stateListeners = new Set<(state: ConnectionState) => void>();
+  private openListeners = new Set<() => void>();
+  private readonly opts: Required<TransportOptions>;
+
+  constructor(options: TransportOptions) {
+    this.opts = {
+      makeSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+      requestTimeoutMs: 30_000,
+      backoffMs: defaultBackoff,
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      ...options,
+    };
+    this.connect();
+  }
+
+  get connection(): ConnectionState {
+    return this.state;
+  }
+
+  onPush(listener: (push: Push) => void): () => void {
+    this.pushListeners.add(listener);
+    return () => this.pushListeners.delete(listener);
+  }
+
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Called after every (re)connection, once the welcome has arrived. */
+  onOpen(listener: () => void): () => void {
+    this.openListeners.add(listener);
+    return () => this.openListeners.delete(listener);
+  }
+
+  /** Sends `{id, body}`; resolves with `result`, rejects with the server's message. */
+  request<T = unknown>(body: { _tag: string; [key: string]: unknown }): Promise<T> {
+    const id = `c${++this.nextId}`;
+    const frame = JSON.stringify({ id, body });
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.opts.setTimer(() => {
+        this.pending.delete(id);
+        reject(new RequestError(`${body._tag} timed out after ${this.opts.requestTimeoutMs} ms`));
+      }, this.opts.requestTimeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      if (this.state === "open" && this.welcomed && this.socket) {
+        this.socket.send(frame);
+      } else {
+        this.outbox.push(frame);
+      }
+    });
+  }
+
+  close(): void {
+    this.stopped = true;
+    if (this.reconnectTimer !== null) this.opts.clearTimer(this.reconnectTimer);
+    this.socket?.close(1000, "client closing");
+    this.setState("closed");
+    this.failPending("the connection was closed");
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+
+  private connect(): void {
+    this.welcomed = false;
+    const socket = this.opts.makeSocket(this.opts.url);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.attempts = 0;
+      this.setState("open");
+    };
+    socket.onmessage = (ev) => this.receive(ev.data);
+    socket.onclose = () => this.lost(socket);
+    socket.onerror = () => {
+      /* a close follows; reconnecting is decided there */
+    };
+  }
+
+  private receive(raw: unknown): void {
+    if (typeof raw !== "string") return;
+    let message: Incoming;
+    try {
+      message = JSON.parse(raw) as Incoming;
+    } catch {
+      return;
+    }
+    if ("type" in message && message.type === "push") {
+      for (const listener of this.pushListeners) listener(message);
+      if (!this.welcomed && message.channel === "server.welcome") {
+        this.welcomed = true;
+        // Requests made while disconnected go out now, in the order they were made.
+        const queued = this.outbox.splice(0);
+        for (const frame of queued) this.socket?.send(frame);
+        for (const listener of this.openListeners) listener();
+      }
+      return;
+    }
+    const pending = this.pending.get((message as ResponseLike).id);
+    if (!pending) return;
+    this.pending.delete((message as ResponseLike).id);
+    this.opts.clearTimer(pending.timer);
+    if ("error" in message && message.error) {
+      pending.reject(new RequestError(message.error.message));
+    } else {
+      pending.resolve((message as { result?: unknown }).result ?? null);
+    }
+  }
+
+  private failPending(reason: string): void {
+    for (const [id, pending] of this.pending) {
+      this.opts.clearTimer(pending.timer);
+      pending.reject(new RequestError(reason));
+      this.pending.delete(id);
+    }
+    this.outbox = [];
+  }
+
+  private lost(socket: SocketLike): void {
+    if (socket !== this.socket || this.stopped) return;
+    this.socket = null;
+    // What was in flight may or may not have been done; the caller decides whether to retry.
+    this.failPending("the connection to the server was lost");
+    this.setState("reconnecting");
+    this.attempts += 1;
+    this.reconnectTimer = this.opts.setTimer(() => {
+      this.reconnectTimer = null;
+      if (!this.stopped) this.connect();
+    }, this.opts.backoffMs(this.attempts));
+  }
+}
+
+interface ResponseLike {
+  id: string;
+}
