@@ -14,7 +14,7 @@ PREFIX ?= $(HOME)/.local
 UNIT_DIR ?= $(HOME)/.config/systemd/user
 RUN_ARGS ?=
 
-.PHONY: run test bench install check-tools codex lint web web-test
+.PHONY: run test bench install check-tools codex lint web web-test web-e2e chromium
 
 check-tools:
 	@command -v $(CARGO) >/dev/null || { echo "make: cargo is missing; install Rust from rustup.rs (stable, 1.80 or newer)"; exit 1; }
@@ -41,6 +41,18 @@ web-test: web/node_modules/.package-lock.json
 	npm --prefix web run typecheck --silent
 	npm --prefix web test --silent
 
+# Debian's Chromium drives the browser tests (playwright-core, no downloaded browsers).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+	  else echo "make: chromium is missing; install it (Debian: sudo apt-get install chromium)"; exit 1; fi; }
+
+# The browser client end to end: real binary, real codex, the scripted model, headless Chromium.
+web-e2e: codex web chromium
+	$(CARGO) build --locked
+	cd web && CHROMIUM="$$(command -v chromium)" node e2e/run.mjs ../target/debug/t3rs "$(CODEX_BIN)"
+
 run: check-tools web
 	$(CARGO) build --release --locked
 	@CODEX=$$(command -v codex || true); \
@@ -56,6 +68,7 @@ test: check-tools codex lint web-test web
 	@command -v python3 >/dev/null || { echo "make: python3 is missing (the scripted model server for the codex tests needs it; Debian: apt-get install python3)"; exit 1; }
 	@test -f ../shared/tools/fake-model/fake_model.py || [ -n "$$T3RS_FAKE_MODEL" ] || { echo "make: ../shared/tools/fake-model/fake_model.py not found: the steering repo's shared/ must sit beside this repository (or set T3RS_FAKE_MODEL)"; exit 1; }
 	T3RS_TEST_CODEX="$(CODEX_BIN)" $(CARGO) test --workspace --locked
+	$(MAKE) --no-print-directory web-e2e
 
 bench: check-tools
 	$(CARGO) bench --locked --bench foundation

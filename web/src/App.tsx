@@ -31,7 +31,12 @@ function useModel(): ReadModel | null {
 
 function useConnection(): ConnectionState {
   const [state, setState] = useState(transport.connection);
-  useEffect(() => transport.onState(setState), []);
+  useEffect(() => {
+    const unsubscribe = transport.onState(setState);
+    // It may have changed between the first render and this subscription.
+    setState(transport.connection);
+    return unsubscribe;
+  }, []);
   return state;
 }
 
@@ -359,6 +364,7 @@ function Composer({ thread }: { thread: Thread }) {
         <label>
           <input
             type="checkbox"
+            data-testid="approval-toggle"
             checked={thread.runtimeMode === "approval-required"}
             onChange={(e) => void setMode(e.target.checked ? "approval-required" : "full-access")}
           />

@@ -1,0 +1,170 @@
+// End-to-end test of the browser client in Debian's headless Chromium: the real t3rs binary,
+// the real codex CLI against ../shared/tools/fake-model, a real git repository in a temp dir.
+// Usage: node e2e/run.mjs <t3rs binary> <codex binary>   (from web/, after `npm run build`)
+// Screenshots of the main views go to e2e/screenshots/.
+
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const [t3rsBin, codexBin] = process.argv.slice(2).map((p) => resolve(p));
+const here = resolve(new URL(".", import.meta.url).pathname);
+const webDist = resolve(here, "../dist");
+const fakeModel = process.env.T3RS_FAKE_MODEL ?? resolve(here, "../../../shared/tools/fake-model/fake_model.py");
+const shots = join(here, "screenshots");
+mkdirSync(shots, { recursive: true });
+const DEADLINE = 30_000;
+
+function fail(message) {
+  console.error(`e2e: ${message}`);
+  process.exitCode = 1;
+  throw new Error(message);
+}
+
+function freePort() {
+  return new Promise((ok) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+function waitForLine(child, pattern) {
+  return new Promise((ok, bad) => {
+    let buffered = "";
+    const timer = setTimeout(() => bad(new Error(`no line matching ${pattern}`)), DEADLINE);
+    child.stdout.on("data", (chunk) => {
+      buffered += chunk.toString();
+      const match = buffered.match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        ok(match);
+      }
+    });
+    child.on("exit", (code) => bad(new Error(`exited with ${code} before ${pattern}`)));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), "t3rs-e2e-"));
+const work = join(dir, "demo-project");
+mkdirSync(work);
+writeFileSync(join(work, "README.md"), "demo\n");
+for (const args of [["init", "-q"], ["add", "-A"], ["-c", "user.name=e", "-c", "user.email=e@e", "commit", "-qm", "init"]]) {
+  execFileSync("git", args, { cwd: work });
+}
+
+const script = join(dir, "script.json");
+writeFileSync(
+  script,
+  JSON.stringify({
+    steps: [
+      { text: "Hello from **codex**, streaming in pieces.", chunks: 8, delay_ms: 20 },
+      { shell: "echo approved > approved.txt", escalate: "needs it" },
+      { text: "The command ran.", chunks: 3 },
+      { text: "Back after the restart.", chunks: 4 },
+    ],
+  }),
+);
+const model = spawn("python3", [fakeModel, "--script", script, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+const [, modelPort] = await waitForLine(model, /listening on (\d+)/);
+const home = join(dir, "codex-home");
+mkdirSync(home);
+writeFileSync(
+  join(home, "config.toml"),
+  `model_provider = "fake"\nmodel = "fake-model"\n[model_providers.fake]\nname = "fake"\n` +
+    `base_url = "http://127.0.0.1:${modelPort}/v1"\nwire_api = "responses"\nenv_key = "FAKE_KEY"\n` +
+    `request_max_retries = 0\nstream_max_retries = 0\n`,
+);
+
+const port = await freePort();
+let server;
+async function startServer() {
+  server = spawn(
+    t3rsBin,
+    ["--port", String(port), "--state-dir", join(dir, "state"), "--no-browser", "--cwd", work,
+     "--web-dir", webDist, "--codex-bin", codexBin],
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, CODEX_HOME: home, FAKE_KEY: "unused", RUST_LOG: "warn" } },
+  );
+  await waitForLine(server, /t3rs listening on (http:\/\/\S+)/);
+}
+async function stopServer() {
+  const exited = new Promise((ok) => server.on("exit", ok));
+  server.kill("SIGTERM");
+  await exited;
+}
+
+const consoleErrors = [];
+let browser;
+try {
+  await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.setDefaultTimeout(DEADLINE);
+  await page.goto(`http://127.0.0.1:${port}/`);
+
+  // 1. The bootstrap project and its thread are there and open.
+  await page.getByText("demo-project").first().waitFor();
+  await page.getByTestId("connection").filter({ hasText: "connected" }).waitFor();
+  await page.getByTestId("composer").waitFor();
+  await page.screenshot({ path: join(shots, "1-bootstrap.png") });
+
+  // 2. A turn streams text.
+  await page.getByTestId("composer").fill("Say hello");
+  await page.getByTestId("send").click();
+  await page.getByTestId("message-assistant").filter({ hasText: "streaming in pieces." }).waitFor();
+  await page.getByTestId("session-status").filter({ hasText: "ready" }).waitFor();
+  await page.screenshot({ path: join(shots, "2-streamed-turn.png") });
+
+  // 3. An approval card, accepted, runs the command.
+  // The toggle reflects the thread's recorded mode, so it flips once the server has it.
+  await page.getByTestId("approval-toggle").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="approval-toggle"]')?.checked === true);
+  await page.getByTestId("composer").fill("Write the file");
+  await page.getByTestId("send").click();
+  await page.getByTestId("approval-card").waitFor();
+  await page.screenshot({ path: join(shots, "3-approval.png") });
+  await page.getByRole("button", { name: "Accept", exact: true }).click();
+  await page.getByTestId("message-assistant").filter({ hasText: "The command ran." }).waitFor();
+  await page.getByTestId("approval-card").waitFor({ state: "detached" });
+  if (!existsSync(join(work, "approved.txt"))) fail("the approved command did not run");
+  if (readFileSync(join(work, "approved.txt"), "utf8") !== "approved\n") fail("approved.txt has the wrong content");
+
+  // 4. The server restarts under the page: it reconnects, catches up and carries on.
+  await stopServer();
+  await page.getByTestId("connection").filter({ hasText: "reconnecting" }).waitFor();
+  await startServer();
+  await page.getByTestId("connection").filter({ hasText: "connected" }).waitFor();
+  await page.getByTestId("composer").fill("Are you back?");
+  await page.getByTestId("send").click();
+  await page.getByTestId("message-assistant").filter({ hasText: "Back after the restart." }).waitFor();
+  const texts = await page.getByTestId("message-assistant").allInnerTexts();
+  if (!texts.some((t) => t.includes("streaming in pieces."))) fail("earlier messages are gone after the reconnect");
+  await page.screenshot({ path: join(shots, "4-after-restart.png") });
+
+  // A connection dropped by a restart logs a failed-WebSocket console error in Chromium; it is
+  // the browser's own line, not the app's. Anything else fails the test.
+  const unexpected = consoleErrors.filter((e) => !e.includes("WebSocket connection to"));
+  if (unexpected.length) fail(`console errors: ${unexpected.join(" | ")}`);
+  console.log("e2e: browser client ok (screenshots in e2e/screenshots)");
+} catch (error) {
+  process.exitCode = 1;
+  console.error(`e2e: ${error.message}`);
+  console.error(`e2e: console errors so far: ${consoleErrors.join(" | ") || "none"}`);
+  const pages = browser?.contexts().flatMap((c) => c.pages()) ?? [];
+  if (pages[0]) await pages[0].screenshot({ path: join(shots, "failure.png") }).catch(() => {});
+} finally {
+  await browser?.close();
+  if (server && server.exitCode === null) await stopServer();
+  model.kill();
+}
