@@ -152,6 +152,38 @@ try {
   if (!texts.some((t) => t.includes("streaming in pieces."))) fail("earlier messages are gone after the reconnect");
   await page.screenshot({ path: join(shots, "4-after-restart.png") });
 
+  // 5. The diff panel shows turn 2's file; reverting to turn 1 removes it.
+  await page.getByTestId("toggle-diff").click();
+  await page.getByTestId("file-stat").filter({ hasText: "approved.txt" }).waitFor();
+  await page.getByTestId("checkpoint").nth(1).getByRole("button", { name: "diff" }).click();
+  await page.getByTestId("patch").filter({ hasText: "+approved" }).waitFor();
+  await page.screenshot({ path: join(shots, "5-diff.png") });
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByTestId("checkpoint").nth(0).getByRole("button", { name: "revert here" }).click();
+  await page.getByTestId("checkpoint").nth(1).waitFor({ state: "detached" });
+  if (existsSync(join(work, "approved.txt"))) fail("revert left approved.txt behind");
+  const after = await page.getByTestId("message-assistant").allInnerTexts();
+  if (after.some((t) => t.includes("The command ran."))) fail("reverted turns still shown");
+
+  // 6. A terminal runs a command and shows its output.
+  await page.getByTestId("toggle-terminal").click();
+  await page.locator(".xterm-rows").waitFor();
+  await page.locator(".xterm-helper-textarea").focus();
+  await page.keyboard.type("echo hi-from-$((40+2))\n");
+  await page.locator(".xterm-rows").filter({ hasText: "hi-from-42" }).waitFor();
+  await page.screenshot({ path: join(shots, "6-terminal.png") });
+
+  // 7. A commit through the git bar.
+  writeFileSync(join(work, "notes.md"), "from the browser\n");
+  await page.getByTestId("git-bar").getByRole("button", { name: "refresh" }).click();
+  await page.getByTestId("git-changes").filter({ hasText: "1 changed file" }).waitFor();
+  await page.getByPlaceholder("commit message (optional)").fill("Add notes from the browser");
+  await page.getByTestId("git-run").click();
+  await page.getByTestId("git-changes").filter({ hasText: "0 changed files" }).waitFor();
+  const subject = execFileSync("git", ["log", "-1", "--format=%s"], { cwd: work }).toString().trim();
+  if (subject !== "Add notes from the browser") fail(`the commit is "${subject}"`);
+  await page.screenshot({ path: join(shots, "7-git.png") });
+
   // A connection dropped by a restart logs a failed-WebSocket console error in Chromium; it is
   // the browser's own line, not the app's. Anything else fails the test.
   const unexpected = consoleErrors.filter((e) => !e.includes("WebSocket connection to"));

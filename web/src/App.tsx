@@ -5,6 +5,7 @@ import { dispatch, now, newId, startTurn, sync, transport } from "./client";
 import { pendingRequests } from "./model";
 import type { Activity, Project, ReadModel, Thread, Welcome } from "./protocol";
 import type { ConnectionState } from "./transport";
+import { DiffPanel, GitBar, TerminalDrawer } from "./panels";
 
 /** The read model, re-rendered at most once per animation frame however fast events come. */
 function useModel(): ReadModel | null {
@@ -93,7 +94,11 @@ export function App() {
           {syncError && <span className="error">{syncError}</span>}
         </header>
         {thread ? (
-          <ThreadView key={thread.id} thread={thread} />
+          <ThreadView
+            key={thread.id}
+            thread={thread}
+            cwd={thread.worktreePath ?? model?.projects.find((p) => p.id === thread.projectId)?.workspaceRoot ?? null}
+          />
         ) : (
           <div className="empty">{model ? "Add a project and start a thread." : "Loading…"}</div>
         )}
@@ -188,11 +193,15 @@ function ProjectEntry(props: {
   );
 }
 
-function ThreadView({ thread }: { thread: Thread }) {
+function ThreadView({ thread, cwd }: { thread: Thread; cwd: string | null }) {
   const pending = pendingRequests(thread);
   const status = thread.session?.status ?? "idle";
+  const [showDiff, setShowDiff] = useState(false);
+  const [showTerminal, setShowTerminal] = useState(false);
   return (
+    <div className="thread-area">
     <div className="thread">
+      {cwd && <GitBar cwd={cwd} />}
       <div className="thread-head">
         <h2>{thread.title}</h2>
         <span className={`status status-${status}`} data-testid="session-status">
@@ -200,6 +209,13 @@ function ThreadView({ thread }: { thread: Thread }) {
         </span>
         {thread.latestTurn && <span className="turn-state">turn {thread.latestTurn.state}</span>}
         {thread.session?.lastError && <span className="error">{thread.session.lastError}</span>}
+        <span className="spacer" />
+        <button className="small" data-testid="toggle-diff" onClick={() => setShowDiff((v) => !v)}>
+          {showDiff ? "hide changes" : "changes"}
+        </button>
+        <button className="small" data-testid="toggle-terminal" onClick={() => setShowTerminal((v) => !v)}>
+          {showTerminal ? "hide terminal" : "terminal"}
+        </button>
       </div>
       <div className="timeline" data-testid="timeline">
         {thread.messages.map((m) => (
@@ -219,7 +235,10 @@ function ThreadView({ thread }: { thread: Thread }) {
       {pending.map((request) => (
         <PendingRequest key={request.id} threadId={thread.id} request={request} />
       ))}
+      {showTerminal && cwd && <TerminalDrawer threadId={thread.id} cwd={cwd} />}
       <Composer thread={thread} />
+    </div>
+    {showDiff && <DiffPanel thread={thread} />}
     </div>
   );
 }

@@ -1,0 +1,254 @@
+// The thread's side panels: per-turn diffs with revert, the git bar, the terminal drawer.
+
+import { useEffect, useRef, useState } from "react";
+import { Terminal } from "@xterm/xterm";
+import { FitAddon } from "@xterm/addon-fit";
+import "@xterm/xterm/css/xterm.css";
+
+import { dispatch, now, transport } from "./client";
+import type { Thread } from "./protocol";
+
+function useAction(): [string | null, boolean, (run: () => Promise<unknown>) => Promise<void>] {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const act = async (run: () => Promise<unknown>) => {
+    setError(null);
+    setBusy(true);
+    try {
+      await run();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return [error, busy, act];
+}
+
+/** A unified patch, coloured by line. */
+function Patch({ text }: { text: string }) {
+  if (!text) return <div className="muted">No changes.</div>;
+  return (
+    <pre className="patch" data-testid="patch">
+      {text.split("\n").map((line, i) => {
+        const cls = line.startsWith("+++") || line.startsWith("---")
+          ? "file"
+          : line.startsWith("+")
+            ? "add"
+            : line.startsWith("-")
+              ? "del"
+              : line.startsWith("@@")
+                ? "hunk"
+                : "";
+        return (
+          <div key={i} className={cls}>
+            {line || " "}
+          </div>
+        );
+      })}
+    </pre>
+  );
+}
+
+export function DiffPanel({ thread }: { thread: Thread }) {
+  const [patch, setPatch] = useState<{ title: string; text: string } | null>(null);
+  const [error, busy, act] = useAction();
+  const last = thread.checkpoints.at(-1)?.checkpointTurnCount ?? 0;
+  const running = thread.latestTurn?.state === "running";
+
+  const show = (from: number, to: number, title: string) =>
+    act(async () => {
+      const result = await transport.request<{ diff: string }>(
+        from === 0 && to === last && title.startsWith("Whole")
+          ? { _tag: "orchestration.getFullThreadDiff", threadId: thread.id, toTurnCount: to }
+          : { _tag: "orchestration.getTurnDiff", threadId: thread.id, fromTurnCount: from, toTurnCount: to },
+      );
+      setPatch({ title, text: result.diff });
+    });
+  const revert = (count: number) =>
+    act(async () => {
+      if (!window.confirm(`Restore the files to how they were after turn ${count}? Later turns are dropped.`)) return;
+      await dispatch({ type: "thread.checkpoint.revert", threadId: thread.id, turnCount: count, createdAt: now() });
+      setPatch(null);
+    });
+
+  return (
+    <aside className="panel diff-panel" data-testid="diff-panel">
+      <div className="panel-head">
+        <strong>Changes</strong>
+        {last > 0 && (
+          <button disabled={busy} onClick={() => show(0, last, "Whole thread")}>
+            Whole thread
+          </button>
+        )}
+      </div>
+      {thread.checkpoints.length === 0 && <div className="muted">No turns yet.</div>}
+      {thread.checkpoints.map((c) => (
+        <div key={c.turnId} className="checkpoint" data-testid="checkpoint">
+          <div className="checkpoint-head">
+            <span>Turn {c.checkpointTurnCount}</span>
+            {c.status !== "ready" && <span className="muted">{c.status}</span>}
+            <span className="spacer" />
+            <button className="small" disabled={busy || c.status !== "ready"} onClick={() => show(c.checkpointTurnCount - 1, c.checkpointTurnCount, `Turn ${c.checkpointTurnCount}`)}>
+              diff
+            </button>
+            <button className="small" disabled={busy || running || c.status !== "ready"} onClick={() => revert(c.checkpointTurnCount)}>
+              revert here
+            </button>
+          </div>
+          {c.files.map((f) => (
+            <div key={f.path} className="file-stat" data-testid="file-stat">
+              <span className="path">{f.path}</span>
+              <span className="add">+{f.additions}</span>
+              <span className="del">−{f.deletions}</span>
+            </div>
+          ))}
+        </div>
+      ))}
+      {thread.checkpoints.length > 0 && (
+        <button className="small" disabled={busy || running} onClick={() => revert(0)}>
+          revert to before the first turn
+        </button>
+      )}
+      {error && <div className="error">{error}</div>}
+      {patch && (
+        <div className="patch-box">
+          <div className="label">{patch.title}</div>
+          <Patch text={patch.text} />
+        </div>
+      )}
+    </aside>
+  );
+}
+
+interface GitStatus {
+  branch: string | null;
+  hasWorkingTreeChanges: boolean;
+  workingTree: { files: Array<{ path: string; insertions: number; deletions: number }> };
+  hasUpstream: boolean;
+  aheadCount: number;
+  behindCount: number;
+  pr: { number: number; url: string; state: string } | null;
+}
+
+export function GitBar({ cwd }: { cwd: string }) {
+  const [status, setStatus] = useState<GitStatus | null>(null);
+  const [steps, setSteps] = useState<string[]>([]);
+  const [action, setAction] = useState("commit");
+  const [message, setMessage] = useState("");
+  const [error, busy, act] = useAction();
+  const refresh = () => act(async () => setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd })));
+  useEffect(() => {
+    void refresh();
+    return transport.onPush((push) => {
+      const p = push.data as { cwd?: string; step?: string; status?: string; message?: string };
+      if (push.channel === "git.actionProgress" && p.cwd === cwd) {
+        setSteps((s) => s.concat(`${p.step} ${p.status}${p.message ? `: ${p.message}` : ""}`));
+      }
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cwd]);
+  const run = () =>
+    act(async () => {
+      setSteps([]);
+      await transport.request({
+        _tag: "git.runStackedAction",
+        cwd,
+        action,
+        ...(message.trim() ? { commitMessage: message } : {}),
+      });
+      setMessage("");
+      setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd }));
+    });
+  const files = status?.workingTree.files.length ?? 0;
+  return (
+    <div className="gitbar" data-testid="git-bar">
+      <span className="branch">{status?.branch ?? "no branch"}</span>
+      <span className="muted" data-testid="git-changes">
+        {files} changed file{files === 1 ? "" : "s"}
+        {status && status.aheadCount > 0 ? ` · ${status.aheadCount} ahead` : ""}
+        {status && status.behindCount > 0 ? ` · ${status.behindCount} behind` : ""}
+      </span>
+      {status?.pr && (
+        <a href={status.pr.url} target="_blank" rel="noreferrer">
+          PR #{status.pr.number}
+        </a>
+      )}
+      <button className="small" disabled={busy} onClick={refresh}>
+        refresh
+      </button>
+      <input className="commit-message" placeholder="commit message (optional)" value={message} onChange={(e) => setMessage(e.target.value)} />
+      <select value={action} onChange={(e) => setAction(e.target.value)}>
+        <option value="commit">Commit</option>
+        <option value="commit_push">Commit & push</option>
+        <option value="commit_push_pr">Commit, push & PR</option>
+      </select>
+      <button data-testid="git-run" disabled={busy || files === 0} onClick={run}>
+        Go
+      </button>
+      {steps.length > 0 && <span className="muted" data-testid="git-steps">{steps.at(-1)}</span>}
+      {error && <span className="error">{error}</span>}
+    </div>
+  );
+}
+
+export function TerminalDrawer({ threadId, cwd }: { threadId: string; cwd: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!host.current) return;
+    const term = new Terminal({ fontSize: 13, convertEol: false, scrollback: 5000 });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(host.current);
+    fit.fit();
+    const terminalId = "default";
+    let disposed = false;
+    const stop = transport.onPush((push) => {
+      const e = push.data as { threadId?: string; terminalId?: string; type?: string; data?: string; message?: string };
+      if (push.channel !== "terminal.event" || e.threadId !== threadId || e.terminalId !== terminalId) return;
+      if (e.type === "output" && e.data) term.write(e.data);
+      if (e.type === "cleared") term.clear();
+      if (e.type === "exited") term.write("\r\n[process exited]\r\n");
+      if (e.type === "error" && e.message) setError(e.message);
+    });
+    transport
+      .request<{ history: string }>({ _tag: "terminal.open", threadId, terminalId, cwd, cols: term.cols, rows: term.rows })
+      .then((snapshot) => !disposed && term.write(snapshot.history ?? ""))
+      .catch((e: Error) => setError(e.message));
+    const input = term.onData((data) => {
+      transport.request({ _tag: "terminal.write", threadId, terminalId, data }).catch((e: Error) => setError(e.message));
+    });
+    const onResize = () => {
+      fit.fit();
+      transport
+        .request({ _tag: "terminal.resize", threadId, terminalId, cols: term.cols, rows: term.rows })
+        .catch(() => {});
+    };
+    window.addEventListener("resize", onResize);
+    return () => {
+      disposed = true;
+      stop();
+      input.dispose();
+      window.removeEventListener("resize", onResize);
+      term.dispose();
+    };
+  }, [threadId, cwd]);
+  const call = (body: { _tag: string; [k: string]: unknown }) =>
+    transport.request(body).catch((e: Error) => setError(e.message));
+  return (
+    <div className="drawer" data-testid="terminal-drawer">
+      <div className="drawer-head">
+        <strong>Terminal</strong>
+        <button className="small" onClick={() => call({ _tag: "terminal.clear", threadId, terminalId: "default" })}>
+          clear
+        </button>
+        <button className="small" onClick={() => call({ _tag: "terminal.restart", threadId, cwd, cols: 120, rows: 30 })}>
+          restart
+        </button>
+        {error && <span className="error">{error}</span>}
+      </div>
+      <div className="xterm-host" ref={host} data-testid="terminal" />
+    </div>
+  );
+}
