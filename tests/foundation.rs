@@ -186,7 +186,7 @@ async fn bad_input_gets_a_named_error_and_the_socket_stays_usable() {
             "body.key",
         ),
         (big, "big", "over the 65536-byte limit"),
-        (r#"{"id":"a6","body":{"_tag":"shell.openInEditor","cwd":"/","editor":"zed"}}"#.into(), "a6", "shell.openInEditor is not available yet"),
+        (r#"{"id":"a6","body":{"_tag":"shell.openInEditor","cwd":"/","editor":"emacs"}}"#.into(), "a6", "body.editor"),
     ];
     for (text, id, expected) in cases {
         client.send_text(text.clone()).await;
@@ -539,4 +539,52 @@ async fn the_browser_client_is_served_from_its_directory_and_nothing_else() {
     let (status, body) = common::http_get(bare.port, "/");
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("make run"));
+}
+
+#[tokio::test]
+async fn open_in_editor_starts_the_editor_on_the_folder_or_says_it_is_missing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let opened = dir.path().join("opened.txt");
+    let fake = bin.join("code");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho \"$@\" > {}\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = base_command(&dir.path().join("state"));
+    // Only the fake editor and the basics: no real zed may be found.
+    cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.display()));
+    let server = Server::start_command(cmd);
+    let mut client = Client::connect(&server.url("/")).await;
+    client.welcome().await;
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    let cwd = project.to_string_lossy().to_string();
+    let v = client
+        .request(json!({"_tag": "shell.openInEditor", "cwd": cwd, "editor": "vscode"}))
+        .await;
+    assert!(v.get("error").is_none(), "{v}");
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while std::fs::read_to_string(&opened)
+        .ok()
+        .map(|s| s.trim().to_string())
+        != Some(cwd.clone())
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the editor was not started on {cwd}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let v = client
+        .request(json!({"_tag": "shell.openInEditor", "cwd": cwd, "editor": "zed"}))
+        .await;
+    assert_eq!(
+        v["error"]["message"],
+        "Zed is not installed (no `zed` on PATH)."
+    );
 }

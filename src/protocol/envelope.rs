@@ -149,6 +149,12 @@ struct TurnDiffParams {
 }
 
 #[derive(Deserialize)]
+struct OpenInEditorParams {
+    cwd: String,
+    editor: crate::workspace::editors::EditorId,
+}
+
+#[derive(Deserialize)]
 struct SearchParams {
     cwd: String,
     query: String,
@@ -503,6 +509,13 @@ fn decode_method(tag: &str, body: Value) -> Result<Method, FieldError> {
                 full,
             })
         }
+        "shell.openInEditor" => {
+            let params: OpenInEditorParams = decode_fields(body)?;
+            Ok(Method::ShellOpenInEditor {
+                cwd: bounded_text("body.cwd", &params.cwd, 4096)?,
+                editor: params.editor,
+            })
+        }
         "projects.searchEntries" => {
             let params: SearchParams = decode_fields(body)?;
             Ok(Method::ProjectsSearchEntries {
@@ -692,13 +705,25 @@ mod tests {
     }
 
     #[test]
-    fn methods_of_later_issues_are_known_but_not_available() {
+    fn open_in_editor_and_git_decode() {
         let req = decode_request(
             r#"{"id":"1","body":{"_tag":"shell.openInEditor","cwd":"/x","editor":"vscode"}}"#,
             MAX,
         )
         .unwrap();
-        assert_eq!(req.method, Method::NotYetAvailable("shell.openInEditor"));
+        assert_eq!(
+            req.method,
+            Method::ShellOpenInEditor {
+                cwd: "/x".into(),
+                editor: crate::workspace::editors::EditorId::Vscode
+            }
+        );
+        let bad = decode_request(
+            r#"{"id":"1","body":{"_tag":"shell.openInEditor","cwd":"/x","editor":"emacs"}}"#,
+            MAX,
+        )
+        .unwrap_err();
+        assert!(bad.message.contains("editor"), "{}", bad.message);
         let git =
             decode_request(r#"{"id":"1","body":{"_tag":"git.status","cwd":"/x"}}"#, MAX).unwrap();
         assert_eq!(

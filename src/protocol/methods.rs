@@ -74,6 +74,10 @@ pub enum Method {
     TerminalClear(TerminalClearParams),
     TerminalRestart(TerminalRestartParams),
     TerminalClose(TerminalCloseParams),
+    ShellOpenInEditor {
+        cwd: String,
+        editor: crate::workspace::editors::EditorId,
+    },
     ServerGetConfig,
     ServerUpsertKeybinding(KeybindingRule),
     /// A method of the protocol whose implementation has not landed; answered with an error
@@ -110,6 +114,7 @@ impl Method {
             Method::TerminalClear(_) => "terminal.clear",
             Method::TerminalRestart(_) => "terminal.restart",
             Method::TerminalClose(_) => "terminal.close",
+            Method::ShellOpenInEditor { .. } => "shell.openInEditor",
             Method::ServerGetConfig => "server.getConfig",
             Method::ServerUpsertKeybinding(_) => "server.upsertKeybinding",
             Method::NotYetAvailable(name) => name,

@@ -175,6 +175,12 @@ impl Session {
                     Method::TerminalClear(p) => self.terminal(id, TerminalClear(p), ctx),
                     Method::TerminalRestart(p) => self.terminal(id, TerminalRestart(p), ctx),
                     Method::TerminalClose(p) => self.terminal(id, TerminalClose(p), ctx),
+                    Method::ShellOpenInEditor { cwd, editor } => {
+                        match crate::workspace::editors::open_in_editor(editor, &cwd) {
+                            Ok(()) => ctx.text(encode_result(&id, None)),
+                            Err(message) => ctx.text(encode_error(&id, &message)),
+                        }
+                    }
                     Method::ServerGetConfig => match self.app.runtime.config_view.current() {
                         Some(raw) => ctx.text(encode_raw_result(&id, &raw)),
                         None => {

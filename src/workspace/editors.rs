@@ -130,6 +130,31 @@ fn has_line_suffix(target: &str) -> bool {
     without_digits.len() < target.len() && without_digits.ends_with(':')
 }
 
+/// `shell.openInEditor`: starts the editor on `target` and returns at once (the editor lives on
+/// its own; t3rs does not wait for it or keep it).
+pub fn open_in_editor(editor: EditorId, target: &str) -> Result<(), String> {
+    if !is_command_available(editor.command(), None) {
+        return Err(format!(
+            "{} is not installed (no `{}` on PATH).",
+            editor.label(),
+            editor.command()
+        ));
+    }
+    let (command, args) = editor_launch(editor, target);
+    let mut child = std::process::Command::new(&command)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("could not start {command}: {e}"))?;
+    // Reap it when it exits so it never lingers as a zombie.
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(())
+}
+
 /// Program and arguments to open `target` in `editor`. VS Code and Cursor only honour a
 /// `file:line:col` target when given `--goto`; otherwise they'd open a file with that name.
 pub fn editor_launch(editor: EditorId, target: &str) -> (String, Vec<String>) {
