@@ -166,7 +166,8 @@ try {
   if (after.some((t) => t.includes("The command ran."))) fail("reverted turns still shown");
 
   // 6. A terminal runs a command and shows its output.
-  await page.getByTestId("toggle-terminal").click();
+  // Opened with the server's default keybinding for terminal.toggle (mod+j).
+  await page.keyboard.press("Control+j");
   await page.locator(".xterm-rows").waitFor();
   await page.locator(".xterm-helper-textarea").focus();
   await page.keyboard.type("echo hi-from-$((40+2))\n");

@@ -6,6 +6,8 @@ import { pendingRequests } from "./model";
 import type { Activity, Project, ReadModel, Thread, Welcome } from "./protocol";
 import type { ConnectionState } from "./transport";
 import { DiffPanel, GitBar, TerminalDrawer } from "./panels";
+import { Timeline } from "./Timeline";
+import { commandFor, type Binding } from "./keybindings";
 
 /** The read model, re-rendered at most once per animation frame however fast events come. */
 function useModel(): ReadModel | null {
@@ -83,6 +85,7 @@ export function App() {
   }, [threads, selected, welcome]);
 
   const thread = threads.find((t) => t.id === selected) ?? null;
+  useKeybindings();
   return (
     <div className="app">
       <Sidebar model={model} selected={selected} onSelect={setSelected} />
@@ -198,12 +201,21 @@ function ThreadView({ thread, cwd }: { thread: Thread; cwd: string | null }) {
   const status = thread.session?.status ?? "idle";
   const [showDiff, setShowDiff] = useState(false);
   const [showTerminal, setShowTerminal] = useState(false);
+  useEffect(() => {
+    const onCommand = (e: Event) => {
+      const command = (e as CustomEvent<string>).detail;
+      if (command === "terminal.toggle") setShowTerminal((v) => !v);
+      if (command === "diff.toggle") setShowDiff((v) => !v);
+    };
+    window.addEventListener("t3rs:command", onCommand);
+    return () => window.removeEventListener("t3rs:command", onCommand);
+  }, []);
   return (
     <div className="thread-area">
     <div className="thread">
-      {cwd && <GitBar cwd={cwd} />}
+      {cwd && <GitBar cwd={cwd} threadId={thread.id} />}
       <div className="thread-head">
-        <h2>{thread.title}</h2>
+        <ThreadTitle thread={thread} />
         <span className={`status status-${status}`} data-testid="session-status">
           {status}
         </span>
@@ -217,21 +229,20 @@ function ThreadView({ thread, cwd }: { thread: Thread; cwd: string | null }) {
           {showTerminal ? "hide terminal" : "terminal"}
         </button>
       </div>
-      <div className="timeline" data-testid="timeline">
-        {thread.messages.map((m) => (
-          <div key={m.id} className={`message message-${m.role}`} data-testid={`message-${m.role}`}>
-            <Markdown>{m.text}</Markdown>
-            {m.streaming && <span className="cursor">▍</span>}
-          </div>
-        ))}
-        {thread.proposedPlans.map((plan) => (
-          <div key={plan.id} className="plan" data-testid="proposed-plan">
-            <div className="label">Proposed plan</div>
-            <Markdown>{plan.planMarkdown}</Markdown>
-          </div>
-        ))}
-        <Activities activities={thread.activities} />
-      </div>
+      <Timeline
+        messages={thread.messages}
+        footer={
+          <>
+            {thread.proposedPlans.map((plan) => (
+              <div key={plan.id} className="plan" data-testid="proposed-plan">
+                <div className="label">Proposed plan</div>
+                <Markdown>{plan.planMarkdown}</Markdown>
+              </div>
+            ))}
+            <Activities activities={thread.activities} />
+          </>
+        }
+      />
       {pending.map((request) => (
         <PendingRequest key={request.id} threadId={thread.id} request={request} />
       ))}
@@ -240,6 +251,48 @@ function ThreadView({ thread, cwd }: { thread: Thread; cwd: string | null }) {
     </div>
     {showDiff && <DiffPanel thread={thread} />}
     </div>
+  );
+}
+
+function ThreadTitle({ thread }: { thread: Thread }) {
+  const [editing, setEditing] = useState(false);
+  const [title, setTitle] = useState(thread.title);
+  const [error, act] = useAction();
+  const save = () =>
+    act(async () => {
+      const trimmed = title.trim();
+      if (!trimmed) throw new Error("A thread needs a title.");
+      await dispatch({ type: "thread.meta.update", threadId: thread.id, title: trimmed });
+      setEditing(false);
+    });
+  const remove = () =>
+    act(async () => {
+      if (!window.confirm(`Delete the thread "${thread.title}"?`)) return;
+      await dispatch({ type: "thread.delete", threadId: thread.id });
+    });
+  return (
+    <>
+      {editing ? (
+        <input
+          autoFocus
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          onKeyDown={(e) => (e.key === "Enter" ? void save() : e.key === "Escape" && setEditing(false))}
+          onBlur={() => void save()}
+        />
+      ) : (
+        <h2 onDoubleClick={() => setEditing(true)} title="Double-click to rename">
+          {thread.title}
+        </h2>
+      )}
+      <button className="small" onClick={() => setEditing(true)}>
+        rename
+      </button>
+      <button className="small" onClick={remove}>
+        delete
+      </button>
+      {error && <span className="error">{error}</span>}
+    </>
   );
 }
 
@@ -318,6 +371,8 @@ function Composer({ thread }: { thread: Thread }) {
   const [text, setText] = useState("");
   const [images, setImages] = useState<Array<{ name: string; mimeType: string; sizeBytes: number; dataUrl: string }>>([]);
   const [plan, setPlan] = useState(thread.interactionMode === "plan");
+  const [model, setModel] = useState(thread.model);
+  const [effort, setEffort] = useState("");
   const [error, act] = useAction();
   const running = thread.session?.status === "running" || thread.latestTurn?.state === "running";
 
@@ -347,8 +402,11 @@ function Composer({ thread }: { thread: Thread }) {
         text,
         runtimeMode: thread.runtimeMode,
         interactionMode: plan ? "plan" : "default",
+        model: model.trim() || undefined,
+        reasoningEffort: effort || undefined,
         attachments: images.map((i) => ({ type: "image" as const, ...i })),
       });
+      notifyWhenDone(thread.id);
       setText("");
       setImages([]);
     });
@@ -393,6 +451,19 @@ function Composer({ thread }: { thread: Thread }) {
           <input type="checkbox" checked={plan} onChange={(e) => setPlan(e.target.checked)} />
           plan mode
         </label>
+        <input className="model" list="models" value={model} onChange={(e) => setModel(e.target.value)} title="model" />
+        <datalist id="models">
+          <option value="gpt-5.4" />
+          <option value="gpt-5.3-codex" />
+          <option value="gpt-5.3-codex-spark" />
+        </datalist>
+        <select value={effort} onChange={(e) => setEffort(e.target.value)} title="reasoning effort">
+          <option value="">default effort</option>
+          <option value="low">low</option>
+          <option value="medium">medium</option>
+          <option value="high">high</option>
+          <option value="xhigh">xhigh</option>
+        </select>
         <span className="spacer" />
         {running && (
           <button
@@ -417,4 +488,53 @@ function Composer({ thread }: { thread: Thread }) {
       {error && <div className="error">{error}</div>}
     </div>
   );
+}
+
+/** A browser notification when this thread's turn ends or needs an answer while the tab is
+ * hidden (permission is asked for on the first send). */
+function notifyWhenDone(threadId: string) {
+  if (typeof Notification === "undefined") return;
+  if (Notification.permission === "default") void Notification.requestPermission();
+  let asked = new Set<string>();
+  const stop = sync.subscribe((model) => {
+    const thread = model.threads.find((t) => t.id === threadId);
+    if (!thread || Notification.permission !== "granted") return;
+    const pending = pendingRequests(thread).filter((a) => !asked.has(a.id));
+    if (document.hidden && pending.length > 0) {
+      asked = new Set([...asked, ...pending.map((a) => a.id)]);
+      new Notification(`${thread.title}: ${pending[0].summary}`);
+    }
+    if (thread.latestTurn && thread.latestTurn.state !== "running" && thread.session?.status !== "running") {
+      if (document.hidden) new Notification(`${thread.title}: turn ${thread.latestTurn.state}`);
+      stop();
+    }
+  });
+}
+
+/** Applies the server's keybindings: a matching key sends a `t3rs:command` event to the views. */
+function useKeybindings() {
+  useEffect(() => {
+    let bindings: Binding[] = [];
+    const load = () =>
+      transport
+        .request<{ keybindings: Binding[] }>({ _tag: "server.getConfig" })
+        .then((config) => (bindings = config.keybindings ?? []))
+        .catch(() => {});
+    void load();
+    const stopPush = transport.onPush((push) => push.channel === "server.configUpdated" && void load());
+    const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
+    const onKey = (e: KeyboardEvent) => {
+      const terminalFocus = !!(document.activeElement as HTMLElement | null)?.closest(".xterm");
+      const command = commandFor(bindings, e, { terminalFocus }, isMac);
+      if (command) {
+        e.preventDefault();
+        window.dispatchEvent(new CustomEvent("t3rs:command", { detail: command }));
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      stopPush();
+    };
+  }, []);
 }

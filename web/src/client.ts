@@ -38,6 +38,7 @@ export interface TurnOptions {
   runtimeMode: RuntimeMode;
   interactionMode: InteractionMode;
   model?: string;
+  reasoningEffort?: string;
   attachments?: Array<{ type: "image"; name: string; mimeType: string; sizeBytes: number; dataUrl: string }>;
 }
 
@@ -47,6 +48,7 @@ export function startTurn(o: TurnOptions): Promise<unknown> {
     threadId: o.threadId,
     message: { messageId: newId(), role: "user", text: o.text, attachments: o.attachments ?? [] },
     model: o.model,
+    ...(o.reasoningEffort ? { modelOptions: { codex: { reasoningEffort: o.reasoningEffort } } } : {}),
     assistantDeliveryMode: "streaming",
     runtimeMode: o.runtimeMode,
     interactionMode: o.interactionMode,

@@ -131,13 +131,50 @@ interface GitStatus {
   pr: { number: number; url: string; state: string } | null;
 }
 
-export function GitBar({ cwd }: { cwd: string }) {
+interface Branch {
+  name: string;
+  isRemote?: boolean;
+  current: boolean;
+  worktreePath: string | null;
+}
+
+export function GitBar({ cwd, threadId }: { cwd: string; threadId: string }) {
   const [status, setStatus] = useState<GitStatus | null>(null);
+  const [branches, setBranches] = useState<Branch[]>([]);
   const [steps, setSteps] = useState<string[]>([]);
   const [action, setAction] = useState("commit");
   const [message, setMessage] = useState("");
   const [error, busy, act] = useAction();
-  const refresh = () => act(async () => setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd })));
+  const refresh = () =>
+    act(async () => {
+      setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd }));
+      const listed = await transport.request<{ branches: Branch[]; isRepo: boolean }>({ _tag: "git.listBranches", cwd });
+      setBranches(listed.branches.filter((b) => !b.isRemote));
+    });
+  const checkout = (branch: string) =>
+    act(async () => {
+      await transport.request({ _tag: "git.checkout", cwd, branch });
+      setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd }));
+    });
+  const worktree = () =>
+    act(async () => {
+      const newBranch = window.prompt("Branch for the new worktree:", "t3rs/work")?.trim();
+      if (!newBranch) return;
+      const created = await transport.request<{ worktree: { path: string; branch: string } }>({
+        _tag: "git.createWorktree",
+        cwd,
+        branch: status?.branch ?? "HEAD",
+        newBranch,
+        path: null,
+      });
+      // The thread works in the new worktree from its next turn on.
+      await dispatch({
+        type: "thread.meta.update",
+        threadId,
+        branch: created.worktree.branch,
+        worktreePath: created.worktree.path,
+      });
+    });
   useEffect(() => {
     void refresh();
     return transport.onPush((push) => {
@@ -163,7 +200,23 @@ export function GitBar({ cwd }: { cwd: string }) {
   const files = status?.workingTree.files.length ?? 0;
   return (
     <div className="gitbar" data-testid="git-bar">
-      <span className="branch">{status?.branch ?? "no branch"}</span>
+      <select
+        className="branch"
+        data-testid="git-branch"
+        value={status?.branch ?? ""}
+        onChange={(e) => void checkout(e.target.value)}
+        title="checkout a branch"
+      >
+        {!status?.branch && <option value="">no branch</option>}
+        {branches.map((b) => (
+          <option key={b.name} value={b.name} disabled={!!b.worktreePath && !b.current}>
+            {b.name}
+          </option>
+        ))}
+      </select>
+      <button className="small" disabled={busy || !status?.branch} onClick={worktree} title="a worktree for this thread">
+        worktree
+      </button>
       <span className="muted" data-testid="git-changes">
         {files} changed file{files === 1 ? "" : "s"}
         {status && status.aheadCount > 0 ? ` · ${status.aheadCount} ahead` : ""}
