@@ -76,6 +76,9 @@ bench: check-tools
 	$(CARGO) bench --locked --bench terminals
 	$(CARGO) bench --locked --bench provider
 	$(CARGO) bench --locked --bench git
+	$(MAKE) --no-print-directory web chromium
+	$(CARGO) build --release --locked
+	cd web && CHROMIUM="$$(command -v chromium)" node e2e/bench.mjs ../target/release/t3rs
 
 install: check-tools web
 	$(CARGO) install --locked --path . --root "$(PREFIX)"

@@ -300,7 +300,7 @@ function Activities({ activities }: { activities: Activity[] }) {
   const shown = activities.slice(-30);
   if (shown.length === 0) return null;
   return (
-    <details className="activities" open>
+    <details className="activities">
       <summary>Activity ({activities.length})</summary>
       {shown.map((a) => (
         <div key={a.id} className={`activity tone-${a.tone}`} data-testid="activity" data-kind={a.kind}>

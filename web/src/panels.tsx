@@ -145,11 +145,14 @@ export function GitBar({ cwd, threadId }: { cwd: string; threadId: string }) {
   const [action, setAction] = useState("commit");
   const [message, setMessage] = useState("");
   const [error, busy, act] = useAction();
+  const [isRepo, setIsRepo] = useState(true);
   const refresh = () =>
     act(async () => {
-      setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd }));
       const listed = await transport.request<{ branches: Branch[]; isRepo: boolean }>({ _tag: "git.listBranches", cwd });
+      setIsRepo(listed.isRepo);
+      if (!listed.isRepo) return;
       setBranches(listed.branches.filter((b) => !b.isRemote));
+      setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd }));
     });
   const checkout = (branch: string) =>
     act(async () => {
@@ -198,6 +201,24 @@ export function GitBar({ cwd, threadId }: { cwd: string; threadId: string }) {
       setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd }));
     });
   const files = status?.workingTree.files.length ?? 0;
+  if (!isRepo) {
+    return (
+      <div className="gitbar" data-testid="git-bar">
+        <span className="muted">Not a git repository: no branches, commits or checkpoints here.</span>
+        <button
+          className="small"
+          disabled={busy}
+          onClick={() => act(async () => {
+            await transport.request({ _tag: "git.init", cwd });
+            await refresh();
+          })}
+        >
+          git init
+        </button>
+        {error && <span className="error">{error}</span>}
+      </div>
+    );
+  }
   return (
     <div className="gitbar" data-testid="git-bar">
       <select
