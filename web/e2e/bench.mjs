@@ -6,11 +6,11 @@
 
 import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { chromiumOptions, freePort } from "./support.mjs";
 import WebSocketClient from "./ws-client.mjs";
 
 const [t3rsBin] = process.argv.slice(2).map((p) => resolve(p));
@@ -32,15 +32,6 @@ const fakeCodex = join(dir, "fake-codex");
 copyFileSync(resolve(here, "../../benches/support/fake_codex.py"), fakeCodex);
 chmodSync(fakeCodex, 0o755);
 
-function freePort() {
-  return new Promise((ok) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
 
 async function startServer(port, deltas) {
   const server = spawn(
@@ -77,11 +68,7 @@ server.kill("SIGTERM");
 await new Promise((ok) => server.on("exit", ok));
 server = await startServer(port, 20);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await chromium.launch(chromiumOptions());
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 page.setDefaultTimeout(60_000);
 

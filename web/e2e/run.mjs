@@ -5,10 +5,10 @@
 
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { chromiumOptions, freePort } from "./support.mjs";
 
 const [t3rsBin, codexBin] = process.argv.slice(2).map((p) => resolve(p));
 const here = resolve(new URL(".", import.meta.url).pathname);
@@ -24,15 +24,6 @@ function fail(message) {
   throw new Error(message);
 }
 
-function freePort() {
-  return new Promise((ok) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
 
 function waitForLine(child, pattern) {
   return new Promise((ok, bad) => {
@@ -102,11 +93,7 @@ const consoleErrors = [];
 let browser;
 try {
   await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await chromium.launch(chromiumOptions());
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
