@@ -7,6 +7,7 @@ exists to measure t3rs's own cost without codex's ~11k deltas/s ceiling."""
 import json
 import os
 import sys
+import uuid
 
 DELTAS = int(os.environ.get("FAKE_CODEX_DELTAS", "1000"))
 turns = 0
@@ -51,7 +52,8 @@ for raw in sys.stdin:
         send({"id": rid, "result": {"thread": {"id": msg["params"].get("threadId", "fake-thread")}}})
     elif method == "turn/start":
         turns += 1
-        turn_id = f"turn-{turns}"
+        # Unique across restarts, as codex's own ids are: message ids derive from them.
+        turn_id = f"turn-{turns}-{uuid.uuid4().hex[:12]}"
         send({"id": rid, "result": {"turn": {"id": turn_id, "status": "inProgress"}}})
         sys.stdout.write(turn_lines(msg["params"]["threadId"], turn_id))
     else:
