@@ -7,7 +7,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 
-use super::{run_with_env, GitError};
+use super::{run_ok_with_env, run_with_env, GitError};
 use crate::orchestration::model::CheckpointFile;
 
 const REFS_PREFIX: &str = "refs/t3/checkpoints";
@@ -29,18 +29,7 @@ pub fn checkpoint_ref(thread_id: &str, turn_count: u64) -> String {
 }
 
 fn git(cwd: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Result<String, GitError> {
-    let out = run_with_env(cwd, args, env)?;
-    if out.code == Some(0) {
-        return Ok(out.stdout);
-    }
-    let message = match out.stderr.trim() {
-        "" => format!("exit code {:?}", out.code),
-        stderr => stderr.to_string(),
-    };
-    Err(GitError::Failed {
-        args: args.join(" "),
-        message,
-    })
+    run_ok_with_env(cwd, args, env)
 }
 
 /// The commit a ref or revision names, if it names one.

@@ -75,11 +75,24 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    run_ok_with_env(cwd, args, &[])
+}
+
+/// `run_ok` with extra environment (a temporary index, an identity).
+pub fn run_ok_with_env<I, S>(
+    cwd: &Path,
+    args: I,
+    env: &[(&str, &OsStr)],
+) -> Result<String, GitError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let args: Vec<_> = args
         .into_iter()
         .map(|a| a.as_ref().to_os_string())
         .collect();
-    let out = run(cwd, &args)?;
+    let out = run_with_env(cwd, &args, env)?;
     if out.code == Some(0) {
         Ok(out.stdout)
     } else {

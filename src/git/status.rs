@@ -1,10 +1,9 @@
 //! `git.status` and `git.pull`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -363,38 +362,16 @@ fn find_on_path(program: &str) -> Option<PathBuf> {
 /// Runs `gh` with a deadline (it talks to the network, and a status poll must not hang on it).
 fn run_gh(cwd: &Path, args: &[&str]) -> Option<String> {
     let gh = find_on_path("gh")?;
-    let mut child = Command::new(gh)
+    let mut command = Command::new(gh);
+    command
         .args(args)
         .current_dir(cwd)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
         .env("GH_PROMPT_DISABLED", "1")
         .env("GH_NO_UPDATE_NOTIFIER", "1")
-        .env("NO_COLOR", "1")
-        .spawn()
-        .ok()?;
-    // Read on a thread so a large answer cannot fill the pipe while we wait on the deadline.
-    let mut stdout = child.stdout.take()?;
-    let reader = std::thread::spawn(move || {
-        let mut buf = String::new();
-        stdout.read_to_string(&mut buf).map(|_| buf).ok()
-    });
-    let deadline = Instant::now() + GH_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(25)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-        }
-    };
-    let text = reader.join().ok().flatten();
-    match status {
-        Some(s) if s.success() => text,
+        .env("NO_COLOR", "1");
+    match super::output_within(command, GH_TIMEOUT) {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
         _ => {
             log::debug!("gh {args:?} failed or timed out in {}", cwd.display());
             None
