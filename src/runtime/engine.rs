@@ -23,6 +23,7 @@ use crate::orchestration::{
 };
 use crate::protocol::methods::channels;
 use crate::runtime::push_bus::{Push, PushBus};
+use crate::runtime::{new_id, now_iso};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
 use crate::store::StoreError;
 
@@ -119,6 +120,18 @@ pub struct ThreadInfo {
 impl ThreadInfo {
     pub fn turn_count(&self) -> u64 {
         self.checkpoints.last().map_or(0, |c| c.0)
+    }
+
+    /// The git ref of checkpoint `count`: the recorded one, or for 0 the baseline taken before
+    /// the first turn (which no turn records).
+    pub fn checkpoint_ref(&self, thread_id: &str, count: u64) -> Option<String> {
+        if count == 0 {
+            return Some(crate::git::checkpoints::checkpoint_ref(thread_id, 0));
+        }
+        self.checkpoints
+            .iter()
+            .find(|c| c.0 == count)
+            .map(|c| c.2.clone())
     }
 }
 
@@ -293,10 +306,10 @@ impl Engine {
 
     /// Decides and projects one command into the open batch; returns its outcome.
     fn apply(&mut self, command: &Command) -> Result<u64, DispatchError> {
-        let mut new_id = || uuid::Uuid::new_v4().to_string();
+        let mut ids = new_id;
         let mut decide_ctx = DecideContext {
             now: now_iso(),
-            next_id: &mut new_id,
+            next_id: &mut ids,
         };
         let drafts = match decide(command, &self.model, &mut decide_ctx) {
             Ok(drafts) => drafts,
@@ -349,10 +362,6 @@ impl Engine {
             Err(err) => log::warn!("snapshot not encoded: {err}"),
         }
     }
-}
-
-fn now_iso() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 fn receipt_outcome(receipt: Receipt) -> Result<u64, DispatchError> {

@@ -13,3 +13,13 @@ pub mod startup;
 pub mod terminals;
 pub mod thread_session;
 pub mod turn_diffs;
+
+/// The current time as the protocol writes it (RFC 3339, milliseconds, `Z`).
+pub fn now_iso() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A fresh id for a command, event or activity the server makes itself.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

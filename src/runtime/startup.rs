@@ -13,17 +13,10 @@ use crate::orchestration::model::{
 use crate::orchestration::{ClientCommand, Command, InternalCommand};
 use crate::runtime::engine::{ActiveSessions, BootstrapLookup, FindBootstrap};
 use crate::runtime::engine::{Dispatch, Engine};
+use crate::runtime::{new_id, now_iso};
 
 /// The model a bootstrap thread starts with (protocol.md: the default model offered).
 pub const DEFAULT_MODEL: &str = "gpt-5.4";
-
-fn now_iso() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
 
 async fn dispatch(engine: &Addr<Supervisor<Engine>>, command: Command) -> Result<u64, String> {
     match engine.send(Ask(Dispatch(command))).await {

@@ -18,6 +18,7 @@ use crate::protocol::terminal::{
     TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
     TerminalRestartParams, TerminalWriteParams,
 };
+use crate::runtime::now_iso;
 use crate::runtime::push_bus::{Push, PushBus};
 
 pub const DEFAULT_COLS: u16 = 120;
@@ -52,10 +53,6 @@ fn history_key(key: &Key) -> Vec<u8> {
     out.push(0);
     out.extend_from_slice(key.1.as_bytes());
     out
-}
-
-fn now_iso() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Keeps the last `limit` bytes, cut at a line start when one is near, else at a char boundary.

@@ -36,6 +36,7 @@ use crate::runtime::codex::{
     CodexAppServer, CodexError, CodexEvent, CodexRequest, CodexRespond, CodexSpec, FromCodex,
 };
 use crate::runtime::engine::{Dispatch, Engine, ThreadContext, ThreadInfo};
+use crate::runtime::{new_id, now_iso};
 
 /// Streamed text goes to the Engine at most this often per thread (about 60 updates a second).
 pub const TEXT_INTERVAL: Duration = Duration::from_millis(16);
@@ -105,14 +106,6 @@ pub struct ThreadSession {
     last_text_at: Option<Instant>,
     pump_scheduled: bool,
     last_used: Instant,
-}
-
-fn now_iso() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
 }
 
 /// approvalPolicy and sandbox for a runtime mode.
@@ -1065,17 +1058,11 @@ impl ThreadSession {
                 "Checkpoint turn count {turn_count} exceeds current turn count {current}."
             ));
         }
-        let target = if turn_count == 0 {
-            checkpoints::checkpoint_ref(&self.thread_id, 0)
-        } else {
-            info.checkpoints
-                .iter()
-                .find(|c| c.0 == turn_count)
-                .map(|c| c.2.clone())
-                .ok_or_else(|| {
-                    format!("Checkpoint ref for turn {turn_count} is unavailable in read model.")
-                })?
-        };
+        let target = info
+            .checkpoint_ref(&self.thread_id, turn_count)
+            .ok_or_else(|| {
+                format!("Checkpoint ref for turn {turn_count} is unavailable in read model.")
+            })?;
         // codex forgets every turn from the first one being undone.
         let first_undone = info
             .checkpoints

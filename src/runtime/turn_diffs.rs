@@ -42,14 +42,8 @@ pub async fn turn_diff(
     let cwd = info.cwd.clone().ok_or_else(|| {
         format!("Workspace path missing for thread '{thread_id}' when computing turn diff.")
     })?;
-    let reference = |count: u64| -> Result<String, String> {
-        if count == 0 {
-            return Ok(checkpoints::checkpoint_ref(&thread_id, 0));
-        }
-        info.checkpoints
-            .iter()
-            .find(|c| c.0 == count)
-            .map(|c| c.2.clone())
+    let reference = |count: u64| {
+        info.checkpoint_ref(&thread_id, count)
             .ok_or_else(|| format!("Checkpoint ref is unavailable for turn {count}."))
     };
     let (from_ref, to_ref) = (reference(from)?, reference(to)?);
