@@ -19,6 +19,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 mod support;
 use support::{rss_kib, spawn_server, stop};
+use t3rs::testkit::{self, FakeModel};
 
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -245,48 +246,20 @@ async fn rss_per_session(dir: &Path) -> (u64, u64) {
 }
 
 fn codex_bin() -> Option<PathBuf> {
-    let path = std::env::var_os("T3RS_TEST_CODEX")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/node_modules/.bin/codex")
-        });
+    let path = testkit::codex_path();
     path.exists().then_some(path)
 }
 
-fn fake_model(dir: &Path) -> Option<(std::process::Child, PathBuf)> {
-    let server =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/fake-model/fake_model.py");
-    if !server.exists() {
+fn fake_model(dir: &Path) -> Option<(FakeModel, PathBuf)> {
+    if !testkit::fake_model_path().exists() {
         return None;
     }
-    let script = dir.join("script.json");
-    std::fs::write(
-        &script,
-        json!({"steps": [{"text": "x".repeat(REAL_DELTAS), "chunks": REAL_DELTAS}]}).to_string(),
-    )
-    .unwrap();
-    let mut child = Command::new("python3")
-        .arg(&server)
-        .args(["--script", script.to_str().unwrap(), "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .ok()?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take()?)
-        .read_line(&mut line)
-        .ok()?;
-    let port: u16 = line.split_whitespace().last()?.parse().ok()?;
-    let home = dir.join("codex-home");
-    std::fs::create_dir_all(&home).unwrap();
-    std::fs::write(
-        home.join("config.toml"),
-        format!(
-            "model_provider = \"fake\"\nmodel = \"fake-model\"\n[model_providers.fake]\nname = \"fake\"\n\
-             base_url = \"http://127.0.0.1:{port}/v1\"\nwire_api = \"responses\"\nenv_key = \"FAKE_KEY\"\n"
-        ),
-    )
-    .unwrap();
-    Some((child, home))
+    let model = FakeModel::start(
+        dir,
+        json!([{"text": "x".repeat(REAL_DELTAS), "chunks": REAL_DELTAS}]),
+    );
+    let home = model.codex_home(dir);
+    Some((model, home))
 }
 
 /// codex alone: two turns over its stdio; the second turn's time from turn/start to
@@ -383,11 +356,11 @@ fn main() {
     let synthetic = rt.block_on(synthetic(dir.path()));
     let (base_rss, per_session) = rt.block_on(rss_per_session(dir.path()));
     let real = match (codex_bin(), fake_model(dir.path())) {
-        (Some(codex), Some((mut model, home))) => {
+        (Some(codex), Some((model, home))) => {
             let work = git_repo(&dir.path().join("alone"));
             let alone = codex_alone(&codex, &home, &work);
             let ours = rt.block_on(through_t3rs(&codex, &home, dir.path()));
-            let _ = model.kill();
+            drop(model);
             Some((alone, ours))
         }
         _ => None,

@@ -8,13 +8,28 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-/// The real codex CLI the Makefile installs (or `T3RS_TEST_CODEX`).
-pub fn real_codex() -> PathBuf {
-    let path = std::env::var_os("T3RS_TEST_CODEX")
+/// Where the codex CLI the Makefile installs is (or `T3RS_TEST_CODEX`).
+pub fn codex_path() -> PathBuf {
+    std::env::var_os("T3RS_TEST_CODEX")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/node_modules/.bin/codex")
-        });
+        })
+}
+
+/// Where the scripted model server is: shared/ beside this repository (or `T3RS_FAKE_MODEL`).
+pub fn fake_model_path() -> PathBuf {
+    std::env::var_os("T3RS_FAKE_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/tools/fake-model/fake_model.py")
+        })
+}
+
+/// The real codex CLI, which must be there.
+pub fn real_codex() -> PathBuf {
+    let path = codex_path();
     assert!(
         path.exists(),
         "codex CLI not found at {}; run `make test` (it installs it) or set T3RS_TEST_CODEX",
@@ -35,12 +50,7 @@ impl FakeModel {
     pub fn start(dir: &Path, steps: Value) -> FakeModel {
         let script = dir.join("model-script.json");
         std::fs::write(&script, json!({ "steps": steps }).to_string()).expect("script");
-        let server = std::env::var_os("T3RS_FAKE_MODEL")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                    .join("../shared/tools/fake-model/fake_model.py")
-            });
+        let server = fake_model_path();
         assert!(
             server.exists(),
             "the scripted model server is not at {}; shared/ must sit beside this repository (or set T3RS_FAKE_MODEL)",
