@@ -428,6 +428,28 @@ mod tests {
         spec
     }
 
+    /// `thread/start` in `work`, then a one-word turn; returns the thread id and turn/start's answer.
+    async fn start_turn(codex: &Addr<CodexAppServer>, work: &std::path::Path) -> (String, Value) {
+        let thread = codex
+            .send(CodexRequest {
+                method: "thread/start".into(),
+                params: json!({ "cwd": work, "approvalPolicy": "never", "sandbox": "danger-full-access" }),
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        let thread_id = thread["thread"]["id"].as_str().unwrap().to_string();
+        let turn = codex
+            .send(CodexRequest {
+                method: "turn/start".into(),
+                params: json!({ "threadId": thread_id, "input": [{ "type": "text", "text": "go" }] }),
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        (thread_id, turn)
+    }
+
     async fn until_notification(rx: &mut ProbeRx<FromCodex>, wanted: &str) -> Vec<CodexEvent> {
         let mut seen = Vec::new();
         loop {
@@ -453,23 +475,7 @@ mod tests {
         let (events, mut rx) = probe::<FromCodex>();
         let codex = CodexAppServer::new(spec(&model, dir.path(), &work), events).start();
         // Asked before initialize is answered: queued, then sent.
-        let thread = codex
-            .send(CodexRequest {
-                method: "thread/start".into(),
-                params: json!({ "cwd": work, "approvalPolicy": "never", "sandbox": "danger-full-access" }),
-            })
-            .await
-            .unwrap()
-            .unwrap();
-        let thread_id = thread["thread"]["id"].as_str().unwrap().to_string();
-        let turn = codex
-            .send(CodexRequest {
-                method: "turn/start".into(),
-                params: json!({ "threadId": thread_id, "input": [{ "type": "text", "text": "go" }] }),
-            })
-            .await
-            .unwrap()
-            .unwrap();
+        let (_, turn) = start_turn(&codex, &work).await;
         assert_eq!(turn["turn"]["status"], "inProgress");
         let seen = until_notification(&mut rx, "turn/completed").await;
         assert!(
@@ -548,23 +554,7 @@ mod tests {
         let model = FakeModel::start(dir.path(), json!([{ "hang": true }]));
         let (events, mut rx) = probe::<FromCodex>();
         let codex = CodexAppServer::new(spec(&model, dir.path(), &work), events).start();
-        let thread = codex
-            .send(CodexRequest {
-                method: "thread/start".into(),
-                params: json!({ "cwd": work, "approvalPolicy": "never", "sandbox": "danger-full-access" }),
-            })
-            .await
-            .unwrap()
-            .unwrap();
-        let thread_id = thread["thread"]["id"].as_str().unwrap().to_string();
-        codex
-            .send(CodexRequest {
-                method: "turn/start".into(),
-                params: json!({ "threadId": thread_id, "input": [{ "type": "text", "text": "go" }] }),
-            })
-            .await
-            .unwrap()
-            .unwrap();
+        let (thread_id, _) = start_turn(&codex, &work).await;
         until_notification(&mut rx, "turn/started").await;
         // Kill codex itself, as a crash would.
         let pid = codex.send(CodexPid).await.unwrap().unwrap().to_string();
