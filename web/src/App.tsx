@@ -5,6 +5,7 @@ import { dispatch, now, newId, startTurn, sync, transport } from "./client";
 import { pendingRequests } from "./model";
 import type { Activity, Project, ReadModel, Thread, Welcome } from "./protocol";
 import type { ConnectionState } from "./transport";
+import { useAction } from "./hooks";
 import { DiffPanel, GitBar, TerminalDrawer } from "./panels";
 import { Timeline } from "./Timeline";
 import { commandFor, type Binding } from "./keybindings";
@@ -55,19 +56,6 @@ function useWelcome(): Welcome | null {
   return welcome;
 }
 
-/** Runs an action, showing the server's message where it was taken if it fails. */
-function useAction(): [string | null, (run: () => Promise<unknown>) => Promise<void>] {
-  const [error, setError] = useState<string | null>(null);
-  const act = async (run: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await run();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-  return [error, act];
-}
 
 export function App() {
   const model = useModel();
@@ -112,7 +100,7 @@ export function App() {
 
 function Sidebar(props: { model: ReadModel | null; selected: string | null; onSelect: (id: string) => void }) {
   const [path, setPath] = useState("");
-  const [error, act] = useAction();
+  const [error, , act] = useAction();
   const projects = (props.model?.projects ?? []).filter((p) => !p.deletedAt);
   const addProject = () =>
     act(async () => {
@@ -154,7 +142,7 @@ function ProjectEntry(props: {
   selected: string | null;
   onSelect: (id: string) => void;
 }) {
-  const [error, act] = useAction();
+  const [error, , act] = useAction();
   const threads = props.threads.filter((t) => t.projectId === props.project.id && !t.deletedAt);
   const newThread = () =>
     act(async () => {
@@ -257,7 +245,7 @@ function ThreadView({ thread, cwd }: { thread: Thread; cwd: string | null }) {
 function ThreadTitle({ thread }: { thread: Thread }) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(thread.title);
-  const [error, act] = useAction();
+  const [error, , act] = useAction();
   const save = () =>
     act(async () => {
       const trimmed = title.trim();
@@ -314,7 +302,7 @@ function Activities({ activities }: { activities: Activity[] }) {
 }
 
 function PendingRequest({ threadId, request }: { threadId: string; request: Activity }) {
-  const [error, act] = useAction();
+  const [error, , act] = useAction();
   const requestId = String(request.payload?.requestId ?? "");
   if (request.kind === "approval.requested") {
     const decide = (decision: string) =>
@@ -373,7 +361,7 @@ function Composer({ thread }: { thread: Thread }) {
   const [plan, setPlan] = useState(thread.interactionMode === "plan");
   const [model, setModel] = useState(thread.model);
   const [effort, setEffort] = useState("");
-  const [error, act] = useAction();
+  const [error, , act] = useAction();
   const running = thread.session?.status === "running" || thread.latestTurn?.state === "running";
 
   const addFiles = (files: FileList | File[]) =>

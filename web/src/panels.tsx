@@ -6,24 +6,9 @@ import { FitAddon } from "@xterm/addon-fit";
 import "@xterm/xterm/css/xterm.css";
 
 import { dispatch, now, transport } from "./client";
+import { useAction } from "./hooks";
 import type { Thread } from "./protocol";
 
-function useAction(): [string | null, boolean, (run: () => Promise<unknown>) => Promise<void>] {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const act = async (run: () => Promise<unknown>) => {
-    setError(null);
-    setBusy(true);
-    try {
-      await run();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return [error, busy, act];
-}
 
 /** A unified patch, coloured by line. */
 function Patch({ text }: { text: string }) {
