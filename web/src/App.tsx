@@ -1,26 +1,38 @@
-import { useEffect, useMemo, useState } from "react";
-import Markdown from "react-markdown";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 
 import { dispatch, now, newId, startTurn, sync, transport } from "./client";
 import { pendingRequests } from "./model";
 import type { Activity, Project, ReadModel, Thread, Welcome } from "./protocol";
 import type { ConnectionState } from "./transport";
 import { useAction } from "./hooks";
-import { DiffPanel, GitBar, TerminalDrawer } from "./panels";
+import { DiffPanel, GitBar } from "./panels";
 import { Timeline } from "./Timeline";
+import { Markdown } from "./Markdown";
 import { commandFor, type Binding } from "./keybindings";
+
+const TerminalDrawer = lazy(() => import("./TerminalDrawer"));
 
 /** The read model, re-rendered at most once per animation frame however fast events come. */
 function useModel(): ReadModel | null {
   const [model, setModel] = useState<ReadModel | null>(sync.model);
+  const current = useRef<ReadModel | null>(sync.model);
   useEffect(() => {
     let frame = 0;
     let latest: ReadModel | null = null;
     const unsubscribe = sync.subscribe((m) => {
       latest = m;
+      // The first model is rendered at once (it is what the page opens on); updates wait
+      // for the next frame.
+      if (!frame && !current.current) {
+        current.current = m;
+        flushSync(() => setModel(m));
+        return;
+      }
       if (!frame) {
         frame = requestAnimationFrame(() => {
           frame = 0;
+          current.current = latest;
           setModel(latest);
         });
       }
@@ -224,7 +236,7 @@ function ThreadView({ thread, cwd }: { thread: Thread; cwd: string | null }) {
             {thread.proposedPlans.map((plan) => (
               <div key={plan.id} className="plan" data-testid="proposed-plan">
                 <div className="label">Proposed plan</div>
-                <Markdown>{plan.planMarkdown}</Markdown>
+                <Markdown text={plan.planMarkdown} />
               </div>
             ))}
             <Activities activities={thread.activities} />
@@ -234,7 +246,11 @@ function ThreadView({ thread, cwd }: { thread: Thread; cwd: string | null }) {
       {pending.map((request) => (
         <PendingRequest key={request.id} threadId={thread.id} request={request} />
       ))}
-      {showTerminal && cwd && <TerminalDrawer threadId={thread.id} cwd={cwd} />}
+      {showTerminal && cwd && (
+        <Suspense fallback={<div className="drawer muted">Loading the terminal…</div>}>
+          <TerminalDrawer threadId={thread.id} cwd={cwd} onClose={() => setShowTerminal(false)} />
+        </Suspense>
+      )}
       <Composer thread={thread} />
     </div>
     {showDiff && <DiffPanel thread={thread} />}

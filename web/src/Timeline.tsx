@@ -3,15 +3,17 @@
 // there (streaming text stays in view) and leaves the scroll alone once they scroll up.
 
 import { memo, useEffect, useRef } from "react";
-import Markdown from "react-markdown";
 import { useVirtualizer } from "@tanstack/react-virtual";
 
+import { Markdown } from "./Markdown";
 import type { Message } from "./protocol";
+
+const ESTIMATED_ROW = 80;
 
 const MessageRow = memo(function MessageRow({ message }: { message: Message }) {
   return (
     <div className={`message message-${message.role}`} data-testid={`message-${message.role}`}>
-      <Markdown>{message.text}</Markdown>
+      <Markdown text={message.text} />
       {message.attachments?.map((a) => (
         <img key={a.id} className="attachment" src={`/attachments/${encodeURIComponent(a.id)}${window.location.search}`} alt={a.name} />
       ))}
@@ -26,8 +28,12 @@ export function Timeline({ messages, footer }: { messages: Message[]; footer: Re
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => 80,
+    estimateSize: () => ESTIMATED_ROW,
     overscan: 6,
+    // Open at the bottom, with rows already in the first render, instead of rendering the top
+    // and then scrolling: one pass fewer before the newest message is on screen.
+    initialRect: { width: 0, height: window.innerHeight },
+    initialOffset: () => Math.max(0, messages.length * ESTIMATED_ROW - window.innerHeight),
     getItemKey: (index) => messages[index].id,
   });
   const last = messages.at(-1);

@@ -1,9 +1,6 @@
-// The thread's side panels: per-turn diffs with revert, the git bar, the terminal drawer.
+// The thread's side panels: per-turn diffs with revert, and the git bar.
 
-import { useEffect, useRef, useState } from "react";
-import { Terminal } from "@xterm/xterm";
-import { FitAddon } from "@xterm/addon-fit";
-import "@xterm/xterm/css/xterm.css";
+import { useEffect, useState } from "react";
 
 import { dispatch, now, transport } from "./client";
 import { useAction } from "./hooks";
@@ -247,67 +244,6 @@ export function GitBar({ cwd, threadId }: { cwd: string; threadId: string }) {
       </button>
       {steps.length > 0 && <span className="muted" data-testid="git-steps">{steps.at(-1)}</span>}
       {error && <span className="error">{error}</span>}
-    </div>
-  );
-}
-
-export function TerminalDrawer({ threadId, cwd }: { threadId: string; cwd: string }) {
-  const host = useRef<HTMLDivElement>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!host.current) return;
-    const term = new Terminal({ fontSize: 13, convertEol: false, scrollback: 5000 });
-    const fit = new FitAddon();
-    term.loadAddon(fit);
-    term.open(host.current);
-    fit.fit();
-    const terminalId = "default";
-    let disposed = false;
-    const stop = transport.onPush((push) => {
-      const e = push.data as { threadId?: string; terminalId?: string; type?: string; data?: string; message?: string };
-      if (push.channel !== "terminal.event" || e.threadId !== threadId || e.terminalId !== terminalId) return;
-      if (e.type === "output" && e.data) term.write(e.data);
-      if (e.type === "cleared") term.clear();
-      if (e.type === "exited") term.write("\r\n[process exited]\r\n");
-      if (e.type === "error" && e.message) setError(e.message);
-    });
-    transport
-      .request<{ history: string }>({ _tag: "terminal.open", threadId, terminalId, cwd, cols: term.cols, rows: term.rows })
-      .then((snapshot) => !disposed && term.write(snapshot.history ?? ""))
-      .catch((e: Error) => setError(e.message));
-    const input = term.onData((data) => {
-      transport.request({ _tag: "terminal.write", threadId, terminalId, data }).catch((e: Error) => setError(e.message));
-    });
-    const onResize = () => {
-      fit.fit();
-      transport
-        .request({ _tag: "terminal.resize", threadId, terminalId, cols: term.cols, rows: term.rows })
-        .catch(() => {});
-    };
-    window.addEventListener("resize", onResize);
-    return () => {
-      disposed = true;
-      stop();
-      input.dispose();
-      window.removeEventListener("resize", onResize);
-      term.dispose();
-    };
-  }, [threadId, cwd]);
-  const call = (body: { _tag: string; [k: string]: unknown }) =>
-    transport.request(body).catch((e: Error) => setError(e.message));
-  return (
-    <div className="drawer" data-testid="terminal-drawer">
-      <div className="drawer-head">
-        <strong>Terminal</strong>
-        <button className="small" onClick={() => call({ _tag: "terminal.clear", threadId, terminalId: "default" })}>
-          clear
-        </button>
-        <button className="small" onClick={() => call({ _tag: "terminal.restart", threadId, cwd, cols: 120, rows: 30 })}>
-          restart
-        </button>
-        {error && <span className="error">{error}</span>}
-      </div>
-      <div className="xterm-host" ref={host} data-testid="terminal" />
     </div>
   );
 }
