@@ -72,6 +72,18 @@ writeFileSync(
     `request_max_retries = 0\nstream_max_retries = 0\n`,
 );
 
+// A stand-in for VS Code's `code` launcher: it records the folder it was asked to open.
+const bin = join(dir, "bin");
+mkdirSync(bin);
+const opened = join(dir, "opened.txt");
+writeFileSync(join(bin, "code"), `#!/bin/sh\necho "$@" > ${opened}\n`, { mode: 0o755 });
+
+// A 1×1 PNG to attach.
+const png = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
+
 const port = await freePort();
 let server;
 async function startServer() {
@@ -79,7 +91,8 @@ async function startServer() {
     t3rsBin,
     ["--port", String(port), "--state-dir", join(dir, "state"), "--no-browser", "--cwd", work,
      "--web-dir", webDist, "--codex-bin", codexBin],
-    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, CODEX_HOME: home, FAKE_KEY: "unused", RUST_LOG: "warn" } },
+    { stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, CODEX_HOME: home, FAKE_KEY: "unused", RUST_LOG: "warn" } },
   );
   await waitForLine(server, /t3rs listening on (http:\/\/\S+)/);
 }
@@ -106,11 +119,24 @@ try {
   await page.getByTestId("composer").waitFor();
   await page.screenshot({ path: join(shots, "1-bootstrap.png") });
 
-  // 2. A turn streams text.
+  // 2. A turn, with an image attached, streams text. Files that are not images are refused
+  // with a message, as are more than eight images.
+  const image = (name) => ({ name, mimeType: "image/png", buffer: png });
+  await page.getByTestId("image-input").setInputFiles([{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("x") }]);
+  await page.getByText("notes.txt is not an image").waitFor();
+  await page.getByTestId("image-input").setInputFiles([...Array(9).keys()].map((i) => image(`dot${i}.png`)));
+  await page.getByText("At most 8 images per turn.").waitFor();
+  await page.getByTestId("image-input").setInputFiles([image("dot.png")]);
+  await page.getByTestId("composer-images").getByRole("img", { name: "dot.png" }).waitFor();
   await page.getByTestId("composer").fill("Say hello");
   await page.getByTestId("send").click();
   await page.getByTestId("message-assistant").filter({ hasText: "streaming in pieces." }).waitFor();
   await page.getByTestId("session-status").filter({ hasText: "ready" }).waitFor();
+  await page.getByTestId("turn-state").filter({ hasText: "turn completed" }).waitFor();
+  // The attachment is stored by the server and shown in the user's message.
+  const shown = page.getByTestId("message-user").getByRole("img", { name: "dot.png" });
+  await shown.waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="message-user"] img')?.naturalWidth === 1);
   await page.screenshot({ path: join(shots, "2-streamed-turn.png") });
 
   // 3. An approval card, accepted, runs the command.
@@ -126,6 +152,8 @@ try {
   await page.getByTestId("approval-card").waitFor({ state: "detached" });
   if (!existsSync(join(work, "approved.txt"))) fail("the approved command did not run");
   if (readFileSync(join(work, "approved.txt"), "utf8") !== "approved\n") fail("approved.txt has the wrong content");
+  // The command shows as work between the messages.
+  await page.getByTestId("work").getByTestId("activity").filter({ hasText: "echo approved > approved.txt" }).first().waitFor();
 
   // 4. The server restarts under the page: it reconnects, catches up and carries on.
   await stopServer();
@@ -160,6 +188,22 @@ try {
   await page.keyboard.type("echo hi-from-$((40+2))\n");
   await page.locator(".xterm-rows").filter({ hasText: "hi-from-42" }).waitFor();
   await page.screenshot({ path: join(shots, "6-terminal.png") });
+  // Hidden and shown again, it has its history; closed, the drawer goes.
+  await page.keyboard.press("Control+j");
+  await page.getByTestId("terminal-drawer").waitFor({ state: "detached" });
+  await page.keyboard.press("Control+j");
+  await page.locator(".xterm-rows").filter({ hasText: "hi-from-42" }).waitFor();
+  await page.getByTestId("terminal-drawer").getByRole("button", { name: "close" }).click();
+  await page.getByTestId("terminal-drawer").waitFor({ state: "detached" });
+
+  // Open in editor starts the chosen editor on the project folder.
+  await page.getByTestId("editor-choice").selectOption("vscode");
+  await page.getByTestId("open-in-editor").click();
+  const deadline = Date.now() + DEADLINE;
+  while (!(existsSync(opened) && readFileSync(opened, "utf8").trim() === work)) {
+    if (Date.now() > deadline) fail("the editor was not started on the project");
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
 
   // 7. A commit through the git bar.
   writeFileSync(join(work, "notes.md"), "from the browser\n");

@@ -1,8 +1,8 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 
-import { dispatch, now, newId, startTurn, sync, transport } from "./client";
-import { pendingRequests } from "./model";
+import { createThread, dispatch, now, newId, startTurn, sync, transport } from "./client";
+import { isTurnRunning, latestTurnLabel, pendingRequests, timelineRows } from "./model";
 import type { Activity, Project, ReadModel, Thread, Welcome } from "./protocol";
 import type { ConnectionState } from "./transport";
 import { useAction } from "./hooks";
@@ -85,7 +85,14 @@ export function App() {
   }, [threads, selected, welcome]);
 
   const thread = threads.find((t) => t.id === selected) ?? null;
-  useKeybindings();
+  const config = useServerConfig();
+  useKeybindings(config.keybindings);
+  useCommand((command) => {
+    if ((command === "chat.new" || command === "chat.newLocal") && thread) {
+      const project = model?.projects.find((p) => p.id === thread.projectId);
+      if (project) createThread(project).then(setSelected, (e: Error) => setSyncError(e.message));
+    }
+  });
   return (
     <div className="app">
       <Sidebar model={model} selected={selected} onSelect={setSelected} />
@@ -100,6 +107,7 @@ export function App() {
           <ThreadView
             key={thread.id}
             thread={thread}
+            editors={config.availableEditors}
             cwd={thread.worktreePath ?? model?.projects.find((p) => p.id === thread.projectId)?.workspaceRoot ?? null}
           />
         ) : (
@@ -156,23 +164,7 @@ function ProjectEntry(props: {
 }) {
   const [error, , act] = useAction();
   const threads = props.threads.filter((t) => t.projectId === props.project.id && !t.deletedAt);
-  const newThread = () =>
-    act(async () => {
-      const threadId = newId();
-      await dispatch({
-        type: "thread.create",
-        threadId,
-        projectId: props.project.id,
-        title: "New thread",
-        model: props.project.defaultModel ?? "gpt-5.4",
-        runtimeMode: "full-access",
-        interactionMode: "default",
-        branch: null,
-        worktreePath: null,
-        createdAt: now(),
-      });
-      props.onSelect(threadId);
-    });
+  const newThread = () => act(async () => props.onSelect(await createThread(props.project)));
   return (
     <section className="project">
       <div className="project-title" title={props.project.workspaceRoot}>
@@ -196,20 +188,24 @@ function ProjectEntry(props: {
   );
 }
 
-function ThreadView({ thread, cwd }: { thread: Thread; cwd: string | null }) {
+function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: string | null; editors: string[] }) {
   const pending = pendingRequests(thread);
   const status = thread.session?.status ?? "idle";
+  const turnLabel = latestTurnLabel(thread);
+  const rows = useMemo(() => timelineRows(thread.messages, thread.activities), [thread.messages, thread.activities]);
   const [showDiff, setShowDiff] = useState(false);
   const [showTerminal, setShowTerminal] = useState(false);
-  useEffect(() => {
-    const onCommand = (e: Event) => {
-      const command = (e as CustomEvent<string>).detail;
-      if (command === "terminal.toggle") setShowTerminal((v) => !v);
-      if (command === "diff.toggle") setShowDiff((v) => !v);
-    };
-    window.addEventListener("t3rs:command", onCommand);
-    return () => window.removeEventListener("t3rs:command", onCommand);
-  }, []);
+  const [error, , act] = useAction();
+  useCommand((command) => {
+    if (command === "terminal.toggle") setShowTerminal((v) => !v);
+    if (command === "diff.toggle") setShowDiff((v) => !v);
+    if (command === "terminal.close") {
+      void act(async () => {
+        await transport.request({ _tag: "terminal.close", threadId: thread.id });
+        setShowTerminal(false);
+      });
+    }
+  });
   return (
     <div className="thread-area">
     <div className="thread">
@@ -219,9 +215,11 @@ function ThreadView({ thread, cwd }: { thread: Thread; cwd: string | null }) {
         <span className={`status status-${status}`} data-testid="session-status">
           {status}
         </span>
-        {thread.latestTurn && <span className="turn-state">turn {thread.latestTurn.state}</span>}
+        {turnLabel && <span className="turn-state" data-testid="turn-state">turn {turnLabel}</span>}
         {thread.session?.lastError && <span className="error">{thread.session.lastError}</span>}
+        {error && <span className="error">{error}</span>}
         <span className="spacer" />
+        {cwd && <OpenInEditor cwd={cwd} editors={editors} />}
         <button className="small" data-testid="toggle-diff" onClick={() => setShowDiff((v) => !v)}>
           {showDiff ? "hide changes" : "changes"}
         </button>
@@ -230,18 +228,13 @@ function ThreadView({ thread, cwd }: { thread: Thread; cwd: string | null }) {
         </button>
       </div>
       <Timeline
-        messages={thread.messages}
-        footer={
-          <>
-            {thread.proposedPlans.map((plan) => (
-              <div key={plan.id} className="plan" data-testid="proposed-plan">
-                <div className="label">Proposed plan</div>
-                <Markdown text={plan.planMarkdown} />
-              </div>
-            ))}
-            <Activities activities={thread.activities} />
-          </>
-        }
+        rows={rows}
+        footer={thread.proposedPlans.map((plan) => (
+          <div key={plan.id} className="plan" data-testid="proposed-plan">
+            <div className="label">Proposed plan</div>
+            <Markdown text={plan.planMarkdown} />
+          </div>
+        ))}
       />
       {pending.map((request) => (
         <PendingRequest key={request.id} threadId={thread.id} request={request} />
@@ -297,23 +290,6 @@ function ThreadTitle({ thread }: { thread: Thread }) {
       </button>
       {error && <span className="error">{error}</span>}
     </>
-  );
-}
-
-function Activities({ activities }: { activities: Activity[] }) {
-  const shown = activities.slice(-30);
-  if (shown.length === 0) return null;
-  return (
-    <details className="activities">
-      <summary>Activity ({activities.length})</summary>
-      {shown.map((a) => (
-        <div key={a.id} className={`activity tone-${a.tone}`} data-testid="activity" data-kind={a.kind}>
-          <span className="summary">{a.summary}</span>
-          {a.payload?.detail && <span className="detail">{String(a.payload.detail)}</span>}
-          {a.payload?.message && <span className="detail">{String(a.payload.message)}</span>}
-        </div>
-      ))}
-    </details>
   );
 }
 
@@ -378,11 +354,14 @@ function Composer({ thread }: { thread: Thread }) {
   const [model, setModel] = useState(thread.model);
   const [effort, setEffort] = useState("");
   const [error, , act] = useAction();
-  const running = thread.session?.status === "running" || thread.latestTurn?.state === "running";
+  const running = isTurnRunning(thread);
+  const picker = useRef<HTMLInputElement>(null);
 
   const addFiles = (files: FileList | File[]) =>
     act(async () => {
-      const list = Array.from(files).filter((f) => f.type.startsWith("image/"));
+      const list = Array.from(files);
+      const other = list.find((f) => !f.type.startsWith("image/"));
+      if (other) throw new Error(`${other.name} is not an image: only images can be attached.`);
       if (images.length + list.length > MAX_IMAGES) throw new Error(`At most ${MAX_IMAGES} images per turn.`);
       const added: Array<{ name: string; mimeType: string; sizeBytes: number; dataUrl: string }> = [];
       for (const file of list) {
@@ -440,7 +419,22 @@ function Composer({ thread }: { thread: Thread }) {
           }
         }}
       />
-      {images.length > 0 && <div className="images">{images.map((i) => i.name).join(", ")}</div>}
+      {images.length > 0 && (
+        <div className="images" data-testid="composer-images">
+          {images.map((image, i) => (
+            <span key={`${i}:${image.name}`} className="thumb">
+              <img src={image.dataUrl} alt={image.name} title={image.name} />
+              <button
+                className="small"
+                title={`Remove ${image.name}`}
+                onClick={() => setImages((now) => now.filter((_, j) => j !== i))}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
       <div className="controls">
         <label>
           <input
@@ -468,6 +462,21 @@ function Composer({ thread }: { thread: Thread }) {
           <option value="high">high</option>
           <option value="xhigh">xhigh</option>
         </select>
+        <input
+          ref={picker}
+          type="file"
+          accept="image/*"
+          multiple
+          hidden
+          data-testid="image-input"
+          onChange={(e) => {
+            if (e.target.files) void addFiles(e.target.files);
+            e.target.value = "";
+          }}
+        />
+        <button className="small" onClick={() => picker.current?.click()} title="Attach images (or paste or drop them)">
+          attach image
+        </button>
         <span className="spacer" />
         {running && (
           <button
@@ -515,30 +524,94 @@ function notifyWhenDone(threadId: string) {
   });
 }
 
-/** Applies the server's keybindings: a matching key sends a `t3rs:command` event to the views. */
-function useKeybindings() {
+interface ServerConfig {
+  keybindings: Binding[];
+  availableEditors: string[];
+}
+
+/** `server.getConfig`, fetched on each connection and again when the server says it changed. */
+function useServerConfig(): ServerConfig {
+  const [config, setConfig] = useState<ServerConfig>({ keybindings: [], availableEditors: [] });
   useEffect(() => {
-    let bindings: Binding[] = [];
     const load = () =>
       transport
-        .request<{ keybindings: Binding[] }>({ _tag: "server.getConfig" })
-        .then((config) => (bindings = config.keybindings ?? []))
-        .catch(() => {});
-    void load();
+        .request<Partial<ServerConfig>>({ _tag: "server.getConfig" })
+        .then((c) => setConfig({ keybindings: c.keybindings ?? [], availableEditors: c.availableEditors ?? [] }))
+        .catch(() => {
+          /* asked again on the next connection */
+        });
+    const stopOpen = transport.onOpen(() => void load());
     const stopPush = transport.onPush((push) => push.channel === "server.configUpdated" && void load());
+    if (transport.connection === "open") void load();
+    return () => {
+      stopOpen();
+      stopPush();
+    };
+  }, []);
+  return config;
+}
+
+/** Applies the server's keybindings: a matching key sends a `t3rs:command` event to the views. */
+function useKeybindings(bindings: Binding[]) {
+  useEffect(() => {
     const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
     const onKey = (e: KeyboardEvent) => {
       const terminalFocus = !!(document.activeElement as HTMLElement | null)?.closest(".xterm");
       const command = commandFor(bindings, e, { terminalFocus }, isMac);
       if (command) {
+        // Ours, not the focused element's: a terminal would otherwise take mod+j as a newline.
         e.preventDefault();
+        e.stopPropagation();
         window.dispatchEvent(new CustomEvent("t3rs:command", { detail: command }));
       }
     };
-    window.addEventListener("keydown", onKey);
-    return () => {
-      window.removeEventListener("keydown", onKey);
-      stopPush();
-    };
+    // Capture, so the binding is seen before xterm (which stops the events it handles).
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [bindings]);
+}
+
+/** Runs `handler` for each keybinding command the views receive. */
+function useCommand(handler: (command: string) => void) {
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => {
+    const listener = (e: Event) => latest.current((e as CustomEvent<string>).detail);
+    window.addEventListener("t3rs:command", listener);
+    return () => window.removeEventListener("t3rs:command", listener);
   }, []);
+}
+
+const EDITOR_KEY = "t3rs.editor";
+
+/** Opens the thread's folder in an editor the server found; the last one used is the default
+ * (and what `editor.openFavorite` opens). */
+function OpenInEditor({ cwd, editors }: { cwd: string; editors: string[] }) {
+  const [choice, setChoice] = useState(() => localStorage.getItem(EDITOR_KEY) ?? "");
+  const [error, busy, act] = useAction();
+  const editor = editors.includes(choice) ? choice : (editors[0] ?? "");
+  const open = (name: string) =>
+    act(async () => {
+      if (!name) throw new Error("No editor was found on this machine (cursor, vscode, zed or a file manager).");
+      await transport.request({ _tag: "shell.openInEditor", cwd, editor: name });
+      localStorage.setItem(EDITOR_KEY, name);
+      setChoice(name);
+    });
+  useCommand((command) => command === "editor.openFavorite" && void open(editor));
+  if (editors.length === 0) return null;
+  return (
+    <span className="open-in-editor">
+      <select value={editor} onChange={(e) => setChoice(e.target.value)} title="editor" data-testid="editor-choice">
+        {editors.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+      <button className="small" disabled={busy} onClick={() => void open(editor)} data-testid="open-in-editor">
+        open
+      </button>
+      {error && <span className="error">{error}</span>}
+    </span>
+  );
 }

@@ -1,12 +1,13 @@
-// The thread's messages, virtualised: only the rows on screen (plus a few) are in the DOM, so a
-// 2,000-message thread renders as fast as a short one. It follows the bottom while the user is
+// The thread's messages and the work between them, virtualised: only the rows on screen (plus a
+// few) are in the DOM, so a 2,000-message thread renders as fast as a short one. It follows the bottom while the user is
 // there (streaming text stays in view) and leaves the scroll alone once they scroll up.
 
 import { memo, useEffect, useRef } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 
 import { Markdown } from "./Markdown";
-import type { Message } from "./protocol";
+import type { TimelineRow } from "./model";
+import type { Activity, Message } from "./protocol";
 
 const ESTIMATED_ROW = 80;
 
@@ -22,27 +23,77 @@ const MessageRow = memo(function MessageRow({ message }: { message: Message }) {
   );
 });
 
-export function Timeline({ messages, footer }: { messages: Message[]; footer: React.ReactNode }) {
+/** A line of work: what codex ran or changed, a warning, an error. */
+function ActivityLine({ activity }: { activity: Activity }) {
+  const detail = activity.payload?.detail ?? activity.payload?.message;
+  return (
+    <div className={`activity tone-${activity.tone}`} data-testid="activity" data-kind={activity.kind}>
+      <span className="summary">{activity.summary}</span>
+      {detail !== undefined && detail !== null && (
+        <span className="detail" title={String(detail)}>
+          {String(detail)}
+        </span>
+      )}
+    </div>
+  );
+}
+
+const SHOWN_WORK = 4;
+
+/** The work between two messages: the last few lines, the rest behind a toggle. Errors are
+ * always shown. */
+const WorkRow = memo(
+  function WorkRow({ activities }: { activities: Activity[] }) {
+    const hidden = activities.slice(0, -SHOWN_WORK);
+    const visible = activities.slice(-SHOWN_WORK);
+    const hiddenErrors = hidden.filter((a) => a.tone === "error");
+    return (
+      <div className="work" data-testid="work">
+        {hidden.length > 0 && (
+          <details>
+            <summary>{hidden.length} earlier step{hidden.length === 1 ? "" : "s"}</summary>
+            {hidden.map((a) => (
+              <ActivityLine key={a.id} activity={a} />
+            ))}
+          </details>
+        )}
+        {hiddenErrors.map((a) => (
+          <ActivityLine key={`e:${a.id}`} activity={a} />
+        ))}
+        {visible.map((a) => (
+          <ActivityLine key={a.id} activity={a} />
+        ))}
+      </div>
+    );
+  },
+  // A new array with the same activities (each update copies the list) is the same row.
+  (a, b) =>
+    a.activities.length === b.activities.length && a.activities.every((x, i) => x === b.activities[i]),
+);
+
+export function Timeline({ rows, footer }: { rows: TimelineRow[]; footer: React.ReactNode }) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const virtualizer = useVirtualizer({
-    count: messages.length,
+    count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ESTIMATED_ROW,
     overscan: 6,
     // Open at the bottom, with rows already in the first render, instead of rendering the top
     // and then scrolling: one pass fewer before the newest message is on screen.
     initialRect: { width: 0, height: window.innerHeight },
-    initialOffset: () => Math.max(0, messages.length * ESTIMATED_ROW - window.innerHeight),
-    getItemKey: (index) => messages[index].id,
+    initialOffset: () => Math.max(0, rows.length * ESTIMATED_ROW - window.innerHeight),
+    getItemKey: (index) => rows[index].id,
   });
-  const last = messages.at(-1);
+  const last = rows.at(-1);
+  // What grows at the bottom: streaming text, or lines of work.
+  const lastSize = last?.kind === "message" ? last.message.text.length : (last?.activities.length ?? 0);
 
   useEffect(() => {
-    if (atBottom.current && messages.length > 0) {
-      virtualizer.scrollToIndex(messages.length - 1, { align: "end" });
+    if (atBottom.current && rows.length > 0) {
+      virtualizer.scrollToIndex(rows.length - 1, { align: "end" });
     }
-  }, [messages.length, last?.text, virtualizer]);
+  }, [rows.length, lastSize, virtualizer]);
 
   return (
     <div
@@ -55,16 +106,19 @@ export function Timeline({ messages, footer }: { messages: Message[]; footer: Re
       }}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-        {virtualizer.getVirtualItems().map((row) => (
-          <div
-            key={row.key}
-            data-index={row.index}
-            ref={virtualizer.measureElement}
-            style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${row.start}px)` }}
-          >
-            <MessageRow message={messages[row.index]} />
-          </div>
-        ))}
+        {virtualizer.getVirtualItems().map((item) => {
+          const row = rows[item.index];
+          return (
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${item.start}px)` }}
+            >
+              {row.kind === "message" ? <MessageRow message={row.message} /> : <WorkRow activities={row.activities} />}
+            </div>
+          );
+        })}
       </div>
       {footer}
     </div>

@@ -55,3 +55,21 @@ export function startTurn(o: TurnOptions): Promise<unknown> {
     createdAt: now(),
   });
 }
+
+/** Creates a thread in the project, with the project's model; resolves with its id. */
+export async function createThread(project: { id: string; defaultModel?: string | null }): Promise<string> {
+  const threadId = newId();
+  await dispatch({
+    type: "thread.create",
+    threadId,
+    projectId: project.id,
+    title: "New thread",
+    model: project.defaultModel ?? "gpt-5.4",
+    runtimeMode: "full-access",
+    interactionMode: "default",
+    branch: null,
+    worktreePath: null,
+    createdAt: now(),
+  });
+  return threadId;
+}

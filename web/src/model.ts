@@ -225,3 +225,53 @@ export function pendingRequests(thread: Thread): Activity[] {
       !resolved.has(a.payload?.requestId),
   );
 }
+
+/** Whether a turn is in progress as far as the UI is concerned: only while the session says
+ * so. The read model's latest turn stays "running" until the turn's diff is recorded, which
+ * comes after the session has gone back to ready (or error, or stopped). */
+export function isTurnRunning(thread: Thread): boolean {
+  return thread.session?.status === "running";
+}
+
+/** The latest turn's state for display, never a stale "running". */
+export function latestTurnLabel(thread: Thread): string | null {
+  const turn = thread.latestTurn;
+  if (!turn) return null;
+  if (turn.state !== "running" || isTurnRunning(thread)) return turn.state;
+  const status = thread.session?.status;
+  return status === "error" ? "error" : status === "stopped" ? "interrupted" : "completed";
+}
+
+/** Kinds shown elsewhere (approval and question cards) or not worth a line. */
+const HIDDEN_ACTIVITY_KINDS = new Set([
+  "approval.requested",
+  "approval.resolved",
+  "user-input.requested",
+  "user-input.resolved",
+  "turn.token-usage",
+]);
+
+export type TimelineRow =
+  | { kind: "message"; id: string; message: Message }
+  | { kind: "work"; id: string; activities: Activity[] };
+
+/** Messages and the work between them (tool calls, warnings, errors) in the order they
+ * happened; activities in a row between two messages form one "work" row. */
+export function timelineRows(messages: Message[], activities: Activity[]): TimelineRow[] {
+  const shown = activities.filter((a) => !HIDDEN_ACTIVITY_KINDS.has(a.kind));
+  const rows: TimelineRow[] = [];
+  let work: Activity[] = [];
+  const flush = () => {
+    if (work.length > 0) rows.push({ kind: "work", id: `work:${work[0].id}`, activities: work });
+    work = [];
+  };
+  let a = 0;
+  for (const message of messages) {
+    while (a < shown.length && shown[a].createdAt < message.createdAt) work.push(shown[a++]);
+    flush();
+    rows.push({ kind: "message", id: message.id, message });
+  }
+  while (a < shown.length) work.push(shown[a++]);
+  flush();
+  return rows;
+}

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 
 import { dispatch, now, transport } from "./client";
 import { useAction } from "./hooks";
+import { isTurnRunning } from "./model";
 import type { Thread } from "./protocol";
 
 
@@ -36,7 +37,7 @@ export function DiffPanel({ thread }: { thread: Thread }) {
   const [patch, setPatch] = useState<{ title: string; text: string } | null>(null);
   const [error, busy, act] = useAction();
   const last = thread.checkpoints.at(-1)?.checkpointTurnCount ?? 0;
-  const running = thread.latestTurn?.state === "running";
+  const running = isTurnRunning(thread);
 
   const show = (from: number, to: number, title: string) =>
     act(async () => {

@@ -1,32 +1,10 @@
 import { describe, expect, it } from "vitest";
 
-import { applyEvent, pendingRequests } from "./model";
-import type { DomainEvent, ReadModel } from "./protocol";
+import type { DomainEvent } from "./protocol";
 import { Sync } from "./sync";
-import { FakeClock, FakeSocket } from "./testing";
+import { created, delta, empty, event, FakeClock, FakeSocket } from "./testing";
+import { applyEvent } from "./model";
 import { Transport } from "./transport";
-
-const T = "2026-01-01T00:00:00.000Z";
-
-function event(sequence: number, type: string, payload: object): DomainEvent {
-  return { sequence, eventId: `e${sequence}`, occurredAt: T, type, payload };
-}
-
-function empty(sequence = 0): ReadModel {
-  return { snapshotSequence: sequence, projects: [], threads: [], updatedAt: T };
-}
-
-const created = [
-  event(1, "project.created", { projectId: "p", title: "P", workspaceRoot: "/w", createdAt: T, updatedAt: T }),
-  event(2, "thread.created", { threadId: "t", projectId: "p", title: "T", model: "m", createdAt: T, updatedAt: T }),
-];
-
-function delta(sequence: number, text: string, streaming = true): DomainEvent {
-  return event(sequence, "thread.message-sent", {
-    threadId: "t", messageId: "a1", role: "assistant", text, streaming, turnId: "u1",
-    createdAt: T, updatedAt: T,
-  });
-}
 
 function rig() {
   const sockets: FakeSocket[] = [];
@@ -59,36 +37,6 @@ function serve(socket: FakeSocket, answered: Set<string>, answer: (body: any) =>
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
-
-describe("applyEvent", () => {
-  it("builds threads and appends streamed text, completion keeping it", () => {
-    let m = created.reduce(applyEvent, empty());
-    m = [delta(3, "Hel"), delta(4, "lo"), delta(5, "", false)].reduce(applyEvent, m);
-    const message = m.threads[0].messages[0];
-    expect(message.text).toBe("Hello");
-    expect(message.streaming).toBe(false);
-    expect(m.snapshotSequence).toBe(5);
-  });
-
-  it("tracks the latest turn from session to checkpoint, and pending approvals", () => {
-    let m = created.reduce(applyEvent, empty());
-    const session = (status: string, activeTurnId: string | null) =>
-      ({ threadId: "t", status, providerName: "codex", runtimeMode: "full-access", activeTurnId, lastError: null, updatedAt: T });
-    m = applyEvent(m, event(3, "thread.session-set", { threadId: "t", session: session("running", "u1") }));
-    expect(m.threads[0].latestTurn?.state).toBe("running");
-    const ask = { id: "x1", tone: "approval", kind: "approval.requested", summary: "Command approval requested",
-      payload: { requestId: "r1" }, turnId: "u1", createdAt: T };
-    m = applyEvent(m, event(4, "thread.activity-appended", { threadId: "t", activity: ask }));
-    expect(pendingRequests(m.threads[0]).map((a) => a.payload.requestId)).toEqual(["r1"]);
-    const done = { ...ask, id: "x2", kind: "approval.resolved" };
-    m = applyEvent(m, event(5, "thread.activity-appended", { threadId: "t", activity: done }));
-    expect(pendingRequests(m.threads[0])).toEqual([]);
-    m = applyEvent(m, event(6, "thread.turn-diff-completed", { threadId: "t", turnId: "u1", checkpointTurnCount: 1,
-      checkpointRef: "r", status: "ready", files: [], assistantMessageId: null, completedAt: T }));
-    expect(m.threads[0].latestTurn?.state).toBe("completed");
-    expect(m.threads[0].checkpoints.length).toBe(1);
-  });
-});
 
 describe("Sync", () => {
   it("takes a snapshot, applies pushes in order and ignores repeats", async () => {

@@ -1,6 +1,7 @@
-// An in-memory server side for the transport's unit tests: sockets the test opens, closes and
-// talks through, and timers the test advances by hand.
+// For the unit tests: an in-memory server side for the transport (sockets the test opens,
+// closes and talks through, timers it advances by hand) and read-model fixtures.
 
+import type { DomainEvent, ReadModel } from "./protocol";
 import type { SocketLike } from "./transport";
 
 export class FakeSocket implements SocketLike {
@@ -69,3 +70,28 @@ export class FakeClock {
     }
   }
 }
+
+// Read-model fixtures: a project with one thread "t", and events to grow it.
+
+export const T = "2026-01-01T00:00:00.000Z";
+
+export function event(sequence: number, type: string, payload: object): DomainEvent {
+  return { sequence, eventId: `e${sequence}`, occurredAt: T, type, payload };
+}
+
+export function empty(sequence = 0): ReadModel {
+  return { snapshotSequence: sequence, projects: [], threads: [], updatedAt: T };
+}
+
+export const created = [
+  event(1, "project.created", { projectId: "p", title: "P", workspaceRoot: "/w", createdAt: T, updatedAt: T }),
+  event(2, "thread.created", { threadId: "t", projectId: "p", title: "T", model: "m", createdAt: T, updatedAt: T }),
+];
+
+export function delta(sequence: number, text: string, streaming = true): DomainEvent {
+  return event(sequence, "thread.message-sent", {
+    threadId: "t", messageId: "a1", role: "assistant", text, streaming, turnId: "u1",
+    createdAt: T, updatedAt: T,
+  });
+}
+
