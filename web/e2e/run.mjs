@@ -128,11 +128,24 @@ try {
   await page.getByText("At most 8 images per turn.").waitFor();
   await page.getByTestId("image-input").setInputFiles([image("dot.png")]);
   await page.getByTestId("composer-images").getByRole("img", { name: "dot.png" }).waitFor();
+  // The tab counts as hidden for this turn, with notifications allowed: its end is announced.
+  await page.evaluate(() => {
+    window.__notes = [];
+    window.Notification = class {
+      static permission = "granted";
+      constructor(text) {
+        window.__notes.push(text);
+      }
+    };
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+  });
   await page.getByTestId("composer").fill("Say hello");
   await page.getByTestId("send").click();
   await page.getByTestId("message-assistant").filter({ hasText: "streaming in pieces." }).waitFor();
   await page.getByTestId("session-status").filter({ hasText: "ready" }).waitFor();
   await page.getByTestId("turn-state").filter({ hasText: "turn completed" }).waitFor();
+  await page.waitForFunction(() => window.__notes.includes("New thread: turn completed"));
+  await page.evaluate(() => delete document.hidden);
   // The attachment is stored by the server and shown in the user's message.
   const shown = page.getByTestId("message-user").getByRole("img", { name: "dot.png" });
   await shown.waitFor();

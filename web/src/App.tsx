@@ -9,6 +9,7 @@ import { useAction } from "./hooks";
 import { DiffPanel, GitBar } from "./panels";
 import { Timeline } from "./Timeline";
 import { Markdown } from "./Markdown";
+import { notificationsFor } from "./notifications";
 import { commandFor, type Binding } from "./keybindings";
 
 const TerminalDrawer = lazy(() => import("./TerminalDrawer"));
@@ -87,6 +88,7 @@ export function App() {
   const thread = threads.find((t) => t.id === selected) ?? null;
   const config = useServerConfig();
   useKeybindings(config.keybindings);
+  useNotifications();
   useCommand((command) => {
     if ((command === "chat.new" || command === "chat.newLocal") && thread) {
       const project = model?.projects.find((p) => p.id === thread.projectId);
@@ -389,7 +391,7 @@ function Composer({ thread }: { thread: Thread }) {
         reasoningEffort: effort || undefined,
         attachments: images.map((i) => ({ type: "image" as const, ...i })),
       });
-      notifyWhenDone(thread.id);
+      askNotificationPermission();
       setText("");
       setImages([]);
     });
@@ -503,25 +505,25 @@ function Composer({ thread }: { thread: Thread }) {
   );
 }
 
-/** A browser notification when this thread's turn ends or needs an answer while the tab is
- * hidden (permission is asked for on the first send). */
-function notifyWhenDone(threadId: string) {
-  if (typeof Notification === "undefined") return;
-  if (Notification.permission === "default") void Notification.requestPermission();
-  let asked = new Set<string>();
-  const stop = sync.subscribe((model) => {
-    const thread = model.threads.find((t) => t.id === threadId);
-    if (!thread || Notification.permission !== "granted") return;
-    const pending = pendingRequests(thread).filter((a) => !asked.has(a.id));
-    if (document.hidden && pending.length > 0) {
-      asked = new Set([...asked, ...pending.map((a) => a.id)]);
-      new Notification(`${thread.title}: ${pending[0].summary}`);
-    }
-    if (thread.latestTurn && thread.latestTurn.state !== "running" && thread.session?.status !== "running") {
-      if (document.hidden) new Notification(`${thread.title}: turn ${thread.latestTurn.state}`);
-      stop();
-    }
-  });
+/** Browser notifications, while the tab is hidden, when a turn ends or codex needs an answer
+ * (permission is asked for on the first send, a user gesture). */
+function useNotifications() {
+  useEffect(() => {
+    let previous: ReadModel | null = null;
+    return sync.subscribe((model) => {
+      const news = notificationsFor(previous, model);
+      previous = model;
+      if (news.length === 0 || typeof Notification === "undefined") return;
+      if (!document.hidden || Notification.permission !== "granted") return;
+      for (const text of news) new Notification(text);
+    });
+  }, []);
+}
+
+function askNotificationPermission() {
+  if (typeof Notification !== "undefined" && Notification.permission === "default") {
+    void Notification.requestPermission();
+  }
 }
 
 interface ServerConfig {
