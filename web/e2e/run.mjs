@@ -184,7 +184,10 @@ try {
   await page.getByTestId("toggle-diff").click();
   await page.getByTestId("file-stat").filter({ hasText: "approved.txt" }).waitFor();
   await page.getByTestId("checkpoint").nth(1).getByRole("button", { name: "diff" }).click();
-  await page.getByTestId("patch").filter({ hasText: "+approved" }).waitFor();
+  await page.getByTestId("diff-file").filter({ hasText: "approved.txt" }).locator(".diff-code-insert", { hasText: "approved" }).waitFor();
+  await page.getByRole("button", { name: "Whole thread" }).click();
+  await page.getByText("Whole thread", { exact: true }).and(page.locator(".label")).waitFor();
+  await page.getByTestId("diff-file").filter({ hasText: "approved.txt" }).waitFor();
   await page.screenshot({ path: join(shots, "5-diff.png") });
   page.once("dialog", (dialog) => dialog.accept());
   await page.getByTestId("checkpoint").nth(0).getByRole("button", { name: "revert here" }).click();

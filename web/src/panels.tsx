@@ -1,6 +1,6 @@
 // The thread's side panels: per-turn diffs with revert, and the git bar.
 
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 
 import { dispatch, now, transport } from "./client";
 import { useAction } from "./hooks";
@@ -8,30 +8,7 @@ import { isTurnRunning } from "./model";
 import type { Thread } from "./protocol";
 
 
-/** A unified patch, coloured by line. */
-function Patch({ text }: { text: string }) {
-  if (!text) return <div className="muted">No changes.</div>;
-  return (
-    <pre className="patch" data-testid="patch">
-      {text.split("\n").map((line, i) => {
-        const cls = line.startsWith("+++") || line.startsWith("---")
-          ? "file"
-          : line.startsWith("+")
-            ? "add"
-            : line.startsWith("-")
-              ? "del"
-              : line.startsWith("@@")
-                ? "hunk"
-                : "";
-        return (
-          <div key={i} className={cls}>
-            {line || " "}
-          </div>
-        );
-      })}
-    </pre>
-  );
-}
+const DiffView = lazy(() => import("./DiffView"));
 
 export function DiffPanel({ thread }: { thread: Thread }) {
   const [patch, setPatch] = useState<{ title: string; text: string } | null>(null);
@@ -97,7 +74,9 @@ export function DiffPanel({ thread }: { thread: Thread }) {
       {patch && (
         <div className="patch-box">
           <div className="label">{patch.title}</div>
-          <Patch text={patch.text} />
+          <Suspense fallback={<div className="muted">Loading the diff view…</div>}>
+            <DiffView patch={patch.text} />
+          </Suspense>
         </div>
       )}
     </aside>
