@@ -100,12 +100,11 @@ async function firstRender(load) {
   await load();
   await page.waitForFunction(() => window.__painted !== undefined);
   return page.evaluate(() => {
-    const nav = performance.getEntriesByType("navigation")[0];
     const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
     return {
       shown: window.__painted,
       inDom: window.__inDom,
-      loaded: nav.domContentLoadedEventEnd,
+      app: mark("t3rs:app"),
       snapshot: mark("t3rs:snapshot"),
     };
   });
@@ -149,11 +148,11 @@ const median = frames.slice().sort((a, b) => a - b)[Math.floor(frames.length / 2
 const rows = [
   ["production bundle, gzipped", `${(gzipped / 1024).toFixed(0)} KB`, "<= 400 KB"],
   [`first render of a ${TURNS * 2}-message thread (navigation → last message shown)`, `${timing.shown.toFixed(0)} ms`, "<= 200 ms"],
-  ["  of which page load (DOMContentLoaded)", `${timing.loaded.toFixed(0)} ms`, ""],
-  ["  of which waiting for the snapshot (navigation → snapshot parsed)", `${timing.snapshot.toFixed(0)} ms`, ""],
+  ["  app code loaded and started (the socket opens before it)", `${timing.app.toFixed(0)} ms`, ""],
+  ["  snapshot in the app's model", `${timing.snapshot.toFixed(0)} ms`, ""],
   ["  last message in the DOM (before its frame is painted)", `${timing.inDom.toFixed(0)} ms`, ""],
   ["the same, third load in that browser (assets and compiled code cached)", `${warm.shown.toFixed(0)} ms`, "<= 200 ms"],
-  ["  of which page load (DOMContentLoaded)", `${warm.loaded.toFixed(0)} ms`, ""],
+  ["  app code loaded and started", `${warm.app.toFixed(0)} ms`, ""],
   ["  message rows in the DOM (virtualised)", String(messages), ""],
   [`frames while ${STREAM_DELTAS} deltas stream (${STREAM_RATE}/s): longest`, `${longest.toFixed(0)} ms`, "none > 50 ms"],
   ["  frames longer than 50 ms", `${over50} of ${frames.length}`, ""],

@@ -1,19 +1,11 @@
 // The app's one connection and its synchronised read model, plus command helpers.
 
 import type { InteractionMode, RuntimeMode } from "./protocol";
+import { socketUrl, takeEarly } from "./early";
 import { Sync } from "./sync";
 import { Transport } from "./transport";
 
-function socketUrl(): string {
-  const here = new URL(window.location.href);
-  const url = new URL("/ws", here);
-  url.protocol = here.protocol === "https:" ? "wss:" : "ws:";
-  const token = here.searchParams.get("token");
-  if (token) url.searchParams.set("token", token);
-  return url.toString();
-}
-
-export const transport = new Transport({ url: socketUrl() });
+export const transport = new Transport({ url: socketUrl(), early: takeEarly() });
 export const sync = new Sync(transport);
 
 export function newId(): string {

@@ -5,12 +5,30 @@ import { Sync } from "./sync";
 import { created, delta, empty, event, FakeClock, FakeSocket } from "./testing";
 import { applyEvent } from "./model";
 import { Transport } from "./transport";
+import { EARLY_SNAPSHOT_ID, type EarlySocket } from "./early";
 
-function rig() {
+/** A socket the page opened before the app: it already sent the snapshot request, and
+ * `frames` arrived on it before the transport took it over. */
+function earlySocket(frames: unknown[]): { early: EarlySocket; socket: FakeSocket } {
+  const socket = new FakeSocket();
+  socket.readyState = 1;
+  const early: EarlySocket = {
+    socket,
+    requests: [EARLY_SNAPSHOT_ID],
+    release: () => frames.map((f) => JSON.stringify(f)),
+  };
+  return { early, socket };
+}
+
+const welcome = { type: "push", sequence: 1, channel: "server.welcome", data: { cwd: "/w", projectName: "w" } };
+const push = (e: DomainEvent) => ({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: e });
+
+function rig(early: EarlySocket | null = null) {
   const sockets: FakeSocket[] = [];
   const clock = new FakeClock();
   const transport = new Transport({
     url: "ws://test/",
+    early,
     makeSocket: () => {
       const s = new FakeSocket();
       sockets.push(s);
@@ -39,6 +57,36 @@ function serve(socket: FakeSocket, answered: Set<string>, answer: (body: any) =>
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe("Sync", () => {
+  it("uses the snapshot the early socket asked for, with the events that came before it", async () => {
+    const snapshot = created.reduce(applyEvent, empty());
+    const { early, socket } = earlySocket([
+      welcome,
+      push(delta(3, "Hel")),
+      { id: EARLY_SNAPSHOT_ID, result: snapshot },
+    ]);
+    const { sync, sockets } = rig(early);
+    await tick();
+    socket.deliver(push(delta(4, "lo")));
+    expect(sync.model?.threads[0].messages[0].text).toBe("Hello");
+    expect(socket.requests()).toEqual([]); // no second snapshot
+    expect(sockets).toEqual([]); // and no second socket
+  });
+
+  it("an early socket lost before its answer: the next connection takes a snapshot of its own", async () => {
+    const { early, socket } = earlySocket([welcome]);
+    const { sync, sockets, clock } = rig(early);
+    await tick();
+    socket.drop();
+    clock.advance(10);
+    sockets[0].open();
+    sockets[0].welcome();
+    await tick();
+    const tags = serve(sockets[0], new Set(), () => created.reduce(applyEvent, empty()));
+    await tick();
+    expect(tags).toEqual(["orchestration.getSnapshot"]);
+    expect(sync.model?.threads[0].id).toBe("t");
+  });
+
   it("takes a snapshot, applies pushes in order and ignores repeats", async () => {
     const { sockets, sync } = rig();
     const answered = new Set<string>();

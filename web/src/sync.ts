@@ -3,6 +3,7 @@
 // `orchestration.replayEvents` from the last sequence it applied, so no event is lost; when
 // the gap is large, or an event needs the server's judgement, it takes a fresh snapshot.
 
+import { EARLY_SNAPSHOT_ID } from "./early";
 import { applyEvent, NeedsSnapshot } from "./model";
 import type { DomainEvent, Push, ReadModel } from "./protocol";
 import { DOMAIN_EVENT_CHANNEL } from "./protocol";
@@ -88,16 +89,20 @@ export class Sync {
       return;
     }
     this.catchingUp = true;
-    try {
-      do {
-        this.again = false;
+    for (;;) {
+      this.again = false;
+      try {
         await this.catchUpOnce();
-      } while (this.again);
-    } catch (error) {
-      for (const listener of this.errorListeners) listener(String((error as Error).message ?? error));
-    } finally {
-      this.catchingUp = false;
+      } catch (error) {
+        // A failure that a newer connection has already superseded is not worth reporting.
+        if (!this.again) {
+          for (const listener of this.errorListeners) listener(String((error as Error).message ?? error));
+          break;
+        }
+      }
+      if (!this.again) break;
     }
+    this.catchingUp = false;
     this.drainBuffered();
   }
 
@@ -127,7 +132,9 @@ export class Sync {
         if (!this.apply(events)) break;
       }
     }
-    this.model = await this.transport.request<ReadModel>({ _tag: "orchestration.getSnapshot" });
+    // The page's first snapshot may have been asked for before the app loaded (see early.ts).
+    const early = this.transport.claim<ReadModel>(EARLY_SNAPSHOT_ID);
+    this.model = await (early ?? this.transport.request<ReadModel>({ _tag: "orchestration.getSnapshot" }));
     // For `make bench`: how much of a first render is waiting for the snapshot.
     performance.mark("t3rs:snapshot");
     this.emit();

@@ -2,6 +2,7 @@
 // reconnection with backoff. What to do after a reconnect (catching up on missed events) is
 // the caller's: `onOpen` fires once per connection, after the server's welcome.
 
+import type { EarlySocket } from "./early";
 import type { Incoming, Push } from "./protocol";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
@@ -25,6 +26,8 @@ export interface TransportOptions {
   backoffMs?: (attempt: number) => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** A socket opened before the transport existed, to adopt as the first connection. */
+  early?: EarlySocket | null;
 }
 
 export class RequestError extends Error {}
@@ -52,7 +55,10 @@ export class Transport {
   private pushListeners = new Set<(push: Push) => void>();
   private stateListeners = new Set<(state: ConnectionState) => void>();
   private openListeners = new Set<() => void>();
-  private readonly opts: Required<TransportOptions>;
+  private readonly opts: Required<Omit<TransportOptions, "early">>;
+  /** Requests the early socket sent: their answers wait here until claimed. */
+  private earlyIds = new Set<string>();
+  private earlyAnswers = new Map<string, Incoming>();
 
   constructor(options: TransportOptions) {
     this.opts = {
@@ -63,7 +69,11 @@ export class Transport {
       clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
       ...options,
     };
-    this.connect();
+    const early = options.early;
+    // A socket still connecting or open is adopted; one already failing is left to close.
+    // Adopted after the constructor's caller has subscribed (what arrived so far is replayed).
+    if (early && early.socket.readyState <= 1) queueMicrotask(() => this.adopt(early));
+    else this.connect();
   }
 
   get connection(): ConnectionState {
@@ -104,6 +114,22 @@ export class Transport {
     });
   }
 
+  /** The answer to a request the early socket sent, or null if there was no such request. */
+  claim<T = unknown>(id: string): Promise<T> | null {
+    const answer = this.earlyAnswers.get(id);
+    if (!this.earlyIds.has(id) && !answer) return null;
+    this.earlyIds.delete(id);
+    this.earlyAnswers.delete(id);
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.opts.setTimer(() => {
+        this.pending.delete(id);
+        reject(new RequestError(`${id} timed out after ${this.opts.requestTimeoutMs} ms`));
+      }, this.opts.requestTimeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      if (answer) this.settle(answer);
+    });
+  }
+
   close(): void {
     this.stopped = true;
     if (this.reconnectTimer !== null) this.opts.clearTimer(this.reconnectTimer);
@@ -119,8 +145,19 @@ export class Transport {
   }
 
   private connect(): void {
+    this.attach(this.opts.makeSocket(this.opts.url));
+  }
+
+  private adopt(early: EarlySocket): void {
+    for (const id of early.requests) this.earlyIds.add(id);
+    const socket = early.socket;
+    this.attach(socket);
+    if (socket.readyState === 1) socket.onopen?.({});
+    for (const frame of early.release()) this.receive(frame);
+  }
+
+  private attach(socket: SocketLike): void {
     this.welcomed = false;
-    const socket = this.opts.makeSocket(this.opts.url);
     this.socket = socket;
     socket.onopen = () => {
       this.attempts = 0;
@@ -152,9 +189,18 @@ export class Transport {
       }
       return;
     }
-    const pending = this.pending.get((message as ResponseLike).id);
-    if (!pending) return;
-    this.pending.delete((message as ResponseLike).id);
+    this.settle(message);
+  }
+
+  private settle(message: Incoming): void {
+    const id = (message as ResponseLike).id;
+    const pending = this.pending.get(id);
+    if (!pending) {
+      // An early request's answer, before anyone claimed it.
+      if (this.earlyIds.has(id)) this.earlyAnswers.set(id, message);
+      return;
+    }
+    this.pending.delete(id);
     this.opts.clearTimer(pending.timer);
     if ("error" in message && message.error) {
       pending.reject(new RequestError(message.error.message));
@@ -175,6 +221,8 @@ export class Transport {
   private lost(socket: SocketLike): void {
     if (socket !== this.socket || this.stopped) return;
     this.socket = null;
+    // An early request not yet answered never will be; an answer already here still counts.
+    this.earlyIds.clear();
     // What was in flight may or may not have been done; the caller decides whether to retry.
     this.failPending("the connection to the server was lost");
     this.setState("reconnecting");
