@@ -162,6 +162,14 @@ async fn every_invalid_command_class_gets_its_error() {
             "Project 'p1' already exists and cannot be created twice.",
         ),
         (
+            project_create("c2b", "p2", "/definitely/not/here"),
+            "workspaceRoot: `/definitely/not/here` does not exist",
+        ),
+        (
+            project_create("c2c", "p2", "relative/dir"),
+            "workspaceRoot: `relative/dir` is not an absolute path",
+        ),
+        (
             thread_create("c3", "t1", "nope"),
             "Project 'nope' does not exist for command 'thread.create'.",
         ),

@@ -303,6 +303,14 @@ async fn dispatch_client(
     state_dir: Arc<std::path::PathBuf>,
     mut command: ClientCommand,
 ) -> Result<String, String> {
+    let root = match &command {
+        ClientCommand::ProjectCreate(c) => Some(c.workspace_root.as_str()),
+        ClientCommand::ProjectMetaUpdate(c) => c.workspace_root.as_deref(),
+        _ => None,
+    };
+    if let Some(root) = root {
+        crate::workspace::check_workspace_root(root)?;
+    }
     if let ClientCommand::ThreadTurnStart(turn) = &mut command {
         if turn
             .message
