@@ -58,6 +58,8 @@ writeFileSync(
       { shell: "echo approved > approved.txt", escalate: "needs it" },
       { text: "The command ran.", chunks: 3 },
       { text: "Back after the restart.", chunks: 4 },
+      { ask: [{ id: "color", question: "Which colour?", options: ["Red", "Blue"] }] },
+      { plan: "<proposed_plan>\n1. Paint it blue\n2. Dry it\n</proposed_plan>", chunks: 3 },
     ],
   }),
 );
@@ -231,6 +233,28 @@ try {
   const subject = execFileSync("git", ["log", "-1", "--format=%s"], { cwd: work }).toString().trim();
   if (subject !== "Add notes from the browser") fail(`the commit is "${subject}"`);
   await page.screenshot({ path: join(shots, "7-git.png") });
+
+  // 8. Plan mode: codex asks a question, the answer goes back, the proposed plan shows.
+  await page.getByTestId("plan-toggle").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="plan-toggle"]')?.checked === true);
+  await page.getByTestId("composer").fill("Plan the paint job");
+  await page.getByTestId("send").click();
+  await page.getByTestId("question-card").filter({ hasText: "Which colour?" }).waitFor();
+  await page.getByTestId("question-card").getByRole("button", { name: "Blue" }).click();
+  await page.getByTestId("proposed-plan").filter({ hasText: "Paint it blue" }).waitFor();
+  await page.getByTestId("question-card").waitFor({ state: "detached" });
+  await page.screenshot({ path: join(shots, "8-plan.png") });
+
+  // 9. Adding a project: a folder that does not exist is refused with the server's words;
+  // a real one appears in the sidebar.
+  await page.getByPlaceholder("/path/to/project").fill(join(dir, "nowhere"));
+  await page.getByRole("button", { name: "Add project" }).click();
+  await page.locator(".add-project .error").filter({ hasText: "does not exist" }).waitFor();
+  const other = join(dir, "second-project");
+  mkdirSync(other);
+  await page.getByPlaceholder("/path/to/project").fill(other);
+  await page.getByRole("button", { name: "Add project" }).click();
+  await page.locator(".project-title").filter({ hasText: "second-project" }).waitFor();
 
   // A connection dropped by a restart logs a failed-WebSocket console error in Chromium; it is
   // the browser's own line, not the app's. Anything else fails the test.

@@ -352,7 +352,6 @@ const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 function Composer({ thread }: { thread: Thread }) {
   const [text, setText] = useState("");
   const [images, setImages] = useState<Array<{ name: string; mimeType: string; sizeBytes: number; dataUrl: string }>>([]);
-  const [plan, setPlan] = useState(thread.interactionMode === "plan");
   const [model, setModel] = useState(thread.model);
   const [effort, setEffort] = useState("");
   const [error, , act] = useAction();
@@ -386,7 +385,7 @@ function Composer({ thread }: { thread: Thread }) {
         threadId: thread.id,
         text,
         runtimeMode: thread.runtimeMode,
-        interactionMode: plan ? "plan" : "default",
+        interactionMode: thread.interactionMode,
         model: model.trim() || undefined,
         reasoningEffort: effort || undefined,
         attachments: images.map((i) => ({ type: "image" as const, ...i })),
@@ -396,6 +395,12 @@ function Composer({ thread }: { thread: Thread }) {
       setImages([]);
     });
 
+  // The thread's modes are recorded on the thread (they win over a turn's), so the toggles
+  // show what the server holds and flip once it has it.
+  const setInteraction = (mode: "plan" | "default") =>
+    act(() =>
+      dispatch({ type: "thread.interaction-mode.set", threadId: thread.id, interactionMode: mode, createdAt: now() }),
+    );
   const setMode = (mode: "approval-required" | "full-access") =>
     act(() => dispatch({ type: "thread.runtime-mode.set", threadId: thread.id, runtimeMode: mode, createdAt: now() }));
 
@@ -448,7 +453,12 @@ function Composer({ thread }: { thread: Thread }) {
           ask before acting
         </label>
         <label>
-          <input type="checkbox" checked={plan} onChange={(e) => setPlan(e.target.checked)} />
+          <input
+            type="checkbox"
+            data-testid="plan-toggle"
+            checked={thread.interactionMode === "plan"}
+            onChange={(e) => void setInteraction(e.target.checked ? "plan" : "default")}
+          />
           plan mode
         </label>
         <input className="model" list="models" value={model} onChange={(e) => setModel(e.target.value)} title="model" />
