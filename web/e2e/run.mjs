@@ -167,6 +167,8 @@ try {
   await page.getByTestId("approval-card").waitFor({ state: "detached" });
   if (!existsSync(join(work, "approved.txt"))) fail("the approved command did not run");
   if (readFileSync(join(work, "approved.txt"), "utf8") !== "approved\n") fail("approved.txt has the wrong content");
+  // The git bar has read the status again now that the turn is over.
+  await page.getByTestId("git-changes").filter({ hasText: "1 changed file" }).waitFor();
   // The command shows as work between the messages.
   await page.getByTestId("work").getByTestId("activity").filter({ hasText: "echo approved > approved.txt" }).first().waitFor();
 

@@ -211,7 +211,13 @@ function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: string | nu
   return (
     <div className="thread-area">
     <div className="thread">
-      {cwd && <GitBar cwd={cwd} threadId={thread.id} />}
+      {cwd && (
+        <GitBar
+          cwd={cwd}
+          threadId={thread.id}
+          revision={`${thread.checkpoints.length}:${thread.latestTurn?.completedAt ?? ""}`}
+        />
+      )}
       <div className="thread-head">
         <ThreadTitle thread={thread} />
         <span className={`status status-${status}`} data-testid="session-status">

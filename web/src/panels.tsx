@@ -1,6 +1,6 @@
 // The thread's side panels: per-turn diffs with revert, and the git bar.
 
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 
 import { dispatch, now, transport } from "./client";
 import { useAction } from "./hooks";
@@ -100,7 +100,9 @@ interface Branch {
   worktreePath: string | null;
 }
 
-export function GitBar({ cwd, threadId }: { cwd: string; threadId: string }) {
+/** The git bar. `revision` changes when a turn ends (codex may have changed files), and the
+ * status is read again then, and whenever the window gets focus back. */
+export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: string; revision: string }) {
   const [status, setStatus] = useState<GitStatus | null>(null);
   const [branches, setBranches] = useState<Branch[]>([]);
   const [steps, setSteps] = useState<string[]>([]);
@@ -150,6 +152,21 @@ export function GitBar({ cwd, threadId }: { cwd: string; threadId: string }) {
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cwd]);
+  useEffect(() => {
+    const again = () => void refresh();
+    window.addEventListener("focus", again);
+    return () => window.removeEventListener("focus", again);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cwd]);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    void refresh();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [revision]);
   const run = () =>
     act(async () => {
       setSteps([]);
