@@ -1,4 +1,14 @@
-import { useState } from "react";
+// The app's hooks: the synchronised read model and connection, server config and keybindings,
+// notifications, and running an action with its error shown where it was taken.
+
+import { useEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
+
+import { sync, transport } from "./client";
+import { commandFor, type Binding } from "./keybindings";
+import { notificationsFor } from "./notifications";
+import type { ReadModel, Welcome } from "./protocol";
+import type { ConnectionState } from "./transport";
 
 /** Runs an action, keeping the server's message (shown where the action was taken) and
  * whether it is still running. */
@@ -17,4 +27,139 @@ export function useAction(): [string | null, boolean, (run: () => Promise<unknow
     }
   };
   return [error, busy, act];
+}
+
+/** The read model, re-rendered at most once per animation frame however fast events come. */
+export function useModel(): ReadModel | null {
+  const [model, setModel] = useState<ReadModel | null>(sync.model);
+  const current = useRef<ReadModel | null>(sync.model);
+  useEffect(() => {
+    let frame = 0;
+    let latest: ReadModel | null = null;
+    const unsubscribe = sync.subscribe((m) => {
+      latest = m;
+      // The first model is rendered at once (it is what the page opens on); updates wait
+      // for the next frame.
+      if (!frame && !current.current) {
+        current.current = m;
+        flushSync(() => setModel(m));
+        return;
+      }
+      if (!frame) {
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          current.current = latest;
+          setModel(latest);
+        });
+      }
+    });
+    return () => {
+      unsubscribe();
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, []);
+  return model;
+}
+
+export function useConnection(): ConnectionState {
+  const [state, setState] = useState(transport.connection);
+  useEffect(() => {
+    const unsubscribe = transport.onState(setState);
+    // It may have changed between the first render and this subscription.
+    setState(transport.connection);
+    return unsubscribe;
+  }, []);
+  return state;
+}
+
+export function useWelcome(): Welcome | null {
+  // The welcome may have come before the app rendered (the socket opens first): start from it.
+  const [welcome, setWelcome] = useState<Welcome | null>(transport.welcome as Welcome | null);
+  useEffect(() => {
+    const stop = transport.onPush((push) => {
+      if (push.channel === "server.welcome") setWelcome(push.data as Welcome);
+    });
+    setWelcome(transport.welcome as Welcome | null);
+    return stop;
+  }, []);
+  return welcome;
+}
+
+/** Browser notifications, while the tab is hidden, when a turn ends or codex needs an answer
+ * (permission is asked for on the first send, a user gesture). */
+export function useNotifications() {
+  useEffect(() => {
+    let previous: ReadModel | null = null;
+    return sync.subscribe((model) => {
+      const news = notificationsFor(previous, model);
+      previous = model;
+      if (news.length === 0 || typeof Notification === "undefined") return;
+      if (!document.hidden || Notification.permission !== "granted") return;
+      for (const text of news) new Notification(text);
+    });
+  }, []);
+}
+
+export function askNotificationPermission() {
+  if (typeof Notification !== "undefined" && Notification.permission === "default") {
+    void Notification.requestPermission();
+  }
+}
+
+export interface ServerConfig {
+  keybindings: Binding[];
+  availableEditors: string[];
+}
+
+/** `server.getConfig`, fetched on each connection and again when the server says it changed. */
+export function useServerConfig(): ServerConfig {
+  const [config, setConfig] = useState<ServerConfig>({ keybindings: [], availableEditors: [] });
+  useEffect(() => {
+    const load = () =>
+      transport
+        .request<Partial<ServerConfig>>({ _tag: "server.getConfig" })
+        .then((c) => setConfig({ keybindings: c.keybindings ?? [], availableEditors: c.availableEditors ?? [] }))
+        .catch(() => {
+          /* asked again on the next connection */
+        });
+    const stopOpen = transport.onOpen(() => void load());
+    const stopPush = transport.onPush((push) => push.channel === "server.configUpdated" && void load());
+    if (transport.connection === "open") void load();
+    return () => {
+      stopOpen();
+      stopPush();
+    };
+  }, []);
+  return config;
+}
+
+/** Applies the server's keybindings: a matching key sends a `t3rs:command` event to the views. */
+export function useKeybindings(bindings: Binding[]) {
+  useEffect(() => {
+    const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
+    const onKey = (e: KeyboardEvent) => {
+      const terminalFocus = !!(document.activeElement as HTMLElement | null)?.closest(".xterm");
+      const command = commandFor(bindings, e, { terminalFocus }, isMac);
+      if (command) {
+        // Ours, not the focused element's: a terminal would otherwise take mod+j as a newline.
+        e.preventDefault();
+        e.stopPropagation();
+        window.dispatchEvent(new CustomEvent("t3rs:command", { detail: command }));
+      }
+    };
+    // Capture, so the binding is seen before xterm (which stops the events it handles).
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [bindings]);
+}
+
+/** Runs `handler` for each keybinding command the views receive. */
+export function useCommand(handler: (command: string) => void) {
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => {
+    const listener = (e: Event) => latest.current((e as CustomEvent<string>).detail);
+    window.addEventListener("t3rs:command", listener);
+    return () => window.removeEventListener("t3rs:command", listener);
+  }, []);
 }

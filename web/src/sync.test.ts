@@ -39,7 +39,7 @@ function rig(early: EarlySocket | null = null) {
     clearTimer: clock.clear,
   });
   const sync = new Sync(transport);
-  return { sockets, clock, sync };
+  return { sockets, clock, sync, transport };
 }
 
 /** Answers the socket's unanswered requests with `answer(body)`; returns their tags. */
@@ -64,8 +64,10 @@ describe("Sync", () => {
       push(delta(3, "Hel")),
       { id: EARLY_SNAPSHOT_ID, result: snapshot },
     ]);
-    const { sync, sockets } = rig(early);
+    const { sync, sockets, transport } = rig(early);
     await tick();
+    // What came before the app was listening is still known: the welcome names the bootstrap.
+    expect(transport.welcome).toEqual(welcome.data);
     socket.deliver(push(delta(4, "lo")));
     expect(sync.model?.threads[0].messages[0].text).toBe("Hello");
     expect(socket.requests()).toEqual([]); // no second snapshot

@@ -49,6 +49,7 @@ export class Transport {
   private pending = new Map<string, Pending>();
   private outbox: string[] = [];
   private welcomed = false;
+  private lastWelcome: unknown = null;
   private attempts = 0;
   private reconnectTimer: unknown = null;
   private stopped = false;
@@ -78,6 +79,11 @@ export class Transport {
 
   get connection(): ConnectionState {
     return this.state;
+  }
+
+  /** The data of the latest `server.welcome` push, or null before the first. */
+  get welcome(): unknown {
+    return this.lastWelcome;
   }
 
   onPush(listener: (push: Push) => void): () => void {
@@ -180,6 +186,7 @@ export class Transport {
     }
     if ("type" in message && message.type === "push") {
       for (const listener of this.pushListeners) listener(message);
+      if (message.channel === "server.welcome") this.lastWelcome = message.data;
       if (!this.welcomed && message.channel === "server.welcome") {
         this.welcomed = true;
         // Requests made while disconnected go out now, in the order they were made.

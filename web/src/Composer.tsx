@@ -1,0 +1,178 @@
+// The composer: the message, images (picked, pasted or dropped), the thread's modes, model and
+// reasoning effort, and interrupt / stop while codex works.
+
+import { useRef, useState } from "react";
+
+import { dispatch, now, startTurn } from "./client";
+import { askNotificationPermission, useAction } from "./hooks";
+import { isTurnRunning } from "./model";
+import type { Thread } from "./protocol";
+
+const MAX_IMAGES = 8;
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+export function Composer({ thread }: { thread: Thread }) {
+  const [text, setText] = useState("");
+  const [images, setImages] = useState<Array<{ name: string; mimeType: string; sizeBytes: number; dataUrl: string }>>([]);
+  const [model, setModel] = useState(thread.model);
+  const [effort, setEffort] = useState("");
+  const [error, , act] = useAction();
+  const running = isTurnRunning(thread);
+  const picker = useRef<HTMLInputElement>(null);
+
+  const addFiles = (files: FileList | File[]) =>
+    act(async () => {
+      const list = Array.from(files);
+      const other = list.find((f) => !f.type.startsWith("image/"));
+      if (other) throw new Error(`${other.name} is not an image: only images can be attached.`);
+      if (images.length + list.length > MAX_IMAGES) throw new Error(`At most ${MAX_IMAGES} images per turn.`);
+      const added: Array<{ name: string; mimeType: string; sizeBytes: number; dataUrl: string }> = [];
+      for (const file of list) {
+        if (file.size > MAX_IMAGE_BYTES) throw new Error(`${file.name} is larger than 10 MB.`);
+        const dataUrl = await new Promise<string>((resolve, reject) => {
+          const reader = new FileReader();
+          reader.onload = () => resolve(String(reader.result));
+          reader.onerror = () => reject(new Error(`${file.name} could not be read.`));
+          reader.readAsDataURL(file);
+        });
+        added.push({ name: file.name, mimeType: file.type, sizeBytes: file.size, dataUrl });
+      }
+      setImages((now) => now.concat(added));
+    });
+
+  const send = () =>
+    act(async () => {
+      if (!text.trim() && images.length === 0) return;
+      await startTurn({
+        threadId: thread.id,
+        text,
+        runtimeMode: thread.runtimeMode,
+        interactionMode: thread.interactionMode,
+        model: model.trim() || undefined,
+        reasoningEffort: effort || undefined,
+        attachments: images.map((i) => ({ type: "image" as const, ...i })),
+      });
+      askNotificationPermission();
+      setText("");
+      setImages([]);
+    });
+
+  // The thread's modes are recorded on the thread (they win over a turn's), so the toggles
+  // show what the server holds and flip once it has it.
+  const setInteraction = (mode: "plan" | "default") =>
+    act(() =>
+      dispatch({ type: "thread.interaction-mode.set", threadId: thread.id, interactionMode: mode, createdAt: now() }),
+    );
+  const setMode = (mode: "approval-required" | "full-access") =>
+    act(() => dispatch({ type: "thread.runtime-mode.set", threadId: thread.id, runtimeMode: mode, createdAt: now() }));
+
+  return (
+    <div
+      className="composer"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        void addFiles(e.dataTransfer.files);
+      }}
+    >
+      <textarea
+        data-testid="composer"
+        placeholder="Ask codex…"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onPaste={(e) => e.clipboardData.files.length > 0 && void addFiles(e.clipboardData.files)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey) {
+            e.preventDefault();
+            void send();
+          }
+        }}
+      />
+      {images.length > 0 && (
+        <div className="images" data-testid="composer-images">
+          {images.map((image, i) => (
+            <span key={`${i}:${image.name}`} className="thumb">
+              <img src={image.dataUrl} alt={image.name} title={image.name} />
+              <button
+                className="small"
+                title={`Remove ${image.name}`}
+                onClick={() => setImages((now) => now.filter((_, j) => j !== i))}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
+      <div className="controls">
+        <label>
+          <input
+            type="checkbox"
+            data-testid="approval-toggle"
+            checked={thread.runtimeMode === "approval-required"}
+            onChange={(e) => void setMode(e.target.checked ? "approval-required" : "full-access")}
+          />
+          ask before acting
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            data-testid="plan-toggle"
+            checked={thread.interactionMode === "plan"}
+            onChange={(e) => void setInteraction(e.target.checked ? "plan" : "default")}
+          />
+          plan mode
+        </label>
+        <input className="model" list="models" value={model} onChange={(e) => setModel(e.target.value)} title="model" />
+        <datalist id="models">
+          <option value="gpt-5.4" />
+          <option value="gpt-5.3-codex" />
+          <option value="gpt-5.3-codex-spark" />
+        </datalist>
+        <select value={effort} onChange={(e) => setEffort(e.target.value)} title="reasoning effort">
+          <option value="">default effort</option>
+          <option value="low">low</option>
+          <option value="medium">medium</option>
+          <option value="high">high</option>
+          <option value="xhigh">xhigh</option>
+        </select>
+        <input
+          ref={picker}
+          type="file"
+          accept="image/*"
+          multiple
+          hidden
+          data-testid="image-input"
+          onChange={(e) => {
+            if (e.target.files) void addFiles(e.target.files);
+            e.target.value = "";
+          }}
+        />
+        <button className="small" onClick={() => picker.current?.click()} title="Attach images (or paste or drop them)">
+          attach image
+        </button>
+        <span className="spacer" />
+        {running && (
+          <button
+            onClick={() =>
+              act(() => dispatch({ type: "thread.turn.interrupt", threadId: thread.id, createdAt: now() }))
+            }
+          >
+            Interrupt
+          </button>
+        )}
+        {thread.session && thread.session.status !== "stopped" && (
+          <button
+            onClick={() => act(() => dispatch({ type: "thread.session.stop", threadId: thread.id, createdAt: now() }))}
+          >
+            Stop
+          </button>
+        )}
+        <button className="primary" data-testid="send" onClick={() => void send()}>
+          Send
+        </button>
+      </div>
+      {error && <div className="error">{error}</div>}
+    </div>
+  );
+}
