@@ -526,6 +526,7 @@ async fn interrupt_model_error_and_a_killed_codex_all_recover() {
                   "createdAt": NOW}),
     )
     .await;
+    rig.activity("turn.interrupted").await;
     rig.turn_done().await;
     assert_eq!(rig.statuses().last().map(String::as_str), Some("ready"));
 

@@ -544,6 +544,18 @@ impl CodexTranslator {
             Some("interrupted") | Some("cancelled") => TurnOutcome::Interrupted,
             _ => TurnOutcome::Completed,
         };
+        // The turn's checkpoint reads "completed" either way (as in the reference); this says
+        // in the thread that it was cut short.
+        if outcome == TurnOutcome::Interrupted {
+            out.push(self.activity(
+                ActivityTone::Info,
+                "turn.interrupted",
+                "Turn interrupted",
+                json!({ "detail": "codex stopped before finishing this turn" }),
+                Some(turn_id.clone()),
+                now,
+            ));
+        }
         out.push(Effect::TurnEnded { turn_id, outcome });
     }
 

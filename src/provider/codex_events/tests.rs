@@ -260,6 +260,23 @@ fn process_death_closes_messages_and_voids_questions() {
 }
 
 #[test]
+fn an_interrupted_turn_says_so_before_it_ends() {
+    let mut t = translator();
+    t.notification("turn/started", &json!({"turn": {"id": "u1"}}), NOW);
+    let effects = t.notification(
+        "turn/completed",
+        &json!({"turn": {"id": "u1", "status": "interrupted"}}),
+        NOW,
+    );
+    assert_eq!(
+        kinds(&effects),
+        ["activity:turn.interrupted", "ended:Interrupted"]
+    );
+    let done = t.notification("turn/started", &json!({"turn": {"id": "u2"}}), NOW);
+    assert!(done.iter().all(|e| !matches!(e, Effect::Activity(_))));
+}
+
+#[test]
 fn a_completion_for_another_turn_is_ignored() {
     let mut t = translator();
     t.notification("turn/started", &json!({"turn": {"id": "u1"}}), NOW);
