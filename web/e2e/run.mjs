@@ -60,6 +60,7 @@ writeFileSync(
       { text: "Back after the restart.", chunks: 4 },
       { ask: [{ id: "color", question: "Which colour?", options: ["Red", "Blue"] }] },
       { plan: "<proposed_plan>\n1. Paint it blue\n2. Dry it\n</proposed_plan>", chunks: 3 },
+      { shell: "sleep 60" },
     ],
   }),
 );
@@ -247,7 +248,26 @@ try {
   await page.getByTestId("question-card").waitFor({ state: "detached" });
   await page.screenshot({ path: join(shots, "8-plan.png") });
 
-  // 9. Adding a project: a folder that does not exist is refused with the server's words;
+  // 9. Interrupt, then stop: a long command is cut short, the thread says so, and nothing
+  // still claims to be running.
+  await page.getByTestId("plan-toggle").click();
+  await page.getByTestId("approval-toggle").click();
+  await page.waitForFunction(() => {
+    const checked = (id) => document.querySelector(`[data-testid="${id}"]`)?.checked;
+    return checked("plan-toggle") === false && checked("approval-toggle") === false;
+  });
+  await page.getByTestId("composer").fill("Run the long job");
+  await page.getByTestId("send").click();
+  await page.getByTestId("activity").filter({ hasText: "sleep 60" }).first().waitFor();
+  await page.getByRole("button", { name: "Interrupt" }).click();
+  await page.getByTestId("activity").filter({ hasText: "Turn interrupted" }).waitFor();
+  await page.getByRole("button", { name: "Interrupt" }).waitFor({ state: "detached" });
+  await page.getByTestId("session-status").filter({ hasText: "ready" }).waitFor();
+  await page.getByRole("button", { name: "Stop", exact: true }).click();
+  await page.getByTestId("session-status").filter({ hasText: "stopped" }).waitFor();
+  await page.screenshot({ path: join(shots, "9-stopped.png") });
+
+  // 10. Adding a project: a folder that does not exist is refused with the server's words;
   // a real one appears in the sidebar.
   await page.getByPlaceholder("/path/to/project").fill(join(dir, "nowhere"));
   await page.getByRole("button", { name: "Add project" }).click();

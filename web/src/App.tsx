@@ -41,6 +41,7 @@ export function App() {
             {connection === "open" ? "connected" : connection}
           </span>
           {syncError && <span className="error">{syncError}</span>}
+          {config.error && <span className="error">{config.error}</span>}
         </header>
         {thread ? (
           <ThreadView

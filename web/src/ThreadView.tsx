@@ -6,7 +6,6 @@ import { lazy, Suspense, useMemo, useState } from "react";
 import { dispatch, now, transport } from "./client";
 import { Composer } from "./Composer";
 import { useAction, useCommand } from "./hooks";
-import { Markdown } from "./Markdown";
 import { latestTurnLabel, pendingRequests, timelineRows } from "./model";
 import { DiffPanel, GitBar } from "./panels";
 import type { Activity, Thread } from "./protocol";
@@ -18,7 +17,10 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
   const pending = pendingRequests(thread);
   const status = thread.session?.status ?? "idle";
   const turnLabel = latestTurnLabel(thread);
-  const rows = useMemo(() => timelineRows(thread.messages, thread.activities), [thread.messages, thread.activities]);
+  const rows = useMemo(
+    () => timelineRows(thread.messages, thread.activities, thread.proposedPlans),
+    [thread.messages, thread.activities, thread.proposedPlans],
+  );
   const [showDiff, setShowDiff] = useState(false);
   const [showTerminal, setShowTerminal] = useState(false);
   const [error, , act] = useAction();
@@ -59,15 +61,7 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
           {showTerminal ? "hide terminal" : "terminal"}
         </button>
       </div>
-      <Timeline
-        rows={rows}
-        footer={thread.proposedPlans.map((plan) => (
-          <div key={plan.id} className="plan" data-testid="proposed-plan">
-            <div className="label">Proposed plan</div>
-            <Markdown text={plan.planMarkdown} />
-          </div>
-        ))}
-      />
+      <Timeline rows={rows} />
       {pending.map((request) => (
         <PendingRequest key={request.id} threadId={thread.id} request={request} />
       ))}

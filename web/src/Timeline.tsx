@@ -7,7 +7,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 
 import { Markdown } from "./Markdown";
 import type { TimelineRow } from "./model";
-import type { Activity, Message } from "./protocol";
+import type { Activity, Message, ProposedPlan } from "./protocol";
 
 const ESTIMATED_ROW = 80;
 
@@ -71,7 +71,22 @@ const WorkRow = memo(
     a.activities.length === b.activities.length && a.activities.every((x, i) => x === b.activities[i]),
 );
 
-export function Timeline({ rows, footer }: { rows: TimelineRow[]; footer: React.ReactNode }) {
+const PlanRow = memo(function PlanRow({ plan }: { plan: ProposedPlan }) {
+  return (
+    <div className="plan" data-testid="proposed-plan">
+      <div className="label">Proposed plan</div>
+      <Markdown text={plan.planMarkdown} />
+    </div>
+  );
+});
+
+function RowView({ row }: { row: TimelineRow }) {
+  if (row.kind === "message") return <MessageRow message={row.message} />;
+  if (row.kind === "plan") return <PlanRow plan={row.plan} />;
+  return <WorkRow activities={row.activities} />;
+}
+
+export function Timeline({ rows }: { rows: TimelineRow[] }) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const virtualizer = useVirtualizer({
@@ -87,7 +102,12 @@ export function Timeline({ rows, footer }: { rows: TimelineRow[]; footer: React.
   });
   const last = rows.at(-1);
   // What grows at the bottom: streaming text, or lines of work.
-  const lastSize = last?.kind === "message" ? last.message.text.length : (last?.activities.length ?? 0);
+  const lastSize =
+    last?.kind === "message"
+      ? last.message.text.length
+      : last?.kind === "plan"
+        ? last.plan.planMarkdown.length
+        : (last?.activities.length ?? 0);
 
   useEffect(() => {
     if (atBottom.current && rows.length > 0) {
@@ -115,12 +135,11 @@ export function Timeline({ rows, footer }: { rows: TimelineRow[]; footer: React.
               ref={virtualizer.measureElement}
               style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${item.start}px)` }}
             >
-              {row.kind === "message" ? <MessageRow message={row.message} /> : <WorkRow activities={row.activities} />}
+              <RowView row={row} />
             </div>
           );
         })}
       </div>
-      {footer}
     </div>
   );
 }

@@ -109,19 +109,20 @@ export function askNotificationPermission() {
 export interface ServerConfig {
   keybindings: Binding[];
   availableEditors: string[];
+  /** Why the last load failed, if it did. */
+  error: string | null;
 }
 
 /** `server.getConfig`, fetched on each connection and again when the server says it changed. */
 export function useServerConfig(): ServerConfig {
-  const [config, setConfig] = useState<ServerConfig>({ keybindings: [], availableEditors: [] });
+  const [config, setConfig] = useState<ServerConfig>({ keybindings: [], availableEditors: [], error: null });
   useEffect(() => {
     const load = () =>
-      transport
-        .request<Partial<ServerConfig>>({ _tag: "server.getConfig" })
-        .then((c) => setConfig({ keybindings: c.keybindings ?? [], availableEditors: c.availableEditors ?? [] }))
-        .catch(() => {
-          /* asked again on the next connection */
-        });
+      transport.request<Partial<ServerConfig>>({ _tag: "server.getConfig" }).then(
+        (c) => setConfig({ keybindings: c.keybindings ?? [], availableEditors: c.availableEditors ?? [], error: null }),
+        // Kept (with what was loaded before) until the next connection asks again.
+        (e: Error) => setConfig((now) => ({ ...now, error: `server config: ${e.message}` })),
+      );
     const stopOpen = transport.onOpen(() => void load());
     const stopPush = transport.onPush((push) => push.channel === "server.configUpdated" && void load());
     if (transport.connection === "open") void load();

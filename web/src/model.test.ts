@@ -124,12 +124,22 @@ describe("timelineRows", () => {
         activity("a4", "runtime.error", "2026-01-01T00:00:06Z", { tone: "error" }),
       ],
     );
-    expect(rows.map((r) => (r.kind === "message" ? r.id : r.activities.map((a) => a.id).join("+")))).toEqual([
+    expect(rows.map((r) => (r.kind === "work" ? r.activities.map((a) => a.id).join("+") : r.id))).toEqual([
       "m1",
       "a1+a3",
       "m2",
       "a4",
     ]);
+  });
+
+  it("puts a proposed plan where it was made", () => {
+    const plan = { id: "p1", turnId: "u1", planMarkdown: "1. x", createdAt: "2026-01-01T00:00:03Z", updatedAt: T };
+    const rows = timelineRows(
+      [message("m1", "2026-01-01T00:00:01Z"), message("m2", "2026-01-01T00:00:05Z")],
+      [activity("a1", "tool.started", "2026-01-01T00:00:02Z"), activity("a2", "tool.started", "2026-01-01T00:00:04Z")],
+      [plan],
+    );
+    expect(rows.map((r) => r.id)).toEqual(["m1", "work:a1", "plan:p1", "work:a2", "m2"]);
   });
 
   it("with no activities it is the messages, in order", () => {

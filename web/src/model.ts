@@ -2,7 +2,7 @@
 // order, as the server's projector does. Updates are immutable so React sees what changed;
 // only the touched thread and list are copied.
 
-import type { Activity, DomainEvent, Message, ReadModel, Thread } from "./protocol";
+import type { Activity, DomainEvent, Message, ProposedPlan, ReadModel, Thread } from "./protocol";
 
 /** An event the client cannot apply by itself (it asks for a fresh snapshot instead). */
 export class NeedsSnapshot extends Error {}
@@ -252,12 +252,21 @@ const HIDDEN_ACTIVITY_KINDS = new Set([
 ]);
 
 export type TimelineRow =
-  | { kind: "message"; id: string; message: Message }
+  | { kind: "message"; id: string; message: Message; createdAt: string }
+  | { kind: "plan"; id: string; plan: ProposedPlan; createdAt: string }
   | { kind: "work"; id: string; activities: Activity[] };
 
-/** Messages and the work between them (tool calls, warnings, errors) in the order they
- * happened; activities in a row between two messages form one "work" row. */
-export function timelineRows(messages: Message[], activities: Activity[]): TimelineRow[] {
+/** Messages, proposed plans and the work between them (tool calls, warnings, errors) in the
+ * order they happened; activities in a row between two other rows form one "work" row. */
+export function timelineRows(messages: Message[], activities: Activity[], plans: ProposedPlan[] = []): TimelineRow[] {
+  const content: Array<Exclude<TimelineRow, { kind: "work" }>> = [];
+  let p = 0;
+  for (const message of messages) {
+    while (p < plans.length && plans[p].createdAt < message.createdAt) content.push(planRow(plans[p++]));
+    content.push({ kind: "message", id: message.id, message, createdAt: message.createdAt });
+  }
+  while (p < plans.length) content.push(planRow(plans[p++]));
+
   const shown = activities.filter((a) => !HIDDEN_ACTIVITY_KINDS.has(a.kind));
   const rows: TimelineRow[] = [];
   let work: Activity[] = [];
@@ -266,12 +275,16 @@ export function timelineRows(messages: Message[], activities: Activity[]): Timel
     work = [];
   };
   let a = 0;
-  for (const message of messages) {
-    while (a < shown.length && shown[a].createdAt < message.createdAt) work.push(shown[a++]);
+  for (const row of content) {
+    while (a < shown.length && shown[a].createdAt < row.createdAt) work.push(shown[a++]);
     flush();
-    rows.push({ kind: "message", id: message.id, message });
+    rows.push(row);
   }
   while (a < shown.length) work.push(shown[a++]);
   flush();
   return rows;
+}
+
+function planRow(plan: ProposedPlan): TimelineRow & { kind: "plan" } {
+  return { kind: "plan", id: `plan:${plan.id}`, plan, createdAt: plan.createdAt };
 }
