@@ -1188,24 +1188,7 @@ impl ThreadSession {
 
 /// codex colours its log lines; an error message shown to a person should not carry escapes.
 fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                // Parameters and intermediates, up to the final byte (@ to ~).
-                for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
-                    }
-                }
-            }
-            continue;
-        }
-        out.push(c);
-    }
-    out
+    strip_ansi_escapes::strip_str(text)
 }
 
 async fn request_turn(addr: &Addr<CodexAppServer>, params: Value) -> Result<String, RpcFailure> {
