@@ -105,24 +105,18 @@ export function Composer({ thread }: { thread: Thread }) {
         </div>
       )}
       <div className="controls">
-        <label>
-          <input
-            type="checkbox"
-            data-testid="approval-toggle"
-            checked={thread.runtimeMode === "approval-required"}
-            onChange={(e) => void setMode(e.target.checked ? "approval-required" : "full-access")}
-          />
-          ask before acting
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            data-testid="plan-toggle"
-            checked={thread.interactionMode === "plan"}
-            onChange={(e) => void setInteraction(e.target.checked ? "plan" : "default")}
-          />
-          plan mode
-        </label>
+        <Toggle
+          testId="approval-toggle"
+          label="ask before acting"
+          on={thread.runtimeMode === "approval-required"}
+          set={(on) => void setMode(on ? "approval-required" : "full-access")}
+        />
+        <Toggle
+          testId="plan-toggle"
+          label="plan mode"
+          on={thread.interactionMode === "plan"}
+          set={(on) => void setInteraction(on ? "plan" : "default")}
+        />
         <input className="model" list="models" value={model} onChange={(e) => setModel(e.target.value)} title="model" />
         <datalist id="models">
           <option value="gpt-5.4" />
@@ -174,5 +168,14 @@ export function Composer({ thread }: { thread: Thread }) {
       </div>
       {error && <div className="error">{error}</div>}
     </div>
+  );
+}
+
+function Toggle(props: { testId: string; label: string; on: boolean; set: (on: boolean) => void }) {
+  return (
+    <label>
+      <input type="checkbox" data-testid={props.testId} checked={props.on} onChange={(e) => props.set(e.target.checked)} />
+      {props.label}
+    </label>
   );
 }
