@@ -118,6 +118,21 @@ pub fn is_repo(cwd: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// A GitHub CLI command that can never prompt, page, colour its output or stop to announce an
+/// update; both the stacked actions and the status's PR lookup run `gh` through it.
+pub fn gh_command(program: &Path, cwd: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .env("GH_PROMPT_DISABLED", "1")
+        .env("GH_NO_UPDATE_NOTIFIER", "1")
+        .env("GH_PAGER", "cat")
+        .env("NO_COLOR", "1");
+    command
+}
+
 /// Runs a prepared command to completion, or kills it after `timeout`. Output is read on
 /// helper threads so a chatty child cannot block on a full pipe while we wait.
 pub fn output_within(

@@ -3,7 +3,6 @@
 //! step stops the chain and its error names the step.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde::{Deserialize, Serialize};
 
@@ -942,20 +941,11 @@ fn find_open_pr(cwd: &Path, gh_program: &Path, branch: &str) -> Result<Option<Gh
     Ok(prs.into_iter().find(|pr| pr.number > 0))
 }
 
-/// Runs the GitHub CLI without any chance of it prompting.
 /// `gh` talks to GitHub; a network that hangs must not hold the repository's actor forever.
 const GH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn gh(cwd: &Path, program: &Path, args: &[&str]) -> Result<String, GitError> {
-    let mut command = Command::new(program);
-    command
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .env("GH_PROMPT_DISABLED", "1")
-        .env("GH_NO_UPDATE_NOTIFIER", "1")
-        .env("GH_PAGER", "cat")
-        .env("NO_COLOR", "1");
+    let command = super::gh_command(program, cwd, args);
     let out = super::output_within(command, GH_TIMEOUT).map_err(|e| {
         if e.contains("not installed") {
             GitError::Refused("GitHub CLI (`gh`) is required but not available on PATH.".into())

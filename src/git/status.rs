@@ -1,8 +1,7 @@
 //! `git.status` and `git.pull`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -352,24 +351,10 @@ pub fn refresh_upstream(cwd: &Path) -> Result<(), GitError> {
 
 const GH_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn find_on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-}
-
 /// Runs `gh` with a deadline (it talks to the network, and a status poll must not hang on it).
+/// No `gh` on PATH, a failure or a timeout all mean "no PR known".
 fn run_gh(cwd: &Path, args: &[&str]) -> Option<String> {
-    let gh = find_on_path("gh")?;
-    let mut command = Command::new(gh);
-    command
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .env("GH_PROMPT_DISABLED", "1")
-        .env("GH_NO_UPDATE_NOTIFIER", "1")
-        .env("NO_COLOR", "1");
+    let command = super::gh_command(Path::new("gh"), cwd, args);
     match super::output_within(command, GH_TIMEOUT) {
         Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
         _ => {
