@@ -56,6 +56,28 @@ where
     (addr.recipient(), ProbeRx { rx })
 }
 
+/// Subscribes a probe to a push relay for everything it publishes; evictions are ignored.
+/// Returns the subscription (for acks) and the deliveries to assert on.
+pub async fn subscribe_probe<T: crate::push_relay::PushItem>(
+    relay: &Addr<crate::push_relay::PushRelay<T>>,
+) -> (
+    crate::push_relay::SubscriberId,
+    ProbeRx<crate::push_relay::Delivery<T>>,
+) {
+    let (deliveries, rx) = probe();
+    let (evicted, _evictions) = probe::<crate::push_relay::Evicted>();
+    let subscriber = relay
+        .send(crate::push_relay::Subscribe {
+            deliveries,
+            evicted,
+            initial: vec![],
+            filter: None,
+        })
+        .await
+        .expect("the relay is running");
+    (subscriber, rx)
+}
+
 impl<M> ProbeRx<M> {
     /// The next message, or an error when none arrives within `within`.
     pub async fn next(&mut self, within: Duration) -> Result<M, HarnessError> {

@@ -144,8 +144,7 @@ impl Handler<Shutdown> for ServerConfigActor {
 mod tests {
     use super::*;
     use std::time::Duration;
-    use t3rs_actors::harness::probe;
-    use t3rs_actors::push_relay::{Delivery, Evicted, Subscribe};
+    use t3rs_actors::harness::subscribe_probe;
 
     fn seed(dir: &std::path::Path, bus: Addr<PushBus>) -> ServerConfigSeed {
         ServerConfigSeed {
@@ -162,16 +161,7 @@ mod tests {
     async fn upsert_persists_answers_and_pushes_config_updated() {
         let dir = tempfile::tempdir().unwrap();
         let bus = PushBus::new(100).start();
-        let (deliveries, mut pushes) = probe::<Delivery<Push>>();
-        let (evicted, _ev) = probe::<Evicted>();
-        bus.send(Subscribe {
-            deliveries,
-            evicted,
-            initial: vec![],
-            filter: None,
-        })
-        .await
-        .unwrap();
+        let (_subscriber, mut pushes) = subscribe_probe(&bus).await;
         let seed = seed(dir.path(), bus.clone());
         let view = seed.view.clone();
         let actor = ServerConfigActor::new(ChildGuard::detached(), seed).start();

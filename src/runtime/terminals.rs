@@ -877,7 +877,7 @@ pub fn history_tree(db: &sled::Db) -> sled::Result<sled::Tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use t3rs_actors::harness::{probe, ProbeRx};
+    use t3rs_actors::harness::{subscribe_probe, ProbeRx};
 
     const DEADLINE: Duration = Duration::from_secs(10);
 
@@ -897,16 +897,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = sled::Config::new().temporary(true).open().unwrap();
         let bus = PushBus::new(100_000).start();
-        let (deliveries, mut pushes) = probe::<Delivery<Push>>();
-        let (evicted, _ev) = probe::<Evicted>();
-        bus.send(Subscribe {
-            deliveries,
-            evicted,
-            initial: vec![],
-            filter: None,
-        })
-        .await
-        .unwrap();
+        let (_subscriber, mut pushes) = subscribe_probe(&bus).await;
         let deps = TerminalDeps {
             bus: bus.clone(),
             history: history_tree(&db).unwrap(),

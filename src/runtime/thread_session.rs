@@ -1318,8 +1318,8 @@ mod tests {
     use crate::runtime::engine::{load_state, Watermark};
     use crate::runtime::push_bus::{Push, PushBus};
     use crate::store::{event_log::EventLog, Store};
-    use t3rs_actors::harness::{probe, ProbeRx};
-    use t3rs_actors::push_relay::{Ack, Delivery, Evicted, Subscribe};
+    use t3rs_actors::harness::{subscribe_probe, ProbeRx};
+    use t3rs_actors::push_relay::{Ack, Delivery};
     use t3rs_actors::RestartPolicy;
 
     const DEADLINE: Duration = Duration::from_secs(20);
@@ -1343,17 +1343,7 @@ mod tests {
             let store = Store::open(&dir.path().join("state")).unwrap();
             let log = EventLog::open(&store).unwrap();
             let bus = PushBus::new(100_000).start();
-            let (deliveries, events) = probe::<Delivery<Push>>();
-            let (evicted, _evicted) = probe::<Evicted>();
-            let subscriber = bus
-                .send(Subscribe {
-                    deliveries,
-                    evicted,
-                    initial: vec![],
-                    filter: None,
-                })
-                .await
-                .unwrap();
+            let (subscriber, events) = subscribe_probe(&bus).await;
             let engine_bus = bus.clone();
             let engine = Supervisor::new("engine", RestartPolicy::default(), move |guard| {
                 let state = load_state(&log).unwrap();
