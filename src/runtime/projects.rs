@@ -4,7 +4,7 @@
 //! [`MAX_LIVE_PROJECTS`], retiring the least recently used.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use actix::prelude::*;
@@ -168,19 +168,16 @@ impl Actor for ProjectRegistry {
     type Context = Context<Self>;
 }
 
-/// A workspace root must be an existing directory; it is canonicalised so that two spellings
-/// of one directory share one actor.
+/// A workspace root is canonicalised so that two spellings of one directory share one actor.
 fn resolve_root(cwd: &str) -> Result<PathBuf, String> {
-    let path = Path::new(cwd);
-    if !path.is_absolute() {
-        return Err(format!("Workspace root '{cwd}' must be an absolute path."));
-    }
-    let canonical = std::fs::canonicalize(path)
-        .map_err(|e| format!("Workspace root '{cwd}' is not accessible: {e}"))?;
-    if !canonical.is_dir() {
-        return Err(format!("Workspace root '{cwd}' is not a directory."));
-    }
-    Ok(canonical)
+    use crate::workspace::{resolve_workspace_root, RootProblem};
+    resolve_workspace_root(cwd).map_err(|problem| match problem {
+        RootProblem::Empty | RootProblem::NotAbsolute => {
+            format!("Workspace root '{cwd}' must be an absolute path.")
+        }
+        RootProblem::Unreadable(e) => format!("Workspace root '{cwd}' is not accessible: {e}"),
+        RootProblem::NotAFolder => format!("Workspace root '{cwd}' is not a directory."),
+    })
 }
 
 impl ProjectRegistry {

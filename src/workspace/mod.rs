@@ -3,25 +3,50 @@ pub mod editors;
 pub mod files;
 pub mod search;
 
+/// What is wrong with a path given as a workspace root.
+#[derive(Debug)]
+pub enum RootProblem {
+    Empty,
+    NotAbsolute,
+    Unreadable(std::io::Error),
+    NotAFolder,
+}
+
+/// A workspace root must be an existing folder given by an absolute path; it is returned
+/// canonical, so two spellings of one folder compare equal. Callers word the problem for
+/// their audience (a command's field, a git or terminal request).
+pub fn resolve_workspace_root(root: &str) -> Result<std::path::PathBuf, RootProblem> {
+    if root.trim().is_empty() {
+        return Err(RootProblem::Empty);
+    }
+    let path = std::path::Path::new(root);
+    if !path.is_absolute() {
+        return Err(RootProblem::NotAbsolute);
+    }
+    let canonical = std::fs::canonicalize(path).map_err(RootProblem::Unreadable)?;
+    if !canonical.is_dir() {
+        return Err(RootProblem::NotAFolder);
+    }
+    Ok(canonical)
+}
+
 /// A project's `workspaceRoot` must be an existing folder given by an absolute path: every
 /// turn, terminal and git call runs there, and a typo is better refused when the project is
 /// added than found later by each of them.
 pub fn check_workspace_root(root: &str) -> Result<(), String> {
-    let path = std::path::Path::new(root);
-    if root.trim().is_empty() {
-        return Err("workspaceRoot: must not be empty".into());
-    }
-    if !path.is_absolute() {
-        return Err(format!("workspaceRoot: `{root}` is not an absolute path"));
-    }
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => Ok(()),
-        Ok(_) => Err(format!("workspaceRoot: `{root}` is not a folder")),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            Err(format!("workspaceRoot: `{root}` does not exist"))
-        }
-        Err(err) => Err(format!("workspaceRoot: `{root}` cannot be read ({err})")),
-    }
+    resolve_workspace_root(root)
+        .map(drop)
+        .map_err(|problem| match problem {
+            RootProblem::Empty => "workspaceRoot: must not be empty".into(),
+            RootProblem::NotAbsolute => format!("workspaceRoot: `{root}` is not an absolute path"),
+            RootProblem::Unreadable(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                format!("workspaceRoot: `{root}` does not exist")
+            }
+            RootProblem::Unreadable(err) => {
+                format!("workspaceRoot: `{root}` cannot be read ({err})")
+            }
+            RootProblem::NotAFolder => format!("workspaceRoot: `{root}` is not a folder"),
+        })
 }
 
 #[cfg(test)]
