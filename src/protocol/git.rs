@@ -56,4 +56,12 @@ pub enum GitCall {
     },
 }
 
+impl GitCall {
+    /// Whether the call can change the files in the work tree (so the project's file-search
+    /// index must be rebuilt afterwards); reading the status or the branches cannot.
+    pub fn may_change_files(&self) -> bool {
+        !matches!(self, GitCall::Status | GitCall::ListBranches)
+    }
+}
+
 pub const COMMIT_MESSAGE_MAX_CHARS: usize = 10_000;

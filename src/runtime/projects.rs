@@ -127,9 +127,12 @@ impl Handler<RunGit> for ProjectActor {
             codex: self.deps.codex_bin.as_deref(),
             scripts: &msg.scripts,
         };
+        let may_change_files = msg.call.may_change_files();
         let result = git_calls::run(&self.root, &env, msg.call, progress);
-        // Branch switches and worktrees change what exists on disk.
-        self.index.invalidate(&self.root);
+        // Branch switches and worktrees change what exists on disk; a status poll does not.
+        if may_change_files {
+            self.index.invalidate(&self.root);
+        }
         result
     }
 }
