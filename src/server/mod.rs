@@ -62,13 +62,13 @@ async fn upgrade(
 
 /// `GET /`: the browser client, or a page saying how to build it.
 async fn index(app: web::Data<AppContext>) -> HttpResponse {
-    match std::fs::read(app.web_dir.join("index.html")) {
-        Ok(page) => HttpResponse::Ok()
+    match read_off_worker(app.web_dir.join("index.html")).await {
+        Some(page) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             // The page names its hashed assets; it must be fetched fresh after an upgrade.
             .insert_header(("Cache-Control", "no-cache"))
             .body(page),
-        Err(_) => HttpResponse::Ok()
+        None => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(format!(
                 "<!doctype html><title>t3rs</title><h1>t3rs {}</h1>\
@@ -97,20 +97,27 @@ async fn asset(app: web::Data<AppContext>, name: web::Path<String>) -> HttpRespo
     let content_type = match name.rsplit('.').next() {
         Some("js") => "text/javascript; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
         Some("woff2") => "font/woff2",
         Some("json") | Some("map") => "application/json",
-        _ => "application/octet-stream",
+        // Images (and anything else) as the attachment store types them.
+        _ => attachments::content_type_for(std::path::Path::new(&name)),
     };
-    match std::fs::read(app.web_dir.join("assets").join(&name)) {
-        Ok(bytes) => HttpResponse::Ok()
+    match read_off_worker(app.web_dir.join("assets").join(&name)).await {
+        Some(bytes) => HttpResponse::Ok()
             .content_type(content_type)
             // Vite names assets by content hash.
             .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
             .body(bytes),
-        Err(_) => HttpResponse::NotFound().body("Not found"),
+        None => HttpResponse::NotFound().body("Not found"),
     }
+}
+
+/// Reads a file on the blocking pool, not on the worker that serves other connections.
+async fn read_off_worker(path: std::path::PathBuf) -> Option<Vec<u8>> {
+    actix_web::rt::task::spawn_blocking(move || std::fs::read(path).ok())
+        .await
+        .ok()
+        .flatten()
 }
 
 /// `GET /attachments/{id}`: a stored image, behind the same token as the WebSocket.
