@@ -12,7 +12,8 @@ use crate::orchestration::events::EventBody;
 use crate::runtime::engine::{DomainEvent, Engine};
 use crate::runtime::thread_session::{ProviderDeps, React, ThreadSession};
 
-/// Everything but the Engine, which is started after the registry (it sends events here).
+/// What thread sessions need besides the Engine, which is started after the registry (it sends
+/// events here) and joins these in [`ProviderDeps`].
 pub struct ProviderSettings {
     pub codex_bin: std::path::PathBuf,
     pub codex_env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
@@ -54,17 +55,8 @@ impl ProviderRegistry {
             self.early.push(event);
             return;
         };
-        let thread_id = match &event.0.body {
-            EventBody::ThreadTurnStartRequested(p) => &p.thread_id,
-            EventBody::ThreadTurnInterruptRequested(p) => &p.thread_id,
-            EventBody::ThreadApprovalResponseRequested(p) => &p.thread_id,
-            EventBody::ThreadUserInputResponseRequested(p) => &p.thread_id,
-            EventBody::ThreadCheckpointRevertRequested(p) => &p.thread_id,
-            EventBody::ThreadSessionStopRequested(p) => &p.thread_id,
-            EventBody::ThreadDeleted(p) => &p.thread_id,
-            _ => return,
-        }
-        .clone();
+        // Every event the Engine sends here belongs to a thread aggregate.
+        let thread_id = event.0.aggregate_id.clone();
         let deleted = matches!(event.0.body, EventBody::ThreadDeleted(_));
         let session = match self.sessions.get(&thread_id) {
             Some(session) if session.connected() => session.clone(),
@@ -96,16 +88,8 @@ impl Handler<AttachEngine> for ProviderRegistry {
     type Result = ();
 
     fn handle(&mut self, AttachEngine(engine): AttachEngine, _ctx: &mut Self::Context) {
-        if let Some(s) = self.settings.take() {
-            self.deps = Some(Arc::new(ProviderDeps {
-                engine,
-                codex_bin: s.codex_bin,
-                codex_env: s.codex_env,
-                request_timeout: s.request_timeout,
-                idle_timeout: s.idle_timeout,
-                provider_threads: s.provider_threads,
-                state_dir: s.state_dir,
-            }));
+        if let Some(settings) = self.settings.take() {
+            self.deps = Some(Arc::new(ProviderDeps { engine, settings }));
         }
         for event in std::mem::take(&mut self.early) {
             self.route(event);

@@ -9,8 +9,6 @@
 //! not 10,000, and every other command keeps its place in line.
 
 use std::collections::VecDeque;
-use std::ffi::OsString;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -36,6 +34,7 @@ use crate::runtime::codex::{
     CodexAppServer, CodexError, CodexEvent, CodexRequest, CodexRespond, CodexSpec, FromCodex,
 };
 use crate::runtime::engine::{Dispatch, Engine, ThreadContext, ThreadInfo};
+use crate::runtime::providers::ProviderSettings;
 use crate::runtime::{new_id, now_iso};
 
 /// Streamed text goes to the Engine at most this often per thread (about 60 updates a second).
@@ -45,14 +44,7 @@ const PROVIDER_NAME: &str = "codex";
 /// What every thread session shares.
 pub struct ProviderDeps {
     pub engine: Addr<Supervisor<Engine>>,
-    pub codex_bin: PathBuf,
-    /// Extra environment for codex (tests point it at a scripted model).
-    pub codex_env: Vec<(OsString, OsString)>,
-    pub request_timeout: Duration,
-    pub idle_timeout: Duration,
-    /// thread id → the codex thread id its conversation lives in.
-    pub provider_threads: sled::Tree,
-    pub state_dir: PathBuf,
+    pub settings: ProviderSettings,
 }
 
 /// A durable domain event about this thread.
@@ -593,9 +585,9 @@ impl ThreadSession {
         self.runtime_mode = mode;
         self.set_session(SessionStatus::Starting, None, None, ctx);
         self.generation += 1;
-        let mut spec = CodexSpec::new(&self.deps.codex_bin, cwd);
-        spec.env = self.deps.codex_env.clone();
-        spec.request_timeout = self.deps.request_timeout;
+        let mut spec = CodexSpec::new(&self.deps.settings.codex_bin, cwd);
+        spec.env = self.deps.settings.codex_env.clone();
+        spec.request_timeout = self.deps.settings.request_timeout;
         spec.generation = self.generation;
         let addr = CodexAppServer::new(spec, ctx.address().recipient()).start();
         self.live = Some(Live {
@@ -609,7 +601,12 @@ impl ThreadSession {
     }
 
     fn stored_provider_thread(&self) -> Option<String> {
-        match self.deps.provider_threads.get(self.thread_id.as_bytes()) {
+        match self
+            .deps
+            .settings
+            .provider_threads
+            .get(self.thread_id.as_bytes())
+        {
             Ok(Some(bytes)) => String::from_utf8(bytes.to_vec()).ok(),
             Ok(None) => None,
             Err(err) => {
@@ -622,6 +619,7 @@ impl ThreadSession {
     fn opened(&mut self, generation: u64, opened: Opened, ctx: &mut Context<Self>) {
         if let Err(err) = self
             .deps
+            .settings
             .provider_threads
             .insert(self.thread_id.as_bytes(), opened.provider_thread.as_bytes())
         {
@@ -715,7 +713,7 @@ impl ThreadSession {
         }
         for attachment in message.attachments.iter().flatten() {
             let ChatAttachment::Image(image) = attachment;
-            match crate::store::attachments::find(&self.deps.state_dir, &image.id) {
+            match crate::store::attachments::find(&self.deps.settings.state_dir, &image.id) {
                 Some(path) => input.push(json!({ "type": "localImage", "path": path })),
                 None => {
                     self.fail(
@@ -1156,7 +1154,11 @@ impl ThreadSession {
     fn on_deleted(&mut self, ctx: &mut Context<Self>) {
         self.retire();
         self.turn = None;
-        let _ = self.deps.provider_threads.remove(self.thread_id.as_bytes());
+        let _ = self
+            .deps
+            .settings
+            .provider_threads
+            .remove(self.thread_id.as_bytes());
         let query = self.query(None);
         let thread_id = self.thread_id.clone();
         ctx.wait(
@@ -1203,17 +1205,17 @@ impl Actor for ThreadSession {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        let every =
-            (self.deps.idle_timeout / 4).clamp(Duration::from_millis(250), Duration::from_secs(60));
+        let every = (self.deps.settings.idle_timeout / 4)
+            .clamp(Duration::from_millis(250), Duration::from_secs(60));
         ctx.run_interval(every, |act, _ctx| {
             let idle = act.turn.is_none()
                 && act.live.is_some()
-                && act.last_used.elapsed() >= act.deps.idle_timeout;
+                && act.last_used.elapsed() >= act.deps.settings.idle_timeout;
             if idle {
                 log::info!(
                     "thread {}: codex idle for {:?}; stopping it until the next turn",
                     act.thread_id,
-                    act.deps.idle_timeout
+                    act.deps.settings.idle_timeout
                 );
                 act.retire();
             }
@@ -1318,6 +1320,7 @@ mod tests {
     use crate::runtime::engine::{load_state, Watermark};
     use crate::runtime::push_bus::{Push, PushBus};
     use crate::store::{event_log::EventLog, Store};
+    use std::path::PathBuf;
     use t3rs_actors::harness::{subscribe_probe, ProbeRx};
     use t3rs_actors::push_relay::{Ack, Delivery};
     use t3rs_actors::RestartPolicy;
@@ -1361,15 +1364,17 @@ mod tests {
             let replay_log = dir.path().join("codex-heard.jsonl");
             let deps = Arc::new(ProviderDeps {
                 engine: engine.clone(),
-                codex_bin: fixtures.join("replay.py"),
-                codex_env: vec![
-                    ("REPLAY_FILE".into(), fixtures.join(recording).into()),
-                    ("REPLAY_LOG".into(), replay_log.clone().into()),
-                ],
-                request_timeout: DEADLINE,
-                idle_timeout: Duration::from_secs(3600),
-                provider_threads: store.db().open_tree("provider_threads").unwrap(),
-                state_dir: dir.path().join("state"),
+                settings: ProviderSettings {
+                    codex_bin: fixtures.join("replay.py"),
+                    codex_env: vec![
+                        ("REPLAY_FILE".into(), fixtures.join(recording).into()),
+                        ("REPLAY_LOG".into(), replay_log.clone().into()),
+                    ],
+                    request_timeout: DEADLINE,
+                    idle_timeout: Duration::from_secs(3600),
+                    provider_threads: store.db().open_tree("provider_threads").unwrap(),
+                    state_dir: dir.path().join("state"),
+                },
             });
             let work = dir.path().join("work");
             std::fs::create_dir_all(&work).unwrap();
