@@ -291,8 +291,8 @@ impl Engine {
     }
 
     /// Where provider-relevant events go once durable.
-    pub fn with_reactor(mut self, reactor: Option<Recipient<DomainEvent>>) -> Self {
-        self.reactor = reactor;
+    pub fn with_reactor(mut self, reactor: Recipient<DomainEvent>) -> Self {
+        self.reactor = Some(reactor);
         self
     }
 
@@ -323,14 +323,14 @@ impl Engine {
                 .map_err(|e| DispatchError::Storage(format!("event encoding: {e}")))?;
             self.next_sequence += 1;
             project(&mut self.model, &event);
-            if self.reactor.is_some() && is_provider_event(&event) {
-                self.reactions.push(Arc::new(event.clone()));
-            }
             self.pushes.push(Push {
                 channel: channels::ORCHESTRATION_DOMAIN_EVENT,
                 data_json: json.clone(),
             });
             events.push((sequence, json.into_bytes()));
+            if self.reactor.is_some() && is_provider_event(&event) {
+                self.reactions.push(Arc::new(event));
+            }
         }
         let last = events
             .last()

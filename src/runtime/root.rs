@@ -106,7 +106,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
                         state,
                         snapshot_every,
                     )
-                    .with_reactor(Some(reactor.clone())),
+                    .with_reactor(reactor.clone()),
                     Err(reason) => {
                         Engine::broken(guard, log.clone(), bus.clone(), watermark.clone(), reason)
                     }
