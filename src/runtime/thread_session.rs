@@ -52,10 +52,9 @@ pub struct ProviderDeps {
 #[rtype(result = "()")]
 pub struct React(pub Arc<Event>);
 
+/// The running codex; it is always of the session's current generation and runtime mode.
 struct Live {
     addr: Addr<CodexAppServer>,
-    generation: u64,
-    runtime_mode: RuntimeMode,
     cwd: String,
     provider_thread: Option<String>,
 }
@@ -501,18 +500,14 @@ impl ThreadSession {
                     turn_id,
                     text,
                 } => {
-                    if let Some(turn) = &mut self.turn {
-                        turn.assistant_message = Some(message_id.clone());
-                    }
+                    self.remember_assistant_message(&message_id);
                     self.push_text(message_id, turn_id, text, ctx);
                 }
                 Effect::AssistantDone {
                     message_id,
                     turn_id,
                 } => {
-                    if let Some(turn) = &mut self.turn {
-                        turn.assistant_message = Some(message_id.clone());
-                    }
+                    self.remember_assistant_message(&message_id);
                     self.push_command(
                         InternalCommand::ThreadMessageAssistantComplete(AssistantCompleteCommand {
                             command_id: new_id(),
@@ -557,6 +552,16 @@ impl ThreadSession {
 
     // -- codex process -------------------------------------------------------------------------
 
+    /// The turn's answer, for its checkpoint; called per delta, so it copies the id only when it
+    /// changes.
+    fn remember_assistant_message(&mut self, message_id: &str) {
+        if let Some(turn) = &mut self.turn {
+            if turn.assistant_message.as_deref() != Some(message_id) {
+                turn.assistant_message = Some(message_id.to_string());
+            }
+        }
+    }
+
     fn retire(&mut self) {
         if let Some(live) = self.live.take() {
             live.addr.do_send(Shutdown);
@@ -572,7 +577,7 @@ impl ThreadSession {
         ctx: &mut Context<Self>,
     ) -> (Addr<CodexAppServer>, Option<Option<String>>) {
         if let Some(live) = &self.live {
-            if live.runtime_mode == mode && live.cwd == cwd {
+            if self.runtime_mode == mode && live.cwd == cwd {
                 let open = match &live.provider_thread {
                     Some(_) => None,
                     None => Some(self.stored_provider_thread()),
@@ -592,8 +597,6 @@ impl ThreadSession {
         let addr = CodexAppServer::new(spec, ctx.address().recipient()).start();
         self.live = Some(Live {
             addr: addr.clone(),
-            generation: self.generation,
-            runtime_mode: mode,
             cwd: cwd.to_string(),
             provider_thread: None,
         });
@@ -625,7 +628,7 @@ impl ThreadSession {
         {
             log::warn!("provider thread id of {} not stored: {err}", self.thread_id);
         }
-        if let Some(live) = self.live.as_mut().filter(|l| l.generation == generation) {
+        if let Some(live) = self.live.as_mut().filter(|_| generation == self.generation) {
             live.provider_thread = Some(opened.provider_thread.clone());
         }
         if let Some(reason) = opened.fell_back {
@@ -905,8 +908,7 @@ impl ThreadSession {
     }
 
     fn on_codex(&mut self, msg: FromCodex, ctx: &mut Context<Self>) {
-        let current = self.live.as_ref().map(|l| l.generation);
-        if current != Some(msg.generation) {
+        if self.live.is_none() || msg.generation != self.generation {
             return; // a process already replaced or stopped on purpose
         }
         let now = now_iso();
@@ -1080,14 +1082,12 @@ impl ThreadSession {
         let mode = info.runtime_mode;
         let flow = async move {
             let restore_cwd = cwd.clone();
-            let restore_thread = thread_id.clone();
             blocking(move || {
                 let dir = std::path::Path::new(&restore_cwd);
                 let commit = checkpoints::resolve_commit(dir, &target).ok_or_else(|| {
                     format!("Filesystem checkpoint is unavailable for turn {turn_count}.")
                 })?;
                 checkpoints::restore(dir, &commit).map_err(|e| e.to_string())?;
-                let _ = restore_thread;
                 Ok::<(), String>(())
             })
             .await??;
@@ -1174,7 +1174,7 @@ impl ThreadSession {
                         }
                     })
                     .await;
-                    if let Ok(Err(err)) | Err(err) = removed.map(|r| r.map(|_| ())) {
+                    if let Err(err) = removed.and_then(|r| r) {
                         log::warn!("checkpoint refs of a deleted thread were kept: {err}");
                     }
                 }
