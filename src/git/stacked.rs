@@ -26,6 +26,16 @@ pub enum StackedAction {
 }
 
 impl StackedAction {
+    /// The wire name (`commit`, `commit_push`, `commit_push_pr`).
+    pub fn parse(raw: &str) -> Option<StackedAction> {
+        match raw {
+            "commit" => Some(StackedAction::Commit),
+            "commit_push" => Some(StackedAction::CommitPush),
+            "commit_push_pr" => Some(StackedAction::CommitPushPr),
+            _ => None,
+        }
+    }
+
     fn wants_push(self) -> bool {
         !matches!(self, StackedAction::Commit)
     }

@@ -1,31 +1,7 @@
 //! Parameters of the `git.*` methods, decoded and validated at the boundary.
 
-/// `git.runStackedAction`'s `action`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StackedAction {
-    Commit,
-    CommitPush,
-    CommitPushPr,
-}
-
-impl StackedAction {
-    pub fn parse(raw: &str) -> Option<StackedAction> {
-        match raw {
-            "commit" => Some(StackedAction::Commit),
-            "commit_push" => Some(StackedAction::CommitPush),
-            "commit_push_pr" => Some(StackedAction::CommitPushPr),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StackedAction::Commit => "commit",
-            StackedAction::CommitPush => "commit_push",
-            StackedAction::CommitPushPr => "commit_push_pr",
-        }
-    }
-}
+/// `git.runStackedAction`'s `action`: the git module's own type, named the same on the wire.
+pub use crate::git::stacked::StackedAction;
 
 /// A git method call; every one names the repository by `cwd`.
 #[derive(Debug, Clone, PartialEq, Eq)]

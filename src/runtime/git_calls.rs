@@ -106,8 +106,6 @@ pub fn run(
             commit_message,
             feature_branch,
         } => {
-            let action = serde_json::from_value(Value::String(action.as_str().to_string()))
-                .map_err(|e| format!("unknown stacked action: {e}"))?;
             let input = stacked::StackedActionInput {
                 cwd: root.to_string_lossy().into_owned(),
                 action,
