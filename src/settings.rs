@@ -223,7 +223,6 @@ fn read_file_config(path: &Path) -> Result<FileConfig, SettingsError> {
     })
 }
 
-/// Normalises an origin to `scheme://host:port` (lowercase, default port filled in).
 /// `make install` puts the client in `<prefix>/share/t3rs/web` beside `<prefix>/bin`; a binary
 /// run from the source tree uses `web/dist`, where `make run` builds it.
 fn default_web_dir() -> PathBuf {
@@ -234,6 +233,7 @@ fn default_web_dir() -> PathBuf {
     installed.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/web/dist")))
 }
 
+/// Normalises an origin to `scheme://host:port` (lowercase, default port filled in).
 pub fn normalize_origin(origin: &str) -> Option<String> {
     let origin = origin.trim().to_ascii_lowercase();
     let (scheme, rest) = origin.split_once("://")?;

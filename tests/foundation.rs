@@ -352,21 +352,6 @@ async fn pings_are_answered() {
     assert_eq!(pong, Message::Pong(b"hi".to_vec()));
 }
 
-/// The codex CLI installed by `make test` (pinned, from npm), or T3RS_TEST_CODEX.
-fn real_codex() -> std::path::PathBuf {
-    let path = std::env::var_os("T3RS_TEST_CODEX")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/node_modules/.bin/codex")
-        });
-    assert!(
-        path.exists(),
-        "codex CLI not found at {}; run `make test` (it installs it) or set T3RS_TEST_CODEX",
-        path.display()
-    );
-    path
-}
-
 #[tokio::test]
 async fn provider_status_comes_from_the_real_codex_cli() {
     let dir = temp();
@@ -374,7 +359,7 @@ async fn provider_status_comes_from_the_real_codex_cli() {
     std::fs::create_dir(&codex_home).unwrap();
     let mut cmd = base_command(&dir.path().join("state"));
     cmd.arg("--codex-bin")
-        .arg(real_codex())
+        .arg(t3rs::testkit::real_codex())
         .env("CODEX_HOME", &codex_home);
     let server = Server::start_command(cmd);
     let mut client = Client::connect(&server.url("/ws")).await;
