@@ -30,7 +30,7 @@ pub struct GitListBranches {
     pub is_repo: bool,
 }
 
-const DEFAULT_BRANCH_CANDIDATES: [&str; 2] = ["main", "master"];
+pub(super) const DEFAULT_BRANCH_CANDIDATES: [&str; 2] = ["main", "master"];
 
 /// The branch `origin/HEAD` points at, as a local branch name.
 pub fn origin_default_branch(cwd: &Path) -> Option<String> {
@@ -52,11 +52,7 @@ pub fn default_branch(cwd: &Path) -> Option<String> {
     if let Some(branch) = origin_default_branch(cwd) {
         return Some(branch);
     }
-    let configured = run(cwd, ["config", "--get", "init.defaultBranch"])
-        .ok()
-        .filter(|o| o.code == Some(0))
-        .map(|o| o.stdout.trim().to_string())
-        .filter(|s| !s.is_empty());
+    let configured = super::config_get(cwd, "init.defaultBranch").ok().flatten();
     configured
         .into_iter()
         .chain(DEFAULT_BRANCH_CANDIDATES.iter().map(|s| s.to_string()))
@@ -315,10 +311,7 @@ pub fn checkout(cwd: &Path, branch: &str) -> Result<(), GitError> {
     if out.code == Some(0) {
         return Ok(());
     }
-    let message = match out.stderr.trim() {
-        "" => out.stdout.trim().to_string(),
-        s => s.to_string(),
-    };
+    let message = out.message();
     if message.contains("would be overwritten") {
         return Err(GitError::Refused(format!(
             "Cannot switch to {branch}: uncommitted changes would be overwritten. {message}"

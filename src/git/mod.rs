@@ -32,6 +32,21 @@ pub struct Output {
     pub code: Option<i32>,
 }
 
+impl Output {
+    /// What to tell the user when the command failed: stderr, or stdout when stderr is empty.
+    pub fn message(&self) -> String {
+        failure_message(&self.stdout, &self.stderr)
+    }
+}
+
+/// A failed command's message: its stderr, or its stdout when it wrote nothing to stderr.
+pub fn failure_message(stdout: &str, stderr: &str) -> String {
+    match stderr.trim() {
+        "" => stdout.trim().to_string(),
+        stderr => stderr.to_string(),
+    }
+}
+
 /// Runs `git <args>` in `cwd` with prompts disabled (a server must never wait on a terminal).
 pub fn run<I, S>(cwd: &Path, args: I) -> Result<Output, GitError>
 where
@@ -96,10 +111,7 @@ where
     if out.code == Some(0) {
         Ok(out.stdout)
     } else {
-        let message = match out.stderr.trim() {
-            "" => out.stdout.trim().to_string(),
-            stderr => stderr.to_string(),
-        };
+        let message = out.message();
         Err(GitError::Failed {
             args: args
                 .iter()
@@ -109,6 +121,13 @@ where
             message,
         })
     }
+}
+
+/// `git config --get <key>`: the value, or None when it is unset or empty.
+pub fn config_get(cwd: &Path, key: &str) -> Result<Option<String>, GitError> {
+    let out = run(cwd, ["config", "--get", key])?;
+    let value = out.stdout.trim();
+    Ok((out.code == Some(0) && !value.is_empty()).then(|| value.to_string()))
 }
 
 /// True inside a git work tree.

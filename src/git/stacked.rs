@@ -653,7 +653,7 @@ fn push_remote(cwd: &Path, branch: &str) -> Result<Option<String>, GitError> {
         format!("branch.{branch}.pushRemote"),
         "remote.pushDefault".into(),
     ] {
-        if let Some(value) = config_value(cwd, &key)? {
+        if let Some(value) = super::config_get(cwd, &key)? {
             return Ok(Some(value));
         }
     }
@@ -670,12 +670,6 @@ fn push_remote(cwd: &Path, branch: &str) -> Result<Option<String>, GitError> {
         [only] => Some((*only).to_string()),
         _ => None,
     })
-}
-
-fn config_value(cwd: &Path, key: &str) -> Result<Option<String>, GitError> {
-    let out = run(cwd, ["config", "--get", key])?;
-    let value = out.stdout.trim();
-    Ok((out.code == Some(0) && !value.is_empty()).then(|| value.to_string()))
 }
 
 /// Stages everything and lists what is staged as (status letter, path).
@@ -844,7 +838,8 @@ fn unique_branch_name(existing: &[&str], preferred: &str) -> String {
 /// The PR's target: the user's `gh-merge-base` setting, else a differently named upstream
 /// branch, else the repository's default branch per `gh`, else `main`.
 fn resolve_base_branch(cwd: &Path, gh_program: &Path, branch: &str, upstream: &str) -> String {
-    if let Ok(Some(configured)) = config_value(cwd, &format!("branch.{branch}.gh-merge-base")) {
+    if let Ok(Some(configured)) = super::config_get(cwd, &format!("branch.{branch}.gh-merge-base"))
+    {
         return configured;
     }
     let upstream_branch = upstream.split_once('/').map_or(upstream, |(_, b)| b);
@@ -967,11 +962,7 @@ fn gh(cwd: &Path, program: &Path, args: &[&str]) -> Result<String, GitError> {
     if out.status.success() {
         return Ok(stdout);
     }
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let message = match stderr.trim() {
-        "" => stdout.trim().to_string(),
-        s => s.to_string(),
-    };
+    let message = super::failure_message(&stdout, &String::from_utf8_lossy(&out.stderr));
     let lower = message.to_lowercase();
     let hint = if [
         "authentication failed",

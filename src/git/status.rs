@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::branches::{local_branch_exists, origin_default_branch, ref_exists};
+use super::branches::{
+    local_branch_exists, origin_default_branch, ref_exists, DEFAULT_BRANCH_CANDIDATES,
+};
 use super::{run, run_ok, GitError};
 
 /// One changed file of the working tree, with line counts against HEAD.
@@ -177,18 +179,13 @@ fn parse_numstat(stdout: &str) -> Vec<GitFileChange> {
 /// The branch a branch without upstream is measured against: its `gh-merge-base`, the origin
 /// default, then main/master, as a local branch or else `origin/<name>`.
 fn base_branch_for_no_upstream(cwd: &Path, branch: &str) -> Option<String> {
-    let configured = run(
-        cwd,
-        ["config", "--get", &format!("branch.{branch}.gh-merge-base")],
-    )
-    .ok()
-    .filter(|o| o.code == Some(0))
-    .map(|o| o.stdout.trim().to_string())
-    .filter(|s| !s.is_empty());
+    let configured = super::config_get(cwd, &format!("branch.{branch}.gh-merge-base"))
+        .ok()
+        .flatten();
     let candidates = configured
         .into_iter()
         .chain(origin_default_branch(cwd))
-        .chain(["main".to_string(), "master".to_string()]);
+        .chain(DEFAULT_BRANCH_CANDIDATES.iter().map(|s| s.to_string()));
     for candidate in candidates {
         let name = candidate
             .strip_prefix("origin/")
@@ -443,10 +440,7 @@ pub fn pull(cwd: &Path) -> Result<GitPullResult, GitError> {
     let args = ["pull", "--ff-only", "--no-rebase"];
     let out = run(cwd, args)?;
     if out.code != Some(0) {
-        let message = match out.stderr.trim() {
-            "" => out.stdout.trim().to_string(),
-            s => s.to_string(),
-        };
+        let message = out.message();
         let lower = message.to_lowercase();
         if lower.contains("not possible to fast-forward") || lower.contains("diverg") {
             return Err(GitError::Refused(format!(
@@ -465,10 +459,8 @@ pub fn pull(cwd: &Path) -> Result<GitPullResult, GitError> {
         });
     }
     let after = head_sha(cwd);
-    let upstream_branch = status_details(cwd)
-        .ok()
-        .and_then(|d| d.upstream_ref)
-        .or(Some(upstream));
+    // A fast-forward moves the branch, never its upstream.
+    let upstream_branch = Some(upstream);
     let up_to_date = before.is_some() && before == after;
     Ok(GitPullResult {
         status: if up_to_date {
