@@ -110,16 +110,9 @@ pub fn capture(cwd: &Path, reference: &str) -> Result<String, GitError> {
 }
 
 fn stats_of(numstat: &str) -> std::collections::HashMap<String, (u64, u64)> {
-    // `-z` numstat: "<add>\t<del>\t<path>\0"; binary files show "-".
-    numstat
-        .split('\0')
-        .filter_map(|record| {
-            let mut parts = record.splitn(3, '\t');
-            let additions = parts.next()?.parse().unwrap_or(0);
-            let deletions = parts.next()?.parse().unwrap_or(0);
-            let path = parts.next()?;
-            (!path.is_empty()).then(|| (path.to_string(), (additions, deletions)))
-        })
+    super::status::parse_numstat(numstat)
+        .into_iter()
+        .map(|file| (file.path, (file.insertions, file.deletions)))
         .collect()
 }
 

@@ -148,7 +148,7 @@ fn parse_porcelain(stdout: &str) -> Porcelain {
 }
 
 /// Parses `git diff --numstat -z`; binary files count as 0/0.
-fn parse_numstat(stdout: &str) -> Vec<GitFileChange> {
+pub(super) fn parse_numstat(stdout: &str) -> Vec<GitFileChange> {
     let mut entries = Vec::new();
     let mut records = stdout.split('\0');
     while let Some(record) = records.next() {
@@ -416,13 +416,6 @@ fn pick_pr(stdout: &str) -> Option<GitStatusPr> {
     (index < prs.len()).then(|| prs.swap_remove(index).1)
 }
 
-fn head_sha(cwd: &Path) -> Option<String> {
-    run(cwd, ["rev-parse", "HEAD"])
-        .ok()
-        .filter(|o| o.code == Some(0))
-        .map(|o| o.stdout.trim().to_string())
-}
-
 /// `git.pull`: fast-forward only. Divergence or local changes in the way are refused with
 /// git's message; nothing is merged or rebased behind the user's back.
 pub fn pull(cwd: &Path) -> Result<GitPullResult, GitError> {
@@ -435,7 +428,7 @@ pub fn pull(cwd: &Path) -> Result<GitPullResult, GitError> {
             "Branch {branch} has no upstream configured. Push with upstream first."
         )));
     };
-    let before = head_sha(cwd);
+    let before = super::checkpoints::resolve_commit(cwd, "HEAD");
     // `--no-rebase` keeps a `pull.rebase` setting from turning this into a rebase.
     let args = ["pull", "--ff-only", "--no-rebase"];
     let out = run(cwd, args)?;
@@ -458,7 +451,7 @@ pub fn pull(cwd: &Path) -> Result<GitPullResult, GitError> {
             message,
         });
     }
-    let after = head_sha(cwd);
+    let after = super::checkpoints::resolve_commit(cwd, "HEAD");
     // A fast-forward moves the branch, never its upstream.
     let upstream_branch = Some(upstream);
     let up_to_date = before.is_some() && before == after;
