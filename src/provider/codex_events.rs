@@ -79,6 +79,18 @@ struct OpenMessage {
     sent_any: bool,
 }
 
+impl OpenMessage {
+    /// The message for codex item `item_id`; its id is the reference's `assistant:<item>`.
+    fn new(item_id: &str, turn_id: Option<String>) -> Self {
+        OpenMessage {
+            message_id: format!("assistant:{item_id}"),
+            turn_id,
+            buffer: String::new(),
+            sent_any: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct OpenPlan {
     turn_id: String,
@@ -336,12 +348,7 @@ impl CodexTranslator {
     fn open_message(&mut self, item_id: &str, turn_id: Option<String>) -> &mut OpenMessage {
         self.messages
             .entry(item_id.to_string())
-            .or_insert_with(|| OpenMessage {
-                message_id: format!("assistant:{item_id}"),
-                turn_id,
-                buffer: String::new(),
-                sent_any: false,
-            })
+            .or_insert_with(|| OpenMessage::new(item_id, turn_id))
     }
 
     fn finish_message(message: OpenMessage, final_text: Option<&str>, out: &mut Vec<Effect>) {
@@ -407,15 +414,10 @@ impl CodexTranslator {
         let turn_id = self.turn_of(params);
         match item_type {
             "agentMessage" => {
-                let message = match self.messages.shift_remove(item_id) {
-                    Some(message) => message,
-                    None => OpenMessage {
-                        message_id: format!("assistant:{item_id}"),
-                        turn_id,
-                        buffer: String::new(),
-                        sent_any: false,
-                    },
-                };
+                let message = self
+                    .messages
+                    .shift_remove(item_id)
+                    .unwrap_or_else(|| OpenMessage::new(item_id, turn_id));
                 Self::finish_message(message, item["text"].as_str(), out);
             }
             "plan" => {
@@ -674,26 +676,24 @@ impl CodexTranslator {
         decision: ApprovalDecision,
         now: &str,
     ) -> Result<Vec<Effect>, String> {
-        let pending = match self.pending.get(request_id) {
+        let unknown = || {
+            format!(
+                "Unknown pending approval request: {request_id} (never asked, or already answered)."
+            )
+        };
+        let (kind, kind_type) = match self.pending.get(request_id) {
             Some(PendingRequest {
-                kind: PendingKind::Approval { .. },
+                kind: PendingKind::Approval { kind, kind_type },
                 ..
-            }) => self.pending.remove(request_id),
+            }) => (*kind, *kind_type),
             Some(_) => {
                 return Err(format!(
                     "Request '{request_id}' asks for user input, not an approval."
                 ))
             }
-            None => None,
+            None => return Err(unknown()),
         };
-        let Some(pending) = pending else {
-            return Err(format!(
-                "Unknown pending approval request: {request_id} (never asked, or already answered)."
-            ));
-        };
-        let PendingKind::Approval { kind, kind_type } = pending.kind else {
-            return Err(format!("Request '{request_id}' is not an approval."));
-        };
+        let pending = self.pending.remove(request_id).ok_or_else(unknown)?;
         let wire = serde_json::to_value(decision).unwrap_or(Value::Null);
         let resolved = self.activity(
             ActivityTone::Approval,
