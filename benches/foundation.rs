@@ -12,7 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
 mod support;
-use support::{pct, rss_kib};
+use support::{pct, rss_kib, Ws};
 
 const SEQUENTIAL: usize = 10_000;
 const CONNECTIONS: usize = 8;
@@ -66,9 +66,6 @@ fn start_echo_server() -> SocketAddr {
     });
     rx.recv().expect("echo server address")
 }
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(url: &str, skip_welcome: bool) -> Ws {
     let (mut ws, _) = tokio_tungstenite::connect_async(url)

@@ -14,7 +14,7 @@ use tokio_tungstenite::tungstenite::Message;
 use t3rs::git::checkpoints;
 
 mod support;
-use support::{pct, spawn_server, stop};
+use support::{connect, pct, spawn_server, stop, Ws};
 
 const FILES: usize = 10_000;
 const RUNS: usize = 15;
@@ -59,9 +59,6 @@ fn change(work: &Path, round: usize) {
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn git_status(ws: &mut Ws, id: usize, cwd: &str) -> Duration {
     let started = Instant::now();
@@ -132,10 +129,7 @@ fn main() {
     let server = spawn_server(&dir.path().join("state"), &[], &[]);
     let cwd = work.to_string_lossy().into_owned();
     let mut ours = rt.block_on(async {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr))
-            .await
-            .unwrap();
-        ws.next().await.unwrap().unwrap();
+        let mut ws = connect(&server.addr).await;
         git_status(&mut ws, 0, &cwd).await; // warm the project actor
         let mut samples = Vec::new();
         for i in 1..=RUNS {

@@ -25,16 +25,13 @@ use t3rs::store::Store;
 use tokio_tungstenite::tungstenite::Message;
 
 mod support;
-use support::{pct, rss_kib, spawn_server, stop};
+use support::{pct, rss_kib, spawn_server, stop, Ws};
 
 fn rss_mib(pid: u32) -> f64 {
     rss_kib(pid) as f64 / 1024.0
 }
 
 const NOW: &str = "2026-01-01T00:00:00.000Z";
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(addr: &str) -> Ws {
     // Snapshots of a large model are tens of MB; tungstenite's default cap is 16 MiB.

@@ -18,11 +18,8 @@ use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
 mod support;
-use support::{rss_kib, spawn_server, stop};
+use support::{connect, pct, rss_kib, spawn_server, stop, Ws};
 use t3rs::testkit::{self, FakeModel};
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 const NOW: &str = "2026-01-01T00:00:00.000Z";
 const SYNTHETIC_DELTAS: usize = 100_000;
@@ -30,14 +27,6 @@ const REAL_DELTAS: usize = 5_000;
 const SESSIONS: usize = 20;
 /// Measured turns with the real codex, after one warm-up turn; the median is reported.
 const REAL_TURNS: usize = 7;
-
-async fn connect(addr: &str) -> Ws {
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
-        .await
-        .expect("connect");
-    ws.next().await.expect("welcome").expect("welcome");
-    ws
-}
 
 async fn request(ws: &mut Ws, id: &str, body: Value) -> Value {
     ws.send(Message::Text(json!({"id": id, "body": body}).to_string()))
@@ -316,7 +305,7 @@ fn codex_alone(codex: &Path, home: &Path, work: &Path) -> (Duration, Duration) {
 /// The median (callers leave out the warm-up turn).
 fn median(samples: &mut [Duration]) -> Duration {
     samples.sort();
-    samples[samples.len() / 2]
+    pct(samples, 0.5)
 }
 
 async fn through_t3rs(codex: &Path, home: &Path, dir: &Path) -> (Duration, Duration, usize) {

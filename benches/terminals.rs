@@ -9,18 +9,7 @@ use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
 mod support;
-use support::{pct, rss_kib, spawn_server};
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn connect(addr: &str) -> Ws {
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
-        .await
-        .expect("connect");
-    ws.next().await.expect("welcome").expect("welcome");
-    ws
-}
+use support::{connect, pct, rss_kib, spawn_server, Ws};
 
 async fn send(ws: &mut Ws, id: &str, body: Value) {
     ws.send(Message::Text(json!({"id": id, "body": body}).to_string()))

@@ -1,4 +1,5 @@
-//! What every `make bench` binary shares: starting the release server and reading /proc.
+//! What every `make bench` binary shares: starting the release server, connecting to it, and
+//! reading /proc.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
@@ -80,4 +81,18 @@ pub fn rss_kib(pid: u32) -> u64 {
 /// The `p` quantile of sorted samples.
 pub fn pct(samples: &[Duration], p: f64) -> Duration {
     samples[((samples.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// A client WebSocket to the server under test.
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Connects to `ws://<addr>/ws` and reads past the server's welcome.
+pub async fn connect(addr: &str) -> Ws {
+    use futures_util::StreamExt;
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        .await
+        .expect("connect");
+    ws.next().await.expect("welcome").expect("welcome");
+    ws
 }
