@@ -4,6 +4,7 @@ import { useState } from "react";
 
 import { createThread, dispatch, newId, now } from "./client";
 import { useAction } from "./hooks";
+import { isTurnRunning } from "./model";
 import type { Project, ReadModel, Thread } from "./protocol";
 
 export function Sidebar(props: { model: ReadModel | null; selected: string | null; onSelect: (id: string) => void }) {
@@ -68,7 +69,7 @@ function ProjectEntry(props: {
           onClick={() => props.onSelect(t.id)}
         >
           {t.title}
-          {t.session?.status === "running" && <span className="dot" title="running" />}
+          {isTurnRunning(t) && <span className="dot" title="running" />}
         </button>
       ))}
       {error && <div className="error">{error}</div>}

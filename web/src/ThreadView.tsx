@@ -14,7 +14,7 @@ import { Timeline } from "./Timeline";
 const TerminalDrawer = lazy(() => import("./TerminalDrawer"));
 
 export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: string | null; editors: string[] }) {
-  const pending = pendingRequests(thread);
+  const pending = useMemo(() => pendingRequests(thread), [thread.activities, thread.session]);
   const status = thread.session?.status ?? "idle";
   const turnLabel = latestTurnLabel(thread);
   const rows = useMemo(

@@ -90,12 +90,13 @@ export function useWelcome(): Welcome | null {
 export function useNotifications() {
   useEffect(() => {
     let previous: ReadModel | null = null;
+    // Called for every event (each streamed delta): the cheap checks come first.
     return sync.subscribe((model) => {
-      const news = notificationsFor(previous, model);
+      const before = previous;
       previous = model;
-      if (news.length === 0 || typeof Notification === "undefined") return;
-      if (!document.hidden || Notification.permission !== "granted") return;
-      for (const text of news) new Notification(text);
+      if (typeof Notification === "undefined" || !document.hidden) return;
+      if (Notification.permission !== "granted") return;
+      for (const text of notificationsFor(before, model)) new Notification(text);
     });
   }, []);
 }

@@ -212,15 +212,14 @@ export function applyEvent(model: ReadModel, event: DomainEvent): ReadModel {
 
 /** Approvals and questions codex is still waiting on, oldest first. */
 export function pendingRequests(thread: Thread): Activity[] {
+  if (!isTurnRunning(thread)) return [];
   const resolved = new Set(
     thread.activities
       .filter((a) => a.kind === "approval.resolved" || a.kind === "user-input.resolved")
       .map((a) => a.payload?.requestId),
   );
-  const live = thread.session?.status === "running";
   return thread.activities.filter(
     (a) =>
-      live &&
       (a.kind === "approval.requested" || a.kind === "user-input.requested") &&
       !resolved.has(a.payload?.requestId),
   );

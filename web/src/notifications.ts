@@ -11,7 +11,9 @@ export function notificationsFor(previous: ReadModel | null, next: ReadModel): s
   const out: string[] = [];
   for (const thread of next.threads) {
     const old = before.get(thread.id);
-    if (!old || thread === old || thread.deletedAt) continue;
+    if (!old || thread.deletedAt) continue;
+    // Only activities and the session decide either kind of news (text deltas change neither).
+    if (old.activities === thread.activities && old.session === thread.session) continue;
     const asked = new Set(pendingRequests(old).map((a) => a.id));
     for (const request of pendingRequests(thread)) {
       if (!asked.has(request.id)) out.push(`${thread.title}: ${request.summary}`);
