@@ -34,9 +34,14 @@ web/node_modules/.package-lock.json: web/package-lock.json
 	@command -v npm >/dev/null || { echo "make: npm is missing; install Node.js 20+ (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm ci --prefix web --no-audit --no-fund --loglevel=error
 
-web: web/node_modules/.package-lock.json
+# Rebuilt only when a source changed, so test, run, bench and web-e2e share one build.
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json -type f 2>/dev/null)
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	npm --prefix web run build --silent
 
+web: web/dist/index.html
+
+# The type check runs here; the production build (vite) does not repeat it.
 web-test: web/node_modules/.package-lock.json
 	npm --prefix web run typecheck --silent
 	npm --prefix web test --silent
