@@ -6,18 +6,16 @@
 // Usage: node e2e/bench.mjs <t3rs binary>        Prints a table; asserts nothing.
 // BENCH_TURNS and BENCH_DELTAS shrink it for a quick look.
 
-import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
-import { chromiumOptions, freePort } from "./support.mjs";
+import { chromiumOptions, freePort, newPage, startServer as start, stopServer, webDist as dist } from "./support.mjs";
 import WebSocketClient from "./ws-client.mjs";
 
 const [t3rsBin] = process.argv.slice(2).map((p) => resolve(p));
 const here = resolve(new URL(".", import.meta.url).pathname);
-const dist = resolve(here, "../dist");
 // A user and an assistant message each: 2,000 messages.
 const TURNS = Number(process.env.BENCH_TURNS ?? 1000);
 const STREAM_DELTAS = Number(process.env.BENCH_DELTAS ?? 10_000);
@@ -40,16 +38,11 @@ copyFileSync(resolve(here, "../../benches/support/fake_codex.py"), fakeCodex);
 chmodSync(fakeCodex, 0o755);
 
 
-async function startServer(port, deltas, rate = 0) {
-  const server = spawn(
-    t3rsBin,
-    ["--port", String(port), "--state-dir", join(dir, "state"), "--no-browser", "--cwd", work,
-     "--web-dir", dist, "--codex-bin", fakeCodex],
-    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, FAKE_CODEX_DELTAS: String(deltas), FAKE_CODEX_RATE: String(rate), FAKE_CODEX_MARKDOWN: "1", RUST_LOG: "error" } },
-  );
-  await new Promise((ok) => server.stdout.on("data", (d) => d.toString().includes("listening") && ok()));
-  return server;
-}
+const startServer = (port, deltas, rate = 0) =>
+  start({
+    bin: t3rsBin, port, stateDir: join(dir, "state"), cwd: work, codexBin: fakeCodex,
+    env: { FAKE_CODEX_DELTAS: String(deltas), FAKE_CODEX_RATE: String(rate), FAKE_CODEX_MARKDOWN: "1", RUST_LOG: "error" },
+  });
 
 const port = await freePort();
 let server = await startServer(port, 20);
@@ -71,16 +64,11 @@ for (let n = 1; n <= TURNS; n++) {
   if (n % 100 === 0) process.stderr.write(`seeded ${n} turns\n`);
 }
 ws.close();
-server.kill("SIGTERM");
-await new Promise((ok) => server.on("exit", ok));
+await stopServer(server);
 server = await startServer(port, STREAM_DELTAS, STREAM_RATE);
 
 const browser = await chromium.launch(chromiumOptions());
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-page.setDefaultTimeout(60_000);
-const consoleErrors = [];
-page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-page.on("pageerror", (e) => consoleErrors.push(String(e)));
+const { page, consoleErrors } = await newPage(browser, 60_000);
 
 // 2. First render of the 2,000-message thread: from navigation to the frame that paints its last
 // message, timed inside the page (a MutationObserver from before the app's first line runs).
@@ -140,7 +128,7 @@ const frames = await page.evaluate(() => {
   return window.__frames;
 });
 await browser.close();
-server.kill("SIGTERM");
+await stopServer(server);
 
 const longest = Math.max(...frames);
 const over50 = frames.filter((f) => f > 50).length;

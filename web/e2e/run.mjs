@@ -8,37 +8,18 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
-import { chromiumOptions, freePort } from "./support.mjs";
+import { chromiumOptions, freePort, newPage, startServer as start, stopServer as stop, waitForLine } from "./support.mjs";
 
 const [t3rsBin, codexBin] = process.argv.slice(2).map((p) => resolve(p));
 const here = resolve(new URL(".", import.meta.url).pathname);
-const webDist = resolve(here, "../dist");
 const fakeModel = process.env.T3RS_FAKE_MODEL ?? resolve(here, "../../../shared/tools/fake-model/fake_model.py");
 const shots = join(here, "screenshots");
 mkdirSync(shots, { recursive: true });
 const DEADLINE = 30_000;
 
+// The catch at the end reports it and sets the exit code.
 function fail(message) {
-  console.error(`e2e: ${message}`);
-  process.exitCode = 1;
   throw new Error(message);
-}
-
-
-function waitForLine(child, pattern) {
-  return new Promise((ok, bad) => {
-    let buffered = "";
-    const timer = setTimeout(() => bad(new Error(`no line matching ${pattern}`)), DEADLINE);
-    child.stdout.on("data", (chunk) => {
-      buffered += chunk.toString();
-      const match = buffered.match(pattern);
-      if (match) {
-        clearTimeout(timer);
-        ok(match);
-      }
-    });
-    child.on("exit", (code) => bad(new Error(`exited with ${code} before ${pattern}`)));
-  });
 }
 
 const dir = mkdtempSync(join(tmpdir(), "t3rs-e2e-"));
@@ -90,30 +71,21 @@ const png = Buffer.from(
 const port = await freePort();
 let server;
 async function startServer() {
-  server = spawn(
-    t3rsBin,
-    ["--port", String(port), "--state-dir", join(dir, "state"), "--no-browser", "--cwd", work,
-     "--web-dir", webDist, "--codex-bin", codexBin],
-    { stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, CODEX_HOME: home, FAKE_KEY: "unused", RUST_LOG: "warn" } },
-  );
-  await waitForLine(server, /t3rs listening on (http:\/\/\S+)/);
+  server = await start({
+    bin: t3rsBin, port, stateDir: join(dir, "state"), cwd: work, codexBin,
+    env: { PATH: `${bin}:${process.env.PATH}`, CODEX_HOME: home, FAKE_KEY: "unused", RUST_LOG: "warn" },
+  });
 }
-async function stopServer() {
-  const exited = new Promise((ok) => server.on("exit", ok));
-  server.kill("SIGTERM");
-  await exited;
-}
+const stopServer = () => stop(server);
 
-const consoleErrors = [];
+let consoleErrors = [];
 let browser;
 try {
   await startServer();
   browser = await chromium.launch(chromiumOptions());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
-  page.setDefaultTimeout(DEADLINE);
+  const tab = await newPage(browser, DEADLINE);
+  const page = tab.page;
+  consoleErrors = tab.consoleErrors;
   await page.goto(`http://127.0.0.1:${port}/`);
 
   // 1. The bootstrap project and its thread are there and open.
