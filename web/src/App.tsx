@@ -16,25 +16,21 @@ export function App() {
   useEffect(() => sync.onError(setSyncError), []);
 
   const threads = useMemo(() => (model?.threads ?? []).filter((t) => !t.deletedAt), [model]);
-  useEffect(() => {
-    if (selected && threads.some((t) => t.id === selected)) return;
-    const first = welcome?.bootstrapThreadId ?? threads[0]?.id ?? null;
-    if (first && threads.some((t) => t.id === first)) setSelected(first);
-  }, [threads, selected, welcome]);
-
-  const thread = threads.find((t) => t.id === selected) ?? null;
+  // The chosen thread while it exists, else the welcome's bootstrap thread, else the first.
+  const find = (id: string | null | undefined) => (id ? threads.find((t) => t.id === id) : undefined);
+  const thread = find(selected) ?? find(welcome?.bootstrapThreadId) ?? threads[0] ?? null;
+  const project = thread ? model?.projects.find((p) => p.id === thread.projectId) : undefined;
   const config = useServerConfig();
   useKeybindings(config.keybindings);
   useNotifications();
   useCommand((command) => {
-    if ((command === "chat.new" || command === "chat.newLocal") && thread) {
-      const project = model?.projects.find((p) => p.id === thread.projectId);
+    if (command === "chat.new" || command === "chat.newLocal") {
       if (project) createThread(project).then(setSelected, (e: Error) => setSyncError(e.message));
     }
   });
   return (
     <div className="app">
-      <Sidebar model={model} selected={selected} onSelect={setSelected} />
+      <Sidebar model={model} selected={thread?.id ?? null} onSelect={setSelected} />
       <main className="main">
         <header className="topbar">
           <span className={`conn conn-${connection}`} data-testid="connection">
@@ -48,7 +44,7 @@ export function App() {
             key={thread.id}
             thread={thread}
             editors={config.availableEditors}
-            cwd={thread.worktreePath ?? model?.projects.find((p) => p.id === thread.projectId)?.workspaceRoot ?? null}
+            cwd={thread.worktreePath ?? project?.workspaceRoot ?? null}
           />
         ) : (
           <div className="empty">{model ? "Add a project and start a thread." : "Loading…"}</div>
