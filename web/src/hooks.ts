@@ -7,7 +7,7 @@ import { flushSync } from "react-dom";
 import { sync, transport } from "./client";
 import { commandFor, type Binding } from "./keybindings";
 import { notificationsFor } from "./notifications";
-import type { ReadModel, Welcome } from "./protocol";
+import { WELCOME_CHANNEL, type ReadModel, type Welcome } from "./protocol";
 import type { ConnectionState } from "./transport";
 
 /** Runs an action, keeping the server's message (shown where the action was taken) and
@@ -77,7 +77,7 @@ export function useWelcome(): Welcome | null {
   const [welcome, setWelcome] = useState<Welcome | null>(transport.welcome as Welcome | null);
   useEffect(() => {
     const stop = transport.onPush((push) => {
-      if (push.channel === "server.welcome") setWelcome(push.data as Welcome);
+      if (push.channel === WELCOME_CHANNEL) setWelcome(push.data as Welcome);
     });
     setWelcome(transport.welcome as Welcome | null);
     return stop;
@@ -107,7 +107,7 @@ export function askNotificationPermission() {
   }
 }
 
-export interface ServerConfig {
+interface ServerConfig {
   keybindings: Binding[];
   availableEditors: string[];
   /** Why the last load failed, if it did. */
@@ -126,7 +126,6 @@ export function useServerConfig(): ServerConfig {
       );
     const stopOpen = transport.onOpen(() => void load());
     const stopPush = transport.onPush((push) => push.channel === "server.configUpdated" && void load());
-    if (transport.connection === "open") void load();
     return () => {
       stopOpen();
       stopPush();

@@ -7,12 +7,12 @@ export interface Push {
   data: unknown;
 }
 
-export interface ResponseOk {
+interface ResponseOk {
   id: string;
   result?: unknown;
 }
 
-export interface ResponseErr {
+interface ResponseErr {
   id: string;
   error: { message: string };
 }

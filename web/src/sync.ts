@@ -10,7 +10,7 @@ import { DOMAIN_EVENT_CHANNEL } from "./protocol";
 import type { Transport } from "./transport";
 
 /** Replay pages beyond this many mean a snapshot is cheaper. */
-export const MAX_REPLAY_PAGES = 20;
+const MAX_REPLAY_PAGES = 20;
 
 export class Sync {
   model: ReadModel | null = null;

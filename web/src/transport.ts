@@ -3,7 +3,7 @@
 // the caller's: `onOpen` fires once per connection, after the server's welcome.
 
 import type { EarlySocket } from "./early";
-import type { Incoming, Push } from "./protocol";
+import { WELCOME_CHANNEL, type Incoming, type Push } from "./protocol";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -30,7 +30,7 @@ export interface TransportOptions {
   early?: EarlySocket | null;
 }
 
-export class RequestError extends Error {}
+class RequestError extends Error {}
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -38,7 +38,7 @@ interface Pending {
   timer: unknown;
 }
 
-export function defaultBackoff(attempt: number): number {
+function defaultBackoff(attempt: number): number {
   return Math.min(500 * 2 ** (attempt - 1), 10_000);
 }
 
@@ -96,9 +96,12 @@ export class Transport {
     return () => this.stateListeners.delete(listener);
   }
 
-  /** Called after every (re)connection, once the welcome has arrived. */
+  /** Called after every (re)connection, once the welcome has arrived, and at once when
+   * subscribing to a connection that is already welcomed. */
   onOpen(listener: () => void): () => void {
     this.openListeners.add(listener);
+    // A late subscriber to a connection that is already up is told at once.
+    if (this.state === "open" && this.welcomed) listener();
     return () => this.openListeners.delete(listener);
   }
 
@@ -106,12 +109,7 @@ export class Transport {
   request<T = unknown>(body: { _tag: string; [key: string]: unknown }): Promise<T> {
     const id = `c${++this.nextId}`;
     const frame = JSON.stringify({ id, body });
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.opts.setTimer(() => {
-        this.pending.delete(id);
-        reject(new RequestError(`${body._tag} timed out after ${this.opts.requestTimeoutMs} ms`));
-      }, this.opts.requestTimeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+    return this.track<T>(id, body._tag, () => {
       if (this.state === "open" && this.welcomed && this.socket) {
         this.socket.send(frame);
       } else {
@@ -126,13 +124,19 @@ export class Transport {
     if (!this.earlyIds.has(id) && !answer) return null;
     this.earlyIds.delete(id);
     this.earlyAnswers.delete(id);
+    return this.track<T>(id, id, () => answer && this.settle(answer));
+  }
+
+  /** Waits for the answer to request `id` (timing out with `label` in the message), then runs
+   * `start`, which sends it or settles it at once. */
+  private track<T>(id: string, label: string, start: () => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = this.opts.setTimer(() => {
         this.pending.delete(id);
-        reject(new RequestError(`${id} timed out after ${this.opts.requestTimeoutMs} ms`));
+        reject(new RequestError(`${label} timed out after ${this.opts.requestTimeoutMs} ms`));
       }, this.opts.requestTimeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      if (answer) this.settle(answer);
+      start();
     });
   }
 
@@ -185,9 +189,9 @@ export class Transport {
       return;
     }
     if ("type" in message && message.type === "push") {
+      if (message.channel === WELCOME_CHANNEL) this.lastWelcome = message.data;
       for (const listener of this.pushListeners) listener(message);
-      if (message.channel === "server.welcome") this.lastWelcome = message.data;
-      if (!this.welcomed && message.channel === "server.welcome") {
+      if (message.channel === WELCOME_CHANNEL && !this.welcomed) {
         this.welcomed = true;
         // Requests made while disconnected go out now, in the order they were made.
         const queued = this.outbox.splice(0);
