@@ -1,12 +1,11 @@
 // The thread's side panels: per-turn diffs with revert, and the git bar.
 
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 
 import { dispatch, now, transport } from "./client";
 import { useAction } from "./hooks";
 import { isTurnRunning } from "./model";
 import type { Thread } from "./protocol";
-
 
 const DiffView = lazy(() => import("./DiffView"));
 
@@ -16,14 +15,19 @@ export function DiffPanel({ thread }: { thread: Thread }) {
   const last = thread.checkpoints.at(-1)?.checkpointTurnCount ?? 0;
   const running = isTurnRunning(thread);
 
-  const show = (from: number, to: number, title: string) =>
+  const show = (title: string, request: { _tag: string; [key: string]: unknown }) =>
     act(async () => {
-      const result = await transport.request<{ diff: string }>(
-        from === 0 && to === last && title.startsWith("Whole")
-          ? { _tag: "orchestration.getFullThreadDiff", threadId: thread.id, toTurnCount: to }
-          : { _tag: "orchestration.getTurnDiff", threadId: thread.id, fromTurnCount: from, toTurnCount: to },
-      );
+      const result = await transport.request<{ diff: string }>(request);
       setPatch({ title, text: result.diff });
+    });
+  const showWhole = () =>
+    show("Whole thread", { _tag: "orchestration.getFullThreadDiff", threadId: thread.id, toTurnCount: last });
+  const showTurn = (count: number) =>
+    show(`Turn ${count}`, {
+      _tag: "orchestration.getTurnDiff",
+      threadId: thread.id,
+      fromTurnCount: count - 1,
+      toTurnCount: count,
     });
   const revert = (count: number) =>
     act(async () => {
@@ -37,7 +41,7 @@ export function DiffPanel({ thread }: { thread: Thread }) {
       <div className="panel-head">
         <strong>Changes</strong>
         {last > 0 && (
-          <button disabled={busy} onClick={() => show(0, last, "Whole thread")}>
+          <button disabled={busy} onClick={showWhole}>
             Whole thread
           </button>
         )}
@@ -49,7 +53,7 @@ export function DiffPanel({ thread }: { thread: Thread }) {
             <span>Turn {c.checkpointTurnCount}</span>
             {c.status !== "ready" && <span className="muted">{c.status}</span>}
             <span className="spacer" />
-            <button className="small" disabled={busy || c.status !== "ready"} onClick={() => show(c.checkpointTurnCount - 1, c.checkpointTurnCount, `Turn ${c.checkpointTurnCount}`)}>
+            <button className="small" disabled={busy || c.status !== "ready"} onClick={() => showTurn(c.checkpointTurnCount)}>
               diff
             </button>
             <button className="small" disabled={busy || running || c.status !== "ready"} onClick={() => revert(c.checkpointTurnCount)}>
@@ -110,18 +114,19 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
   const [message, setMessage] = useState("");
   const [error, busy, act] = useAction();
   const [isRepo, setIsRepo] = useState(true);
-  const refresh = () =>
-    act(async () => {
-      const listed = await transport.request<{ branches: Branch[]; isRepo: boolean }>({ _tag: "git.listBranches", cwd });
-      setIsRepo(listed.isRepo);
-      if (!listed.isRepo) return;
-      setBranches(listed.branches.filter((b) => !b.isRemote));
-      setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd }));
-    });
+  const loadStatus = async () => setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd }));
+  const load = async () => {
+    const listed = await transport.request<{ branches: Branch[]; isRepo: boolean }>({ _tag: "git.listBranches", cwd });
+    setIsRepo(listed.isRepo);
+    if (!listed.isRepo) return;
+    setBranches(listed.branches.filter((b) => !b.isRemote));
+    await loadStatus();
+  };
+  const refresh = () => act(load);
   const checkout = (branch: string) =>
     act(async () => {
       await transport.request({ _tag: "git.checkout", cwd, branch });
-      setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd }));
+      await loadStatus();
     });
   const worktree = () =>
     act(async () => {
@@ -144,29 +149,23 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
     });
   useEffect(() => {
     void refresh();
-    return transport.onPush((push) => {
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cwd, revision]);
+  useEffect(() => {
+    const again = () => void refresh();
+    window.addEventListener("focus", again);
+    const stop = transport.onPush((push) => {
       const p = push.data as { cwd?: string; step?: string; status?: string; message?: string };
       if (push.channel === "git.actionProgress" && p.cwd === cwd) {
         setSteps((s) => s.concat(`${p.step} ${p.status}${p.message ? `: ${p.message}` : ""}`));
       }
     });
+    return () => {
+      window.removeEventListener("focus", again);
+      stop();
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cwd]);
-  useEffect(() => {
-    const again = () => void refresh();
-    window.addEventListener("focus", again);
-    return () => window.removeEventListener("focus", again);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cwd]);
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    void refresh();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [revision]);
   const run = () =>
     act(async () => {
       setSteps([]);
@@ -177,7 +176,7 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
         ...(message.trim() ? { commitMessage: message } : {}),
       });
       setMessage("");
-      setStatus(await transport.request<GitStatus>({ _tag: "git.status", cwd }));
+      await loadStatus();
     });
   const files = status?.workingTree.files.length ?? 0;
   if (!isRepo) {
@@ -187,10 +186,12 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
         <button
           className="small"
           disabled={busy}
-          onClick={() => act(async () => {
-            await transport.request({ _tag: "git.init", cwd });
-            await refresh();
-          })}
+          onClick={() =>
+            act(async () => {
+              await transport.request({ _tag: "git.init", cwd });
+              await load();
+            })
+          }
         >
           git init
         </button>
