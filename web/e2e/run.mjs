@@ -186,6 +186,13 @@ try {
   await page.getByTestId("terminal-drawer").waitFor({ state: "detached" });
   await page.keyboard.press("Control+j");
   await page.locator(".xterm-rows").filter({ hasText: "hi-from-42" }).waitFor();
+  // Restarted, the new shell has the drawer's size, not a default.
+  await page.getByTestId("terminal-drawer").getByRole("button", { name: "restart" }).click();
+  await page.locator(".xterm-rows").filter({ hasText: "hi-from-42" }).waitFor({ state: "detached" });
+  const rows = await page.locator(".xterm-rows > div").count();
+  await page.locator(".xterm-helper-textarea").focus();
+  await page.keyboard.type("echo size-$(stty size | cut -d' ' -f1)\n");
+  await page.locator(".xterm-rows").filter({ hasText: `size-${rows}` }).waitFor();
   await page.getByTestId("terminal-drawer").getByRole("button", { name: "close" }).click();
   await page.getByTestId("terminal-drawer").waitFor({ state: "detached" });
 

@@ -74,34 +74,38 @@ export default function TerminalDrawer(props: { threadId: string; cwd: string; o
       terminal.dispose();
     };
   }, [threadId, cwd]);
+  /** Sends `body`; true when it worked, else the server's message is shown. */
   const call = (body: { _tag: string; [k: string]: unknown }) =>
     transport.request(body).then(
-      () => setError(null),
+      () => {
+        setError(null);
+        return true;
+      },
       (e: Error) => {
         setError(e.message);
-        throw e;
+        return false;
       },
     );
-  const cols = term.current?.cols ?? 120;
-  const rows = term.current?.rows ?? 30;
+  // Read when clicked: the terminal is fitted after the first render.
+  const restart = () => {
+    const size = { cols: term.current?.cols ?? 120, rows: term.current?.rows ?? 30 };
+    void call({ _tag: "terminal.restart", threadId, terminalId: TERMINAL_ID, cwd, ...size });
+  };
   return (
     <div className="drawer" data-testid="terminal-drawer">
       <div className="drawer-head">
         <strong>Terminal</strong>
-        <button className="small" onClick={() => void call({ _tag: "terminal.clear", threadId, terminalId: TERMINAL_ID }).catch(() => {})}>
+        <button className="small" onClick={() => void call({ _tag: "terminal.clear", threadId, terminalId: TERMINAL_ID })}>
           clear
         </button>
-        <button
-          className="small"
-          onClick={() => void call({ _tag: "terminal.restart", threadId, terminalId: TERMINAL_ID, cwd, cols, rows }).catch(() => {})}
-        >
+        <button className="small" onClick={restart}>
           restart
         </button>
         <button
           className="small"
           title="End the shell and close the drawer"
           onClick={() =>
-            void call({ _tag: "terminal.close", threadId, terminalId: TERMINAL_ID }).then(onClose, () => {})
+            void call({ _tag: "terminal.close", threadId, terminalId: TERMINAL_ID }).then((ok) => ok && onClose())
           }
         >
           close
