@@ -1422,6 +1422,12 @@ mod tests {
         }
 
         /// Domain events until one satisfies `want` (all of them are kept in `seen`).
+        /// Plays the reactor for one event: waits for it in the log and hands it to `session`.
+        async fn relay(&mut self, session: &Addr<ThreadSession>, want: impl Fn(&Event) -> bool) {
+            let event = self.until(want).await;
+            session.do_send(React(Arc::new(event)));
+        }
+
         async fn until(&mut self, want: impl Fn(&Event) -> bool) -> Event {
             loop {
                 let delivery = self.events.next(DEADLINE).await.unwrap();
@@ -1473,10 +1479,10 @@ mod tests {
         }))
         .await;
         // The mailbox harness plays the reactor: the durable request goes to the actor.
-        let request = rig
-            .until(|e| matches!(e.body, EventBody::ThreadTurnStartRequested(_)))
-            .await;
-        session.do_send(React(Arc::new(request)));
+        rig.relay(&session, |e| {
+            matches!(e.body, EventBody::ThreadTurnStartRequested(_))
+        })
+        .await;
         let asked = rig
             .until(|e| kind(e) == "activity:approval.requested")
             .await;
@@ -1497,10 +1503,10 @@ mod tests {
             },
         ))
         .await;
-        let answer = rig
-            .until(|e| matches!(e.body, EventBody::ThreadApprovalResponseRequested(_)))
-            .await;
-        session.do_send(React(Arc::new(answer)));
+        rig.relay(&session, |e| {
+            matches!(e.body, EventBody::ThreadApprovalResponseRequested(_))
+        })
+        .await;
         rig.until(|e| matches!(e.body, EventBody::ThreadTurnDiffCompleted(_)))
             .await;
 

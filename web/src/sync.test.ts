@@ -56,6 +56,14 @@ function serve(socket: FakeSocket, answered: Set<string>, answer: (body: any) =>
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
+/** Opens the socket, welcomes the client and answers its snapshot request with one thread. */
+async function connect(socket: FakeSocket, answered: Set<string>) {
+  socket.open();
+  socket.welcome();
+  serve(socket, answered, () => created.reduce(applyEvent, empty()));
+  await tick();
+}
+
 describe("Sync", () => {
   it("uses the snapshot the early socket asked for, with the events that came before it", async () => {
     const snapshot = created.reduce(applyEvent, empty());
@@ -107,10 +115,7 @@ describe("Sync", () => {
   it("after a reconnect, replays from the last applied event so the last message is whole", async () => {
     const { sockets, sync, clock } = rig();
     const answered = new Set<string>();
-    sockets[0].open();
-    sockets[0].welcome();
-    serve(sockets[0], answered, () => created.reduce(applyEvent, empty()));
-    await tick();
+    await connect(sockets[0], answered);
     sockets[0].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: delta(3, "Hel") });
     sockets[0].drop(); // events 4 and 5 happen while we are away
     clock.advance(10);
@@ -131,10 +136,7 @@ describe("Sync", () => {
   it("a gap in pushes is filled from the log, not skipped", async () => {
     const { sockets, sync } = rig();
     const answered = new Set<string>();
-    sockets[0].open();
-    sockets[0].welcome();
-    serve(sockets[0], answered, () => created.reduce(applyEvent, empty()));
-    await tick();
+    await connect(sockets[0], answered);
     sockets[0].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: delta(4, "b") });
     const pages: DomainEvent[][] = [[delta(3, "a"), delta(4, "b")], []];
     serve(sockets[0], answered, () => pages.shift());
@@ -147,10 +149,7 @@ describe("Sync", () => {
   it("a revert takes a fresh snapshot", async () => {
     const { sockets, sync } = rig();
     const answered = new Set<string>();
-    sockets[0].open();
-    sockets[0].welcome();
-    serve(sockets[0], answered, () => created.reduce(applyEvent, empty()));
-    await tick();
+    await connect(sockets[0], answered);
     const reverted = event(3, "thread.reverted", { threadId: "t", turnCount: 0 });
     sockets[0].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: reverted });
     const tags = serve(sockets[0], answered, () => ({ ...created.reduce(applyEvent, empty()), snapshotSequence: 3 }));
