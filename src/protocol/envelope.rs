@@ -55,12 +55,71 @@ struct IdOnly {
 }
 
 fn readable_id(text: &str) -> Option<String> {
-    match serde_json::from_str::<IdOnly>(text) {
+    let parsed =
+        serde_json::from_str::<IdOnly>(text).or_else(|e| match replace_lone_surrogates(text) {
+            Some(repaired) => serde_json::from_str::<IdOnly>(&repaired),
+            None => Err(e),
+        });
+    match parsed {
         Ok(IdOnly {
             id: Some(Value::String(id)),
         }) if !id.trim().is_empty() => Some(id),
         _ => None,
     }
+}
+
+/// The value of a `\uXXXX` escape starting at `at` (which holds the backslash), if it is one.
+fn unicode_escape(bytes: &[u8], at: usize) -> Option<u16> {
+    if bytes.get(at) != Some(&b'\\') || bytes.get(at + 1) != Some(&b'u') {
+        return None;
+    }
+    let hex = bytes.get(at + 2..at + 6)?;
+    let hex = std::str::from_utf8(hex).ok()?;
+    u16::from_str_radix(hex, 16).ok()
+}
+
+/// `text` with every `\uD800`–`\uDFFF` escape that is not half of a valid surrogate pair
+/// replaced by `\uFFFD`, or `None` when there is none. Escapes are read left to right, so an
+/// escaped backslash (`\\ud83d`, the text `\ud83d`) is left alone. Only JSON strings can hold
+/// a backslash, and there it always starts an escape, so no string tracking is needed.
+pub fn replace_lone_surrogates(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let Some(unit) = unicode_escape(bytes, i) else {
+            // `\"`, `\\`, `\n`...: the escaped character is skipped with its backslash.
+            i += 2;
+            continue;
+        };
+        match unit {
+            0xD800..=0xDBFF => {
+                if let Some(0xDC00..=0xDFFF) = unicode_escape(bytes, i + 6) {
+                    i += 12;
+                    continue;
+                }
+            }
+            0xDC00..=0xDFFF => {}
+            _ => {
+                i += 6;
+                continue;
+            }
+        }
+        // A lone surrogate: everything before it is copied as is, the escape replaced.
+        let repaired = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        repaired.push_str(&text[copied..i]);
+        repaired.push_str("\\uFFFD");
+        i += 6;
+        copied = i;
+    }
+    let mut repaired = out?;
+    repaired.push_str(&text[copied..]);
+    Some(repaired)
 }
 
 /// Decodes a text frame of at most `max_bytes` bytes into a typed request.
@@ -74,8 +133,16 @@ pub fn decode_request(text: &str, max_bytes: usize) -> Result<Request, DecodeFai
             ),
         ));
     }
-    let root: Value = serde_json::from_str(text)
-        .map_err(|e| DecodeFailure::new(None, format!("not valid JSON ({e})")))?;
+    let root: Value = match serde_json::from_str(text) {
+        Ok(root) => root,
+        // serde refuses lone UTF-16 surrogate escapes, which JS's JSON.stringify emits for a
+        // string cut inside an emoji; a browser shows U+FFFD for them, and so does t3rs.
+        Err(e) => match replace_lone_surrogates(text) {
+            Some(repaired) => serde_json::from_str(&repaired),
+            None => Err(e),
+        }
+        .map_err(|e| DecodeFailure::new(None, format!("not valid JSON ({e})")))?,
+    };
     let Value::Object(mut root) = root else {
         return Err(DecodeFailure::new(
             None,
@@ -687,6 +754,60 @@ mod tests {
                 failure.message
             );
         }
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let cases: &[(&str, Option<&str>)] = &[
+            // A valid pair (😀) is kept, whatever the case of its hex digits.
+            (r#""\ud83d\ude00""#, None),
+            (r#""\uD83D\uDE00 and \u00e9""#, None),
+            // A lone high surrogate, at the end and before another character.
+            (r#""cut \ud83d""#, Some(r#""cut \uFFFD""#)),
+            (r#""\ud83dx""#, Some(r#""\uFFFDx""#)),
+            // A lone low surrogate.
+            (r#""\ude00 tail""#, Some(r#""\uFFFD tail""#)),
+            // Two highs: the first is lone, the second pairs with what follows.
+            (r#""\ud83d\ud83d\ude00""#, Some(r#""\uFFFD\ud83d\ude00""#)),
+            // Reversed pair: both lone.
+            (r#""\ude00\ud83d""#, Some(r#""\uFFFD\uFFFD""#)),
+            // An escaped backslash: the text `\ud83d`, not an escape.
+            (r#""\\ud83d""#, None),
+            (r#""\\\ud83d""#, Some(r#""\\\uFFFD""#)),
+            (r#""a\"b\ud83d""#, Some(r#""a\"b\uFFFD""#)),
+        ];
+        for (text, expected) in cases {
+            let repaired = replace_lone_surrogates(text);
+            assert_eq!(repaired.as_deref(), *expected, "{text}");
+            let decoded: String = serde_json::from_str(repaired.as_deref().unwrap_or(text))
+                .unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(decoded.contains('\u{FFFD}'), expected.is_some(), "{text}");
+        }
+        assert_eq!(
+            serde_json::from_str::<String>(r#""\\ud83d""#).unwrap(),
+            "\\ud83d"
+        );
+    }
+
+    #[test]
+    fn a_frame_with_a_lone_surrogate_keeps_its_id() {
+        let text = r#"{"id":"cut","body":{"_tag":"projects.searchEntries","cwd":"/tmp","query":"a\ud83d","limit":5}}"#;
+        let request = decode_request(text, MAX).unwrap();
+        assert_eq!(request.id, "cut");
+        match request.method {
+            Method::ProjectsSearchEntries { query, .. } => assert_eq!(query, "a\u{FFFD}"),
+            other => panic!("{other:?}"),
+        }
+        // Even when refused for its size, it is answered under its id.
+        let failure = decode_request(text, 20).unwrap_err();
+        assert_eq!(failure.id.as_deref(), Some("cut"));
+        // A frame broken otherwise stays refused.
+        let failure = message(r#"{"id":"x","body":{"_tag":"a\ud83d}"#);
+        assert!(
+            failure.message.contains("not valid JSON"),
+            "{}",
+            failure.message
+        );
     }
 
     #[test]
