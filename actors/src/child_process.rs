@@ -18,6 +18,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::process_runner::{tokio_command, EnvScrub};
 use crate::supervision::Shutdown;
 
 /// What to run and how.
@@ -28,6 +29,8 @@ pub struct ChildSpec {
     pub cwd: Option<PathBuf>,
     pub env: Vec<(OsString, OsString)>,
     pub env_remove: Vec<OsString>,
+    /// Variables of this process's environment the child must not inherit.
+    pub scrub: EnvScrub,
     /// Longest stdout line accepted; longer ones are skipped and reported.
     pub max_line_bytes: usize,
     /// How many trailing stderr lines the exit report carries.
@@ -44,6 +47,7 @@ impl ChildSpec {
             cwd: None,
             env: Vec::new(),
             env_remove: Vec::new(),
+            scrub: EnvScrub::default(),
             max_line_bytes: 64 * 1024 * 1024,
             stderr_tail_lines: 20,
             kill_grace: Duration::from_secs(1),
@@ -158,22 +162,11 @@ impl ChildProcess {
         spec: ChildSpec,
         events: Recipient<ProcessEvent>,
     ) -> std::io::Result<(Addr<ChildProcess>, u32)> {
-        let mut cmd = tokio::process::Command::new(&spec.program);
-        cmd.args(&spec.args)
-            .stdin(Stdio::piped())
+        let env = spec.scrub.environment(&spec.env_remove, &spec.env);
+        let mut cmd = tokio_command(&spec.program, &spec.args, spec.cwd.as_deref(), env);
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0)
-            .kill_on_drop(false);
-        if let Some(cwd) = &spec.cwd {
-            cmd.current_dir(cwd);
-        }
-        for key in &spec.env_remove {
-            cmd.env_remove(key);
-        }
-        for (key, value) in &spec.env {
-            cmd.env(key, value);
-        }
+            .stderr(Stdio::piped());
         let mut child = cmd.spawn()?;
         let pid = child.id().ok_or_else(|| {
             std::io::Error::other("the process exited before its pid could be read")

@@ -6,6 +6,8 @@
 //! - [`child_process`]: a child process in its own process group; stdout framed into lines and
 //!   delivered in order, stdin written line by line, stderr tail kept, exit reported, the whole
 //!   group killed on stop.
+//! - [`process_runner`]: the one way to start a child: scrubbed environment, own process group;
+//!   run-to-completion with a deadline that kills the group and bounded output.
 //! - [`push_relay`]: ordered fan-out with a per-subscriber sequence and a bounded in-flight queue;
 //!   a subscriber that falls behind is evicted with a reason, never silently skipped.
 //! - [`harness`]: mailbox harness for tests: capture what an actor sends, assert with deadlines.
@@ -13,6 +15,7 @@
 pub mod child_process;
 pub mod harness;
 pub mod panic_capture;
+pub mod process_runner;
 pub mod pty;
 pub mod push_relay;
 pub mod supervision;

@@ -16,6 +16,7 @@ use nix::unistd::Pid;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::process_runner::{pty_command, EnvScrub};
 use crate::supervision::Shutdown;
 
 #[derive(Debug, Clone)]
@@ -25,6 +26,8 @@ pub struct PtySpec {
     pub cwd: PathBuf,
     pub env: Vec<(OsString, OsString)>,
     pub env_remove: Vec<OsString>,
+    /// Variables of this process's environment the shell must not inherit.
+    pub scrub: EnvScrub,
     pub cols: u16,
     pub rows: u16,
     /// How long output may wait for more before it is sent.
@@ -43,6 +46,7 @@ impl PtySpec {
             cwd: cwd.into(),
             env: Vec::new(),
             env_remove: Vec::new(),
+            scrub: EnvScrub::default(),
             cols: 120,
             rows: 30,
             coalesce: Duration::from_millis(16),
@@ -99,13 +103,8 @@ impl PtyProcess {
         let (pty, pts) = pty_process::open().map_err(to_io)?;
         pty.resize(pty_process::Size::new(spec.rows, spec.cols))
             .map_err(to_io)?;
-        let mut cmd = pty_process::Command::new(&spec.program)
-            .args(&spec.args)
-            .current_dir(&spec.cwd);
-        for key in &spec.env_remove {
-            cmd = cmd.env_remove(key);
-        }
-        cmd = cmd.envs(spec.env.iter().map(|(k, v)| (k, v)));
+        let env = spec.scrub.environment(&spec.env_remove, &spec.env);
+        let cmd = pty_command(&spec.program, &spec.args, &spec.cwd, env);
         let child = cmd.spawn(pts).map_err(|e| match e {
             pty_process::Error::Io(io) => io,
             other => to_io(other),

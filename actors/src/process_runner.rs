@@ -1,0 +1,648 @@
+//! The one place that starts child processes. Every child gets:
+//!
+//! - an environment scrubbed of the variables the caller names (exact names and prefixes); this
+//!   crate knows nothing of which ones are secret, the caller passes an [`EnvScrub`];
+//! - its own process group, so everything it starts can be killed with it.
+//!
+//! Three ways to start one: [`ProcessSpec::run`] runs a command to completion under a deadline
+//! that kills the whole group, with stdout and stderr each bounded; [`ProcessSpec::spawn_detached`]
+//! starts one that outlives the call (an editor, a browser) and reaps it when it exits; and
+//! [`tokio_command`] / [`pty_command`] build the commands that [`crate::child_process`] and
+//! [`crate::pty`] run as long-lived actors.
+//!
+//! Why run-to-completion is not `Command::output()`: a child that exits while a grandchild still
+//! holds its stdout (`sh -c 'npm run dev &'`) makes `output()` wait for that grandchild for ever,
+//! and killing only the direct child on a timeout leaves the rest running. Here the pipes are
+//! polled, the group is killed as soon as its leader exits (or at the deadline), and reading
+//! stops after a short grace even if something outside the group still holds a pipe.
+
+// This module is the runner: the only code allowed to create commands directly.
+#![allow(clippy::disallowed_methods)]
+
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::io::Read;
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{killpg, Signal};
+use nix::sys::wait::{waitid, Id, WaitPidFlag, WaitStatus};
+use nix::unistd::Pid;
+
+/// Which variables of this process's environment a child must not inherit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvScrub {
+    exact: Vec<OsString>,
+    prefixes: Vec<OsString>,
+}
+
+impl EnvScrub {
+    /// Removes every variable named in `exact` and every one whose name starts with one of
+    /// `prefixes`.
+    pub fn new<I, S, J, T>(exact: I, prefixes: J) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+        J: IntoIterator<Item = T>,
+        T: Into<OsString>,
+    {
+        Self {
+            exact: exact.into_iter().map(Into::into).collect(),
+            prefixes: prefixes.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// True when a child must not see the variable `name`.
+    pub fn removes(&self, name: &OsStr) -> bool {
+        self.exact.iter().any(|e| e == name)
+            || self
+                .prefixes
+                .iter()
+                .any(|p| name.as_bytes().starts_with(p.as_bytes()))
+    }
+
+    /// The child's whole environment: this process's, without the scrubbed variables and
+    /// without `remove`, then `set` on top (what the caller sets explicitly is kept).
+    pub fn environment(
+        &self,
+        remove: &[OsString],
+        set: &[(OsString, OsString)],
+    ) -> Vec<(OsString, OsString)> {
+        let mut env: Vec<(OsString, OsString)> = std::env::vars_os()
+            .filter(|(name, _)| !self.removes(name) && !remove.iter().any(|r| r == name))
+            .collect();
+        for (key, value) in set {
+            env.retain(|(name, _)| name != key);
+            env.push((key.clone(), value.clone()));
+        }
+        env
+    }
+}
+
+/// A command to run: program, arguments, directory and environment.
+#[derive(Debug, Clone)]
+pub struct ProcessSpec {
+    pub program: OsString,
+    pub args: Vec<OsString>,
+    pub cwd: Option<PathBuf>,
+    /// Set on top of the scrubbed environment.
+    pub env: Vec<(OsString, OsString)>,
+    /// Removed besides what the scrub removes.
+    pub env_remove: Vec<OsString>,
+    pub scrub: EnvScrub,
+    /// How errors name the command (default: the program as given).
+    pub label: Option<String>,
+}
+
+impl ProcessSpec {
+    pub fn new(program: impl Into<OsString>, scrub: EnvScrub) -> Self {
+        Self {
+            program: program.into(),
+            args: Vec::new(),
+            cwd: None,
+            env: Vec::new(),
+            env_remove: Vec::new(),
+            scrub,
+            label: None,
+        }
+    }
+
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn cwd(mut self, cwd: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(cwd.into());
+        self
+    }
+
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// How errors name this command.
+    pub fn name(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| self.program.to_string_lossy().into_owned())
+    }
+
+    fn std_command(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(&self.program);
+        command
+            .args(&self.args)
+            .env_clear()
+            .envs(self.scrub.environment(&self.env_remove, &self.env))
+            .stdin(Stdio::null())
+            .process_group(0);
+        if let Some(cwd) = &self.cwd {
+            command.current_dir(cwd);
+        }
+        command
+    }
+
+    fn spawn_error(&self, err: std::io::Error) -> RunError {
+        let program = self.program.to_string_lossy().into_owned();
+        if err.kind() == std::io::ErrorKind::NotFound {
+            // A missing working directory is reported as NotFound too; say which it was.
+            if let Some(cwd) = self.cwd.as_deref().filter(|d| !d.is_dir()) {
+                return RunError::Spawn {
+                    program,
+                    message: format!("directory {} does not exist", cwd.display()),
+                };
+            }
+            return RunError::NotFound { program };
+        }
+        RunError::Spawn {
+            program,
+            message: err.to_string(),
+        }
+    }
+
+    /// Starts the command and returns without waiting for it (stdio on /dev/null). A thread
+    /// reaps it when it exits, so it never lingers as a zombie. Returns its pid, which is
+    /// also its process group.
+    pub fn spawn_detached(&self) -> Result<u32, RunError> {
+        let mut child = self
+            .std_command()
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| self.spawn_error(e))?;
+        let pid = child.id();
+        std::thread::spawn(move || {
+            let _ = child.wait();
+        });
+        Ok(pid)
+    }
+
+    /// Runs the command to completion (stdin is /dev/null). See [`RunLimits`] for the bounds.
+    /// When the deadline passes, the whole process group is killed and the error names the
+    /// command and the deadline. When the command exits, its group is killed too (anything it
+    /// left in the background goes with it) and output still buffered is read for at most
+    /// `exit_grace`.
+    pub fn run(&self, limits: &RunLimits) -> Result<RunOutput, RunError> {
+        let started = Instant::now();
+        let mut child = self
+            .std_command()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| self.spawn_error(e))?;
+        let pid = Pid::from_raw(child.id() as i32);
+        let mut out = Capture::new(child.stdout.take().map(OwnedFd::from), limits.stdout_bytes);
+        let mut err = Capture::new(child.stderr.take().map(OwnedFd::from), limits.stderr_bytes);
+        let deadline = started + limits.deadline;
+        let mut exited: Option<(ExitStatus, Instant)> = None;
+        let mut idle_wait = Duration::from_millis(1);
+        loop {
+            let now = Instant::now();
+            if exited.is_none() && leader_has_exited(pid) {
+                // Not yet reaped, so the group id cannot have been reused: kill what it left.
+                kill_group(pid);
+                let status = child.wait().map_err(|e| RunError::Wait {
+                    program: self.name(),
+                    message: e.to_string(),
+                })?;
+                exited = Some((status, now));
+            }
+            match exited {
+                Some((status, at)) => {
+                    if (out.is_closed() && err.is_closed()) || now >= at + limits.exit_grace {
+                        return Ok(RunOutput {
+                            status,
+                            stdout: out.bytes,
+                            stderr: err.bytes,
+                            stdout_dropped: out.dropped,
+                            stderr_dropped: err.dropped,
+                            elapsed: started.elapsed(),
+                        });
+                    }
+                }
+                None if now >= deadline => {
+                    kill_group(pid);
+                    let _ = child.wait();
+                    return Err(RunError::TimedOut {
+                        program: self.name(),
+                        deadline: limits.deadline,
+                    });
+                }
+                None => {}
+            }
+            // Wait for output, but wake often enough to notice the leader's exit.
+            let limit = match exited {
+                Some((_, at)) => (at + limits.exit_grace).saturating_duration_since(now),
+                None => deadline.saturating_duration_since(now),
+            };
+            if out.is_closed() && err.is_closed() {
+                // Pipes done, process not reaped yet: it is exiting; back off gently.
+                std::thread::sleep(idle_wait.min(limit));
+                idle_wait = (idle_wait * 2).min(Duration::from_millis(20));
+                continue;
+            }
+            let wake = limit.min(Duration::from_millis(10));
+            poll_and_read(&mut out, &mut err, wake);
+        }
+    }
+}
+
+/// Kills every process of the group; one already gone is not an error.
+fn kill_group(pgid: Pid) {
+    let _ = killpg(pgid, Signal::SIGKILL);
+}
+
+/// True once the leader has exited, without reaping it.
+fn leader_has_exited(pid: Pid) -> bool {
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+    match waitid(Id::Pid(pid), flags) {
+        Ok(WaitStatus::StillAlive) => false,
+        Ok(_) => true,
+        Err(nix::errno::Errno::EINTR) => false,
+        // ECHILD: nothing left to wait for; `wait` will say how it ended.
+        Err(_) => true,
+    }
+}
+
+fn poll_and_read(out: &mut Capture, err: &mut Capture, wake: Duration) {
+    let timeout = PollTimeout::try_from(wake).unwrap_or(PollTimeout::MAX);
+    let ready = {
+        let mut fds = Vec::with_capacity(2);
+        for capture in [&*out, &*err] {
+            if let Some(file) = &capture.file {
+                fds.push(PollFd::new(file.as_fd(), PollFlags::POLLIN));
+            }
+        }
+        match poll(&mut fds, timeout) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => fds
+                .iter()
+                .map(|fd| fd.revents().is_some_and(|r| !r.is_empty()))
+                .collect::<Vec<_>>(),
+        }
+    };
+    let mut ready = ready.into_iter();
+    for capture in [out, err] {
+        if capture.file.is_some() && ready.next() == Some(true) {
+            capture.read_some();
+        }
+    }
+}
+
+/// One output pipe: the first `limit` bytes are kept, the rest read and dropped.
+struct Capture {
+    file: Option<std::fs::File>,
+    bytes: Vec<u8>,
+    limit: usize,
+    dropped: u64,
+}
+
+impl Capture {
+    fn new(fd: Option<OwnedFd>, limit: usize) -> Self {
+        Self {
+            file: fd.map(std::fs::File::from),
+            bytes: Vec::new(),
+            limit,
+            dropped: 0,
+        }
+    }
+
+    fn is_closed(&self) -> bool {
+        self.file.is_none()
+    }
+
+    /// Reads what one `read` returns (poll said it would not block).
+    fn read_some(&mut self) {
+        let Some(file) = &mut self.file else { return };
+        let mut chunk = [0u8; 64 * 1024];
+        match file.read(&mut chunk) {
+            Ok(0) => self.file = None,
+            Ok(n) => {
+                let keep = n.min(self.limit.saturating_sub(self.bytes.len()));
+                self.bytes.extend_from_slice(&chunk[..keep]);
+                self.dropped += (n - keep) as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => self.file = None,
+        }
+    }
+}
+
+/// Bounds of one run-to-completion command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunLimits {
+    /// After this the whole process group is killed and the run fails.
+    pub deadline: Duration,
+    /// stdout kept; the rest is read and dropped (counted in [`RunOutput::stdout_dropped`]).
+    pub stdout_bytes: usize,
+    pub stderr_bytes: usize,
+    /// How long output still in the pipes is read after the command exits.
+    pub exit_grace: Duration,
+}
+
+impl RunLimits {
+    /// The given deadline, 64 MiB of stdout, 1 MiB of stderr, 200 ms of exit grace.
+    pub fn new(deadline: Duration) -> Self {
+        Self {
+            deadline,
+            stdout_bytes: 64 * 1024 * 1024,
+            stderr_bytes: 1024 * 1024,
+            exit_grace: Duration::from_millis(200),
+        }
+    }
+}
+
+/// What a finished command printed, within the limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutput {
+    pub status: ExitStatus,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Bytes read past the limit and dropped.
+    pub stdout_dropped: u64,
+    pub stderr_dropped: u64,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    #[error("{program} is not installed or not on PATH")]
+    NotFound { program: String },
+    #[error("cannot run {program}: {message}")]
+    Spawn { program: String, message: String },
+    #[error("{program} did not finish within {}", Secs(*deadline))]
+    TimedOut { program: String, deadline: Duration },
+    #[error("waiting for {program}: {message}")]
+    Wait { program: String, message: String },
+}
+
+impl RunError {
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, RunError::NotFound { .. })
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, RunError::TimedOut { .. })
+    }
+}
+
+/// A deadline as a person writes it: `30s`, `1.5s`, `100ms`.
+struct Secs(Duration);
+
+impl fmt::Display for Secs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// A `tokio::process::Command` for a long-lived child: scrubbed environment, own process group,
+/// not killed on drop (its owner kills the group).
+pub fn tokio_command(
+    program: &OsStr,
+    args: &[OsString],
+    cwd: Option<&Path>,
+    env: Vec<(OsString, OsString)>,
+) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(program);
+    command
+        .args(args)
+        .env_clear()
+        .envs(env)
+        .process_group(0)
+        .kill_on_drop(false);
+    if let Some(cwd) = cwd {
+        command.current_dir(cwd);
+    }
+    command
+}
+
+/// A `pty_process::Command` with a scrubbed environment. pty-process makes the child a session
+/// leader (`setsid`), so it is its own process group.
+pub fn pty_command(
+    program: &OsStr,
+    args: &[OsString],
+    cwd: &Path,
+    env: Vec<(OsString, OsString)>,
+) -> pty_process::Command {
+    pty_process::Command::new(program)
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .envs(env)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nix::errno::Errno;
+    use nix::sys::signal::kill;
+
+    fn sh(script: &str) -> ProcessSpec {
+        ProcessSpec::new("sh", EnvScrub::default()).args(["-c", script])
+    }
+
+    /// Members of the group that are still running (not zombies), from /proc.
+    fn running_members(pgid: i32) -> Vec<String> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // pid (comm) state ppid pgrp ...; comm may hold spaces, so split after ')'.
+            let Some((_, rest)) = stat.rsplit_once(')') else {
+                continue;
+            };
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            if fields.get(2) == Some(&pgid.to_string().as_str()) && fields.first() != Some(&"Z") {
+                found.push(stat);
+            }
+        }
+        found
+    }
+
+    /// Nothing of the group runs any more, and once the zombies are reaped (by whoever adopted
+    /// them; this container's init takes up to ~2 s) `kill(-pgid, 0)` finds no process.
+    fn group_is_gone(pgid: i32) -> bool {
+        // SIGKILL is sent before the run returns; dying takes the kernel a moment.
+        let mut running = running_members(pgid);
+        let until = Instant::now() + Duration::from_secs(1);
+        while !running.is_empty() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+            running = running_members(pgid);
+        }
+        assert!(running.is_empty(), "still running in group {pgid}: {running:?}");
+        let until = Instant::now() + Duration::from_secs(10);
+        loop {
+            if kill(Pid::from_raw(-pgid), None) == Err(Errno::ESRCH) {
+                return true;
+            }
+            if Instant::now() > until {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn the_deadline_kills_the_whole_group_and_names_the_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pgid");
+        // The shell records its pid (= the group) and waits on two sleeps, one backgrounded.
+        let script = format!("echo $$ > {}; sleep 1000 & sleep 1000", pid_file.display());
+        let started = Instant::now();
+        let err = sh(&script)
+            .label("the sleeper")
+            .run(&RunLimits::new(Duration::from_millis(500)))
+            .unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(err.to_string(), "the sleeper did not finish within 500ms");
+        assert!(err.is_timeout());
+        let pgid: i32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(
+            group_is_gone(pgid),
+            "process group {pgid} still has members"
+        );
+    }
+
+    #[test]
+    fn a_background_grandchild_holding_the_pipe_does_not_hold_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pgid");
+        let script = format!("echo $$ > {}; echo hello; sleep 1000 &", pid_file.display());
+        let started = Instant::now();
+        let out = sh(&script)
+            .run(&RunLimits::new(Duration::from_secs(30)))
+            .unwrap();
+        let elapsed = started.elapsed();
+        assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
+        assert_eq!(out.stdout, b"hello\n");
+        assert!(out.status.success());
+        let pgid: i32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(
+            group_is_gone(pgid),
+            "the backgrounded sleep is still running"
+        );
+    }
+
+    #[test]
+    fn output_is_bounded_and_the_rest_is_drained() {
+        // 1 MiB on each stream; a writer that blocked on a full pipe would never exit.
+        let script = "head -c 1048576 /dev/zero; head -c 1048576 /dev/zero >&2; echo done >&2";
+        let mut limits = RunLimits::new(Duration::from_secs(30));
+        limits.stdout_bytes = 1000;
+        limits.stderr_bytes = 10;
+        let out = sh(script).run(&limits).unwrap();
+        assert!(out.status.success());
+        assert_eq!(out.stdout.len(), 1000);
+        assert_eq!(out.stdout_dropped, 1048576 - 1000);
+        assert_eq!(out.stderr.len(), 10);
+        assert_eq!(out.stderr_dropped, 1048576 + 5 - 10);
+    }
+
+    #[test]
+    fn output_and_exit_code_come_back() {
+        let out = sh("echo out; echo err >&2; exit 3")
+            .run(&RunLimits::new(Duration::from_secs(30)))
+            .unwrap();
+        assert_eq!(out.stdout, b"out\n");
+        assert_eq!(out.stderr, b"err\n");
+        assert_eq!(out.status.code(), Some(3));
+    }
+
+    #[test]
+    fn the_environment_loses_exact_names_and_prefixes_but_keeps_what_is_set() {
+        std::env::set_var("PR_TEST_SECRET", "s1");
+        std::env::set_var("PR_TESTPREFIX_ONE", "s2");
+        std::env::set_var("PR_TESTPREFIX_TWO", "s3");
+        std::env::set_var("PR_TEST_KEPT", "visible");
+        let scrub = EnvScrub::new(["PR_TEST_SECRET"], ["PR_TESTPREFIX_"]);
+        assert!(scrub.removes(OsStr::new("PR_TEST_SECRET")));
+        assert!(scrub.removes(OsStr::new("PR_TESTPREFIX_ANY")));
+        assert!(!scrub.removes(OsStr::new("PR_TEST_SECRET_NOT")));
+        let out = ProcessSpec::new("env", scrub)
+            .env("PR_TEST_SET", "explicit")
+            .run(&RunLimits::new(Duration::from_secs(30)))
+            .unwrap();
+        let env = String::from_utf8(out.stdout).unwrap();
+        assert!(!env.contains("PR_TEST_SECRET="), "{env}");
+        assert!(!env.contains("PR_TESTPREFIX_"), "{env}");
+        assert!(!env.contains("s2") && !env.contains("=s1\n"), "{env}");
+        assert!(env.contains("PR_TEST_KEPT=visible\n"), "{env}");
+        assert!(env.contains("PR_TEST_SET=explicit\n"), "{env}");
+        assert!(env.contains("PATH="), "{env}");
+    }
+
+    #[test]
+    fn each_child_leads_its_own_group() {
+        let out = sh("ps -o pgid= -p $$")
+            .run(&RunLimits::new(Duration::from_secs(30)))
+            .unwrap();
+        let pgid: i32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        assert_ne!(pgid, nix::unistd::getpgrp().as_raw());
+    }
+
+    #[test]
+    fn a_missing_program_and_a_missing_directory_are_named() {
+        let limits = RunLimits::new(Duration::from_secs(5));
+        let err = ProcessSpec::new("/nonexistent/tool", EnvScrub::default())
+            .run(&limits)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/nonexistent/tool is not installed or not on PATH"
+        );
+        let err = sh("true").cwd("/nonexistent/dir").run(&limits).unwrap_err();
+        assert!(
+            err.to_string().contains("/nonexistent/dir does not exist"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_detached_child_is_in_its_own_group_and_reaped() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("ran");
+        let pid = sh(&format!("touch {}", marker.display()))
+            .spawn_detached()
+            .unwrap();
+        let until = Instant::now() + Duration::from_secs(5);
+        while !marker.exists() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(marker.exists());
+        assert!(group_is_gone(pid as i32));
+    }
+}
