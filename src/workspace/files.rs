@@ -2,7 +2,8 @@
 //!
 //! The client names a path relative to the project root; nothing it sends may
 //! make the server write outside that root, neither lexically (`..`, absolute
-//! paths) nor through symlinks that already exist inside the project.
+//! paths) nor through symlinks inside the project, including ones swapped in
+//! while the write is under way (every step is relative to an open directory).
 
 use std::fs;
 use std::io::{self, Write};
@@ -155,8 +156,147 @@ pub fn resolve_write_path(root: &Path, relative: &str) -> Result<PathBuf, Worksp
     Ok(target)
 }
 
+/// How many symlinks a final component may go through before the write is refused (Linux's own
+/// limit for a path walk).
+const MAX_LINK_HOPS: usize = 40;
+
+/// Where a write lands: the directory (open, so nothing can redirect it afterwards) and the
+/// name inside it, plus the root-relative path for messages.
+struct Destination {
+    dir: cap_std::fs::Dir,
+    name: std::ffi::OsString,
+    relative: PathBuf,
+}
+
+/// cap-std refuses a walk that would leave its directory with a `PermissionDenied` error of its
+/// own (no OS error number: with `openat2(RESOLVE_BENEATH)` the kernel's EXDEV is mapped to it,
+/// and the manual `O_NOFOLLOW` walk raises it itself); a real EACCES carries its errno.
+fn is_escape(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::PermissionDenied && err.raw_os_error().is_none()
+}
+
+fn walk_error(
+    action: &'static str,
+    root: &Path,
+    relative: &Path,
+    err: io::Error,
+) -> WorkspaceError {
+    if is_escape(&err) {
+        WorkspaceError::PathEscapesRoot
+    } else {
+        WorkspaceError::io(action, &root.join(relative), err)
+    }
+}
+
+/// Opens `relative` (a directory below the root, possibly empty) relative to the root's fd;
+/// symlinks on the way are followed only while they stay beneath the root.
+fn open_beneath(
+    root_dir: &cap_std::fs::Dir,
+    root: &Path,
+    relative: &Path,
+) -> Result<cap_std::fs::Dir, WorkspaceError> {
+    if relative.as_os_str().is_empty() {
+        root_dir.try_clone()
+    } else {
+        root_dir.open_dir(relative)
+    }
+    .map_err(|err| walk_error("open directory", root, relative, err))
+}
+
+/// Creates the missing directories of `parents`, each step walked from the root's fd, so a
+/// symlink on the way is followed only while it stays beneath the root (cap-std's own
+/// `create_dir_all` reports such a link as "File exists" instead of following it).
+fn create_parents(
+    root_dir: &cap_std::fs::Dir,
+    root: &Path,
+    parents: &[&str],
+) -> Result<(), WorkspaceError> {
+    let mut walked = PathBuf::new();
+    for part in parents {
+        walked.push(part);
+        match root_dir.open_dir(&walked) {
+            Ok(_) => continue,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+            Err(err) => return Err(walk_error("create directory", root, &walked, err)),
+        }
+        match root_dir.create_dir(&walked) {
+            Ok(()) => {}
+            // Made by someone else meanwhile: the next step opens it (or refuses it).
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(err) => return Err(walk_error("create directory", root, &walked, err)),
+        }
+    }
+    Ok(())
+}
+
+/// Follows a final component that is a symlink to where it points, as long as that stays
+/// beneath the root: the write then replaces the link's target and keeps the link. A link that
+/// points outside, or nowhere (its destination cannot be vetted), is refused.
+fn follow_final_links(
+    root_dir: &cap_std::fs::Dir,
+    root: &Path,
+    mut at: Destination,
+) -> Result<Destination, WorkspaceError> {
+    for _ in 0..MAX_LINK_HOPS {
+        let meta = match at.dir.symlink_metadata(&at.name) {
+            Ok(meta) => meta,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(at),
+            Err(err) => return Err(WorkspaceError::io("inspect", &root.join(&at.relative), err)),
+        };
+        if !meta.file_type().is_symlink() {
+            return Ok(at);
+        }
+        let target = at
+            .dir
+            .read_link_contents(&at.name)
+            .map_err(|err| WorkspaceError::io("resolve", &root.join(&at.relative), err))?;
+        let beneath = if target.is_absolute() {
+            match target.strip_prefix(root) {
+                Ok(inside) => inside.to_path_buf(),
+                Err(_) => return Err(WorkspaceError::PathEscapesRoot),
+            }
+        } else {
+            at.relative.parent().unwrap_or(Path::new("")).join(&target)
+        };
+        let (Some(parent), Some(name)) = (beneath.parent(), beneath.file_name()) else {
+            // Ends in `..` or names the root: a directory, never a file to replace.
+            return Err(WorkspaceError::PathEscapesRoot);
+        };
+        let dir = open_beneath(root_dir, root, parent).map_err(|err| match err {
+            WorkspaceError::Io { source, .. } if source.kind() == io::ErrorKind::NotFound => {
+                WorkspaceError::PathEscapesRoot
+            }
+            other => other,
+        })?;
+        match dir.symlink_metadata(name) {
+            Ok(_) => {}
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                return Err(WorkspaceError::PathEscapesRoot)
+            }
+            Err(err) => return Err(WorkspaceError::io("inspect", &root.join(&beneath), err)),
+        }
+        at = Destination {
+            dir,
+            name: name.to_os_string(),
+            relative: beneath,
+        };
+    }
+    Err(WorkspaceError::io(
+        "resolve",
+        &root.join(&at.relative),
+        io::Error::other("too many levels of symbolic links"),
+    ))
+}
+
 /// Writes `contents` to `relative` inside `root`, creating parent directories,
 /// and returns the normalised relative path ('/'-separated, no `.` parts).
+///
+/// Confinement holds at every moment, not just at a check: the root is opened as a directory
+/// and every step (creating the parents, opening the destination directory, creating the temp
+/// file, renaming it) happens relative to an open directory fd, walked beneath the root by
+/// cap-std (`openat2(RESOLVE_BENEATH)` where the kernel has it, else an `O_NOFOLLOW` walk). A
+/// directory swapped for a symlink mid-write cannot redirect it: the write either lands in the
+/// directory that was opened or fails.
 ///
 /// The write is atomic: a temp file in the destination directory is filled,
 /// fsynced and renamed over the target, so readers never see a half-written
@@ -168,22 +308,27 @@ pub fn write_file(root: &Path, relative: &str, contents: &str) -> Result<String,
     let parts = lexical_components(relative)?;
     let normalised = parts.join("/");
     let root = canonical_root(root)?;
-    let mut target = root.clone();
-    target.extend(&parts);
-    check_confined(&root, &target)?;
+    let root_dir = cap_std::fs::Dir::open_ambient_dir(&root, cap_std::ambient_authority())
+        .map_err(|err| WorkspaceError::io("open project root", &root, err))?;
 
-    let destination = match fs::symlink_metadata(&target) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            // Already vetted by check_confined; renaming onto the resolved
-            // path keeps the link intact instead of replacing it.
-            fs::canonicalize(&target).map_err(|err| WorkspaceError::io("resolve", &target, err))?
-        }
-        Ok(_) => target.clone(),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => target.clone(),
-        Err(err) => return Err(WorkspaceError::io("inspect", &target, err)),
+    let Some((name, parents)) = parts.split_last() else {
+        return Err(WorkspaceError::PathEscapesRoot);
     };
+    let parent: PathBuf = parents.iter().collect();
+    create_parents(&root_dir, &root, parents)?;
+    let dir = open_beneath(&root_dir, &root, &parent)?;
+    let destination = follow_final_links(
+        &root_dir,
+        &root,
+        Destination {
+            dir,
+            name: name.into(),
+            relative: parent.join(name),
+        },
+    )?;
 
-    let existing = match fs::metadata(&destination) {
+    let shown = root.join(&destination.relative);
+    let existing = match destination.dir.symlink_metadata(&destination.name) {
         Ok(meta) if meta.is_dir() => {
             return Err(WorkspaceError::InvalidPath {
                 path: normalised,
@@ -192,75 +337,62 @@ pub fn write_file(root: &Path, relative: &str, contents: &str) -> Result<String,
         }
         Ok(meta) => Some(meta),
         Err(err) if err.kind() == io::ErrorKind::NotFound => None,
-        Err(err) => return Err(WorkspaceError::io("inspect", &destination, err)),
+        Err(err) => return Err(WorkspaceError::io("inspect", &shown, err)),
     };
-
-    let (parent, file_name) = match (destination.parent(), destination.file_name()) {
-        (Some(parent), Some(name)) => (parent.to_path_buf(), name.to_os_string()),
-        _ => return Err(WorkspaceError::PathEscapesRoot),
-    };
-    fs::create_dir_all(&parent)
-        .map_err(|err| WorkspaceError::io("create directory", &parent, err))?;
-    // Something could have swapped a directory for a symlink between the
-    // check and the creation; resolve again and write via the resolved path.
-    let parent = fs::canonicalize(&parent)
-        .map_err(|err| WorkspaceError::io("resolve directory", &parent, err))?;
-    if !parent.starts_with(&root) {
-        return Err(WorkspaceError::PathEscapesRoot);
-    }
-    let destination = parent.join(file_name);
-
-    write_atomically(
-        &parent,
-        &destination,
-        contents.as_bytes(),
-        existing.as_ref(),
-    )?;
+    write_atomically(&destination, &shown, contents.as_bytes(), existing.as_ref())?;
     Ok(normalised)
 }
 
 fn write_atomically(
-    dir: &Path,
-    destination: &Path,
+    destination: &Destination,
+    shown: &Path,
     bytes: &[u8],
-    existing: Option<&fs::Metadata>,
+    existing: Option<&cap_std::fs::Metadata>,
 ) -> Result<(), WorkspaceError> {
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".t3rs-write-").suffix(".tmp");
+    let dir = &destination.dir;
+    let temp_name = format!(".t3rs-write-{}.tmp", uuid::Uuid::new_v4().simple());
+    let mut options = cap_std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
+        use cap_std::fs::OpenOptionsExt;
         // Passed as the open(2) mode, so the process umask still applies,
         // exactly as for a freshly created file.
-        builder.permissions(fs::Permissions::from_mode(0o666));
+        options.mode(0o666);
     }
-    let mut temp = builder
-        .tempfile_in(dir)
-        .map_err(|err| WorkspaceError::io("create temporary file in", dir, err))?;
-    temp.write_all(bytes)
-        .map_err(|err| WorkspaceError::io("write temporary file for", destination, err))?;
-    if let Some(meta) = existing {
-        fs::set_permissions(temp.path(), meta.permissions())
-            .map_err(|err| WorkspaceError::io("set permissions for", destination, err))?;
+    let shown_dir = shown.parent().unwrap_or(shown);
+    let mut temp = dir
+        .open_with(&temp_name, &options)
+        .map_err(|err| WorkspaceError::io("create temporary file in", shown_dir, err))?;
+    let written = (|| {
+        temp.write_all(bytes)
+            .map_err(|err| WorkspaceError::io("write temporary file for", shown, err))?;
+        if let Some(meta) = existing {
+            temp.set_permissions(meta.permissions())
+                .map_err(|err| WorkspaceError::io("set permissions for", shown, err))?;
+        }
+        temp.sync_all()
+            .map_err(|err| WorkspaceError::io("sync", shown, err))?;
+        dir.rename(&temp_name, dir, &destination.name)
+            .map_err(|err| WorkspaceError::io("replace", shown, err))
+    })();
+    if let Err(err) = written {
+        let _ = dir.remove_file(&temp_name);
+        return Err(err);
     }
-    temp.as_file()
-        .sync_all()
-        .map_err(|err| WorkspaceError::io("sync", destination, err))?;
-    temp.persist(destination)
-        .map_err(|err| WorkspaceError::io("replace", destination, err.error))?;
-    sync_dir(dir);
+    sync_dir(dir, shown_dir);
     Ok(())
 }
 
 /// Makes the rename itself durable. Best effort: the data is already safe in
 /// the file, and some filesystems refuse fsync on directories.
-fn sync_dir(dir: &Path) {
+fn sync_dir(dir: &cap_std::fs::Dir, shown: &Path) {
     #[cfg(unix)]
-    if let Err(err) = fs::File::open(dir).and_then(|d| d.sync_all()) {
-        log::debug!("fsync of directory {} failed: {err}", dir.display());
+    if let Err(err) = dir.try_clone().and_then(|d| d.into_std_file().sync_all()) {
+        log::debug!("fsync of directory {} failed: {err}", shown.display());
     }
     #[cfg(not(unix))]
-    let _ = dir;
+    let _ = (dir, shown);
 }
 
 #[cfg(test)]
@@ -426,6 +558,86 @@ mod tests {
             symlink("real", dir.path().join("alias_dir")).unwrap();
             write_file(dir.path(), "alias_dir/sub/x.txt", "x").unwrap();
             assert!(dir.path().join("real/sub/x.txt").is_file());
+        }
+
+        #[test]
+        fn follows_links_that_stay_inside_wherever_they_are() {
+            let dir = root();
+            fs::create_dir_all(dir.path().join("a")).unwrap();
+            fs::create_dir_all(dir.path().join("c")).unwrap();
+            // A nested link that climbs, but not out of the root.
+            symlink("../c", dir.path().join("a/b")).unwrap();
+            write_file(dir.path(), "a/b/new/x.txt", "x").unwrap();
+            assert!(dir.path().join("c/new/x.txt").is_file());
+            // A final link given as an absolute path inside the root, through a chain.
+            let canonical = fs::canonicalize(dir.path()).unwrap();
+            fs::write(dir.path().join("c/real.txt"), "old").unwrap();
+            symlink(canonical.join("c/real.txt"), dir.path().join("abs.txt")).unwrap();
+            symlink("abs.txt", dir.path().join("chain.txt")).unwrap();
+            write_file(dir.path(), "chain.txt", "new").unwrap();
+            assert_eq!(
+                fs::read_to_string(dir.path().join("c/real.txt")).unwrap(),
+                "new"
+            );
+            assert!(fs::symlink_metadata(dir.path().join("chain.txt"))
+                .unwrap()
+                .file_type()
+                .is_symlink());
+            // A link cycle is refused rather than followed for ever.
+            symlink("loop2", dir.path().join("loop1")).unwrap();
+            symlink("loop1", dir.path().join("loop2")).unwrap();
+            assert!(write_file(dir.path(), "loop1", "x").is_err());
+        }
+
+        #[test]
+        fn refuses_links_that_climb_out_part_way() {
+            let dir = root();
+            let outside = root();
+            fs::create_dir(dir.path().join("a")).unwrap();
+            symlink("../..", dir.path().join("a/up")).unwrap();
+            symlink(outside.path(), dir.path().join("a/abs")).unwrap();
+            for rel in ["a/up/x", "a/up/new/x", "a/abs/x"] {
+                let err = write_file(dir.path(), rel, "x").unwrap_err();
+                assert!(
+                    matches!(err, WorkspaceError::PathEscapesRoot),
+                    "{rel}: {err}"
+                );
+            }
+            assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+        }
+
+        /// A directory swapped for a symlink to outside while writes run: each write lands
+        /// inside or fails, never outside (the end-to-end test does this over a socket).
+        #[test]
+        fn a_swapped_directory_never_redirects_a_write() {
+            let dir = root();
+            let outside = root();
+            let sub = dir.path().join("sub");
+            fs::create_dir(&sub).unwrap();
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let swapper = {
+                let (sub, parked, stop) = (sub.clone(), dir.path().join("parked"), stop.clone());
+                let target = outside.path().to_path_buf();
+                std::thread::spawn(move || {
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let _ = fs::rename(&sub, &parked);
+                        let _ = symlink(&target, &sub);
+                        std::thread::yield_now();
+                        let _ = fs::remove_file(&sub);
+                        let _ = fs::rename(&parked, &sub);
+                    }
+                })
+            };
+            let mut written = 0;
+            for i in 0..300 {
+                if write_file(dir.path(), &format!("sub/f{i}.txt"), "x").is_ok() {
+                    written += 1;
+                }
+            }
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            swapper.join().unwrap();
+            assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+            assert!(written > 0);
         }
 
         #[test]
