@@ -311,6 +311,9 @@ async fn dispatch_client(
     if let Some(root) = root {
         crate::workspace::check_workspace_root(root)?;
     }
+    // Uploads are checked (type by their bytes) and stored before the command is dispatched: a
+    // refused one means nothing was dispatched and nothing written.
+    let mut stored_ids = Vec::new();
     if let ClientCommand::ThreadTurnStart(turn) = &mut command {
         if turn
             .message
@@ -320,18 +323,31 @@ async fn dispatch_client(
         {
             let thread_id = turn.thread_id.clone();
             let mut attachments = std::mem::take(&mut turn.message.attachments);
-            let stored = actix_web::rt::task::spawn_blocking(move || {
-                attachments::store_uploads(&state_dir, &thread_id, &mut attachments)
-                    .map(|()| attachments)
+            let dir = Arc::clone(&state_dir);
+            let (stored, ids) = actix_web::rt::task::spawn_blocking(move || {
+                attachments::store_uploads(&dir, &thread_id, &mut attachments)
+                    .map(|ids| (attachments, ids))
             })
             .await
             .map_err(|_| "storing the attachments failed".to_string())??;
             turn.message.attachments = stored;
+            stored_ids = ids;
         }
     }
-    match flatten(engine.send(Ask(Dispatch(Command::Client(command)))).await)? {
+    let outcome = flatten(engine.send(Ask(Dispatch(Command::Client(command)))).await)
+        .and_then(|dispatched| dispatched.map_err(|err| err.to_string()));
+    match outcome {
         Ok(sequence) => Ok(format!("{{\"sequence\":{sequence}}}")),
-        Err(err) => Err(err.to_string()),
+        Err(err) => {
+            // The command was refused, so nothing refers to its uploads.
+            if !stored_ids.is_empty() {
+                let _ = actix_web::rt::task::spawn_blocking(move || {
+                    attachments::remove_stored(&state_dir, &stored_ids)
+                })
+                .await;
+            }
+            Err(err)
+        }
     }
 }
 

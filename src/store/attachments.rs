@@ -12,10 +12,6 @@ use crate::orchestration::commands::TurnAttachment;
 /// T3 Code's limit for one image.
 pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
 const THREAD_SEGMENT_MAX_CHARS: usize = 80;
-const SAFE_EXTENSIONS: &[&str] = &[
-    "avif", "bmp", "gif", "heic", "heif", "ico", "jpeg", "jpg", "png", "svg", "tiff", "webp",
-];
-
 pub fn attachments_dir(state_dir: &Path) -> PathBuf {
     state_dir.join("attachments")
 }
@@ -52,34 +48,6 @@ pub fn is_safe_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn extension_for(mime_type: &str, name: &str) -> &'static str {
-    let from_mime = match mime_type.to_ascii_lowercase().as_str() {
-        "image/png" => Some("png"),
-        "image/jpeg" | "image/jpg" => Some("jpg"),
-        "image/gif" => Some("gif"),
-        "image/webp" => Some("webp"),
-        "image/avif" => Some("avif"),
-        "image/bmp" => Some("bmp"),
-        "image/svg+xml" => Some("svg"),
-        "image/tiff" => Some("tiff"),
-        "image/heic" => Some("heic"),
-        "image/heif" => Some("heif"),
-        "image/x-icon" | "image/vnd.microsoft.icon" => Some("ico"),
-        _ => None,
-    };
-    if let Some(ext) = from_mime {
-        return ext;
-    }
-    let from_name = name
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase());
-    SAFE_EXTENSIONS
-        .iter()
-        .find(|ext| from_name.as_deref() == Some(**ext))
-        .copied()
-        .unwrap_or("bin")
-}
-
 pub fn content_type_for(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "png" => "image/png",
@@ -111,19 +79,55 @@ fn decode_data_url(data_url: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("has an invalid base64 payload ({e})"))
 }
 
+/// The image type `bytes` hold, found by their magic numbers: PNG, JPEG, GIF or WebP, the only
+/// types stored and served. Anything else, SVG included (it can carry script), is `None`. The
+/// HTTP route serves an attachment with this type, never one derived from a name.
+pub fn sniff_image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+fn extension_for_sniffed(mime_type: &str) -> &'static str {
+    match mime_type {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        _ => "webp",
+    }
+}
+
+/// An upload that passed every check, ready to be written.
+struct Checked {
+    index: usize,
+    bytes: Vec<u8>,
+    mime_type: &'static str,
+}
+
 /// Stores every inline upload of a turn and rewrites it into its stored form. Runs before the
-/// command is dispatched, so a failure here leaves nothing recorded.
+/// command is dispatched. Every upload is checked (payload, size, type by its bytes) before any
+/// is written, and a write that fails removes what this call wrote, so a refusal leaves nothing
+/// behind. Returns the ids stored, for [`remove_stored`] if the command is then refused.
 pub fn store_uploads(
     state_dir: &Path,
     thread_id: &str,
     attachments: &mut [TurnAttachment],
-) -> Result<(), String> {
-    for (index, attachment) in attachments.iter_mut().enumerate() {
-        let Some(data_url) = attachment.data_url.take() else {
+) -> Result<Vec<String>, String> {
+    let mut checked = Vec::new();
+    for (index, attachment) in attachments.iter().enumerate() {
+        let Some(data_url) = attachment.data_url.as_deref() else {
             continue;
         };
         let field = format!("message.attachments[{index}]");
-        let bytes = decode_data_url(&data_url).map_err(|why| {
+        let bytes = decode_data_url(data_url).map_err(|why| {
             format!(
                 "Invalid image attachment payload for '{}': {field}.dataUrl {why}.",
                 attachment.name
@@ -136,30 +140,82 @@ pub fn store_uploads(
                 bytes.len()
             ));
         }
-        let id = new_attachment_id(thread_id)
-            .ok_or_else(|| "Failed to create a safe attachment id.".to_string())?;
-        let dir = attachments_dir(state_dir);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("Failed to create {}: {e}", dir.display()))?;
-        let path = dir.join(format!(
-            "{id}.{}",
-            extension_for(&attachment.mime_type, &attachment.name)
-        ));
-        let mut file = tempfile::NamedTempFile::new_in(&dir)
-            .map_err(|e| format!("Failed to persist attachment '{}': {e}", attachment.name))?;
-        file.write_all(&bytes)
-            .and_then(|()| file.as_file().sync_all())
-            .map_err(|e| format!("Failed to persist attachment '{}': {e}", attachment.name))?;
-        file.persist(&path).map_err(|e| {
-            format!(
-                "Failed to persist attachment '{}': {}",
-                attachment.name, e.error
-            )
-        })?;
-        attachment.size_bytes = bytes.len() as u64;
-        attachment.id = Some(id);
+        let Some(mime_type) = sniff_image_type(&bytes) else {
+            return Err(format!(
+                "Image attachment '{}' is refused: {field}.dataUrl does not hold a PNG, JPEG, GIF or \
+                 WebP image (its bytes were checked; SVG and other types are not accepted).",
+                attachment.name
+            ));
+        };
+        checked.push(Checked {
+            index,
+            bytes,
+            mime_type,
+        });
     }
-    Ok(())
+    if checked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = attachments_dir(state_dir);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| format!("Failed to create {}: {e}", dir.display()))?;
+    let mut stored: Vec<(usize, String, &'static str, u64)> = Vec::new();
+    for upload in checked {
+        let name = &attachments[upload.index].name;
+        match write_upload(&dir, thread_id, name, &upload) {
+            Ok(id) => stored.push((
+                upload.index,
+                id,
+                upload.mime_type,
+                upload.bytes.len() as u64,
+            )),
+            Err(err) => {
+                let ids: Vec<String> = stored.into_iter().map(|(_, id, _, _)| id).collect();
+                remove_stored(state_dir, &ids);
+                return Err(err);
+            }
+        }
+    }
+    let mut ids = Vec::with_capacity(stored.len());
+    for (index, id, mime_type, size) in stored {
+        let attachment = &mut attachments[index];
+        attachment.data_url = None;
+        attachment.mime_type = mime_type.to_string();
+        attachment.size_bytes = size;
+        attachment.id = Some(id.clone());
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+fn write_upload(
+    dir: &Path,
+    thread_id: &str,
+    name: &str,
+    upload: &Checked,
+) -> Result<String, String> {
+    let id = new_attachment_id(thread_id)
+        .ok_or_else(|| "Failed to create a safe attachment id.".to_string())?;
+    let path = dir.join(format!("{id}.{}", extension_for_sniffed(upload.mime_type)));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("Failed to persist attachment '{name}': {e}"))?;
+    file.write_all(&upload.bytes)
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| format!("Failed to persist attachment '{name}': {e}"))?;
+    file.persist(&path)
+        .map_err(|e| format!("Failed to persist attachment '{name}': {}", e.error))?;
+    Ok(id)
+}
+
+/// Removes stored uploads (of a command that was then refused). Best effort.
+pub fn remove_stored(state_dir: &Path, ids: &[String]) {
+    for id in ids {
+        if let Some(path) = find(state_dir, id) {
+            if let Err(err) = std::fs::remove_file(&path) {
+                log::warn!("attachment {} not removed: {err}", path.display());
+            }
+        }
+    }
 }
 
 /// The stored file for an attachment id, if there is one.
@@ -191,17 +247,21 @@ mod tests {
         }
     }
 
+    /// A PNG signature and the start of its header: enough for the type check.
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
     #[test]
     fn stores_uploads_and_finds_them_by_id() {
         let dir = tempfile::tempdir().unwrap();
-        let mut list = vec![upload("data:image/png;base64,AQID")];
+        let encoded = base64::engine::general_purpose::STANDARD.encode(PNG);
+        let mut list = vec![upload(&format!("data:image/png;base64,{encoded}"))];
         store_uploads(dir.path(), "Thread 42/../x", &mut list).unwrap();
         let id = list[0].id.clone().unwrap();
         assert!(id.starts_with("thread-42-x-"), "{id}");
         assert!(list[0].data_url.is_none());
         assert!(list[0].stored().is_some());
         let path = find(dir.path(), &id).unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), vec![1, 2, 3]);
+        assert_eq!(std::fs::read(&path).unwrap(), PNG);
         assert_eq!(content_type_for(&path), "image/png");
         assert_eq!(find(dir.path(), "../etc"), None);
         assert_eq!(find(dir.path(), "missing-id"), None);
@@ -222,9 +282,72 @@ mod tests {
     }
 
     #[test]
-    fn extensions_come_from_the_mime_type_then_the_name() {
-        assert_eq!(extension_for("image/jpeg", "a.png"), "jpg");
-        assert_eq!(extension_for("image/x-unknown", "a.WEBP"), "webp");
-        assert_eq!(extension_for("image/x-unknown", "a.exe"), "bin");
+    fn types_come_from_the_bytes() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        assert_eq!(sniff_image_type(png), Some("image/png"));
+        assert_eq!(
+            sniff_image_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]),
+            Some("image/jpeg")
+        );
+        assert_eq!(sniff_image_type(b"GIF89a\x01\0\x01\0"), Some("image/gif"));
+        assert_eq!(sniff_image_type(b"GIF87a\x01\0"), Some("image/gif"));
+        assert_eq!(
+            sniff_image_type(b"RIFF\x24\0\0\0WEBPVP8 "),
+            Some("image/webp")
+        );
+        for refused in [
+            &b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"[..],
+            b"<?xml version=\"1.0\"?><svg/>",
+            b"RIFF\x24\0\0\0WAVEfmt ",
+            b"RIFF",
+            b"\x89PNG",
+            b"BM\x36\0\0\0",
+            b"",
+            b"plain text",
+        ] {
+            assert_eq!(sniff_image_type(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn non_images_are_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg = base64::engine::general_purpose::STANDARD.encode(b"<svg onload=\"alert(1)\"/>");
+        let mut list = vec![
+            upload(&format!(
+                "data:image/png;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(PNG)
+            )),
+            TurnAttachment {
+                name: "evil.svg".into(),
+                mime_type: "image/svg+xml".into(),
+                ..upload(&format!("data:image/svg+xml;base64,{svg}"))
+            },
+        ];
+        let err = store_uploads(dir.path(), "t", &mut list).unwrap_err();
+        assert!(err.contains("message.attachments[1]"), "{err}");
+        assert!(err.contains("'evil.svg'"), "{err}");
+        assert!(err.contains("PNG, JPEG, GIF or WebP"), "{err}");
+        // The valid first image was not written either, and nothing was rewritten.
+        assert!(!attachments_dir(dir.path()).exists());
+        assert!(list.iter().all(|a| a.id.is_none() && a.data_url.is_some()));
+    }
+
+    #[test]
+    fn the_stored_type_is_the_sniffed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let gif = base64::engine::general_purpose::STANDARD.encode(b"GIF89a\x01\0\x01\0");
+        // Claimed to be a PNG named .svg: stored and recorded as what it is.
+        let mut list = vec![TurnAttachment {
+            name: "x.svg".into(),
+            ..upload(&format!("data:image/png;base64,{gif}"))
+        }];
+        let ids = store_uploads(dir.path(), "t", &mut list).unwrap();
+        assert_eq!(ids.len(), 1);
+        assert_eq!(list[0].mime_type, "image/gif");
+        let path = find(dir.path(), &ids[0]).unwrap();
+        assert_eq!(path.extension().unwrap(), "gif");
+        remove_stored(dir.path(), &ids);
+        assert_eq!(find(dir.path(), &ids[0]), None);
     }
 }
