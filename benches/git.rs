@@ -2,6 +2,7 @@
 //! uncommitted change: checkpoint capture (and the per-file diff a turn's end adds), and
 //! `git.status` over a WebSocket against `git status --porcelain=v2` run directly.
 //! Prints a table; asserts nothing.
+#![allow(clippy::disallowed_methods)] // test code starts its helpers (git, servers, fakes) directly
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

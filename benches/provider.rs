@@ -7,6 +7,7 @@
 //! 3. server RSS per live thread session (codex's own processes excluded).
 //!
 //! Prints a table; asserts nothing but correctness.
+#![allow(clippy::disallowed_methods)] // test code starts its helpers (git, servers, fakes) directly
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

@@ -11,6 +11,9 @@ use t3rs_actors::push_relay::CloseAll;
 use t3rs_actors::Ask;
 use tokio::signal::unix::{signal, SignalKind};
 
+use crate::auth::hosts::{interface_addresses, HostAllowlist};
+use crate::auth::sessions::SessionStore;
+use crate::auth::{AuthConfig, AuthService, Policy, Role};
 use crate::protocol::welcome::WelcomePayload;
 use crate::provider::health::check_codex;
 use crate::runtime::engine::{load_state, Checkpoint};
@@ -49,19 +52,15 @@ fn open_browser(url: &str) {
     } else {
         "xdg-open"
     };
-    if let Err(err) = std::process::Command::new(opener)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        log::info!("could not open a browser ({opener}: {err}); open {url} yourself");
+    // Detached, in its own group, without the server's secrets in its environment.
+    if let Err(err) = crate::spawn::command(opener).arg(url).spawn_detached() {
+        log::info!("could not open a browser ({err}); open {url} yourself");
     }
 }
 
 /// Runs the server until SIGTERM/SIGINT. Call inside an actix system.
 pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
+    crate::spawn::configure(&settings);
     log::info!(
         "state directory {} (locked via {})",
         settings.state_dir.display(),
@@ -170,17 +169,8 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let app = AppContext {
-        runtime: runtime.clone(),
-        welcome_json: Arc::new(welcome_json),
-        max_message_bytes: settings.max_message_bytes,
-        state_dir: Arc::new(settings.state_dir.clone()),
-        auth_token: settings.auth_token.as_deref().map(Arc::from),
-        allow_origins: Arc::new(settings.allow_origins.clone()),
-        web_dir: Arc::new(settings.web_dir.clone()),
-    };
-    let (server, addrs) = match server::bind(&settings.host, settings.port, app) {
-        Ok(bound) => bound,
+    let listener = match server::listen(&settings.host, settings.port) {
+        Ok(listener) => listener,
         Err(err) => {
             eprintln!(
                 "t3rs: cannot listen on {}:{}: {err}",
@@ -189,20 +179,93 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let bound = match listener.local_addr() {
+        Ok(addr) => addr,
+        Err(err) => {
+            eprintln!("t3rs: cannot read the bound address: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let auth = match start_auth(&settings, &store, bound.port()) {
+        Ok(auth) => Arc::new(auth),
+        Err(err) => {
+            eprintln!("t3rs: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let hosts = HostAllowlist::new(
+        &settings.host,
+        bound.port(),
+        &interface_addresses(),
+        settings.allowed_hosts.clone(),
+        settings.allow_origins.clone(),
+    );
+    let app = AppContext {
+        runtime: runtime.clone(),
+        welcome_json: Arc::new(welcome_json),
+        max_message_bytes: settings.max_message_bytes,
+        state_dir: Arc::new(settings.state_dir.clone()),
+        auth: Arc::clone(&auth),
+        pairing_bases: Arc::new(pairing_bases(&settings.host, bound, &hosts)),
+        hosts: Arc::new(hosts),
+        web_dir: Arc::new(settings.web_dir.clone()),
+    };
+    let server = match server::serve(listener, app.clone()) {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!("t3rs: cannot serve on {bound}: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let handle = server.handle();
     let server_task = actix_rt::spawn(server);
-    let url = match addrs.first() {
-        Some(addr) => format!("http://{addr}"),
-        None => format!("http://{}:{}", settings.host, settings.port),
+    let control = match server::control::serve(&settings.state_dir, app.clone()) {
+        Ok(control) => Some(control),
+        Err(err) => {
+            log::warn!(
+                "no control socket at {} ({err}): `t3rs pair` and `t3rs auth` cannot reach \
+                 this server",
+                server::control::socket_path(&settings.state_dir).display()
+            );
+            None
+        }
     };
+    let control_handle = control.as_ref().map(|c| c.handle());
+    let control_task = control.map(actix_rt::spawn);
+    let url = format!("http://{bound}");
     // Tests and scripts read this line to learn the port; keep its shape.
     println!("t3rs listening on {url}");
-    if settings.auth_token.is_some() {
-        println!("  (an auth token is required: connect with ?token=<token>)");
+    if app.hosts.authorities().len() > 4 {
+        println!("  answering to {}", app.hosts.authorities().join(", "));
     }
+    if settings.auth_token.is_some() {
+        println!("  (the static auth token also admits ?token=<token>)");
+    }
+    let open_url = if auth.enabled() {
+        match auth.issue_pairing(Role::Owner, Some("first browser".into())) {
+            Ok(link) => {
+                let urls = app.pairing_urls(&link.credential);
+                // Scripts read this line for the link; keep its shape.
+                for pairing in &urls {
+                    println!("  pair a browser (one use, 5 minutes): {pairing}");
+                }
+                println!("  later: run `t3rs pair` for a new link");
+                urls.into_iter().next()
+            }
+            Err(err) => {
+                log::warn!("no pairing link at start: {err}; run `t3rs pair`");
+                None
+            }
+        }
+    } else {
+        println!("  authentication is OFF (--no-auth): any local program can drive agents");
+        Some(url.clone())
+    };
     notify_systemd(sd_notify::NotifyState::Ready);
     if !settings.no_browser {
-        open_browser(&url);
+        if let Some(open_url) = open_url {
+            open_browser(&open_url);
+        }
     }
 
     let reason = wait_for_stop_signal().await;
@@ -225,6 +288,13 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         log::warn!("connections still open after {STOP_TIMEOUT:?}; stopping anyway");
     }
     server_task.abort();
+    if let Some(control) = control_handle {
+        control.stop(false).await;
+    }
+    if let Some(task) = control_task {
+        task.abort();
+    }
+    let _ = std::fs::remove_file(server::control::socket_path(&settings.state_dir));
     match tokio::time::timeout(STOP_TIMEOUT, runtime.providers.send(StopAllSessions)).await {
         Ok(Ok(count)) if count > 0 => log::info!("stopped {count} provider session(s)"),
         Ok(_) => {}
@@ -249,6 +319,56 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     }
 }
 
+/// The signing key, the session table and the policy; the state directory made private.
+fn start_auth(settings: &Settings, store: &Store, port: u16) -> Result<AuthService, String> {
+    crate::auth::key::restrict_state_dir(&settings.state_dir).map_err(|e| {
+        format!(
+            "cannot make the state directory {} private: {e}",
+            settings.state_dir.display()
+        )
+    })?;
+    let key = crate::auth::key::load_or_create(&settings.state_dir)?;
+    let sessions = SessionStore::open(store.db())?;
+    let policy = if settings.no_auth {
+        Policy::UnsafeNoAuth
+    } else if crate::settings::is_loopback_host(&settings.host).unwrap_or(false) {
+        Policy::LoopbackBrowser
+    } else {
+        Policy::RemoteReachable
+    };
+    Ok(AuthService::new(
+        key,
+        sessions,
+        AuthConfig {
+            policy,
+            port,
+            static_token: settings.auth_token.clone(),
+            rate_limit: settings.auth_rate_limit,
+        },
+    ))
+}
+
+/// Where a pairing link can be opened: loopback first, then the other addresses and names
+/// the server answers to (a phone on the same network or tailnet needs one of those).
+fn pairing_bases(host: &str, bound: std::net::SocketAddr, hosts: &HostAllowlist) -> Vec<String> {
+    let loopback = if bound.is_ipv6() && host.contains(':') {
+        format!("http://[::1]:{}", bound.port())
+    } else {
+        format!("http://127.0.0.1:{}", bound.port())
+    };
+    let mut bases = vec![loopback.clone()];
+    for authority in hosts.authorities() {
+        let base = format!("http://{authority}");
+        let local = authority.starts_with("localhost:")
+            || authority.starts_with("127.")
+            || authority.starts_with("[::1]");
+        if !local && !bases.contains(&base) {
+            bases.push(base);
+        }
+    }
+    bases
+}
+
 async fn wait_for_stop_signal() -> &'static str {
     let (Ok(mut term), Ok(mut int)) = (
         signal(SignalKind::terminate()),
@@ -265,6 +385,11 @@ async fn wait_for_stop_signal() -> &'static str {
 
 /// Everything before the actor system: settings, logging, the lock.
 pub fn main_with(cli: crate::settings::Cli) -> ExitCode {
+    match cli.command {
+        Some(crate::settings::Command::Pair(args)) => return crate::control_client::run_pair(args),
+        Some(crate::settings::Command::Auth(args)) => return crate::control_client::run_auth(args),
+        _ => {}
+    }
     let settings = match Settings::resolve(cli.serve_args()) {
         Ok(settings) => settings,
         Err(err) => {

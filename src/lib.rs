@@ -10,11 +10,15 @@
 //! - [`workspace`]: things done in the user's project directories (editors today).
 //! - [`store`]: the sled database in the state directory.
 //! - [`runtime`]: the application's actors, joining the pure parts to `t3rs-actors`.
-//! - [`server`]: the actix-web edge: routes, auth, origin checks, the WebSocket session.
+//! - [`auth`]: who may drive the server: Host and Origin allowlists, pairing, sessions.
+//! - [`server`]: the actix-web edge: routes, the auth endpoints, the WebSocket session.
+//! - [`spawn`]: what every child process is started with: the scrubbed environment, deadlines.
 //! - [`settings`] and [`state_dir`]: configuration and the one-server-per-state-dir lock.
 //! - [`app`]: start-up and shutdown, in the order readiness requires.
 
 pub mod app;
+pub mod auth;
+pub mod control_client;
 pub mod git;
 pub mod keybindings;
 pub mod orchestration;
@@ -23,6 +27,7 @@ pub mod provider;
 pub mod runtime;
 pub mod server;
 pub mod settings;
+pub mod spawn;
 pub mod state_dir;
 pub mod store;
 #[doc(hidden)]

@@ -17,6 +17,8 @@ pub const DEFAULT_SNAPSHOT_EVERY: u64 = 10_000;
 pub const DEFAULT_PUSH_QUEUE_BYTES: usize = 4 * 1024 * 1024;
 pub const DEFAULT_PROVIDER_IDLE_SECS: u64 = 30 * 60;
 pub const DEFAULT_TERMINAL_HISTORY_BYTES: usize = 1024 * 1024;
+/// Failed authentication attempts allowed per remote address per minute.
+pub const DEFAULT_AUTH_RATE_LIMIT: u32 = 20;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,13 +39,65 @@ pub struct Cli {
 pub enum Command {
     /// Start the server (the default).
     Serve(ServeArgs),
+    /// Print a one-time pairing link (and a QR code) that signs one more browser or device in
+    /// to the running server.
+    Pair(PairArgs),
+    /// List or revoke the signed-in browsers and devices of the running server.
+    Auth(AuthArgs),
+}
+
+/// Where the running server is: its state directory (the control socket lives there).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ControlArgs {
+    /// The running server's state directory.
+    /// [default: $XDG_STATE_HOME/t3rs, else ~/.local/state/t3rs]
+    #[arg(long, env = "T3CODE_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Config file whose `state_dir` to use. [default: $XDG_CONFIG_HOME/t3rs/t3rs.toml]
+    #[arg(long, env = "T3CODE_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PairArgs {
+    /// A name for the device, shown by `t3rs auth list`.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// The paired device may manage access too (pair others, revoke sessions).
+    #[arg(long)]
+    pub owner: bool,
+    #[command(flatten)]
+    pub control: ControlArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuthArgs {
+    #[command(subcommand)]
+    pub command: AuthCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuthCommand {
+    /// The signed-in sessions and the pairing links not used yet.
+    List(ControlArgs),
+    /// Sign a session out (its open sockets close with 4001), or every session with --others.
+    Revoke {
+        /// The session id, as `t3rs auth list` prints it.
+        #[arg(required_unless_present = "others", conflicts_with = "others")]
+        id: Option<String>,
+        /// Every session (the command line has none of its own to keep).
+        #[arg(long)]
+        others: bool,
+        #[command(flatten)]
+        control: ControlArgs,
+    },
 }
 
 impl Cli {
     pub fn serve_args(self) -> ServeArgs {
         match self.command {
             Some(Command::Serve(args)) => args,
-            None => self.serve,
+            _ => self.serve,
         }
     }
 }
@@ -60,7 +114,9 @@ pub struct ServeArgs {
     /// [default: $XDG_STATE_HOME/t3rs, else ~/.local/state/t3rs]
     #[arg(long, env = "T3CODE_STATE_DIR")]
     pub state_dir: Option<PathBuf>,
-    /// Require `?token=<token>` on every WebSocket upgrade.
+    /// A static token that admits `?token=<token>` (T3 Code v0.0.4 clients), beside paired
+    /// sessions. Other local users can read a flag's value in the process list: prefer
+    /// --auth-token-file or the environment.
     #[arg(
         long,
         visible_alias = "token",
@@ -68,6 +124,24 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub auth_token: Option<String>,
+    /// Read the static token from this file (first line), out of sight of the process list.
+    #[arg(long, env = "T3CODE_AUTH_TOKEN_FILE")]
+    pub auth_token_file: Option<PathBuf>,
+    /// Turn authentication off: any local program, and any page your browser opens that gets
+    /// past the Host and Origin checks, may drive agents. Loopback binds only.
+    #[arg(long, env = "T3CODE_NO_AUTH", num_args = 0..=1, default_missing_value = "true")]
+    pub no_auth: Option<bool>,
+    /// A Host name the server answers to besides loopback and --host (repeatable), e.g. a
+    /// reverse proxy's name: NAME admits any port or none, NAME:PORT only that port.
+    #[arg(
+        long = "allowed-host",
+        env = "T3CODE_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
+    /// Failed authentication attempts allowed per remote address per minute (then 429).
+    #[arg(long, env = "T3CODE_AUTH_RATE_LIMIT")]
+    pub auth_rate_limit: Option<u32>,
     /// The project directory announced to clients. [default: the current directory]
     #[arg(long, env = "T3CODE_CWD")]
     pub cwd: Option<PathBuf>,
@@ -124,6 +198,10 @@ pub struct FileConfig {
     pub port: Option<u16>,
     pub state_dir: Option<PathBuf>,
     pub auth_token: Option<String>,
+    pub auth_token_file: Option<PathBuf>,
+    pub no_auth: Option<bool>,
+    pub allowed_hosts: Option<Vec<String>>,
+    pub auth_rate_limit: Option<u32>,
     pub cwd: Option<PathBuf>,
     pub no_browser: Option<bool>,
     pub allow_origins: Option<Vec<String>>,
@@ -136,6 +214,9 @@ pub struct FileConfig {
     pub terminal_history_bytes: Option<usize>,
     pub provider_idle_secs: Option<u64>,
     pub web_dir: Option<PathBuf>,
+
+    // ── Process deadlines (the `[process_deadlines]` table; keep tables last) ──
+    pub process_deadlines: Option<crate::spawn::DeadlinesConfig>,
 }
 
 /// Everything the server needs, resolved.
@@ -145,6 +226,11 @@ pub struct Settings {
     pub port: u16,
     pub state_dir: PathBuf,
     pub auth_token: Option<String>,
+    /// Authentication off (loopback only).
+    pub no_auth: bool,
+    /// `--allowed-host` entries, parsed.
+    pub allowed_hosts: Vec<crate::auth::hosts::AllowedHost>,
+    pub auth_rate_limit: u32,
     pub cwd: PathBuf,
     pub no_browser: bool,
     pub allow_origins: Vec<String>,
@@ -160,6 +246,10 @@ pub struct Settings {
     pub web_dir: PathBuf,
     /// The file the settings were read from, if any.
     pub config_file: Option<PathBuf>,
+
+    // ── Process deadlines ──
+    /// How long git, gh, setup scripts and `codex exec` may run (config file only).
+    pub process_deadlines: crate::spawn::Deadlines,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -178,10 +268,21 @@ pub enum SettingsError {
     #[error("cwd {path} is not a directory")]
     CwdNotDir { path: PathBuf },
     #[error(
-        "refusing to listen on {host} without an auth token: anyone on that network could drive \
-         agents on this machine. Set --auth-token (or T3CODE_AUTH_TOKEN), or use --host 127.0.0.1"
+        "refusing --no-auth on {host}: anyone who can reach that address could drive agents on \
+         this machine. Drop --no-auth (browsers pair with `t3rs pair`), or use --host 127.0.0.1"
     )]
-    PublicWithoutToken { host: String },
+    PublicWithoutAuth { host: String },
+    #[error("cannot read the auth token file {path}: {message}")]
+    TokenFile { path: PathBuf, message: String },
+    #[error(
+        "--no-auth and an auth token are both set (flag, T3CODE_AUTH_TOKEN or the config file); \
+         drop one"
+    )]
+    NoAuthWithToken,
+    #[error("--auth-token and --auth-token-file both given; use one")]
+    TwoTokens,
+    #[error("allowed-host '{0}' is not a host name like name or name:port")]
+    BadAllowedHost(String),
     #[error("--host {host} does not resolve: {message}")]
     BadHost { host: String, message: String },
     #[error("auth token must not be empty")]
@@ -199,6 +300,39 @@ fn default_config_file() -> Option<PathBuf> {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
     let path = base.join("t3rs").join("t3rs.toml");
     path.is_file().then_some(path)
+}
+
+/// The first line of a token file; the file must not be readable by other users.
+fn read_token_file(path: &Path) -> Result<String, SettingsError> {
+    use std::os::unix::fs::PermissionsExt;
+    let fail = |message: String| SettingsError::TokenFile {
+        path: path.to_path_buf(),
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        return Err(fail(format!(
+            "it is readable by other users (mode {:o}); chmod 600 it",
+            meta.permissions().mode() & 0o777
+        )));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    Ok(text.lines().next().unwrap_or_default().trim().to_string())
+}
+
+/// The state directory a command line names, else the config file's, else the default; for
+/// the commands that talk to a running server.
+pub fn control_state_dir(args: &ControlArgs) -> Result<PathBuf, SettingsError> {
+    if let Some(dir) = &args.state_dir {
+        return Ok(dir.clone());
+    }
+    let config = args.config.clone().or_else(default_config_file);
+    if let Some(path) = config {
+        if let Some(dir) = read_file_config(&path)?.state_dir {
+            return Ok(dir);
+        }
+    }
+    default_state_dir()
 }
 
 fn default_state_dir() -> Result<PathBuf, SettingsError> {
@@ -285,13 +419,33 @@ impl Settings {
             .host
             .or(file.host)
             .unwrap_or_else(|| DEFAULT_HOST.to_string());
-        let auth_token = args.auth_token.or(file.auth_token);
+        let token_file = args.auth_token_file.or(file.auth_token_file);
+        let auth_token = match (args.auth_token.or(file.auth_token), token_file) {
+            (Some(_), Some(_)) => return Err(SettingsError::TwoTokens),
+            (token, None) => token,
+            (None, Some(path)) => Some(read_token_file(&path)?),
+        };
         if auth_token.as_deref().is_some_and(|t| t.is_empty()) {
             return Err(SettingsError::EmptyToken);
         }
-        if auth_token.is_none() && !is_loopback_host(&host)? {
-            return Err(SettingsError::PublicWithoutToken { host });
+        let no_auth = args.no_auth.or(file.no_auth).unwrap_or(false);
+        if no_auth && auth_token.is_some() {
+            return Err(SettingsError::NoAuthWithToken);
         }
+        if no_auth && !is_loopback_host(&host)? {
+            return Err(SettingsError::PublicWithoutAuth { host });
+        }
+        let allowed_hosts = if args.allowed_hosts.is_empty() {
+            file.allowed_hosts.unwrap_or_default()
+        } else {
+            args.allowed_hosts
+        };
+        let allowed_hosts = allowed_hosts
+            .into_iter()
+            .map(|h| {
+                crate::auth::hosts::AllowedHost::parse(&h).ok_or(SettingsError::BadAllowedHost(h))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let state_dir = match args.state_dir.or(file.state_dir) {
             Some(dir) => dir,
             None => default_state_dir()?,
@@ -325,6 +479,13 @@ impl Settings {
             port: args.port.or(file.port).unwrap_or(DEFAULT_PORT),
             state_dir,
             auth_token,
+            no_auth,
+            allowed_hosts,
+            auth_rate_limit: args
+                .auth_rate_limit
+                .or(file.auth_rate_limit)
+                .unwrap_or(DEFAULT_AUTH_RATE_LIMIT)
+                .max(1),
             cwd,
             no_browser: args.no_browser.or(file.no_browser).unwrap_or(false),
             allow_origins,
@@ -367,6 +528,13 @@ impl Settings {
                 .auto_bootstrap_project_from_cwd
                 .or(file.auto_bootstrap_project_from_cwd)
                 .unwrap_or(true),
+            process_deadlines: crate::spawn::Deadlines::from_config(
+                file.process_deadlines.as_ref(),
+            )
+            .map_err(|message| SettingsError::ParseConfig {
+                path: config_file.clone().unwrap_or_default(),
+                message,
+            })?,
             config_file,
         })
     }
@@ -418,22 +586,29 @@ mod tests {
     }
 
     #[test]
-    fn public_host_needs_a_token() {
+    fn no_auth_is_for_loopback_only() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("t3rs.toml");
         std::fs::write(&file, "").unwrap();
         let err = Settings::resolve(ServeArgs {
             host: Some("0.0.0.0".into()),
+            no_auth: Some(true),
             ..args_with_file(&file)
         })
         .unwrap_err();
-        assert!(matches!(err, SettingsError::PublicWithoutToken { .. }));
+        assert!(matches!(err, SettingsError::PublicWithoutAuth { .. }));
+        assert!(err.to_string().contains("--no-auth"), "{err}");
+        // Sessions protect a public bind; no token is needed any more.
         assert!(Settings::resolve(ServeArgs {
             host: Some("0.0.0.0".into()),
-            auth_token: Some("s3cret".into()),
             ..args_with_file(&file)
         })
         .is_ok());
+        assert!(Settings::resolve(ServeArgs {
+            no_auth: Some(true),
+            ..args_with_file(&file)
+        })
+        .is_ok_and(|s| s.no_auth));
         assert!(is_loopback_host("localhost").unwrap());
         assert!(is_loopback_host("::1").unwrap());
     }
@@ -445,8 +620,10 @@ mod tests {
             .lines()
             .filter_map(|l| l.strip_prefix('#'))
             .filter(|l| {
-                l.split_once(" = ")
-                    .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                let key = |k: &str| k.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+                l.split_once(" = ").is_some_and(|(k, _)| key(k))
+                    // A table header (`#[process_deadlines]`): its keys follow it.
+                    || l.strip_prefix('[').and_then(|l| l.strip_suffix(']')).is_some_and(key)
             })
             .map(|l| format!("{l}\n"))
             .collect();
@@ -454,6 +631,33 @@ mod tests {
         // Every key is documented with an example value, so every field is Some.
         let debug = format!("{parsed:?}");
         assert!(!debug.contains("None"), "undocumented key in {debug}");
+    }
+
+    #[test]
+    fn token_file_is_read_and_must_be_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t3rs.toml");
+        std::fs::write(&file, "").unwrap();
+        let token = dir.path().join("token");
+        std::fs::write(&token, "s3cret\n").unwrap();
+        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let args = || ServeArgs {
+            auth_token_file: Some(token.clone()),
+            ..args_with_file(&file)
+        };
+        let err = Settings::resolve(args()).unwrap_err().to_string();
+        assert!(err.contains("chmod 600"), "{err}");
+        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(
+            Settings::resolve(args()).unwrap().auth_token.as_deref(),
+            Some("s3cret")
+        );
+        let both = Settings::resolve(ServeArgs {
+            auth_token: Some("x".into()),
+            ..args()
+        });
+        assert!(matches!(both, Err(SettingsError::TwoTokens)));
     }
 
     #[test]

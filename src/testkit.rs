@@ -2,6 +2,7 @@
 //! installs and the scripted model server from ../shared/tools/fake-model. Not used by the
 //! server itself; it lives in the library so every kind of test can reach the same code.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
+#![allow(clippy::disallowed_methods)] // test code starts its helpers (git, servers, fakes) directly
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,6 @@
 //! End-to-end tests of the foundation: the real binary, a real socket, real sled files in temp
 //! dirs. Each test starts its own server on a random port.
+#![allow(clippy::disallowed_methods)] // test code starts its helpers (git, servers, fakes) directly
 
 mod common;
 
@@ -114,6 +115,7 @@ async fn ten_thousand_pushes_arrive_in_order_with_gap_free_sequences() {
 async fn token_is_required_when_configured() {
     let dir = temp();
     let server = ServerBuilder::new(&dir.path().join("state"))
+        .with_auth()
         .arg("--auth-token")
         .arg("s3cret token")
         .start();
@@ -323,7 +325,7 @@ async fn a_second_server_on_the_same_state_dir_is_refused() {
 }
 
 #[tokio::test]
-async fn refuses_a_public_address_without_a_token() {
+async fn refuses_a_public_address_without_auth() {
     let dir = temp();
     let output = base_command(&dir.path().join("state"))
         .arg("--host")
@@ -332,7 +334,7 @@ async fn refuses_a_public_address_without_a_token() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("without an auth token"), "{stderr}");
+    assert!(stderr.contains("refusing --no-auth on 0.0.0.0"), "{stderr}");
     // Nothing was started, so nothing was created.
     assert!(!dir.path().join("state").exists());
 }
@@ -450,7 +452,7 @@ async fn config_file_settings_apply_and_flags_win() {
     )
     .unwrap();
     let mut cmd = base_command(&dir.path().join("state"));
-    cmd.arg("--config").arg(&file);
+    cmd.env_remove("T3CODE_NO_AUTH").arg("--config").arg(&file);
     let server = Server::start_command(cmd);
     assert_eq!(refusal_status(&server.url("/ws"), None).await, 401);
     let mut client = Client::connect(&server.url("/ws?token=file-token")).await;
@@ -459,7 +461,8 @@ async fn config_file_settings_apply_and_flags_win() {
 
     // The environment beats the file; a flag beats both.
     let mut cmd = base_command(&dir.path().join("state"));
-    cmd.arg("--config")
+    cmd.env_remove("T3CODE_NO_AUTH")
+        .arg("--config")
         .arg(&file)
         .env("T3CODE_AUTH_TOKEN", "env-token");
     let server = Server::start_command(cmd);
@@ -473,7 +476,8 @@ async fn config_file_settings_apply_and_flags_win() {
         .await;
     drop(server);
     let mut cmd = base_command(&dir.path().join("state"));
-    cmd.arg("--config")
+    cmd.env_remove("T3CODE_NO_AUTH")
+        .arg("--config")
         .arg(&file)
         .arg("--auth-token")
         .arg("flag-token")
@@ -542,7 +546,9 @@ async fn open_in_editor_starts_the_editor_on_the_folder_or_says_it_is_missing() 
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
     let mut cmd = base_command(&dir.path().join("state"));
     // Only the fake editor and the basics: no real zed may be found.
-    cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.display()));
+    cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .arg("--cwd")
+        .arg(dir.path());
     let server = Server::start_command(cmd);
     let mut client = Client::connect(&server.url("/")).await;
     client.welcome().await;

@@ -1,5 +1,6 @@
 //! End-to-end tests of the git methods: the real binary, real git in temp repos, a local bare
 //! repository as the remote, and a fake `gh` on the server's PATH.
+#![allow(clippy::disallowed_methods)] // test code starts its helpers (git, servers, fakes) directly
 
 mod common;
 

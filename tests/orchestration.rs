@@ -1,5 +1,6 @@
 //! End-to-end tests of the orchestration engine and project methods over a real socket, against
 //! the real binary with a real sled store in a temp dir.
+#![allow(clippy::disallowed_methods)] // test code starts its helpers (git, servers, fakes) directly
 
 mod common;
 

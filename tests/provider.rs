@@ -1,6 +1,7 @@
 //! End-to-end tests of the codex provider and per-turn checkpoints: the real binary, the real
 //! codex CLI (installed by the Makefile) talking to the scripted model server from
 //! ../shared/tools/fake-model, real git repositories in temp dirs.
+#![allow(clippy::disallowed_methods)] // test code starts its helpers (git, servers, fakes) directly
 
 mod common;
 

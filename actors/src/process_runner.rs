@@ -228,18 +228,19 @@ impl ProcessSpec {
                 exited = Some((status, now));
             }
             match exited {
-                Some((status, at)) => {
-                    if (out.is_closed() && err.is_closed()) || now >= at + limits.exit_grace {
-                        return Ok(RunOutput {
-                            status,
-                            stdout: out.bytes,
-                            stderr: err.bytes,
-                            stdout_dropped: out.dropped,
-                            stderr_dropped: err.dropped,
-                            elapsed: started.elapsed(),
-                        });
-                    }
+                Some((status, at))
+                    if (out.is_closed() && err.is_closed()) || now >= at + limits.exit_grace =>
+                {
+                    return Ok(RunOutput {
+                        status,
+                        stdout: out.bytes,
+                        stderr: err.bytes,
+                        stdout_dropped: out.dropped,
+                        stderr_dropped: err.dropped,
+                        elapsed: started.elapsed(),
+                    });
                 }
+                Some(_) => {}
                 None if now >= deadline => {
                     kill_group(pid);
                     let _ = child.wait();
@@ -491,7 +492,10 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
             running = running_members(pgid);
         }
-        assert!(running.is_empty(), "still running in group {pgid}: {running:?}");
+        assert!(
+            running.is_empty(),
+            "still running in group {pgid}: {running:?}"
+        );
         let until = Instant::now() + Duration::from_secs(10);
         loop {
             if kill(Pid::from_raw(-pgid), None) == Err(Errno::ESRCH) {

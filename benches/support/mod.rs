@@ -1,6 +1,7 @@
 //! What every `make bench` binary shares: starting the release server, connecting to it, and
 //! reading /proc.
 #![allow(dead_code)]
+#![allow(clippy::disallowed_methods)] // test code starts its helpers (git, servers, fakes) directly
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -28,6 +29,8 @@ pub fn spawn_server(state: &Path, args: &[&str], env: &[(&str, &str)]) -> Starte
         ])
         // Through the environment, so a caller's --codex-bin wins.
         .env("T3CODE_CODEX_BIN", "/nonexistent/codex")
+        // Benches not about auth run without it; `T3CODE_NO_AUTH=false` in `env` turns it on.
+        .env("T3CODE_NO_AUTH", "true")
         .arg("--state-dir")
         .arg(state)
         .args(args)

@@ -3,10 +3,10 @@
 //! when codex is missing, fails or is slow.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::{last_line, output_within, run_ok};
+use super::{last_line, run_ok};
+use crate::spawn;
 
 /// Enough of the diff for a good summary without sending a whole vendored tree to the model.
 const DIFF_MAX_CHARS: usize = 24_000;
@@ -31,8 +31,9 @@ pub fn generate(codex: &Path, cwd: &Path, timeout: Duration) -> Result<(String, 
     let prompt = prompt(cwd)?;
     let out_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let out_file = out_dir.path().join("message.txt");
-    let mut command = Command::new(codex);
-    command
+    // The whole group goes at the deadline: codex and any tool it started.
+    let output = spawn::command(codex)
+        .label("codex exec")
         .args([
             "exec",
             "--ephemeral",
@@ -47,9 +48,9 @@ pub fn generate(codex: &Path, cwd: &Path, timeout: Duration) -> Result<(String, 
         .arg("-o")
         .arg(&out_file)
         .arg(&prompt)
-        .current_dir(cwd)
-        .stdin(Stdio::null());
-    let output = output_within(command, timeout)?;
+        .cwd(cwd)
+        .run(&spawn::limits(timeout))
+        .map_err(|e| e.to_string())?;
     if !output.status.success() {
         return Err(format!(
             "codex exec {}: {}",

@@ -11,7 +11,10 @@ pub mod worktrees;
 
 use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Command, Stdio};
+
+use t3rs_actors::process_runner::{ProcessSpec, RunError};
+
+use crate::spawn;
 
 /// A git failure, with git's own message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -56,7 +59,10 @@ where
     run_with_env(cwd, args, &[])
 }
 
-/// `run` with extra environment variables (e.g. `GIT_INDEX_FILE`).
+/// `run` with extra environment variables (e.g. `GIT_INDEX_FILE`). Runs through the process
+/// runner: scrubbed environment, own process group, and the git deadline (the network one for
+/// push, pull, fetch and other commands that contact a remote), which kills git and everything
+/// it started (hooks, ssh, credential helpers) when it passes.
 pub fn run_with_env<I, S>(cwd: &Path, args: I, env: &[(&str, &OsStr)]) -> Result<Output, GitError>
 where
     I: IntoIterator<Item = S>,
@@ -66,17 +72,27 @@ where
         .into_iter()
         .map(|a| a.as_ref().to_os_string())
         .collect();
-    let mut cmd = Command::new("git");
-    cmd.args(&args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
+    let deadline = spawn::git_deadline(&args);
+    let label = match spawn::git_subcommand(&args) {
+        Some(sub) => format!("git {sub}"),
+        None => "git".to_string(),
+    };
+    let mut command = spawn::command("git")
+        .args(&args)
+        .cwd(cwd)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_OPTIONAL_LOCKS", "0")
-        .env("LC_ALL", "C");
+        .env("LC_ALL", "C")
+        .label(label);
     for (key, value) in env {
-        cmd.env(key, value);
+        command = command.env(key, value);
     }
-    let out = cmd.output().map_err(|e| GitError::Spawn(e.to_string()))?;
+    let out = command
+        .run(&spawn::limits(deadline))
+        .map_err(|err| match err {
+            RunError::TimedOut { .. } => GitError::Refused(err.to_string()),
+            other => GitError::Spawn(other.to_string()),
+        })?;
     Ok(Output {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -139,77 +155,19 @@ pub fn is_repo(cwd: &Path) -> bool {
 
 /// A GitHub CLI command that can never prompt, page, colour its output or stop to announce an
 /// update; both the stacked actions and the status's PR lookup run `gh` through it.
-pub fn gh_command(program: &Path, cwd: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(program);
-    command
+pub fn gh_command(program: &Path, cwd: &Path, args: &[&str]) -> ProcessSpec {
+    let label = match args.first() {
+        Some(sub) => format!("gh {sub}"),
+        None => "gh".to_string(),
+    };
+    spawn::command(program)
         .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
+        .cwd(cwd)
         .env("GH_PROMPT_DISABLED", "1")
         .env("GH_NO_UPDATE_NOTIFIER", "1")
         .env("GH_PAGER", "cat")
-        .env("NO_COLOR", "1");
-    command
-}
-
-/// Runs a prepared command to completion, or kills it after `timeout`. Output is read on
-/// helper threads so a chatty child cannot block on a full pipe while we wait.
-pub fn output_within(
-    mut command: std::process::Command,
-    timeout: std::time::Duration,
-) -> Result<std::process::Output, String> {
-    use std::io::Read;
-    let program = command.get_program().to_string_lossy().into_owned();
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                format!("{program} is not installed or not on PATH")
-            } else {
-                format!("cannot run {program}: {e}")
-            }
-        })?;
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let started = std::time::Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{program} did not finish within {timeout:?}"));
-            }
-            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(10)),
-            Err(err) => return Err(format!("waiting for {program}: {err}")),
-        }
-    };
-    Ok(std::process::Output {
-        status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    })
+        .env("NO_COLOR", "1")
+        .label(label)
 }
 
 /// The last non-empty line of a command's stderr, for error messages.
@@ -228,22 +186,14 @@ mod output_tests {
     use super::*;
 
     #[test]
-    fn a_command_past_its_time_is_killed_and_named() {
-        let mut command = std::process::Command::new("sleep");
-        command.arg("5");
-        let started = std::time::Instant::now();
-        let err = output_within(command, std::time::Duration::from_millis(100)).unwrap_err();
-        assert!(err.contains("sleep did not finish"), "{err}");
-        assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    fn the_last_stderr_line_is_the_message() {
+        assert_eq!(last_line(b"first\nlast\n\n"), "last");
+        assert_eq!(last_line(b""), "");
     }
 
     #[test]
-    fn output_and_the_last_stderr_line_come_back() {
-        let mut command = std::process::Command::new("sh");
-        command.args(["-c", "echo out; echo first >&2; echo last >&2; exit 2"]);
-        let out = output_within(command, std::time::Duration::from_secs(10)).unwrap();
-        assert_eq!(out.stdout, b"out\n");
-        assert_eq!(out.status.code(), Some(2));
-        assert_eq!(last_line(&out.stderr), "last");
+    fn a_git_that_cannot_start_is_an_error_not_a_panic() {
+        let err = run(Path::new("/nonexistent/dir"), ["status"]).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
     }
 }

@@ -419,12 +419,12 @@ fn feature_branch_step(
     ))
 }
 
-/// How long codex may take to write a commit message before the summary is used instead.
-const CODEX_MESSAGE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(90);
-
+/// codex may take `process_deadlines.codex_exec_secs` to write a commit message before the
+/// summary is used instead.
 fn codex_message(cwd: &Path, codex: Option<&Path>) -> Option<CommitMessage> {
     let codex = codex?;
-    match super::commit_message::generate(codex, cwd, CODEX_MESSAGE_TIMEOUT) {
+    let deadline = crate::spawn::deadlines().codex_exec;
+    match super::commit_message::generate(codex, cwd, deadline) {
         Ok((subject, body)) => Some(CommitMessage { subject, body }),
         Err(err) => {
             log::info!("commit message from a summary instead of codex: {err}");
@@ -946,16 +946,18 @@ fn find_open_pr(cwd: &Path, gh_program: &Path, branch: &str) -> Result<Option<Gh
     Ok(prs.into_iter().find(|pr| pr.number > 0))
 }
 
-/// `gh` talks to GitHub; a network that hangs must not hold the repository's actor forever.
-const GH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
-
+/// `gh` talks to GitHub; a network that hangs must not hold the repository's actor forever,
+/// so it runs under the gh deadline (`process_deadlines.gh_secs`).
 fn gh(cwd: &Path, program: &Path, args: &[&str]) -> Result<String, GitError> {
     let command = super::gh_command(program, cwd, args);
-    let out = super::output_within(command, GH_TIMEOUT).map_err(|e| {
-        if e.contains("not installed") {
+    let deadline = crate::spawn::deadlines().gh;
+    let out = command.run(&crate::spawn::limits(deadline)).map_err(|e| {
+        if e.is_not_found() {
             GitError::Refused("GitHub CLI (`gh`) is required but not available on PATH.".into())
+        } else if e.is_timeout() {
+            GitError::Refused(e.to_string())
         } else {
-            GitError::Spawn(format!("gh {}: {e}", args.first().copied().unwrap_or("")))
+            GitError::Spawn(e.to_string())
         }
     })?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();

@@ -346,13 +346,15 @@ pub fn refresh_upstream(cwd: &Path) -> Result<(), GitError> {
     run_ok(cwd, ["fetch", "--quiet", "--no-tags", remote, &refspec]).map(|_| ())
 }
 
-const GH_TIMEOUT: Duration = Duration::from_secs(10);
+/// A status poll waits on `gh` for at most this (or the gh deadline, when that is shorter).
+const GH_STATUS_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs `gh` with a deadline (it talks to the network, and a status poll must not hang on it).
 /// No `gh` on PATH, a failure or a timeout all mean "no PR known".
 fn run_gh(cwd: &Path, args: &[&str]) -> Option<String> {
     let command = super::gh_command(Path::new("gh"), cwd, args);
-    match super::output_within(command, GH_TIMEOUT) {
+    let deadline = crate::spawn::deadlines().gh.min(GH_STATUS_TIMEOUT);
+    match command.run(&crate::spawn::limits(deadline)) {
         Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
         _ => {
             log::debug!("gh {args:?} failed or timed out in {}", cwd.display());

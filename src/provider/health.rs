@@ -5,12 +5,11 @@
 
 use std::cmp::Ordering;
 use std::ffi::OsStr;
-use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
 use serde_json::Value;
-use tokio::process::Command;
+use t3rs_actors::process_runner::RunError;
 
 use crate::protocol::provider_status::{
     AuthStatus, ProviderKind, ProviderState, ServerProviderStatus,
@@ -465,20 +464,20 @@ pub fn classify_auth_probe(outcome: &ProbeOutcome) -> AuthClassification {
 
 // ── Process execution ───────────────────────────────────────────────
 
+/// Runs one probe through the process runner (scrubbed environment, own process group, the
+/// whole group killed at the deadline) on a blocking thread.
 async fn run_probe(bin: &OsStr, args: &[&str], timeout: Duration) -> ProbeOutcome {
-    let mut command = Command::new(bin);
-    command
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Dropping the output future on timeout must not leave a hung CLI behind.
-        .kill_on_drop(true);
-    match tokio::time::timeout(timeout, command.output()).await {
-        Err(_) => ProbeOutcome::TimedOut,
-        Ok(Err(err)) if err.kind() == std::io::ErrorKind::NotFound => ProbeOutcome::NotFound,
-        Ok(Err(err)) => ProbeOutcome::SpawnFailed(err.to_string()),
-        Ok(Ok(output)) => ProbeOutcome::Completed(CommandOutput {
+    let command = crate::spawn::command(bin).args(args.iter().copied());
+    let limits = crate::spawn::limits(timeout);
+    let result = match tokio::task::spawn_blocking(move || command.run(&limits)).await {
+        Ok(result) => result,
+        Err(err) => return ProbeOutcome::SpawnFailed(format!("the probe thread failed: {err}")),
+    };
+    match result {
+        Err(RunError::TimedOut { .. }) => ProbeOutcome::TimedOut,
+        Err(RunError::NotFound { .. }) => ProbeOutcome::NotFound,
+        Err(err) => ProbeOutcome::SpawnFailed(err.to_string()),
+        Ok(output) => ProbeOutcome::Completed(CommandOutput {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             code: output.status.code(),

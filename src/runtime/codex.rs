@@ -257,6 +257,8 @@ impl Actor for CodexAppServer {
             child = child.arg("-c").arg(entry);
         }
         child.env = self.spec.env.clone();
+        // codex runs model-chosen commands: none of them may see the server's secrets.
+        child.scrub = crate::spawn::env_scrub();
         // codex needs a moment to flush its rollout on SIGTERM before it is killed.
         child.kill_grace = Duration::from_secs(2);
         match ChildProcess::spawn(child, ctx.address().recipient()) {
@@ -562,10 +564,11 @@ mod tests {
             method: "thread/read".into(),
             params: json!({ "threadId": thread_id }),
         });
-        std::process::Command::new("kill")
-            .args(["-9", &pid])
-            .status()
-            .unwrap();
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid.parse().unwrap()),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .unwrap();
         let (exit, _) = rx
             .next_matching(DEADLINE, |e| matches!(e.event, CodexEvent::Exited(_)))
             .await

@@ -2,13 +2,13 @@
 //! return nothing). Called on the repository's own ProjectActor, which serialises git per repo.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::git::{branches, last_line, output_within, stacked, status, worktrees, GitError};
+use t3rs_actors::process_runner::RunError;
+
+use crate::git::{branches, last_line, stacked, status, worktrees, GitError};
 use crate::orchestration::model::ProjectScript;
 use crate::protocol::git::GitCall;
 
@@ -30,20 +30,23 @@ pub struct GitEnv<'a> {
     pub scripts: &'a [ProjectScript],
 }
 
-/// How long one worktree setup script may run.
-const SETUP_SCRIPT_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// Runs the setup scripts in a new worktree, in order; the first failure stops the rest.
+/// Runs the setup scripts in a new worktree, in order; the first failure stops the rest. Each
+/// may run for `process_deadlines.setup_script_secs`; then it and everything it started (a dev
+/// server left in the background included) is killed. A script that exits leaves nothing
+/// behind either: its process group is killed when it ends.
 fn run_setup_scripts(worktree: &Path, scripts: &[ProjectScript]) -> Result<(), String> {
+    let deadline = crate::spawn::deadlines().setup_script;
     for script in scripts.iter().filter(|s| s.run_on_worktree_create) {
-        let mut command = Command::new("sh");
-        command
+        let output = crate::spawn::command("sh")
             .arg("-c")
             .arg(&script.command)
-            .current_dir(worktree)
-            .stdin(Stdio::null());
-        let output = output_within(command, SETUP_SCRIPT_TIMEOUT)
-            .map_err(|e| format!("setup script '{}': {e}", script.name))?;
+            .cwd(worktree)
+            .label(format!("setup script '{}'", script.name))
+            .run(&crate::spawn::limits(deadline))
+            .map_err(|e| match e {
+                RunError::TimedOut { .. } => e.to_string(),
+                other => format!("setup script '{}': {other}", script.name),
+            })?;
         if !output.status.success() {
             return Err(format!(
                 "setup script '{}' failed ({}): {}",

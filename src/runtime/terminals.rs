@@ -29,14 +29,9 @@ pub const MAX_TERMINALS_PER_THREAD: usize = 16;
 const PERSIST_EVERY: Duration = Duration::from_millis(500);
 /// How often a running shell is checked for a running child (the `activity` event).
 const ACTIVITY_EVERY: Duration = Duration::from_secs(1);
-/// Variables of the server's own environment a shell must not inherit.
-const HIDDEN_ENV: &[&str] = &[
-    "PORT",
-    "ELECTRON_RENDERER_PORT",
-    "ELECTRON_RUN_AS_NODE",
-    "T3CODE_AUTH_TOKEN",
-    "NOTIFY_SOCKET",
-];
+/// Variables a shell must not inherit besides what no child inherits (`crate::spawn`): the
+/// ones that describe a desktop wrapper's own process, not the user's shell.
+const HIDDEN_ENV: &[&str] = &["PORT", "ELECTRON_RENDERER_PORT", "ELECTRON_RUN_AS_NODE"];
 
 /// What every terminal needs.
 #[derive(Clone)]
@@ -316,6 +311,7 @@ impl TerminalActor {
             }
             spec.cols = self.cols;
             spec.rows = self.rows;
+            spec.scrub = crate::spawn::env_scrub();
             spec.env_remove = HIDDEN_ENV.iter().map(Into::into).collect();
             spec.env.push(("TERM".into(), "xterm-256color".into()));
             spec.env.push(("COLORTERM".into(), "truecolor".into()));

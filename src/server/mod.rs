@@ -1,17 +1,19 @@
-//! The actix-web edge: routes, the WebSocket upgrade (auth and origin decided before it), and the
-//! per-connection [`session::Session`] actor.
+//! The actix-web edge: the Host check every request passes, routes, the WebSocket upgrade
+//! (auth and origin decided before it), the per-connection [`session::Session`] actor, and the
+//! control socket for `t3rs pair` and `t3rs auth`.
 
 pub mod auth;
+pub mod auth_routes;
+pub mod control;
+pub mod pages;
 pub mod session;
 
-use std::net::SocketAddr;
-
+use actix_web::dev::Service as _;
 use actix_web::http::header;
 use actix_web::{guard, web, App, HttpRequest, HttpResponse, HttpServer};
 use actix_web_actors::ws;
 
 use crate::store::attachments;
-use auth::{check_upgrade, Refusal};
 use session::{AppContext, Session};
 
 fn is_websocket_upgrade(ctx: &guard::GuardContext<'_>) -> bool {
@@ -27,58 +29,50 @@ async fn upgrade(
     stream: web::Payload,
     app: web::Data<AppContext>,
 ) -> Result<HttpResponse, actix_web::Error> {
-    let headers = req.headers();
-    let header_str = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &header::HeaderValue| v.to_str().ok())
-    };
-    let verdict = check_upgrade(
-        app.auth_token.as_deref(),
-        req.query_string(),
-        header_str(header::ORIGIN),
-        header_str(header::HOST),
-        &app.allow_origins,
-    );
-    match verdict {
-        Err(Refusal::Unauthorized) => {
-            log::warn!("refused a WebSocket upgrade without a valid token");
-            return Ok(HttpResponse::Unauthorized().body("Unauthorized WebSocket connection"));
-        }
-        Err(Refusal::ForbiddenOrigin(origin)) => {
-            log::warn!("refused a cross-origin WebSocket upgrade from {origin}");
-            return Ok(HttpResponse::Forbidden().body(format!(
-                "Forbidden: origin {origin} may not open a WebSocket here (start t3rs with \
-                 --allow-origin {origin} to allow it)"
-            )));
-        }
-        Ok(()) => {}
+    if let Some(refused) = auth::origin_refusal(&req, &app) {
+        return Ok(refused);
     }
+    let principal = match auth::authenticate(&req, &app, true) {
+        Ok(principal) => principal,
+        Err(refusal) => {
+            log::warn!(
+                "refused a WebSocket upgrade from {}: {refusal:?}",
+                auth::remote_ip(&req)
+            );
+            return Ok(refusal.response());
+        }
+    };
     let cap = app.frame_cap();
-    ws::WsResponseBuilder::new(Session::new(app.get_ref().clone()), &req, stream)
+    let session = Session::new(
+        app.get_ref().clone(),
+        principal.session_id().map(str::to_string),
+    );
+    ws::WsResponseBuilder::new(session, &req, stream)
         .frame_size(cap)
         .start()
 }
 
-/// `GET /`: the browser client, or a page saying how to build it.
-async fn index(app: web::Data<AppContext>) -> HttpResponse {
+/// `GET /`: the browser client for a signed-in browser, else the page saying how to sign in.
+async fn index(req: HttpRequest, app: web::Data<AppContext>) -> HttpResponse {
+    match auth::authenticate(&req, &app, false) {
+        Ok(_) => {}
+        Err(refusal @ auth::Refusal::RateLimited { .. }) => return refusal.response(),
+        Err(auth::Refusal::Unauthorized) => return pages::sign_in_page(),
+    }
     match read_off_worker(app.web_dir.join("index.html")).await {
-        Some(page) => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
+        Some(page) => pages::html(HttpResponse::Ok())
             // The page names its hashed assets; it must be fetched fresh after an upgrade.
             .insert_header(("Cache-Control", "no-cache"))
             .body(page),
-        None => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(format!(
-                "<!doctype html><title>t3rs</title><h1>t3rs {}</h1>\
+        None => pages::html(HttpResponse::Ok()).body(format!(
+            "<!doctype html><title>t3rs</title><h1>t3rs {}</h1>\
                  <p>The server is running, but the browser client is not built at <code>{}</code>. \
                  Run <code>make run</code> (it builds <code>web/</code>), or point \
                  <code>--web-dir</code> at a built client. T3 Code clients connect by WebSocket \
                  (<code>/</code> or <code>/ws</code>).</p>",
-                env!("CARGO_PKG_VERSION"),
-                app.web_dir.display()
-            )),
+            env!("CARGO_PKG_VERSION"),
+            app.web_dir.display()
+        )),
     }
 }
 
@@ -120,35 +114,34 @@ async fn read_off_worker(path: std::path::PathBuf) -> Option<Vec<u8>> {
         .flatten()
 }
 
-/// `GET /attachments/{id}`: a stored image, behind the same token as the WebSocket.
+/// `GET /attachments/{id}`: a stored image, for the same callers as the WebSocket. Its type is
+/// the one its bytes show, never its name's, and it may run nothing if opened as a page.
 async fn attachment(
     req: HttpRequest,
     id: web::Path<String>,
     app: web::Data<AppContext>,
 ) -> HttpResponse {
-    if let Some(expected) = app.auth_token.as_deref() {
-        if !auth::token_matches(
-            expected,
-            auth::token_from_query(req.query_string()).as_deref(),
-        ) {
-            return HttpResponse::Unauthorized().body("Unauthorized");
-        }
+    if let Err(refusal) = auth::authenticate(&req, &app, false) {
+        return refusal.response();
     }
     let state_dir = std::sync::Arc::clone(&app.state_dir);
     let id = id.into_inner();
     let found = actix_web::rt::task::spawn_blocking(move || {
         let path = attachments::find(&state_dir, &id)?;
         let bytes = std::fs::read(&path).ok()?;
-        Some((attachments::content_type_for(&path), bytes))
+        Some((attachments::sniff_image_type(&bytes), bytes))
     })
     .await
     .ok()
     .flatten();
     match found {
-        Some((content_type, bytes)) => HttpResponse::Ok()
+        Some((Some(content_type), bytes)) => HttpResponse::Ok()
             .content_type(content_type)
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'"))
             .insert_header(("Cache-Control", "private, max-age=31536000, immutable"))
             .body(bytes),
+        Some((None, _)) => HttpResponse::UnsupportedMediaType().body("not an image"),
         None => HttpResponse::NotFound().body("Not Found"),
     }
 }
@@ -161,17 +154,66 @@ async fn not_found() -> HttpResponse {
     HttpResponse::NotFound().body("Not found")
 }
 
-/// Binds the listener and returns the server future with the addresses actually bound (the port
-/// may have been 0).
-pub fn bind(
-    host: &str,
-    port: u16,
+/// Binds the TCP listener first, so the port is known (it may have been 0) before the Host
+/// allowlist and the cookie name, which both name it, are made.
+pub fn listen(host: &str, port: u16) -> std::io::Result<std::net::TcpListener> {
+    use std::net::ToSocketAddrs;
+    let mut last = None;
+    for addr in (host, port).to_socket_addrs()? {
+        let socket = socket2::Socket::new(
+            socket2::Domain::for_address(addr),
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )?;
+        // A restart must not wait for the old connections' TIME_WAIT to pass.
+        socket.set_reuse_address(true)?;
+        match socket.bind(&addr.into()).and_then(|()| socket.listen(1024)) {
+            Ok(()) => return Ok(socket.into()),
+            Err(err) => last = Some(err),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other(format!("{host} names no address"))))
+}
+
+/// Serves the TCP listener until stopped.
+pub fn serve(
+    listener: std::net::TcpListener,
     app: AppContext,
-) -> std::io::Result<(actix_web::dev::Server, Vec<SocketAddr>)> {
+) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::new(app);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .wrap_fn(|req, srv| {
+                let refusal = req
+                    .app_data::<web::Data<AppContext>>()
+                    .and_then(|app| auth::host_refusal(&req, app));
+                let fut = match refusal {
+                    Some(body) => {
+                        log::warn!("refused a request for another host: {}", body.trim());
+                        let response = HttpResponse::Forbidden()
+                            .content_type("text/plain; charset=utf-8")
+                            .body(body);
+                        return futures_util::future::Either::Left(std::future::ready(Ok(req
+                            .into_response(response)
+                            .map_into_right_body())));
+                    }
+                    None => srv.call(req),
+                };
+                futures_util::future::Either::Right(async move {
+                    let mut res = fut.await?;
+                    let headers = res.headers_mut();
+                    headers.insert(
+                        header::X_CONTENT_TYPE_OPTIONS,
+                        header::HeaderValue::from_static("nosniff"),
+                    );
+                    headers.insert(
+                        header::REFERRER_POLICY,
+                        header::HeaderValue::from_static("no-referrer"),
+                    );
+                    Ok(res.map_into_left_body())
+                })
+            })
             .service(
                 web::resource("/")
                     .route(
@@ -190,6 +232,10 @@ pub fn bind(
                     )
                     .route(web::get().to(not_a_websocket)),
             )
+            .service(auth_routes::routes(false))
+            .route("/pair", web::get().to(pages::pair_page))
+            .route("/pair.js", web::get().to(pages::pair_script))
+            .route("/pair.css", web::get().to(pages::pair_style))
             .route("/attachments/{id}", web::get().to(attachment))
             .route("/assets/{name}", web::get().to(asset))
             .default_service(web::to(not_found))
@@ -204,7 +250,6 @@ pub fn bind(
             let _ = tcp.set_nodelay(true);
         }
     })
-    .bind((host, port))?;
-    let addrs = server.addrs();
-    Ok((server.run(), addrs))
+    .listen(listener)?;
+    Ok(server.run())
 }

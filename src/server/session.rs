@@ -45,13 +45,25 @@ pub struct AppContext {
     pub max_message_bytes: usize,
     /// Where uploads are stored (`attachments/`).
     pub state_dir: Arc<std::path::PathBuf>,
-    pub auth_token: Option<Arc<str>>,
-    pub allow_origins: Arc<Vec<String>>,
+    /// Sessions, pairing, the static token.
+    pub auth: Arc<crate::auth::AuthService>,
+    /// The hosts and origins this server answers to.
+    pub hosts: Arc<crate::auth::hosts::HostAllowlist>,
+    /// `http://host:port` bases a pairing link may be opened at, the loopback one first.
+    pub pairing_bases: Arc<Vec<String>>,
     /// The browser client's built files.
     pub web_dir: Arc<std::path::PathBuf>,
 }
 
 impl AppContext {
+    /// The links that carry a pairing credential; the fragment keeps it out of server logs.
+    pub fn pairing_urls(&self, credential: &str) -> Vec<String> {
+        self.pairing_bases
+            .iter()
+            .map(|base| format!("{base}/pair#token={credential}"))
+            .collect()
+    }
+
     /// The codec's per-frame cap. Frames between the message limit and this cap are answered
     /// with an error and the socket stays open; only frames beyond it close the connection (1009).
     pub fn frame_cap(&self) -> usize {
@@ -69,15 +81,18 @@ struct Fragments {
 
 pub struct Session {
     app: AppContext,
+    /// The signed-in session this socket belongs to, and its registration (for revocation).
+    auth_session: Option<(String, Option<u64>)>,
     subscriber: Option<SubscriberId>,
     last_heard: Instant,
     fragments: Option<Fragments>,
 }
 
 impl Session {
-    pub fn new(app: AppContext) -> Self {
+    pub fn new(app: AppContext, auth_session: Option<String>) -> Self {
         Self {
             app,
+            auth_session: auth_session.map(|id| (id, None)),
             subscriber: None,
             last_heard: Instant::now(),
             fragments: None,
@@ -93,6 +108,13 @@ impl Session {
             }
             Ok(request) => {
                 log::debug!("request {} {:?}", request.id, request.method.name());
+                // Checked here, synchronously, so a connection's requests keep their order.
+                if let Some(cwd) = named_cwd(&request.method) {
+                    if let Err(message) = self.app.runtime.cwd_policy.check("body.cwd", cwd) {
+                        ctx.text(encode_error(&request.id, &message));
+                        return;
+                    }
+                }
                 let id = request.id;
                 match request.method {
                     Method::OrchestrationGetSnapshot => {
@@ -294,6 +316,20 @@ impl Session {
     }
 }
 
+/// The directory a request works in, when the client names one: it must be inside a project, a
+/// t3rs worktree or the server's `--cwd` (see [`crate::runtime::cwd_policy`]).
+fn named_cwd(method: &Method) -> Option<&str> {
+    match method {
+        Method::ProjectsSearchEntries { cwd, .. }
+        | Method::ProjectsWriteFile { cwd, .. }
+        | Method::Git { cwd, .. }
+        | Method::ShellOpenInEditor { cwd, .. } => Some(cwd),
+        Method::TerminalOpen(p) => Some(&p.cwd),
+        Method::TerminalRestart(p) => Some(&p.cwd),
+        _ => None,
+    }
+}
+
 /// Events per `orchestration.replayEvents` answer; a client pages on from the last sequence.
 pub const REPLAY_PAGE: usize = 1_000;
 
@@ -390,6 +426,13 @@ impl Actor for Session {
     type Context = ws::WebsocketContext<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
+        if let Some((session_id, handle)) = self.auth_session.as_mut() {
+            *handle = Some(
+                self.app
+                    .auth
+                    .register_socket(session_id, ctx.address().recipient()),
+            );
+        }
         let welcome = Push {
             channel: channels::SERVER_WELCOME,
             data_json: (*self.app.welcome_json).clone(),
@@ -433,6 +476,9 @@ impl Actor for Session {
     }
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
+        if let Some((session_id, Some(handle))) = self.auth_session.take() {
+            self.app.auth.forget_socket(&session_id, handle);
+        }
         if let Some(id) = self.subscriber.take() {
             self.app.runtime.bus.do_send(Unsubscribe(id));
         }
@@ -454,6 +500,20 @@ impl Handler<Delivery<Push>> for Session {
                 sequence: msg.sequence,
             });
         }
+    }
+}
+
+impl Handler<crate::auth::Revoked> for Session {
+    type Result = ();
+
+    fn handle(&mut self, msg: crate::auth::Revoked, ctx: &mut Self::Context) {
+        log::info!("closing a socket of a revoked session");
+        self.auth_session = None;
+        ctx.close(Some(ws::CloseReason {
+            code: ws::CloseCode::Other(crate::auth::REVOKED_CLOSE_CODE),
+            description: Some(msg.reason),
+        }));
+        ctx.stop();
     }
 }
 

@@ -141,17 +141,12 @@ pub fn open_in_editor(editor: EditorId, target: &str) -> Result<(), String> {
         ));
     }
     let (command, args) = editor_launch(editor, target);
-    let mut child = std::process::Command::new(&command)
+    // Detached: its own process group (closing t3rs does not close the editor), the scrubbed
+    // environment, stdio on /dev/null, reaped when it exits.
+    crate::spawn::command(&command)
         .args(&args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map_err(|e| format!("could not start {command}: {e}"))?;
-    // Reap it when it exits so it never lingers as a zombie.
-    std::thread::spawn(move || {
-        let _ = child.wait();
-    });
+        .spawn_detached()
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Test support: start the real `t3rs` binary on a random port with a temp state dir, and talk to
 //! it over a real WebSocket. Every wait has a deadline so a broken server fails, never hangs.
 #![allow(dead_code)]
+#![allow(clippy::disallowed_methods)] // test code starts its helpers (git, servers, fakes) directly
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ pub struct Server {
 pub struct ServerBuilder {
     state_dir: PathBuf,
     args: Vec<String>,
+    auth: bool,
 }
 
 impl ServerBuilder {
@@ -35,7 +37,15 @@ impl ServerBuilder {
         Self {
             state_dir: state_dir.to_path_buf(),
             args: Vec::new(),
+            auth: false,
         }
+    }
+
+    /// Authentication on, as a server started with no flags has it (tests that are not about
+    /// auth run with `--no-auth`).
+    pub fn with_auth(mut self) -> Self {
+        self.auth = true;
+        self
     }
 
     pub fn arg(mut self, arg: impl Into<String>) -> Self {
@@ -45,6 +55,9 @@ impl ServerBuilder {
 
     pub fn start(self) -> Server {
         let mut cmd = base_command(&self.state_dir);
+        if self.auth {
+            cmd.env_remove("T3CODE_NO_AUTH");
+        }
         cmd.args(&self.args);
         Server::start_command_in(cmd, self.state_dir)
     }
@@ -108,7 +121,8 @@ fn rand_suffix() -> String {
     )
 }
 
-/// The binary with hermetic defaults: no browser, no real codex on PATH unless a test asks.
+/// The binary with hermetic defaults: no browser, no real codex on PATH unless a test asks,
+/// authentication off (through the environment, so an auth test can remove it).
 pub fn base_command(state_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_t3rs"));
     cmd.arg("--port")
@@ -118,7 +132,10 @@ pub fn base_command(state_dir: &Path) -> Command {
         .arg("--no-browser")
         // Through the environment so a test's --codex-bin flag can override it.
         .env("T3CODE_CODEX_BIN", "/nonexistent/t3rs-test-codex")
+        .env("T3CODE_NO_AUTH", "true")
         .env_remove("T3CODE_AUTH_TOKEN")
+        .env_remove("T3CODE_AUTH_TOKEN_FILE")
+        .env_remove("T3CODE_ALLOWED_HOSTS")
         .env_remove("T3CODE_HOST")
         .env_remove("T3CODE_PORT")
         .env_remove("T3CODE_STATE_DIR")

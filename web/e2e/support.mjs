@@ -43,15 +43,19 @@ export function waitForLine(child, pattern, ms = 30_000) {
   });
 }
 
-/** Starts the t3rs binary on `port` serving the built client, and waits until it listens. */
-export async function startServer({ bin, port, stateDir, cwd, codexBin, env = {} }) {
+/** Starts the t3rs binary on `port` serving the built client, and waits until it listens.
+ * With `auth` the server runs as it does by default and `server.pairingUrl` is the one-time
+ * link it printed; without, it runs with --no-auth. */
+export async function startServer({ bin, port, stateDir, cwd, codexBin, env = {}, auth = false }) {
   const server = spawn(
     bin,
     ["--port", String(port), "--state-dir", stateDir, "--no-browser", "--cwd", cwd,
-     "--web-dir", webDist, "--codex-bin", codexBin],
+     "--web-dir", webDist, "--codex-bin", codexBin, ...(auth ? [] : ["--no-auth"])],
     { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } },
   );
+  const pairing = auth ? waitForLine(server, /pair a browser[^:]*: (http:\/\/127\.0\.0\.1\S+)/) : null;
   await waitForLine(server, /t3rs listening on (http:\/\/\S+)/);
+  if (pairing) server.pairingUrl = (await pairing)[1];
   return server;
 }
 
