@@ -23,6 +23,8 @@ pub struct Server {
     pub port: u16,
     pub state_dir: PathBuf,
     stderr_path: PathBuf,
+    /// Every line the server printed on stdout after its port.
+    stdout_lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 /// Builds the command line for a server; `start` runs it.
@@ -85,12 +87,16 @@ impl Server {
             .expect("spawn t3rs");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = std::sync::mpsc::channel();
+        let stdout_lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let lines = std::sync::Arc::clone(&stdout_lines);
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 if let Some(url) = line.strip_prefix("t3rs listening on http://") {
                     let port = url.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
                     let _ = tx.send(port);
+                } else if let Ok(mut lines) = lines.lock() {
+                    lines.push(line);
                 }
             }
         });
@@ -107,6 +113,7 @@ impl Server {
             port,
             state_dir,
             stderr_path,
+            stdout_lines,
         }
     }
 }
@@ -151,6 +158,32 @@ impl Server {
 
     pub fn url(&self, path_and_query: &str) -> String {
         format!("ws://127.0.0.1:{}{path_and_query}", self.port)
+    }
+
+    /// The one-time pairing link the server printed at start (auth on).
+    pub fn pairing_link(&self) -> String {
+        let started = Instant::now();
+        loop {
+            let found = self.stdout_lines.lock().ok().and_then(|lines| {
+                lines.iter().find_map(|l| {
+                    l.split_once("pair a browser (one use, 5 minutes): ")
+                        .map(|(_, url)| url.trim().to_string())
+                })
+            });
+            if let Some(url) = found {
+                return url;
+            }
+            assert!(started.elapsed() < DEADLINE, "no pairing link printed");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The credential in the start-up pairing link.
+    pub fn pairing_credential(&self) -> String {
+        let link = self.pairing_link();
+        link.split_once("#token=")
+            .map(|(_, c)| c.to_string())
+            .expect("credential in the link")
     }
 
     pub fn pid(&self) -> u32 {
@@ -219,11 +252,21 @@ impl Client {
         url: &str,
         origin: Option<&str>,
     ) -> Result<Client, tokio_tungstenite::tungstenite::Error> {
+        let headers: Vec<(&str, &str)> = origin.map(|o| ("Origin", o)).into_iter().collect();
+        Self::connect_with_headers(url, &headers).await
+    }
+
+    /// An upgrade with extra (or replaced) headers: Host, Origin, Cookie, Authorization.
+    pub async fn connect_with_headers(
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Client, tokio_tungstenite::tungstenite::Error> {
         let mut request = url.into_client_request()?;
-        if let Some(origin) = origin {
+        for (name, value) in headers {
             request.headers_mut().insert(
-                "Origin",
-                HeaderValue::from_str(origin).expect("origin header"),
+                tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes())
+                    .expect("header name"),
+                HeaderValue::from_str(value).expect("header value"),
             );
         }
         let (ws, _response) = tokio_tungstenite::connect_async(request).await?;
@@ -348,4 +391,70 @@ pub fn http_get(port: u16, path: &str) -> (u16, Vec<u8>) {
     let head = String::from_utf8_lossy(&raw[..split]).to_string();
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, raw[split + 4..].to_vec())
+}
+
+/// A plain HTTP answer: status, headers (names lowercase) and body.
+pub struct HttpAnswer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl HttpAnswer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// One HTTP/1.1 request over a real socket. `headers` may replace Host.
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> HttpAnswer {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !body.is_empty() {
+        head.push_str("Content-Type: application/json\r\n");
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    HttpAnswer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&raw[split + 4..]).into_owned(),
+    }
 }
