@@ -127,8 +127,9 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let server = spawn_server(&dir.path().join("state"), &[], &[]);
     let cwd = work.to_string_lossy().into_owned();
+    // Requests may name only a project's folder or the server's --cwd.
+    let server = spawn_server(&dir.path().join("state"), &["--cwd", &cwd], &[]);
     let mut ours = rt.block_on(async {
         let mut ws = connect(&server.addr).await;
         git_status(&mut ws, 0, &cwd).await; // warm the project actor

@@ -408,7 +408,10 @@ fn main() {
     let tree = tempfile::tempdir().expect("tempdir");
     make_tree(tree.path(), 100_000);
     let state = tempfile::tempdir().expect("tempdir");
-    let support::Started { child, addr, .. } = spawn_server(state.path(), &[], &[]);
+    let tree_root = tree.path().to_string_lossy().into_owned();
+    // Requests may name only a project's folder or the server's --cwd.
+    let support::Started { child, addr, .. } =
+        spawn_server(state.path(), &["--cwd", &tree_root], &[]);
     let (first, warm) = rt.block_on(async {
         let mut ws = connect(&addr).await;
         let body = |q: &str| json!({"_tag": "projects.searchEntries", "cwd": tree.path().to_string_lossy(), "query": q, "limit": 50});

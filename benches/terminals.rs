@@ -50,9 +50,10 @@ fn main() {
         .expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
     let home = dir.path().to_string_lossy().into_owned();
+    // Terminals open in `dir`: the server's --cwd, so requests may name it.
     let support::Started { child, addr, .. } = spawn_server(
         &dir.path().join("state"),
-        &[],
+        &["--cwd", home.as_str()],
         &[("SHELL", "/bin/bash"), ("HOME", home.as_str())],
     );
     let pid = child.id();

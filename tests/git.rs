@@ -107,7 +107,10 @@ exit 1
 
 fn start(dir: &Path, extra_path: Option<&Path>) -> Server {
     let mut cmd = common::base_command(&dir.join("state"));
+    // The test's repositories are all below `dir`, so requests may name them.
     cmd.arg("--auto-bootstrap-project-from-cwd=false")
+        .arg("--cwd")
+        .arg(dir)
         .env("GIT_AUTHOR_NAME", "Test")
         .env("GIT_AUTHOR_EMAIL", "test@example.com")
         .env("GIT_COMMITTER_NAME", "Test")

@@ -327,7 +327,10 @@ async fn write_file_is_confined_to_the_workspace_root() {
     std::fs::create_dir_all(&root).unwrap();
     std::fs::create_dir_all(&outside).unwrap();
     std::os::unix::fs::symlink(&outside, root.join("escape")).unwrap();
-    let server = no_bootstrap(dir.path()).start();
+    let server = no_bootstrap(dir.path())
+        .arg("--cwd")
+        .arg(root.to_string_lossy())
+        .start();
     let mut client = connected(&server).await;
     let cwd = root.to_string_lossy().to_string();
     let write = |path: &str| json!({"_tag": "projects.writeFile", "cwd": cwd, "relativePath": path, "contents": "hi\n"});
@@ -374,7 +377,10 @@ async fn search_entries_honours_gitignore() {
         .status()
         .unwrap();
     assert!(status.success());
-    let server = no_bootstrap(dir.path()).start();
+    let server = no_bootstrap(dir.path())
+        .arg("--cwd")
+        .arg(root.to_string_lossy())
+        .start();
     let mut client = connected(&server).await;
     let v = client
         .request(json!({"_tag": "projects.searchEntries", "cwd": root.to_string_lossy(), "query": "main", "limit": 50}))

@@ -14,7 +14,10 @@ fn temp() -> tempfile::TempDir {
 /// A server whose terminals run a plain bash, whatever the developer's $SHELL is.
 fn start(dir: &std::path::Path) -> Server {
     let mut cmd = common::base_command(&dir.join("state"));
+    // Terminals open below `dir`, so requests may name it.
     cmd.arg("--auto-bootstrap-project-from-cwd=false")
+        .arg("--cwd")
+        .arg(dir)
         .env("SHELL", "/bin/bash")
         .env("HOME", dir)
         .env("PS1", "$ ");
@@ -198,6 +201,10 @@ async fn bad_terminal_input_is_named() {
     let server = start(dir.path());
     let mut c = connected(&server).await;
     let cwd = dir.path().to_string_lossy().to_string();
+    // Missing, but where a terminal may open (a cwd outside every project is refused before
+    // its existence is looked at: tests/security.rs).
+    let missing = format!("{cwd}/no/such/dir");
+    let missing_refused = format!("Terminal cwd does not exist: {missing}");
     let cases = vec![
         (
             json!({"_tag": "terminal.write", "threadId": "t1", "terminalId": "nope", "data": "x"}),
@@ -212,8 +219,8 @@ async fn bad_terminal_input_is_named() {
             "body.rows: must be an integer from 5 to 200",
         ),
         (
-            json!({"_tag": "terminal.open", "threadId": "t1", "cwd": "/no/such/dir"}),
-            "Terminal cwd does not exist: /no/such/dir",
+            json!({"_tag": "terminal.open", "threadId": "t1", "cwd": missing}),
+            missing_refused.as_str(),
         ),
         (
             json!({"_tag": "terminal.open", "threadId": "t1", "cwd": cwd, "env": {"1BAD": "x"}}),

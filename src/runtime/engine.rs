@@ -22,6 +22,7 @@ use crate::orchestration::{
     decide, project, Command, DecideContext, Event, ReadModel, Session, SessionStatus,
 };
 use crate::protocol::methods::channels;
+use crate::runtime::cwd_policy::{changes_roots, RootsView};
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::runtime::{new_id, now_iso};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
@@ -233,6 +234,10 @@ pub struct Engine {
     reactor: Option<Recipient<DomainEvent>>,
     /// Events of the open batch for the reactor, sent after the flush.
     reactions: Vec<Arc<Event>>,
+    /// Where the model's project roots and worktrees are published for the `cwd` check.
+    roots: Option<RootsView>,
+    /// The open batch changed the roots: publish them again after its flush.
+    roots_changed: bool,
 }
 
 impl Engine {
@@ -287,7 +292,16 @@ impl Engine {
             broken: None,
             reactor: None,
             reactions: Vec::new(),
+            roots: None,
+            roots_changed: false,
         }
+    }
+
+    /// Publishes the model's roots into `view` now and after every flush that changes them.
+    pub fn with_roots_view(mut self, view: RootsView) -> Self {
+        view.publish(&self.model);
+        self.roots = Some(view);
+        self
     }
 
     /// Where provider-relevant events go once durable.
@@ -328,6 +342,7 @@ impl Engine {
                 data_json: json.clone(),
             });
             events.push((sequence, json.into_bytes()));
+            self.roots_changed |= self.roots.is_some() && changes_roots(&event.body);
             if self.reactor.is_some() && is_provider_event(&event) {
                 self.reactions.push(Arc::new(event));
             }
@@ -405,6 +420,12 @@ impl Engine {
             Ok(()) => {
                 let appended: u64 = batch.iter().map(|w| w.events.len() as u64).sum();
                 self.watermark.set(self.next_sequence - 1);
+                // Before any reply: a client told its project exists may use it at once.
+                if std::mem::take(&mut self.roots_changed) {
+                    if let Some(view) = &self.roots {
+                        view.publish(&self.model);
+                    }
+                }
                 for push in pushes {
                     self.bus.do_send(Publish(push));
                 }
@@ -424,6 +445,7 @@ impl Engine {
             }
             Err(err) => {
                 self.reactions.clear();
+                self.roots_changed = false;
                 log::error!("event store write failed: {err}");
                 for (reply, _) in replies {
                     let _ = reply.send(Err(DispatchError::Storage(err.to_string())));

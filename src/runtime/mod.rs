@@ -2,6 +2,7 @@
 //! `orchestration`) meet the actor toolkit in `t3rs-actors`.
 
 pub mod codex;
+pub mod cwd_policy;
 pub mod engine;
 pub mod git_calls;
 pub mod projects;

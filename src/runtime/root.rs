@@ -3,6 +3,7 @@
 use actix::prelude::*;
 use t3rs_actors::{RestartPolicy, Supervisor, SupervisorEvent};
 
+use crate::runtime::cwd_policy::{CwdPolicy, RootsView};
 use crate::runtime::engine::{load_state, Engine, EngineState, EventReader, Watermark};
 use crate::runtime::projects::{ProjectDeps, ProjectRegistry};
 use crate::runtime::providers::{AttachEngine, ProviderRegistry, ProviderSettings};
@@ -40,6 +41,8 @@ pub struct Runtime {
     pub projects: Addr<ProjectRegistry>,
     pub providers: Addr<ProviderRegistry>,
     pub terminals: Addr<TerminalRegistry>,
+    /// Which `cwd`s requests may name.
+    pub cwd_policy: CwdPolicy,
 }
 
 pub struct RuntimeParts {
@@ -74,6 +77,12 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
         view: config_view.clone(),
     };
     let watermark = Watermark::default();
+    let roots = RootsView::default();
+    let cwd_policy = CwdPolicy::new(
+        std::path::Path::new(&seed.cwd),
+        &parts.worktrees_root,
+        roots.clone(),
+    );
     // Thread sessions and their codex processes share one arbiter; their blocking work (git
     // checkpoints) runs on the blocking pool.
     let providers_arbiter = Arbiter::new();
@@ -106,7 +115,8 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
                         state,
                         snapshot_every,
                     )
-                    .with_reactor(reactor.clone()),
+                    .with_reactor(reactor.clone())
+                    .with_roots_view(roots.clone()),
                     Err(reason) => {
                         Engine::broken(guard, log.clone(), bus.clone(), watermark.clone(), reason)
                     }
@@ -152,6 +162,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
             projects,
             providers,
             terminals,
+            cwd_policy,
         },
         vec![
             config_arbiter,
