@@ -74,19 +74,53 @@ async function startServer() {
   server = await start({
     bin: t3rsBin, port, stateDir: join(dir, "state"), cwd: work, codexBin,
     env: { PATH: `${bin}:${process.env.PATH}`, CODEX_HOME: home, FAKE_KEY: "unused", RUST_LOG: "warn" },
+    // Authentication as a person gets it by default: the page signs in through the pairing link.
+    auth: true,
   });
 }
 const stopServer = () => stop(server);
 
 let consoleErrors = [];
 let browser;
+// Content-security-policy violations and WebSocket close codes, from every page and document.
+const cspViolations = [];
+const closeCodes = [];
+async function watchPage(page) {
+  await page.exposeFunction("__t3rsCsp", (v) => cspViolations.push(v));
+  await page.exposeFunction("__t3rsClosed", (code) => closeCodes.push(code));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__t3rsCsp(`${e.violatedDirective} ${e.blockedURI} ${location.pathname}`));
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener("close", (e) => window.__t3rsClosed(e.code));
+      }
+    };
+  });
+}
+/** Opens a socket from the page's own origin; "open" or "refused". */
+const tryOwnSocket = (page) =>
+  page.evaluate(() => new Promise((done) => {
+    const ws = new WebSocket(`ws://${location.host}/ws`);
+    ws.onopen = () => { ws.close(); done("open"); };
+    ws.onclose = () => done("refused");
+  }));
 try {
   await startServer();
   browser = await chromium.launch(chromiumOptions());
   const tab = await newPage(browser, DEADLINE);
   const page = tab.page;
   consoleErrors = tab.consoleErrors;
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await watchPage(page);
+  // 0. First open through the printed one-time link: it sets the session cookie and lands on /.
+  const firstLink = server.pairingUrl;
+  await page.goto(firstLink);
+  await page.waitForURL(`http://127.0.0.1:${port}/`);
+  await page.getByTestId("composer").waitFor();
+  // A reload works on the cookie alone.
+  await page.reload();
 
   // 1. The bootstrap project and its thread are there and open.
   await page.getByText("demo-project").first().waitFor();
@@ -256,6 +290,44 @@ try {
   await page.getByPlaceholder("/path/to/project").fill(other);
   await page.getByRole("button", { name: "Add project" }).click();
   await page.locator(".project-title").filter({ hasText: "second-project" }).waitFor();
+
+  // 11. Access. A second browser profile without the cookie gets the sign-in page, not the
+  // app, and its socket is refused; the used link refuses a second use; a session paired with
+  // a new link works until the owner revokes it, which closes its socket with 4001.
+  const stranger = await browser.newContext();
+  const second = await stranger.newPage();
+  second.setDefaultTimeout(DEADLINE);
+  await watchPage(second);
+  await second.goto(`http://127.0.0.1:${port}/`);
+  await second.getByText("not signed in").waitFor();
+  if (await second.getByTestId("composer").count()) fail("an unsigned browser got the app");
+  if ((await tryOwnSocket(second)) !== "refused") fail("an unsigned browser opened a socket");
+  await second.goto(firstLink);
+  await second.getByText("Invalid bootstrap credential.").waitFor();
+  const link = await page.evaluate(() =>
+    fetch("/api/auth/pairing-token", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ label: "second browser" }) }).then((r) => r.json()));
+  await second.goto(`http://127.0.0.1:${port}/pair#token=${link.credential}`);
+  await second.waitForURL(`http://127.0.0.1:${port}/`);
+  await second.getByTestId("composer").waitFor();
+  await second.getByTestId("connection").filter({ hasText: "connected" }).waitFor();
+  await second.screenshot({ path: join(shots, "11-second-browser.png") });
+  const revoked = await page.evaluate(async () => {
+    const clients = await fetch("/api/auth/clients").then((r) => r.json());
+    const target = clients.find((c) => c.client.label === "second browser");
+    const answer = await fetch("/api/auth/clients/revoke", { method: "POST",
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sessionId: target.sessionId }) });
+    return answer.json();
+  });
+  if (!revoked.revoked) fail(`revoking the second browser failed: ${JSON.stringify(revoked)}`);
+  // The app reloads on 4001 and the server shows it the sign-in page.
+  await second.getByText("not signed in").waitFor();
+  if (!closeCodes.includes(4001)) fail(`no socket closed with 4001 (codes: ${closeCodes.join(",")})`);
+  await second.screenshot({ path: join(shots, "12-revoked.png") });
+  await stranger.close();
+  // The owner's own page was never signed out.
+  await page.getByTestId("connection").filter({ hasText: "connected" }).waitFor();
+  if (cspViolations.length) fail(`content-security-policy violations: ${cspViolations.join(" | ")}`);
 
   // A connection dropped by a restart logs a failed-WebSocket console error in Chromium; it is
   // the browser's own line, not the app's. Anything else fails the test.

@@ -5,7 +5,12 @@ import { socketUrl, takeEarly } from "./early";
 import { Sync } from "./sync";
 import { Transport } from "./transport";
 
-export const transport = new Transport({ url: socketUrl(), early: takeEarly() });
+// A revoked session: reloading shows the sign-in page the server gives an unsigned browser.
+export const transport = new Transport({
+  url: socketUrl(),
+  early: takeEarly(),
+  onSignedOut: () => window.location.reload(),
+});
 export const sync = new Sync(transport);
 
 export function newId(): string {

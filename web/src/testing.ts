@@ -34,9 +34,9 @@ export class FakeSocket implements SocketLike {
     this.deliver({ type: "push", sequence, channel: "server.welcome", data: { cwd: "/w", projectName: "w" } });
   }
 
-  drop(): void {
+  drop(code = 1006): void {
     this.readyState = 3;
-    this.onclose?.({ code: 1006 });
+    this.onclose?.({ code });
   }
 
   /** The requests the client sent, decoded. */

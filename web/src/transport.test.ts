@@ -86,4 +86,31 @@ describe("Transport", () => {
     expect(states).toEqual(["open", "reconnecting", "open"]);
     expect(transport.connection).toBe("open");
   });
+
+  it("stops and tells the app when its session is revoked (4001), instead of retrying", async () => {
+    const sockets: FakeSocket[] = [];
+    const clock = new FakeClock();
+    let signedOut = 0;
+    const transport = new Transport({
+      url: "ws://test/",
+      makeSocket: () => {
+        const socket = new FakeSocket();
+        sockets.push(socket);
+        return socket;
+      },
+      backoffMs: () => 100,
+      setTimer: clock.set,
+      clearTimer: clock.clear,
+      onSignedOut: () => signedOut++,
+    });
+    sockets[0].open();
+    sockets[0].welcome();
+    const inFlight = transport.request({ _tag: "orchestration.getSnapshot" });
+    sockets[0].drop(4001);
+    await expect(inFlight).rejects.toThrow("signed out");
+    expect(signedOut).toBe(1);
+    expect(transport.connection).toBe("closed");
+    clock.advance(10_000);
+    expect(sockets.length).toBe(1);
+  });
 });

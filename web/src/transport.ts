@@ -28,7 +28,13 @@ export interface TransportOptions {
   clearTimer?: (handle: unknown) => void;
   /** A socket opened before the transport existed, to adopt as the first connection. */
   early?: EarlySocket | null;
+  /** Called instead of reconnecting when the server closes with 4001: this browser's
+   * session was revoked, so no retry can succeed until it is paired again. */
+  onSignedOut?: () => void;
 }
+
+/** The close code of a socket whose session was revoked. */
+export const SIGNED_OUT_CLOSE_CODE = 4001;
 
 class RequestError extends Error {}
 
@@ -56,7 +62,7 @@ export class Transport {
   private pushListeners = new Set<(push: Push) => void>();
   private stateListeners = new Set<(state: ConnectionState) => void>();
   private openListeners = new Set<() => void>();
-  private readonly opts: Required<Omit<TransportOptions, "early">>;
+  private readonly opts: Required<Omit<TransportOptions, "early" | "onSignedOut">> & Pick<TransportOptions, "onSignedOut">;
   /** Requests the early socket sent: their answers wait here until claimed. */
   private earlyIds = new Set<string>();
   private earlyAnswers = new Map<string, Incoming>();
@@ -174,7 +180,7 @@ export class Transport {
       this.setState("open");
     };
     socket.onmessage = (ev) => this.receive(ev.data);
-    socket.onclose = () => this.lost(socket);
+    socket.onclose = (ev) => this.lost(socket, ev?.code);
     socket.onerror = () => {
       /* a close follows; reconnecting is decided there */
     };
@@ -229,9 +235,16 @@ export class Transport {
     this.outbox = [];
   }
 
-  private lost(socket: SocketLike): void {
+  private lost(socket: SocketLike, code?: number): void {
     if (socket !== this.socket || this.stopped) return;
     this.socket = null;
+    if (code === SIGNED_OUT_CLOSE_CODE) {
+      this.stopped = true;
+      this.failPending("this browser was signed out");
+      this.setState("closed");
+      this.opts.onSignedOut?.();
+      return;
+    }
     // An early request not yet answered never will be; an answer already here still counts.
     this.earlyIds.clear();
     // What was in flight may or may not have been done; the caller decides whether to retry.

@@ -1,6 +1,10 @@
 // Trades the one-time credential in the URL's fragment (never sent to the server, so never
 // logged) for a session cookie, then opens the app.
 (function () {
+  // A new link opened in this same tab changes only the fragment: start over with it.
+  window.addEventListener("hashchange", function () {
+    location.reload();
+  });
   var status = document.getElementById("status");
   var help = document.getElementById("help");
   var match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
