@@ -126,6 +126,60 @@ async fn throughput(url: &str, skip_welcome: bool) -> f64 {
     (CONNECTIONS * PER_CONNECTION) as f64 / started.elapsed().as_secs_f64()
 }
 
+const UPGRADES: usize = 300;
+
+/// Signs in with the start-up pairing credential; the `Cookie` header for later upgrades.
+fn session_cookie(addr: &str, credential: &str) -> String {
+    use std::io::{Read, Write};
+    let body = format!(r#"{{"credential":"{credential}"}}"#);
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "POST /api/auth/bootstrap HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read");
+    let cookie = raw
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("set-cookie:")
+                .then(|| l.split_once(':').map(|(_, v)| v.trim().to_string()))
+                .flatten()
+        })
+        .expect("a session cookie");
+    cookie.split(';').next().unwrap_or_default().to_string()
+}
+
+/// TCP connect to the first frame (the welcome), `UPGRADES` times, sorted.
+async fn upgrade_latency(url: &str, cookie: Option<&str>) -> Vec<Duration> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut samples = Vec::with_capacity(UPGRADES);
+    for i in 0..UPGRADES + 20 {
+        let mut request = url.into_client_request().expect("request");
+        if let Some(cookie) = cookie {
+            request
+                .headers_mut()
+                .insert("Cookie", cookie.parse().expect("cookie header"));
+        }
+        let t = Instant::now();
+        let (mut ws, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("upgrade");
+        ws.next().await.expect("welcome").expect("welcome");
+        let took = t.elapsed();
+        let _ = ws.close(None).await;
+        if i >= 20 {
+            samples.push(took); // the first 20 warm up
+        }
+    }
+    samples.sort_unstable();
+    samples
+}
+
 fn micros(d: Duration) -> String {
     format!("{:.0} µs", d.as_secs_f64() * 1e6)
 }
@@ -154,6 +208,22 @@ fn main() {
     });
     let loaded_rss = rss_kib(t3rs.child.id());
 
+    // Upgrades with a session cookie (the default server) beside --no-auth, in one run.
+    let authed_state = tempfile::tempdir().expect("tempdir");
+    let authed = support::spawn_server(
+        authed_state.path(),
+        &["--auth-rate-limit", "100000"],
+        &[("T3CODE_NO_AUTH", "false")],
+    );
+    let cookie = session_cookie(&authed.addr, &authed.pairing_credential());
+    let (open_upgrades, cookie_upgrades) = rt.block_on(async {
+        let open = upgrade_latency(&t3rs_url, None).await;
+        let cookie =
+            upgrade_latency(&format!("ws://{}/ws", authed.addr), Some(cookie.as_str())).await;
+        (open, cookie)
+    });
+    let _ = support::stop(authed.child);
+
     let (stopped_ok, stop_took) = support::stop(t3rs.child);
 
     let ratio = pct(&t3rs_seq, 0.5).as_secs_f64() / pct(&echo_seq, 0.5).as_secs_f64();
@@ -162,7 +232,7 @@ fn main() {
             "round trip p50",
             micros(pct(&echo_seq, 0.5)),
             micros(pct(&t3rs_seq, 0.5)),
-            format!("<= 1.5x echo: {ratio:.2}x"),
+            format!("<= 1.1x echo: {ratio:.2}x"),
         ),
         (
             "round trip p99",
@@ -174,6 +244,27 @@ fn main() {
             "throughput, 8 connections",
             format!("{echo_tp:.0} req/s"),
             format!("{t3rs_tp:.0} req/s"),
+            String::new(),
+        ),
+        (
+            "upgrade p50, --no-auth",
+            String::new(),
+            micros(pct(&open_upgrades, 0.5)),
+            String::new(),
+        ),
+        (
+            "upgrade p50, session cookie",
+            String::new(),
+            micros(pct(&cookie_upgrades, 0.5)),
+            format!(
+                "cookie/no-auth {:.2}x",
+                pct(&cookie_upgrades, 0.5).as_secs_f64() / pct(&open_upgrades, 0.5).as_secs_f64()
+            ),
+        ),
+        (
+            "upgrade p99, cookie",
+            String::new(),
+            micros(pct(&cookie_upgrades, 0.99)),
             String::new(),
         ),
         (

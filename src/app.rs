@@ -34,6 +34,16 @@ const STOP_TIMEOUT: Duration = Duration::from_millis(1500);
 /// How long codex may take to answer one request (starting a conversation is the slow one).
 const CODEX_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// A start-up line on stdout. Whoever started the server may have closed its end of the pipe
+/// (a script that read the port and went on); that must not take the server down.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, $($arg)*).and_then(|()| out.flush());
+    }};
+}
+
 fn notify_systemd(state: sd_notify::NotifyState<'_>) {
     // Outside systemd NOTIFY_SOCKET is unset and this does nothing.
     if let Err(err) = sd_notify::notify(false, &[state]) {
@@ -234,12 +244,12 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     let control_task = control.map(actix_rt::spawn);
     let url = format!("http://{bound}");
     // Tests and scripts read this line to learn the port; keep its shape.
-    println!("t3rs listening on {url}");
+    say!("t3rs listening on {url}");
     if app.hosts.authorities().len() > 4 {
-        println!("  answering to {}", app.hosts.authorities().join(", "));
+        say!("  answering to {}", app.hosts.authorities().join(", "));
     }
     if settings.auth_token.is_some() {
-        println!("  (the static auth token also admits ?token=<token>)");
+        say!("  (the static auth token also admits ?token=<token>)");
     }
     let open_url = if auth.enabled() {
         match auth.issue_pairing(Role::Owner, Some("first browser".into())) {
@@ -247,9 +257,9 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
                 let urls = app.pairing_urls(&link.credential);
                 // Scripts read this line for the link; keep its shape.
                 for pairing in &urls {
-                    println!("  pair a browser (one use, 5 minutes): {pairing}");
+                    say!("  pair a browser (one use, 5 minutes): {pairing}");
                 }
-                println!("  later: run `t3rs pair` for a new link");
+                say!("  later: run `t3rs pair` for a new link");
                 urls.into_iter().next()
             }
             Err(err) => {
@@ -258,7 +268,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             }
         }
     } else {
-        println!("  authentication is OFF (--no-auth): any local program can drive agents");
+        say!("  authentication is OFF (--no-auth): any local program can drive agents");
         Some(url.clone())
     };
     notify_systemd(sd_notify::NotifyState::Ready);

@@ -13,6 +13,23 @@ pub struct Started {
     pub child: Child,
     pub addr: String,
     pub startup: Duration,
+    /// The lines printed after the address (the pairing link, with auth on).
+    pub later_lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Started {
+    /// The credential of the pairing link the server printed at start (auth on).
+    pub fn pairing_credential(&self) -> String {
+        loop {
+            let line = self
+                .later_lines
+                .recv_timeout(Duration::from_secs(20))
+                .expect("no pairing link printed");
+            if let Some((_, credential)) = line.split_once("#token=") {
+                return credential.trim().to_string();
+            }
+        }
+    }
 }
 
 /// Starts the t3rs binary on a free port with `state` as its state dir, codex pointed at
@@ -52,10 +69,18 @@ pub fn spawn_server(state: &Path, args: &[&str], env: &[(&str, &str)]) -> Starte
             break addr.to_string();
         }
     };
+    // Keep reading: a closed pipe would make every later line the server prints fail.
+    let (tx, later_lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
     Started {
         child,
         addr,
         startup: started.elapsed(),
+        later_lines,
     }
 }
 
