@@ -359,6 +359,7 @@ fn main() {
         child,
         addr,
         startup,
+        ..
     } = spawn_server(state.path(), &[], &[]);
     rows.push((
         format!("start-up with {events} events in the log"),

@@ -245,7 +245,12 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     let url = format!("http://{bound}");
     // Tests and scripts read this line to learn the port; keep its shape.
     say!("t3rs listening on {url}");
-    if app.hosts.authorities().len() > 4 {
+    let wildcard = settings
+        .host
+        .trim_matches(['[', ']'])
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_unspecified());
+    if wildcard || !settings.allowed_hosts.is_empty() {
         say!("  answering to {}", app.hosts.authorities().join(", "));
     }
     if settings.auth_token.is_some() {

@@ -38,7 +38,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the server (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print a one-time pairing link (and a QR code) that signs one more browser or device in
     /// to the running server.
     Pair(PairArgs),
@@ -96,7 +96,7 @@ pub enum AuthCommand {
 impl Cli {
     pub fn serve_args(self) -> ServeArgs {
         match self.command {
-            Some(Command::Serve(args)) => args,
+            Some(Command::Serve(args)) => *args,
             _ => self.serve,
         }
     }

@@ -17,38 +17,38 @@ fn error(status: StatusCode, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(json!({ "error": message }))
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(body: &[u8], what: &str) -> Result<T, HttpResponse> {
+fn parse<T: for<'de> Deserialize<'de>>(body: &[u8], what: &str) -> Result<T, Box<HttpResponse>> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
     } else {
         body
     };
     serde_json::from_slice(body).map_err(|e| {
-        error(
+        Box::new(error(
             StatusCode::BAD_REQUEST,
             &format!("Invalid {what} payload: {e}."),
-        )
+        ))
     })
 }
 
 /// The endpoint's caller, or the answer that refuses it. Posts from a foreign origin are
 /// refused first (cross-site request forgery).
-fn caller(req: &HttpRequest, app: &AppContext) -> Result<Principal, HttpResponse> {
+fn caller(req: &HttpRequest, app: &AppContext) -> Result<Principal, Box<HttpResponse>> {
     if let Some(refused) = origin_refusal(req, app) {
-        return Err(refused);
+        return Err(Box::new(refused));
     }
-    authenticate(req, app, false).map_err(|r| r.response())
+    authenticate(req, app, false).map_err(|r| Box::new(r.response()))
 }
 
-fn owner(req: &HttpRequest, app: &AppContext) -> Result<Principal, HttpResponse> {
+fn owner(req: &HttpRequest, app: &AppContext) -> Result<Principal, Box<HttpResponse>> {
     let principal = caller(req, app)?;
     if principal.is_owner() {
         Ok(principal)
     } else {
-        Err(error(
+        Err(Box::new(error(
             StatusCode::FORBIDDEN,
             "Only owner sessions can manage network access.",
-        ))
+        )))
     }
 }
 
@@ -56,7 +56,7 @@ macro_rules! try_or_respond {
     ($e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(response) => return response,
+            Err(response) => return *response,
         }
     };
 }
@@ -100,13 +100,15 @@ fn exchange(
     app: &AppContext,
     body: &[u8],
     method: SessionMethod,
-) -> Result<(crate::auth::sessions::SessionRecord, String), HttpResponse> {
+) -> Result<(crate::auth::sessions::SessionRecord, String), Box<HttpResponse>> {
     if let Some(refused) = origin_refusal(req, app) {
-        return Err(refused);
+        return Err(Box::new(refused));
     }
     let ip = remote_ip(req);
     if let Err(retry_after_secs) = app.auth.rate_check(ip) {
-        return Err(Refusal::RateLimited { retry_after_secs }.response());
+        return Err(Box::new(
+            Refusal::RateLimited { retry_after_secs }.response(),
+        ));
     }
     let input: BootstrapInput = parse(body, "bootstrap")?;
     let user_agent = req
@@ -117,12 +119,12 @@ fn exchange(
     app.auth
         .exchange(input.credential.trim(), method, client)
         .map_err(|err| {
-            if err == crate::auth::AuthError::BadCredential {
+            Box::new(if err == crate::auth::AuthError::BadCredential {
                 app.auth.record_failure(ip);
                 error(StatusCode::UNAUTHORIZED, &err.to_string())
             } else {
                 error(StatusCode::INTERNAL_SERVER_ERROR, &err.to_string())
-            }
+            })
         })
 }
 
