@@ -3,11 +3,12 @@ import { describe, expect, it } from "vitest";
 import { FakeClock, FakeSocket } from "./testing";
 import { Transport } from "./transport";
 
-function rig() {
+function rig(onSignedOut?: () => void) {
   const sockets: FakeSocket[] = [];
   const clock = new FakeClock();
   const states: string[] = [];
   const transport = new Transport({
+    onSignedOut,
     url: "ws://test/",
     makeSocket: () => {
       const socket = new FakeSocket();
@@ -88,21 +89,8 @@ describe("Transport", () => {
   });
 
   it("stops and tells the app when its session is revoked (4001), instead of retrying", async () => {
-    const sockets: FakeSocket[] = [];
-    const clock = new FakeClock();
     let signedOut = 0;
-    const transport = new Transport({
-      url: "ws://test/",
-      makeSocket: () => {
-        const socket = new FakeSocket();
-        sockets.push(socket);
-        return socket;
-      },
-      backoffMs: () => 100,
-      setTimer: clock.set,
-      clearTimer: clock.clear,
-      onSignedOut: () => signedOut++,
-    });
+    const { transport, sockets, clock } = rig(() => signedOut++);
     sockets[0].open();
     sockets[0].welcome();
     const inFlight = transport.request({ _tag: "orchestration.getSnapshot" });

@@ -27,20 +27,21 @@ pub async fn pair_page() -> HttpResponse {
         .body(include_str!("pair.html"))
 }
 
-pub async fn pair_script() -> HttpResponse {
+/// A file of these pages; revalidated so an upgrade's new copy is used at once.
+fn page_file(content_type: &'static str, body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
+        .content_type(content_type)
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(include_str!("pair.js"))
+        .body(body)
+}
+
+pub async fn pair_script() -> HttpResponse {
+    page_file("text/javascript; charset=utf-8", include_str!("pair.js"))
 }
 
 pub async fn pair_style() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(include_str!("pair.css"))
+    page_file("text/css; charset=utf-8", include_str!("pair.css"))
 }
 
 /// What `/` shows a browser without a session.
