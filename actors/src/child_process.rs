@@ -492,6 +492,32 @@ mod tests {
     }
 
     #[actix::test]
+    async fn the_scrub_hides_named_and_prefixed_variables_from_the_child() {
+        std::env::set_var("CP_SCRUB_EXACT", "cp-hidden-1");
+        std::env::set_var("CP_SCRUBP_ONE", "cp-hidden-2");
+        std::env::set_var("CP_SCRUB_KEPT", "kept");
+        let (events, mut rx) = probe::<ProcessEvent>();
+        let mut spec = sh("env; ps -o pgid= -p $$");
+        spec.scrub = EnvScrub::new(["CP_SCRUB_EXACT"], ["CP_SCRUBP_"]);
+        let (_proc, pid) = ChildProcess::spawn(spec, events).unwrap();
+        let mut lines = Vec::new();
+        loop {
+            match rx.next(DEADLINE).await.unwrap() {
+                ProcessEvent::Stdout(line) => lines.push(line),
+                ProcessEvent::Exited(_) => break,
+                _ => {}
+            }
+        }
+        assert!(lines.iter().any(|l| l == "CP_SCRUB_KEPT=kept"), "{lines:?}");
+        assert!(!lines.iter().any(|l| l.contains("cp-hidden")), "{lines:?}");
+        // Its own process group, led by itself.
+        assert_eq!(
+            lines.last().map(|l| l.trim()),
+            Some(pid.to_string().as_str())
+        );
+    }
+
+    #[actix::test]
     async fn lines_in_order_stdin_and_exit_code_with_stderr_tail() {
         let (events, mut rx) = probe::<ProcessEvent>();
         let (proc, _) = ChildProcess::spawn(

@@ -369,6 +369,20 @@ mod tests {
     }
 
     #[actix::test]
+    async fn the_scrub_hides_named_and_prefixed_variables_from_the_shell() {
+        std::env::set_var("PTY_SCRUB_EXACT", "pty-hidden-1");
+        std::env::set_var("PTY_SCRUBP_ONE", "pty-hidden-2");
+        std::env::set_var("PTY_SCRUB_KEPT", "kept");
+        let (events, mut rx) = probe::<PtyEvent>();
+        let mut spec = bash("env; echo END-OF-ENV");
+        spec.scrub = crate::process_runner::EnvScrub::new(["PTY_SCRUB_EXACT"], ["PTY_SCRUBP_"]);
+        let (_pty, _pid) = PtyProcess::spawn(spec, events).unwrap();
+        let seen = read_until(&mut rx, "END-OF-ENV").await;
+        assert!(seen.contains("PTY_SCRUB_KEPT=kept"), "{seen:?}");
+        assert!(!seen.contains("pty-hidden"), "{seen:?}");
+    }
+
+    #[actix::test]
     async fn echoes_input_resizes_and_reports_exit_code() {
         let (events, mut rx) = probe::<PtyEvent>();
         let mut spec = bash("read line; echo got:$line; stty size; exit 7");

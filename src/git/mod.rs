@@ -93,6 +93,14 @@ where
             RunError::TimedOut { .. } => GitError::Refused(err.to_string()),
             other => GitError::Spawn(other.to_string()),
         })?;
+    if out.stdout_dropped > 0 || out.stderr_dropped > 0 {
+        log::warn!(
+            "git {}: output past the runner's bound was dropped ({} bytes of stdout, {} of stderr)",
+            spawn::git_subcommand(&args).unwrap_or(""),
+            out.stdout_dropped,
+            out.stderr_dropped
+        );
+    }
     Ok(Output {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
