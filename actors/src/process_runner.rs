@@ -215,7 +215,7 @@ impl ProcessSpec {
         let mut err = Capture::new(child.stderr.take().map(OwnedFd::from), limits.stderr_bytes);
         let deadline = started + limits.deadline;
         let mut exited: Option<(ExitStatus, Instant)> = None;
-        let mut idle_wait = Duration::from_millis(1);
+        let mut idle_wait = Duration::from_micros(50);
         loop {
             let now = Instant::now();
             if exited.is_none() && leader_has_exited(pid) {
