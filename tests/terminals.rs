@@ -372,7 +372,11 @@ async fn a_flood_to_a_slow_client_leaves_memory_bounded() {
 async fn builder_is_usable_for_terminal_servers() {
     // Terminals work on a server started the common way too (bootstrap on, default flags).
     let dir = temp();
-    let server = ServerBuilder::new(&dir.path().join("state")).start();
+    // --cwd: terminals may open only in a project, a t3rs worktree or the server's folder.
+    let server = ServerBuilder::new(&dir.path().join("state"))
+        .arg("--cwd")
+        .arg(dir.path().to_string_lossy())
+        .start();
     let mut c = connected(&server).await;
     let v = c.request(open(dir.path(), "plain")).await;
     assert_eq!(v["result"]["status"], "running", "{v}");
