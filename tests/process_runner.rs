@@ -327,3 +327,68 @@ async fn no_child_sees_the_servers_secrets() {
     assert_clean("a command codex runs", &codex_env);
     drop(model);
 }
+
+#[tokio::test]
+async fn a_codex_exec_that_hangs_ends_at_its_deadline_and_the_commit_uses_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = repo(dir.path());
+    // The model answers one slow event every 30 s, so `codex exec` would wait for minutes.
+    let model = FakeModel::start(
+        dir.path(),
+        json!([{"text": "Too late", "chunks": 4, "delay_ms": 30000}]),
+    );
+    let home = model.codex_home(dir.path());
+    let config = dir.path().join("t3rs.toml");
+    std::fs::write(&config, "[process_deadlines]\ncodex_exec_secs = 2\n").unwrap();
+    let mut cmd = common::codex_server_command(&dir.path().join("state"), &home);
+    cmd.arg("--cwd")
+        .arg(dir.path())
+        .arg("--config")
+        .arg(&config);
+    let server = Server::start_command(cmd);
+    let mut c = Client::connect(&server.url("/ws")).await;
+    c.welcome().await;
+    std::fs::write(work.join("greeting.txt"), "hi\n").unwrap();
+    let started = Instant::now();
+    let v = c
+        .request(
+            json!({"_tag": "git.runStackedAction", "cwd": work.to_string_lossy(),
+                        "action": "commit"}),
+        )
+        .await;
+    let took = started.elapsed();
+    let subject = v["result"]["commit"]["subject"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(!subject.is_empty(), "{v}");
+    let why = server
+        .stderr()
+        .lines()
+        .filter(|l| l.contains("instead of codex"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(why.contains("codex exec did not finish within 2s"), "{why}");
+    assert!(took >= Duration::from_secs(2), "answered after {took:?}");
+    assert!(took < Duration::from_secs(8), "answered after {took:?}");
+    // Nothing of that codex exec (it ran with `-C <work>`) is left.
+    let work_path = work.to_string_lossy().into_owned();
+    let until = Instant::now() + Duration::from_secs(2);
+    let left = loop {
+        let out = Command::new("pgrep")
+            .args(["-a", "-f", &work_path])
+            .output()
+            .unwrap();
+        let left: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("exec"))
+            .map(str::to_string)
+            .collect();
+        if left.is_empty() || Instant::now() > until {
+            break left;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(left.is_empty(), "left running: {left:?}");
+    eprintln!("a hanging codex exec gave way to a summary after {took:?} ({subject:?})");
+    drop(model);
+}
