@@ -335,10 +335,39 @@ async fn a_thread_worktree_and_the_server_cwd_are_allowed() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("project");
     let worktree = dir.path().join("elsewhere/wt");
+    let pretender = dir.path().join("elsewhere/not-a-worktree");
     let server_cwd = dir.path().join("served");
-    for d in [&project, &worktree, &server_cwd] {
+    for d in [&project, &pretender, &server_cwd] {
         std::fs::create_dir_all(d).unwrap();
     }
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&project)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "i",
+    ]);
+    git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "wt",
+        &worktree.to_string_lossy(),
+    ]);
     let server = ServerBuilder::new(&dir.path().join("state"))
         .arg("--auto-bootstrap-project-from-cwd=false")
         .arg("--cwd")
@@ -346,16 +375,15 @@ async fn a_thread_worktree_and_the_server_cwd_are_allowed() {
         .start();
     let mut client = connected(&server).await;
     let search = |cwd: &Path| json!({"_tag": "projects.searchEntries", "cwd": cwd.to_string_lossy(), "query": "a", "limit": 5});
+    let refused = |v: &Value| {
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("body.cwd: "))
+    };
     let v = client.request(search(&server_cwd)).await;
     assert!(v.get("error").is_none(), "{v}");
     let v = client.request(search(&worktree)).await;
-    assert!(
-        v["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("body.cwd: "),
-        "{v}"
-    );
+    assert!(refused(&v), "{v}");
 
     create_project(&mut client, "p1", &project).await;
     let mut thread = thread_create("c-t", "t1", "T");
@@ -363,6 +391,13 @@ async fn a_thread_worktree_and_the_server_cwd_are_allowed() {
     ok(&mut client, thread).await;
     let v = client.request(search(&worktree)).await;
     assert!(v.get("error").is_none(), "{v}");
+    // A worktreePath is the client's to set: one that git does not know as a worktree of the
+    // thread's project admits nothing.
+    let mut thread = thread_create("c-t2", "t2", "T2");
+    thread["worktreePath"] = json!(pretender.to_string_lossy());
+    ok(&mut client, thread).await;
+    let v = client.request(search(&pretender)).await;
+    assert!(refused(&v), "{v}");
     // <state dir>/worktrees, where t3rs puts the worktrees it makes.
     let made = dir.path().join("state/worktrees/p/w");
     std::fs::create_dir_all(&made).unwrap();

@@ -1,15 +1,17 @@
 //! Which directories a client may name as a `cwd` (`git.*`, `terminal.open`/`restart`,
 //! `projects.searchEntries`/`writeFile`, `shell.openInEditor`): the directory itself or anything
-//! below, after canonicalisation, of a live project's workspace root, a live thread's worktree,
-//! `<state dir>/worktrees` (where t3rs creates worktrees) or the server's `--cwd`. Defense in
+//! below, after canonicalisation, of a live project's workspace root, a live thread's worktree
+//! that git confirms belongs to the thread's project, `<state dir>/worktrees` (where t3rs
+//! creates worktrees) or the server's `--cwd`. Defense in
 //! depth: even a client that got in cannot steer a shell or a write at `/etc`.
 //!
 //! The Engine publishes the read model's roots into a [`RootsView`] after each flush that
 //! changed them (before it acknowledges the command), so a Session checks synchronously and a
 //! connection's requests keep their order.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::orchestration::events::EventBody;
 use crate::orchestration::ReadModel;
@@ -17,7 +19,35 @@ use crate::orchestration::ReadModel;
 /// The read model's roots: live projects' workspace roots and live threads' worktree paths, as
 /// recorded (not canonicalised).
 #[derive(Clone, Default)]
-pub struct RootsView(Arc<RwLock<Arc<Vec<PathBuf>>>>);
+pub struct RootsView(Arc<RwLock<Arc<Vec<PathBuf>>>>, Arc<Mutex<WorktreeVerdicts>>);
+
+/// Whether a (worktree, project root) pair is a git worktree of that project, once looked up.
+type WorktreeVerdicts = HashMap<(String, String), bool>;
+
+/// Whether `worktree` is a git worktree of the repository at `project_root`: its `.git` is a
+/// file naming a directory in the project's `.git/worktrees/`. A thread's `worktreePath` is
+/// the client's to set, so it admits a cwd only when git agrees.
+fn is_worktree_of(worktree: &Path, project_root: &Path) -> bool {
+    let dot_git = worktree.join(".git");
+    let is_file = std::fs::symlink_metadata(&dot_git).is_ok_and(|m| m.is_file());
+    let Some(gitdir) = is_file
+        .then(|| std::fs::read_to_string(&dot_git).ok())
+        .flatten()
+        .and_then(|text| {
+            text.lines()
+                .next()
+                .and_then(|l| l.strip_prefix("gitdir:"))
+                .map(|p| worktree.join(p.trim()))
+        })
+    else {
+        return false;
+    };
+    let registry = std::fs::canonicalize(project_root.join(".git").join("worktrees"));
+    match (std::fs::canonicalize(gitdir), registry) {
+        (Ok(gitdir), Ok(registry)) => gitdir.starts_with(registry),
+        _ => false,
+    }
+}
 
 impl RootsView {
     pub fn get(&self) -> Arc<Vec<PathBuf>> {
@@ -35,13 +65,26 @@ impl RootsView {
             .filter(|p| p.deleted_at.is_none())
             .map(|p| PathBuf::from(&p.workspace_root))
             .collect();
-        roots.extend(
-            model
-                .threads
-                .values()
-                .filter(|t| t.deleted_at.is_none())
-                .filter_map(|t| t.worktree_path.as_ref().map(PathBuf::from)),
-        );
+        let mut verdicts = self.1.lock().unwrap_or_else(|e| e.into_inner());
+        for thread in model.threads.values().filter(|t| t.deleted_at.is_none()) {
+            let (Some(worktree), Some(project)) = (
+                thread.worktree_path.as_ref(),
+                model
+                    .projects
+                    .get(&thread.project_id)
+                    .filter(|p| p.deleted_at.is_none()),
+            ) else {
+                continue;
+            };
+            let key = (worktree.clone(), project.workspace_root.clone());
+            let admitted = *verdicts.entry(key).or_insert_with(|| {
+                is_worktree_of(Path::new(worktree), Path::new(&project.workspace_root))
+            });
+            if admitted {
+                roots.push(PathBuf::from(worktree));
+            }
+        }
+        drop(verdicts);
         roots.sort();
         roots.dedup();
         let roots = Arc::new(roots);
