@@ -253,7 +253,7 @@ fn main() {
             String::new(),
         ),
         (
-            "upgrade p50, session cookie",
+            "upgrade p50, cookie",
             String::new(),
             micros(pct(&cookie_upgrades, 0.5)),
             format!(
