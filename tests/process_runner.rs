@@ -169,27 +169,36 @@ async fn a_hanging_setup_script_ends_at_its_deadline_with_nothing_left() {
     eprintln!("hanging setup script answered after {took:?}");
 }
 
-#[tokio::test]
-async fn a_pull_from_a_remote_that_never_answers_ends_at_its_deadline_with_nothing_left() {
-    let dir = tempfile::tempdir().unwrap();
-    let work = repo(dir.path());
-    let sleeper = marker(2);
-    // An "ssh" that never connects: git waits on it for ever without the deadline.
-    let ssh = dir.path().join("fake-ssh");
+/// A repository whose `origin` is an "ssh" remote that never connects (git would wait on it for
+/// ever without the deadline), and a server with short deadlines for it.
+fn silent_remote(dir: &Path, sleeper: &str) -> (PathBuf, Server) {
+    let work = repo(dir);
+    let ssh = dir.join("fake-ssh");
     std::fs::write(&ssh, format!("#!/bin/sh\nsleep {sleeper}\n")).unwrap();
     Command::new("chmod").arg("755").arg(&ssh).status().unwrap();
     git(&work, &["remote", "add", "origin", "ssh://127.0.0.1/x"]);
     git(&work, &["config", "core.sshCommand", ssh.to_str().unwrap()]);
     git(&work, &["config", "branch.main.remote", "origin"]);
     git(&work, &["config", "branch.main.merge", "refs/heads/main"]);
-    let config = config(dir.path());
-    let mut cmd = base_command(&dir.path().join("state"));
+    let config = config(dir);
+    let mut cmd = base_command(&dir.join("state"));
     cmd.arg("--auto-bootstrap-project-from-cwd=false")
         .arg("--cwd")
-        .arg(dir.path())
+        .arg(dir)
         .arg("--config")
-        .arg(&config);
-    let server = Server::start_command(cmd);
+        .arg(&config)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com");
+    (work, Server::start_command(cmd))
+}
+
+#[tokio::test]
+async fn a_pull_from_a_remote_that_never_answers_ends_at_its_deadline_with_nothing_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let sleeper = marker(2);
+    let (work, server) = silent_remote(dir.path(), &sleeper);
     let mut c = Client::connect(&server.url("/ws")).await;
     c.welcome().await;
     let started = Instant::now();
@@ -208,6 +217,35 @@ async fn a_pull_from_a_remote_that_never_answers_ends_at_its_deadline_with_nothi
     let left = none_left(&sleeper);
     assert!(left.is_empty(), "left running: {left:?}");
     eprintln!("git pull to a silent remote answered after {took:?}");
+}
+
+#[tokio::test]
+async fn a_push_to_a_remote_that_never_answers_ends_at_its_deadline_with_nothing_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let sleeper = marker(3);
+    let (work, server) = silent_remote(dir.path(), &sleeper);
+    let mut c = Client::connect(&server.url("/ws")).await;
+    c.welcome().await;
+    std::fs::write(work.join("feature.txt"), "new\n").unwrap();
+    let started = Instant::now();
+    let message = err(
+        &mut c,
+        json!({"_tag": "git.runStackedAction", "cwd": work.to_string_lossy(),
+               "action": "commit_push", "commitMessage": "Add the feature"}),
+    )
+    .await;
+    let took = started.elapsed();
+    assert!(
+        message.contains("git push did not finish within 2s"),
+        "{message}"
+    );
+    assert!(took >= Duration::from_secs(2), "answered after {took:?}");
+    assert!(took < Duration::from_secs(8), "answered after {took:?}");
+    let left = none_left(&sleeper);
+    assert!(left.is_empty(), "left running: {left:?}");
+    // The commit before the push stands.
+    assert!(git(&work, &["log", "-1", "--format=%s"]).contains("Add the feature"));
+    eprintln!("git push to a silent remote answered after {took:?}");
 }
 
 /// What a child must not see, given the server was started with it.
