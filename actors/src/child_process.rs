@@ -162,7 +162,7 @@ impl ChildProcess {
         spec: ChildSpec,
         events: Recipient<ProcessEvent>,
     ) -> std::io::Result<(Addr<ChildProcess>, u32)> {
-        let env = spec.scrub.environment(&spec.env_remove, &spec.env);
+        let env = spec.scrub.child_env(&spec.env_remove, &spec.env);
         let mut cmd = tokio_command(&spec.program, &spec.args, spec.cwd.as_deref(), env);
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -66,22 +66,29 @@ impl EnvScrub {
                 .any(|p| name.as_bytes().starts_with(p.as_bytes()))
     }
 
-    /// The child's whole environment: this process's, without the scrubbed variables and
-    /// without `remove`, then `set` on top (what the caller sets explicitly is kept).
-    pub fn environment(
-        &self,
-        remove: &[OsString],
-        set: &[(OsString, OsString)],
-    ) -> Vec<(OsString, OsString)> {
-        let mut env: Vec<(OsString, OsString)> = std::env::vars_os()
-            .filter(|(name, _)| !self.removes(name) && !remove.iter().any(|r| r == name))
+    /// The child's environment, as changes to this process's: the scrubbed names that are set
+    /// here and `remove` are removed, then `set` is set (what the caller sets explicitly is
+    /// kept). Applied with `env_remove`/`env` rather than `env_clear`, so std can keep spawning
+    /// with posix_spawn (an explicit PATH in a cleared environment makes it fork the whole
+    /// server instead, which costs a server with a large heap milliseconds).
+    pub fn child_env(&self, remove: &[OsString], set: &[(OsString, OsString)]) -> ChildEnv {
+        let mut names: Vec<OsString> = std::env::vars_os()
+            .map(|(name, _)| name)
+            .filter(|name| self.removes(name))
             .collect();
-        for (key, value) in set {
-            env.retain(|(name, _)| name != key);
-            env.push((key.clone(), value.clone()));
+        names.extend(remove.iter().cloned());
+        ChildEnv {
+            remove: names,
+            set: set.to_vec(),
         }
-        env
     }
+}
+
+/// How a child's environment differs from this process's: names removed, then values set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChildEnv {
+    pub remove: Vec<OsString>,
+    pub set: Vec<(OsString, OsString)>,
 }
 
 /// A command to run: program, arguments, directory and environment.
@@ -149,13 +156,16 @@ impl ProcessSpec {
     }
 
     fn std_command(&self) -> std::process::Command {
+        let env = self.scrub.child_env(&self.env_remove, &self.env);
         let mut command = std::process::Command::new(&self.program);
         command
             .args(&self.args)
-            .env_clear()
-            .envs(self.scrub.environment(&self.env_remove, &self.env))
             .stdin(Stdio::null())
             .process_group(0);
+        for name in &env.remove {
+            command.env_remove(name);
+        }
+        command.envs(env.set);
         if let Some(cwd) = &self.cwd {
             command.current_dir(cwd);
         }
@@ -423,15 +433,14 @@ pub fn tokio_command(
     program: &OsStr,
     args: &[OsString],
     cwd: Option<&Path>,
-    env: Vec<(OsString, OsString)>,
+    env: ChildEnv,
 ) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(program);
-    command
-        .args(args)
-        .env_clear()
-        .envs(env)
-        .process_group(0)
-        .kill_on_drop(false);
+    command.args(args).process_group(0).kill_on_drop(false);
+    for name in &env.remove {
+        command.env_remove(name);
+    }
+    command.envs(env.set);
     if let Some(cwd) = cwd {
         command.current_dir(cwd);
     }
@@ -444,13 +453,15 @@ pub fn pty_command(
     program: &OsStr,
     args: &[OsString],
     cwd: &Path,
-    env: Vec<(OsString, OsString)>,
+    env: ChildEnv,
 ) -> pty_process::Command {
-    pty_process::Command::new(program)
+    let mut command = pty_process::Command::new(program)
         .args(args)
-        .current_dir(cwd)
-        .env_clear()
-        .envs(env)
+        .current_dir(cwd);
+    for name in &env.remove {
+        command = command.env_remove(name);
+    }
+    command.envs(env.set)
 }
 
 #[cfg(test)]

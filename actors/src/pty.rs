@@ -103,7 +103,7 @@ impl PtyProcess {
         let (pty, pts) = pty_process::open().map_err(to_io)?;
         pty.resize(pty_process::Size::new(spec.rows, spec.cols))
             .map_err(to_io)?;
-        let env = spec.scrub.environment(&spec.env_remove, &spec.env);
+        let env = spec.scrub.child_env(&spec.env_remove, &spec.env);
         let cmd = pty_command(&spec.program, &spec.args, &spec.cwd, env);
         let child = cmd.spawn(pts).map_err(|e| match e {
             pty_process::Error::Io(io) => io,
