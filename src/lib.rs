@@ -2,12 +2,14 @@
 //! WebSocket protocol.
 //!
 //! Module map (README.md, "Architecture", has the whole picture):
-//! - [`protocol`]: wire types and boundary decoding; pure.
-//! - [`keybindings`]: the keybindings file: parse, validate, merge defaults, atomic upsert.
+//! - [`protocol`], [`orchestration`], [`keybindings`]: the `t3rs-core` crate, re-exported:
+//!   wire types and boundary decoding, the pure domain (read model, commands, events, decider,
+//!   projector), keybinding rules and parsers. No I/O, no actors; the compiler keeps it so.
 //! - [`provider`]: coding-agent CLIs (codex): the health check, the JSON-RPC codec, and what
 //!   codex's app-server traffic means for a thread.
 //! - [`git`]: the user's git: status, branches, worktrees, stacked actions, checkpoints.
-//! - [`workspace`]: things done in the user's project directories (editors today).
+//! - [`workspace`]: things done in the user's project directories: editors, the file-search
+//!   index, confined writes.
 //! - [`store`]: the sled database in the state directory.
 //! - [`runtime`]: the application's actors, joining the pure parts to `t3rs-actors`.
 //! - [`auth`]: who may drive the server: Host and Origin allowlists, pairing, sessions.
@@ -20,9 +22,6 @@ pub mod app;
 pub mod auth;
 pub mod control_client;
 pub mod git;
-pub mod keybindings;
-pub mod orchestration;
-pub mod protocol;
 pub mod provider;
 pub mod runtime;
 pub mod server;
@@ -33,3 +32,5 @@ pub mod store;
 #[doc(hidden)]
 pub mod testkit;
 pub mod workspace;
+
+pub use t3rs_core::{keybindings, orchestration, protocol};

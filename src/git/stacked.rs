@@ -17,33 +17,8 @@ const MAX_BRANCH_FRAGMENT_CHARS: usize = 64;
 /// Files listed in a generated commit body; beyond this the list is only noise.
 const MAX_BODY_FILES: usize = 50;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StackedAction {
-    Commit,
-    CommitPush,
-    CommitPushPr,
-}
-
-impl StackedAction {
-    /// The wire name (`commit`, `commit_push`, `commit_push_pr`).
-    pub fn parse(raw: &str) -> Option<StackedAction> {
-        match raw {
-            "commit" => Some(StackedAction::Commit),
-            "commit_push" => Some(StackedAction::CommitPush),
-            "commit_push_pr" => Some(StackedAction::CommitPushPr),
-            _ => None,
-        }
-    }
-
-    fn wants_push(self) -> bool {
-        !matches!(self, StackedAction::Commit)
-    }
-
-    fn wants_pr(self) -> bool {
-        matches!(self, StackedAction::CommitPushPr)
-    }
-}
+/// The action is a wire type; this module runs it.
+pub use t3rs_core::protocol::git::StackedAction;
 
 /// `git.runStackedAction` params.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

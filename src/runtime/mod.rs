@@ -1,10 +1,12 @@
-//! The application's actors: where the pure parts (`protocol`, `keybindings`, later
-//! `orchestration`) meet the actor toolkit in `t3rs-actors`.
+//! The application's actors: where the pure parts (`t3rs-core`: `protocol`, `keybindings`,
+//! `orchestration`) meet the actor toolkit in `t3rs-actors`, the store, git and the
+//! workspace.
 
 pub mod codex;
 pub mod cwd_policy;
 pub mod engine;
 pub mod git_calls;
+pub mod keybindings_file;
 pub mod projects;
 pub mod providers;
 pub mod push_bus;

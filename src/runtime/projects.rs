@@ -1,5 +1,6 @@
-//! One `ProjectActor` per workspace root, each on its own arbiter: index builds and (later) git
-//! commands block, and one repository's slow work must not stall another's. Work on one root is
+//! One `ProjectActor` per workspace root, each on its own arbiter: file-search index builds,
+//! confined writes and git commands block, and one repository's slow work must not stall
+//! another's. Work on one root is
 //! serialised by its actor's mailbox. The registry starts them on first use and keeps at most
 //! [`MAX_LIVE_PROJECTS`], retiring the least recently used.
 

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
-use crate::keybindings::KeybindingsFile;
+use super::keybindings_file::KeybindingsFile;
 use crate::protocol::keybindings::KeybindingRule;
 use crate::protocol::methods::channels;
 use crate::protocol::provider_status::ServerProviderStatus;

@@ -3,51 +3,17 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+/// The editor names are wire types (`t3rs_core::protocol::editor`); installing and launching
+/// them is this module's.
+pub use t3rs_core::protocol::editor::EditorId;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EditorId {
-    Cursor,
-    Vscode,
-    Zed,
-    FileManager,
-}
-
-impl EditorId {
-    /// The order the client lists editors in, matching the reference's `EDITORS` table.
-    pub const ALL: [EditorId; 4] = [
-        EditorId::Cursor,
-        EditorId::Vscode,
-        EditorId::Zed,
-        EditorId::FileManager,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EditorId::Cursor => "cursor",
-            EditorId::Vscode => "vscode",
-            EditorId::Zed => "zed",
-            EditorId::FileManager => "file-manager",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            EditorId::Cursor => "Cursor",
-            EditorId::Vscode => "VS Code",
-            EditorId::Zed => "Zed",
-            EditorId::FileManager => "File Manager",
-        }
-    }
-
-    pub fn command(self) -> &'static str {
-        match self {
-            EditorId::Cursor => "cursor",
-            EditorId::Vscode => "code",
-            EditorId::Zed => "zed",
-            EditorId::FileManager => file_manager_command(),
-        }
+/// The program that opens `editor` on this platform.
+pub fn launch_command(editor: EditorId) -> &'static str {
+    match editor {
+        EditorId::Cursor => "cursor",
+        EditorId::Vscode => "code",
+        EditorId::Zed => "zed",
+        EditorId::FileManager => file_manager_command(),
     }
 }
 
@@ -119,7 +85,7 @@ pub fn is_command_available(cmd: &str, path_env: Option<&OsStr>) -> bool {
 pub fn available_editors(path_env: Option<&OsStr>) -> Vec<EditorId> {
     EditorId::ALL
         .into_iter()
-        .filter(|editor| is_command_available(editor.command(), path_env))
+        .filter(|editor| is_command_available(launch_command(*editor), path_env))
         .collect()
 }
 
@@ -133,11 +99,11 @@ fn has_line_suffix(target: &str) -> bool {
 /// `shell.openInEditor`: starts the editor on `target` and returns at once (the editor lives on
 /// its own; t3rs does not wait for it or keep it).
 pub fn open_in_editor(editor: EditorId, target: &str) -> Result<(), String> {
-    if !is_command_available(editor.command(), None) {
+    if !is_command_available(launch_command(editor), None) {
         return Err(format!(
             "{} is not installed (no `{}` on PATH).",
             editor.label(),
-            editor.command()
+            launch_command(editor)
         ));
     }
     let (command, args) = editor_launch(editor, target);
@@ -153,7 +119,7 @@ pub fn open_in_editor(editor: EditorId, target: &str) -> Result<(), String> {
 /// Program and arguments to open `target` in `editor`. VS Code and Cursor only honour a
 /// `file:line:col` target when given `--goto`; otherwise they'd open a file with that name.
 pub fn editor_launch(editor: EditorId, target: &str) -> (String, Vec<String>) {
-    let command = editor.command().to_string();
+    let command = launch_command(editor).to_string();
     let goto = matches!(editor, EditorId::Cursor | EditorId::Vscode) && has_line_suffix(target);
     let args = if goto {
         vec!["--goto".to_string(), target.to_string()]
@@ -193,15 +159,15 @@ mod tests {
 
     #[test]
     fn editor_commands() {
-        assert_eq!(EditorId::Cursor.command(), "cursor");
-        assert_eq!(EditorId::Vscode.command(), "code");
-        assert_eq!(EditorId::Zed.command(), "zed");
+        assert_eq!(launch_command(EditorId::Cursor), "cursor");
+        assert_eq!(launch_command(EditorId::Vscode), "code");
+        assert_eq!(launch_command(EditorId::Zed), "zed");
         let expected = if cfg!(target_os = "macos") {
             "open"
         } else {
             "xdg-open"
         };
-        assert_eq!(EditorId::FileManager.command(), expected);
+        assert_eq!(launch_command(EditorId::FileManager), expected);
     }
 
     #[test]
@@ -282,7 +248,7 @@ mod tests {
             ("zed".to_string(), s(&["/w/src/main.rs:12"]))
         );
         let (cmd, args) = editor_launch(EditorId::FileManager, "/w/project:3");
-        assert_eq!(cmd, EditorId::FileManager.command());
+        assert_eq!(cmd, launch_command(EditorId::FileManager));
         assert_eq!(args, s(&["/w/project:3"]));
     }
 }

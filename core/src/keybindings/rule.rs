@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::FieldError;
-use crate::keybindings::{parse_shortcut, parse_when};
+use super::parse::{parse_shortcut, parse_when};
+use crate::field_error::FieldError;
 
 pub const MAX_KEYBINDING_VALUE_LENGTH: usize = 64;
 pub const MAX_KEYBINDING_WHEN_LENGTH: usize = 256;

@@ -11,8 +11,8 @@ use super::model::{
     CheckpointFile, CheckpointStatus, ImageAttachment, InteractionMode, ProjectScript,
     ProposedPlan, ProviderKind, ProviderModelOptions, RuntimeMode, ServiceTier, Session,
 };
-use crate::protocol::errors::json_kind;
-use crate::protocol::FieldError;
+use crate::field_error::json_kind;
+use crate::field_error::FieldError;
 
 pub const MAX_TURN_TEXT_CHARS: usize = 120_000;
 pub const MAX_TURN_ATTACHMENTS: usize = 8;

@@ -76,7 +76,7 @@ pub enum Method {
     TerminalClose(TerminalCloseParams),
     ShellOpenInEditor {
         cwd: String,
-        editor: crate::workspace::editors::EditorId,
+        editor: super::editor::EditorId,
     },
     ServerGetConfig,
     ServerUpsertKeybinding(KeybindingRule),

@@ -1,7 +1,7 @@
 //! Shortcut strings (`mod+shift+o`) and `when` expressions (`!terminalFocus && a`), parsed the
 //! way the T3 Code server does so a config behaves the same under either server.
 
-use crate::protocol::keybindings::{
+use super::rule::{
     KeybindingRule, KeybindingShortcut, KeybindingWhenNode, ResolvedKeybindingRule,
     MAX_WHEN_EXPRESSION_DEPTH,
 };

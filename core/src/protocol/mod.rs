@@ -1,8 +1,12 @@
 //! Wire types only: envelopes, method params and results, push payloads. No logic beyond
 //! decoding and field validation; nothing here knows about actors or I/O.
+//!
+//! Dependencies point one way: `protocol` uses `orchestration` (client commands) and
+//! `keybindings` (rule types); neither of those imports `protocol`. Both share
+//! [`crate::field_error`].
 
+pub mod editor;
 pub mod envelope;
-pub mod errors;
 pub mod git;
 pub mod keybindings;
 pub mod methods;
@@ -10,4 +14,4 @@ pub mod provider_status;
 pub mod terminal;
 pub mod welcome;
 
-pub use errors::FieldError;
+pub use crate::field_error::FieldError;

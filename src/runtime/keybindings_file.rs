@@ -6,11 +6,13 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use t3rs_core::field_error::json_kind;
 use tempfile::NamedTempFile;
 
-use super::parse::{encode_shortcut, parse_shortcut};
-use super::{cap_latest, compile_rules, default_rules, merge_with_defaults, KeybindingsState};
-use crate::protocol::errors::json_kind;
+use crate::keybindings::parse::{encode_shortcut, parse_shortcut};
+use crate::keybindings::{
+    cap_latest, compile_rules, default_rules, merge_with_defaults, KeybindingsState,
+};
 use crate::protocol::keybindings::{
     validate_rule, KeybindingRule, ServerConfigIssue, MAX_KEYBINDINGS_COUNT,
 };

@@ -1,18 +1,16 @@
-//! The keybindings file: parse, validate, merge defaults, atomic upsert.
+//! Keybindings, pure: the rule types and their validation ([`rule`]), the shortcut and
+//! `when` parsers ([`parse`]), the defaults and how the user's rules merge over them.
 //!
-//! Parsing and merging are pure ([`parse`]); [`file`] owns the JSON file on disk and the
-//! cached state derived from it.
+//! The user's file on disk (tolerant loading, backfill, atomic upsert) belongs to the runtime
+//! (`t3rs::runtime::keybindings_file`); `protocol::keybindings` re-exports the wire types.
 
-pub mod file;
 pub mod parse;
+pub mod rule;
 
 use serde::Serialize;
 
-use crate::protocol::keybindings::{
-    KeybindingRule, ResolvedKeybindingRule, ServerConfigIssue, MAX_KEYBINDINGS_COUNT,
-};
+use rule::{KeybindingRule, ResolvedKeybindingRule, ServerConfigIssue, MAX_KEYBINDINGS_COUNT};
 
-pub use file::{KeybindingsError, KeybindingsFile};
 pub use parse::{compile_rule, encode_shortcut, parse_shortcut, parse_when};
 
 /// A default rule in `const`-friendly form; see [`default_rules`] for the owned version.
@@ -69,7 +67,7 @@ pub fn compile_rules(rules: &[KeybindingRule]) -> Vec<ResolvedKeybindingRule> {
 
 /// Keeps the last `MAX_KEYBINDINGS_COUNT` entries: later rules win in the client, so the
 /// oldest are the ones to lose.
-pub(crate) fn cap_latest<T>(mut items: Vec<T>) -> Vec<T> {
+pub fn cap_latest<T>(mut items: Vec<T>) -> Vec<T> {
     if items.len() > MAX_KEYBINDINGS_COUNT {
         items.drain(..items.len() - MAX_KEYBINDINGS_COUNT);
     }
@@ -100,8 +98,8 @@ pub struct KeybindingsState {
 
 #[cfg(test)]
 mod tests {
+    use super::rule::validate_rule;
     use super::*;
-    use crate::protocol::keybindings::validate_rule;
 
     fn resolved(key: &str, command: &str, when: Option<&str>) -> ResolvedKeybindingRule {
         compile_rule(&KeybindingRule::new(key, command, when)).unwrap()

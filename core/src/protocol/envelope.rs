@@ -7,7 +7,6 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::errors::{json_kind, FieldError};
 use super::git::{GitCall, StackedAction, COMMIT_MESSAGE_MAX_CHARS};
 use super::keybindings::{validate_rule, KeybindingRule};
 use super::methods::{
@@ -19,6 +18,7 @@ use super::terminal::{
     TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
     TerminalRestartParams, TerminalWriteParams,
 };
+use crate::field_error::{json_kind, FieldError};
 use crate::orchestration::decode_client_command;
 use std::collections::BTreeMap;
 
@@ -218,7 +218,7 @@ struct TurnDiffParams {
 #[derive(Deserialize)]
 struct OpenInEditorParams {
     cwd: String,
-    editor: crate::workspace::editors::EditorId,
+    editor: super::editor::EditorId,
 }
 
 #[derive(Deserialize)]
@@ -836,7 +836,7 @@ mod tests {
             req.method,
             Method::ShellOpenInEditor {
                 cwd: "/x".into(),
-                editor: crate::workspace::editors::EditorId::Vscode
+                editor: crate::protocol::editor::EditorId::Vscode
             }
         );
         let bad = decode_request(
