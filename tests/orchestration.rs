@@ -729,3 +729,46 @@ async fn image_uploads_are_stored_recorded_by_id_and_served() {
     );
     assert_eq!(http_get(server.port, "/attachments/t1-nope").0, 404);
 }
+
+#[tokio::test]
+async fn log_lines_about_a_command_carry_its_command_id_and_thread_id() {
+    let dir = temp();
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let mut cmd = base_command(&dir.path().join("state"));
+    cmd.arg("--auto-bootstrap-project-from-cwd=false")
+        .env("RUST_LOG", "t3rs=debug");
+    let server = Server::start_command(cmd);
+    let mut client = connected(&server).await;
+    let root = project.to_string_lossy();
+    ok_sequence(&mut client, project_create("c-log-p", "p1", &root)).await;
+    ok_sequence(&mut client, thread_create("c-log-t", "t-log", "p1")).await;
+    // The same thread again is refused: the failure is logged at warn with both ids.
+    let refused = error_message(
+        &mut client,
+        dispatch(thread_create("c-log-x", "t-log", "p1")),
+    )
+    .await;
+    assert!(!refused.is_empty());
+    let log = server.stderr();
+    let lines = |id: &str| -> Vec<&str> { log.lines().filter(|l| l.contains(id)).collect() };
+    let created = lines("command_id=c-log-t");
+    assert!(
+        created
+            .iter()
+            .any(|l| l.contains("DEBUG") && l.contains("thread_id=t-log")),
+        "{log}"
+    );
+    assert!(
+        lines("command_id=c-log-p")
+            .iter()
+            .any(|l| l.contains("project_id=p1")),
+        "{log}"
+    );
+    assert!(
+        lines("command_id=c-log-x")
+            .iter()
+            .any(|l| l.contains("WARN") && l.contains("thread_id=t-log") && l.contains("refused")),
+        "{log}"
+    );
+}

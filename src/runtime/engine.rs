@@ -16,7 +16,7 @@ use tokio::sync::oneshot;
 use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
-use crate::orchestration::events::EventBody;
+use crate::orchestration::events::{AggregateKind, EventBody};
 use crate::orchestration::model::{LatestTurnState, Message, ProjectScript, RuntimeMode};
 use crate::orchestration::{
     decide, project, Command, DecideContext, Event, ReadModel, Session, SessionStatus,
@@ -457,12 +457,34 @@ impl Engine {
     }
 }
 
+/// A log line about a command, carrying its `command_id` and the id of the thread or project it
+/// is about as key-values, so one command's lines can be found together (`RUST_LOG=debug`).
+fn log_command(level: log::Level, command: &Command, message: std::fmt::Arguments<'_>) {
+    if !log::log_enabled!(level) {
+        return;
+    }
+    let command_id = command.command_id();
+    match command.aggregate() {
+        (AggregateKind::Thread, thread_id) => {
+            log::log!(level, command_id = command_id, thread_id = thread_id; "{message}")
+        }
+        (AggregateKind::Project, project_id) => {
+            log::log!(level, command_id = command_id, project_id = project_id; "{message}")
+        }
+    }
+}
+
 impl Handler<Dispatch> for Engine {
     type Result = ResponseFuture<Result<u64, DispatchError>>;
 
     fn handle(&mut self, msg: Dispatch, ctx: &mut Self::Context) -> Self::Result {
         let (tx, rx) = oneshot::channel();
         let command_id = msg.0.command_id().to_string();
+        log_command(
+            log::Level::Debug,
+            &msg.0,
+            format_args!("{}", msg.0.type_name()),
+        );
         let outcome = match self.known_outcome(&command_id) {
             Ok(Some(receipt)) => Some(receipt_outcome(receipt)),
             Ok(None) => None,
@@ -472,6 +494,13 @@ impl Handler<Dispatch> for Engine {
             Some(outcome) => outcome,
             None => {
                 let outcome = self.apply(&msg.0);
+                if let Err(err) = &outcome {
+                    log_command(
+                        log::Level::Warn,
+                        &msg.0,
+                        format_args!("{} refused: {err}", msg.0.type_name()),
+                    );
+                }
                 if let Err(DispatchError::Rejected(message)) = &outcome {
                     self.batch.push(CommandWrite {
                         command_id: command_id.clone(),

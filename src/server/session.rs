@@ -86,9 +86,30 @@ pub struct Session {
     subscriber: Option<SubscriberId>,
     last_heard: Instant,
     fragments: Option<Fragments>,
+    /// Pushes written but not yet acknowledged to the bus: the newest sequence and how many.
+    unacked: Option<(u64, u32)>,
 }
 
+/// Pushes written before an acknowledgement goes out regardless of the mailbox: acks are
+/// cumulative, so one per burst is enough, but a long burst must not hold the relay's count up.
+const ACK_EVERY: u32 = 64;
+
+/// Sent to itself after a delivery: processed once the deliveries already in the mailbox are
+/// written, it acknowledges them all at once.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct FlushAck;
+
 impl Session {
+    fn ack(&mut self) {
+        if let (Some(subscriber), Some((sequence, _))) = (self.subscriber, self.unacked.take()) {
+            self.app.runtime.bus.do_send(Ack {
+                subscriber,
+                sequence,
+            });
+        }
+    }
+
     pub fn new(app: AppContext, auth_session: Option<String>) -> Self {
         Self {
             app,
@@ -96,18 +117,19 @@ impl Session {
             subscriber: None,
             last_heard: Instant::now(),
             fragments: None,
+            unacked: None,
         }
     }
 
     fn handle_text(&mut self, text: &str, ctx: &mut ws::WebsocketContext<Self>) {
         match decode_request(text, self.app.max_message_bytes) {
             Err(failure) => {
-                log::debug!("rejected request: {}", failure.message);
                 let id = failure.id.as_deref().unwrap_or(UNKNOWN_ID);
+                log::debug!(request_id = id; "rejected request: {}", failure.message);
                 ctx.text(encode_error(id, &failure.message));
             }
             Ok(request) => {
-                log::debug!("request {} {:?}", request.id, request.method.name());
+                log::debug!(request_id = request.id.as_str(); "request {}", request.method.name());
                 // Checked here, synchronously, so a connection's requests keep their order.
                 if let Some(cwd) = named_cwd(&request.method) {
                     if let Err(message) = self.app.runtime.cwd_policy.check("body.cwd", cwd) {
@@ -494,12 +516,25 @@ impl Handler<Delivery<Push>> for Session {
             msg.item.channel,
             &msg.item.data_json,
         ));
-        if let Some(subscriber) = self.subscriber {
-            self.app.runtime.bus.do_send(Ack {
-                subscriber,
-                sequence: msg.sequence,
-            });
+        let count = match self.unacked {
+            Some((_, count)) => count + 1,
+            None => {
+                ctx.notify(FlushAck);
+                1
+            }
+        };
+        self.unacked = Some((msg.sequence, count));
+        if count >= ACK_EVERY {
+            self.ack();
         }
+    }
+}
+
+impl Handler<FlushAck> for Session {
+    type Result = ();
+
+    fn handle(&mut self, _msg: FlushAck, _ctx: &mut Self::Context) {
+        self.ack();
     }
 }
 
