@@ -21,5 +21,6 @@ pub mod push_relay;
 pub mod supervision;
 
 pub use supervision::{
-    Ask, ChildGuard, ChildUnavailable, RestartPolicy, Shutdown, Supervisor, SupervisorEvent, Tell,
+    Ask, ChildGuard, ChildHandle, ChildUnavailable, RestartPolicy, Shutdown, Supervisor,
+    SupervisorEvent, Tell,
 };

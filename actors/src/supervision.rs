@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
@@ -168,6 +169,102 @@ pub struct ChildUnavailable {
 
 type Factory<A> = Box<dyn FnMut(ChildGuard) -> A>;
 
+/// Where a supervised child is right now: its address, or why there is none.
+enum Slot<A: Actor> {
+    Running(Addr<A>),
+    Down(String),
+}
+
+/// A caller's way to the current child of a [`Supervisor`] without a second mailbox trip
+/// through the supervisor: the supervisor writes the child's address here whenever it starts
+/// one and clears it when the child ends. Cheap to clone; valid across restarts. Made before
+/// the supervisor (see [`Supervisor::with_handle`]), so actors that need each other can be
+/// handed each other's way in before either runs.
+pub struct ChildHandle<A: Actor> {
+    name: Arc<str>,
+    slot: Arc<RwLock<Slot<A>>>,
+}
+
+impl<A: Actor> Clone for ChildHandle<A> {
+    fn clone(&self) -> Self {
+        Self {
+            name: Arc::clone(&self.name),
+            slot: Arc::clone(&self.slot),
+        }
+    }
+}
+
+impl<A: Actor> ChildHandle<A> {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Arc::from(name.into()),
+            slot: Arc::new(RwLock::new(Slot::Down("not started yet".to_string()))),
+        }
+    }
+
+    fn set(&self, slot: Slot<A>) {
+        // Each write replaces the whole value, so a poisoned lock still holds a whole one.
+        *self.slot.write().unwrap_or_else(|e| e.into_inner()) = slot;
+    }
+
+    fn current(&self) -> Result<Addr<A>, ChildUnavailable> {
+        match &*self.slot.read().unwrap_or_else(|e| e.into_inner()) {
+            Slot::Running(addr) if addr.connected() => Ok(addr.clone()),
+            Slot::Running(_) => Err(self.unavailable("it stopped".to_string())),
+            Slot::Down(reason) => Err(self.unavailable(reason.clone())),
+        }
+    }
+
+    fn unavailable(&self, reason: String) -> ChildUnavailable {
+        ChildUnavailable {
+            name: self.name.to_string(),
+            reason,
+        }
+    }
+
+    /// Sends `M` to the current child, answering as `Addr<Supervisor<A>>::send(Ask(M))` does
+    /// (the outer `Result` is always `Ok`: every failure is a [`ChildUnavailable`]), so a caller
+    /// can hold either.
+    pub fn send<M>(
+        &self,
+        msg: Ask<M>,
+    ) -> impl std::future::Future<Output = Result<Result<M::Result, ChildUnavailable>, MailboxError>>
+           + 'static
+    where
+        A: Handler<M>,
+        A::Context: actix::dev::ToEnvelope<A, M>,
+        M: Message + Send + 'static,
+        M::Result: Send + 'static,
+    {
+        let child = self.current();
+        let name = Arc::clone(&self.name);
+        async move {
+            let child = match child {
+                Ok(child) => child,
+                Err(unavailable) => return Ok(Err(unavailable)),
+            };
+            Ok(child.send(msg.0).await.map_err(|_| ChildUnavailable {
+                name: name.to_string(),
+                reason: "it stopped before answering".to_string(),
+            }))
+        }
+    }
+
+    /// Fire-and-forget `M` to the current child; dropped (with a warning) while none runs.
+    pub fn do_send<M>(&self, msg: Tell<M>)
+    where
+        A: Handler<M>,
+        A::Context: actix::dev::ToEnvelope<A, M>,
+        M: Message + Send + 'static,
+        M::Result: Send + 'static,
+    {
+        match self.current() {
+            Ok(child) => child.do_send(msg.0),
+            Err(unavailable) => log::warn!("message dropped: {unavailable}"),
+        }
+    }
+}
+
 /// Supervises one child actor of type `A`, built by a factory for every incarnation so each
 /// restart starts from fresh state.
 pub struct Supervisor<A>
@@ -183,6 +280,7 @@ where
     failures: VecDeque<Instant>,
     down_reason: Option<String>,
     gave_up: bool,
+    handle: ChildHandle<A>,
 }
 
 impl<A> fmt::Debug for Supervisor<A>
@@ -209,8 +307,10 @@ where
         factory: impl FnMut(ChildGuard) -> A + 'static,
     ) -> Self {
         panic_capture::install();
+        let name = name.into();
+        let name_for_handle = name.clone();
         Self {
-            name: name.into(),
+            name,
             factory: Box::new(factory),
             policy,
             parent: None,
@@ -219,7 +319,19 @@ where
             failures: VecDeque::new(),
             down_reason: None,
             gave_up: false,
+            handle: ChildHandle::new(name_for_handle),
         }
+    }
+
+    /// Keeps `handle` pointing at the current child (instead of a handle of its own).
+    pub fn with_handle(mut self, handle: ChildHandle<A>) -> Self {
+        self.handle = handle;
+        self
+    }
+
+    /// A handle that reaches the current child directly.
+    pub fn handle(&self) -> ChildHandle<A> {
+        self.handle.clone()
     }
 
     /// Where restart and give-up notices go.
@@ -236,8 +348,9 @@ where
             panics_at_start: panic_capture::panic_count(),
             outcome: None,
         };
-        let child = (self.factory)(guard);
-        self.child = Some(child.start());
+        let child = (self.factory)(guard).start();
+        self.handle.set(Slot::Running(child.clone()));
+        self.child = Some(child);
         self.down_reason = None;
     }
 
@@ -281,6 +394,8 @@ where
     fn stopping(&mut self, _ctx: &mut Self::Context) -> Running {
         // Mark the running child's end as expected, then ask it to stop.
         self.generation += 1;
+        self.handle
+            .set(Slot::Down("its supervisor stopped".to_string()));
         if let Some(child) = self.child.take() {
             child.do_send(Shutdown);
         }
@@ -299,6 +414,7 @@ where
             return; // an incarnation we already replaced or shut down on purpose
         }
         self.child = None;
+        self.handle.set(Slot::Down("not running".to_string()));
         let reason = match msg.outcome {
             ChildOutcome::Completed => {
                 self.tell_parent(SupervisorEvent::Completed {
@@ -326,6 +442,7 @@ where
                 self.policy.window
             );
             self.down_reason = Some(why.clone());
+            self.handle.set(Slot::Down(why.clone()));
             self.tell_parent(SupervisorEvent::GaveUp {
                 name: self.name.clone(),
                 reason: why,
@@ -334,6 +451,8 @@ where
         }
         let delay = self.policy.backoff(failures);
         self.down_reason = Some(format!("restarting after failure: {reason}"));
+        self.handle
+            .set(Slot::Down(format!("restarting after failure: {reason}")));
         self.tell_parent(SupervisorEvent::Restarting {
             name: self.name.clone(),
             attempt: failures,
@@ -519,6 +638,65 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         assert!(answered, "restarted child never answered");
+    }
+
+    #[actix::test]
+    async fn a_handle_reaches_each_incarnation_directly_and_says_when_there_is_none() {
+        let (events, mut rx) = probe::<SupervisorEvent>();
+        let handle = ChildHandle::new("flaky");
+        let early = handle.send(Ask(Echo(1))).await.unwrap().unwrap_err();
+        assert_eq!(early.reason, "not started yet");
+        let policy = RestartPolicy {
+            initial_backoff: Duration::from_millis(300),
+            ..quick_policy(3)
+        };
+        let sup = Supervisor::new("flaky", policy, |guard| Flaky {
+            guard,
+            fail_in_started: false,
+        })
+        .with_handle(handle.clone())
+        .with_parent(events)
+        .start();
+        // The supervisor starts its child when it starts; the handle then leads straight to it.
+        let mut answer = handle.send(Ask(Echo(1))).await.unwrap();
+        for _ in 0..200 {
+            if answer.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            answer = handle.send(Ask(Echo(1))).await.unwrap();
+        }
+        assert_eq!(answer, Ok(2));
+        handle.do_send(Tell(Explode));
+        assert!(matches!(
+            rx.next(DEADLINE).await.unwrap(),
+            SupervisorEvent::Restarting { .. }
+        ));
+        // Down during the backoff: refused at once, with the supervisor's reason.
+        let down = handle.send(Ask(Echo(1))).await.unwrap().unwrap_err();
+        assert!(down.reason.contains("boom in handler"), "{down:?}");
+        let mut answered = false;
+        for _ in 0..400 {
+            if let Ok(Ok(v)) = handle.send(Ask(Echo(41))).await {
+                assert_eq!(v, 42);
+                answered = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(answered, "the handle never reached the restarted child");
+        sup.do_send(Shutdown);
+        let mut closed = false;
+        for _ in 0..200 {
+            if let Ok(Err(gone)) = handle.send(Ask(Echo(1))).await {
+                if gone.reason == "its supervisor stopped" {
+                    closed = true;
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(closed, "a stopped supervisor's handle must say so");
     }
 
     #[actix::test]
