@@ -207,6 +207,16 @@ fn main() {
         (echo_seq, t3rs_seq, echo_tp, t3rs_tp)
     });
     let loaded_rss = rss_kib(t3rs.child.id());
+    // The same round trips against another binary (T3RS_BENCH_BASELINE), in this run.
+    let baseline = support::baseline_bin().map(|bin| {
+        let state = tempfile::tempdir().expect("tempdir");
+        let server = support::spawn_server_bin(&bin, state.path(), &[], &[]);
+        let url = format!("ws://{}/ws", server.addr);
+        let measured =
+            rt.block_on(async { (sequential(&url, true).await, throughput(&url, true).await) });
+        let _ = support::stop(server.child);
+        measured
+    });
 
     // Upgrades with a session cookie (the default server) beside --no-auth, in one run.
     let authed_state = tempfile::tempdir().expect("tempdir");
@@ -244,6 +254,24 @@ fn main() {
             "throughput, 8 connections",
             format!("{echo_tp:.0} req/s"),
             format!("{t3rs_tp:.0} req/s"),
+            String::new(),
+        ),
+        (
+            "baseline binary: p50",
+            String::new(),
+            baseline
+                .as_ref()
+                .map(|(seq, _)| micros(pct(seq, 0.5)))
+                .unwrap_or_else(|| "-".into()),
+            "T3RS_BENCH_BASELINE".into(),
+        ),
+        (
+            "baseline binary: 8 conns",
+            String::new(),
+            baseline
+                .as_ref()
+                .map(|(_, tp)| format!("{tp:.0} req/s"))
+                .unwrap_or_else(|| "-".into()),
             String::new(),
         ),
         (

@@ -350,6 +350,21 @@ fn main() {
         "",
     ));
     stop(child);
+    if let Some(bin) = support::baseline_bin() {
+        // The same dispatch runs against the other binary, in this run, on this machine.
+        let state = tempfile::tempdir().expect("tempdir");
+        let support::Started { child, addr, .. } =
+            support::spawn_server_bin(&bin, state.path(), &[], &[]);
+        for (per_connection, window) in [(5_000, 16), (1_000, 1)] {
+            let (rate, latencies) = rt.block_on(dispatch_bench(&addr, per_connection, window));
+            rows.push(row(
+                &format!("baseline: dispatch, 8 conns x {window} in flight"),
+                format!("{rate:.0} cmd/s, p99 {}", ms(pct(&latencies, 0.99))),
+                "",
+            ));
+        }
+        stop(child);
+    }
 
     // 2. A million events.
     let state = tempfile::tempdir().expect("tempdir");

@@ -32,12 +32,23 @@ impl Started {
     }
 }
 
+/// Another t3rs binary to measure beside this build in the same run (e.g. the commit before a
+/// change): `T3RS_BENCH_BASELINE=/path/to/t3rs make bench`.
+pub fn baseline_bin() -> Option<std::path::PathBuf> {
+    std::env::var_os("T3RS_BENCH_BASELINE").map(std::path::PathBuf::from)
+}
+
 /// Starts the t3rs binary on a free port with `state` as its state dir, codex pointed at
 /// nothing, bootstrap off, plus `args` and `env`. T3RS_BENCH_LOG=1 shows the server's own log.
 pub fn spawn_server(state: &Path, args: &[&str], env: &[(&str, &str)]) -> Started {
+    spawn_server_bin(Path::new(env!("CARGO_BIN_EXE_t3rs")), state, args, env)
+}
+
+/// [`spawn_server`] with another binary.
+pub fn spawn_server_bin(bin: &Path, state: &Path, args: &[&str], env: &[(&str, &str)]) -> Started {
     let verbose = std::env::var_os("T3RS_BENCH_LOG").is_some();
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_t3rs"))
+    let mut child = Command::new(bin)
         .args([
             "--port",
             "0",
