@@ -14,7 +14,7 @@ PREFIX ?= $(HOME)/.local
 UNIT_DIR ?= $(HOME)/.config/systemd/user
 RUN_ARGS ?=
 
-.PHONY: run test bench install check-tools codex lint web web-test web-e2e chromium
+.PHONY: run test bench install check-tools codex core-pure lint web web-test web-e2e chromium
 
 check-tools:
 	@command -v $(CARGO) >/dev/null || { echo "make: cargo is missing; install Rust from rustup.rs (stable, 1.80 or newer)"; exit 1; }
@@ -65,7 +65,22 @@ run: check-tools web
 	  echo "Starting t3rs (Ctrl-C to stop)…"; \
 	  exec ./target/release/t3rs serve $${CODEX:+--codex-bin "$$CODEX"} $(RUN_ARGS)
 
-lint: check-tools
+# t3rs-core (core/) is pure: no crate that does I/O may appear beneath it. Its clippy.toml
+# refuses std::fs, std::process, std::net and the clock in its own code.
+CORE_IO_CRATES := ^((actix|tokio|pty|cap|async|signal-hook|windows)[-a-z0-9_]*|sled|mio|nix|libc|socket2|rustix|tempfile|ignore|iana-time-zone|getrandom|hyper|reqwest|polling|winapi) v
+
+core-pure:
+	@tree=$$($(CARGO) tree -p t3rs-core -e normal --prefix none --locked) || { echo "make: cargo tree -p t3rs-core failed"; exit 1; }; \
+	  grep -q '^t3rs-core v' <<<"$$tree" || { echo "make: cargo tree printed no t3rs-core"; exit 1; }; \
+	  bad=$$(grep -E '$(CORE_IO_CRATES)' <<<"$$tree" | sort -u); \
+	  if [ -n "$$bad" ]; then \
+	    echo "make: t3rs-core must do no I/O, but these I/O crates are among its dependencies:"; \
+	    echo "$$bad" | sed 's/^/  /'; \
+	    echo "Keep I/O in the t3rs crate (runtime/, server/, git/, workspace/, store/) and pass data in."; \
+	    exit 1; \
+	  fi
+
+lint: check-tools core-pure
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
