@@ -1,0 +1,221 @@
+//! What a thread session tells the Engine: the internal commands it builds (session state,
+//! activities, assistant text, plans) and the pump that sends them through the [`Outbox`] one
+//! at a time.
+//!
+//! [`Outbox`]: super::outbox::Outbox
+
+use std::time::Instant;
+
+use actix::prelude::*;
+use serde_json::{json, Value};
+use t3rs_actors::Ask;
+
+use super::outbox::Next;
+use super::{ThreadSession, PROVIDER_NAME};
+use crate::orchestration::commands::{
+    ActivityAppendCommand, AssistantCompleteCommand, ProposedPlanUpsertCommand,
+    ThreadSessionSetCommand,
+};
+use crate::orchestration::model::{Activity, ActivityTone, Session, SessionStatus};
+use crate::orchestration::{Command, InternalCommand};
+use crate::provider::codex_events::Effect;
+use crate::runtime::codex::CodexRespond;
+use crate::runtime::engine::Dispatch;
+use crate::runtime::{new_id, now_iso};
+
+impl ThreadSession {
+    // -- the outbox ----------------------------------------------------------------------------
+
+    pub(super) fn push_command(&mut self, command: InternalCommand, ctx: &mut Context<Self>) {
+        self.outbox.push_command(command);
+        self.pump(ctx);
+    }
+
+    fn push_text(
+        &mut self,
+        message_id: String,
+        turn_id: Option<String>,
+        text: String,
+        ctx: &mut Context<Self>,
+    ) {
+        self.outbox.push_text(message_id, turn_id, text);
+        // A no-op when the text merged: its entry is already in flight or waiting.
+        self.pump(ctx);
+    }
+
+    fn pump(&mut self, ctx: &mut Context<Self>) {
+        let item = match self.outbox.next(Instant::now()) {
+            Next::Idle => return,
+            Next::Wait(wait) => {
+                ctx.run_later(wait, |act, ctx| {
+                    act.outbox.waited();
+                    act.pump(ctx);
+                });
+                return;
+            }
+            Next::Send(item) => item,
+        };
+        let command = item.into_command(&self.thread_id);
+        let kind = command.type_name();
+        let request = self
+            .deps
+            .engine
+            .send(Ask(Dispatch(Command::Internal(command))));
+        ctx.spawn(
+            async move {
+                match request.await {
+                    Ok(Ok(Ok(_))) => {}
+                    Ok(Ok(Err(err))) => log::warn!("{kind} was not recorded: {err}"),
+                    Ok(Err(unavailable)) => log::warn!("{kind} was not recorded: {unavailable}"),
+                    Err(err) => log::warn!("{kind} was not recorded: {err}"),
+                }
+            }
+            .into_actor(self)
+            .map(|(), act, ctx| {
+                act.outbox.sent();
+                act.pump(ctx);
+            }),
+        );
+    }
+
+    // -- building commands ---------------------------------------------------------------------
+
+    pub(super) fn set_session(
+        &mut self,
+        status: SessionStatus,
+        active_turn_id: Option<String>,
+        last_error: Option<String>,
+        ctx: &mut Context<Self>,
+    ) {
+        let now = now_iso();
+        let session = Session {
+            thread_id: self.thread_id.clone(),
+            status,
+            provider_name: Some(PROVIDER_NAME.to_string()),
+            runtime_mode: self.runtime_mode,
+            active_turn_id,
+            last_error,
+            updated_at: now.clone(),
+        };
+        self.push_command(
+            InternalCommand::ThreadSessionSet(ThreadSessionSetCommand {
+                command_id: new_id(),
+                thread_id: self.thread_id.clone(),
+                session,
+                created_at: now,
+            }),
+            ctx,
+        );
+    }
+
+    fn append_activity(&mut self, activity: Activity, ctx: &mut Context<Self>) {
+        let created_at = activity.created_at.clone();
+        self.push_command(
+            InternalCommand::ThreadActivityAppend(ActivityAppendCommand {
+                command_id: new_id(),
+                thread_id: self.thread_id.clone(),
+                activity,
+                created_at,
+            }),
+            ctx,
+        );
+    }
+
+    pub(super) fn note(
+        &mut self,
+        tone: ActivityTone,
+        kind: &str,
+        summary: &str,
+        payload: Value,
+        turn_id: Option<String>,
+        ctx: &mut Context<Self>,
+    ) {
+        let activity = Activity {
+            id: new_id(),
+            tone,
+            kind: kind.to_string(),
+            summary: summary.to_string(),
+            payload,
+            turn_id,
+            sequence: None,
+            created_at: now_iso(),
+        };
+        self.append_activity(activity, ctx);
+    }
+
+    pub(super) fn fail(
+        &mut self,
+        kind: &str,
+        summary: &str,
+        detail: String,
+        ctx: &mut Context<Self>,
+    ) {
+        log::warn!("thread {}: {summary}: {detail}", self.thread_id);
+        self.note(
+            ActivityTone::Error,
+            kind,
+            summary,
+            json!({ "detail": detail }),
+            None,
+            ctx,
+        );
+    }
+
+    pub(super) fn apply(&mut self, effects: Vec<Effect>, ctx: &mut Context<Self>) {
+        for effect in effects {
+            match effect {
+                Effect::AssistantText {
+                    message_id,
+                    turn_id,
+                    text,
+                } => {
+                    self.remember_assistant_message(&message_id);
+                    self.push_text(message_id, turn_id, text, ctx);
+                }
+                Effect::AssistantDone {
+                    message_id,
+                    turn_id,
+                } => {
+                    self.remember_assistant_message(&message_id);
+                    self.push_command(
+                        InternalCommand::ThreadMessageAssistantComplete(AssistantCompleteCommand {
+                            command_id: new_id(),
+                            thread_id: self.thread_id.clone(),
+                            message_id,
+                            turn_id,
+                            created_at: now_iso(),
+                        }),
+                        ctx,
+                    );
+                }
+                Effect::Activity(activity) => self.append_activity(activity, ctx),
+                Effect::Plan(plan) => self.push_command(
+                    InternalCommand::ThreadProposedPlanUpsert(ProposedPlanUpsertCommand {
+                        command_id: new_id(),
+                        thread_id: self.thread_id.clone(),
+                        proposed_plan: plan,
+                        created_at: now_iso(),
+                    }),
+                    ctx,
+                ),
+                Effect::Session {
+                    status,
+                    active_turn_id,
+                    last_error,
+                } => {
+                    if let (Some(turn), Some(id)) = (&mut self.turn, &active_turn_id) {
+                        turn.turn_id = Some(id.clone());
+                    }
+                    self.set_session(status, active_turn_id, last_error, ctx);
+                }
+                Effect::TurnEnded { turn_id, outcome } => {
+                    self.finish_turn(Some(turn_id), outcome, None, ctx)
+                }
+                Effect::Reply { id, result } => match &self.live {
+                    Some(live) => live.addr.do_send(CodexRespond { id, result }),
+                    None => log::debug!("no codex to answer request {id}"),
+                },
+            }
+        }
+    }
+}

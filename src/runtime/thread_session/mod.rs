@@ -1,0 +1,434 @@
+//! One thread's provider session: reacts to the thread's durable requests (turn start,
+//! interrupt, approvals, answers, stop, revert, deletion), drives that thread's `codex
+//! app-server` process, and turns what codex says into internal commands through the Engine,
+//! never around it. It also takes the thread's per-turn checkpoints.
+//!
+//! Commands leave through a one-at-a-time outbox: while one dispatch waits for the Engine's
+//! flush, streamed assistant text arriving meanwhile is merged into the next one, and text is
+//! sent at most every [`TEXT_INTERVAL`]. A 10,000-delta answer becomes a few dozen log entries,
+//! not 10,000, and every other command keeps its place in line.
+//!
+//! The actor is here, with its codex process and its handlers; `outbox` is the line itself,
+//! `commands` what goes into it, `turns` a turn's life, `revert` a revert, `checkpoints` the
+//! git side of both, and `codex_calls` the requests made of codex.
+
+mod checkpoints;
+mod codex_calls;
+mod commands;
+mod outbox;
+mod revert;
+mod turns;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use serde_json::json;
+use t3rs_actors::{Ask, ChildGuard, Shutdown, Supervisor};
+
+use crate::orchestration::events::EventBody;
+use crate::orchestration::model::{ActivityTone, RuntimeMode, SessionStatus};
+use crate::orchestration::Event;
+use crate::provider::codex_events::{CodexTranslator, Effect, TurnOutcome};
+use crate::runtime::codex::{CodexAppServer, CodexEvent, CodexSpec, FromCodex};
+use crate::runtime::engine::{Engine, ThreadContext, ThreadInfo};
+use crate::runtime::now_iso;
+use crate::runtime::providers::ProviderSettings;
+use checkpoints::blocking;
+pub use codex_calls::codex_policy;
+use codex_calls::Opened;
+use outbox::Outbox;
+pub use outbox::TEXT_INTERVAL;
+
+const PROVIDER_NAME: &str = "codex";
+
+/// What every thread session shares.
+pub struct ProviderDeps {
+    pub engine: Addr<Supervisor<Engine>>,
+    pub settings: ProviderSettings,
+}
+
+/// A durable domain event about this thread.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct React(pub Arc<Event>);
+
+/// The running codex; it is always of the session's current generation and runtime mode.
+struct Live {
+    addr: Addr<CodexAppServer>,
+    cwd: String,
+    provider_thread: Option<String>,
+}
+
+struct ActiveTurn {
+    turn_id: Option<String>,
+    cwd: String,
+    base_count: u64,
+    assistant_message: Option<String>,
+}
+
+/// How a turn's end reports the session, when it is not simply the turn's outcome.
+#[derive(Clone)]
+struct SessionAfter {
+    status: SessionStatus,
+    last_error: Option<String>,
+}
+
+pub struct ThreadSession {
+    guard: ChildGuard,
+    thread_id: String,
+    deps: Arc<ProviderDeps>,
+    translator: CodexTranslator,
+    live: Option<Live>,
+    generation: u64,
+    runtime_mode: RuntimeMode,
+    turn: Option<ActiveTurn>,
+    crashes: u32,
+    outbox: Outbox,
+    last_used: Instant,
+}
+
+/// The crash backoff before starting codex again: none for the first crash, then doubling
+/// from half a second up to half a minute.
+fn restart_delay(crashes: u32) -> Duration {
+    if crashes < 2 {
+        return Duration::ZERO;
+    }
+    let factor = 1u64 << (crashes - 2).min(6);
+    Duration::from_millis(500 * factor).min(Duration::from_secs(30))
+}
+
+impl ThreadSession {
+    pub fn new(guard: ChildGuard, thread_id: String, deps: Arc<ProviderDeps>) -> Self {
+        ThreadSession {
+            guard,
+            translator: CodexTranslator::new(thread_id.clone()),
+            thread_id,
+            deps,
+            live: None,
+            generation: 0,
+            runtime_mode: RuntimeMode::default(),
+            turn: None,
+            crashes: 0,
+            outbox: Outbox::default(),
+            last_used: Instant::now(),
+        }
+    }
+
+    /// The turn's answer, for its checkpoint; called per delta, so it copies the id only when it
+    /// changes.
+    fn remember_assistant_message(&mut self, message_id: &str) {
+        if let Some(turn) = &mut self.turn {
+            if turn.assistant_message.as_deref() != Some(message_id) {
+                turn.assistant_message = Some(message_id.to_string());
+            }
+        }
+    }
+
+    fn retire(&mut self) {
+        if let Some(live) = self.live.take() {
+            live.addr.do_send(Shutdown);
+        }
+    }
+
+    /// A codex for `cwd` in `mode`, started if none fits; returns it and, when its
+    /// conversation still has to be opened, the stored conversation to resume.
+    fn ensure_live(
+        &mut self,
+        cwd: &str,
+        mode: RuntimeMode,
+        ctx: &mut Context<Self>,
+    ) -> (Addr<CodexAppServer>, Option<Option<String>>) {
+        if let Some(live) = &self.live {
+            if self.runtime_mode == mode && live.cwd == cwd {
+                let open = match &live.provider_thread {
+                    Some(_) => None,
+                    None => Some(self.stored_provider_thread()),
+                };
+                return (live.addr.clone(), open);
+            }
+            // A new runtime mode or place needs a new process; the conversation carries over.
+            self.retire();
+        }
+        self.runtime_mode = mode;
+        self.set_session(SessionStatus::Starting, None, None, ctx);
+        self.generation += 1;
+        let mut spec = CodexSpec::new(&self.deps.settings.codex_bin, cwd);
+        spec.env = self.deps.settings.codex_env.clone();
+        spec.request_timeout = self.deps.settings.request_timeout;
+        spec.generation = self.generation;
+        let addr = CodexAppServer::new(spec, ctx.address().recipient()).start();
+        self.live = Some(Live {
+            addr: addr.clone(),
+            cwd: cwd.to_string(),
+            provider_thread: None,
+        });
+        (addr, Some(self.stored_provider_thread()))
+    }
+
+    fn stored_provider_thread(&self) -> Option<String> {
+        match self
+            .deps
+            .settings
+            .provider_threads
+            .get(self.thread_id.as_bytes())
+        {
+            Ok(Some(bytes)) => String::from_utf8(bytes.to_vec()).ok(),
+            Ok(None) => None,
+            Err(err) => {
+                log::warn!("provider thread id of {} unreadable: {err}", self.thread_id);
+                None
+            }
+        }
+    }
+
+    fn opened(&mut self, generation: u64, opened: Opened, ctx: &mut Context<Self>) {
+        if let Err(err) = self
+            .deps
+            .settings
+            .provider_threads
+            .insert(self.thread_id.as_bytes(), opened.provider_thread.as_bytes())
+        {
+            log::warn!("provider thread id of {} not stored: {err}", self.thread_id);
+        }
+        if let Some(live) = self.live.as_mut().filter(|_| generation == self.generation) {
+            live.provider_thread = Some(opened.provider_thread.clone());
+        }
+        if let Some(reason) = opened.fell_back {
+            self.note(
+                ActivityTone::Info,
+                "provider.thread.resume-failed",
+                "Started a new codex conversation",
+                json!({ "detail": format!("The previous codex conversation could not be resumed ({reason}); this turn starts a new one without its history.") }),
+                None,
+                ctx,
+            );
+        }
+        self.set_session(SessionStatus::Ready, None, None, ctx);
+    }
+
+    // -- reactions -----------------------------------------------------------------------------
+
+    fn query(
+        &self,
+        message_id: Option<String>,
+    ) -> impl std::future::Future<Output = Option<ThreadInfo>> {
+        let request = self.deps.engine.send(Ask(ThreadContext {
+            thread_id: self.thread_id.clone(),
+            message_id,
+        }));
+        async move {
+            match request.await {
+                Ok(Ok(info)) => info,
+                _ => None,
+            }
+        }
+    }
+
+    fn on_codex(&mut self, msg: FromCodex, ctx: &mut Context<Self>) {
+        if self.live.is_none() || msg.generation != self.generation {
+            return; // a process already replaced or stopped on purpose
+        }
+        let now = now_iso();
+        match msg.event {
+            CodexEvent::Ready { .. } => {}
+            CodexEvent::Notification { method, params } => {
+                self.last_used = Instant::now();
+                let effects = self.translator.notification(&method, &params, &now);
+                self.apply(effects, ctx);
+            }
+            CodexEvent::ServerRequest { id, method, params } => {
+                self.last_used = Instant::now();
+                let effects = self.translator.server_request(id, &method, &params, &now);
+                self.apply(effects, ctx);
+            }
+            CodexEvent::Unreadable { line, error } => {
+                let mut line = line;
+                line.truncate(180);
+                self.note(
+                    ActivityTone::Info,
+                    "runtime.warning",
+                    "Runtime warning",
+                    json!({ "message": format!("codex wrote a line that is not JSON-RPC ({error})"), "detail": line }),
+                    self.translator.active_turn().map(str::to_string),
+                    ctx,
+                );
+            }
+            CodexEvent::SpawnFailed { message } => {
+                self.live = None;
+                self.fail(
+                    "provider.session.start.failed",
+                    "Codex could not be started",
+                    message.clone(),
+                    ctx,
+                );
+                self.turn = None;
+                self.set_session(SessionStatus::Error, None, Some(message), ctx);
+            }
+            CodexEvent::Exited(report) => {
+                self.live = None;
+                self.crashes += 1;
+                let reason = strip_ansi(&format!("codex app-server {report}"));
+                let effects = self.translator.process_gone(&reason, &now);
+                self.apply(effects, ctx);
+                self.note(
+                    ActivityTone::Error,
+                    "provider.session.exited",
+                    "Codex exited unexpectedly",
+                    json!({ "detail": reason, "exitCode": report.code, "signal": report.signal,
+                            "stderr": report.last_stderr_line().map(strip_ansi) }),
+                    self.turn.as_ref().and_then(|t| t.turn_id.clone()),
+                    ctx,
+                );
+                let after = SessionAfter {
+                    status: SessionStatus::Error,
+                    last_error: Some(reason.clone()),
+                };
+                self.finish_turn(None, TurnOutcome::Failed(reason), Some(after), ctx);
+            }
+        }
+    }
+
+    fn on_deleted(&mut self, ctx: &mut Context<Self>) {
+        self.retire();
+        self.turn = None;
+        let _ = self
+            .deps
+            .settings
+            .provider_threads
+            .remove(self.thread_id.as_bytes());
+        let query = self.query(None);
+        let thread_id = self.thread_id.clone();
+        ctx.wait(
+            async move {
+                if let Some(cwd) = query.await.and_then(|i| i.cwd) {
+                    let removed =
+                        blocking(move || checkpoints::forget_thread(&cwd, &thread_id)).await;
+                    if let Err(err) = removed.and_then(|r| r) {
+                        log::warn!("checkpoint refs of a deleted thread were kept: {err}");
+                    }
+                }
+            }
+            .into_actor(self)
+            .map(|(), act, ctx| {
+                act.guard.complete();
+                ctx.stop();
+            }),
+        );
+    }
+}
+
+/// codex colours its log lines; an error message shown to a person should not carry escapes.
+fn strip_ansi(text: &str) -> String {
+    strip_ansi_escapes::strip_str(text)
+}
+
+impl Actor for ThreadSession {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let every = (self.deps.settings.idle_timeout / 4)
+            .clamp(Duration::from_millis(250), Duration::from_secs(60));
+        ctx.run_interval(every, |act, _ctx| {
+            let idle = act.turn.is_none()
+                && act.live.is_some()
+                && act.last_used.elapsed() >= act.deps.settings.idle_timeout;
+            if idle {
+                log::info!(
+                    "thread {}: codex idle for {:?}; stopping it until the next turn",
+                    act.thread_id,
+                    act.deps.settings.idle_timeout
+                );
+                act.retire();
+            }
+        });
+    }
+
+    fn stopped(&mut self, _ctx: &mut Self::Context) {
+        self.retire();
+    }
+}
+
+impl Handler<React> for ThreadSession {
+    type Result = ();
+
+    fn handle(&mut self, React(event): React, ctx: &mut Self::Context) {
+        match &event.body {
+            EventBody::ThreadTurnStartRequested(p) => self.on_turn_start(p.clone(), ctx),
+            EventBody::ThreadTurnInterruptRequested(_) => self.on_interrupt(ctx),
+            EventBody::ThreadApprovalResponseRequested(p) => {
+                let answered =
+                    self.translator
+                        .answer_approval(&p.request_id, p.decision, &now_iso());
+                self.answered(answered, "approval", &p.request_id, ctx);
+            }
+            EventBody::ThreadUserInputResponseRequested(p) => {
+                let answered =
+                    self.translator
+                        .answer_user_input(&p.request_id, &p.answers, &now_iso());
+                self.answered(answered, "user-input", &p.request_id, ctx);
+            }
+            EventBody::ThreadSessionStopRequested(_) => self.on_stop(ctx),
+            EventBody::ThreadCheckpointRevertRequested(p) => self.on_revert(p.turn_count, ctx),
+            EventBody::ThreadDeleted(_) => self.on_deleted(ctx),
+            _ => {}
+        }
+    }
+}
+
+impl ThreadSession {
+    /// Carries out an answer to one of codex's questions, or says why it could not be given
+    /// (`what`: "approval" or "user-input").
+    fn answered(
+        &mut self,
+        answered: Result<Vec<Effect>, String>,
+        what: &str,
+        request_id: &str,
+        ctx: &mut Context<Self>,
+    ) {
+        match answered {
+            Ok(effects) => self.apply(effects, ctx),
+            Err(detail) => {
+                let (kind, summary) = match what {
+                    "approval" => (
+                        "provider.approval.respond.failed",
+                        "Provider approval response failed",
+                    ),
+                    _ => (
+                        "provider.user-input.respond.failed",
+                        "Provider user input response failed",
+                    ),
+                };
+                self.note(
+                    ActivityTone::Error,
+                    kind,
+                    summary,
+                    json!({ "detail": detail, "requestId": request_id }),
+                    None,
+                    ctx,
+                );
+            }
+        }
+    }
+}
+
+impl Handler<FromCodex> for ThreadSession {
+    type Result = ();
+
+    fn handle(&mut self, msg: FromCodex, ctx: &mut Self::Context) {
+        self.on_codex(msg, ctx);
+    }
+}
+
+impl Handler<Shutdown> for ThreadSession {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        self.retire();
+        self.guard.complete();
+        ctx.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,134 @@
+//! Reverting a thread to an earlier turn's checkpoint: the files restored, codex's conversation
+//! rolled back to before the first undone turn, and the later checkpoint refs removed.
+
+use actix::prelude::*;
+use serde_json::json;
+
+use super::checkpoints::{self, blocking};
+use super::codex_calls::{open_thread, request, Opened};
+use super::ThreadSession;
+use crate::git;
+use crate::orchestration::commands::RevertCompleteCommand;
+use crate::orchestration::model::ActivityTone;
+use crate::orchestration::InternalCommand;
+use crate::runtime::engine::ThreadInfo;
+use crate::runtime::{new_id, now_iso};
+
+impl ThreadSession {
+    pub(super) fn on_revert(&mut self, turn_count: u64, ctx: &mut Context<Self>) {
+        let query = self.query(None);
+        ctx.wait(query.into_actor(self).map(move |info, act, ctx| {
+            if let Err(detail) = act.start_revert(turn_count, info, ctx) {
+                act.note(
+                    ActivityTone::Error,
+                    "checkpoint.revert.failed",
+                    "Checkpoint revert failed",
+                    json!({ "turnCount": turn_count, "detail": detail }),
+                    None,
+                    ctx,
+                );
+            }
+        }));
+    }
+
+    fn start_revert(
+        &mut self,
+        turn_count: u64,
+        info: Option<ThreadInfo>,
+        ctx: &mut Context<Self>,
+    ) -> Result<(), String> {
+        let info = info.ok_or("Thread was not found in read model.")?;
+        if self.turn.is_some() || info.turn_running {
+            return Err(
+                "A turn is running; interrupt it or wait for it to finish before reverting.".into(),
+            );
+        }
+        let cwd = info
+            .cwd
+            .clone()
+            .filter(|c| git::is_repo(std::path::Path::new(c)))
+            .ok_or("Checkpoints are unavailable because this project is not a git repository.")?;
+        let current = info.turn_count();
+        if turn_count > current {
+            return Err(format!(
+                "Checkpoint turn count {turn_count} exceeds current turn count {current}."
+            ));
+        }
+        let target = info
+            .checkpoint_ref(&self.thread_id, turn_count)
+            .ok_or_else(|| {
+                format!("Checkpoint ref for turn {turn_count} is unavailable in read model.")
+            })?;
+        // codex forgets every turn from the first one being undone.
+        let first_undone = info
+            .checkpoints
+            .iter()
+            .find(|c| c.0 == turn_count + 1)
+            .map(|c| c.1.clone());
+        let rollback = match first_undone {
+            Some(turn) if self.stored_provider_thread().is_some() => {
+                let (addr, open) = self.ensure_live(&cwd, info.runtime_mode, ctx);
+                let known = self.live.as_ref().and_then(|l| l.provider_thread.clone());
+                Some((addr, open, known, turn))
+            }
+            _ => None,
+        };
+        let generation = self.generation;
+        let thread_id = self.thread_id.clone();
+        let mode = info.runtime_mode;
+        let flow = async move {
+            let restore_cwd = cwd.clone();
+            blocking(move || checkpoints::restore(&restore_cwd, &target, turn_count)).await??;
+            let mut opened = None;
+            if let Some((addr, open, known, before_turn)) = rollback {
+                let provider_thread = match open {
+                    Some(resume) => {
+                        let o = open_thread(addr.clone(), resume, cwd.clone(), mode).await?;
+                        let id = o.provider_thread.clone();
+                        opened = Some(o);
+                        Some(id)
+                    }
+                    None => known,
+                };
+                if let Some(id) = provider_thread {
+                    let params = json!({ "threadId": id, "beforeTurnId": before_turn });
+                    request(&addr, "thread/revert", params)
+                        .await
+                        .map_err(|e| format!("Files were restored, but codex's conversation could not be rolled back: {e}"))?;
+                }
+            }
+            let refs_cwd = cwd.clone();
+            blocking(move || checkpoints::delete_refs(&refs_cwd, &thread_id, Some(turn_count)))
+                .await??;
+            Ok::<Option<Opened>, String>(opened)
+        };
+        ctx.wait(
+            flow.into_actor(self)
+                .map(move |result, act, ctx| match result {
+                    Ok(opened) => {
+                        if let Some(opened) = opened {
+                            act.opened(generation, opened, ctx);
+                        }
+                        act.push_command(
+                            InternalCommand::ThreadRevertComplete(RevertCompleteCommand {
+                                command_id: new_id(),
+                                thread_id: act.thread_id.clone(),
+                                turn_count,
+                                created_at: now_iso(),
+                            }),
+                            ctx,
+                        );
+                    }
+                    Err(detail) => act.note(
+                        ActivityTone::Error,
+                        "checkpoint.revert.failed",
+                        "Checkpoint revert failed",
+                        json!({ "turnCount": turn_count, "detail": detail }),
+                        None,
+                        ctx,
+                    ),
+                }),
+        );
+        Ok(())
+    }
+}

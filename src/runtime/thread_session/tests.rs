@@ -1,0 +1,274 @@
+use super::*;
+use crate::orchestration::commands::{
+    ProjectCreateCommand, ThreadApprovalRespondCommand, ThreadCreateCommand,
+    ThreadTurnStartCommand, TurnStartMessage, UserRole,
+};
+use crate::orchestration::model::ApprovalDecision;
+use crate::orchestration::model::{AssistantDeliveryMode, InteractionMode};
+use crate::orchestration::ClientCommand;
+use crate::orchestration::Command;
+use crate::runtime::engine::Dispatch;
+use crate::runtime::engine::{load_state, Watermark};
+use crate::runtime::push_bus::{Push, PushBus};
+use crate::store::{event_log::EventLog, Store};
+use std::path::PathBuf;
+use t3rs_actors::harness::{subscribe_probe, ProbeRx};
+use t3rs_actors::push_relay::{Ack, Delivery};
+use t3rs_actors::RestartPolicy;
+
+const DEADLINE: Duration = Duration::from_secs(20);
+const AT: &str = "2026-01-01T00:00:00.000Z";
+
+struct Rig {
+    _dir: tempfile::TempDir,
+    engine: Addr<Supervisor<Engine>>,
+    bus: Addr<PushBus>,
+    subscriber: t3rs_actors::push_relay::SubscriberId,
+    events: ProbeRx<Delivery<Push>>,
+    seen: Vec<Event>,
+    log: PathBuf,
+}
+
+impl Rig {
+    /// A real Engine on a temp store, the bus watched by a probe, one project and thread,
+    /// and a thread session whose "codex" plays back `recording`.
+    async fn start(recording: &str) -> (Rig, Addr<ThreadSession>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("state")).unwrap();
+        let log = EventLog::open(&store).unwrap();
+        let bus = PushBus::new(100_000).start();
+        let (subscriber, events) = subscribe_probe(&bus).await;
+        let engine_bus = bus.clone();
+        let engine = Supervisor::new("engine", RestartPolicy::default(), move |guard| {
+            let state = load_state(&log).unwrap();
+            Engine::new(
+                guard,
+                log.clone(),
+                engine_bus.clone(),
+                Watermark::default(),
+                state,
+                1000,
+            )
+        })
+        .start();
+        let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/codex");
+        let replay_log = dir.path().join("codex-heard.jsonl");
+        let deps = Arc::new(ProviderDeps {
+            engine: engine.clone(),
+            settings: ProviderSettings {
+                codex_bin: fixtures.join("replay.py"),
+                codex_env: vec![
+                    ("REPLAY_FILE".into(), fixtures.join(recording).into()),
+                    ("REPLAY_LOG".into(), replay_log.clone().into()),
+                ],
+                request_timeout: DEADLINE,
+                idle_timeout: Duration::from_secs(3600),
+                provider_threads: store.db().open_tree("provider_threads").unwrap(),
+                state_dir: dir.path().join("state"),
+            },
+        });
+        let work = dir.path().join("work");
+        std::fs::create_dir_all(&work).unwrap();
+        let mut rig = Rig {
+            _dir: dir,
+            engine,
+            bus,
+            subscriber,
+            events,
+            seen: Vec::new(),
+            log: replay_log,
+        };
+        rig.client(ClientCommand::ProjectCreate(ProjectCreateCommand {
+            command_id: "p".into(),
+            project_id: "p".into(),
+            title: "p".into(),
+            workspace_root: work.to_string_lossy().into_owned(),
+            default_model: None,
+            created_at: AT.into(),
+        }))
+        .await;
+        rig.client(ClientCommand::ThreadCreate(ThreadCreateCommand {
+            command_id: "t".into(),
+            thread_id: "t1".into(),
+            project_id: "p".into(),
+            title: "t".into(),
+            model: "fake-model".into(),
+            runtime_mode: RuntimeMode::ApprovalRequired,
+            interaction_mode: InteractionMode::Default,
+            branch: None,
+            worktree_path: None,
+            created_at: AT.into(),
+        }))
+        .await;
+        let session = ThreadSession::new(ChildGuard::detached(), "t1".into(), deps).start();
+        (rig, session)
+    }
+
+    async fn client(&mut self, command: ClientCommand) {
+        let sent = self
+            .engine
+            .send(Ask(Dispatch(Command::Client(command))))
+            .await;
+        assert!(matches!(sent, Ok(Ok(Ok(_)))), "{sent:?}");
+    }
+
+    /// Domain events until one satisfies `want` (all of them are kept in `seen`).
+    /// Plays the reactor for one event: waits for it in the log and hands it to `session`.
+    async fn relay(&mut self, session: &Addr<ThreadSession>, want: impl Fn(&Event) -> bool) {
+        let event = self.until(want).await;
+        session.do_send(React(Arc::new(event)));
+    }
+
+    async fn until(&mut self, want: impl Fn(&Event) -> bool) -> Event {
+        loop {
+            let delivery = self.events.next(DEADLINE).await.unwrap();
+            self.bus.do_send(Ack {
+                subscriber: self.subscriber,
+                sequence: delivery.sequence,
+            });
+            let event: Event = serde_json::from_str(&delivery.item.data_json).unwrap();
+            self.seen.push(event.clone());
+            if want(&event) {
+                return event;
+            }
+        }
+    }
+}
+
+fn kind(event: &Event) -> String {
+    match &event.body {
+        EventBody::ThreadActivityAppended(p) => format!("activity:{}", p.activity.kind),
+        EventBody::ThreadSessionSet(p) => format!("session:{:?}", p.session.status),
+        EventBody::ThreadMessageSent(p) => format!("{:?}:{}", p.role, p.text),
+        other => serde_json::to_value(other).unwrap()["type"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    }
+}
+
+#[actix::test]
+async fn a_recorded_approval_turn_played_through_the_actor() {
+    let (mut rig, session) = Rig::start("approval.jsonrpc").await;
+    rig.client(ClientCommand::ThreadTurnStart(ThreadTurnStartCommand {
+        command_id: "turn".into(),
+        thread_id: "t1".into(),
+        message: TurnStartMessage {
+            message_id: "m1".into(),
+            role: UserRole::User,
+            text: "go".into(),
+            attachments: vec![],
+        },
+        provider: None,
+        model: None,
+        service_tier: None,
+        model_options: None,
+        assistant_delivery_mode: Some(AssistantDeliveryMode::Streaming),
+        runtime_mode: RuntimeMode::ApprovalRequired,
+        interaction_mode: InteractionMode::Default,
+        created_at: AT.into(),
+    }))
+    .await;
+    // The mailbox harness plays the reactor: the durable request goes to the actor.
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadTurnStartRequested(_))
+    })
+    .await;
+    let asked = rig
+        .until(|e| kind(e) == "activity:approval.requested")
+        .await;
+    let EventBody::ThreadActivityAppended(asked) = &asked.body else {
+        unreachable!()
+    };
+    let request_id = asked.activity.payload["requestId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    rig.client(ClientCommand::ThreadApprovalRespond(
+        ThreadApprovalRespondCommand {
+            command_id: "yes".into(),
+            thread_id: "t1".into(),
+            request_id,
+            decision: ApprovalDecision::Accept,
+            created_at: AT.into(),
+        },
+    ))
+    .await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadApprovalResponseRequested(_))
+    })
+    .await;
+    rig.until(|e| matches!(e.body, EventBody::ThreadTurnDiffCompleted(_)))
+        .await;
+
+    let kinds: Vec<String> = rig.seen.iter().map(kind).collect();
+    let expected = [
+        "session:Starting",
+        "session:Ready",
+        "activity:runtime.warning",
+        "activity:runtime.warning",
+        "session:Running",
+        "activity:tool.started",
+        "activity:approval.requested",
+        "thread.approval-response-requested",
+        "activity:approval.resolved",
+        "activity:tool.completed",
+        "Assistant:done",
+        "Assistant:",
+        "activity:turn.token-usage",
+        "session:Ready",
+        "activity:checkpoint.unavailable",
+        "thread.turn-diff-completed",
+    ];
+    let from = kinds.iter().position(|k| k == "session:Starting").unwrap();
+    // Streamed text may arrive in one or several pieces; join them for the comparison.
+    let mut tail: Vec<String> = Vec::new();
+    for k in &kinds[from..] {
+        match (tail.last_mut(), k.strip_prefix("Assistant:")) {
+            (Some(last), Some(piece))
+                if !piece.is_empty()
+                    && last.len() > "Assistant:".len()
+                    && last.starts_with("Assistant:") =>
+            {
+                last.push_str(piece)
+            }
+            _ => tail.push(k.clone()),
+        }
+    }
+    assert_eq!(tail, expected, "{kinds:#?}");
+    // codex heard the decision in JSON-RPC, under the id it asked with.
+    let heard = std::fs::read_to_string(&rig.log).unwrap();
+    assert!(
+        heard.contains(r#"{"id":0,"result":{"decision":"accept"}}"#),
+        "{heard}"
+    );
+}
+
+#[test]
+fn runtime_modes_map_to_codex_policies() {
+    assert_eq!(
+        codex_policy(RuntimeMode::FullAccess),
+        ("never", "danger-full-access")
+    );
+    assert_eq!(
+        codex_policy(RuntimeMode::ApprovalRequired),
+        ("on-request", "workspace-write")
+    );
+}
+
+#[test]
+fn ansi_colours_are_removed_from_error_text() {
+    assert_eq!(
+        strip_ansi("\u{1b}[2m2026\u{1b}[0m \u{1b}[32m INFO\u{1b}[0m done"),
+        "2026  INFO done"
+    );
+}
+
+#[test]
+fn crash_backoff_grows_and_is_capped() {
+    assert_eq!(restart_delay(0), Duration::ZERO);
+    assert_eq!(restart_delay(1), Duration::ZERO);
+    assert_eq!(restart_delay(2), Duration::from_millis(500));
+    assert_eq!(restart_delay(3), Duration::from_secs(1));
+    assert_eq!(restart_delay(40), Duration::from_secs(30));
+}

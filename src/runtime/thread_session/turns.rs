@@ -1,0 +1,385 @@
+//! A turn's life in a thread session: a start request read against the read model, the turn
+//! launched in codex (baseline checkpoint, conversation opened, `turn/start`), an interrupt or
+//! stop, and the end that checkpoints it and reports the session.
+
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use serde_json::{json, Value};
+
+use super::checkpoints::{blocking, capture_baseline, capture_turn_end, TurnCheckpoint};
+use super::codex_calls::{open_thread, request, request_turn, Opened, RpcFailure};
+use super::{restart_delay, ActiveTurn, SessionAfter, ThreadSession};
+use crate::git::checkpoints;
+use crate::orchestration::commands::TurnDiffCompleteCommand;
+use crate::orchestration::events::ThreadTurnStartRequestedPayload;
+use crate::orchestration::model::{
+    AssistantDeliveryMode, ChatAttachment, InteractionMode, RuntimeMode, SessionStatus,
+};
+use crate::orchestration::InternalCommand;
+use crate::provider::codex_events::TurnOutcome;
+use crate::runtime::codex::CodexAppServer;
+use crate::runtime::engine::ThreadInfo;
+use crate::runtime::{new_id, now_iso};
+
+/// What launching a turn needs once it leaves the actor.
+struct Launch {
+    /// The crash backoff to sit out first.
+    delay: Duration,
+    addr: Addr<CodexAppServer>,
+    /// `Some(resume)` when the conversation has to be opened first.
+    open: Option<Option<String>>,
+    /// The conversation already open in this codex.
+    known_thread: Option<String>,
+    thread_id: String,
+    cwd: String,
+    mode: RuntimeMode,
+    base_count: u64,
+    turn_params: Value,
+}
+
+/// How launching went, step by step.
+struct Launched {
+    baseline: Result<(), String>,
+    opened: Option<Result<Opened, RpcFailure>>,
+    started: Result<String, RpcFailure>,
+}
+
+impl ThreadSession {
+    pub(super) fn on_turn_start(
+        &mut self,
+        request: ThreadTurnStartRequestedPayload,
+        ctx: &mut Context<Self>,
+    ) {
+        self.last_used = Instant::now();
+        if self.turn.is_some() {
+            self.fail(
+                "provider.turn.start.failed",
+                "Provider turn start failed",
+                "A turn is already running in this thread; interrupt it or wait for it to finish."
+                    .into(),
+                ctx,
+            );
+            return;
+        }
+        let query = self.query(Some(request.message_id.clone()));
+        ctx.wait(query.into_actor(self).map(move |info, act, ctx| {
+            act.launch_turn(request, info, ctx);
+        }));
+    }
+
+    fn launch_turn(
+        &mut self,
+        request: ThreadTurnStartRequestedPayload,
+        info: Option<ThreadInfo>,
+        ctx: &mut Context<Self>,
+    ) {
+        let Some(info) = info.filter(|i| !i.deleted) else {
+            return;
+        };
+        let (cwd, input) = match self.turn_input(&request, &info) {
+            Ok(ready) => ready,
+            Err(detail) => {
+                self.fail(
+                    "provider.turn.start.failed",
+                    "Provider turn start failed",
+                    detail,
+                    ctx,
+                );
+                return;
+            }
+        };
+        self.translator.set_delivery(
+            request
+                .assistant_delivery_mode
+                .unwrap_or(AssistantDeliveryMode::Buffered),
+        );
+        self.turn = Some(ActiveTurn {
+            turn_id: None,
+            cwd: cwd.clone(),
+            base_count: info.turn_count(),
+            assistant_message: None,
+        });
+        let delay = if self.live.is_none() {
+            restart_delay(self.crashes)
+        } else {
+            Duration::ZERO
+        };
+        let (addr, open) = self.ensure_live(&cwd, info.runtime_mode, ctx);
+        let generation = self.generation;
+        let launch = Launch {
+            delay,
+            addr,
+            open,
+            known_thread: self.live.as_ref().and_then(|l| l.provider_thread.clone()),
+            thread_id: self.thread_id.clone(),
+            cwd,
+            mode: info.runtime_mode,
+            base_count: info.turn_count(),
+            turn_params: turn_params(&request, &info, input),
+        };
+        ctx.wait(
+            launch_in_codex(launch)
+                .into_actor(self)
+                .map(move |launched, act, ctx| act.launched(generation, launched, ctx)),
+        );
+    }
+
+    /// The turn's workspace and codex input, or why the turn cannot start.
+    fn turn_input(
+        &self,
+        request: &ThreadTurnStartRequestedPayload,
+        info: &ThreadInfo,
+    ) -> Result<(String, Vec<Value>), String> {
+        let cwd = info.cwd.clone().ok_or_else(|| {
+            "The thread has no workspace: neither a worktree nor a project root.".to_string()
+        })?;
+        let message = info.message.as_ref().ok_or_else(|| {
+            format!(
+                "User message '{}' was not found for turn start request.",
+                request.message_id
+            )
+        })?;
+        let mut input = Vec::new();
+        if !message.text.trim().is_empty() {
+            input.push(json!({ "type": "text", "text": message.text, "text_elements": [] }));
+        }
+        for attachment in message.attachments.iter().flatten() {
+            let ChatAttachment::Image(image) = attachment;
+            match crate::store::attachments::find(&self.deps.settings.state_dir, &image.id) {
+                Some(path) => input.push(json!({ "type": "localImage", "path": path })),
+                None => return Err(format!("Image '{}' is no longer stored.", image.name)),
+            }
+        }
+        if input.is_empty() {
+            return Err("Turn input must include text or attachments.".into());
+        }
+        Ok((cwd, input))
+    }
+
+    /// Back from codex: reports what failed, records the conversation and the turn's id.
+    fn launched(&mut self, generation: u64, launched: Launched, ctx: &mut Context<Self>) {
+        let Launched {
+            baseline,
+            opened,
+            started,
+        } = launched;
+        if let Err(err) = baseline {
+            self.fail(
+                "checkpoint.capture.failed",
+                "Checkpoint capture failed",
+                format!("The pre-turn checkpoint was not taken: {err}"),
+                ctx,
+            );
+        }
+        if let Some(Ok(opened)) = opened {
+            self.opened(generation, opened, ctx);
+        }
+        match started {
+            Ok(turn_id) => {
+                if let Some(turn) = &mut self.turn {
+                    turn.turn_id.get_or_insert(turn_id);
+                }
+            }
+            // The process died: its exit (or failed start) is reported when
+            // that event is handled, right after this.
+            Err(RpcFailure::Gone(_)) => {}
+            Err(RpcFailure::Failed(err)) => {
+                self.turn = None;
+                self.fail(
+                    "provider.turn.start.failed",
+                    "Provider turn start failed",
+                    err.clone(),
+                    ctx,
+                );
+                self.set_session(SessionStatus::Error, None, Some(err), ctx);
+            }
+        }
+    }
+
+    /// A turn is over (or cut off): checkpoint it, then say so. `after` overrides what the
+    /// session becomes (stopped, or an error that is not the turn's).
+    pub(super) fn finish_turn(
+        &mut self,
+        turn_id: Option<String>,
+        outcome: TurnOutcome,
+        after: Option<SessionAfter>,
+        ctx: &mut Context<Self>,
+    ) {
+        let (status, last_error) = match (&after, &outcome) {
+            (Some(after), _) => (after.status, after.last_error.clone()),
+            (None, TurnOutcome::Failed(message)) => (SessionStatus::Error, Some(message.clone())),
+            (None, _) => (SessionStatus::Ready, None),
+        };
+        let Some(turn) = self.turn.take() else {
+            self.set_session(status, None, last_error, ctx);
+            return;
+        };
+        if outcome == TurnOutcome::Completed && after.is_none() {
+            self.crashes = 0;
+        }
+        let Some(turn_id) = turn_id.or(turn.turn_id) else {
+            self.set_session(status, None, last_error, ctx);
+            return;
+        };
+        let (cwd, thread_id, base) = (turn.cwd.clone(), self.thread_id.clone(), turn.base_count);
+        let assistant_message = turn.assistant_message;
+        ctx.wait(
+            blocking(move || capture_turn_end(&cwd, &thread_id, base))
+                .into_actor(self)
+                .map(move |checkpoint, act, ctx| {
+                    act.set_session(status, None, last_error, ctx);
+                    let now = now_iso();
+                    let checkpoint = checkpoint.unwrap_or_else(|err| {
+                        let reference = checkpoints::checkpoint_ref(&act.thread_id, base + 1);
+                        TurnCheckpoint::failed(reference, err)
+                    });
+                    if let Some((kind, tone, summary, detail)) = checkpoint.note {
+                        act.note(
+                            tone,
+                            kind,
+                            summary,
+                            json!({ "detail": detail, "turnCount": base + 1 }),
+                            Some(turn_id.clone()),
+                            ctx,
+                        );
+                    }
+                    act.push_command(
+                        InternalCommand::ThreadTurnDiffComplete(TurnDiffCompleteCommand {
+                            command_id: new_id(),
+                            thread_id: act.thread_id.clone(),
+                            turn_id,
+                            completed_at: now.clone(),
+                            checkpoint_ref: checkpoint.reference,
+                            status: checkpoint.status,
+                            files: checkpoint.files,
+                            assistant_message_id: assistant_message,
+                            checkpoint_turn_count: base + 1,
+                            created_at: now,
+                        }),
+                        ctx,
+                    );
+                }),
+        );
+    }
+
+    pub(super) fn on_interrupt(&mut self, ctx: &mut Context<Self>) {
+        let target = match (&self.live, &self.turn) {
+            (Some(live), Some(turn)) => live
+                .provider_thread
+                .clone()
+                .zip(turn.turn_id.clone())
+                .map(|ids| (live.addr.clone(), ids)),
+            _ => None,
+        };
+        let Some((addr, (thread, turn))) = target else {
+            self.fail(
+                "provider.turn.interrupt.failed",
+                "Provider turn interrupt failed",
+                "No turn is running in this thread.".into(),
+                ctx,
+            );
+            return;
+        };
+        let params = json!({ "threadId": thread, "turnId": turn });
+        ctx.spawn(
+            async move { request(&addr, "turn/interrupt", params).await }
+                .into_actor(self)
+                .map(|result, act, ctx| {
+                    if let Err(err) = result {
+                        act.fail(
+                            "provider.turn.interrupt.failed",
+                            "Provider turn interrupt failed",
+                            err.to_string(),
+                            ctx,
+                        );
+                    }
+                }),
+        );
+    }
+
+    pub(super) fn on_stop(&mut self, ctx: &mut Context<Self>) {
+        self.retire();
+        let effects = self
+            .translator
+            .process_gone("the session was stopped", &now_iso());
+        self.apply(effects, ctx);
+        let after = SessionAfter {
+            status: SessionStatus::Stopped,
+            last_error: None,
+        };
+        self.finish_turn(None, TurnOutcome::Interrupted, Some(after), ctx);
+    }
+}
+
+/// `turn/start`'s parameters but the conversation's id: the input, the model (the request's,
+/// else the thread's), its reasoning effort, and the collaboration mode.
+fn turn_params(
+    request: &ThreadTurnStartRequestedPayload,
+    info: &ThreadInfo,
+    input: Vec<Value>,
+) -> Value {
+    let model = request.model.clone().unwrap_or(info.model.clone());
+    let mut turn_params = json!({ "input": input, "model": model });
+    let effort = request
+        .model_options
+        .as_ref()
+        .and_then(|o| o.codex.as_ref())
+        .and_then(|c| c.reasoning_effort);
+    if let Some(effort) = effort {
+        turn_params["effort"] = serde_json::to_value(effort).unwrap_or(Value::Null);
+    }
+    let mode = match request.interaction_mode {
+        InteractionMode::Plan => "plan",
+        InteractionMode::Default => "default",
+    };
+    turn_params["collaborationMode"] = json!({ "mode": mode, "settings": { "model": model } });
+    turn_params
+}
+
+/// Off the actor: sits out the crash backoff, takes the baseline checkpoint, opens the
+/// conversation when it has to be, and starts the turn in it.
+async fn launch_in_codex(launch: Launch) -> Launched {
+    let Launch {
+        delay,
+        addr,
+        open,
+        known_thread,
+        thread_id,
+        cwd,
+        mode,
+        base_count,
+        mut turn_params,
+    } = launch;
+    if !delay.is_zero() {
+        actix::clock::sleep(delay).await;
+    }
+    let baseline_cwd = cwd.clone();
+    let baseline = blocking(move || capture_baseline(&baseline_cwd, &thread_id, base_count))
+        .await
+        .and_then(|r| r);
+    let opened = match open {
+        Some(resume) => Some(open_thread(addr.clone(), resume, cwd, mode).await),
+        None => None,
+    };
+    let provider_thread = match &opened {
+        Some(Ok(o)) => Some(o.provider_thread.clone()),
+        Some(Err(_)) => None,
+        None => known_thread,
+    };
+    let started = match (&opened, provider_thread) {
+        (Some(Err(err)), _) => Err(err.clone()),
+        (_, None) => Err(RpcFailure::Failed(
+            "no codex conversation to start the turn in".into(),
+        )),
+        (_, Some(id)) => {
+            turn_params["threadId"] = Value::String(id);
+            request_turn(&addr, turn_params).await
+        }
+    };
+    Launched {
+        baseline,
+        opened,
+        started,
+    }
+}
