@@ -99,6 +99,24 @@ fn draft(
     }
 }
 
+/// The one event of a command about one thread, stamped with the command's id and time.
+fn thread_event(
+    ctx: &mut DecideContext,
+    command_id: &str,
+    thread_id: &str,
+    created_at: &str,
+    body: EventBody,
+) -> EventDraft {
+    draft(
+        ctx,
+        command_id,
+        AggregateKind::Thread,
+        thread_id,
+        created_at,
+        body,
+    )
+}
+
 pub fn decide(
     command: &Command,
     model: &ReadModel,
@@ -175,14 +193,7 @@ fn decide_client(
                 created_at: c.created_at.clone(),
                 updated_at: c.created_at.clone(),
             });
-            draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            )
+            thread_event(ctx, &c.command_id, &c.thread_id, &c.created_at, body)
         }
         C::ThreadDelete(c) => {
             require_thread(model, kind, &c.thread_id)?;
@@ -250,10 +261,9 @@ fn decide_client(
                 created_at: c.created_at.clone(),
                 updated_at: c.created_at.clone(),
             });
-            let message_event = draft(
+            let message_event = thread_event(
                 ctx,
                 &c.command_id,
-                Thread,
                 &c.thread_id,
                 &c.created_at,
                 message_body,
@@ -276,10 +286,9 @@ fn decide_client(
                     interaction_mode: thread.map_or(c.interaction_mode, |t| t.interaction_mode),
                     created_at: c.created_at.clone(),
                 });
-            let mut request_event = draft(
+            let mut request_event = thread_event(
                 ctx,
                 &c.command_id,
-                Thread,
                 &c.thread_id,
                 &c.created_at,
                 request_body,
@@ -295,14 +304,7 @@ fn decide_client(
                     turn_id: c.turn_id.clone(),
                     created_at: c.created_at.clone(),
                 });
-            draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            )
+            thread_event(ctx, &c.command_id, &c.thread_id, &c.created_at, body)
         }
         C::ThreadApprovalRespond(c) => {
             require_thread(model, kind, &c.thread_id)?;
@@ -314,14 +316,7 @@ fn decide_client(
                     created_at: c.created_at.clone(),
                 },
             );
-            let mut event = draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            );
+            let mut event = thread_event(ctx, &c.command_id, &c.thread_id, &c.created_at, body);
             event.metadata.request_id = Some(c.request_id.clone());
             event
         }
@@ -335,14 +330,7 @@ fn decide_client(
                     created_at: c.created_at.clone(),
                 },
             );
-            let mut event = draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            );
+            let mut event = thread_event(ctx, &c.command_id, &c.thread_id, &c.created_at, body);
             event.metadata.request_id = Some(c.request_id.clone());
             event
         }
@@ -355,14 +343,7 @@ fn decide_client(
                     created_at: c.created_at.clone(),
                 },
             );
-            draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            )
+            thread_event(ctx, &c.command_id, &c.thread_id, &c.created_at, body)
         }
         C::ThreadSessionStop(c) => {
             require_thread(model, kind, &c.thread_id)?;
@@ -370,14 +351,7 @@ fn decide_client(
                 thread_id: c.thread_id.clone(),
                 created_at: c.created_at.clone(),
             });
-            draft(
-                ctx,
-                &c.command_id,
-                Thread,
-                &c.thread_id,
-                &c.created_at,
-                body,
-            )
+            thread_event(ctx, &c.command_id, &c.thread_id, &c.created_at, body)
         }
     };
     Ok(vec![event])
