@@ -7,7 +7,6 @@
 //! the reason; its supervisor starts a fresh incarnation that reloads the truth from disk.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use actix::prelude::*;
@@ -17,16 +16,21 @@ use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
 use crate::orchestration::events::{AggregateKind, EventBody};
-use crate::orchestration::model::{LatestTurnState, Message, ProjectScript, RuntimeMode};
-use crate::orchestration::{
-    decide, project, Command, DecideContext, Event, ReadModel, Session, SessionStatus,
-};
+use crate::orchestration::{decide, project, Command, DecideContext, Event, ReadModel};
 use crate::protocol::methods::channels;
 use crate::runtime::cwd_policy::{changes_roots, RootsView};
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::runtime::{new_id, now_iso};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
-use crate::store::StoreError;
+
+mod queries;
+mod state;
+
+pub use queries::{
+    ActiveSessions, BootstrapLookup, FindBootstrap, GetSnapshot, ProjectScripts, ThreadContext,
+    ThreadInfo,
+};
+pub use state::{load_state, EngineState, EventReader, LoadError, Watermark};
 
 /// Why a dispatch failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,35 +47,10 @@ pub enum DispatchError {
 #[rtype(result = "Result<u64, DispatchError>")]
 pub struct Dispatch(pub Command);
 
-/// `orchestration.getSnapshot`: the read model as JSON.
-#[derive(Message)]
-#[rtype(result = "Result<String, String>")]
-pub struct GetSnapshot;
-
 /// Flushes anything pending and snapshots the read model (clean shutdown).
 #[derive(Message)]
 #[rtype(result = "u64")]
 pub struct Checkpoint;
-
-/// Threads whose session is starting or running, with that session (start-up honesty). Asking
-/// for just this instead of a copy of the model keeps start-up fast on large models.
-#[derive(Message)]
-#[rtype(result = "Vec<(String, Session)>")]
-pub struct ActiveSessions;
-
-/// The live project whose workspace root is `cwd` (its id and default model), and the first
-/// live thread in it, for the auto-bootstrap.
-#[derive(Message)]
-#[rtype(result = "BootstrapLookup")]
-pub struct FindBootstrap {
-    pub cwd: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BootstrapLookup {
-    pub project: Option<(String, Option<String>)>,
-    pub thread_id: Option<String>,
-}
 
 #[derive(Message)]
 #[rtype(result = "()")]
@@ -94,121 +73,6 @@ fn is_provider_event(event: &Event) -> bool {
             | EventBody::ThreadSessionStopRequested(_)
             | EventBody::ThreadDeleted(_)
     )
-}
-
-/// What a thread's session needs to know to act: where it works and what it has done.
-#[derive(Message)]
-#[rtype(result = "Option<ThreadInfo>")]
-pub struct ThreadContext {
-    pub thread_id: String,
-    /// A message whose text and images are wanted (the user message of a turn request).
-    pub message_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ThreadInfo {
-    /// The thread's worktree, else its project's workspace root.
-    pub cwd: Option<String>,
-    pub model: String,
-    pub runtime_mode: RuntimeMode,
-    pub deleted: bool,
-    /// `(checkpointTurnCount, turnId, checkpointRef)`, in count order.
-    pub checkpoints: Vec<(u64, String, String)>,
-    pub turn_running: bool,
-    pub message: Option<Message>,
-}
-
-impl ThreadInfo {
-    pub fn turn_count(&self) -> u64 {
-        self.checkpoints.last().map_or(0, |c| c.0)
-    }
-
-    /// The git ref of checkpoint `count`: the recorded one, or for 0 the baseline taken before
-    /// the first turn (which no turn records).
-    pub fn checkpoint_ref(&self, thread_id: &str, count: u64) -> Option<String> {
-        if count == 0 {
-            return Some(crate::git::checkpoints::checkpoint_ref(thread_id, 0));
-        }
-        self.checkpoints
-            .iter()
-            .find(|c| c.0 == count)
-            .map(|c| c.2.clone())
-    }
-}
-
-/// The highest sequence that is durable and published; replay readers never read past it.
-#[derive(Clone, Default)]
-pub struct Watermark(Arc<AtomicU64>);
-
-impl Watermark {
-    pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
-    }
-
-    fn set(&self, value: u64) {
-        self.0.store(value, Ordering::Release);
-    }
-}
-
-/// Read access to the durable part of the event log, for replay without the Engine.
-#[derive(Clone)]
-pub struct EventReader {
-    pub log: EventLog,
-    pub watermark: Watermark,
-}
-
-/// What an engine incarnation starts from.
-pub struct EngineState {
-    pub model: ReadModel,
-    pub last_sequence: u64,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("event {sequence} in the log cannot be read ({message}); the store is damaged")]
-    BadEvent { sequence: u64, message: String },
-}
-
-/// Rebuilds the read model: the newest readable snapshot, then every later event.
-pub fn load_state(log: &EventLog) -> Result<EngineState, LoadError> {
-    let mut model = ReadModel::default();
-    let durable = log.last_sequence()?;
-    for snapshot in log.snapshots_newest_first() {
-        let (sequence, bytes) = snapshot?;
-        if sequence > durable {
-            log::warn!("snapshot {sequence} is ahead of the log ({durable}); trying an older one");
-            continue;
-        }
-        match serde_json::from_slice::<ReadModel>(&bytes) {
-            Ok(snapshot) if snapshot.snapshot_sequence == sequence => {
-                model = snapshot;
-                break;
-            }
-            Ok(_) => log::warn!("snapshot {sequence} is inconsistent; trying an older one"),
-            Err(err) => log::warn!("snapshot {sequence} unreadable ({err}); trying an older one"),
-        }
-    }
-    let from = model.snapshot_sequence;
-    let mut replayed = 0u64;
-    for item in log.iter_after(from) {
-        let (sequence, bytes) = item?;
-        let event: Event = serde_json::from_slice(&bytes).map_err(|e| LoadError::BadEvent {
-            sequence,
-            message: e.to_string(),
-        })?;
-        project(&mut model, &event);
-        replayed += 1;
-    }
-    log::info!(
-        "read model at sequence {} (snapshot {from} + {replayed} events)",
-        model.snapshot_sequence
-    );
-    Ok(EngineState {
-        last_sequence: durable.max(model.snapshot_sequence),
-        model,
-    })
 }
 
 type Reply = oneshot::Sender<Result<u64, DispatchError>>;
@@ -537,127 +401,6 @@ impl Handler<FlushBatch> for Engine {
         if !self.flush_now() {
             ctx.stop();
         }
-    }
-}
-
-impl Handler<GetSnapshot> for Engine {
-    type Result = Result<String, String>;
-
-    fn handle(&mut self, _msg: GetSnapshot, _ctx: &mut Self::Context) -> Self::Result {
-        serde_json::to_string(&self.model).map_err(|e| format!("snapshot encoding failed: {e}"))
-    }
-}
-
-impl Handler<ActiveSessions> for Engine {
-    type Result = MessageResult<ActiveSessions>;
-
-    fn handle(&mut self, _msg: ActiveSessions, _ctx: &mut Self::Context) -> Self::Result {
-        MessageResult(
-            self.model
-                .threads
-                .values()
-                .filter(|t| t.deleted_at.is_none())
-                .filter_map(|t| {
-                    let session = t.session.as_ref()?;
-                    matches!(
-                        session.status,
-                        SessionStatus::Starting | SessionStatus::Running
-                    )
-                    .then(|| (t.id.clone(), session.clone()))
-                })
-                .collect(),
-        )
-    }
-}
-
-impl Handler<ThreadContext> for Engine {
-    type Result = MessageResult<ThreadContext>;
-
-    fn handle(&mut self, msg: ThreadContext, _ctx: &mut Self::Context) -> Self::Result {
-        let Some(thread) = self.model.threads.get(&msg.thread_id) else {
-            return MessageResult(None);
-        };
-        let cwd = thread.worktree_path.clone().or_else(|| {
-            self.model
-                .projects
-                .get(&thread.project_id)
-                .map(|p| p.workspace_root.clone())
-        });
-        let message = msg
-            .message_id
-            .as_ref()
-            .and_then(|id| thread.messages.iter().rev().find(|m| &m.id == id).cloned());
-        MessageResult(Some(ThreadInfo {
-            cwd,
-            model: thread.model.clone(),
-            runtime_mode: thread.runtime_mode,
-            deleted: thread.deleted_at.is_some(),
-            checkpoints: thread
-                .checkpoints
-                .iter()
-                .map(|c| {
-                    (
-                        c.checkpoint_turn_count,
-                        c.turn_id.clone(),
-                        c.checkpoint_ref.clone(),
-                    )
-                })
-                .collect(),
-            turn_running: thread
-                .latest_turn
-                .as_ref()
-                .is_some_and(|t| t.state == LatestTurnState::Running),
-            message,
-        }))
-    }
-}
-
-/// The scripts of the live project whose workspace root is `cwd` (none when there is no such
-/// project).
-#[derive(Message)]
-#[rtype(result = "Vec<ProjectScript>")]
-pub struct ProjectScripts {
-    pub cwd: String,
-}
-
-impl Handler<ProjectScripts> for Engine {
-    type Result = MessageResult<ProjectScripts>;
-
-    fn handle(&mut self, msg: ProjectScripts, _ctx: &mut Self::Context) -> Self::Result {
-        let wanted = msg.cwd.trim_end_matches('/');
-        MessageResult(
-            self.model
-                .projects
-                .values()
-                .find(|p| {
-                    p.deleted_at.is_none() && p.workspace_root.trim_end_matches('/') == wanted
-                })
-                .map(|p| p.scripts.clone())
-                .unwrap_or_default(),
-        )
-    }
-}
-
-impl Handler<FindBootstrap> for Engine {
-    type Result = MessageResult<FindBootstrap>;
-
-    fn handle(&mut self, msg: FindBootstrap, _ctx: &mut Self::Context) -> Self::Result {
-        let project = self
-            .model
-            .projects
-            .values()
-            .find(|p| p.workspace_root == msg.cwd && p.deleted_at.is_none());
-        let thread_id = project.and_then(|p| {
-            self.model
-                .threads
-                .values()
-                .find(|t| t.project_id == p.id && t.deleted_at.is_none())
-                .map(|t| t.id.clone())
-        });
-        MessageResult(BootstrapLookup {
-            project: project.map(|p| (p.id.clone(), p.default_model.clone())),
-            thread_id,
-        })
     }
 }
 
