@@ -5,14 +5,17 @@
 pub mod branches;
 pub mod checkpoints;
 pub mod commit_message;
+pub mod gh;
 pub mod stacked;
 pub mod status;
 pub mod worktrees;
 
+pub use gh::gh_command;
+
 use std::ffi::OsStr;
 use std::path::Path;
 
-use t3rs_actors::process_runner::{ProcessSpec, RunError};
+use t3rs_actors::process_runner::RunError;
 
 use crate::spawn;
 
@@ -159,23 +162,6 @@ pub fn is_repo(cwd: &Path) -> bool {
     run(cwd, ["rev-parse", "--is-inside-work-tree"])
         .map(|o| o.code == Some(0) && o.stdout.trim() == "true")
         .unwrap_or(false)
-}
-
-/// A GitHub CLI command that can never prompt, page, colour its output or stop to announce an
-/// update; both the stacked actions and the status's PR lookup run `gh` through it.
-pub fn gh_command(program: &Path, cwd: &Path, args: &[&str]) -> ProcessSpec {
-    let label = match args.first() {
-        Some(sub) => format!("gh {sub}"),
-        None => "gh".to_string(),
-    };
-    spawn::command(program)
-        .args(args)
-        .cwd(cwd)
-        .env("GH_PROMPT_DISABLED", "1")
-        .env("GH_NO_UPDATE_NOTIFIER", "1")
-        .env("GH_PAGER", "cat")
-        .env("NO_COLOR", "1")
-        .label(label)
 }
 
 /// The last non-empty line of a command's stderr, for error messages.

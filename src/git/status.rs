@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::branches::{
     local_branch_exists, origin_default_branch, ref_exists, DEFAULT_BRANCH_CANDIDATES,
 };
+use super::gh::{self, GhPr, PrStates};
 use super::{run, run_ok, GitError};
 
 /// One changed file of the working tree, with line counts against HEAD.
@@ -349,67 +350,44 @@ pub fn refresh_upstream(cwd: &Path) -> Result<(), GitError> {
 /// A status poll waits on `gh` for at most this (or the gh deadline, when that is shorter).
 const GH_STATUS_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Runs `gh` with a deadline (it talks to the network, and a status poll must not hang on it).
-/// No `gh` on PATH, a failure or a timeout all mean "no PR known".
-fn run_gh(cwd: &Path, args: &[&str]) -> Option<String> {
-    let command = super::gh_command(Path::new("gh"), cwd, args);
+/// The branch's pull request, best effort: no `gh` on PATH, a failure or a timeout (it talks
+/// to the network, and a status poll must not hang on it) all mean "no PR known".
+fn find_pr(cwd: &Path, branch: &str) -> Option<GitStatusPr> {
     let deadline = crate::spawn::deadlines().gh.min(GH_STATUS_TIMEOUT);
-    match command.run(&crate::spawn::limits(deadline)) {
-        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        _ => {
-            log::debug!("gh {args:?} failed or timed out in {}", cwd.display());
+    match gh::list_prs(cwd, Path::new("gh"), branch, PrStates::All, 20, deadline) {
+        Ok(prs) => choose_pr(prs),
+        Err(err) => {
+            log::debug!("gh pr list failed or timed out in {}: {err}", cwd.display());
             None
         }
     }
 }
 
-fn find_pr(cwd: &Path, branch: &str) -> Option<GitStatusPr> {
-    let stdout = run_gh(
-        cwd,
-        &[
-            "pr",
-            "list",
-            "--head",
-            branch,
-            "--state",
-            "all",
-            "--limit",
-            "20",
-            "--json",
-            "number,title,url,baseRefName,headRefName,state,mergedAt,updatedAt",
-        ],
-    )?;
-    pick_pr(&stdout)
-}
-
-/// From `gh pr list --json …`: the most recently updated open PR, else the most recently
+/// Of a branch's pull requests: the most recently updated open one, else the most recently
 /// updated one of any state.
-fn pick_pr(stdout: &str) -> Option<GitStatusPr> {
-    let raw: serde_json::Value = serde_json::from_str(stdout.trim()).ok()?;
-    let mut prs: Vec<(String, GitStatusPr)> = raw
-        .as_array()?
-        .iter()
-        .filter_map(|entry| {
-            let number = entry.get("number")?.as_u64().filter(|n| *n > 0)?;
-            let text = |key: &str| entry.get(key)?.as_str().map(str::to_string);
-            let merged_at = text("mergedAt").filter(|s| !s.trim().is_empty());
-            let state = match entry.get("state").and_then(|s| s.as_str()) {
+fn choose_pr(prs: Vec<GhPr>) -> Option<GitStatusPr> {
+    let mut prs: Vec<(String, GitStatusPr)> = prs
+        .into_iter()
+        .filter(|pr| pr.number > 0)
+        .filter_map(|pr| {
+            let merged_at = pr.merged_at.filter(|s| !s.trim().is_empty());
+            let state = match pr.state.as_deref() {
                 _ if merged_at.is_some() => GitPrState::Merged,
                 Some("MERGED") => GitPrState::Merged,
                 Some("OPEN") | None => GitPrState::Open,
                 Some("CLOSED") => GitPrState::Closed,
                 Some(_) => return None,
             };
-            let pr = GitStatusPr {
-                number,
-                title: text("title")?,
-                url: text("url")?,
-                base_branch: text("baseRefName")?,
-                head_branch: text("headRefName")?,
+            let status_pr = GitStatusPr {
+                number: pr.number,
+                title: pr.title,
+                url: pr.url,
+                base_branch: pr.base_ref_name,
+                head_branch: pr.head_ref_name,
                 state,
             };
             // ISO-8601 UTC timestamps from GitHub sort correctly as strings.
-            Some((text("updatedAt").unwrap_or_default(), pr))
+            Some((pr.updated_at.unwrap_or_default(), status_pr))
         })
         .collect();
     prs.sort_by(|a, b| b.0.cmp(&a.0));
@@ -480,6 +458,11 @@ mod tests {
             .iter()
             .find(|f| f.path == path)
             .unwrap_or_else(|| panic!("no {path} in {:?}", s.working_tree))
+    }
+
+    /// The PR `git.status` reports from `gh pr list --json …`'s output.
+    fn pick_pr(stdout: &str) -> Option<GitStatusPr> {
+        choose_pr(gh::parse_pr_list(stdout).ok()?)
     }
 
     #[test]
