@@ -244,9 +244,6 @@ impl Session {
                             ctx,
                         )
                     }
-                    Method::NotYetAvailable(name) => {
-                        ctx.text(encode_error(&id, &format!("{name} is not available yet")))
-                    }
                 }
             }
         }

@@ -1,50 +1,98 @@
-//! The method table: every `_tag` the protocol defines, and the typed calls decoded so far.
+//! The method table: every `_tag` the protocol defines, declared once with its `Method`
+//! variant, its parameters and its decoder. [`method_table!`] turns the table into the
+//! [`Method`] enum, [`Method::name`], [`KNOWN_METHODS`] and [`decode_method`], so the four
+//! cannot disagree. Adding a method is one entry here plus its handler in the server's session
+//! routing (an exhaustive `match` on `Method`, so the compiler asks for it).
 
-use super::git::GitCall;
-use super::keybindings::KeybindingRule;
+use serde_json::Value;
+
+use super::editor::EditorId;
+use super::git::{GitCall, StackedAction, COMMIT_MESSAGE_MAX_CHARS};
+use super::keybindings::{validate_rule, KeybindingRule};
+use super::params::{
+    bounded_text, decode_fields, integer_in, GitParams, OpenInEditorParams, ReplayParams,
+    SearchParams, TerminalParams, TurnDiffParams, WriteFileParams, SEARCH_LIMIT_MAX,
+    SEARCH_QUERY_MAX_CHARS, TERMINAL_ID_MAX_CHARS, TERMINAL_WRITE_MAX_CHARS,
+    WRITE_FILE_PATH_MAX_CHARS,
+};
 use super::terminal::{
     TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
     TerminalRestartParams, TerminalWriteParams,
 };
-use crate::orchestration::ClientCommand;
+use crate::field_error::FieldError;
+use crate::orchestration::{decode_client_command, ClientCommand};
 
-/// Every method of T3 Code v0.0.4's WebSocket API (`projects.list/add/remove` are named in its
-/// docs but never routed, so they are unknown here as well).
-pub const KNOWN_METHODS: &[&str] = &[
-    "orchestration.getSnapshot",
-    "orchestration.dispatchCommand",
-    "orchestration.getTurnDiff",
-    "orchestration.getFullThreadDiff",
-    "orchestration.replayEvents",
-    "projects.searchEntries",
-    "projects.writeFile",
-    "shell.openInEditor",
-    "git.status",
-    "git.pull",
-    "git.listBranches",
-    "git.createBranch",
-    "git.checkout",
-    "git.init",
-    "git.createWorktree",
-    "git.removeWorktree",
-    "git.runStackedAction",
-    "terminal.open",
-    "terminal.write",
-    "terminal.resize",
-    "terminal.clear",
-    "terminal.restart",
-    "terminal.close",
-    "server.getConfig",
-    "server.upsertKeybinding",
-];
+/// The table's grammar, one entry per `Method` variant:
+///
+/// ```text
+/// /// docs
+/// Variant(PayloadType)            => { "wire.name" => decoder, },
+/// Variant { field: Type, … }      => { "wire.a" [field: pattern] => decoder, "wire.b" [...] => … },
+/// Variant                         => { "wire.name" => decoder, },
+/// ```
+///
+/// A variant reached by several names gives each name the fields that tell it apart (`[…]`,
+/// matched by `Method::name`; the compiler checks the patterns cover the variant). A decoder is
+/// any `FnOnce(Value) -> Result<Method, FieldError>` given the request's `body`.
+macro_rules! method_table {
+    (@pattern $variant:ident) => { Method::$variant { .. } };
+    (@pattern $variant:ident $($refine:tt)+) => { Method::$variant { $($refine)+, .. } };
+    (
+        $(
+            $(#[$meta:meta])*
+            $variant:ident
+            $( ( $payload:ty ) )?
+            $( { $( $(#[$field_meta:meta])* $field:ident : $field_ty:ty ),* $(,)? } )?
+            => {
+                $( $name:literal $( [ $($refine:tt)+ ] )? => $decode:expr ),+ $(,)?
+            }
+        ),* $(,)?
+    ) => {
+        /// A decoded method call.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Method {
+            $(
+                $(#[$meta])*
+                $variant
+                $( ( $payload ) )?
+                $( { $( $(#[$field_meta])* $field : $field_ty ),* } )?,
+            )*
+        }
 
-/// A decoded method call.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Method {
-    OrchestrationGetSnapshot,
-    OrchestrationDispatchCommand(Box<ClientCommand>),
-    OrchestrationReplayEvents {
-        from_sequence_exclusive: u64,
+        /// Every method of T3 Code v0.0.4's WebSocket API (`projects.list/add/remove` are named
+        /// in its docs but never routed, so they are unknown here as well), in table order.
+        pub const KNOWN_METHODS: &[&str] = &[ $( $( $name, )+ )* ];
+
+        impl Method {
+            /// The wire name (`_tag`) this call was decoded from.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( $( method_table!(@pattern $variant $( $($refine)+ )?) => $name, )+ )*
+                }
+            }
+        }
+
+        /// Decodes a request's `body` for the method named `tag`; errors name the failing
+        /// field under `body`.
+        #[allow(clippy::redundant_closure_call)]
+        pub fn decode_method(tag: &str, body: Value) -> Result<Method, FieldError> {
+            match tag {
+                $( $( $name => ($decode)(body), )+ )*
+                other => Err(FieldError::new(
+                    "body._tag",
+                    format!("unknown method '{other}'"),
+                )),
+            }
+        }
+    };
+}
+
+method_table! {
+    OrchestrationGetSnapshot => {
+        "orchestration.getSnapshot" => |_| Ok(Method::OrchestrationGetSnapshot),
+    },
+    OrchestrationDispatchCommand(Box<ClientCommand>) => {
+        "orchestration.dispatchCommand" => dispatch_command,
     },
     /// `getTurnDiff`, or `getFullThreadDiff` (`full`, from 0).
     OrchestrationGetTurnDiff {
@@ -52,90 +100,281 @@ pub enum Method {
         from_turn_count: u64,
         to_turn_count: u64,
         full: bool,
+    } => {
+        "orchestration.getTurnDiff" [full: false] => |body| turn_diff(body, false),
+        "orchestration.getFullThreadDiff" [full: true] => |body| turn_diff(body, true),
     },
-    ProjectsSearchEntries {
-        cwd: String,
-        query: String,
-        limit: usize,
+    OrchestrationReplayEvents { from_sequence_exclusive: u64 } => {
+        "orchestration.replayEvents" => replay_events,
     },
-    ProjectsWriteFile {
-        cwd: String,
-        relative_path: String,
-        contents: String,
+    ProjectsSearchEntries { cwd: String, query: String, limit: usize } => {
+        "projects.searchEntries" => search_entries,
+    },
+    ProjectsWriteFile { cwd: String, relative_path: String, contents: String } => {
+        "projects.writeFile" => write_file,
+    },
+    ShellOpenInEditor { cwd: String, editor: EditorId } => {
+        "shell.openInEditor" => open_in_editor,
     },
     /// `git.*`: the repository (`cwd`) and what to do in it.
-    Git {
-        cwd: String,
-        call: GitCall,
+    Git { cwd: String, call: GitCall } => {
+        "git.status" [call: GitCall::Status] => git(|_| Ok(GitCall::Status)),
+        "git.pull" [call: GitCall::Pull] => git(|_| Ok(GitCall::Pull)),
+        "git.listBranches" [call: GitCall::ListBranches] => git(|_| Ok(GitCall::ListBranches)),
+        "git.createBranch" [call: GitCall::CreateBranch { .. }] => git(git_create_branch),
+        "git.checkout" [call: GitCall::Checkout { .. }] => git(git_checkout),
+        "git.init" [call: GitCall::Init] => git(|_| Ok(GitCall::Init)),
+        "git.createWorktree" [call: GitCall::CreateWorktree { .. }] => git(git_create_worktree),
+        "git.removeWorktree" [call: GitCall::RemoveWorktree { .. }] => git(git_remove_worktree),
+        "git.runStackedAction" [call: GitCall::RunStackedAction { .. }] => git(git_stacked_action),
     },
-    TerminalOpen(TerminalOpenParams),
-    TerminalWrite(TerminalWriteParams),
-    TerminalResize(TerminalResizeParams),
-    TerminalClear(TerminalClearParams),
-    TerminalRestart(TerminalRestartParams),
-    TerminalClose(TerminalCloseParams),
-    ShellOpenInEditor {
-        cwd: String,
-        editor: super::editor::EditorId,
+    TerminalOpen(TerminalOpenParams) => { "terminal.open" => terminal_open },
+    TerminalWrite(TerminalWriteParams) => { "terminal.write" => terminal_write },
+    TerminalResize(TerminalResizeParams) => { "terminal.resize" => terminal_resize },
+    TerminalClear(TerminalClearParams) => { "terminal.clear" => terminal_clear },
+    TerminalRestart(TerminalRestartParams) => { "terminal.restart" => terminal_restart },
+    TerminalClose(TerminalCloseParams) => { "terminal.close" => terminal_close },
+    ServerGetConfig => {
+        "server.getConfig" => |_| Ok(Method::ServerGetConfig),
     },
-    ServerGetConfig,
-    ServerUpsertKeybinding(KeybindingRule),
-    /// A method of the protocol whose implementation has not landed; answered with an error
-    /// so clients never wait for a reply that will not come.
-    NotYetAvailable(&'static str),
+    ServerUpsertKeybinding(KeybindingRule) => {
+        "server.upsertKeybinding" => upsert_keybinding,
+    },
 }
 
-impl Method {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Method::OrchestrationGetSnapshot => "orchestration.getSnapshot",
-            Method::OrchestrationDispatchCommand(_) => "orchestration.dispatchCommand",
-            Method::OrchestrationReplayEvents { .. } => "orchestration.replayEvents",
-            Method::OrchestrationGetTurnDiff { full: false, .. } => "orchestration.getTurnDiff",
-            Method::OrchestrationGetTurnDiff { full: true, .. } => {
-                "orchestration.getFullThreadDiff"
-            }
-            Method::ProjectsSearchEntries { .. } => "projects.searchEntries",
-            Method::ProjectsWriteFile { .. } => "projects.writeFile",
-            Method::Git { call, .. } => match call {
-                GitCall::Status => "git.status",
-                GitCall::Pull => "git.pull",
-                GitCall::ListBranches => "git.listBranches",
-                GitCall::CreateBranch { .. } => "git.createBranch",
-                GitCall::Checkout { .. } => "git.checkout",
-                GitCall::Init => "git.init",
-                GitCall::CreateWorktree { .. } => "git.createWorktree",
-                GitCall::RemoveWorktree { .. } => "git.removeWorktree",
-                GitCall::RunStackedAction { .. } => "git.runStackedAction",
-            },
-            Method::TerminalOpen(_) => "terminal.open",
-            Method::TerminalWrite(_) => "terminal.write",
-            Method::TerminalResize(_) => "terminal.resize",
-            Method::TerminalClear(_) => "terminal.clear",
-            Method::TerminalRestart(_) => "terminal.restart",
-            Method::TerminalClose(_) => "terminal.close",
-            Method::ShellOpenInEditor { .. } => "shell.openInEditor",
-            Method::ServerGetConfig => "server.getConfig",
-            Method::ServerUpsertKeybinding(_) => "server.upsertKeybinding",
-            Method::NotYetAvailable(name) => name,
-        }
+// The decoders the table names, in its order.
+
+fn dispatch_command(body: Value) -> Result<Method, FieldError> {
+    let Value::Object(mut body) = body else {
+        return Err(FieldError::new("body", "expected an object"));
+    };
+    let command = body
+        .remove("command")
+        .ok_or_else(|| FieldError::new("body.command", "missing"))?;
+    let command = decode_client_command(command).map_err(|e| e.under("body.command"))?;
+    Ok(Method::OrchestrationDispatchCommand(Box::new(command)))
+}
+
+/// `getTurnDiff` reads `fromTurnCount`; `getFullThreadDiff` (`full`) starts at 0.
+fn turn_diff(body: Value, full: bool) -> Result<Method, FieldError> {
+    let params: TurnDiffParams = decode_fields(body)?;
+    let thread_id = bounded_text("body.threadId", &params.thread_id, 256)?;
+    let to = integer_in("body.toTurnCount", &params.to_turn_count, 0, u64::MAX)?;
+    let from = match (full, &params.from_turn_count) {
+        (true, _) => 0,
+        (false, Some(value)) => integer_in("body.fromTurnCount", value, 0, u64::MAX)?,
+        (false, None) => return Err(FieldError::new("body.fromTurnCount", "missing")),
+    };
+    if from > to {
+        return Err(FieldError::new(
+            "body.fromTurnCount",
+            "fromTurnCount must be less than or equal to toTurnCount",
+        ));
+    }
+    Ok(Method::OrchestrationGetTurnDiff {
+        thread_id,
+        from_turn_count: from,
+        to_turn_count: to,
+        full,
+    })
+}
+
+fn replay_events(body: Value) -> Result<Method, FieldError> {
+    let params: ReplayParams = decode_fields(body)?;
+    Ok(Method::OrchestrationReplayEvents {
+        from_sequence_exclusive: integer_in(
+            "body.fromSequenceExclusive",
+            &params.from_sequence_exclusive,
+            0,
+            u64::MAX,
+        )?,
+    })
+}
+
+fn search_entries(body: Value) -> Result<Method, FieldError> {
+    let params: SearchParams = decode_fields(body)?;
+    Ok(Method::ProjectsSearchEntries {
+        cwd: bounded_text("body.cwd", &params.cwd, 4096)?,
+        query: bounded_text("body.query", &params.query, SEARCH_QUERY_MAX_CHARS)?,
+        limit: integer_in("body.limit", &params.limit, 1, SEARCH_LIMIT_MAX as u64)? as usize,
+    })
+}
+
+fn write_file(body: Value) -> Result<Method, FieldError> {
+    let params: WriteFileParams = decode_fields(body)?;
+    Ok(Method::ProjectsWriteFile {
+        cwd: bounded_text("body.cwd", &params.cwd, 4096)?,
+        relative_path: bounded_text(
+            "body.relativePath",
+            &params.relative_path,
+            WRITE_FILE_PATH_MAX_CHARS,
+        )?,
+        contents: params.contents,
+    })
+}
+
+fn open_in_editor(body: Value) -> Result<Method, FieldError> {
+    let params: OpenInEditorParams = decode_fields(body)?;
+    Ok(Method::ShellOpenInEditor {
+        cwd: bounded_text("body.cwd", &params.cwd, 4096)?,
+        editor: params.editor,
+    })
+}
+
+/// A `git.*` decoder: the shared fields, the repository (`cwd`), then `call`'s own fields.
+fn git(
+    call: impl FnOnce(&GitParams) -> Result<GitCall, FieldError>,
+) -> impl FnOnce(Value) -> Result<Method, FieldError> {
+    move |body| {
+        let p: GitParams = decode_fields(body)?;
+        let cwd = bounded_text("body.cwd", &p.cwd, 4096)?;
+        let call = call(&p)?;
+        Ok(Method::Git { cwd, call })
     }
 }
 
-/// Limits of the project methods (T3 Code v0.0.4 `project.ts`).
-pub const SEARCH_QUERY_MAX_CHARS: usize = 256;
-pub const SEARCH_LIMIT_MAX: usize = 200;
-pub const WRITE_FILE_PATH_MAX_CHARS: usize = 512;
+/// A required git name (branch, path).
+fn git_name(value: &Option<String>, field: &str) -> Result<String, FieldError> {
+    match value {
+        Some(v) => bounded_text(field, v, 1024),
+        None => Err(FieldError::new(field, "missing")),
+    }
+}
 
-/// Limits of the terminal methods (T3 Code v0.0.4 `terminal.ts`).
-pub const TERMINAL_ID_MAX_CHARS: usize = 128;
-pub const TERMINAL_COLS: (u64, u64) = (20, 400);
-pub const TERMINAL_ROWS: (u64, u64) = (5, 200);
-pub const TERMINAL_WRITE_MAX_CHARS: usize = 65_536;
-pub const TERMINAL_ENV_MAX_KEYS: usize = 128;
-pub const TERMINAL_ENV_KEY_MAX_CHARS: usize = 128;
-pub const TERMINAL_ENV_VALUE_MAX_CHARS: usize = 8_192;
-pub const DEFAULT_TERMINAL_ID: &str = "default";
+fn git_create_branch(p: &GitParams) -> Result<GitCall, FieldError> {
+    Ok(GitCall::CreateBranch {
+        branch: git_name(&p.branch, "body.branch")?,
+    })
+}
+
+fn git_checkout(p: &GitParams) -> Result<GitCall, FieldError> {
+    Ok(GitCall::Checkout {
+        branch: git_name(&p.branch, "body.branch")?,
+    })
+}
+
+fn git_create_worktree(p: &GitParams) -> Result<GitCall, FieldError> {
+    Ok(GitCall::CreateWorktree {
+        branch: git_name(&p.branch, "body.branch")?,
+        new_branch: git_name(&p.new_branch, "body.newBranch")?,
+        path: match &p.path {
+            Some(path) => Some(bounded_text("body.path", path, 4096)?),
+            None => None,
+        },
+    })
+}
+
+fn git_remove_worktree(p: &GitParams) -> Result<GitCall, FieldError> {
+    Ok(GitCall::RemoveWorktree {
+        path: git_name(&p.path, "body.path")?,
+        force: p.force.unwrap_or(false),
+    })
+}
+
+fn git_stacked_action(p: &GitParams) -> Result<GitCall, FieldError> {
+    let raw = p
+        .action
+        .as_deref()
+        .ok_or_else(|| FieldError::new("body.action", "missing"))?;
+    let action = StackedAction::parse(raw).ok_or_else(|| {
+        FieldError::new(
+            "body.action",
+            format!("unknown action '{raw}'; expected commit, commit_push or commit_push_pr"),
+        )
+    })?;
+    Ok(GitCall::RunStackedAction {
+        action,
+        commit_message: match &p.commit_message {
+            Some(m) => Some(bounded_text(
+                "body.commitMessage",
+                m,
+                COMMIT_MESSAGE_MAX_CHARS,
+            )?),
+            None => None,
+        },
+        feature_branch: p.feature_branch.unwrap_or(false),
+    })
+}
+
+fn terminal_open(body: Value) -> Result<Method, FieldError> {
+    let p: TerminalParams = decode_fields(body)?;
+    Ok(Method::TerminalOpen(TerminalOpenParams {
+        thread_id: p.thread_id()?,
+        terminal_id: p.terminal_id()?,
+        cwd: p.cwd()?,
+        cols: p.cols()?,
+        rows: p.rows()?,
+        env: p.env()?,
+    }))
+}
+
+fn terminal_write(body: Value) -> Result<Method, FieldError> {
+    let p: TerminalParams = decode_fields(body)?;
+    let data = p
+        .data
+        .clone()
+        .ok_or_else(|| FieldError::new("body.data", "missing"))?;
+    let chars = data.chars().count();
+    if chars == 0 || chars > TERMINAL_WRITE_MAX_CHARS {
+        return Err(FieldError::new(
+            "body.data",
+            format!("must be 1 to {TERMINAL_WRITE_MAX_CHARS} characters, got {chars}"),
+        ));
+    }
+    Ok(Method::TerminalWrite(TerminalWriteParams {
+        thread_id: p.thread_id()?,
+        terminal_id: p.terminal_id()?,
+        data,
+    }))
+}
+
+fn terminal_resize(body: Value) -> Result<Method, FieldError> {
+    let p: TerminalParams = decode_fields(body)?;
+    Ok(Method::TerminalResize(TerminalResizeParams {
+        thread_id: p.thread_id()?,
+        terminal_id: p.terminal_id()?,
+        cols: TerminalParams::required(p.cols()?, "body.cols")?,
+        rows: TerminalParams::required(p.rows()?, "body.rows")?,
+    }))
+}
+
+fn terminal_clear(body: Value) -> Result<Method, FieldError> {
+    let p: TerminalParams = decode_fields(body)?;
+    Ok(Method::TerminalClear(TerminalClearParams {
+        thread_id: p.thread_id()?,
+        terminal_id: p.terminal_id()?,
+    }))
+}
+
+fn terminal_restart(body: Value) -> Result<Method, FieldError> {
+    let p: TerminalParams = decode_fields(body)?;
+    Ok(Method::TerminalRestart(TerminalRestartParams {
+        thread_id: p.thread_id()?,
+        terminal_id: p.terminal_id()?,
+        cwd: p.cwd()?,
+        cols: TerminalParams::required(p.cols()?, "body.cols")?,
+        rows: TerminalParams::required(p.rows()?, "body.rows")?,
+        env: p.env()?,
+    }))
+}
+
+fn terminal_close(body: Value) -> Result<Method, FieldError> {
+    let p: TerminalParams = decode_fields(body)?;
+    Ok(Method::TerminalClose(TerminalCloseParams {
+        thread_id: p.thread_id()?,
+        terminal_id: match &p.terminal_id {
+            Some(id) => Some(bounded_text("body.terminalId", id, TERMINAL_ID_MAX_CHARS)?),
+            None => None,
+        },
+        delete_history: p.delete_history.unwrap_or(false),
+    }))
+}
+
+fn upsert_keybinding(body: Value) -> Result<Method, FieldError> {
+    let raw: KeybindingRule = decode_fields(body)?;
+    let rule = validate_rule(&raw).map_err(|e| e.under("body"))?;
+    Ok(Method::ServerUpsertKeybinding(rule))
+}
 
 /// Push channels.
 pub mod channels {

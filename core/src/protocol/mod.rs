@@ -10,6 +10,7 @@ pub mod envelope;
 pub mod git;
 pub mod keybindings;
 pub mod methods;
+pub mod params;
 pub mod provider_status;
 pub mod terminal;
 pub mod welcome;
