@@ -1,13 +1,12 @@
 //! The user's keybindings JSON file: tolerant loading (bad entries become issues, not
 //! failures), startup backfill of new defaults, and atomic upserts.
 
-use std::fs::{self, File};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use t3rs_core::field_error::json_kind;
-use tempfile::NamedTempFile;
 
 use crate::keybindings::parse::{encode_shortcut, parse_shortcut};
 use crate::keybindings::{
@@ -16,6 +15,7 @@ use crate::keybindings::{
 use crate::protocol::keybindings::{
     validate_rule, KeybindingRule, ServerConfigIssue, MAX_KEYBINDINGS_COUNT,
 };
+use crate::store::atomic_file::AtomicWrite;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeybindingsError {
@@ -295,22 +295,12 @@ impl KeybindingsFile {
         let mut json = serde_json::to_string_pretty(rules).map_err(|e| write_error(e.into()))?;
         json.push('\n');
 
-        let mut temp = NamedTempFile::new_in(dir).map_err(write_error)?;
-        temp.write_all(json.as_bytes()).map_err(write_error)?;
         // The temp file is created owner-only; keep the mode the user gave the real file.
-        if let Ok(metadata) = fs::metadata(&self.path) {
-            if let Err(e) = fs::set_permissions(temp.path(), metadata.permissions()) {
-                log::warn!("could not keep permissions of {}: {e}", self.path.display());
-            }
-        }
-        temp.as_file().sync_all().map_err(write_error)?;
-        temp.persist(&self.path).map_err(|e| write_error(e.error))?;
-        // Makes the rename itself durable. Some filesystems (and Windows) refuse to open or
-        // sync a directory; the data is already written, so that is not worth failing over.
-        if let Ok(dir_handle) = File::open(dir) {
-            let _ = dir_handle.sync_all();
-        }
-        Ok(())
+        AtomicWrite::to(&self.path)
+            .keeping_permissions()
+            .syncing_dir()
+            .write(json.as_bytes())
+            .map_err(write_error)
     }
 }
 

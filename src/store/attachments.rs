@@ -2,12 +2,12 @@
 //! written under `<state dir>/attachments/` before the command reaches the Engine, which only
 //! records the stored form (id, name, mimeType, sizeBytes). `GET /attachments/<id>` serves them.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 
 use crate::orchestration::commands::TurnAttachment;
+use crate::store::atomic_file::AtomicWrite;
 
 /// T3 Code's limit for one image.
 pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
@@ -197,13 +197,9 @@ fn write_upload(
     let id = new_attachment_id(thread_id)
         .ok_or_else(|| "Failed to create a safe attachment id.".to_string())?;
     let path = dir.join(format!("{id}.{}", extension_for_sniffed(upload.mime_type)));
-    let mut file = tempfile::NamedTempFile::new_in(dir)
+    AtomicWrite::to(&path)
+        .write(&upload.bytes)
         .map_err(|e| format!("Failed to persist attachment '{name}': {e}"))?;
-    file.write_all(&upload.bytes)
-        .and_then(|()| file.as_file().sync_all())
-        .map_err(|e| format!("Failed to persist attachment '{name}': {e}"))?;
-    file.persist(&path)
-        .map_err(|e| format!("Failed to persist attachment '{name}': {}", e.error))?;
     Ok(id)
 }
 

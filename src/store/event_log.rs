@@ -10,9 +10,9 @@
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
-use std::io::Write;
 use std::path::PathBuf;
 
+use super::atomic_file::AtomicWrite;
 use super::{Store, StoreError};
 
 const EVENTS: &str = "events";
@@ -147,14 +147,10 @@ impl EventLog {
             )))
         };
         std::fs::create_dir_all(&self.snapshot_dir).map_err(io)?;
-        let mut file = tempfile::NamedTempFile::new_in(&self.snapshot_dir).map_err(io)?;
-        file.write_all(json).map_err(io)?;
-        file.as_file().sync_all().map_err(io)?;
-        file.persist(self.snapshot_dir.join(snapshot_name(sequence)))
-            .map_err(|e| io(e.error))?;
-        if let Ok(dir) = std::fs::File::open(&self.snapshot_dir) {
-            let _ = dir.sync_all();
-        }
+        AtomicWrite::to(&self.snapshot_dir.join(snapshot_name(sequence)))
+            .syncing_dir()
+            .write(json)
+            .map_err(io)?;
         let mut sequences = self.snapshot_sequences().map_err(io)?;
         sequences.sort_unstable_by(|a, b| b.cmp(a));
         for old in sequences.into_iter().skip(SNAPSHOTS_KEPT) {

@@ -2,6 +2,7 @@
 //! version checked (a store from a newer t3rs is refused), flushed on shutdown. The event log,
 //! receipts and snapshots live in [`event_log`].
 
+pub mod atomic_file;
 pub mod attachments;
 pub mod event_log;
 

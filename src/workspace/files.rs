@@ -343,6 +343,9 @@ pub fn write_file(root: &Path, relative: &str, contents: &str) -> Result<String,
     Ok(normalised)
 }
 
+/// Not `store::atomic_file`: that one works by path, and here every step (create, write, rename,
+/// directory fsync) must stay relative to the confined cap-std directory handle, so a symlink
+/// swapped into the path meanwhile cannot send the write outside the workspace.
 fn write_atomically(
     destination: &Destination,
     shown: &Path,
