@@ -6,10 +6,11 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
+use tokio::sync::watch;
 
 use crate::panic_capture;
 
@@ -169,20 +170,26 @@ pub struct ChildUnavailable {
 
 type Factory<A> = Box<dyn FnMut(ChildGuard) -> A>;
 
-/// Where a supervised child is right now: its address, or why there is none.
+/// Where a supervised child is right now: on its way, its address, or why there is none.
 enum Slot<A: Actor> {
+    Starting,
     Running(Addr<A>),
     Down(String),
 }
+
+/// How long a caller waits for a supervisor's first child before it is told the child is
+/// unavailable (the first child starts as soon as its supervisor runs).
+const FIRST_START_WAIT: Duration = Duration::from_secs(10);
 
 /// A caller's way to the current child of a [`Supervisor`] without a second mailbox trip
 /// through the supervisor: the supervisor writes the child's address here whenever it starts
 /// one and clears it when the child ends. Cheap to clone; valid across restarts. Made before
 /// the supervisor (see [`Supervisor::with_handle`]), so actors that need each other can be
-/// handed each other's way in before either runs.
+/// handed each other's way in before either runs; a message sent before the first child exists
+/// waits for it.
 pub struct ChildHandle<A: Actor> {
     name: Arc<str>,
-    slot: Arc<RwLock<Slot<A>>>,
+    slot: Arc<watch::Sender<Slot<A>>>,
 }
 
 impl<A: Actor> Clone for ChildHandle<A> {
@@ -198,20 +205,43 @@ impl<A: Actor> ChildHandle<A> {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: Arc::from(name.into()),
-            slot: Arc::new(RwLock::new(Slot::Down("not started yet".to_string()))),
+            slot: Arc::new(watch::Sender::new(Slot::Starting)),
         }
     }
 
     fn set(&self, slot: Slot<A>) {
-        // Each write replaces the whole value, so a poisoned lock still holds a whole one.
-        *self.slot.write().unwrap_or_else(|e| e.into_inner()) = slot;
+        self.slot.send_replace(slot);
     }
 
-    fn current(&self) -> Result<Addr<A>, ChildUnavailable> {
-        match &*self.slot.read().unwrap_or_else(|e| e.into_inner()) {
-            Slot::Running(addr) if addr.connected() => Ok(addr.clone()),
-            Slot::Running(_) => Err(self.unavailable("it stopped".to_string())),
-            Slot::Down(reason) => Err(self.unavailable(reason.clone())),
+    /// The child's address now; `None` while the first one is still on its way.
+    fn current(&self) -> Option<Result<Addr<A>, ChildUnavailable>> {
+        match &*self.slot.borrow() {
+            Slot::Starting => None,
+            Slot::Running(addr) if addr.connected() => Some(Ok(addr.clone())),
+            Slot::Running(_) => Some(Err(self.unavailable("it stopped".to_string()))),
+            Slot::Down(reason) => Some(Err(self.unavailable(reason.clone()))),
+        }
+    }
+
+    /// The child's address, waiting (boundedly) for the first one.
+    async fn reach(&self) -> Result<Addr<A>, ChildUnavailable> {
+        if let Some(now) = self.current() {
+            return now;
+        }
+        let mut changes = self.slot.subscribe();
+        let started = async move {
+            // The `Ref` it returns is dropped here; `current` reads the value again.
+            let _ = changes
+                .wait_for(|slot| !matches!(slot, Slot::Starting))
+                .await;
+        };
+        match tokio::time::timeout(FIRST_START_WAIT, started).await {
+            Ok(()) => self
+                .current()
+                .unwrap_or_else(|| Err(self.unavailable("it has not started".to_string()))),
+            Err(_) => {
+                Err(self.unavailable(format!("it did not start within {FIRST_START_WAIT:?}")))
+            }
         }
     }
 
@@ -236,17 +266,16 @@ impl<A: Actor> ChildHandle<A> {
         M: Message + Send + 'static,
         M::Result: Send + 'static,
     {
-        let child = self.current();
-        let name = Arc::clone(&self.name);
+        let handle = self.clone();
         async move {
-            let child = match child {
+            let child = match handle.reach().await {
                 Ok(child) => child,
                 Err(unavailable) => return Ok(Err(unavailable)),
             };
-            Ok(child.send(msg.0).await.map_err(|_| ChildUnavailable {
-                name: name.to_string(),
-                reason: "it stopped before answering".to_string(),
-            }))
+            Ok(child
+                .send(msg.0)
+                .await
+                .map_err(|_| handle.unavailable("it stopped before answering".to_string())))
         }
     }
 
@@ -259,8 +288,9 @@ impl<A: Actor> ChildHandle<A> {
         M::Result: Send + 'static,
     {
         match self.current() {
-            Ok(child) => child.do_send(msg.0),
-            Err(unavailable) => log::warn!("message dropped: {unavailable}"),
+            Some(Ok(child)) => child.do_send(msg.0),
+            Some(Err(unavailable)) => log::warn!("message dropped: {unavailable}"),
+            None => log::warn!("message dropped: {} has not started yet", self.name),
         }
     }
 }

@@ -9,11 +9,10 @@ use actix::prelude::*;
 use t3rs_actors::{RestartPolicy, Shutdown, Supervisor, Tell};
 
 use crate::orchestration::events::EventBody;
-use crate::runtime::engine::{DomainEvent, Engine};
+use crate::runtime::engine::{DomainEvent, EngineHandle};
 use crate::runtime::thread_session::{ProviderDeps, React, ThreadSession};
 
-/// What thread sessions need besides the Engine, which is started after the registry (it sends
-/// events here) and joins these in [`ProviderDeps`].
+/// What thread sessions need besides the Engine.
 pub struct ProviderSettings {
     pub codex_bin: std::path::PathBuf,
     pub codex_env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
@@ -23,38 +22,28 @@ pub struct ProviderSettings {
     pub state_dir: std::path::PathBuf,
 }
 
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct AttachEngine(pub Addr<Supervisor<Engine>>);
-
 /// Stops every session's codex (server shutdown).
 #[derive(Message)]
 #[rtype(result = "usize")]
 pub struct StopAllSessions;
 
 pub struct ProviderRegistry {
-    settings: Option<ProviderSettings>,
-    deps: Option<Arc<ProviderDeps>>,
-    /// Events that arrived before the Engine's address (cannot happen in practice; kept anyway).
-    early: Vec<DomainEvent>,
+    deps: Arc<ProviderDeps>,
     sessions: HashMap<String, Addr<Supervisor<ThreadSession>>>,
 }
 
 impl ProviderRegistry {
-    pub fn new(settings: ProviderSettings) -> Self {
+    /// `engine` is the Engine's handle, made before either actor runs: the Engine sends this
+    /// registry its events and thread sessions send the Engine their commands.
+    pub fn new(settings: ProviderSettings, engine: EngineHandle) -> Self {
         ProviderRegistry {
-            settings: Some(settings),
-            deps: None,
-            early: Vec::new(),
+            deps: Arc::new(ProviderDeps { engine, settings }),
             sessions: HashMap::new(),
         }
     }
 
     fn route(&mut self, event: DomainEvent) {
-        let Some(deps) = self.deps.clone() else {
-            self.early.push(event);
-            return;
-        };
+        let deps = Arc::clone(&self.deps);
         // Every event the Engine sends here belongs to a thread aggregate.
         let thread_id = event.0.aggregate_id.clone();
         let deleted = matches!(event.0.body, EventBody::ThreadDeleted(_));
@@ -82,19 +71,6 @@ impl ProviderRegistry {
 
 impl Actor for ProviderRegistry {
     type Context = Context<Self>;
-}
-
-impl Handler<AttachEngine> for ProviderRegistry {
-    type Result = ();
-
-    fn handle(&mut self, AttachEngine(engine): AttachEngine, _ctx: &mut Self::Context) {
-        if let Some(settings) = self.settings.take() {
-            self.deps = Some(Arc::new(ProviderDeps { engine, settings }));
-        }
-        for event in std::mem::take(&mut self.early) {
-            self.route(event);
-        }
-    }
 }
 
 impl Handler<DomainEvent> for ProviderRegistry {

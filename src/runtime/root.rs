@@ -4,9 +4,11 @@ use actix::prelude::*;
 use t3rs_actors::{RestartPolicy, Supervisor, SupervisorEvent};
 
 use crate::runtime::cwd_policy::{CwdPolicy, RootsView};
-use crate::runtime::engine::{load_state, Engine, EngineState, EventReader, Watermark};
+use crate::runtime::engine::{
+    load_state, Engine, EngineHandle, EngineState, EventReader, Watermark,
+};
 use crate::runtime::projects::{ProjectDeps, ProjectRegistry};
-use crate::runtime::providers::{AttachEngine, ProviderRegistry, ProviderSettings};
+use crate::runtime::providers::{ProviderRegistry, ProviderSettings};
 use crate::runtime::push_bus::PushBus;
 use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigSeed};
 use crate::runtime::terminals::{TerminalDeps, TerminalRegistry};
@@ -36,7 +38,10 @@ pub struct Runtime {
     pub bus: Addr<PushBus>,
     pub config: Addr<Supervisor<ServerConfigActor>>,
     pub config_view: ConfigView,
-    pub engine: Addr<Supervisor<Engine>>,
+    /// Straight to the running Engine (see [`EngineHandle`]).
+    pub engine: EngineHandle,
+    /// Kept so the Engine's supervisor lives as long as the runtime.
+    pub engine_supervisor: Addr<Supervisor<Engine>>,
     pub events: EventReader,
     pub projects: Addr<ProjectRegistry>,
     pub providers: Addr<ProviderRegistry>,
@@ -85,11 +90,15 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
     );
     // Thread sessions and their codex processes share one arbiter; their blocking work (git
     // checkpoints) runs on the blocking pool.
+    // The Engine's handle exists before the Engine: the registry is built with it, and the
+    // Engine with the registry's address.
+    let engine_handle = EngineHandle::new("engine");
     let providers_arbiter = Arbiter::new();
     let codex_bin = parts.provider.codex_bin.clone();
     let provider_settings = parts.provider;
+    let registry_engine = engine_handle.clone();
     let providers = ProviderRegistry::start_in_arbiter(&providers_arbiter.handle(), move |_| {
-        ProviderRegistry::new(provider_settings)
+        ProviderRegistry::new(provider_settings, registry_engine)
     });
     let engine_arbiter = Arbiter::new();
     let engine = {
@@ -100,6 +109,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
         let mut first = Some(parts.initial_state);
         let snapshot_every = parts.snapshot_every;
         let reactor = providers.clone().recipient();
+        let handle = engine_handle.clone();
         Supervisor::start_in_arbiter(&engine_arbiter.handle(), move |_| {
             Supervisor::new("engine", RestartPolicy::default(), move |guard| {
                 let state = match first.take() {
@@ -122,10 +132,10 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
                     }
                 }
             })
+            .with_handle(handle)
             .with_parent(parent)
         })
     };
-    providers.do_send(AttachEngine(engine.clone()));
     let projects = ProjectRegistry::new(ProjectDeps {
         bus: bus.clone(),
         worktrees_root: parts.worktrees_root,
@@ -154,7 +164,8 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
             bus,
             config,
             config_view,
-            engine,
+            engine: engine_handle,
+            engine_supervisor: engine,
             events: EventReader {
                 log: parts.log,
                 watermark,

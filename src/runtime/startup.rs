@@ -1,8 +1,7 @@
 //! Start-up work that goes through the Engine like everything else: settling sessions that a
 //! restart cut off, and the auto-bootstrap project and thread named in the welcome.
 
-use actix::Addr;
-use t3rs_actors::{Ask, Supervisor};
+use t3rs_actors::Ask;
 
 use crate::orchestration::commands::{
     ActivityAppendCommand, ProjectCreateCommand, ThreadCreateCommand, ThreadSessionSetCommand,
@@ -12,13 +11,13 @@ use crate::orchestration::model::{
 };
 use crate::orchestration::{ClientCommand, Command, InternalCommand};
 use crate::runtime::engine::{ActiveSessions, BootstrapLookup, FindBootstrap};
-use crate::runtime::engine::{Dispatch, Engine};
+use crate::runtime::engine::{Dispatch, Engine, EngineHandle};
 use crate::runtime::{new_id, now_iso};
 
 /// The model a bootstrap thread starts with (protocol.md: the default model offered).
 pub const DEFAULT_MODEL: &str = "gpt-5.4";
 
-async fn dispatch(engine: &Addr<Supervisor<Engine>>, command: Command) -> Result<u64, String> {
+async fn dispatch(engine: &EngineHandle, command: Command) -> Result<u64, String> {
     match engine.send(Ask(Dispatch(command))).await {
         Ok(Ok(Ok(sequence))) => Ok(sequence),
         Ok(Ok(Err(err))) => Err(err.to_string()),
@@ -27,7 +26,7 @@ async fn dispatch(engine: &Addr<Supervisor<Engine>>, command: Command) -> Result
     }
 }
 
-async fn ask<M>(engine: &Addr<Supervisor<Engine>>, msg: M) -> Result<M::Result, String>
+async fn ask<M>(engine: &EngineHandle, msg: M) -> Result<M::Result, String>
 where
     M: actix::Message + Send + 'static,
     M::Result: Send + 'static,
@@ -43,9 +42,7 @@ where
 /// A session that was starting or running when the server went down has no process behind it
 /// any more. Say so: mark it stopped, end a running turn, and leave an activity explaining the
 /// restart, instead of showing "running" forever.
-pub async fn settle_sessions_after_restart(
-    engine: &Addr<Supervisor<Engine>>,
-) -> Result<usize, String> {
+pub async fn settle_sessions_after_restart(engine: &EngineHandle) -> Result<usize, String> {
     let mut settled = 0;
     for (thread_id, session) in ask(engine, ActiveSessions).await? {
         let now = now_iso();
@@ -96,7 +93,7 @@ pub async fn settle_sessions_after_restart(
 
 /// Makes sure a live project for `cwd` and a live thread in it exist; returns their ids.
 pub async fn bootstrap_project(
-    engine: &Addr<Supervisor<Engine>>,
+    engine: &EngineHandle,
     cwd: &str,
     title: &str,
 ) -> Result<(String, String), String> {

@@ -1,15 +1,14 @@
 //! `orchestration.getTurnDiff` / `getFullThreadDiff`: a unified patch between two of a thread's
 //! checkpoints, read from their git refs in the thread's workspace.
 
-use actix::Addr;
 use serde_json::json;
-use t3rs_actors::{Ask, Supervisor};
+use t3rs_actors::Ask;
 
 use crate::git::checkpoints;
-use crate::runtime::engine::{Engine, ThreadContext};
+use crate::runtime::engine::ThreadContext;
 
 pub async fn turn_diff(
-    engine: Addr<Supervisor<Engine>>,
+    engine: crate::runtime::engine::EngineHandle,
     thread_id: String,
     from: u64,
     to: u64,

@@ -12,7 +12,7 @@ use actix_web_actors::ws;
 use t3rs_actors::push_relay::{
     Ack, Delivery, Evicted, EvictionKind, Subscribe, SubscriberId, Unsubscribe,
 };
-use t3rs_actors::{Ask, ChildUnavailable, Supervisor};
+use t3rs_actors::{Ask, ChildUnavailable};
 
 use crate::orchestration::{ClientCommand, Command};
 use crate::protocol::envelope::{
@@ -20,7 +20,7 @@ use crate::protocol::envelope::{
 };
 use crate::protocol::git::GitCall;
 use crate::protocol::methods::{channels, Method};
-use crate::runtime::engine::{Dispatch, Engine, EventReader, GetSnapshot, ProjectScripts};
+use crate::runtime::engine::{Dispatch, EventReader, GetSnapshot, ProjectScripts};
 use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
 use crate::runtime::push_bus::Push;
 use crate::runtime::root::Runtime;
@@ -354,7 +354,7 @@ pub const REPLAY_PAGE: usize = 1_000;
 
 /// Stores a turn's inline image uploads (off this thread: they can be 80 MB), then dispatches.
 async fn dispatch_client(
-    engine: Addr<Supervisor<Engine>>,
+    engine: crate::runtime::engine::EngineHandle,
     state_dir: Arc<std::path::PathBuf>,
     mut command: ClientCommand,
 ) -> Result<String, String> {

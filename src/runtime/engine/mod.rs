@@ -26,6 +26,10 @@ use crate::store::event_log::{CommandWrite, EventLog, Receipt};
 mod queries;
 mod state;
 
+/// How callers reach the Engine: straight to the running incarnation, kept current by its
+/// supervisor (no second mailbox trip); while it is down, `ChildUnavailable` at once.
+pub type EngineHandle = t3rs_actors::ChildHandle<Engine>;
+
 pub use queries::{
     ActiveSessions, BootstrapLookup, FindBootstrap, GetSnapshot, ProjectScripts, ThreadContext,
     ThreadInfo,

@@ -24,14 +24,14 @@ use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use serde_json::json;
-use t3rs_actors::{Ask, ChildGuard, Shutdown, Supervisor};
+use t3rs_actors::{Ask, ChildGuard, Shutdown};
 
 use crate::orchestration::events::EventBody;
 use crate::orchestration::model::{ActivityTone, RuntimeMode, SessionStatus};
 use crate::orchestration::Event;
 use crate::provider::codex_events::{CodexTranslator, Effect, TurnOutcome};
 use crate::runtime::codex::{CodexAppServer, CodexEvent, CodexSpec, FromCodex};
-use crate::runtime::engine::{Engine, ThreadContext, ThreadInfo};
+use crate::runtime::engine::{ThreadContext, ThreadInfo};
 use crate::runtime::now_iso;
 use crate::runtime::providers::ProviderSettings;
 use checkpoints::blocking;
@@ -44,7 +44,7 @@ const PROVIDER_NAME: &str = "codex";
 
 /// What every thread session shares.
 pub struct ProviderDeps {
-    pub engine: Addr<Supervisor<Engine>>,
+    pub engine: crate::runtime::engine::EngineHandle,
     pub settings: ProviderSettings,
 }
 

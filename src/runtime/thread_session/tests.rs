@@ -8,20 +8,21 @@ use crate::orchestration::model::{AssistantDeliveryMode, InteractionMode};
 use crate::orchestration::ClientCommand;
 use crate::orchestration::Command;
 use crate::runtime::engine::Dispatch;
-use crate::runtime::engine::{load_state, Watermark};
+use crate::runtime::engine::{load_state, Engine, EngineHandle, Watermark};
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::store::{event_log::EventLog, Store};
 use std::path::PathBuf;
 use t3rs_actors::harness::{subscribe_probe, ProbeRx};
 use t3rs_actors::push_relay::{Ack, Delivery};
-use t3rs_actors::RestartPolicy;
+use t3rs_actors::{RestartPolicy, Supervisor};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 const AT: &str = "2026-01-01T00:00:00.000Z";
 
 struct Rig {
     _dir: tempfile::TempDir,
-    engine: Addr<Supervisor<Engine>>,
+    engine: EngineHandle,
+    _engine_supervisor: Addr<Supervisor<Engine>>,
     bus: Addr<PushBus>,
     subscriber: t3rs_actors::push_relay::SubscriberId,
     events: ProbeRx<Delivery<Push>>,
@@ -39,7 +40,7 @@ impl Rig {
         let bus = PushBus::new(100_000).start();
         let (subscriber, events) = subscribe_probe(&bus).await;
         let engine_bus = bus.clone();
-        let engine = Supervisor::new("engine", RestartPolicy::default(), move |guard| {
+        let supervisor = Supervisor::new("engine", RestartPolicy::default(), move |guard| {
             let state = load_state(&log).unwrap();
             Engine::new(
                 guard,
@@ -49,8 +50,9 @@ impl Rig {
                 state,
                 1000,
             )
-        })
-        .start();
+        });
+        let engine = supervisor.handle();
+        let engine_supervisor = supervisor.start();
         let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/codex");
         let replay_log = dir.path().join("codex-heard.jsonl");
         let deps = Arc::new(ProviderDeps {
@@ -72,6 +74,7 @@ impl Rig {
         let mut rig = Rig {
             _dir: dir,
             engine,
+            _engine_supervisor: engine_supervisor,
             bus,
             subscriber,
             events,
