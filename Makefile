@@ -14,7 +14,7 @@ PREFIX ?= $(HOME)/.local
 UNIT_DIR ?= $(HOME)/.config/systemd/user
 RUN_ARGS ?=
 
-.PHONY: run test bench install check-tools codex core-pure lint web web-test web-e2e chromium
+.PHONY: run test bench install check-tools codex codex-protocol core-pure lint web web-test web-e2e chromium
 
 check-tools:
 	@command -v $(CARGO) >/dev/null || { echo "make: cargo is missing; install Rust from rustup.rs (stable, 1.80 or newer)"; exit 1; }
@@ -27,6 +27,17 @@ $(CODEX_BIN):
 	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error @openai/codex@$(CODEX_VERSION)
 
 codex: $(CODEX_BIN)
+
+# codex's app-server messages as Rust types (src/provider/codex_protocol/generated.rs), from the
+# pinned codex's JSON Schema through typify (tools/codex-protocol). Not part of `make test`: run it
+# after changing CODEX_VERSION, and review the diff.
+codex-protocol: check-tools codex
+	@rm -rf target/codex-schema && mkdir -p target/codex-schema
+	$(CODEX_BIN) app-server generate-json-schema --experimental --out target/codex-schema
+	CARGO_TARGET_DIR=$(CURDIR)/target/codex-protocol $(CARGO) run --quiet --locked \
+	  --manifest-path tools/codex-protocol/Cargo.toml -- \
+	  target/codex-schema src/provider/codex_protocol/generated.rs $(CODEX_VERSION)
+	rustfmt --edition 2021 src/provider/codex_protocol/generated.rs
 
 # The browser client (web/): dependencies pinned by package-lock.json, built into web/dist,
 # which the server serves at /.

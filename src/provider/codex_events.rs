@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
+use crate::provider::codex_protocol::{self as wire, method, parse, ThreadItem};
+
 use crate::orchestration::model::{
     Activity, ActivityTone, ApprovalDecision, AssistantDeliveryMode, ProposedPlan, SessionStatus,
 };
@@ -110,8 +112,8 @@ pub struct CodexTranslator {
     new_id: Box<dyn FnMut() -> String + Send>,
 }
 
-fn text_of(value: &Value) -> Option<&str> {
-    value.as_str().map(str::trim).filter(|s| !s.is_empty())
+fn text_of(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn truncate(text: &str) -> String {
@@ -136,17 +138,105 @@ fn tool_title(item_type: &str) -> Option<&'static str> {
     })
 }
 
-fn item_detail(item: &Value) -> Option<String> {
-    if let Some(changes) = item["changes"].as_array() {
-        let paths: Vec<&str> = changes.iter().filter_map(|c| c["path"].as_str()).collect();
-        if !paths.is_empty() {
-            return Some(truncate(&paths.join(", ")));
-        }
+/// What the translator reads of a codex item: its wire type, id, completion status (as codex
+/// spells it), the detail shown beside it, and an exit code. `None` for items it ignores.
+struct ItemView<'a> {
+    kind: &'static str,
+    id: &'a str,
+    status: Option<String>,
+    detail: Option<String>,
+    exit_code: Option<i64>,
+}
+
+fn item_view(item: &ThreadItem) -> Option<ItemView<'_>> {
+    fn shown(text: Option<&str>) -> Option<String> {
+        text_of(text).map(truncate)
     }
-    ["command", "title", "query", "path", "tool", "text"]
-        .iter()
-        .find_map(|key| text_of(&item[*key]))
-        .map(truncate)
+    fn status(s: Option<&impl std::fmt::Display>) -> Option<String> {
+        s.map(ToString::to_string)
+    }
+    let (kind, id, status, detail, exit_code) = match item {
+        ThreadItem::AgentMessage { id, .. } => ("agentMessage", id, None, None, None),
+        ThreadItem::Plan { id, .. } => ("plan", id, None, None, None),
+        ThreadItem::Reasoning { id, .. } => ("reasoning", id, None, None, None),
+        ThreadItem::CommandExecution {
+            id,
+            command,
+            status: s,
+            exit_code,
+            ..
+        } => (
+            "commandExecution",
+            id,
+            status(s.as_ref()),
+            shown(command.as_deref()),
+            exit_code.map(i64::from),
+        ),
+        ThreadItem::FileChange {
+            id,
+            changes,
+            status: s,
+            ..
+        } => {
+            let paths: Vec<&str> = changes.iter().filter_map(|c| c.path.as_deref()).collect();
+            let detail = (!paths.is_empty()).then(|| truncate(&paths.join(", ")));
+            ("fileChange", id, status(s.as_ref()), detail, None)
+        }
+        ThreadItem::McpToolCall {
+            id,
+            tool,
+            status: s,
+            ..
+        } => (
+            "mcpToolCall",
+            id,
+            status(s.as_ref()),
+            shown(tool.as_deref()),
+            None,
+        ),
+        ThreadItem::DynamicToolCall {
+            id,
+            tool,
+            status: s,
+            ..
+        } => (
+            "dynamicToolCall",
+            id,
+            status(s.as_ref()),
+            shown(tool.as_deref()),
+            None,
+        ),
+        ThreadItem::CollabAgentToolCall {
+            id,
+            tool,
+            status: s,
+            ..
+        } => (
+            "collabAgentToolCall",
+            id,
+            status(s.as_ref()),
+            tool.as_ref().map(|t| truncate(&t.to_string())),
+            None,
+        ),
+        ThreadItem::WebSearch { id, query, .. } => {
+            ("webSearch", id, None, shown(query.as_deref()), None)
+        }
+        ThreadItem::ImageView { id, path, .. } => (
+            "imageView",
+            id,
+            None,
+            shown(path.as_ref().map(|p| p.as_str())),
+            None,
+        ),
+        _ => return None,
+    };
+    Some(ItemView {
+        kind,
+        id: id.as_deref()?,
+        status,
+        detail,
+        exit_code,
+    })
 }
 
 impl CodexTranslator {
@@ -204,10 +294,9 @@ impl CodexTranslator {
         })
     }
 
-    fn turn_of(&self, params: &Value) -> Option<String> {
-        params["turnId"]
-            .as_str()
-            .or_else(|| params["turn"]["id"].as_str())
+    /// The turn a message names, else the active one.
+    fn turn_of(&self, turn_id: Option<&str>) -> Option<String> {
+        turn_id
             .map(str::to_string)
             .or_else(|| self.active_turn.clone())
     }
@@ -216,8 +305,9 @@ impl CodexTranslator {
     pub fn notification(&mut self, method: &str, params: &Value, now: &str) -> Vec<Effect> {
         let mut out = Vec::new();
         match method {
-            "turn/started" => {
-                if let Some(turn_id) = params["turn"]["id"].as_str() {
+            method::TURN_STARTED => {
+                let started = parse::<wire::TurnStartedNotification>(params).unwrap_or_default();
+                if let Some(turn_id) = started.turn.and_then(|t| t.id).as_deref() {
                     self.active_turn = Some(turn_id.to_string());
                     self.token_usage = None;
                     out.push(Effect::Session {
@@ -227,16 +317,16 @@ impl CodexTranslator {
                     });
                 }
             }
-            "turn/completed" => self.turn_completed(params, now, &mut out),
-            "item/started" => self.item_started(params, now, &mut out),
-            "item/completed" => self.item_completed(params, now, &mut out),
-            "item/agentMessage/delta" => {
-                let (Some(item_id), Some(delta)) =
-                    (params["itemId"].as_str(), params["delta"].as_str())
+            method::TURN_COMPLETED => self.turn_completed(params, now, &mut out),
+            method::ITEM_STARTED => self.item_started(params, now, &mut out),
+            method::ITEM_COMPLETED => self.item_completed(params, now, &mut out),
+            method::ITEM_AGENT_MESSAGE_DELTA => {
+                let msg = parse::<wire::AgentMessageDeltaNotification>(params).unwrap_or_default();
+                let (Some(item_id), Some(delta)) = (msg.item_id.as_deref(), msg.delta.as_deref())
                 else {
                     return out;
                 };
-                let turn_id = self.turn_of(params);
+                let turn_id = self.turn_of(msg.turn_id.as_deref());
                 let delivery = self.delivery;
                 let message = self.open_message(item_id, turn_id);
                 match delivery {
@@ -261,9 +351,10 @@ impl CodexTranslator {
                     }
                 }
             }
-            "item/plan/delta" => {
-                if let Some(delta) = params["delta"].as_str() {
-                    let turn_id = self.turn_of(params).unwrap_or_default();
+            method::ITEM_PLAN_DELTA => {
+                let msg = parse::<wire::PlanDeltaNotification>(params).unwrap_or_default();
+                if let Some(delta) = msg.delta.as_deref() {
+                    let turn_id = self.turn_of(msg.turn_id.as_deref()).unwrap_or_default();
                     let plan = self.plan.get_or_insert_with(|| OpenPlan {
                         turn_id,
                         text: String::new(),
@@ -272,13 +363,18 @@ impl CodexTranslator {
                     plan.text.push_str(delta);
                 }
             }
-            "turn/plan/updated" => {
+            method::TURN_PLAN_UPDATED => {
+                let msg = parse::<wire::TurnPlanUpdatedNotification>(params).unwrap_or_default();
                 let mut payload = Map::new();
-                payload.insert("plan".into(), params["plan"].clone());
-                if let Some(explanation) = params["explanation"].as_str() {
+                // The steps reach the client as codex wrote them.
+                payload.insert(
+                    "plan".into(),
+                    params.get("plan").cloned().unwrap_or(Value::Null),
+                );
+                if let Some(explanation) = msg.explanation {
                     payload.insert("explanation".into(), explanation.into());
                 }
-                let turn = self.turn_of(params);
+                let turn = self.turn_of(msg.turn_id.as_deref());
                 out.push(self.activity(
                     ActivityTone::Info,
                     "turn.plan.updated",
@@ -288,23 +384,26 @@ impl CodexTranslator {
                     now,
                 ));
             }
-            "thread/tokenUsage/updated" => {
+            method::THREAD_TOKEN_USAGE_UPDATED => {
                 // Kept, and reported once when the turn ends: one activity per update would
-                // crowd out everything else in the thread's capped activity list.
-                self.token_usage = Some(params["tokenUsage"].clone());
+                // crowd out everything else in the thread's capped activity list. The usage
+                // reaches the client as codex wrote it.
+                self.token_usage = Some(params.get("tokenUsage").cloned().unwrap_or(Value::Null));
             }
-            "error" => {
-                let message = params["error"]["message"]
-                    .as_str()
-                    .unwrap_or("Provider runtime error");
-                let turn = self.turn_of(params);
+            method::ERROR => {
+                let msg = parse::<wire::ErrorNotification>(params).unwrap_or_default();
+                let message = msg
+                    .error
+                    .and_then(|e| e.message)
+                    .unwrap_or_else(|| "Provider runtime error".into());
+                let turn = self.turn_of(msg.turn_id.as_deref());
                 // A retried error is news, not a failure; the turn's own end says if it failed.
-                let effect = if params["willRetry"].as_bool() == Some(true) {
+                let effect = if msg.will_retry == Some(true) {
                     self.activity(
                         ActivityTone::Info,
                         "runtime.warning",
                         "Runtime warning",
-                        json!({ "message": truncate(message) }),
+                        json!({ "message": truncate(&message) }),
                         turn,
                         now,
                     )
@@ -313,24 +412,37 @@ impl CodexTranslator {
                         ActivityTone::Error,
                         "runtime.error",
                         "Runtime error",
-                        json!({ "message": truncate(message) }),
+                        json!({ "message": truncate(&message) }),
                         turn,
                         now,
                     )
                 };
                 out.push(effect);
             }
-            "warning" | "configWarning" | "deprecationNotice" => {
-                let message = text_of(&params["message"])
-                    .or_else(|| text_of(&params["summary"]))
-                    .unwrap_or("Warning from codex");
+            method::WARNING | method::CONFIG_WARNING | method::DEPRECATION_NOTICE => {
+                let (message, details, thread_id) = match method {
+                    method::WARNING => {
+                        let w = parse::<wire::WarningNotification>(params).unwrap_or_default();
+                        (w.message, None, w.thread_id)
+                    }
+                    method::CONFIG_WARNING => {
+                        let w =
+                            parse::<wire::ConfigWarningNotification>(params).unwrap_or_default();
+                        (w.summary, w.details, None)
+                    }
+                    _ => {
+                        let w = parse::<wire::DeprecationNoticeNotification>(params)
+                            .unwrap_or_default();
+                        (w.summary, w.details, None)
+                    }
+                };
+                let message = text_of(message.as_deref()).unwrap_or("Warning from codex");
                 let mut payload = json!({ "message": truncate(message) });
-                if let Some(details) = text_of(&params["details"]) {
+                if let Some(details) = text_of(details.as_deref()) {
                     payload["detail"] = truncate(details).into();
                 }
-                let turn = params["threadId"]
-                    .as_str()
-                    .and_then(|_| self.turn_of(params));
+                // Only a warning about a thread belongs to its turn (none of these name a turn).
+                let turn = thread_id.and_then(|_| self.turn_of(None));
                 out.push(self.activity(
                     ActivityTone::Info,
                     "runtime.warning",
@@ -374,16 +486,17 @@ impl CodexTranslator {
     }
 
     fn item_started(&mut self, params: &Value, now: &str, out: &mut Vec<Effect>) {
-        let item = &params["item"];
-        let (Some(item_type), Some(item_id)) = (item["type"].as_str(), item["id"].as_str()) else {
+        let started = parse::<wire::ItemStartedNotification>(params).unwrap_or_default();
+        let Some(item) = started.item.as_ref().and_then(item_view) else {
             return;
         };
-        let turn_id = self.turn_of(params);
+        let (item_type, item_id) = (item.kind, item.id);
+        let turn_id = self.turn_of(started.turn_id.as_deref());
         if item_type == "agentMessage" {
             self.open_message(item_id, turn_id);
         } else if let Some(title) = tool_title(item_type) {
             let mut payload = json!({ "itemType": item_type, "itemId": item_id });
-            if let Some(detail) = item_detail(item) {
+            if let Some(detail) = item.detail {
                 payload["detail"] = detail.into();
             }
             out.push(self.activity(
@@ -407,18 +520,28 @@ impl CodexTranslator {
     }
 
     fn item_completed(&mut self, params: &Value, now: &str, out: &mut Vec<Effect>) {
-        let item = &params["item"];
-        let (Some(item_type), Some(item_id)) = (item["type"].as_str(), item["id"].as_str()) else {
+        let completed = parse::<wire::ItemCompletedNotification>(params).unwrap_or_default();
+        let Some(raw) = completed.item.as_ref() else {
             return;
         };
-        let turn_id = self.turn_of(params);
+        let Some(item) = item_view(raw) else {
+            return;
+        };
+        let (item_type, item_id) = (item.kind, item.id);
+        let turn_id = self.turn_of(completed.turn_id.as_deref());
+        let text = match raw {
+            ThreadItem::AgentMessage { text, .. } | ThreadItem::Plan { text, .. } => {
+                text.as_deref()
+            }
+            _ => None,
+        };
         match item_type {
             "agentMessage" => {
                 let message = self
                     .messages
                     .shift_remove(item_id)
                     .unwrap_or_else(|| OpenMessage::new(item_id, turn_id));
-                Self::finish_message(message, item["text"].as_str(), out);
+                Self::finish_message(message, text, out);
             }
             "plan" => {
                 let plan = self.plan.take();
@@ -426,7 +549,7 @@ impl CodexTranslator {
                     .as_ref()
                     .map(|p| p.text.trim().to_string())
                     .filter(|t| !t.is_empty())
-                    .or_else(|| text_of(&item["text"]).map(str::to_string));
+                    .or_else(|| text_of(text).map(str::to_string));
                 if let Some(markdown) = markdown {
                     let turn = turn_id.or(plan.as_ref().map(|p| p.turn_id.clone()));
                     let created_at = plan.map_or_else(|| now.to_string(), |p| p.created_at);
@@ -434,18 +557,12 @@ impl CodexTranslator {
                 }
             }
             "reasoning" => {
-                let summary = item["summary"]
-                    .as_array()
-                    .map(|parts| {
-                        parts
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                    })
-                    .unwrap_or_default();
+                let summary = match raw {
+                    ThreadItem::Reasoning { summary, .. } => summary.join("\n"),
+                    _ => String::new(),
+                };
                 let mut payload = json!({ "taskId": item_id, "status": "completed" });
-                if let Some(detail) = text_of(&Value::String(summary)) {
+                if let Some(detail) = text_of(Some(&summary)) {
                     payload["detail"] = truncate(detail).into();
                 }
                 out.push(self.activity(
@@ -459,14 +576,14 @@ impl CodexTranslator {
             }
             other => {
                 if let Some(title) = tool_title(other) {
-                    let status = item["status"].as_str().unwrap_or("completed");
+                    let status = item.status.as_deref().unwrap_or("completed");
                     let failed = matches!(status, "failed" | "declined");
                     let mut payload =
                         json!({ "itemType": other, "itemId": item_id, "status": status });
-                    if let Some(detail) = item_detail(item) {
+                    if let Some(detail) = item.detail {
                         payload["detail"] = detail.into();
                     }
-                    if let Some(code) = item["exitCode"].as_i64() {
+                    if let Some(code) = item.exit_code {
                         payload["exitCode"] = code.into();
                     }
                     let tone = if failed {
@@ -506,7 +623,9 @@ impl CodexTranslator {
     }
 
     fn turn_completed(&mut self, params: &Value, now: &str, out: &mut Vec<Effect>) {
-        let Some(turn_id) = params["turn"]["id"].as_str().map(str::to_string) else {
+        let completed = parse::<wire::TurnCompletedNotification>(params).unwrap_or_default();
+        let turn = completed.turn.unwrap_or_default();
+        let Some(turn_id) = turn.id.clone() else {
             return;
         };
         // A completion for some other turn (codex's own side turns) is not ours to end.
@@ -525,7 +644,11 @@ impl CodexTranslator {
             }
         }
         if let Some(usage) = self.token_usage.take() {
-            let total = usage["total"]["totalTokens"].as_u64().unwrap_or(0);
+            let total = parse::<wire::ThreadTokenUsage>(&usage)
+                .and_then(|u| u.total)
+                .and_then(|t| t.total_tokens)
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0);
             out.push(self.activity(
                 ActivityTone::Info,
                 "turn.token-usage",
@@ -536,14 +659,13 @@ impl CodexTranslator {
             ));
         }
         self.active_turn = None;
-        let turn = &params["turn"];
-        let outcome = match turn["status"].as_str() {
-            Some("failed") => TurnOutcome::Failed(
-                text_of(&turn["error"]["message"])
+        let outcome = match turn.status {
+            Some(wire::TurnStatus::Failed) => TurnOutcome::Failed(
+                text_of(turn.error.as_ref().and_then(|e| e.message.as_deref()))
                     .unwrap_or("Turn failed")
                     .to_string(),
             ),
-            Some("interrupted") | Some("cancelled") => TurnOutcome::Interrupted,
+            Some(wire::TurnStatus::Interrupted) => TurnOutcome::Interrupted,
             _ => TurnOutcome::Completed,
         };
         // The turn's checkpoint reads "completed" either way (as in the reference); this says
@@ -576,18 +698,39 @@ impl CodexTranslator {
         params: &Value,
         now: &str,
     ) -> Vec<Effect> {
-        let turn_id = self.turn_of(params);
+        // (turn, command, reason) as the request's own type has them.
+        let (turn_id, command, reason) = match method {
+            method::ITEM_COMMAND_EXECUTION_REQUEST_APPROVAL => {
+                let p = parse::<wire::CommandExecutionRequestApprovalParams>(params)
+                    .unwrap_or_default();
+                (p.turn_id, p.command, p.reason)
+            }
+            method::ITEM_FILE_CHANGE_REQUEST_APPROVAL => {
+                let p = parse::<wire::FileChangeRequestApprovalParams>(params).unwrap_or_default();
+                (p.turn_id, None, p.reason)
+            }
+            method::ITEM_TOOL_REQUEST_USER_INPUT => {
+                let p = parse::<wire::ToolRequestUserInputParams>(params).unwrap_or_default();
+                (p.turn_id, None, None)
+            }
+            _ => {
+                let p = parse::<wire::UndeclaredRequest>(params).unwrap_or_default();
+                (p.turn_id(), p.command, p.reason)
+            }
+        };
+        let turn_id = self.turn_of(turn_id.as_deref());
         let approval = match method {
-            "item/commandExecution/requestApproval" => Some((
+            method::ITEM_COMMAND_EXECUTION_REQUEST_APPROVAL => Some((
                 "command",
                 "command_execution_approval",
                 "Command approval requested",
             )),
-            "item/fileChange/requestApproval" => Some((
+            method::ITEM_FILE_CHANGE_REQUEST_APPROVAL => Some((
                 "file-change",
                 "file_change_approval",
                 "File-change approval requested",
             )),
+            // Not in the pinned codex's schema; older codexes asked it.
             "item/fileRead/requestApproval" => Some((
                 "file-read",
                 "file_read_approval",
@@ -607,19 +750,9 @@ impl CodexTranslator {
             );
             let mut payload =
                 json!({ "requestId": request_id, "requestKind": kind, "requestType": kind_type });
-            let detail = text_of(&params["command"])
-                .map(str::to_string)
-                .or_else(|| text_of(&params["reason"]).map(str::to_string))
-                .or_else(|| {
-                    params["changes"].as_array().map(|c| {
-                        c.iter()
-                            .filter_map(|x| x["path"].as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                });
-            if let Some(detail) = detail.filter(|d| !d.is_empty()) {
-                payload["detail"] = truncate(&detail).into();
+            let detail = text_of(command.as_deref()).or_else(|| text_of(reason.as_deref()));
+            if let Some(detail) = detail {
+                payload["detail"] = truncate(detail).into();
             }
             return vec![self.activity(
                 ActivityTone::Approval,
@@ -630,7 +763,7 @@ impl CodexTranslator {
                 now,
             )];
         }
-        if method == "item/tool/requestUserInput" {
+        if method == method::ITEM_TOOL_REQUEST_USER_INPUT {
             self.pending.insert(
                 request_id.clone(),
                 PendingRequest {
@@ -639,7 +772,9 @@ impl CodexTranslator {
                     turn_id: turn_id.clone(),
                 },
             );
-            let payload = json!({ "requestId": request_id, "questions": params["questions"] });
+            // The questions reach the client as codex wrote them.
+            let questions = params.get("questions").cloned().unwrap_or(Value::Null);
+            let payload = json!({ "requestId": request_id, "questions": questions });
             return vec![self.activity(
                 ActivityTone::Info,
                 "user-input.requested",

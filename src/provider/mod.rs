@@ -1,5 +1,6 @@
 //! Coding-agent CLIs: the codex health check, and the JSON-RPC 2.0 dialect `codex app-server`
 //! speaks on stdio.
 pub mod codex_events;
+pub mod codex_protocol;
 pub mod health;
 pub mod jsonrpc;

@@ -9,11 +9,14 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use t3rs_actors::child_process::{ChildProcess, ChildSpec, ExitReport, ProcessEvent, WriteLine};
 use t3rs_actors::Shutdown;
 use tokio::sync::oneshot;
 
+use crate::provider::codex_protocol::{
+    method, ClientInfo, InitializeCapabilities, InitializeParams,
+};
 use crate::provider::jsonrpc::{
     error_line, notification_line, parse_line, request_line, response_line, Incoming, Pending,
     METHOD_NOT_FOUND,
@@ -185,7 +188,7 @@ impl CodexAppServer {
         match outcome {
             Ok(info) => {
                 self.ready = true;
-                let _ = self.send_line(notification_line("initialized", None));
+                let _ = self.send_line(notification_line(method::INITIALIZED, None));
                 self.tell(CodexEvent::Ready { info });
                 while let Some((request, waiter)) = self.queued.pop_front() {
                     self.send_request(request, waiter);
@@ -283,15 +286,23 @@ impl Actor for CodexAppServer {
         }
         // The waiter is unused: the answer is handled in `on_line`, in order.
         let (tx, _rx) = oneshot::channel();
-        let params = json!({
-            "clientInfo": { "name": "t3rs", "version": env!("CARGO_PKG_VERSION") },
-            "capabilities": { "experimentalApi": true },
-        });
+        let params = InitializeParams {
+            client_info: Some(ClientInfo {
+                name: Some("t3rs".into()),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+                title: None,
+            }),
+            capabilities: Some(InitializeCapabilities {
+                experimental_api: true,
+                ..Default::default()
+            }),
+        };
+        let params = serde_json::to_value(params).unwrap_or(Value::Null);
         let id = self
             .pending
-            .add("initialize", self.spec.request_timeout, tx);
+            .add(method::INITIALIZE, self.spec.request_timeout, tx);
         self.init_id = Some(id);
-        if let Err(err) = self.send_line(request_line(id, "initialize", &params)) {
+        if let Err(err) = self.send_line(request_line(id, method::INITIALIZE, &params)) {
             self.gone = Some(err.to_string());
             ctx.stop();
             return;
@@ -416,6 +427,7 @@ pub fn unsupported(id: Value, method: &str) -> CodexRespond {
 mod tests {
     use super::*;
     use crate::testkit::{real_codex, FakeModel};
+    use serde_json::json;
     use t3rs_actors::harness::{probe, ProbeRx};
 
     const DEADLINE: Duration = Duration::from_secs(30);
