@@ -19,14 +19,7 @@ impl ThreadSession {
         let query = self.query(None);
         ctx.wait(query.into_actor(self).map(move |info, act, ctx| {
             if let Err(detail) = act.start_revert(turn_count, info, ctx) {
-                act.note(
-                    ActivityTone::Error,
-                    "checkpoint.revert.failed",
-                    "Checkpoint revert failed",
-                    json!({ "turnCount": turn_count, "detail": detail }),
-                    None,
-                    ctx,
-                );
+                act.revert_failed(turn_count, detail, ctx);
             }
         }));
     }
@@ -119,16 +112,20 @@ impl ThreadSession {
                             ctx,
                         );
                     }
-                    Err(detail) => act.note(
-                        ActivityTone::Error,
-                        "checkpoint.revert.failed",
-                        "Checkpoint revert failed",
-                        json!({ "turnCount": turn_count, "detail": detail }),
-                        None,
-                        ctx,
-                    ),
+                    Err(detail) => act.revert_failed(turn_count, detail, ctx),
                 }),
         );
         Ok(())
+    }
+
+    fn revert_failed(&mut self, turn_count: u64, detail: String, ctx: &mut Context<Self>) {
+        self.note(
+            ActivityTone::Error,
+            "checkpoint.revert.failed",
+            "Checkpoint revert failed",
+            json!({ "turnCount": turn_count, "detail": detail }),
+            None,
+            ctx,
+        );
     }
 }

@@ -2,15 +2,6 @@ use std::os::unix::fs::PermissionsExt;
 
 use super::*;
 
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn a_write_creates_then_replaces_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -18,7 +9,7 @@ fn a_write_creates_then_replaces_and_leaves_no_temporary_file() {
     AtomicWrite::to(&path).syncing_dir().write(b"one").unwrap();
     AtomicWrite::to(&path).write(b"two").unwrap();
     assert_eq!(fs::read(&path).unwrap(), b"two");
-    assert_eq!(names(dir.path()), ["f.json"]);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
 #[test]
