@@ -29,13 +29,13 @@ $(CODEX_BIN):
 codex: $(CODEX_BIN)
 
 # codex's app-server messages as Rust types (src/provider/codex_protocol/generated.rs), from the
-# pinned codex's JSON Schema through typify (tools/codex-protocol). Not part of `make test`: run it
+# pinned codex's JSON Schema through typify (src/provider/codex_protocol/generator). Not part of `make test`: run it
 # after changing CODEX_VERSION, and review the diff.
 codex-protocol: check-tools codex
 	@rm -rf target/codex-schema && mkdir -p target/codex-schema
 	$(CODEX_BIN) app-server generate-json-schema --experimental --out target/codex-schema
 	CARGO_TARGET_DIR=$(CURDIR)/target/codex-protocol $(CARGO) run --quiet --locked \
-	  --manifest-path tools/codex-protocol/Cargo.toml -- \
+	  --manifest-path src/provider/codex_protocol/generator/Cargo.toml -- \
 	  target/codex-schema src/provider/codex_protocol/generated.rs $(CODEX_VERSION)
 	rustfmt --edition 2021 src/provider/codex_protocol/generated.rs
 

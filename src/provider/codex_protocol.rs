@@ -2,7 +2,7 @@
 //! JSON Schema by `make codex-protocol` (never edited by hand); this file adds the few readings
 //! the rest of t3rs needs.
 //!
-//! Every generated field is optional (a tolerant reader, see tools/codex-protocol): a message
+//! Every generated field is optional (a tolerant reader, see codex_protocol/generator): a message
 //! that lacks a field deserializes, and the caller decides, as before, what a missing field
 //! means. A message that does not deserialize at all (a value outside the schema) is treated
 //! like one without the fields the caller needed.

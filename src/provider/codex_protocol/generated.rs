@@ -1,5 +1,5 @@
 //! codex app-server messages, generated from codex-cli 0.169.0's JSON Schema by `make codex-protocol`
-//! (tools/codex-protocol). Do not edit: regenerate, and review the diff.
+//! (src/provider/codex_protocol/generator). Do not edit: regenerate, and review the diff.
 //!
 //! Tolerant reader: every field is optional and unknown fields are ignored (see the generator's doc).
 #![allow(clippy::large_enum_variant)]
@@ -53,9 +53,9 @@ pub mod method {
     pub const ITEM_TOOL_REQUEST_USER_INPUT: &str = "item/tool/requestUserInput";
 }
 
-/**A path that is guaranteed to be absolute and normalized (though it is not guaranteed to be canonicalized or exist on the filesystem).
-
-IMPORTANT: When deserializing an `AbsolutePathBuf`, a base path must be set using [AbsolutePathBufGuard::new]. If no base path is set, the deserialization will fail unless the path being deserialized is already absolute.*/
+///A path that is guaranteed to be absolute and normalized (though it is not guaranteed to be canonicalized or exist on the filesystem).
+///
+///IMPORTANT: When deserializing an `AbsolutePathBuf`, a base path must be set using [AbsolutePathBufGuard::new]. If no base path is set, the deserialization will fail unless the path being deserialized is already absolute.
 #[derive(
     ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
 )]
@@ -450,9 +450,9 @@ pub struct ByteRange {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum CapabilityRootLocation {
-    /**EnvironmentCapabilityRootLocation
-
-    A path owned by an execution environment.*/
+    ///EnvironmentCapabilityRootLocation
+    ///
+    ///A path owned by an execution environment.
     #[serde(rename = "environment")]
     Environment {
         #[serde(
@@ -475,9 +475,9 @@ pub struct ClientInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-/**This translation layer make sure that we expose codex error code in camel case.
-
-When an upstream HTTP status is available (for example, from the Responses API or a provider), it is forwarded in `httpStatusCode` on the relevant `codexErrorInfo` variant.*/
+///This translation layer make sure that we expose codex error code in camel case.
+///
+///When an upstream HTTP status is available (for example, from the Responses API or a provider), it is forwarded in `httpStatusCode` on the relevant `codexErrorInfo` variant.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum CodexErrorInfo {
@@ -1052,11 +1052,11 @@ pub struct CommandExecutionRequestApprovalParams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub additional_permissions: ::std::option::Option<AdditionalPermissionProfile>,
-    /**Unique identifier for this specific approval callback.
-
-    For regular shell/unified_exec approvals, this is null.
-
-    For zsh-exec-bridge subcommand approvals, multiple callbacks can belong to one parent `itemId`, so `approvalId` is a distinct opaque callback id (a UUID) used to disambiguate routing. Stdin approvals also use a distinct callback id; inspect `kind` to distinguish them.*/
+    ///Unique identifier for this specific approval callback.
+    ///
+    ///For regular shell/unified_exec approvals, this is null.
+    ///
+    ///For zsh-exec-bridge subcommand approvals, multiple callbacks can belong to one parent `itemId`, so `approvalId` is a distinct opaque callback id (a UUID) used to disambiguate routing. Stdin approvals also use a distinct callback id; inspect `kind` to distinguish them.
     #[serde(
         rename = "approvalId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1323,9 +1323,9 @@ pub enum ContentItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         image_url: ::std::option::Option<::std::string::String>,
     },
-    /**InputAudioContentItem
-
-    Inline audio data or an uploaded file loaded by the Responses API.*/
+    ///InputAudioContentItem
+    ///
+    ///Inline audio data or an uploaded file loaded by the Responses API.
     #[serde(rename = "input_audio")]
     InputAudio {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1829,9 +1829,9 @@ pub enum FunctionCallOutputContentItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         image_url: ::std::option::Option<::std::string::String>,
     },
-    /**InputAudioFunctionCallOutputContentItem
-
-    Inline audio data or an uploaded file loaded by the Responses API.*/
+    ///InputAudioFunctionCallOutputContentItem
+    ///
+    ///Inline audio data or an uploaded file loaded by the Responses API.
     #[serde(rename = "input_audio")]
     InputAudio {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1982,9 +1982,9 @@ pub struct InitializeCapabilities {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extensions:
         ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    /**Legacy opt-in for the `openai/form` MCP extension.
-
-    New clients should declare `openai/form` in [`Self::extensions`].*/
+    ///Legacy opt-in for the `openai/form` MCP extension.
+    ///
+    ///New clients should declare `openai/form` in [`Self::extensions`].
     #[serde(
         rename = "mcpServerOpenaiFormElicitation",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2044,9 +2044,9 @@ pub struct InitializeResponse {
     )]
     pub user_agent: ::std::option::Option<::std::string::String>,
 }
-/**Internal Responses API passthrough metadata copied into underlying chat messages.
-
-Responses API strongly types this payload. Do not modify it without first getting API approval and making the corresponding Responses API change.*/
+///Internal Responses API passthrough metadata copied into underlying chat messages.
+///
+///Responses API strongly types this payload. Do not modify it without first getting API approval and making the corresponding Responses API change.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct InternalChatMessageMetadataPassthrough {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2412,9 +2412,9 @@ pub struct MemoryCitationEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
 }
-/**Classifies assistant text as commentary, a partial answer, or a terminal answer.
-
-Providers do not emit this consistently, so callers must treat `None` as "phase unknown" and keep compatibility behavior for legacy models.*/
+///Classifies assistant text as commentary, a partial answer, or a terminal answer.
+///
+///Providers do not emit this consistently, so callers must treat `None` as "phase unknown" and keep compatibility behavior for legacy models.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -2428,9 +2428,9 @@ Providers do not emit this consistently, so callers must treat `None` as "phase 
     PartialOrd,
 )]
 pub enum MessagePhase {
-    /**Mid-turn assistant text (for example preamble/progress narration).
-
-    Additional tool calls or assistant output may follow before turn completion.*/
+    ///Mid-turn assistant text (for example preamble/progress narration).
+    ///
+    ///Additional tool calls or assistant output may follow before turn completion.
     #[serde(rename = "commentary")]
     Commentary,
     ///Stable answer text that may be followed by more assistant output or tools.
@@ -3319,9 +3319,9 @@ pub enum ResponseItem {
         internal_chat_message_metadata_passthrough:
             ::std::option::Option<InternalChatMessageMetadataPassthrough>,
     },
-    /**ConfigurationUpdateResponseItem
-
-    A durable input control interpreted by the backend at its position in history.*/
+    ///ConfigurationUpdateResponseItem
+    ///
+    ///A durable input control interpreted by the backend at its position in history.
     #[serde(rename = "configuration_update")]
     ConfigurationUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4179,9 +4179,9 @@ pub enum ThreadItem {
         )]
         started_at_ms: ::std::option::Option<i64>,
     },
-    /**PlanThreadItem
-
-    EXPERIMENTAL - proposed plan item content. The completed plan item is authoritative and may not match the concatenation of `PlanDelta` text.*/
+    ///PlanThreadItem
+    ///
+    ///EXPERIMENTAL - proposed plan item content. The completed plan item is authoritative and may not match the concatenation of `PlanDelta` text.
     #[serde(rename = "plan")]
     Plan {
         ///Unix timestamp in milliseconds when the item completed, if recorded.
@@ -4529,9 +4529,9 @@ pub enum ThreadItem {
         id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         query: ::std::option::Option<::std::string::String>,
-        /**Structured search results returned out-of-band by standalone web search.
-
-        These stay as opaque JSON at the extension/app-server boundary so new result fields and result types can pass through without a Codex release.*/
+        ///Structured search results returned out-of-band by standalone web search.
+        ///
+        ///These stay as opaque JSON at the extension/app-server boundary so new result fields and result types can pass through without a Codex release.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         results: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ///Unix timestamp in milliseconds when the item started, if recorded.
@@ -4561,9 +4561,9 @@ pub enum ThreadItem {
         )]
         started_at_ms: ::std::option::Option<i64>,
     },
-    /**SleepThreadItem
-
-    Display item emitted by the interruptible `clock.sleep` tool.*/
+    ///SleepThreadItem
+    ///
+    ///Display item emitted by the interruptible `clock.sleep` tool.
     #[serde(rename = "sleep")]
     Sleep {
         ///Unix timestamp in milliseconds when the item completed, if recorded.
@@ -4586,11 +4586,11 @@ pub enum ThreadItem {
         )]
         started_at_ms: ::std::option::Option<i64>,
     },
-    /**ImageGenerationThreadItem
-
-    Either inline generated-image data or its durable attachment-store identity.
-
-    `File` must remain first so rollouts written during the migration, which contain both an empty `result` and a `fileId`, retain the file reference when deserialized.*/
+    ///ImageGenerationThreadItem
+    ///
+    ///Either inline generated-image data or its durable attachment-store identity.
+    ///
+    ///`File` must remain first so rollouts written during the migration, which contain both an empty `result` and a `fileId`, retain the file reference when deserialized.
     #[serde(rename = "imageGeneration")]
     ImageGeneration {
         ///Unix timestamp in milliseconds when the item completed, if recorded.
@@ -4725,13 +4725,13 @@ pub struct ThreadResumeInitialTurnsPageParams {
     )]
     pub sort_direction: ::std::option::Option<SortDirection>,
 }
-/**There are three ways to resume a thread: 1. By thread_id: load the thread from disk by thread_id and resume it. 2. By history: instantiate the thread from memory and resume it. 3. By path: load the thread from disk by path and resume it.
-
-For non-running threads, the precedence is: history > non-empty path > thread_id. If using history or a non-empty path for a non-running thread, the thread_id param will be ignored.
-
-If thread_id identifies a running thread, app-server rejoins that thread and treats a non-empty path as a consistency check against the active rollout path. Empty string path values are treated as absent.
-
-Prefer using thread_id whenever possible.*/
+///There are three ways to resume a thread: 1. By thread_id: load the thread from disk by thread_id and resume it. 2. By history: instantiate the thread from memory and resume it. 3. By path: load the thread from disk by path and resume it.
+///
+///For non-running threads, the precedence is: history > non-empty path > thread_id. If using history or a non-empty path for a non-running thread, the thread_id param will be ignored.
+///
+///If thread_id identifies a running thread, app-server rejoins that thread and treats a non-empty path as a consistency check against the active rollout path. Empty string path values are treated as absent.
+///
+///Prefer using thread_id whenever possible.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ThreadResumeParams {
     #[serde(
@@ -4859,9 +4859,9 @@ pub struct ThreadResumeResponse {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub instruction_sources: ::std::vec::Vec<LegacyAppPathString>,
-    /**Opaque cursor for hydrating paginated items backwards.
-
-    Pass this as `cursor` to `thread/items/list` with `sortDirection: "desc"`. The first page includes the item identified by the cursor.*/
+    ///Opaque cursor for hydrating paginated items backwards.
+    ///
+    ///Pass this as `cursor` to `thread/items/list` with `sortDirection: "desc"`. The first page includes the item identified by the cursor.
     #[serde(
         rename = "itemsBackwardsCursor",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4902,9 +4902,9 @@ pub struct ThreadResumeResponse {
     pub service_tier: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thread: ::std::option::Option<Thread>,
-    /**Opaque cursor for hydrating paginated turns backwards.
-
-    Pass this as `cursor` to `thread/turns/list` with `sortDirection: "desc"`. The first page includes the turn identified by the cursor.*/
+    ///Opaque cursor for hydrating paginated turns backwards.
+    ///
+    ///Pass this as `cursor` to `thread/turns/list` with `sortDirection: "desc"`. The first page includes the turn identified by the cursor.
     #[serde(
         rename = "turnsBackwardsCursor",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4935,9 +4935,9 @@ impl ::std::default::Default for ThreadResumeResponse {
         }
     }
 }
-/**Replace a paginated thread's durable history with the prefix before one turn.
-
-This only changes persisted conversation history. It does not revert local file changes.*/
+///Replace a paginated thread's durable history with the prefix before one turn.
+///
+///This only changes persisted conversation history. It does not revert local file changes.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ThreadRevertParams {
     ///Turn excluded from the replacement history, together with every later turn.
@@ -4955,9 +4955,9 @@ pub struct ThreadRevertParams {
 ///`ThreadRevertResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ThreadRevertResponse {
-    /**Opaque cursor for hydrating paginated items backwards.
-
-    Pass this as `cursor` to `thread/items/list` with `sortDirection: "desc"`. The first page includes the item identified by the cursor.*/
+    ///Opaque cursor for hydrating paginated items backwards.
+    ///
+    ///Pass this as `cursor` to `thread/items/list` with `sortDirection: "desc"`. The first page includes the item identified by the cursor.
     #[serde(
         rename = "itemsBackwardsCursor",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4966,9 +4966,9 @@ pub struct ThreadRevertResponse {
     ///Updated loaded thread metadata. `turns` is always empty; hydrate retained history through `thread/turns/list`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thread: ::std::option::Option<Thread>,
-    /**Opaque cursor for hydrating paginated turns backwards.
-
-    Pass this as `cursor` to `thread/turns/list` with `sortDirection: "desc"`. The first page includes the turn identified by the cursor.*/
+    ///Opaque cursor for hydrating paginated turns backwards.
+    ///
+    ///Pass this as `cursor` to `thread/turns/list` with `sortDirection: "desc"`. The first page includes the turn identified by the cursor.
     #[serde(
         rename = "turnsBackwardsCursor",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5075,9 +5075,9 @@ pub struct ThreadStartParams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub dynamic_tools: ::std::option::Option<::std::vec::Vec<DynamicToolSpec>>,
-    /**Optional sticky environments for this thread.
-
-    Omitted selects the default environment when environment access is enabled. Empty disables environment access for turns that do not provide a turn override. Non-empty selects the first environment as the current turn environment.*/
+    ///Optional sticky environments for this thread.
+    ///
+    ///Omitted selects the default environment when environment access is enabled. Empty disables environment access for turns that do not provide a turn override. Non-empty selects the first environment as the current turn environment.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub environments: ::std::option::Option<::std::vec::Vec<TurnEnvironmentParams>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5768,9 +5768,9 @@ pub struct TurnStartParams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub client_user_message_id: ::std::option::Option<::std::string::String>,
-    /**EXPERIMENTAL - Set a pre-set collaboration mode. Takes precedence over model, reasoning_effort, and developer instructions if set.
-
-    For `collaboration_mode.settings.developer_instructions`, `null` means "use the built-in instructions for the selected mode".*/
+    ///EXPERIMENTAL - Set a pre-set collaboration mode. Takes precedence over model, reasoning_effort, and developer instructions if set.
+    ///
+    ///For `collaboration_mode.settings.developer_instructions`, `null` means "use the built-in instructions for the selected mode".
     #[serde(
         rename = "collaborationMode",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5794,9 +5794,9 @@ pub struct TurnStartParams {
     ///Override the reasoning effort for this turn and subsequent turns.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub effort: ::std::option::Option<ReasoningEffort>,
-    /**Optional environments for this turn and subsequent turns.
-
-    Omitted uses the thread sticky environments. Empty disables environment access for this turn. Non-empty selects the first environment as the current turn environment for this turn.*/
+    ///Optional environments for this turn and subsequent turns.
+    ///
+    ///Omitted uses the thread sticky environments. Empty disables environment access for this turn. Non-empty selects the first environment as the current turn environment for this turn.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub environments: ::std::option::Option<::std::vec::Vec<TurnEnvironmentParams>>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -5816,9 +5816,9 @@ pub struct TurnStartParams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub output_schema: ::std::option::Option<::serde_json::Value>,
-    /**ID of the turn that caused this new turn to start.
-
-    Set this when starting work on behalf of another turn, such as delegated work in a different thread. Leave unset for work started directly by the user. Ignored when this request adds input to an active turn.*/
+    ///ID of the turn that caused this new turn to start.
+    ///
+    ///Set this when starting work on behalf of another turn, such as delegated work in a different thread. Leave unset for work started directly by the user. Ignored when this request adds input to an active turn.
     #[serde(
         rename = "parentTurnId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5830,11 +5830,11 @@ pub struct TurnStartParams {
     ///@deprecated `friendly` and `pragmatic` no longer select a style. Changing this does not rewrite the thread's existing instructions.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub personality: ::std::option::Option<Personality>,
-    /**Optional metadata to enrich Codex's ResponsesAPI turn metadata. Replaces unprotected client-provided entries when supplied; an empty map clears them.
-
-    Entries are flattened into the JSON string sent as `client_metadata["x-codex-turn-metadata"]` on ResponsesAPI HTTP and websocket requests.
-
-    They are not sent as top-level ResponsesAPI `client_metadata` keys, and reserved keys such as `session_id`, `thread_id`, `turn_id`, and `window_id` cannot be overridden.*/
+    ///Optional metadata to enrich Codex's ResponsesAPI turn metadata. Replaces unprotected client-provided entries when supplied; an empty map clears them.
+    ///
+    ///Entries are flattened into the JSON string sent as `client_metadata["x-codex-turn-metadata"]` on ResponsesAPI HTTP and websocket requests.
+    ///
+    ///They are not sent as top-level ResponsesAPI `client_metadata` keys, and reserved keys such as `session_id`, `thread_id`, `turn_id`, and `window_id` cannot be overridden.
     #[serde(
         rename = "responsesapiClientMetadata",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5850,9 +5850,9 @@ pub struct TurnStartParams {
     pub responsesapi_client_metadata_patch: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
-    /**ID of the first turn in the chain of work that led to this new turn.
-
-    When setting `parentTurnId`, set this to the parent turn's `rootTurnId` when known. This keeps descendant work attributed to the original turn. If omitted, the new turn becomes its own root. Ignored when this request adds input to an active turn.*/
+    ///ID of the first turn in the chain of work that led to this new turn.
+    ///
+    ///When setting `parentTurnId`, set this to the parent turn's `rootTurnId` when known. This keeps descendant work attributed to the original turn. If omitted, the new turn becomes its own root. Ignored when this request adds input to an active turn.
     #[serde(
         rename = "rootTurnId",
         skip_serializing_if = "::std::option::Option::is_none"

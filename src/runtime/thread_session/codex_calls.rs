@@ -5,6 +5,7 @@ use actix::prelude::*;
 use serde_json::{json, Value};
 
 use crate::orchestration::model::RuntimeMode;
+use crate::provider::codex_protocol::{thread_id_of, turn_id_of};
 use crate::runtime::codex::{CodexAppServer, CodexError, CodexRequest};
 
 /// approvalPolicy and sandbox for a runtime mode.
@@ -62,13 +63,6 @@ pub(super) async fn request(
     }
 }
 
-fn thread_id_of(result: &Value) -> Option<String> {
-    result["thread"]["id"]
-        .as_str()
-        .or_else(|| result["threadId"].as_str())
-        .map(str::to_string)
-}
-
 /// `thread/resume` of the stored conversation, else `thread/start`.
 pub(super) async fn open_thread(
     addr: Addr<CodexAppServer>,
@@ -109,8 +103,6 @@ pub(super) async fn request_turn(
     params: Value,
 ) -> Result<String, RpcFailure> {
     let result = request(addr, "turn/start", params).await?;
-    result["turn"]["id"]
-        .as_str()
-        .map(str::to_string)
+    turn_id_of(&result)
         .ok_or_else(|| RpcFailure::Failed("codex's turn/start answer had no turn id".into()))
 }

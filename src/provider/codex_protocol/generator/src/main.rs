@@ -194,6 +194,44 @@ fn relax(value: &mut Value) {
     }
 }
 
+/// Doc blocks (`/** … */`) as `///` lines: rustfmt indents a block's continuation lines,
+/// and rustdoc would then read codex's prose as code and run it as doctests.
+fn line_docs(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut indent: Option<String> = None;
+    for line in code.lines() {
+        let trimmed = line.trim_start();
+        let (text, opening) = match &indent {
+            None => match trimmed.strip_prefix("/**") {
+                Some(rest) => (rest, true),
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                    continue;
+                }
+            },
+            Some(_) => (trimmed, false),
+        };
+        if opening {
+            indent = Some(line[..line.len() - trimmed.len()].to_string());
+        }
+        let (text, closing) = match text.strip_suffix("*/") {
+            Some(text) => (text, true),
+            None => (text, false),
+        };
+        let prefix = indent.clone().unwrap_or_default();
+        if text.is_empty() {
+            out.push_str(&format!("{prefix}///\n"));
+        } else {
+            out.push_str(&format!("{prefix}///{text}\n"));
+        }
+        if closing {
+            indent = None;
+        }
+    }
+    out
+}
+
 /// `turn/start` → `TURN_START`.
 fn const_name(method: &str) -> String {
     let mut out = String::new();
@@ -316,13 +354,13 @@ fn main() {
         .unwrap_or_else(|e| fail(format!("typify: {e}")));
     let file: syn::File = syn::parse2(space.to_stream())
         .unwrap_or_else(|e| fail(format!("typify's output does not parse: {e}")));
-    let types = prettyplease::unparse(&file);
+    let types = line_docs(&prettyplease::unparse(&file));
 
     let mut out = String::new();
     let _ = writeln!(
         out,
         "//! codex app-server messages, generated from codex-cli {version}'s JSON Schema by \
-         `make codex-protocol`\n//! (tools/codex-protocol). Do not edit: regenerate, and review \
+         `make codex-protocol`\n//! (src/provider/codex_protocol/generator). Do not edit: regenerate, and review \
          the diff.\n//!\n//! Tolerant reader: every field is optional and unknown fields are \
          ignored (see the generator's doc)."
     );
