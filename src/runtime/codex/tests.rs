@@ -1,0 +1,168 @@
+use super::*;
+use crate::testkit::{real_codex, FakeModel};
+use serde_json::json;
+use t3rs_actors::harness::{probe, ProbeRx};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// codex pointed at the scripted model through a throw-away CODEX_HOME.
+fn spec(model: &FakeModel, dir: &std::path::Path, cwd: &std::path::Path) -> CodexSpec {
+    let mut spec = CodexSpec::new(real_codex(), cwd);
+    spec.env = vec![
+        ("CODEX_HOME".into(), model.codex_home(dir).into()),
+        ("FAKE_KEY".into(), "unused".into()),
+    ];
+    spec
+}
+
+/// `thread/start` in `work`, then a one-word turn; returns the thread id and turn/start's answer.
+async fn start_turn(codex: &Addr<CodexAppServer>, work: &std::path::Path) -> (String, Value) {
+    let thread = codex
+        .send(CodexRequest {
+            method: "thread/start".into(),
+            params: json!({ "cwd": work, "approvalPolicy": "never", "sandbox": "danger-full-access" }),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let thread_id = thread["thread"]["id"].as_str().unwrap().to_string();
+    let turn = codex
+        .send(CodexRequest {
+            method: "turn/start".into(),
+            params: json!({ "threadId": thread_id, "input": [{ "type": "text", "text": "go" }] }),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    (thread_id, turn)
+}
+
+async fn until_notification(rx: &mut ProbeRx<FromCodex>, wanted: &str) -> Vec<CodexEvent> {
+    let mut seen = Vec::new();
+    loop {
+        let event = rx.next(DEADLINE).await.unwrap().event;
+        let done = matches!(&event, CodexEvent::Notification { method, .. } if method == wanted);
+        seen.push(event);
+        if done {
+            return seen;
+        }
+    }
+}
+
+#[actix::test]
+async fn a_real_codex_turn_streams_through_the_actor() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let model = FakeModel::start(
+        dir.path(),
+        json!([{ "text": "Hello there, friend.", "chunks": 3 }]),
+    );
+    let (events, mut rx) = probe::<FromCodex>();
+    let codex = CodexAppServer::new(spec(&model, dir.path(), &work), events).start();
+    // Asked before initialize is answered: queued, then sent.
+    let (_, turn) = start_turn(&codex, &work).await;
+    assert_eq!(turn["turn"]["status"], "inProgress");
+    let seen = until_notification(&mut rx, "turn/completed").await;
+    assert!(
+        matches!(seen.first(), Some(CodexEvent::Ready { .. })),
+        "{:?}",
+        seen.first()
+    );
+    let text: String = seen
+        .iter()
+        .filter_map(|e| match e {
+            CodexEvent::Notification { method, params } if method == "item/agentMessage/delta" => {
+                params["delta"].as_str().map(str::to_string)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, "Hello there, friend.");
+
+    let err = codex
+        .send(CodexRequest {
+            method: "no/such/method".into(),
+            params: json!({}),
+        })
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(err, CodexError::Rpc { ref method, .. } if method == "no/such/method"),
+        "{err}"
+    );
+
+    codex.do_send(Shutdown);
+    let (exit, _) = rx
+        .next_matching(DEADLINE, |e| matches!(e.event, CodexEvent::Exited(_)))
+        .await
+        .unwrap();
+    let exit = exit.event;
+    assert!(matches!(exit, CodexEvent::Exited(_)));
+}
+
+#[actix::test]
+async fn a_missing_binary_is_reported_not_fatal() {
+    let (events, mut rx) = probe::<FromCodex>();
+    let codex = CodexAppServer::new(
+        CodexSpec::new("/nonexistent/codex", std::env::temp_dir()),
+        events,
+    )
+    .start();
+    match rx.next(DEADLINE).await.unwrap().event {
+        CodexEvent::SpawnFailed { message } => {
+            assert!(message.contains("not installed"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let err = codex
+        .send(CodexRequest {
+            method: "thread/start".into(),
+            params: json!({}),
+        })
+        .await;
+    // The actor stopped; a request either fails with the reason or finds it gone.
+    assert!(
+        matches!(err, Err(_) | Ok(Err(CodexError::Gone(_)))),
+        "{err:?}"
+    );
+}
+
+#[actix::test]
+async fn codex_killed_mid_request_fails_what_waits_and_says_how_it_died() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    // A model stream that never ends keeps the turn (and codex) busy.
+    let model = FakeModel::start(dir.path(), json!([{ "hang": true }]));
+    let (events, mut rx) = probe::<FromCodex>();
+    let codex = CodexAppServer::new(spec(&model, dir.path(), &work), events).start();
+    let (thread_id, _) = start_turn(&codex, &work).await;
+    until_notification(&mut rx, "turn/started").await;
+    // Kill codex itself, as a crash would.
+    let pid = codex.send(CodexPid).await.unwrap().unwrap().to_string();
+    let pending = codex.send(CodexRequest {
+        method: "thread/read".into(),
+        params: json!({ "threadId": thread_id }),
+    });
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid.parse().unwrap()),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    let (exit, _) = rx
+        .next_matching(DEADLINE, |e| matches!(e.event, CodexEvent::Exited(_)))
+        .await
+        .unwrap();
+    let exit = exit.event;
+    match exit {
+        CodexEvent::Exited(report) => assert_eq!(report.signal, Some(9), "{report}"),
+        other => panic!("{other:?}"),
+    }
+    match pending.await {
+        Ok(Err(CodexError::Gone(reason))) => assert!(reason.contains("SIGKILL"), "{reason}"),
+        Ok(Ok(_)) => {} // answered before the kill landed
+        other => panic!("{other:?}"),
+    }
+}
