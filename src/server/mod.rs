@@ -6,6 +6,7 @@ pub mod auth;
 pub mod auth_routes;
 pub mod control;
 pub mod pages;
+mod requests;
 pub mod session;
 
 use actix_web::dev::Service as _;

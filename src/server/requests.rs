@@ -1,0 +1,118 @@
+//! The work behind a Session's requests that is not the actor's own: which `cwd` a request
+//! names, storing uploads before a dispatch, turning supervised answers into replies, and
+//! replay pages straight from the stored bytes.
+
+use std::sync::Arc;
+
+use actix::MailboxError;
+use t3rs_actors::{Ask, ChildUnavailable};
+
+use crate::orchestration::{ClientCommand, Command};
+use crate::protocol::methods::Method;
+use crate::runtime::engine::{Dispatch, EngineHandle, EventReader};
+use crate::store::attachments;
+
+/// The directory a request works in, when the client names one: it must be inside a project, a
+/// t3rs worktree or the server's `--cwd` (see [`crate::runtime::cwd_policy`]).
+pub(super) fn named_cwd(method: &Method) -> Option<&str> {
+    match method {
+        Method::ProjectsSearchEntries { cwd, .. }
+        | Method::ProjectsWriteFile { cwd, .. }
+        | Method::Git { cwd, .. }
+        | Method::ShellOpenInEditor { cwd, .. } => Some(cwd),
+        Method::TerminalOpen(p) => Some(&p.cwd),
+        Method::TerminalRestart(p) => Some(&p.cwd),
+        _ => None,
+    }
+}
+
+/// Events per `orchestration.replayEvents` answer; a client pages on from the last sequence.
+pub const REPLAY_PAGE: usize = 1_000;
+
+/// Stores a turn's inline image uploads (off this thread: they can be 80 MB), then dispatches.
+pub(super) async fn dispatch_client(
+    engine: EngineHandle,
+    state_dir: Arc<std::path::PathBuf>,
+    mut command: ClientCommand,
+) -> Result<String, String> {
+    let root = match &command {
+        ClientCommand::ProjectCreate(c) => Some(c.workspace_root.as_str()),
+        ClientCommand::ProjectMetaUpdate(c) => c.workspace_root.as_deref(),
+        _ => None,
+    };
+    if let Some(root) = root {
+        crate::workspace::check_workspace_root(root)?;
+    }
+    // Uploads are checked (type by their bytes) and stored before the command is dispatched: a
+    // refused one means nothing was dispatched and nothing written.
+    let mut stored_ids = Vec::new();
+    if let ClientCommand::ThreadTurnStart(turn) = &mut command {
+        if turn
+            .message
+            .attachments
+            .iter()
+            .any(|a| a.data_url.is_some())
+        {
+            let thread_id = turn.thread_id.clone();
+            let mut attachments = std::mem::take(&mut turn.message.attachments);
+            let dir = Arc::clone(&state_dir);
+            let (stored, ids) = actix_web::rt::task::spawn_blocking(move || {
+                attachments::store_uploads(&dir, &thread_id, &mut attachments)
+                    .map(|ids| (attachments, ids))
+            })
+            .await
+            .map_err(|_| "storing the attachments failed".to_string())??;
+            turn.message.attachments = stored;
+            stored_ids = ids;
+        }
+    }
+    let outcome = flatten(engine.send(Ask(Dispatch(Command::Client(command)))).await)
+        .and_then(|dispatched| dispatched.map_err(|err| err.to_string()));
+    match outcome {
+        Ok(sequence) => Ok(format!("{{\"sequence\":{sequence}}}")),
+        Err(err) => {
+            // The command was refused, so nothing refers to its uploads.
+            if !stored_ids.is_empty() {
+                let _ = actix_web::rt::task::spawn_blocking(move || {
+                    attachments::remove_stored(&state_dir, &stored_ids)
+                })
+                .await;
+            }
+            Err(err)
+        }
+    }
+}
+
+/// A supervised child's answer, or why there is none.
+pub(super) fn flatten<T>(
+    asked: Result<Result<T, ChildUnavailable>, MailboxError>,
+) -> Result<T, String> {
+    match asked {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(unavailable)) => Err(unavailable.to_string()),
+        Err(_) => Err("the server is shutting down".to_string()),
+    }
+}
+
+pub(super) fn flatten_mailbox<T>(asked: Result<T, MailboxError>) -> Result<T, String> {
+    asked.map_err(|_| "the server is shutting down".to_string())
+}
+
+/// Up to [`REPLAY_PAGE`] durable, published events after `from`, as a JSON array built from the
+/// stored bytes without re-encoding them.
+pub(super) fn replay_page(events: &EventReader, from: u64) -> Result<String, String> {
+    let page = events
+        .log
+        .read_range(from, events.watermark.get(), REPLAY_PAGE)
+        .map_err(|e| format!("reading the event log failed: {e}"))?;
+    let mut out = String::with_capacity(page.iter().map(|(_, b)| b.len() + 1).sum::<usize>() + 2);
+    out.push('[');
+    for (i, (_, bytes)) in page.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(std::str::from_utf8(bytes).map_err(|_| "an event is not UTF-8".to_string())?);
+    }
+    out.push(']');
+    Ok(out)
+}
