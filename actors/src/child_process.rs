@@ -3,10 +3,8 @@
 //! stdout is framed into lines and delivered in order to one recipient, followed by exactly one
 //! [`ProcessEvent::Exited`] after the last line.
 
-use std::ffi::OsString;
 use std::fmt;
 use std::os::unix::process::ExitStatusExt;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -18,19 +16,14 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::process_runner::{tokio_command, EnvScrub};
+use crate::process_runner::{tokio_command, ProcessSpec};
 use crate::supervision::Shutdown;
 
 /// What to run and how.
 #[derive(Debug, Clone)]
 pub struct ChildSpec {
-    pub program: OsString,
-    pub args: Vec<OsString>,
-    pub cwd: Option<PathBuf>,
-    pub env: Vec<(OsString, OsString)>,
-    pub env_remove: Vec<OsString>,
-    /// Variables of this process's environment the child must not inherit.
-    pub scrub: EnvScrub,
+    /// What to run, in which directory, with which environment (scrub included).
+    pub command: ProcessSpec,
     /// Longest stdout line accepted; longer ones are skipped and reported.
     pub max_line_bytes: usize,
     /// How many trailing stderr lines the exit report carries.
@@ -40,42 +33,13 @@ pub struct ChildSpec {
 }
 
 impl ChildSpec {
-    pub fn new(program: impl Into<OsString>) -> Self {
+    pub fn new(command: ProcessSpec) -> Self {
         Self {
-            program: program.into(),
-            args: Vec::new(),
-            cwd: None,
-            env: Vec::new(),
-            env_remove: Vec::new(),
-            scrub: EnvScrub::default(),
+            command,
             max_line_bytes: 64 * 1024 * 1024,
             stderr_tail_lines: 20,
             kill_grace: Duration::from_secs(1),
         }
-    }
-
-    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
-        self.args.push(arg.into());
-        self
-    }
-
-    pub fn args<I, S>(mut self, args: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<OsString>,
-    {
-        self.args.extend(args.into_iter().map(Into::into));
-        self
-    }
-
-    pub fn cwd(mut self, cwd: impl Into<PathBuf>) -> Self {
-        self.cwd = Some(cwd.into());
-        self
-    }
-
-    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
-        self.env.push((key.into(), value.into()));
-        self
     }
 }
 
@@ -162,8 +126,9 @@ impl ChildProcess {
         spec: ChildSpec,
         events: Recipient<ProcessEvent>,
     ) -> std::io::Result<(Addr<ChildProcess>, u32)> {
-        let env = spec.scrub.child_env(&spec.env_remove, &spec.env);
-        let mut cmd = tokio_command(&spec.program, &spec.args, spec.cwd.as_deref(), env);
+        let command = &spec.command;
+        let env = command.scrub.child_env(&command.env_remove, &command.env);
+        let mut cmd = tokio_command(&command.program, &command.args, command.cwd.as_deref(), env);
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

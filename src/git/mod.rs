@@ -62,6 +62,16 @@ where
     run_with_env(cwd, args, &[])
 }
 
+fn os_args<I, S>(args: I) -> Vec<std::ffi::OsString>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    args.into_iter()
+        .map(|a| a.as_ref().to_os_string())
+        .collect()
+}
+
 /// `run` with extra environment variables (e.g. `GIT_INDEX_FILE`). Runs through the process
 /// runner: scrubbed environment, own process group, and the git deadline (the network one for
 /// push, pull, fetch and other commands that contact a remote), which kills git and everything
@@ -71,10 +81,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let args: Vec<_> = args
-        .into_iter()
-        .map(|a| a.as_ref().to_os_string())
-        .collect();
+    let args = os_args(args);
     let deadline = spawn::git_deadline(&args);
     let label = match spawn::git_subcommand(&args) {
         Some(sub) => format!("git {sub}"),
@@ -130,10 +137,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let args: Vec<_> = args
-        .into_iter()
-        .map(|a| a.as_ref().to_os_string())
-        .collect();
+    let args = os_args(args);
     let out = run_with_env(cwd, &args, env)?;
     if out.code == Some(0) {
         Ok(out.stdout)

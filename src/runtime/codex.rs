@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use actix::prelude::*;
 use serde_json::Value;
 use t3rs_actors::child_process::{ChildProcess, ChildSpec, ExitReport, ProcessEvent, WriteLine};
+use t3rs_actors::process_runner::ProcessSpec;
 use t3rs_actors::Shutdown;
 use tokio::sync::oneshot;
 
@@ -253,15 +254,15 @@ impl Actor for CodexAppServer {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        let mut child = ChildSpec::new(self.spec.bin.as_os_str())
+        // codex runs model-chosen commands: none of them may see the server's secrets.
+        let mut command = ProcessSpec::new(self.spec.bin.as_os_str(), crate::spawn::env_scrub())
             .arg("app-server")
             .cwd(self.spec.cwd.clone());
         for entry in &self.spec.config {
-            child = child.arg("-c").arg(entry);
+            command = command.arg("-c").arg(entry);
         }
-        child.env = self.spec.env.clone();
-        // codex runs model-chosen commands: none of them may see the server's secrets.
-        child.scrub = crate::spawn::env_scrub();
+        command.env = self.spec.env.clone();
+        let mut child = ChildSpec::new(command);
         // codex needs a moment to flush its rollout on SIGTERM before it is killed.
         child.kill_grace = Duration::from_secs(2);
         match ChildProcess::spawn(child, ctx.address().recipient()) {

@@ -1,10 +1,15 @@
 use super::*;
 use crate::harness::probe;
+use crate::process_runner::EnvScrub;
 
 const DEADLINE: Duration = Duration::from_secs(10);
 
 fn sh(script: &str) -> ChildSpec {
-    ChildSpec::new("sh").arg("-c").arg(script)
+    ChildSpec::new(
+        ProcessSpec::new("sh", EnvScrub::default())
+            .arg("-c")
+            .arg(script),
+    )
 }
 
 fn stdout_only(events: Vec<ProcessEvent>) -> Vec<ProcessEvent> {
@@ -34,7 +39,7 @@ async fn the_scrub_hides_named_and_prefixed_variables_from_the_child() {
     std::env::set_var("CP_SCRUB_KEPT", "kept");
     let (events, mut rx) = probe::<ProcessEvent>();
     let mut spec = sh("env; ps -o pgid= -p $$");
-    spec.scrub = EnvScrub::new(["CP_SCRUB_EXACT"], ["CP_SCRUBP_"]);
+    spec.command.scrub = EnvScrub::new(["CP_SCRUB_EXACT"], ["CP_SCRUBP_"]);
     let (_proc, pid) = ChildProcess::spawn(spec, events).unwrap();
     let mut lines = Vec::new();
     loop {
@@ -164,9 +169,15 @@ async fn overlong_line_is_reported_and_the_stream_goes_on() {
 #[actix::test]
 async fn missing_program_is_a_spawn_error() {
     let (events, _rx) = probe::<ProcessEvent>();
-    let err = ChildProcess::spawn(ChildSpec::new("/nonexistent/t3rs-no-such-binary"), events)
-        .err()
-        .unwrap();
+    let err = ChildProcess::spawn(
+        ChildSpec::new(ProcessSpec::new(
+            "/nonexistent/t3rs-no-such-binary",
+            EnvScrub::default(),
+        )),
+        events,
+    )
+    .err()
+    .unwrap();
     assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
 }
 
