@@ -85,23 +85,22 @@ pub struct Session {
     subscriber: Option<SubscriberId>,
     last_heard: Instant,
     fragments: Option<Fragments>,
-    /// Pushes written but not yet acknowledged to the bus: the newest sequence and how many.
-    unacked: Option<(u64, u32)>,
+    /// Pushes written but not yet acknowledged to the bus: the newest sequence, how many, and
+    /// their bytes.
+    unacked: Option<(u64, u32, usize)>,
 }
 
-/// Pushes written before an acknowledgement goes out regardless of the mailbox: acks are
-/// cumulative, so one per burst is enough, but a long burst must not hold the relay's count up.
-const ACK_EVERY: u32 = 64;
-
-/// Sent to itself after a delivery: processed once the deliveries already in the mailbox are
-/// written, it acknowledges them all at once.
-#[derive(Message)]
-#[rtype(result = "()")]
-struct FlushAck;
+/// Acknowledgements are cumulative, so one covers every push written before it: it goes out
+/// once this many pushes or bytes are written, or this long after the first unacknowledged
+/// one, whichever comes first. Far inside the relay's bounds (10,000 pushes, 4 MiB by default),
+/// so a client that keeps up is never taken for one that does not.
+const ACK_EVERY_PUSHES: u32 = 64;
+const ACK_EVERY_BYTES: usize = 256 * 1024;
+const ACK_WITHIN: Duration = Duration::from_millis(2);
 
 impl Session {
     fn ack(&mut self) {
-        if let (Some(subscriber), Some((sequence, _))) = (self.subscriber, self.unacked.take()) {
+        if let (Some(subscriber), Some((sequence, _, _))) = (self.subscriber, self.unacked.take()) {
             self.app.runtime.bus.do_send(Ack {
                 subscriber,
                 sequence,
@@ -409,25 +408,19 @@ impl Handler<Delivery<Push>> for Session {
             msg.item.channel,
             &msg.item.data_json,
         ));
-        let count = match self.unacked {
-            Some((_, count)) => count + 1,
+        let weight = msg.item.data_json.len();
+        let (count, bytes) = match self.unacked {
+            Some((_, count, bytes)) => (count + 1, bytes + weight),
             None => {
-                ctx.notify(FlushAck);
-                1
+                // The first unacknowledged push starts the clock for all that follow it.
+                ctx.run_later(ACK_WITHIN, |act, _| act.ack());
+                (1, weight)
             }
         };
-        self.unacked = Some((msg.sequence, count));
-        if count >= ACK_EVERY {
+        self.unacked = Some((msg.sequence, count, bytes));
+        if count >= ACK_EVERY_PUSHES || bytes >= ACK_EVERY_BYTES {
             self.ack();
         }
-    }
-}
-
-impl Handler<FlushAck> for Session {
-    type Result = ();
-
-    fn handle(&mut self, _msg: FlushAck, _ctx: &mut Self::Context) {
-        self.ack();
     }
 }
 
