@@ -1,8 +1,8 @@
 //! The session-signing key: 32 random bytes in `<state dir>/auth.key`, mode 0600, in a state
 //! directory kept at 0700. Deleting or replacing the file signs every session out.
 
-use std::io::{Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use super::tokens::{random_bytes, SigningKey};
@@ -19,8 +19,7 @@ pub fn restrict_state_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads the key, or makes one. The file is created with its final mode (never readable by
-/// others, even for an instant) and written whole before anyone can read a short key.
+/// Reads the key, or makes one (mode 0600 from the start, written whole before it appears).
 pub fn load_or_create(dir: &Path) -> Result<SigningKey, String> {
     let path = dir.join(KEY_FILE);
     let fail = |what: &str, e: std::io::Error| format!("{what} {}: {e}", path.display());
@@ -50,17 +49,12 @@ pub fn load_or_create(dir: &Path) -> Result<SigningKey, String> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let bytes = random_bytes(KEY_LEN).map_err(|e| fail("no randomness for", e))?;
-            let tmp = dir.join(format!("{KEY_FILE}.tmp-{}", std::process::id()));
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&tmp)
-                .map_err(|e| fail("cannot create", e))?;
-            file.write_all(&bytes)
-                .and_then(|()| file.sync_all())
+            // Written whole to an owner-only temporary file, then renamed: never readable by
+            // others, never seen short.
+            crate::store::atomic_file::AtomicWrite::to(&path)
+                .syncing_dir()
+                .write(&bytes)
                 .map_err(|e| fail("cannot write", e))?;
-            std::fs::rename(&tmp, &path).map_err(|e| fail("cannot install", e))?;
             Ok(SigningKey::new(bytes))
         }
         Err(e) => Err(fail("cannot open", e)),
