@@ -126,7 +126,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         ),
     }
     let cwd = settings.cwd.to_string_lossy().into_owned();
-    let (runtime, _arbiters) = root::start(RuntimeParts {
+    let (runtime, _arbiters, mut fatal) = root::start(RuntimeParts {
         log,
         initial_state,
         snapshot_every: settings.snapshot_every,
@@ -283,8 +283,16 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         }
     }
 
-    let reason = wait_for_stop_signal().await;
-    log::info!("{reason}: shutting down");
+    let failure = tokio::select! {
+        reason = wait_for_stop_signal() => {
+            log::info!("{reason}: shutting down");
+            None
+        }
+        reason = wait_for_fatal(&mut fatal) => {
+            eprintln!("t3rs: {reason}; exiting with code {EXIT_FATAL} so the service manager restarts it");
+            Some(reason)
+        }
+    };
     notify_systemd(sd_notify::NotifyState::Stopping);
     let closed = tokio::time::timeout(
         STOP_TIMEOUT,
@@ -325,11 +333,26 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         Ok(Ok(Ok(sequence))) => log::info!("snapshot at sequence {sequence}"),
         _ => log::warn!("no final snapshot; the next start replays the log tail"),
     }
-    match store.flush() {
-        Ok(_) => ExitCode::SUCCESS,
+    // On a thread of its own, bounded: a store that failed may never return from a flush,
+    // and the process must still exit.
+    let (flushed_tx, flushed) = std::sync::mpsc::channel();
+    let flushing = std::thread::Builder::new()
+        .name("final-flush".into())
+        .spawn(move || {
+            let _ = flushed_tx.send(store.flush().map(|_| ()).map_err(|e| e.to_string()));
+        });
+    let flushed = match flushing {
+        Ok(_) => flushed
+            .recv_timeout(STOP_TIMEOUT)
+            .unwrap_or_else(|_| Err(format!("no answer within {STOP_TIMEOUT:?}"))),
+        Err(err) => Err(format!("cannot start the flush: {err}")),
+    };
+    match flushed {
+        Ok(()) if failure.is_some() => ExitCode::from(EXIT_FATAL),
+        Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("t3rs: flushing the store failed: {err}");
-            ExitCode::FAILURE
+            ExitCode::from(if failure.is_some() { EXIT_FATAL } else { 1 })
         }
     }
 }
@@ -382,6 +405,19 @@ fn pairing_bases(host: &str, bound: std::net::SocketAddr, hosts: &HostAllowlist)
         }
     }
     bases
+}
+
+/// Exit code when a vital actor is down for good (EX_SOFTWARE): systemd's `Restart=on-failure`
+/// starts the server afresh.
+const EXIT_FATAL: u8 = 70;
+
+/// The reason Root gives when a vital actor is down for good; never returns otherwise.
+async fn wait_for_fatal(fatal: &mut root::FatalReceiver) -> String {
+    match fatal.wait_for(Option::is_some).await {
+        Ok(reason) => reason.clone().unwrap_or_default(),
+        // Root is gone without a word: nothing more can be said, so wait for a signal.
+        Err(_) => std::future::pending().await,
+    }
 }
 
 async fn wait_for_stop_signal() -> &'static str {

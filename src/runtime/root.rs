@@ -14,12 +14,68 @@ use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigS
 use crate::runtime::terminals::{TerminalDeps, TerminalRegistry};
 use crate::store::event_log::EventLog;
 
-/// Parent of every supervisor; today it records their reports in the log, where an operator
-/// running under systemd will look (`journalctl --user -u t3rs`).
-pub struct Root;
+/// Supervisors whose give-up ends the process: without them the server can only answer
+/// `ChildUnavailable`, so it exits and lets systemd start it afresh.
+const VITAL: &[&str] = &["engine"];
+
+/// How often Root checks that the (unsupervised) push bus still runs.
+const BUS_CHECK_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Why the process must end; `app::serve` waits on it beside the stop signals.
+pub type FatalReceiver = tokio::sync::watch::Receiver<Option<String>>;
+
+/// Parent of every supervisor. It records their reports in the log, where an operator running
+/// under systemd will look (`journalctl --user -u t3rs`); a give-up of a [`VITAL`] supervisor, or
+/// the push bus stopping, is fatal: Root publishes the reason and the server shuts down with a
+/// failure exit code.
+pub struct Root {
+    fatal: tokio::sync::watch::Sender<Option<String>>,
+    bus: Option<actix::WeakAddr<PushBus>>,
+}
+
+impl Root {
+    pub fn new() -> (Root, FatalReceiver) {
+        let (fatal, receiver) = tokio::sync::watch::channel(None);
+        (Root { fatal, bus: None }, receiver)
+    }
+
+    /// Watches `bus`: the push bus is not restartable (sessions hold subscriptions in it), so
+    /// its end is fatal.
+    pub fn watching_bus(mut self, bus: Addr<PushBus>) -> Root {
+        self.bus = Some(bus.downgrade());
+        self
+    }
+
+    fn die(&self, reason: String) {
+        log::error!("fatal: {reason}; shutting down");
+        self.fatal.send_if_modified(|current| {
+            if current.is_none() {
+                *current = Some(reason);
+                true
+            } else {
+                false
+            }
+        });
+    }
+}
 
 impl Actor for Root {
     type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        if self.bus.is_some() {
+            ctx.run_interval(BUS_CHECK_EVERY, |root, _ctx| {
+                let stopped = root
+                    .bus
+                    .as_ref()
+                    .is_some_and(|bus| !matches!(bus.upgrade(), Some(bus) if bus.connected()));
+                if stopped {
+                    root.bus = None;
+                    root.die("the push bus stopped".to_string());
+                }
+            });
+        }
+    }
 }
 
 impl Handler<SupervisorEvent> for Root {
@@ -28,6 +84,9 @@ impl Handler<SupervisorEvent> for Root {
     fn handle(&mut self, msg: SupervisorEvent, _ctx: &mut Self::Context) {
         if let SupervisorEvent::GaveUp { name, reason } = msg {
             log::error!("{name} is down for good: {reason}");
+            if VITAL.contains(&name.as_str()) {
+                self.die(format!("{name} is down for good: {reason}"));
+            }
         }
     }
 }
@@ -69,9 +128,10 @@ pub struct RuntimeParts {
 
 /// Starts the actor tree. Must be called inside the actix system; the returned arbiters must be
 /// kept alive for as long as the server runs.
-pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
-    let root = Root.start();
+pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
     let bus = PushBus::with_byte_bound(parts.push_queue_limit, parts.push_queue_bytes).start();
+    let (root, fatal) = Root::new();
+    let root = root.watching_bus(bus.clone()).start();
     let config_view = ConfigView::default();
     let seed = ServerConfigSeed {
         cwd: parts.cwd,
@@ -181,5 +241,9 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>) {
             terminals_arbiter,
             providers_arbiter,
         ],
+        fatal,
     )
 }
+
+#[cfg(test)]
+mod tests;
