@@ -4,6 +4,7 @@
 //! - [`keybindings`]: rule types, shortcut and `when` parsers, defaults, merging.
 //! - [`orchestration`]: read model, commands (+ validation), events, decider, projector.
 //! - [`protocol`]: envelopes, method params and results, push payloads; boundary decoding.
+//! - [`text`]: cutting untrusted text to a length without splitting a character.
 //!
 //! Dependencies inside the crate point one way: `protocol` → `orchestration`, `keybindings`
 //! → `field_error`. The crate depends only on serde, serde_json, thiserror, indexmap and
@@ -14,3 +15,4 @@ pub mod field_error;
 pub mod keybindings;
 pub mod orchestration;
 pub mod protocol;
+pub mod text;

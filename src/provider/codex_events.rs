@@ -404,11 +404,7 @@ fn text_of(value: Option<&str>) -> Option<&str> {
 }
 
 fn truncate(text: &str) -> String {
-    if text.chars().count() <= DETAIL_MAX_CHARS {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(DETAIL_MAX_CHARS - 3).collect();
-    format!("{cut}...")
+    t3rs_core::text::ellipsize_chars(text, DETAIL_MAX_CHARS)
 }
 
 mod items;

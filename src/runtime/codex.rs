@@ -231,7 +231,7 @@ impl CodexAppServer {
             Err(err) => {
                 log::warn!("codex wrote an unreadable line: {err}");
                 let mut line = line;
-                line.truncate(2_000);
+                t3rs_core::text::truncate_within(&mut line, 2_000);
                 self.tell(CodexEvent::Unreadable {
                     line,
                     error: err.to_string(),

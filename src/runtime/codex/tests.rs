@@ -166,3 +166,38 @@ async fn codex_killed_mid_request_fails_what_waits_and_says_how_it_died() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Non-JSON lines from codex with a 3-byte character across both cuts t3rs makes in them
+/// (2,000 bytes here, 180 in the thread's activity): reported, cut whole, no panic.
+#[actix::test]
+async fn unreadable_lines_with_a_character_across_the_cut_are_reported_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let near_180 = format!("{}€{}", "x".repeat(179), "y".repeat(40));
+    let near_2000 = format!("{}€{}", "x".repeat(1_999), "y".repeat(40));
+    let script = dir.path().join("codex");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n%s\\n' '{near_180}' '{near_2000}'\ncat >/dev/null\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let (events, mut rx) = probe::<FromCodex>();
+    let codex = CodexAppServer::new(CodexSpec::new(&script, dir.path()), events).start();
+    let mut lines = Vec::new();
+    while lines.len() < 2 {
+        match rx.next(DEADLINE).await.unwrap().event {
+            CodexEvent::Unreadable { line, .. } => lines.push(line),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(lines[0], near_180);
+    assert_eq!(
+        lines[1],
+        "x".repeat(1_999),
+        "cut before the € at bytes 1,999–2,001"
+    );
+    let mut detail = lines[0].clone();
+    t3rs_core::text::truncate_within(&mut detail, 180);
+    assert_eq!(detail, "x".repeat(179), "cut before the € at bytes 179–181");
+    codex.do_send(Shutdown);
+}

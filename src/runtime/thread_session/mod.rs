@@ -244,7 +244,7 @@ impl ThreadSession {
             }
             CodexEvent::Unreadable { line, error } => {
                 let mut line = line;
-                line.truncate(180);
+                t3rs_core::text::truncate_within(&mut line, 180);
                 self.note(
                     ActivityTone::Info,
                     "runtime.warning",
