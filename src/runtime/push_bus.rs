@@ -8,6 +8,9 @@ use t3rs_actors::push_relay::{PushItem, PushRelay};
 pub struct Push {
     pub channel: &'static str,
     pub data_json: String,
+    /// The sequence of the event this push carries, when it carries one: the Session writes a
+    /// dispatch's reply only after the push of its last event.
+    pub event_sequence: Option<u64>,
 }
 
 impl Push {
@@ -15,6 +18,7 @@ impl Push {
         Ok(Push {
             channel,
             data_json: serde_json::to_string(data)?,
+            event_sequence: None,
         })
     }
 }

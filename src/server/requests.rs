@@ -9,7 +9,7 @@ use t3rs_actors::{Ask, ChildUnavailable};
 
 use crate::orchestration::{ClientCommand, Command};
 use crate::protocol::methods::Method;
-use crate::runtime::engine::{Dispatch, EngineHandle, EventReader};
+use crate::runtime::engine::{DispatchPublished, Dispatched, EngineHandle, EventReader};
 use crate::store::attachments;
 
 /// The directory a request works in, when the client names one: it must be inside a project, a
@@ -34,7 +34,7 @@ pub(super) async fn dispatch_client(
     engine: EngineHandle,
     state_dir: Arc<std::path::PathBuf>,
     mut command: ClientCommand,
-) -> Result<String, String> {
+) -> Result<Dispatched, String> {
     let root = match &command {
         ClientCommand::ProjectCreate(c) => Some(c.workspace_root.as_str()),
         ClientCommand::ProjectMetaUpdate(c) => c.workspace_root.as_deref(),
@@ -66,10 +66,14 @@ pub(super) async fn dispatch_client(
             stored_ids = ids;
         }
     }
-    let outcome = flatten(engine.send(Ask(Dispatch(Command::Client(command)))).await)
-        .and_then(|dispatched| dispatched.map_err(|err| err.to_string()));
+    let outcome = flatten(
+        engine
+            .send(Ask(DispatchPublished(Command::Client(command))))
+            .await,
+    )
+    .and_then(|dispatched| dispatched.map_err(|err| err.to_string()));
     match outcome {
-        Ok(sequence) => Ok(format!("{{\"sequence\":{sequence}}}")),
+        Ok(dispatched) => Ok(dispatched),
         Err(err) => {
             // The command was refused, so nothing refers to its uploads.
             if !stored_ids.is_empty() {

@@ -20,7 +20,7 @@ use crate::protocol::envelope::{
 };
 use crate::protocol::git::GitCall;
 use crate::protocol::methods::{channels, Method};
-use crate::runtime::engine::{GetSnapshot, ProjectScripts};
+use crate::runtime::engine::{Dispatched, GetSnapshot, ProjectScripts};
 use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
 use crate::runtime::push_bus::Push;
 use crate::runtime::root::Runtime;
@@ -88,6 +88,11 @@ pub struct Session {
     /// Pushes written but not yet acknowledged to the bus: the newest sequence, how many, and
     /// their bytes.
     unacked: Option<(u64, u32, usize)>,
+    /// The highest event sequence of the pushes written to this socket.
+    events_written: u64,
+    /// Dispatch replies written only once the push of their last event is: (that event's
+    /// sequence, the encoded reply).
+    held_replies: Vec<(u64, String)>,
 }
 
 /// Acknowledgements are cumulative, so one covers every push written before it: it goes out
@@ -116,6 +121,8 @@ impl Session {
             last_heard: Instant::now(),
             fragments: None,
             unacked: None,
+            events_written: 0,
+            held_replies: Vec::new(),
         }
     }
 
@@ -144,7 +151,11 @@ impl Session {
                     Method::OrchestrationDispatchCommand(command) => {
                         let engine = self.app.runtime.engine.clone();
                         let state_dir = Arc::clone(&self.app.state_dir);
-                        self.reply_later(id, dispatch_client(engine, state_dir, *command), ctx)
+                        self.reply_after_events(
+                            id,
+                            dispatch_client(engine, state_dir, *command),
+                            ctx,
+                        )
                     }
                     Method::OrchestrationReplayEvents {
                         from_sequence_exclusive,
@@ -265,6 +276,52 @@ impl Session {
             .spawn(ctx);
     }
 
+    /// Answers a dispatch with `{sequence}`, but never before this socket has written the pushes
+    /// of the command's events: when they are published with this answer (a new command, or a
+    /// repeat of one still in the Engine's open batch) and not yet written, the reply waits for
+    /// the push of its last event. A rejection, or a repeat whose events an earlier flush
+    /// published (perhaps before this socket existed), goes out at once.
+    fn reply_after_events<F>(&mut self, id: String, fut: F, ctx: &mut ws::WebsocketContext<Self>)
+    where
+        F: Future<Output = Result<Dispatched, String>> + 'static,
+    {
+        fut.into_actor(self)
+            .map(move |outcome, act, ctx| match outcome {
+                Ok(dispatched) => {
+                    let reply = encode_raw_result(
+                        &id,
+                        &format!("{{\"sequence\":{}}}", dispatched.sequence),
+                    );
+                    if dispatched.published_now && dispatched.sequence > act.events_written {
+                        act.held_replies.push((dispatched.sequence, reply));
+                    } else {
+                        ctx.text(reply);
+                    }
+                }
+                Err(message) => ctx.text(encode_error(&id, &message)),
+            })
+            .spawn(ctx);
+    }
+
+    /// Writes the held replies whose events have all been written now.
+    fn release_replies(&mut self, ctx: &mut ws::WebsocketContext<Self>) {
+        let written = self.events_written;
+        if self
+            .held_replies
+            .iter()
+            .any(|(sequence, _)| *sequence <= written)
+        {
+            // In the order they were held, which is the order their flushes answered them.
+            for (sequence, reply) in std::mem::take(&mut self.held_replies) {
+                if sequence <= written {
+                    ctx.text(reply);
+                } else {
+                    self.held_replies.push((sequence, reply));
+                }
+            }
+        }
+    }
+
     fn terminal<M>(&mut self, id: String, msg: M, ctx: &mut ws::WebsocketContext<Self>)
     where
         M: Message<Result = Result<String, String>> + Send + 'static,
@@ -350,6 +407,7 @@ impl Actor for Session {
         let welcome = Push {
             channel: channels::SERVER_WELCOME,
             data_json: (*self.app.welcome_json).clone(),
+            event_sequence: None,
         };
         let subscribe = Subscribe {
             deliveries: ctx.address().recipient(),
@@ -408,6 +466,12 @@ impl Handler<Delivery<Push>> for Session {
             msg.item.channel,
             &msg.item.data_json,
         ));
+        if let Some(event) = msg.item.event_sequence {
+            self.events_written = self.events_written.max(event);
+            if !self.held_replies.is_empty() {
+                self.release_replies(ctx);
+            }
+        }
         let weight = msg.item.data_json.len();
         let (count, bytes) = match self.unacked {
             Some((_, count, bytes)) => (count + 1, bytes + weight),

@@ -51,6 +51,23 @@ pub enum DispatchError {
 #[rtype(result = "Result<u64, DispatchError>")]
 pub struct Dispatch(pub Command);
 
+/// [`Dispatch`], answered with whether the command's events are published by the same flush
+/// that answers it: a client's connection holds the reply until it has written those pushes.
+#[derive(Message)]
+#[rtype(result = "Result<Dispatched, DispatchError>")]
+pub struct DispatchPublished(pub Command);
+
+/// An accepted dispatch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dispatched {
+    /// The sequence of the command's last event (a repeat: the first outcome's).
+    pub sequence: u64,
+    /// The events up to `sequence` are published to the bus just before this answer is sent,
+    /// so every connection subscribed before the dispatch will be delivered them. False for a
+    /// repeat whose events were flushed (and published) by an earlier batch.
+    pub published_now: bool,
+}
+
 /// Flushes anything pending and snapshots the read model (clean shutdown).
 #[derive(Message)]
 #[rtype(result = "u64")]
@@ -79,7 +96,7 @@ fn is_provider_event(event: &Event) -> bool {
     )
 }
 
-type Reply = oneshot::Sender<Result<u64, DispatchError>>;
+type Reply = oneshot::Sender<Result<Dispatched, DispatchError>>;
 
 pub struct Engine {
     guard: ChildGuard,
@@ -92,7 +109,7 @@ pub struct Engine {
     events_since_snapshot: u64,
     /// Commands decided since the last flush, with their replies.
     batch: Vec<CommandWrite>,
-    replies: Vec<(Reply, Result<u64, DispatchError>)>,
+    replies: Vec<(Reply, Result<Dispatched, DispatchError>)>,
     pushes: Vec<Push>,
     /// Receipts of the unflushed batch, so a duplicate inside one batch is caught too.
     batch_receipts: HashMap<String, Receipt>,
@@ -208,6 +225,7 @@ impl Engine {
             self.pushes.push(Push {
                 channel: channels::ORCHESTRATION_DOMAIN_EVENT,
                 data_json: json.clone(),
+                event_sequence: Some(sequence),
             });
             events.push((sequence, json.into_bytes()));
             self.roots_changed |= self.roots.is_some() && changes_roots(&event.body);
@@ -342,16 +360,20 @@ fn log_command(level: log::Level, command: &Command, message: std::fmt::Argument
     }
 }
 
-impl Handler<Dispatch> for Engine {
-    type Result = ResponseFuture<Result<u64, DispatchError>>;
-
-    fn handle(&mut self, msg: Dispatch, ctx: &mut Self::Context) -> Self::Result {
+impl Engine {
+    /// Decides `command` into the open batch (or finds its earlier outcome) and returns where
+    /// its answer will arrive, after the batch's flush.
+    fn dispatch(
+        &mut self,
+        command: &Command,
+        ctx: &mut Context<Self>,
+    ) -> oneshot::Receiver<Result<Dispatched, DispatchError>> {
         let (tx, rx) = oneshot::channel();
-        let command_id = msg.0.command_id().to_string();
+        let command_id = command.command_id().to_string();
         log_command(
             log::Level::Debug,
-            &msg.0,
-            format_args!("{}", msg.0.type_name()),
+            command,
+            format_args!("{}", command.type_name()),
         );
         let outcome = match self.known_outcome(&command_id) {
             Ok(Some(receipt)) => Some(receipt_outcome(receipt)),
@@ -361,12 +383,12 @@ impl Handler<Dispatch> for Engine {
         let outcome = match outcome {
             Some(outcome) => outcome,
             None => {
-                let outcome = self.apply(&msg.0);
+                let outcome = self.apply(command);
                 if let Err(err) = &outcome {
                     log_command(
                         log::Level::Warn,
-                        &msg.0,
-                        format_args!("{} refused: {err}", msg.0.type_name()),
+                        command,
+                        format_args!("{} refused: {err}", command.type_name()),
                     );
                 }
                 if let Err(DispatchError::Rejected(message)) = &outcome {
@@ -387,14 +409,43 @@ impl Handler<Dispatch> for Engine {
                 outcome
             }
         };
+        // Events above the watermark are in the open batch: its flush publishes them.
+        let flushed = self.watermark.get();
+        let outcome = outcome.map(|sequence| Dispatched {
+            sequence,
+            published_now: sequence > flushed,
+        });
         // Even a repeat of an accepted command waits for the flush when the original is still
         // in the open batch: "accepted" must never be said before it is durable.
         self.replies.push((tx, outcome));
         self.schedule_flush(ctx);
+        rx
+    }
+}
+
+fn stopped_engine() -> DispatchError {
+    DispatchError::Storage("the engine stopped".into())
+}
+
+impl Handler<Dispatch> for Engine {
+    type Result = ResponseFuture<Result<u64, DispatchError>>;
+
+    fn handle(&mut self, msg: Dispatch, ctx: &mut Self::Context) -> Self::Result {
+        let rx = self.dispatch(&msg.0, ctx);
         Box::pin(async move {
             rx.await
-                .unwrap_or_else(|_| Err(DispatchError::Storage("the engine stopped".into())))
+                .unwrap_or_else(|_| Err(stopped_engine()))
+                .map(|dispatched| dispatched.sequence)
         })
+    }
+}
+
+impl Handler<DispatchPublished> for Engine {
+    type Result = ResponseFuture<Result<Dispatched, DispatchError>>;
+
+    fn handle(&mut self, msg: DispatchPublished, ctx: &mut Self::Context) -> Self::Result {
+        let rx = self.dispatch(&msg.0, ctx);
+        Box::pin(async move { rx.await.unwrap_or_else(|_| Err(stopped_engine())) })
     }
 }
 
