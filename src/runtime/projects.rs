@@ -149,7 +149,7 @@ impl Handler<Shutdown> for ProjectActor {
 
 struct LiveProject {
     addr: Addr<Supervisor<ProjectActor>>,
-    _arbiter: Arbiter,
+    arbiter: Arbiter,
     last_used: Instant,
 }
 
@@ -199,7 +199,9 @@ impl ProjectRegistry {
                 .map(|(root, _)| root.clone())
             {
                 if let Some(retired) = self.live.remove(&oldest) {
+                    // Its thread ends too: an arbiter is not stopped by being dropped.
                     retired.addr.do_send(Shutdown);
+                    retired.arbiter.stop();
                 }
             }
         }
@@ -216,7 +218,7 @@ impl ProjectRegistry {
             root,
             LiveProject {
                 addr: addr.clone(),
-                _arbiter: arbiter,
+                arbiter,
                 last_used: Instant::now(),
             },
         );
