@@ -2,6 +2,11 @@
 //! actor (or dropping every address to it) takes down everything it spawned, not just the leader.
 //! stdout is framed into lines and delivered in order to one recipient, followed by exactly one
 //! [`ProcessEvent::Exited`] after the last line.
+//!
+//! Delivery has backpressure: each stream's lines go to the recipient one at a time, the next
+//! only once its handler has taken the previous one, with at most `max_lines_ahead` lines read
+//! ahead of it. While the owner is busy, the child's output waits in the pipe (and the child
+//! blocks on its writes), not in memory. Both streams' lines are capped in length.
 
 use std::fmt;
 use std::os::unix::process::ExitStatusExt;
@@ -26,6 +31,11 @@ pub struct ChildSpec {
     pub command: ProcessSpec,
     /// Longest stdout line accepted; longer ones are skipped and reported.
     pub max_line_bytes: usize,
+    /// Longest stderr line kept; longer ones are cut to this, with a note saying so.
+    pub max_stderr_line_bytes: usize,
+    /// Lines read from each stream ahead of the one the recipient is handling; past it,
+    /// reading stops until the recipient catches up.
+    pub max_lines_ahead: usize,
     /// How many trailing stderr lines the exit report carries.
     pub stderr_tail_lines: usize,
     /// Between SIGTERM and SIGKILL when the actor is stopped. Zero kills at once.
@@ -37,6 +47,8 @@ impl ChildSpec {
         Self {
             command,
             max_line_bytes: 64 * 1024 * 1024,
+            max_stderr_line_bytes: 16 * 1024,
+            max_lines_ahead: 64,
             stderr_tail_lines: 20,
             kill_grace: Duration::from_secs(1),
         }
@@ -240,36 +252,85 @@ fn signal_group(pid: u32, signal: Signal) {
     let _ = killpg(Pid::from_raw(raw), signal);
 }
 
+/// Reads stderr, lines cut to `max` bytes, and keeps its last `keep` lines for the exit report.
 async fn read_stderr(
     stderr: Option<ChildStderr>,
     events: Recipient<ProcessEvent>,
     keep: usize,
+    max: usize,
+    ahead: usize,
 ) -> Vec<String> {
     let mut tail = std::collections::VecDeque::with_capacity(keep);
     let Some(stderr) = stderr else {
         return Vec::new();
     };
-    let mut reader = BufReader::new(stderr);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(_) => {
-                let line = String::from_utf8_lossy(&buf)
-                    .trim_end_matches(['\n', '\r'])
-                    .to_string();
-                if keep > 0 {
-                    if tail.len() == keep {
-                        tail.pop_front();
-                    }
-                    tail.push_back(line.clone());
-                }
-                events.do_send(ProcessEvent::Stderr(line));
+    let (tx, rx) = mpsc::channel(ahead.max(1));
+    let forward = actix_rt::spawn(forward(rx, events));
+    let mut reader = LineReader::new(stderr, max);
+    while let Some(Ok(next)) = reader.next_line().await {
+        let line = match next {
+            Line::Text(line) => line,
+            Line::TooLong => format!(
+                "{} [t3rs: line longer than {max} bytes cut]",
+                reader.take_text()
+            ),
+        };
+        if keep > 0 {
+            if tail.len() == keep {
+                tail.pop_front();
             }
+            tail.push_back(line.clone());
+        }
+        if tx.send(ProcessEvent::Stderr(line)).await.is_err() {
+            break;
         }
     }
+    drop(tx);
+    let _ = forward.await;
     tail.into()
+}
+
+/// Reads stdout into lines for [`forward`], at most `ahead` of the one being delivered.
+async fn read_stdout(
+    stdout: ChildStdout,
+    events: Recipient<ProcessEvent>,
+    max: usize,
+    ahead: usize,
+) {
+    let (tx, rx) = mpsc::channel(ahead.max(1));
+    let forward = actix_rt::spawn(forward(rx, events));
+    let mut lines = LineReader::new(stdout, max);
+    loop {
+        let event = match lines.next_line().await {
+            Some(Ok(Line::Text(line))) => ProcessEvent::Stdout(line),
+            Some(Ok(Line::TooLong)) => {
+                lines.buf.clear();
+                ProcessEvent::LineTooLong { limit: max }
+            }
+            Some(Err(err)) => {
+                log::debug!("child stdout failed: {err}");
+                break;
+            }
+            None => break,
+        };
+        if tx.send(event).await.is_err() {
+            break;
+        }
+    }
+    drop(tx);
+    let _ = forward.await;
+}
+
+/// Hands lines to the recipient one at a time, each once the previous one was handled, so a
+/// busy recipient holds up reading instead of collecting an unbounded mailbox. Once the
+/// recipient is gone the rest is dropped.
+async fn forward(mut rx: mpsc::Receiver<ProcessEvent>, events: Recipient<ProcessEvent>) {
+    let mut gone = false;
+    while let Some(event) = rx.recv().await {
+        if !gone && events.send(event).await.is_err() {
+            gone = true;
+        }
+    }
 }
 
 enum Line {
@@ -320,7 +381,10 @@ impl<R: tokio::io::AsyncRead + Unpin> LineReader<R> {
                 let piece = if complete { &chunk[..used - 1] } else { chunk };
                 if self.buf.len() + piece.len() > self.max {
                     too_long = true;
-                    self.buf.clear();
+                    // The head is kept (a stderr line is cut, not dropped).
+                    let room = self.max - self.buf.len();
+                    self.buf.extend_from_slice(&piece[..room]);
+                    cut_to_char_start(&mut self.buf);
                 } else {
                     self.buf.extend_from_slice(piece);
                 }
@@ -335,6 +399,7 @@ impl<R: tokio::io::AsyncRead + Unpin> LineReader<R> {
         }
     }
 
+    /// The line read so far (for an overlong one, its head of at most `max` bytes).
     fn take_text(&mut self) -> String {
         if self.buf.last() == Some(&b'\r') {
             self.buf.pop();
@@ -342,6 +407,24 @@ impl<R: tokio::io::AsyncRead + Unpin> LineReader<R> {
         let bytes = std::mem::take(&mut self.buf);
         String::from_utf8(bytes)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+/// Drops a partial UTF-8 character at the end of `bytes` (a cut inside one), so the text
+/// ends cleanly instead of in a replacement character.
+fn cut_to_char_start(bytes: &mut Vec<u8>) {
+    let Some(lead) = bytes.iter().rposition(|b| (b & 0xC0) != 0x80) else {
+        return;
+    };
+    let width = match bytes[lead] {
+        b if b < 0x80 => 1,
+        b if b >= 0xF0 => 4,
+        b if b >= 0xE0 => 3,
+        b if b >= 0xC0 => 2,
+        _ => 1,
+    };
+    if bytes.len() - lead < width {
+        bytes.truncate(lead);
     }
 }
 
@@ -357,25 +440,28 @@ async fn watch(
     pid: u32,
     me: WeakAddr<ChildProcess>,
 ) {
-    let stderr_task = actix_rt::spawn(read_stderr(stderr, events.clone(), spec.stderr_tail_lines));
-    let mut lines = stdout.map(|out| LineReader::new(out, spec.max_line_bytes));
+    let stderr_task = actix_rt::spawn(read_stderr(
+        stderr,
+        events.clone(),
+        spec.stderr_tail_lines,
+        spec.max_stderr_line_bytes,
+        spec.max_lines_ahead,
+    ));
+    let mut lines = stdout.map(|out| {
+        actix_rt::spawn(read_stdout(
+            out,
+            events.clone(),
+            spec.max_line_bytes,
+            spec.max_lines_ahead,
+        ))
+    });
     let mut kill_rx = Some(kill_rx);
     let mut grace: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
     let mut status = None;
 
     while lines.is_some() || status.is_none() {
         tokio::select! {
-            next = async { lines.as_mut()?.next_line().await }, if lines.is_some() => match next {
-                Some(Ok(Line::Text(line))) => events.do_send(ProcessEvent::Stdout(line)),
-                Some(Ok(Line::TooLong)) => {
-                    events.do_send(ProcessEvent::LineTooLong { limit: spec.max_line_bytes })
-                }
-                Some(Err(err)) => {
-                    log::debug!("child {pid} stdout failed: {err}");
-                    lines = None;
-                }
-                None => lines = None,
-            },
+            _ = async { lines.as_mut()?.await.ok() }, if lines.is_some() => lines = None,
             exited = child.wait(), if status.is_none() => {
                 status = Some(exited);
                 // Members of the group that outlive the leader would hold stdout open forever.

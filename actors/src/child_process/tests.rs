@@ -202,3 +202,97 @@ async fn writing_after_exit_says_stdin_is_closed() {
     assert!(closed);
     proc.do_send(Shutdown);
 }
+
+#[actix::test]
+async fn an_overlong_stderr_line_is_cut_with_a_note_and_the_stream_goes_on() {
+    let (events, mut rx) = probe::<ProcessEvent>();
+    // 99 ASCII bytes then '€' (bytes 99–101): the cut at 100 must not split it.
+    let mut spec = sh("printf '%099d€%0100d\\n' 0 0 >&2; echo short >&2");
+    spec.max_stderr_line_bytes = 100;
+    let (_proc, _) = ChildProcess::spawn(spec, events).unwrap();
+    let got = rx.take(3, DEADLINE).await.unwrap();
+    let cut = format!("{} [t3rs: line longer than 100 bytes cut]", "0".repeat(99));
+    assert_eq!(got[0], ProcessEvent::Stderr(cut.clone()));
+    assert_eq!(got[1], ProcessEvent::Stderr("short".into()));
+    match &got[2] {
+        ProcessEvent::Exited(report) => assert_eq!(report.stderr_tail, vec![cut, "short".into()]),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// An owner whose mailbox can be held shut, as a ThreadSession's is while it waits.
+struct Owner {
+    seen: tokio::sync::mpsc::UnboundedSender<ProcessEvent>,
+}
+
+impl Actor for Owner {
+    type Context = Context<Self>;
+}
+
+impl Handler<ProcessEvent> for Owner {
+    type Result = ();
+
+    fn handle(&mut self, event: ProcessEvent, _ctx: &mut Self::Context) {
+        let _ = self.seen.send(event);
+    }
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+struct HoldUntil(oneshot::Receiver<()>);
+
+impl Handler<HoldUntil> for Owner {
+    type Result = ();
+
+    fn handle(&mut self, msg: HoldUntil, ctx: &mut Self::Context) {
+        ctx.wait(actix::fut::wrap_future(async move {
+            let _ = msg.0.await;
+        }));
+    }
+}
+
+#[actix::test]
+async fn a_busy_owner_holds_the_child_on_the_pipe_then_gets_every_line_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let done = dir.path().join("wrote-everything");
+    let (seen_tx, mut seen) = tokio::sync::mpsc::unbounded_channel();
+    let owner = Owner { seen: seen_tx }.start();
+    let (release, held) = oneshot::channel();
+    owner.send(HoldUntil(held)).await.unwrap();
+    // 2,000 lines of 10,000 bytes: 20 MB, far more than the pipe, the reader's buffer and the
+    // lines it may read ahead together.
+    let script = format!(
+        "i=0; line=$(printf '%010000d' 0); while [ $i -lt 2000 ]; do echo \"$i $line\"; i=$((i+1)); done; touch {}",
+        done.display()
+    );
+    let mut spec = sh(&script);
+    spec.max_lines_ahead = 8;
+    let (_proc, _) = ChildProcess::spawn(spec, owner.clone().recipient()).unwrap();
+    // While the owner is held, the child cannot finish: its output waits in the pipe.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert!(!done.exists(), "the child wrote 20 MB while nobody read it");
+    assert!(seen.try_recv().is_err());
+    release.send(()).unwrap();
+    let mut next_line = 0;
+    loop {
+        let event = tokio::time::timeout(DEADLINE * 3, seen.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        match event {
+            ProcessEvent::Stdout(line) => {
+                let (n, rest) = line.split_once(' ').unwrap();
+                assert_eq!(n.parse::<usize>().unwrap(), next_line);
+                assert_eq!(rest.len(), 10_000);
+                next_line += 1;
+            }
+            ProcessEvent::Exited(report) => {
+                assert_eq!(report.code, Some(0), "{report}");
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(next_line, 2_000);
+    assert!(done.exists());
+}
