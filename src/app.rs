@@ -219,6 +219,8 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         pairing_bases: Arc::new(pairing_bases(&settings.host, bound, &hosts)),
         hosts: Arc::new(hosts),
         web_dir: Arc::new(settings.web_dir.clone()),
+        max_requests_in_flight: settings.max_requests_in_flight,
+        connections: server::limits::ConnectionSlots::new(settings.max_connections),
     };
     let server = match server::serve(listener, app.clone()) {
         Ok(server) => server,

@@ -12,6 +12,8 @@ pub const DEFAULT_PORT: u16 = 3773;
 pub const DEFAULT_HOST: &str = "127.0.0.1";
 /// Eight 10 MB images as base64 data URLs (≤ 14,000,000 chars each) plus the rest of a turn.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
+pub const DEFAULT_MAX_REQUESTS_IN_FLIGHT: usize = 256;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 pub const DEFAULT_PUSH_QUEUE_LIMIT: u64 = 10_000;
 pub const DEFAULT_SNAPSHOT_EVERY: u64 = 10_000;
 pub const DEFAULT_PUSH_QUEUE_BYTES: usize = 4 * 1024 * 1024;
@@ -165,6 +167,13 @@ pub struct ServeArgs {
     /// Largest accepted WebSocket message in bytes.
     #[arg(long, env = "T3CODE_MAX_MESSAGE_BYTES")]
     pub max_message_bytes: Option<usize>,
+    /// Requests one connection may have awaiting their replies; past it a request gets an
+    /// error reply naming the limit. [default: 256]
+    #[arg(long, env = "T3CODE_MAX_REQUESTS_IN_FLIGHT")]
+    pub max_requests_in_flight: Option<usize>,
+    /// WebSocket connections open at once; past it an upgrade gets HTTP 503. [default: 512]
+    #[arg(long, env = "T3CODE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
     /// Pushes a connection may have outstanding before it is disconnected as too slow.
     #[arg(long, env = "T3CODE_PUSH_QUEUE_LIMIT")]
     pub push_queue_limit: Option<u64>,
@@ -214,6 +223,8 @@ pub struct FileConfig {
     pub terminal_history_bytes: Option<usize>,
     pub provider_idle_secs: Option<u64>,
     pub web_dir: Option<PathBuf>,
+    pub max_requests_in_flight: Option<usize>,
+    pub max_connections: Option<usize>,
 
     // ── Process deadlines (the `[process_deadlines]` table; keep tables last) ──
     pub process_deadlines: Option<crate::spawn::DeadlinesConfig>,
@@ -246,6 +257,10 @@ pub struct Settings {
     pub web_dir: PathBuf,
     /// The file the settings were read from, if any.
     pub config_file: Option<PathBuf>,
+    /// Requests one connection may have awaiting their replies.
+    pub max_requests_in_flight: usize,
+    /// WebSocket connections open at once.
+    pub max_connections: usize,
 
     // ── Process deadlines ──
     /// How long git, gh, setup scripts and `codex exec` may run (config file only).
@@ -524,6 +539,16 @@ impl Settings {
                     .unwrap_or(DEFAULT_PROVIDER_IDLE_SECS)
                     .max(1),
             ),
+            max_requests_in_flight: args
+                .max_requests_in_flight
+                .or(file.max_requests_in_flight)
+                .unwrap_or(DEFAULT_MAX_REQUESTS_IN_FLIGHT)
+                .max(1),
+            max_connections: args
+                .max_connections
+                .or(file.max_connections)
+                .unwrap_or(DEFAULT_MAX_CONNECTIONS)
+                .max(1),
             auto_bootstrap: args
                 .auto_bootstrap_project_from_cwd
                 .or(file.auto_bootstrap_project_from_cwd)

@@ -56,3 +56,103 @@ async fn retired_project_arbiters_stop() {
         "threads grew from {at_64} (64 projects) to {now} (100 projects)"
     );
 }
+
+/// Past `max_connections` an upgrade is answered with HTTP 503 naming the limit, before any
+/// socket exists; a closed connection frees its place.
+#[tokio::test]
+async fn connections_past_the_cap_get_503() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerBuilder::new(&dir.path().join("state"))
+        .arg("--max-connections")
+        .arg("2")
+        .start();
+    let mut first = Client::connect(&server.url("/")).await;
+    first.welcome().await;
+    let mut second = Client::connect(&server.url("/")).await;
+    second.welcome().await;
+    match Client::connect_with_origin(&server.url("/"), None).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status().as_u16(), 503);
+            let body = String::from_utf8_lossy(response.body().as_deref().unwrap_or_default())
+                .into_owned();
+            assert!(body.contains("max_connections = 2"), "{body}");
+        }
+        Err(other) => panic!("expected HTTP 503, got {other}"),
+        Ok(_) => panic!("a third connection was accepted past max_connections = 2"),
+    }
+    // The first two still work.
+    let v = second.request(json!({"_tag": "server.getConfig"})).await;
+    assert!(v.get("error").is_none(), "{v}");
+    // Closing one frees its place (once its Session has stopped).
+    first.ws.close(None).await.unwrap();
+    drop(first);
+    let deadline = std::time::Instant::now() + common::DEADLINE;
+    loop {
+        match Client::connect_with_origin(&server.url("/"), None).await {
+            Ok(mut third) => {
+                third.welcome().await;
+                break;
+            }
+            Err(_) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(err) => panic!("no place freed after a close: {err}"),
+        }
+    }
+}
+
+/// Past `max_requests_in_flight` a request gets an error reply under its own id naming the
+/// limit, and the connection stays up.
+#[tokio::test]
+async fn requests_past_the_in_flight_cap_get_an_error_reply() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerBuilder::new(&dir.path().join("state"))
+        .arg("--max-requests-in-flight")
+        .arg("2")
+        .start();
+    let mut client = Client::connect(&server.url("/")).await;
+    client.welcome().await;
+    // One burst: the Session reads them faster than the Engine's flushes answer them.
+    let total = 200;
+    let mut burst = Vec::new();
+    for n in 0..total {
+        let command = json!({"type": "project.create", "commandId": format!("c{n}"),
+            "projectId": format!("p{n}"), "title": "p", "workspaceRoot": "/tmp",
+            "createdAt": "2026-01-01T00:00:00.000Z"});
+        let body = json!({"_tag": "orchestration.dispatchCommand", "command": command});
+        burst.push(Ok(Message::Text(
+            json!({"id": format!("r{n}"), "body": body}).to_string(),
+        )));
+    }
+    client
+        .ws
+        .send_all(&mut futures_util::stream::iter(burst))
+        .await
+        .unwrap();
+    let mut answered = std::collections::HashSet::new();
+    let mut refused = 0;
+    while answered.len() < total {
+        let v = client.next_json().await;
+        if v.get("type") == Some(&json!("push")) {
+            continue;
+        }
+        let id = v["id"].as_str().expect("a reply id").to_string();
+        if let Some(error) = v.get("error") {
+            let message = error.to_string();
+            assert!(message.contains("max_requests_in_flight = 2"), "{message}");
+            refused += 1;
+        }
+        assert!(answered.insert(id), "two replies for one request: {v}");
+    }
+    assert!(
+        refused > 0,
+        "no request was refused past max_requests_in_flight = 2"
+    );
+    assert!(refused < total, "every request was refused");
+    // The connection is still up and serves the next request.
+    let v = client.request(json!({"_tag": "server.getConfig"})).await;
+    assert!(v.get("error").is_none(), "{v}");
+}

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod auth_routes;
 pub mod control;
+pub mod limits;
 pub mod pages;
 mod requests;
 pub mod session;
@@ -43,11 +44,21 @@ async fn upgrade(
             return Ok(refusal.response());
         }
     };
+    let Some(slot) = app.connections.take() else {
+        let max = app.connections.max();
+        log::warn!("refused a WebSocket upgrade: {max} connections are open (max_connections)");
+        return Ok(HttpResponse::ServiceUnavailable()
+            .insert_header(("Retry-After", "5"))
+            .body(format!(
+                "Too many connections: {max} are open (max_connections = {max}). Try again later."
+            )));
+    };
     let cap = app.frame_cap();
     let session = Session::new(
         app.get_ref().clone(),
         principal.session_id().map(str::to_string),
-    );
+    )
+    .with_slot(slot);
     ws::WsResponseBuilder::new(session, &req, stream)
         .frame_size(cap)
         .start()

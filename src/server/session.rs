@@ -52,6 +52,10 @@ pub struct AppContext {
     pub pairing_bases: Arc<Vec<String>>,
     /// The browser client's built files.
     pub web_dir: Arc<std::path::PathBuf>,
+    /// Requests one connection may have awaiting their replies.
+    pub max_requests_in_flight: usize,
+    /// The connection cap (taken before an upgrade).
+    pub connections: Arc<super::limits::ConnectionSlots>,
 }
 
 impl AppContext {
@@ -93,6 +97,10 @@ pub struct Session {
     /// Dispatch replies written only once the push of their last event is: (that event's
     /// sequence, the encoded reply).
     held_replies: Vec<(u64, String)>,
+    /// Requests whose answer has not come back yet (bounded by `max_requests_in_flight`).
+    in_flight: usize,
+    /// This connection's place under the connection cap, freed when the Session is dropped.
+    _slot: Option<super::limits::ConnectionSlot>,
 }
 
 /// Acknowledgements are cumulative, so one covers every push written before it: it goes out
@@ -123,7 +131,15 @@ impl Session {
             unacked: None,
             events_written: 0,
             held_replies: Vec::new(),
+            in_flight: 0,
+            _slot: None,
         }
+    }
+
+    /// Holds `slot` for as long as this connection lives.
+    pub fn with_slot(mut self, slot: super::limits::ConnectionSlot) -> Self {
+        self._slot = Some(slot);
+        self
     }
 
     fn handle_text(&mut self, text: &str, ctx: &mut ws::WebsocketContext<Self>) {
@@ -143,6 +159,18 @@ impl Session {
                     }
                 }
                 let id = request.id;
+                if self.in_flight >= self.app.max_requests_in_flight {
+                    let limit = self.app.max_requests_in_flight;
+                    log::warn!(request_id = id.as_str(); "refused: {limit} requests in flight");
+                    ctx.text(encode_error(
+                        &id,
+                        &format!(
+                            "Too many requests in flight on this connection (max_requests_in_flight \
+                             = {limit}); wait for replies before sending more."
+                        ),
+                    ));
+                    return;
+                }
                 match request.method {
                     Method::OrchestrationGetSnapshot => {
                         let asked = self.app.runtime.engine.send(Ask(GetSnapshot));
@@ -264,8 +292,10 @@ impl Session {
     where
         F: Future<Output = Result<String, String>> + 'static,
     {
+        self.in_flight += 1;
         fut.into_actor(self)
-            .map(move |outcome, _act, ctx| {
+            .map(move |outcome, act, ctx| {
+                act.in_flight -= 1;
                 ctx.text(match outcome {
                     // Methods that return nothing answer `{"id"}` alone, as T3 Code does.
                     Ok(raw) if raw.is_empty() => encode_result(&id, None),
@@ -285,7 +315,13 @@ impl Session {
     where
         F: Future<Output = Result<Dispatched, String>> + 'static,
     {
-        fut.into_actor(self)
+        self.in_flight += 1;
+        // Answered: a reply held for its pushes no longer counts (they are on their way).
+        let answered = fut.into_actor(self).map(|outcome, act, _ctx| {
+            act.in_flight -= 1;
+            outcome
+        });
+        answered
             .map(move |outcome, act, ctx| match outcome {
                 Ok(dispatched) => {
                     let reply = encode_raw_result(
