@@ -56,6 +56,34 @@ impl CodexSpec {
 pub struct FromCodex {
     pub generation: u64,
     pub event: CodexEvent,
+    /// Counts the event against the owner's window until the owner drops it.
+    pub ticket: Ticket,
+}
+
+/// Events told to the owner and not yet handled (dropped) by it. Past this many, codex's
+/// output is no longer read (the `ChildProcess` holds it in the pipe) until the owner catches
+/// up, so an owner that waits (a checkpoint, a backoff) does not collect codex's output in its
+/// mailbox. An owner waiting for an answer behind more than this many events gets it when
+/// its request times out.
+pub const OWNER_WINDOW: usize = 256;
+
+/// One place in the owner's window, given back when the event carrying it is dropped. A clone
+/// holds none.
+#[derive(Debug, Default)]
+pub struct Ticket {
+    _place: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl Clone for Ticket {
+    fn clone(&self) -> Self {
+        Ticket { _place: None }
+    }
+}
+
+impl PartialEq for Ticket {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
 }
 
 /// Everything codex says that is not the answer to a request, in the order it said it.
@@ -132,6 +160,8 @@ pub struct CodexAppServer {
     /// The id of our `initialize`, whose answer is handled in line order (see `on_line`).
     init_id: Option<u64>,
     gone: Option<String>,
+    /// [`OWNER_WINDOW`] places for events told to the owner.
+    window: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl CodexAppServer {
@@ -146,13 +176,19 @@ impl CodexAppServer {
             init_id: None,
             pid: None,
             gone: None,
+            window: std::sync::Arc::new(tokio::sync::Semaphore::new(OWNER_WINDOW)),
         }
     }
 
     fn tell(&self, event: CodexEvent) {
+        // Past the window (several events from one line) the event goes without a place.
+        let ticket = Ticket {
+            _place: self.window.clone().try_acquire_owned().ok(),
+        };
         self.owner.do_send(FromCodex {
             generation: self.spec.generation,
             event,
+            ticket,
         });
     }
 
@@ -334,9 +370,29 @@ impl Actor for CodexAppServer {
 }
 
 impl Handler<ProcessEvent> for CodexAppServer {
-    type Result = ();
+    /// Answered once the event is handled, which waits while the owner's window is full: the
+    /// `ChildProcess` sends the next line only then.
+    type Result = ResponseActFuture<Self, ()>;
 
-    fn handle(&mut self, event: ProcessEvent, ctx: &mut Self::Context) {
+    fn handle(&mut self, event: ProcessEvent, ctx: &mut Self::Context) -> Self::Result {
+        if self.window.available_permits() > 0 {
+            self.on_process_event(event, ctx);
+            return Box::pin(actix::fut::ready(()));
+        }
+        let window = self.window.clone();
+        Box::pin(
+            async move {
+                // Closed never: the semaphore lives as long as this actor.
+                let _ = window.acquire().await;
+            }
+            .into_actor(self)
+            .map(move |(), act, ctx| act.on_process_event(event, ctx)),
+        )
+    }
+}
+
+impl CodexAppServer {
+    fn on_process_event(&mut self, event: ProcessEvent, ctx: &mut Context<Self>) {
         match event {
             ProcessEvent::Stdout(line) => self.on_line(line, ctx),
             ProcessEvent::Stderr(line) => log::debug!("codex stderr: {line}"),

@@ -201,3 +201,87 @@ async fn unreadable_lines_with_a_character_across_the_cut_are_reported_whole() {
     assert_eq!(detail, "x".repeat(179), "cut before the € at bytes 179–181");
     codex.do_send(Shutdown);
 }
+
+/// An owner whose mailbox can be held shut, as a ThreadSession's is while it waits.
+struct HeldOwner {
+    seen: tokio::sync::mpsc::UnboundedSender<CodexEvent>,
+}
+
+impl Actor for HeldOwner {
+    type Context = Context<Self>;
+}
+
+impl Handler<FromCodex> for HeldOwner {
+    type Result = ();
+
+    fn handle(&mut self, msg: FromCodex, _ctx: &mut Self::Context) {
+        let _ = self.seen.send(msg.event);
+    }
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+struct HoldUntil(oneshot::Receiver<()>);
+
+impl Handler<HoldUntil> for HeldOwner {
+    type Result = ();
+
+    fn handle(&mut self, msg: HoldUntil, ctx: &mut Self::Context) {
+        ctx.wait(actix::fut::wrap_future(async move {
+            let _ = msg.0.await;
+        }));
+    }
+}
+
+/// While the owner waits, codex's notifications wait in the pipe (codex cannot finish writing
+/// them), not in the owner's mailbox; released, the owner gets every one in order.
+#[actix::test]
+async fn a_waiting_owner_leaves_codex_output_in_the_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let done = dir.path().join("wrote-everything");
+    let script = dir.path().join("codex");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ni=0\nwhile [ $i -lt 20000 ]; do printf '{{\"method\":\"n\",\"params\":{{\"i\":%d,\"pad\":\"%060d\"}}}}\\n' $i 0; i=$((i+1)); done\ntouch {}\ncat >/dev/null\n",
+            done.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let (seen_tx, mut seen) = tokio::sync::mpsc::unbounded_channel();
+    let owner = HeldOwner { seen: seen_tx }.start();
+    let (release, held) = oneshot::channel();
+    owner.send(HoldUntil(held)).await.unwrap();
+    let codex = CodexAppServer::new(
+        CodexSpec::new(&script, dir.path()),
+        owner.clone().recipient(),
+    )
+    .start();
+    // 20,000 lines of ~100 bytes: 2 MB, several times the pipe, the reader's buffers and the
+    // owner's window together.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert!(!done.exists(), "codex wrote 2 MB while its owner waited");
+    release.send(()).unwrap();
+    let mut next = 0;
+    while next < 20_000 {
+        match tokio::time::timeout(DEADLINE, seen.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            CodexEvent::Notification { method, params } => {
+                assert_eq!(method, "n");
+                assert_eq!(params["i"], next);
+                next += 1;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let deadline = Instant::now() + DEADLINE;
+    while !done.exists() {
+        assert!(Instant::now() < deadline, "codex never finished writing");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    codex.do_send(Shutdown);
+}
