@@ -34,8 +34,10 @@ fn meta_update(i: usize) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_thread_create_reply_comes_after_its_thread_created_push() {
     let dir = tempfile::tempdir().unwrap();
+    // All 2,000 commands are sent before any reply is read.
     let server = ServerBuilder::new(&dir.path().join("state"))
         .arg("--auto-bootstrap-project-from-cwd=false")
+        .arg(format!("--max-requests-in-flight={}", 2 * THREADS + 16))
         .start();
     let mut setup = Client::connect(&server.url("/ws")).await;
     setup.welcome().await;

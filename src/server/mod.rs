@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod auth_routes;
 pub mod control;
+mod files;
 pub mod limits;
 pub mod pages;
 mod requests;
@@ -92,12 +93,7 @@ async fn index(req: HttpRequest, app: web::Data<AppContext>) -> HttpResponse {
 /// `assets/` are served, so no request can reach outside it.
 async fn asset(app: web::Data<AppContext>, name: web::Path<String>) -> HttpResponse {
     let name = name.into_inner();
-    let plain = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-    if !plain {
+    if !files::is_plain_name(&name) {
         return HttpResponse::NotFound().body("Not found");
     }
     let content_type = match name.rsplit('.').next() {
@@ -160,10 +156,6 @@ async fn attachment(
 
 async fn not_a_websocket() -> HttpResponse {
     HttpResponse::BadRequest().body("expected a WebSocket upgrade")
-}
-
-async fn not_found() -> HttpResponse {
-    HttpResponse::NotFound().body("Not found")
 }
 
 /// Binds the TCP listener first, so the port is known (it may have been 0) before the Host
@@ -250,7 +242,12 @@ pub fn serve(
             .route("/pair.css", web::get().to(pages::pair_style))
             .route("/attachments/{id}", web::get().to(attachment))
             .route("/assets/{name}", web::get().to(asset))
-            .default_service(web::to(not_found))
+            .route(
+                "/api/project-favicon",
+                web::get().to(files::project_favicon),
+            )
+            // A page path of the client (a reload on `/<threadId>`), or a root file of its build.
+            .default_service(web::to(files::fallback))
     })
     // The binary handles SIGTERM/SIGINT itself: it must close sockets with 1001 and flush the
     // store, which actix's own handler does not know about.
