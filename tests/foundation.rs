@@ -59,7 +59,11 @@ async fn ten_thousand_pushes_arrive_in_order_with_gap_free_sequences() {
         Ok(dir) => dir,
         Err(_) => temp(),
     };
-    let server = Server::start(&dir.path().join("state"));
+    // The writer pipelines every upsert without waiting: lift the in-flight cap past them.
+    let server = common::ServerBuilder::new(&dir.path().join("state"))
+        .arg("--max-requests-in-flight")
+        .arg("10000")
+        .start();
     let mut watcher = Client::connect(&server.url("/ws")).await;
     watcher.welcome().await;
     let mut writer = Client::connect(&server.url("/ws")).await;

@@ -264,7 +264,11 @@ async fn a_repeated_command_id_returns_the_first_outcome_and_appends_nothing() {
 #[tokio::test]
 async fn replay_events_pages_in_order() {
     let dir = temp();
-    let server = no_bootstrap(dir.path()).start();
+    // The renames below are pipelined without waiting: lift the in-flight cap past them.
+    let server = no_bootstrap(dir.path())
+        .arg("--max-requests-in-flight")
+        .arg("10000")
+        .start();
     let mut client = connected(&server).await;
     ok_sequence(&mut client, project_create("c0", "p1", "/tmp")).await;
     ok_sequence(&mut client, thread_create("c1", "t1", "p1")).await;
