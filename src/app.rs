@@ -320,13 +320,13 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         task.abort();
     }
     let _ = std::fs::remove_file(server::control::socket_path(&settings.state_dir));
-    match tokio::time::timeout(STOP_TIMEOUT, runtime.providers.send(StopAllSessions)).await {
+    match tokio::time::timeout(STOP_TIMEOUT, runtime.providers.ask(StopAllSessions)).await {
         Ok(Ok(count)) if count > 0 => log::info!("stopped {count} provider session(s)"),
         Ok(_) => {}
         Err(_) => log::warn!("provider sessions still stopping after {STOP_TIMEOUT:?}"),
     }
     // Shells go before the store closes, so their last output is in the saved history.
-    match tokio::time::timeout(STOP_TIMEOUT, runtime.terminals.send(CloseAllTerminals)).await {
+    match tokio::time::timeout(STOP_TIMEOUT, runtime.terminals.ask(CloseAllTerminals)).await {
         Ok(Ok(count)) if count > 0 => log::info!("closed {count} terminal(s)"),
         Ok(_) => {}
         Err(_) => log::warn!("terminals still closing after {STOP_TIMEOUT:?}"),

@@ -13,6 +13,7 @@ pub mod push_bus;
 pub mod root;
 pub mod server_config;
 pub mod startup;
+pub mod supervised;
 pub mod terminals;
 pub mod thread_session;
 pub mod turn_diffs;

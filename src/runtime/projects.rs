@@ -153,15 +153,26 @@ struct LiveProject {
     last_used: Instant,
 }
 
+/// A retired project (evicted, or its registry ended) stops, and so does its arbiter's thread:
+/// an arbiter is not stopped by being dropped.
+impl Drop for LiveProject {
+    fn drop(&mut self) {
+        self.addr.do_send(Shutdown);
+        self.arbiter.stop();
+    }
+}
+
 /// Finds or starts the actor for a workspace root.
 pub struct ProjectRegistry {
+    guard: ChildGuard,
     live: HashMap<PathBuf, LiveProject>,
     deps: ProjectDeps,
 }
 
 impl ProjectRegistry {
-    pub fn new(deps: ProjectDeps) -> Self {
+    pub fn new(guard: ChildGuard, deps: ProjectDeps) -> Self {
         Self {
+            guard,
             live: HashMap::new(),
             deps,
         }
@@ -170,6 +181,15 @@ impl ProjectRegistry {
 
 impl Actor for ProjectRegistry {
     type Context = Context<Self>;
+}
+
+impl Handler<Shutdown> for ProjectRegistry {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        self.guard.complete();
+        ctx.stop();
+    }
 }
 
 /// A workspace root is canonicalised so that two spellings of one directory share one actor.
@@ -198,11 +218,8 @@ impl ProjectRegistry {
                 .min_by_key(|(_, p)| p.last_used)
                 .map(|(root, _)| root.clone())
             {
-                if let Some(retired) = self.live.remove(&oldest) {
-                    // Its thread ends too: an arbiter is not stopped by being dropped.
-                    retired.addr.do_send(Shutdown);
-                    retired.arbiter.stop();
-                }
+                // Dropped: it stops, and its arbiter's thread with it.
+                self.live.remove(&oldest);
             }
         }
         let arbiter = Arbiter::new();

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix::prelude::*;
-use t3rs_actors::{RestartPolicy, Shutdown, Supervisor, Tell};
+use t3rs_actors::{ChildGuard, RestartPolicy, Shutdown, Supervisor, Tell};
 
 use crate::orchestration::events::EventBody;
 use crate::runtime::engine::{DomainEvent, EngineHandle};
 use crate::runtime::thread_session::{ProviderDeps, React, ThreadSession};
 
 /// What thread sessions need besides the Engine.
+#[derive(Clone)]
 pub struct ProviderSettings {
     pub codex_bin: std::path::PathBuf,
     pub codex_env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
@@ -28,6 +29,7 @@ pub struct ProviderSettings {
 pub struct StopAllSessions;
 
 pub struct ProviderRegistry {
+    guard: ChildGuard,
     deps: Arc<ProviderDeps>,
     sessions: HashMap<String, Addr<Supervisor<ThreadSession>>>,
 }
@@ -35,8 +37,9 @@ pub struct ProviderRegistry {
 impl ProviderRegistry {
     /// `engine` is the Engine's handle, made before either actor runs: the Engine sends this
     /// registry its events and thread sessions send the Engine their commands.
-    pub fn new(settings: ProviderSettings, engine: EngineHandle) -> Self {
+    pub fn new(guard: ChildGuard, settings: ProviderSettings, engine: EngineHandle) -> Self {
         ProviderRegistry {
+            guard,
             deps: Arc::new(ProviderDeps { engine, settings }),
             sessions: HashMap::new(),
         }
@@ -71,6 +74,25 @@ impl ProviderRegistry {
 
 impl Actor for ProviderRegistry {
     type Context = Context<Self>;
+}
+
+impl Handler<Shutdown> for ProviderRegistry {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        self.guard.complete();
+        ctx.stop();
+    }
+}
+
+/// A registry that ends (a restart, a shutdown) stops its sessions: nothing else could reach
+/// them, and each would keep its codex running.
+impl Drop for ProviderRegistry {
+    fn drop(&mut self) {
+        for (_, session) in self.sessions.drain() {
+            session.do_send(Shutdown);
+        }
+    }
 }
 
 impl Handler<DomainEvent> for ProviderRegistry {

@@ -1,7 +1,7 @@
 //! The root of the actor tree: starts the long-lived actors and hears their supervisors.
 
 use actix::prelude::*;
-use t3rs_actors::{RestartPolicy, Supervisor, SupervisorEvent};
+use t3rs_actors::{ChildHandle, RestartPolicy, Supervisor, SupervisorEvent};
 
 use crate::runtime::cwd_policy::{CwdPolicy, RootsView};
 use crate::runtime::engine::{
@@ -11,6 +11,7 @@ use crate::runtime::projects::{ProjectDeps, ProjectRegistry};
 use crate::runtime::providers::{ProviderRegistry, ProviderSettings};
 use crate::runtime::push_bus::PushBus;
 use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigSeed};
+use crate::runtime::supervised::{Reactors, Supervised};
 use crate::runtime::terminals::{TerminalDeps, TerminalRegistry};
 use crate::store::event_log::EventLog;
 
@@ -102,9 +103,9 @@ pub struct Runtime {
     /// Kept so the Engine's supervisor lives as long as the runtime.
     pub engine_supervisor: Addr<Supervisor<Engine>>,
     pub events: EventReader,
-    pub projects: Addr<ProjectRegistry>,
-    pub providers: Addr<ProviderRegistry>,
-    pub terminals: Addr<TerminalRegistry>,
+    pub projects: Supervised<ProjectRegistry>,
+    pub providers: Supervised<ProviderRegistry>,
+    pub terminals: Supervised<TerminalRegistry>,
     /// Which `cwd`s requests may name.
     pub cwd_policy: CwdPolicy,
 }
@@ -157,9 +158,51 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
     let codex_bin = parts.provider.codex_bin.clone();
     let provider_settings = parts.provider;
     let registry_engine = engine_handle.clone();
-    let providers = ProviderRegistry::start_in_arbiter(&providers_arbiter.handle(), move |_| {
-        ProviderRegistry::new(provider_settings, registry_engine)
-    });
+    let providers_handle = ChildHandle::new("provider-registry");
+    let providers = {
+        let parent = root.clone().recipient();
+        let handle = providers_handle.clone();
+        Supervisor::start_in_arbiter(&providers_arbiter.handle(), move |_| {
+            Supervisor::new(
+                "provider-registry",
+                RestartPolicy::default(),
+                move |guard| {
+                    ProviderRegistry::new(guard, provider_settings.clone(), registry_engine.clone())
+                },
+            )
+            .with_handle(handle)
+            .with_parent(parent)
+        })
+    };
+    let terminals_arbiter = Arbiter::new();
+    let terminals_handle = ChildHandle::new("terminal-registry");
+    let terminal_deps = TerminalDeps {
+        bus: bus.clone(),
+        history: parts.terminal_history,
+        history_bytes: parts.terminal_history_bytes,
+    };
+    let terminals = {
+        let parent = root.clone().recipient();
+        let handle = terminals_handle.clone();
+        Supervisor::start_in_arbiter(&terminals_arbiter.handle(), move |_| {
+            Supervisor::new(
+                "terminal-registry",
+                RestartPolicy::default(),
+                move |guard| TerminalRegistry::new(guard, terminal_deps.clone()),
+            )
+            .with_handle(handle)
+            .with_parent(parent)
+        })
+    };
+    // The Engine's durable domain events, fanned out to the registries that react to them.
+    let reactors = {
+        let providers = providers_handle.clone();
+        let terminals = terminals_handle.clone();
+        Reactors::start_in_arbiter(&providers_arbiter.handle(), move |_| Reactors {
+            providers,
+            terminals,
+        })
+    };
     let engine_arbiter = Arbiter::new();
     let engine = {
         let log = parts.log.clone();
@@ -168,7 +211,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         let parent = root.clone().recipient();
         let mut first = Some(parts.initial_state);
         let snapshot_every = parts.snapshot_every;
-        let reactor = providers.clone().recipient();
+        let reactor = reactors.recipient();
         let handle = engine_handle.clone();
         Supervisor::start_in_arbiter(&engine_arbiter.handle(), move |_| {
             Supervisor::new("engine", RestartPolicy::default(), move |guard| {
@@ -196,21 +239,18 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
             .with_parent(parent)
         })
     };
-    let projects = ProjectRegistry::new(ProjectDeps {
+    let project_deps = ProjectDeps {
         bus: bus.clone(),
         worktrees_root: parts.worktrees_root,
         codex_bin: Some(codex_bin),
-    })
-    .start();
-    let terminals_arbiter = Arbiter::new();
-    let terminal_deps = TerminalDeps {
-        bus: bus.clone(),
-        history: parts.terminal_history,
-        history_bytes: parts.terminal_history_bytes,
     };
-    let terminals = TerminalRegistry::start_in_arbiter(&terminals_arbiter.handle(), move |_| {
-        TerminalRegistry::new(terminal_deps)
-    });
+    let projects_handle = ChildHandle::new("project-registry");
+    let projects = Supervisor::new("project-registry", RestartPolicy::default(), move |guard| {
+        ProjectRegistry::new(guard, project_deps.clone())
+    })
+    .with_handle(projects_handle.clone())
+    .with_parent(root.clone().recipient())
+    .start();
     let config_arbiter = Arbiter::new();
     let parent = root.clone().recipient();
     let config = Supervisor::start_in_arbiter(&config_arbiter.handle(), move |_| {
@@ -230,9 +270,9 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
                 log: parts.log,
                 watermark,
             },
-            projects,
-            providers,
-            terminals,
+            projects: Supervised::new(projects, projects_handle),
+            providers: Supervised::new(providers, providers_handle),
+            terminals: Supervised::new(terminals, terminals_handle),
             cwd_policy,
         },
         vec![

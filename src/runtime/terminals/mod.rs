@@ -67,5 +67,12 @@ terminal_message!(
 #[rtype(result = "usize")]
 pub struct CloseAllTerminals;
 
+/// A thread was deleted (from the Engine's reactor): its terminals and their history go.
+#[derive(Message, Clone, Debug)]
+#[rtype(result = "()")]
+pub struct ThreadDeleted {
+    pub thread_id: String,
+}
+
 #[cfg(test)]
 mod tests;

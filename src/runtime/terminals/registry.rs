@@ -1,36 +1,33 @@
 //! The router of `terminal.*` requests: one supervised [`TerminalActor`] per (thread,
-//! terminal), the per-thread limit, and the close of a deleted thread's terminals.
+//! terminal), the per-thread limit, and the close of a deleted thread's terminals (told by the
+//! Engine's reactor, see `runtime::supervised::Reactors`).
 
 use std::collections::HashMap;
 
 use actix::prelude::*;
-use serde_json::Value;
-use t3rs_actors::push_relay::{Ack, Delivery, Evicted, Subscribe, SubscriberId};
-use t3rs_actors::{Ask, RestartPolicy, Supervisor};
+use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor};
 
 use super::actor::{CloseTerminal, TerminalActor};
 use super::environment::check_cwd;
 use super::history;
 use super::{
     CloseAllTerminals, Key, TerminalClear, TerminalClose, TerminalDeps, TerminalOpen,
-    TerminalResize, TerminalRestart, TerminalWrite, MAX_TERMINALS_PER_THREAD,
+    TerminalResize, TerminalRestart, TerminalWrite, ThreadDeleted, MAX_TERMINALS_PER_THREAD,
 };
-use crate::protocol::methods::channels;
 use crate::protocol::terminal::TerminalOpenParams;
-use crate::runtime::push_bus::Push;
 
 pub struct TerminalRegistry {
+    guard: ChildGuard,
     deps: TerminalDeps,
     live: HashMap<Key, Addr<Supervisor<TerminalActor>>>,
-    subscriber: Option<SubscriberId>,
 }
 
 impl TerminalRegistry {
-    pub fn new(deps: TerminalDeps) -> Self {
+    pub fn new(guard: ChildGuard, deps: TerminalDeps) -> Self {
         Self {
+            guard,
             deps,
             live: HashMap::new(),
-            subscriber: None,
         }
     }
 
@@ -102,25 +99,6 @@ where
 
 impl Actor for TerminalRegistry {
     type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Self::Context) {
-        let subscribe = Subscribe {
-            deliveries: ctx.address().recipient(),
-            evicted: ctx.address().recipient(),
-            initial: Vec::new(),
-            // Only domain events: terminal output (its own actors' floods among it) must
-            // neither reach this actor nor be able to evict it.
-            filter: Some(Box::new(|push: &Push| {
-                push.channel == channels::ORCHESTRATION_DOMAIN_EVENT
-            })),
-        };
-        self.deps
-            .bus
-            .send(subscribe)
-            .into_actor(self)
-            .map(|id, act, _ctx| act.subscriber = id.ok())
-            .wait(ctx);
-    }
 }
 
 impl Handler<TerminalOpen> for TerminalRegistry {
@@ -242,50 +220,41 @@ impl Handler<CloseAllTerminals> for TerminalRegistry {
     }
 }
 
-/// Domain events: a deleted thread takes its terminals (and their history) with it.
-impl Handler<Delivery<Push>> for TerminalRegistry {
+/// A deleted thread takes its terminals (and their history) with it.
+impl Handler<ThreadDeleted> for TerminalRegistry {
     type Result = ();
 
-    fn handle(&mut self, msg: Delivery<Push>, ctx: &mut Self::Context) {
-        if let Some(subscriber) = self.subscriber {
-            self.deps.bus.do_send(Ack {
-                subscriber,
-                sequence: msg.sequence,
-            });
-        }
-        let push = &msg.item;
-        // The subscription's filter lets only domain events through.
-        if !push.data_json.contains("\"thread.deleted\"") {
-            return;
-        }
-        let Ok(event) = serde_json::from_str::<Value>(&push.data_json) else {
-            return;
-        };
-        if event["type"] != "thread.deleted" {
-            return;
-        }
-        if let Some(thread_id) = event["payload"]["threadId"].as_str() {
-            let keys = self.thread_keys(thread_id);
-            if !keys.is_empty() {
-                log::info!(
-                    "thread {thread_id} deleted: closing its {} terminal(s)",
-                    keys.len()
-                );
-                self.close_keys(keys, true)
-                    .into_actor(self)
-                    .map(|_, _, _| ())
-                    .spawn(ctx);
-            }
+    fn handle(&mut self, msg: ThreadDeleted, ctx: &mut Self::Context) {
+        let thread_id = msg.thread_id;
+        let keys = self.thread_keys(&thread_id);
+        if !keys.is_empty() {
+            log::info!(
+                "thread {thread_id} deleted: closing its {} terminal(s)",
+                keys.len()
+            );
+            self.close_keys(keys, true)
+                .into_actor(self)
+                .map(|_, _, _| ())
+                .spawn(ctx);
         }
     }
 }
 
-impl Handler<Evicted> for TerminalRegistry {
+impl Handler<Shutdown> for TerminalRegistry {
     type Result = ();
 
-    fn handle(&mut self, msg: Evicted, _ctx: &mut Self::Context) {
-        // Only a shutdown evicts this subscriber (it acks at once); nothing to follow then.
-        log::debug!("terminal registry left the bus: {}", msg.reason);
-        self.subscriber = None;
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        self.guard.complete();
+        ctx.stop();
+    }
+}
+
+/// A registry that ends (a restart, a shutdown) ends its terminals: nothing else could reach
+/// them.
+impl Drop for TerminalRegistry {
+    fn drop(&mut self) {
+        for (_, terminal) in self.live.drain() {
+            terminal.do_send(Shutdown);
+        }
     }
 }
