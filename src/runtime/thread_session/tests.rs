@@ -275,3 +275,52 @@ fn crash_backoff_grows_and_is_capped() {
     assert_eq!(restart_delay(3), Duration::from_secs(1));
     assert_eq!(restart_delay(40), Duration::from_secs(30));
 }
+
+/// codex's stdout with a 3-byte character at bytes 179–181 and 1,999–2,001 of lines that are
+/// not JSON-RPC (the two places t3rs cuts them): two warnings with the text cut before the
+/// character, and the turn goes on.
+#[actix::test]
+async fn unreadable_codex_lines_with_a_character_across_the_cuts_become_warnings() {
+    let (mut rig, session) = Rig::start("unreadable.jsonrpc").await;
+    rig.client(ClientCommand::ThreadTurnStart(ThreadTurnStartCommand {
+        command_id: "turn".into(),
+        thread_id: "t1".into(),
+        message: TurnStartMessage {
+            message_id: "m1".into(),
+            role: UserRole::User,
+            text: "go".into(),
+            attachments: vec![],
+        },
+        provider: None,
+        model: None,
+        service_tier: None,
+        model_options: None,
+        assistant_delivery_mode: Some(AssistantDeliveryMode::Streaming),
+        runtime_mode: RuntimeMode::ApprovalRequired,
+        interaction_mode: InteractionMode::Default,
+        created_at: AT.into(),
+    }))
+    .await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadTurnStartRequested(_))
+    })
+    .await;
+    let detail = |e: &Event| match &e.body {
+        EventBody::ThreadActivityAppended(p) if p.activity.kind == "runtime.warning" => {
+            p.activity.payload["detail"].as_str().map(str::to_string)
+        }
+        _ => None,
+    };
+    let mut details = Vec::new();
+    while details.len() < 2 {
+        let event = rig.until(|e| detail(e).is_some()).await;
+        let text = detail(&event).unwrap();
+        if text.starts_with('x') {
+            details.push(text);
+        }
+    }
+    assert_eq!(details, ["x".repeat(179), "x".repeat(180)]);
+    // The session lived on: the recorded turn still ends.
+    rig.until(|e| kind(e) == "session:Error" || kind(e) == "session:Ready")
+        .await;
+}
