@@ -93,12 +93,32 @@ async fn every_thread_create_reply_comes_after_its_thread_created_push() {
         replies.insert(id, v);
     }
     let _tx = sender.await.unwrap();
-    // Every create is accepted. (A connection's dispatches are not yet guaranteed to reach
-    // the Engine in the order sent, so an update may find its thread not created yet.)
+    // Every create is accepted, and every update after it: one connection's commands reach
+    // the Engine in the order sent.
     for i in 0..THREADS {
         let reply = &replies[&format!("c{i}")];
         assert!(reply["result"]["sequence"].is_u64(), "c{i}: {reply}");
     }
+    let refused: Vec<String> = (0..THREADS)
+        .filter(|i| !replies[&format!("u{i}")]["result"]["sequence"].is_u64())
+        .map(|i| format!("u{i}: {}", replies[&format!("u{i}")]))
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "{} updates overtook their create: {:?}",
+        refused.len(),
+        &refused[..refused.len().min(3)]
+    );
+    let refused: Vec<String> = (0..THREADS)
+        .filter(|i| !replies[&format!("u{i}")]["result"]["sequence"].is_u64())
+        .map(|i| format!("u{i}: {}", replies[&format!("u{i}")]))
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "{} updates refused: {:?}",
+        refused.len(),
+        &refused[..refused.len().min(3)]
+    );
     assert!(
         overtaken.is_empty(),
         "{} of {THREADS} create replies came before their thread.created push: {:?}",

@@ -170,6 +170,11 @@ pub struct ChildUnavailable {
 
 type Factory<A> = Box<dyn FnMut(ChildGuard) -> A>;
 
+/// What [`ChildHandle::send`] answers: the shape of `Addr<Supervisor<A>>::send(Ask(M))`.
+pub type Asked<T> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Result<T, ChildUnavailable>, MailboxError>>>,
+>;
+
 /// Where a supervised child is right now: on its way, its address, or why there is none.
 enum Slot<A: Actor> {
     Starting,
@@ -254,28 +259,33 @@ impl<A: Actor> ChildHandle<A> {
 
     /// Sends `M` to the current child, answering as `Addr<Supervisor<A>>::send(Ask(M))` does
     /// (the outer `Result` is always `Ok`: every failure is a [`ChildUnavailable`]), so a caller
-    /// can hold either.
-    pub fn send<M>(
-        &self,
-        msg: Ask<M>,
-    ) -> impl std::future::Future<Output = Result<Result<M::Result, ChildUnavailable>, MailboxError>>
-           + 'static
+    /// can hold either. A running child gets the message now, at the call, not when the future
+    /// is first polled: one caller's messages reach it in the order they were sent.
+    pub fn send<M>(&self, msg: Ask<M>) -> Asked<M::Result>
     where
         A: Handler<M>,
         A::Context: actix::dev::ToEnvelope<A, M>,
         M: Message + Send + 'static,
         M::Result: Send + 'static,
     {
-        let handle = self.clone();
-        async move {
-            let child = match handle.reach().await {
-                Ok(child) => child,
-                Err(unavailable) => return Ok(Err(unavailable)),
-            };
-            Ok(child
-                .send(msg.0)
-                .await
-                .map_err(|_| handle.unavailable("it stopped before answering".to_string())))
+        let stopped = self.unavailable("it stopped before answering".to_string());
+        match self.current() {
+            Some(Ok(child)) => {
+                let request = child.send(msg.0);
+                Box::pin(async move { Ok(request.await.map_err(|_| stopped)) })
+            }
+            Some(Err(unavailable)) => Box::pin(async move { Ok(Err(unavailable)) }),
+            None => {
+                // Only before the first incarnation: wait for it, then send.
+                let handle = self.clone();
+                Box::pin(async move {
+                    let child = match handle.reach().await {
+                        Ok(child) => child,
+                        Err(unavailable) => return Ok(Err(unavailable)),
+                    };
+                    Ok(child.send(msg.0).await.map_err(|_| stopped))
+                })
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! names, storing uploads before a dispatch, turning supervised answers into replies, and
 //! replay pages straight from the stored bytes.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use actix::MailboxError;
@@ -29,62 +30,81 @@ pub(super) fn named_cwd(method: &Method) -> Option<&str> {
 /// Events per `orchestration.replayEvents` answer; a client pages on from the last sequence.
 pub const REPLAY_PAGE: usize = 1_000;
 
-/// Stores a turn's inline image uploads (off this thread: they can be 80 MB), then dispatches.
-pub(super) async fn dispatch_client(
+/// What a dispatch answers, once the Engine has.
+pub(super) type DispatchReply = std::pin::Pin<Box<dyn Future<Output = Result<Dispatched, String>>>>;
+
+/// Dispatches a client command. The command reaches the Engine now, in the order the
+/// connection sent it (the future only waits for the answer), unless the turn carries inline
+/// image uploads: those are stored first (off this thread: they can be 80 MB), and a refused
+/// one means nothing was dispatched and nothing written.
+pub(super) fn dispatch_client(
     engine: EngineHandle,
     state_dir: Arc<std::path::PathBuf>,
     mut command: ClientCommand,
-) -> Result<Dispatched, String> {
+) -> DispatchReply {
     let root = match &command {
         ClientCommand::ProjectCreate(c) => Some(c.workspace_root.as_str()),
         ClientCommand::ProjectMetaUpdate(c) => c.workspace_root.as_deref(),
         _ => None,
     };
     if let Some(root) = root {
-        crate::workspace::check_workspace_root(root)?;
+        if let Err(err) = crate::workspace::check_workspace_root(root) {
+            return Box::pin(std::future::ready(Err(err)));
+        }
     }
-    // Uploads are checked (type by their bytes) and stored before the command is dispatched: a
-    // refused one means nothing was dispatched and nothing written.
-    let mut stored_ids = Vec::new();
-    if let ClientCommand::ThreadTurnStart(turn) = &mut command {
-        if turn
-            .message
-            .attachments
-            .iter()
-            .any(|a| a.data_url.is_some())
+    let uploads = match &mut command {
+        ClientCommand::ThreadTurnStart(turn)
+            if turn
+                .message
+                .attachments
+                .iter()
+                .any(|a| a.data_url.is_some()) =>
         {
-            let thread_id = turn.thread_id.clone();
-            let mut attachments = std::mem::take(&mut turn.message.attachments);
-            let dir = Arc::clone(&state_dir);
-            let (stored, ids) = actix_web::rt::task::spawn_blocking(move || {
-                attachments::store_uploads(&dir, &thread_id, &mut attachments)
-                    .map(|ids| (attachments, ids))
-            })
-            .await
-            .map_err(|_| "storing the attachments failed".to_string())??;
+            Some((
+                turn.thread_id.clone(),
+                std::mem::take(&mut turn.message.attachments),
+            ))
+        }
+        _ => None,
+    };
+    let Some((thread_id, mut attachments)) = uploads else {
+        let asked = engine.send(Ask(DispatchPublished(Command::Client(command))));
+        return Box::pin(async move { answer(asked.await) });
+    };
+    Box::pin(async move {
+        let dir = Arc::clone(&state_dir);
+        let (stored, stored_ids) = actix_web::rt::task::spawn_blocking(move || {
+            attachments::store_uploads(&dir, &thread_id, &mut attachments)
+                .map(|ids| (attachments, ids))
+        })
+        .await
+        .map_err(|_| "storing the attachments failed".to_string())??;
+        if let ClientCommand::ThreadTurnStart(turn) = &mut command {
             turn.message.attachments = stored;
-            stored_ids = ids;
         }
-    }
-    let outcome = flatten(
-        engine
-            .send(Ask(DispatchPublished(Command::Client(command))))
-            .await,
-    )
-    .and_then(|dispatched| dispatched.map_err(|err| err.to_string()));
-    match outcome {
-        Ok(dispatched) => Ok(dispatched),
-        Err(err) => {
+        let outcome = answer(
+            engine
+                .send(Ask(DispatchPublished(Command::Client(command))))
+                .await,
+        );
+        if outcome.is_err() && !stored_ids.is_empty() {
             // The command was refused, so nothing refers to its uploads.
-            if !stored_ids.is_empty() {
-                let _ = actix_web::rt::task::spawn_blocking(move || {
-                    attachments::remove_stored(&state_dir, &stored_ids)
-                })
-                .await;
-            }
-            Err(err)
+            let _ = actix_web::rt::task::spawn_blocking(move || {
+                attachments::remove_stored(&state_dir, &stored_ids)
+            })
+            .await;
         }
-    }
+        outcome
+    })
+}
+
+type EngineAnswer = Result<
+    Result<Result<Dispatched, crate::runtime::engine::DispatchError>, ChildUnavailable>,
+    MailboxError,
+>;
+
+fn answer(asked: EngineAnswer) -> Result<Dispatched, String> {
+    flatten(asked).and_then(|dispatched| dispatched.map_err(|err| err.to_string()))
 }
 
 /// A supervised child's answer, or why there is none.

@@ -276,6 +276,11 @@ impl Actor for Engine {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
+        // A full mailbox makes actix hold a sender's message and retry it later, which lets
+        // one connection's commands overtake each other (an update before its create). So the
+        // mailbox is far larger than what can be in flight (`max_requests_in_flight` per
+        // connection × `max_connections`, 256 × 512 by default), which is where it is bounded.
+        ctx.set_mailbox_capacity(1 << 20);
         if let Some(reason) = self.broken.take() {
             self.guard.fail(reason);
             ctx.stop();
