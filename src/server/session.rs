@@ -552,13 +552,7 @@ impl Handler<Evicted> for Session {
         };
         // Close reasons are limited to 123 bytes on the wire.
         let mut reason = msg.reason;
-        if reason.len() > 120 {
-            let mut cut = 120;
-            while !reason.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            reason.truncate(cut);
-        }
+        t3rs_core::text::truncate_within(&mut reason, 120);
         ctx.close(Some(ws::CloseReason {
             code,
             description: Some(reason),
