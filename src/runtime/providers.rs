@@ -54,10 +54,21 @@ impl ProviderRegistry {
             Some(session) if session.connected() => session.clone(),
             _ => {
                 let id = thread_id.clone();
+                let mut incarnations = 0u64;
                 let session = Supervisor::new(
                     format!("thread-session {thread_id}"),
                     RestartPolicy::default(),
-                    move |guard| ThreadSession::new(guard, id.clone(), deps.clone()),
+                    move |guard| {
+                        incarnations += 1;
+                        let session = ThreadSession::new(guard, id.clone(), deps.clone());
+                        // A restart picks up, from the log, what reached nobody while it was
+                        // down; the first incarnation is handed the event that started it.
+                        if incarnations > 1 {
+                            session.restarted()
+                        } else {
+                            session
+                        }
+                    },
                 )
                 .start();
                 self.sessions.insert(thread_id.clone(), session.clone());

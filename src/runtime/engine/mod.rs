@@ -23,6 +23,7 @@ use crate::runtime::push_bus::{Push, PushBus};
 use crate::runtime::{new_id, now_iso};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
 
+mod pending;
 mod queries;
 mod state;
 
@@ -30,6 +31,7 @@ mod state;
 /// supervisor (no second mailbox trip); while it is down, `ChildUnavailable` at once.
 pub type EngineHandle = t3rs_actors::ChildHandle<Engine>;
 
+pub use pending::{PendingRequests, ThreadPendingRequests};
 pub use queries::{
     ActiveSessions, BootstrapLookup, FindBootstrap, GetSnapshot, ProjectScripts, ThreadContext,
     ThreadInfo,

@@ -19,6 +19,7 @@ mod outbox;
 mod revert;
 mod turns;
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,7 +32,7 @@ use crate::orchestration::model::{ActivityTone, RuntimeMode, SessionStatus};
 use crate::orchestration::Event;
 use crate::provider::codex_events::{CodexTranslator, Effect, TurnOutcome};
 use crate::runtime::codex::{CodexAppServer, CodexEvent, CodexSpec, FromCodex};
-use crate::runtime::engine::{ThreadContext, ThreadInfo};
+use crate::runtime::engine::{PendingRequests, ThreadContext, ThreadInfo, ThreadPendingRequests};
 use crate::runtime::now_iso;
 use crate::runtime::providers::ProviderSettings;
 use checkpoints::blocking;
@@ -52,6 +53,18 @@ pub struct ProviderDeps {
 #[derive(Message, Debug, Clone)]
 #[rtype(result = "()")]
 pub struct React(pub Arc<Event>);
+
+/// Takes up the next request in the inbox (sent to itself, so it waits for whatever the
+/// previous request started).
+#[derive(Message)]
+#[rtype(result = "()")]
+struct Drain;
+
+/// Test-only: panics the session, as a bug in a handler would.
+#[cfg(test)]
+#[derive(Message)]
+#[rtype(result = "()")]
+pub(crate) struct InjectPanic;
 
 /// The running codex; it is always of the session's current generation and runtime mode.
 struct Live {
@@ -86,6 +99,13 @@ pub struct ThreadSession {
     crashes: u32,
     outbox: Outbox,
     last_used: Instant,
+    /// A later incarnation: it asks the Engine for the requests its predecessor left.
+    restarted: bool,
+    /// Requests up to this sequence were taken up (or left on purpose) by this incarnation.
+    handled_up_to: u64,
+    /// Requests in sequence order, taken up one at a time.
+    inbox: VecDeque<Arc<Event>>,
+    draining: bool,
 }
 
 /// The crash backoff before starting codex again: none for the first crash, then doubling
@@ -112,6 +132,73 @@ impl ThreadSession {
             crashes: 0,
             outbox: Outbox::default(),
             last_used: Instant::now(),
+            restarted: false,
+            handled_up_to: 0,
+            inbox: VecDeque::new(),
+            draining: false,
+        }
+    }
+
+    /// This incarnation follows one that failed: before anything else it acts on the
+    /// thread's pending requests (see [`ThreadPendingRequests`]).
+    pub fn restarted(mut self) -> Self {
+        self.restarted = true;
+        self
+    }
+
+    /// Takes the Engine's answer: ends the turn the failed incarnation left running (session
+    /// `error` and an activity), then queues the requests it left, oldest first. Answers to
+    /// codex's questions and interrupts are dropped with that turn: the codex they were for
+    /// is gone.
+    fn resume(&mut self, pending: PendingRequests, ctx: &mut Context<Self>) {
+        self.handled_up_to = self.handled_up_to.max(pending.as_of);
+        let stale = pending
+            .session
+            .as_ref()
+            .filter(|s| matches!(s.status, SessionStatus::Starting | SessionStatus::Running));
+        let ended = stale.is_some();
+        if let Some(session) = stale {
+            self.runtime_mode = session.runtime_mode;
+            let reason =
+                "The thread's session restarted after a failure; the turn in progress was ended.";
+            self.note(
+                ActivityTone::Error,
+                "provider.session.restarted",
+                "Session restarted",
+                json!({ "detail": reason }),
+                session.active_turn_id.clone(),
+                ctx,
+            );
+            self.set_session(SessionStatus::Error, None, Some(reason.to_string()), ctx);
+        }
+        for event in pending.requests {
+            let moot = ended
+                && matches!(
+                    event.body,
+                    EventBody::ThreadTurnInterruptRequested(_)
+                        | EventBody::ThreadApprovalResponseRequested(_)
+                        | EventBody::ThreadUserInputResponseRequested(_)
+                );
+            if !moot {
+                self.inbox.push_back(event);
+            }
+        }
+        self.drain(ctx);
+    }
+
+    /// Takes up the oldest queued request; the next one follows through the mailbox, after
+    /// every wait the first one started.
+    fn drain(&mut self, ctx: &mut Context<Self>) {
+        if self.draining {
+            return;
+        }
+        let Some(event) = self.inbox.pop_front() else {
+            return;
+        };
+        self.react(&event, ctx);
+        if !self.inbox.is_empty() {
+            self.draining = true;
+            ctx.address().do_send(Drain);
         }
     }
 
@@ -327,6 +414,26 @@ impl Actor for ThreadSession {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
+        if self.restarted {
+            let request = self.deps.engine.send(Ask(ThreadPendingRequests {
+                thread_id: self.thread_id.clone(),
+            }));
+            let thread_id = self.thread_id.clone();
+            // The mailbox waits for the answer (one Engine read), so no request overtakes it.
+            ctx.wait(
+                async move {
+                    match request.await {
+                        Ok(Ok(Ok(pending))) => pending,
+                        other => {
+                            log::warn!("thread {thread_id}: pending requests unknown: {other:?}");
+                            PendingRequests::default()
+                        }
+                    }
+                }
+                .into_actor(self)
+                .map(|pending, act, ctx| act.resume(pending, ctx)),
+            );
+        }
         let every = (self.deps.settings.idle_timeout / 4)
             .clamp(Duration::from_millis(250), Duration::from_secs(60));
         ctx.run_interval(every, |act, _ctx| {
@@ -353,6 +460,41 @@ impl Handler<React> for ThreadSession {
     type Result = ();
 
     fn handle(&mut self, React(event): React, ctx: &mut Self::Context) {
+        if event.sequence <= self.handled_up_to {
+            return; // already among the pending requests this incarnation took up
+        }
+        self.inbox.push_back(event);
+        self.drain(ctx);
+    }
+}
+
+impl Handler<Drain> for ThreadSession {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Drain, ctx: &mut Self::Context) {
+        self.draining = false;
+        self.drain(ctx);
+    }
+}
+
+#[cfg(test)]
+impl Handler<InjectPanic> for ThreadSession {
+    type Result = ();
+
+    fn handle(&mut self, _msg: InjectPanic, _ctx: &mut Self::Context) {
+        panic!("injected thread session panic");
+    }
+}
+
+/// A session that ends without stopping (a panic) still stops its codex.
+impl Drop for ThreadSession {
+    fn drop(&mut self) {
+        self.retire();
+    }
+}
+
+impl ThreadSession {
+    fn react(&mut self, event: &Event, ctx: &mut Context<Self>) {
         match &event.body {
             EventBody::ThreadTurnStartRequested(p) => self.on_turn_start(p.clone(), ctx),
             EventBody::ThreadTurnInterruptRequested(_) => self.on_interrupt(ctx),

@@ -14,7 +14,7 @@ use crate::store::{event_log::EventLog, Store};
 use std::path::PathBuf;
 use t3rs_actors::harness::{subscribe_probe, ProbeRx};
 use t3rs_actors::push_relay::{Ack, Delivery};
-use t3rs_actors::{RestartPolicy, Supervisor};
+use t3rs_actors::{RestartPolicy, Supervisor, Tell};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 const AT: &str = "2026-01-01T00:00:00.000Z";
@@ -34,6 +34,38 @@ impl Rig {
     /// A real Engine on a temp store, the bus watched by a probe, one project and thread,
     /// and a thread session whose "codex" plays back `recording`.
     async fn start(recording: &str) -> (Rig, Addr<ThreadSession>) {
+        let (rig, deps) = Rig::build(recording).await;
+        let session = ThreadSession::new(ChildGuard::detached(), "t1".into(), deps).start();
+        (rig, session)
+    }
+
+    /// The rig with the session under a Supervisor, as the ProviderRegistry runs it (later
+    /// incarnations built `restarted`), restarting after `backoff`.
+    async fn start_supervised(
+        recording: &str,
+        backoff: Duration,
+    ) -> (Rig, Addr<Supervisor<ThreadSession>>, Arc<ProviderDeps>) {
+        let (rig, deps) = Rig::build(recording).await;
+        let policy = RestartPolicy {
+            initial_backoff: backoff,
+            ..RestartPolicy::default()
+        };
+        let factory_deps = deps.clone();
+        let mut incarnations = 0;
+        let supervisor = Supervisor::new("thread-session t1", policy, move |guard| {
+            incarnations += 1;
+            let session = ThreadSession::new(guard, "t1".into(), factory_deps.clone());
+            if incarnations > 1 {
+                session.restarted()
+            } else {
+                session
+            }
+        })
+        .start();
+        (rig, supervisor, deps)
+    }
+
+    async fn build(recording: &str) -> (Rig, Arc<ProviderDeps>) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("state")).unwrap();
         let log = EventLog::open(&store).unwrap();
@@ -103,8 +135,7 @@ impl Rig {
             created_at: AT.into(),
         }))
         .await;
-        let session = ThreadSession::new(ChildGuard::detached(), "t1".into(), deps).start();
-        (rig, session)
+        (rig, deps)
     }
 
     async fn client(&mut self, command: ClientCommand) {
@@ -323,4 +354,108 @@ async fn unreadable_codex_lines_with_a_character_across_the_cuts_become_warnings
     // The session lived on: the recorded turn still ends.
     rig.until(|e| kind(e) == "session:Error" || kind(e) == "session:Ready")
         .await;
+}
+
+fn turn_start(command_id: &str, message_id: &str) -> ClientCommand {
+    ClientCommand::ThreadTurnStart(ThreadTurnStartCommand {
+        command_id: command_id.into(),
+        thread_id: "t1".into(),
+        message: TurnStartMessage {
+            message_id: message_id.into(),
+            role: UserRole::User,
+            text: "go".into(),
+            attachments: vec![],
+        },
+        provider: None,
+        model: None,
+        service_tier: None,
+        model_options: None,
+        assistant_delivery_mode: Some(AssistantDeliveryMode::Streaming),
+        runtime_mode: RuntimeMode::ApprovalRequired,
+        interaction_mode: InteractionMode::Default,
+        created_at: AT.into(),
+    })
+}
+
+fn approve(command_id: &str, asked: &Event) -> ClientCommand {
+    let EventBody::ThreadActivityAppended(asked) = &asked.body else {
+        unreachable!()
+    };
+    ClientCommand::ThreadApprovalRespond(ThreadApprovalRespondCommand {
+        command_id: command_id.into(),
+        thread_id: "t1".into(),
+        request_id: asked.activity.payload["requestId"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        decision: ApprovalDecision::Accept,
+        created_at: AT.into(),
+    })
+}
+
+/// A ThreadSession that panics mid-turn (waiting on an approval) under its supervisor: the
+/// turn ends visibly (an activity, then session `error`), and a turn start sent while it
+/// restarts, which reaches nobody, is taken up by the next incarnation from the log and runs
+/// to its end.
+#[actix::test]
+async fn a_session_panic_mid_turn_ends_the_turn_and_the_restart_takes_up_what_it_missed() {
+    let (mut rig, supervisor, deps) =
+        Rig::start_supervised("approval.jsonrpc", Duration::from_millis(500)).await;
+    rig.client(turn_start("turn-1", "m1")).await;
+    let request = rig
+        .until(|e| matches!(e.body, EventBody::ThreadTurnStartRequested(_)))
+        .await;
+    supervisor.do_send(Tell(React(Arc::new(request))));
+    rig.until(|e| kind(e) == "activity:approval.requested")
+        .await;
+
+    supervisor.do_send(Tell(InjectPanic));
+    // The next incarnation starts a fresh codex; the recording opens a new conversation.
+    deps.settings.provider_threads.clear().unwrap();
+    rig.client(turn_start("turn-2", "m2")).await;
+    let missed = rig
+        .until(|e| matches!(e.body, EventBody::ThreadTurnStartRequested(_)))
+        .await;
+    // Routed as the registry would, while the session is down: it is dropped.
+    supervisor.do_send(Tell(React(Arc::new(missed.clone()))));
+
+    let restarted = rig
+        .until(|e| kind(e) == "activity:provider.session.restarted")
+        .await;
+    assert!(restarted.sequence > missed.sequence);
+    let after = rig.until(|e| kind(e).starts_with("session:")).await;
+    assert_eq!(kind(&after), "session:Error");
+
+    // The missed turn start is acted on: a new codex asks again, and the turn completes.
+    let asked = rig
+        .until(|e| kind(e) == "activity:approval.requested")
+        .await;
+    rig.client(approve("yes-2", &asked)).await;
+    let answer = rig
+        .until(|e| matches!(e.body, EventBody::ThreadApprovalResponseRequested(_)))
+        .await;
+    supervisor.do_send(Tell(React(Arc::new(answer))));
+    rig.until(|e| matches!(e.body, EventBody::ThreadTurnDiffCompleted(_)))
+        .await;
+    let kinds: Vec<String> = rig.seen.iter().map(kind).collect();
+    let from = kinds
+        .iter()
+        .position(|k| k == "activity:provider.session.restarted")
+        .unwrap();
+    let tail = &kinds[from..];
+    for want in [
+        "session:Error",
+        "session:Starting",
+        "session:Running",
+        "activity:approval.resolved",
+        "session:Ready",
+    ] {
+        assert!(tail.iter().any(|k| k == want), "{want} missing: {kinds:#?}");
+    }
+    // The turn start was taken up once.
+    assert_eq!(
+        tail.iter().filter(|k| *k == "session:Running").count(),
+        1,
+        "{kinds:#?}"
+    );
 }
