@@ -73,9 +73,11 @@ impl EventLog {
             for (sequence, json) in &write.events {
                 events.insert(&sequence.to_be_bytes(), json.as_slice());
             }
-            let receipt = serde_json::to_vec(&write.receipt).map_err(|e| {
-                StoreError::Io(sled::Error::Unsupported(format!("receipt encoding: {e}")))
-            })?;
+            let receipt =
+                serde_json::to_vec(&write.receipt).map_err(|source| StoreError::Encode {
+                    what: "receipt",
+                    source,
+                })?;
             receipts.insert(write.command_id.as_bytes(), receipt);
         }
         (&self.events, &self.receipts)
@@ -86,9 +88,7 @@ impl EventLog {
             })
             .map_err(|e| match e {
                 TransactionError::Storage(err) => StoreError::Io(err),
-                TransactionError::Abort(()) => {
-                    StoreError::Io(sled::Error::Unsupported("batch aborted".into()))
-                }
+                TransactionError::Abort(()) => StoreError::Aborted,
             })
     }
 
@@ -97,9 +97,18 @@ impl EventLog {
         self.store.flush().map(|_| ())
     }
 
+    /// The recorded outcome of `command_id`; an unreadable receipt is an error, never "unknown"
+    /// (a retry read as unknown would be applied twice).
     pub fn receipt(&self, command_id: &str) -> Result<Option<Receipt>, StoreError> {
         match self.receipts.get(command_id.as_bytes())? {
-            Some(raw) => Ok(serde_json::from_slice(&raw).ok()),
+            Some(raw) => {
+                serde_json::from_slice(&raw)
+                    .map(Some)
+                    .map_err(|e| StoreError::BadReceipt {
+                        command_id: command_id.to_string(),
+                        message: e.to_string(),
+                    })
+            }
             None => Ok(None),
         }
     }
@@ -140,14 +149,13 @@ impl EventLog {
     /// Stores a snapshot of the read model at `sequence` durably (temp file, fsync, rename,
     /// fsync of the directory), then drops all but the newest two.
     pub fn save_snapshot(&self, sequence: u64, json: &[u8]) -> Result<(), StoreError> {
-        let io = |e: std::io::Error| {
-            StoreError::Io(sled::Error::Io(std::io::Error::new(
-                e.kind(),
-                format!("snapshot in {}: {e}", self.snapshot_dir.display()),
-            )))
+        let path = self.snapshot_dir.join(snapshot_name(sequence));
+        let io = |source: std::io::Error| StoreError::Snapshot {
+            path: path.clone(),
+            source,
         };
         std::fs::create_dir_all(&self.snapshot_dir).map_err(io)?;
-        AtomicWrite::to(&self.snapshot_dir.join(snapshot_name(sequence)))
+        AtomicWrite::to(&path)
             .syncing_dir()
             .write(json)
             .map_err(io)?;
@@ -183,9 +191,10 @@ impl EventLog {
         let mut sequences = self.snapshot_sequences().unwrap_or_default();
         sequences.sort_unstable_by(|a, b| b.cmp(a));
         sequences.into_iter().map(move |sequence| {
-            std::fs::read(self.snapshot_dir.join(snapshot_name(sequence)))
+            let path = self.snapshot_dir.join(snapshot_name(sequence));
+            std::fs::read(&path)
                 .map(|bytes| (sequence, bytes))
-                .map_err(|e| StoreError::Io(sled::Error::Io(e)))
+                .map_err(|source| StoreError::Snapshot { path, source })
         })
     }
 }
@@ -256,6 +265,19 @@ mod tests {
         assert!(log.read_range(3, 3, 10).unwrap().is_empty());
         let tail: Vec<u64> = log.iter_after(1).map(|r| r.unwrap().0).collect();
         assert_eq!(tail, vec![2, 3]);
+    }
+
+    #[test]
+    fn an_unreadable_receipt_is_an_error_not_unknown() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let log = EventLog::open(&store).unwrap();
+        log.receipts
+            .insert(b"c1", &b"{\"status\":\"acc"[..])
+            .unwrap();
+        let err = log.receipt("c1").unwrap_err();
+        assert!(matches!(err, StoreError::BadReceipt { .. }), "{err:?}");
+        assert!(err.to_string().contains("c1"), "{err}");
     }
 
     #[test]

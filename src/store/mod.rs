@@ -31,6 +31,27 @@ pub enum StoreError {
     BadVersion { path: PathBuf },
     #[error("store I/O failed: {0}")]
     Io(#[from] sled::Error),
+    /// A value could not be encoded for the store (nothing was written).
+    #[error("cannot encode the {what} for the store: {source}")]
+    Encode {
+        what: &'static str,
+        source: serde_json::Error,
+    },
+    /// A stored receipt cannot be read: whether its command was applied is unknown, so a retry
+    /// must be refused rather than applied a second time.
+    #[error(
+        "the receipt of command {command_id} in the store cannot be read ({message}); the \
+         store is damaged, so the command is refused rather than perhaps applied twice"
+    )]
+    BadReceipt { command_id: String, message: String },
+    /// sled aborted the batch's transaction (nothing was written).
+    #[error("the store aborted the batch's transaction; nothing was written")]
+    Aborted,
+    #[error("snapshot file {path}: {source}")]
+    Snapshot {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Clone)]

@@ -3,8 +3,11 @@
 //! the commands acknowledged and their events published on `orchestration.domainEvent`, in
 //! sequence order. Nothing is acknowledged or pushed that a crash could take back.
 //!
-//! It runs on its own arbiter because flushing blocks. If the store fails, the engine stops with
-//! the reason; its supervisor starts a fresh incarnation that reloads the truth from disk.
+//! It runs on its own arbiter because flushing blocks. If the store fails, the incarnation is
+//! poisoned: it answers nothing more from its model (which holds the lost batch), writes no
+//! snapshot, and stops with the reason; its supervisor starts a fresh incarnation that reloads
+//! the truth from disk. Reads are answered only once the open batch is flushed, so they never
+//! show what a crash could take back.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,10 +25,18 @@ use crate::runtime::cwd_policy::{changes_roots, RootsView};
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::runtime::{new_id, now_iso};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
+use crate::store::StoreError;
 
 mod pending;
 mod queries;
 mod state;
+#[cfg(test)]
+mod tests;
+
+/// At most this many commands share one group-commit batch: the batch is flushed when it is
+/// reached, so one long mailbox drain neither delays its first replies without bound nor builds
+/// one huge transaction.
+pub const BATCH_CAP: usize = 1_000;
 
 /// How callers reach the Engine: straight to the running incarnation, kept current by its
 /// supervisor (no second mailbox trip); while it is down, `ChildUnavailable` at once.
@@ -118,6 +129,14 @@ pub struct Engine {
     flush_scheduled: bool,
     /// Set when this incarnation could not load the store; it stops at once with the reason.
     broken: Option<String>,
+    /// Set when a flush failed: the model holds events that are not on disk, so nothing more is
+    /// answered from it or snapshotted; the incarnation is stopping.
+    poisoned: Option<String>,
+    #[cfg(test)]
+    fail_writes: bool,
+    /// The number of commands in each flushed batch.
+    #[cfg(test)]
+    flushed: Vec<usize>,
     reactor: Option<Recipient<DomainEvent>>,
     /// Events of the open batch for the reactor, sent after the flush.
     reactions: Vec<Arc<Event>>,
@@ -177,6 +196,11 @@ impl Engine {
             batch_receipts: HashMap::new(),
             flush_scheduled: false,
             broken: None,
+            poisoned: None,
+            #[cfg(test)]
+            fail_writes: false,
+            #[cfg(test)]
+            flushed: Vec::new(),
             reactor: None,
             reactions: Vec::new(),
             roots: None,
@@ -256,7 +280,28 @@ impl Engine {
             .map_err(|e| DispatchError::Storage(e.to_string()))
     }
 
+    /// Anything decided but not flushed, or replies waiting for a flush.
+    fn pending(&self) -> bool {
+        !self.batch.is_empty() || !self.replies.is_empty()
+    }
+
+    /// Makes the model durable before a read answers from it: flushes the open batch if there
+    /// is one. Err when the model cannot be trusted (the flush failed; the engine is stopping).
+    fn settle(&mut self, ctx: &mut Context<Self>) -> Result<(), String> {
+        if self.pending() && !self.flush_now() {
+            ctx.stop();
+        }
+        match &self.poisoned {
+            Some(reason) => Err(reason.clone()),
+            None => Ok(()),
+        }
+    }
+
     fn snapshot(&mut self) {
+        if let Some(reason) = &self.poisoned {
+            log::warn!("no snapshot: the model holds events that were not stored ({reason})");
+            return;
+        }
         match serde_json::to_vec(&self.model) {
             Ok(json) => match self.log.save_snapshot(self.model.snapshot_sequence, &json) {
                 Ok(()) => self.events_since_snapshot = 0,
@@ -291,7 +336,7 @@ impl Actor for Engine {
 
     fn stopping(&mut self, _ctx: &mut Self::Context) -> Running {
         // Whatever was decided but not yet flushed gets its chance now.
-        if !self.batch.is_empty() || !self.replies.is_empty() {
+        if self.pending() {
             self.flush_now();
         }
         if self.events_since_snapshot > 0 {
@@ -308,9 +353,16 @@ impl Engine {
         let replies = std::mem::take(&mut self.replies);
         let pushes = std::mem::take(&mut self.pushes);
         self.batch_receipts.clear();
-        let written = self.log.write_batch(&batch).and_then(|()| self.log.flush());
-        match written {
+        if let Some(reason) = &self.poisoned {
+            for (reply, _) in replies {
+                let _ = reply.send(Err(DispatchError::Storage(reason.clone())));
+            }
+            return false;
+        }
+        match self.write(&batch) {
             Ok(()) => {
+                #[cfg(test)]
+                self.flushed.push(replies.len());
                 let appended: u64 = batch.iter().map(|w| w.events.len() as u64).sum();
                 self.watermark.set(self.next_sequence - 1);
                 // Before any reply: a client told its project exists may use it at once.
@@ -340,6 +392,7 @@ impl Engine {
                 self.reactions.clear();
                 self.roots_changed = false;
                 log::error!("event store write failed: {err}");
+                self.poisoned = Some(format!("the event store failed: {err}"));
                 for (reply, _) in replies {
                     let _ = reply.send(Err(DispatchError::Storage(err.to_string())));
                 }
@@ -347,6 +400,15 @@ impl Engine {
                 false
             }
         }
+    }
+
+    fn write(&self, batch: &[CommandWrite]) -> Result<(), StoreError> {
+        #[cfg(test)]
+        if self.fail_writes {
+            return Err(StoreError::Aborted);
+        }
+        self.log.write_batch(batch)?;
+        self.log.flush()
     }
 }
 
@@ -376,6 +438,10 @@ impl Engine {
         ctx: &mut Context<Self>,
     ) -> oneshot::Receiver<Result<Dispatched, DispatchError>> {
         let (tx, rx) = oneshot::channel();
+        if let Some(reason) = &self.poisoned {
+            let _ = tx.send(Err(DispatchError::Storage(reason.clone())));
+            return rx;
+        }
         let command_id = command.command_id().to_string();
         log_command(
             log::Level::Debug,
@@ -425,7 +491,13 @@ impl Engine {
         // Even a repeat of an accepted command waits for the flush when the original is still
         // in the open batch: "accepted" must never be said before it is durable.
         self.replies.push((tx, outcome));
-        self.schedule_flush(ctx);
+        if self.replies.len() >= BATCH_CAP {
+            if !self.flush_now() {
+                ctx.stop();
+            }
+        } else {
+            self.schedule_flush(ctx);
+        }
         rx
     }
 }
@@ -460,7 +532,9 @@ impl Handler<FlushBatch> for Engine {
     type Result = ();
 
     fn handle(&mut self, _msg: FlushBatch, ctx: &mut Self::Context) {
-        if !self.flush_now() {
+        // A capped batch or a read may have flushed already.
+        self.flush_scheduled = false;
+        if self.pending() && !self.flush_now() {
             ctx.stop();
         }
     }
@@ -470,13 +544,14 @@ impl Handler<Checkpoint> for Engine {
     type Result = u64;
 
     fn handle(&mut self, _msg: Checkpoint, ctx: &mut Self::Context) -> u64 {
-        if (!self.batch.is_empty() || !self.replies.is_empty()) && !self.flush_now() {
+        if self.pending() && !self.flush_now() {
             ctx.stop();
         }
         if self.events_since_snapshot > 0 {
             self.snapshot();
         }
-        self.model.snapshot_sequence
+        // The durable sequence (a poisoned model is ahead of it).
+        self.watermark.get()
     }
 }
 

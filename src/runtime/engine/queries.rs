@@ -1,10 +1,13 @@
 //! What the Engine answers about its read model without changing it: the snapshot, active
 //! sessions, a thread's context for its session, a project's scripts, the bootstrap lookup.
+//! Every read first makes the open batch durable ([`Engine::settle`]), so no answer shows an
+//! event a crash could take back; a poisoned incarnation answers none.
 
+use actix::dev::{MessageResponse, OneshotSender};
 use actix::prelude::*;
 
 use crate::orchestration::model::{LatestTurnState, Message, ProjectScript, RuntimeMode};
-use crate::orchestration::{Session, SessionStatus};
+use crate::orchestration::{ReadModel, Session, SessionStatus};
 
 use super::Engine;
 
@@ -73,76 +76,111 @@ impl ThreadInfo {
     }
 }
 
+/// A read's answer from durable state, or none at all when the model cannot be trusted (a
+/// flush failed and the incarnation is stopping): the caller sees the Engine gone, as it does
+/// while the Engine is down, never a model holding lost events.
+pub struct Durable<T>(Option<T>);
+
+impl<M, T> MessageResponse<Engine, M> for Durable<T>
+where
+    M: actix::Message<Result = T>,
+    T: 'static,
+{
+    fn handle(self, _ctx: &mut Context<Engine>, tx: Option<OneshotSender<T>>) {
+        if let (Some(answer), Some(tx)) = (self.0, tx) {
+            let _ = tx.send(answer);
+        }
+    }
+}
+
+impl Engine {
+    /// `read` on the model once it is durable.
+    fn read<T>(&mut self, ctx: &mut Context<Self>, read: impl FnOnce(&Self) -> T) -> Durable<T> {
+        match self.settle(ctx) {
+            Ok(()) => Durable(Some(read(self))),
+            Err(reason) => {
+                log::warn!("read refused: {reason}");
+                Durable(None)
+            }
+        }
+    }
+}
+
 impl Handler<GetSnapshot> for Engine {
     type Result = Result<String, String>;
 
-    fn handle(&mut self, _msg: GetSnapshot, _ctx: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, _msg: GetSnapshot, ctx: &mut Self::Context) -> Self::Result {
+        self.settle(ctx)?;
         serde_json::to_string(&self.model).map_err(|e| format!("snapshot encoding failed: {e}"))
     }
 }
 
 impl Handler<ActiveSessions> for Engine {
-    type Result = MessageResult<ActiveSessions>;
+    type Result = Durable<Vec<(String, Session)>>;
 
-    fn handle(&mut self, _msg: ActiveSessions, _ctx: &mut Self::Context) -> Self::Result {
-        MessageResult(
-            self.model
-                .threads
-                .values()
-                .filter(|t| t.deleted_at.is_none())
-                .filter_map(|t| {
-                    let session = t.session.as_ref()?;
-                    matches!(
-                        session.status,
-                        SessionStatus::Starting | SessionStatus::Running
-                    )
-                    .then(|| (t.id.clone(), session.clone()))
-                })
-                .collect(),
-        )
+    fn handle(&mut self, _msg: ActiveSessions, ctx: &mut Self::Context) -> Self::Result {
+        self.read(ctx, |engine| active_sessions(&engine.model))
     }
 }
 
-impl Handler<ThreadContext> for Engine {
-    type Result = MessageResult<ThreadContext>;
+fn active_sessions(model: &ReadModel) -> Vec<(String, Session)> {
+    model
+        .threads
+        .values()
+        .filter(|t| t.deleted_at.is_none())
+        .filter_map(|t| {
+            let session = t.session.as_ref()?;
+            matches!(
+                session.status,
+                SessionStatus::Starting | SessionStatus::Running
+            )
+            .then(|| (t.id.clone(), session.clone()))
+        })
+        .collect()
+}
 
-    fn handle(&mut self, msg: ThreadContext, _ctx: &mut Self::Context) -> Self::Result {
-        let Some(thread) = self.model.threads.get(&msg.thread_id) else {
-            return MessageResult(None);
-        };
-        let cwd = thread.worktree_path.clone().or_else(|| {
-            self.model
-                .projects
-                .get(&thread.project_id)
-                .map(|p| p.workspace_root.clone())
-        });
-        let message = msg
-            .message_id
-            .as_ref()
-            .and_then(|id| thread.messages.iter().rev().find(|m| &m.id == id).cloned());
-        MessageResult(Some(ThreadInfo {
-            cwd,
-            model: thread.model.clone(),
-            runtime_mode: thread.runtime_mode,
-            deleted: thread.deleted_at.is_some(),
-            checkpoints: thread
-                .checkpoints
-                .iter()
-                .map(|c| {
-                    (
-                        c.checkpoint_turn_count,
-                        c.turn_id.clone(),
-                        c.checkpoint_ref.clone(),
-                    )
-                })
-                .collect(),
-            turn_running: thread
-                .latest_turn
-                .as_ref()
-                .is_some_and(|t| t.state == LatestTurnState::Running),
-            message,
-        }))
+impl Handler<ThreadContext> for Engine {
+    type Result = Durable<Option<ThreadInfo>>;
+
+    fn handle(&mut self, msg: ThreadContext, ctx: &mut Self::Context) -> Self::Result {
+        self.read(ctx, |engine| thread_context(&engine.model, &msg))
     }
+}
+
+fn thread_context(model: &ReadModel, msg: &ThreadContext) -> Option<ThreadInfo> {
+    let thread = model.threads.get(&msg.thread_id)?;
+    let cwd = thread.worktree_path.clone().or_else(|| {
+        model
+            .projects
+            .get(&thread.project_id)
+            .map(|p| p.workspace_root.clone())
+    });
+    let message = msg
+        .message_id
+        .as_ref()
+        .and_then(|id| thread.messages.iter().rev().find(|m| &m.id == id).cloned());
+    Some(ThreadInfo {
+        cwd,
+        model: thread.model.clone(),
+        runtime_mode: thread.runtime_mode,
+        deleted: thread.deleted_at.is_some(),
+        checkpoints: thread
+            .checkpoints
+            .iter()
+            .map(|c| {
+                (
+                    c.checkpoint_turn_count,
+                    c.turn_id.clone(),
+                    c.checkpoint_ref.clone(),
+                )
+            })
+            .collect(),
+        turn_running: thread
+            .latest_turn
+            .as_ref()
+            .is_some_and(|t| t.state == LatestTurnState::Running),
+        message,
+    })
 }
 
 /// The scripts of the live project whose workspace root is `cwd` (none when there is no such
@@ -154,42 +192,46 @@ pub struct ProjectScripts {
 }
 
 impl Handler<ProjectScripts> for Engine {
-    type Result = MessageResult<ProjectScripts>;
+    type Result = Durable<Vec<ProjectScript>>;
 
-    fn handle(&mut self, msg: ProjectScripts, _ctx: &mut Self::Context) -> Self::Result {
-        let wanted = msg.cwd.trim_end_matches('/');
-        MessageResult(
-            self.model
+    fn handle(&mut self, msg: ProjectScripts, ctx: &mut Self::Context) -> Self::Result {
+        let wanted = msg.cwd.trim_end_matches('/').to_string();
+        self.read(ctx, |engine| {
+            engine
+                .model
                 .projects
                 .values()
                 .find(|p| {
                     p.deleted_at.is_none() && p.workspace_root.trim_end_matches('/') == wanted
                 })
                 .map(|p| p.scripts.clone())
-                .unwrap_or_default(),
-        )
+                .unwrap_or_default()
+        })
     }
 }
 
 impl Handler<FindBootstrap> for Engine {
-    type Result = MessageResult<FindBootstrap>;
+    type Result = Durable<BootstrapLookup>;
 
-    fn handle(&mut self, msg: FindBootstrap, _ctx: &mut Self::Context) -> Self::Result {
-        let project = self
-            .model
-            .projects
+    fn handle(&mut self, msg: FindBootstrap, ctx: &mut Self::Context) -> Self::Result {
+        self.read(ctx, |engine| find_bootstrap(&engine.model, &msg.cwd))
+    }
+}
+
+fn find_bootstrap(model: &ReadModel, cwd: &str) -> BootstrapLookup {
+    let project = model
+        .projects
+        .values()
+        .find(|p| p.workspace_root == cwd && p.deleted_at.is_none());
+    let thread_id = project.and_then(|p| {
+        model
+            .threads
             .values()
-            .find(|p| p.workspace_root == msg.cwd && p.deleted_at.is_none());
-        let thread_id = project.and_then(|p| {
-            self.model
-                .threads
-                .values()
-                .find(|t| t.project_id == p.id && t.deleted_at.is_none())
-                .map(|t| t.id.clone())
-        });
-        MessageResult(BootstrapLookup {
-            project: project.map(|p| (p.id.clone(), p.default_model.clone())),
-            thread_id,
-        })
+            .find(|t| t.project_id == p.id && t.deleted_at.is_none())
+            .map(|t| t.id.clone())
+    });
+    BootstrapLookup {
+        project: project.map(|p| (p.id.clone(), p.default_model.clone())),
+        thread_id,
     }
 }
