@@ -20,8 +20,14 @@ use crate::orchestration::model::{Activity, ActivityTone, Session, SessionStatus
 use crate::orchestration::{Command, InternalCommand};
 use crate::provider::codex_events::Effect;
 use crate::runtime::codex::CodexRespond;
-use crate::runtime::engine::Dispatch;
+use crate::runtime::engine::{Dispatch, DispatchError};
 use crate::runtime::{new_id, now_iso};
+
+/// The pause before retry `attempt + 1` of an internal command: from 50 ms, doubling, at most
+/// 2 s.
+pub(super) fn retry_delay(attempt: u32) -> std::time::Duration {
+    std::time::Duration::from_millis(50u64 << attempt.min(6)).min(std::time::Duration::from_secs(2))
+}
 
 impl ThreadSession {
     // -- the outbox ----------------------------------------------------------------------------
@@ -56,24 +62,45 @@ impl ThreadSession {
             Next::Send(item) => item,
         };
         let command = item.into_command(&self.thread_id);
+        self.send_internal(command, 0, ctx);
+    }
+
+    /// Sends one internal command to the Engine until it is accepted or rejected. A store
+    /// failure or an Engine that is down is retried under the same commandId (the Engine's
+    /// receipt makes a repeat return the first outcome), after a growing pause; the outbox
+    /// holds its place meanwhile, so nothing overtakes it. The mailbox stays open.
+    fn send_internal(&mut self, command: InternalCommand, attempt: u32, ctx: &mut Context<Self>) {
         let kind = command.type_name();
         let request = self
             .deps
             .engine
-            .send(Ask(Dispatch(Command::Internal(command))));
+            .send(Ask(Dispatch(Command::Internal(command.clone()))));
         ctx.spawn(
             async move {
                 match request.await {
-                    Ok(Ok(Ok(_))) => {}
-                    Ok(Ok(Err(err))) => log::warn!("{kind} was not recorded: {err}"),
-                    Ok(Err(unavailable)) => log::warn!("{kind} was not recorded: {unavailable}"),
-                    Err(err) => log::warn!("{kind} was not recorded: {err}"),
+                    Ok(Ok(Ok(_))) => None,
+                    Ok(Ok(Err(DispatchError::Rejected(err)))) => {
+                        log::warn!("{kind} was rejected: {err}");
+                        None
+                    }
+                    Ok(Ok(Err(err))) => Some(err.to_string()),
+                    Ok(Err(unavailable)) => Some(unavailable.to_string()),
+                    Err(err) => Some(err.to_string()),
                 }
             }
             .into_actor(self)
-            .map(|(), act, ctx| {
-                act.outbox.sent();
-                act.pump(ctx);
+            .map(move |failed, act, ctx| match failed {
+                None => {
+                    act.outbox.sent();
+                    act.pump(ctx);
+                }
+                Some(err) => {
+                    let delay = retry_delay(attempt);
+                    log::warn!("{kind} not recorded yet ({err}); retrying in {delay:?}");
+                    ctx.run_later(delay, move |act, ctx| {
+                        act.send_internal(command, attempt + 1, ctx)
+                    });
+                }
             }),
         );
     }

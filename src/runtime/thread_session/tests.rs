@@ -28,6 +28,7 @@ struct Rig {
     events: ProbeRx<Delivery<Push>>,
     seen: Vec<Event>,
     log: PathBuf,
+    event_log: EventLog,
 }
 
 impl Rig {
@@ -71,6 +72,7 @@ impl Rig {
         let log = EventLog::open(&store).unwrap();
         let bus = PushBus::new(100_000).start();
         let (subscriber, events) = subscribe_probe(&bus).await;
+        let event_log = log.clone();
         let engine_bus = bus.clone();
         let supervisor = Supervisor::new("engine", RestartPolicy::default(), move |guard| {
             let state = load_state(&log).unwrap();
@@ -112,6 +114,7 @@ impl Rig {
             events,
             seen: Vec::new(),
             log: replay_log,
+            event_log,
         };
         rig.client(ClientCommand::ProjectCreate(ProjectCreateCommand {
             command_id: "p".into(),
@@ -458,4 +461,89 @@ async fn a_session_panic_mid_turn_ends_the_turn_and_the_restart_takes_up_what_it
         1,
         "{kinds:#?}"
     );
+}
+
+/// An internal command the Engine cannot take (it is down, restarting) is not dropped: the
+/// session sends it again under the same commandId until it is recorded.
+#[actix::test]
+async fn an_internal_command_the_engine_could_not_take_is_retried_until_recorded() {
+    let (mut rig, deps) = Rig::build("approval.jsonrpc").await;
+    // The rig's Engine ends; a new one fails at first and comes back after a second.
+    rig._engine_supervisor.do_send(Shutdown);
+    let deadline = Instant::now() + DEADLINE;
+    while rig
+        .engine
+        .send(Ask(ThreadContext {
+            thread_id: "t1".into(),
+            message_id: None,
+        }))
+        .await
+        .is_ok_and(|r| r.is_ok())
+    {
+        assert!(Instant::now() < deadline, "the first engine did not stop");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let (log, bus) = (rig.event_log.clone(), rig.bus.clone());
+    let mut incarnations = 0;
+    let policy = RestartPolicy {
+        initial_backoff: Duration::from_secs(1),
+        ..RestartPolicy::default()
+    };
+    let supervisor = Supervisor::new("engine", policy, move |guard| {
+        incarnations += 1;
+        if incarnations == 1 {
+            return Engine::broken(
+                guard,
+                log.clone(),
+                bus.clone(),
+                Watermark::default(),
+                "down for the test".into(),
+            );
+        }
+        let state = load_state(&log).unwrap();
+        Engine::new(
+            guard,
+            log.clone(),
+            bus.clone(),
+            Watermark::default(),
+            state,
+            1000,
+        )
+    });
+    let engine = supervisor.handle();
+    let _supervisor = supervisor.start();
+    let deps = Arc::new(ProviderDeps {
+        engine,
+        settings: deps.settings.clone(),
+    });
+    let session = ThreadSession::new(ChildGuard::detached(), "t1".into(), deps).start();
+    // An interrupt with no turn: the session records a failure activity at once.
+    session.do_send(React(Arc::new(Event {
+        sequence: 1_000,
+        event_id: "e".into(),
+        aggregate_kind: crate::orchestration::events::AggregateKind::Thread,
+        aggregate_id: "t1".into(),
+        occurred_at: AT.into(),
+        command_id: None,
+        causation_event_id: None,
+        correlation_id: None,
+        metadata: Default::default(),
+        body: EventBody::ThreadTurnInterruptRequested(
+            crate::orchestration::events::ThreadTurnInterruptRequestedPayload {
+                thread_id: "t1".into(),
+                turn_id: None,
+                created_at: AT.into(),
+            },
+        ),
+    })));
+    rig.until(|e| kind(e) == "activity:provider.turn.interrupt.failed")
+        .await;
+}
+
+#[test]
+fn internal_command_retries_back_off_and_are_capped() {
+    use super::commands::retry_delay;
+    assert_eq!(retry_delay(0), Duration::from_millis(50));
+    assert_eq!(retry_delay(1), Duration::from_millis(100));
+    assert_eq!(retry_delay(30), Duration::from_secs(2));
 }
