@@ -68,6 +68,35 @@ fn open_browser(url: &str) {
     }
 }
 
+/// The exit status of a store that must not be started as it is (the systemd unit has
+/// `RestartPreventExitStatus=78`, so it does not crash-loop): EX_CONFIG.
+pub const EXIT_STORE_NEEDS_REPAIR: u8 = 78;
+
+/// An empty log with snapshots of a model at sequence N means the log was lost (`db/` removed
+/// or replaced): starting would serve an empty store and later prune the only copy of the
+/// model, so start-up refuses and says what it found.
+fn snapshots_not_ahead_of_the_log(log: &EventLog, db_existed: bool) -> Result<(), String> {
+    let durable = log
+        .last_sequence()
+        .map_err(|e| format!("cannot read the event log: {e}"))?;
+    match log.newest_snapshot_file() {
+        Some(snapshot) if durable == 0 && snapshot > 0 => Err(format!(
+            "the event log in {} is {} but {} holds a read model at sequence {snapshot}; \
+             refusing to start rather than serve an empty store and lose it. Restore db/ from \
+             a backup, or run `t3rs doctor --rebuild-from-snapshot` to start a new log from \
+             the newest valid snapshot",
+            log.snapshot_dir()
+                .parent()
+                .unwrap_or(log.snapshot_dir())
+                .join("db")
+                .display(),
+            if db_existed { "empty" } else { "missing" },
+            log.snapshot_dir().display(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Runs the server until SIGTERM/SIGINT. Call inside an actix system.
 pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     crate::spawn::configure(&settings);
@@ -77,6 +106,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         lock.path().display()
     );
     let opening = std::time::Instant::now();
+    let db_existed = settings.state_dir.join("db").exists();
     let store = match Store::open(&settings.state_dir) {
         Ok(store) => store,
         Err(err) => {
@@ -92,6 +122,10 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Err(reason) = snapshots_not_ahead_of_the_log(&log, db_existed) {
+        eprintln!("t3rs: {reason}");
+        return ExitCode::from(EXIT_STORE_NEEDS_REPAIR);
+    }
     let terminal_history = match terminals::history_tree(store.db()) {
         Ok(tree) => tree,
         Err(err) => {
@@ -441,6 +475,7 @@ pub fn main_with(cli: crate::settings::Cli) -> ExitCode {
     match cli.command {
         Some(crate::settings::Command::Pair(args)) => return crate::control_client::run_pair(args),
         Some(crate::settings::Command::Auth(args)) => return crate::control_client::run_auth(args),
+        Some(crate::settings::Command::Doctor(args)) => return crate::doctor::run(args),
         _ => {}
     }
     let settings = match Settings::resolve(cli.serve_args()) {

@@ -21,6 +21,7 @@
 pub mod app;
 pub mod auth;
 pub mod control_client;
+pub mod doctor;
 pub mod git;
 pub mod provider;
 pub mod runtime;

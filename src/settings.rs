@@ -46,6 +46,23 @@ pub enum Command {
     Pair(PairArgs),
     /// List or revoke the signed-in browsers and devices of the running server.
     Auth(AuthArgs),
+    /// Check the state directory, the store, codex, git and gh; exit 0 when healthy, else 1
+    /// with the reasons. `--rebuild-from-snapshot` starts a new log from the newest valid
+    /// snapshot when the log is missing.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub control: ControlArgs,
+    /// The codex CLI to check. [default: `codex` on PATH]
+    #[arg(long, env = "T3CODE_CODEX_BIN")]
+    pub codex_bin: Option<PathBuf>,
+    /// When the event log is empty or missing but snapshots remain, start a new log at the
+    /// newest snapshot whose checksum holds (refused while a server holds the state directory).
+    #[arg(long)]
+    pub rebuild_from_snapshot: bool,
 }
 
 /// Where the running server is: its state directory (the control socket lives there).

@@ -34,10 +34,13 @@ pub struct StateDirLock {
 
 impl StateDirLock {
     pub fn acquire(state_dir: &Path) -> Result<StateDirLock, LockError> {
-        std::fs::create_dir_all(state_dir).map_err(|source| LockError::Create {
-            path: state_dir.to_path_buf(),
-            source,
-        })?;
+        // Only its owner may read it: it holds sessions, the event store and the auth token.
+        std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+            .create(state_dir)
+            .map_err(|source| LockError::Create {
+                path: state_dir.to_path_buf(),
+                source,
+            })?;
         let path = state_dir.join("t3rs.lock");
         let lock_err = |source| LockError::Lock {
             path: path.clone(),

@@ -39,10 +39,10 @@ pub struct CommandWrite {
 
 #[derive(Clone)]
 pub struct EventLog {
-    store: Store,
-    events: sled::Tree,
+    pub(super) store: Store,
+    pub(super) events: sled::Tree,
     receipts: sled::Tree,
-    snapshot_dir: PathBuf,
+    pub(super) snapshot_dir: PathBuf,
 }
 
 impl EventLog {
@@ -57,12 +57,14 @@ impl EventLog {
         })
     }
 
-    /// The sequence of the last event in the log (0 when empty).
+    /// The sequence of the last event in the log (0 when empty; a log rebuilt from a snapshot
+    /// starts at that snapshot's sequence).
     pub fn last_sequence(&self) -> Result<u64, StoreError> {
-        Ok(match self.events.last()? {
+        let last = match self.events.last()? {
             Some((key, _)) => decode_key(&key),
             None => 0,
-        })
+        };
+        Ok(last.max(self.log_base()?.map_or(0, |base| base.sequence)))
     }
 
     /// Writes a batch atomically (not yet durable: call [`EventLog::flush`]).
@@ -157,11 +159,16 @@ impl EventLog {
         std::fs::create_dir_all(&self.snapshot_dir).map_err(io)?;
         AtomicWrite::to(&path)
             .syncing_dir()
-            .write(json)
+            .write(&self.framed_snapshot(sequence, json))
             .map_err(io)?;
         let mut sequences = self.snapshot_sequences().map_err(io)?;
         sequences.sort_unstable_by(|a, b| b.cmp(a));
+        // The snapshot a rebuilt log starts from holds events found nowhere else.
+        let base = self.log_base().ok().flatten().map(|base| base.sequence);
         for old in sequences.into_iter().skip(SNAPSHOTS_KEPT) {
+            if Some(old) == base {
+                continue;
+            }
             let _ = std::fs::remove_file(self.snapshot_dir.join(snapshot_name(old)));
         }
         Ok(())
@@ -183,19 +190,17 @@ impl EventLog {
             .collect())
     }
 
-    /// Snapshots, newest first, read one at a time: start-up usually needs only the first, and
-    /// each can be tens of megabytes.
+    /// Snapshots whose checksum holds (see [`super::snapshots`]), newest first, read one at a
+    /// time: start-up usually needs only the first, and each can be tens of megabytes. A file
+    /// that fails its check is skipped with a warning.
     pub fn snapshots_newest_first(
         &self,
     ) -> impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + '_ {
         let mut sequences = self.snapshot_sequences().unwrap_or_default();
         sequences.sort_unstable_by(|a, b| b.cmp(a));
-        sequences.into_iter().map(move |sequence| {
-            let path = self.snapshot_dir.join(snapshot_name(sequence));
-            std::fs::read(&path)
-                .map(|bytes| (sequence, bytes))
-                .map_err(|source| StoreError::Snapshot { path, source })
-        })
+        sequences
+            .into_iter()
+            .filter_map(move |sequence| self.checked_snapshot(sequence).map(Ok))
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod atomic_file;
 pub mod attachments;
 pub mod event_log;
+pub mod snapshots;
 
 use std::path::{Path, PathBuf};
 
