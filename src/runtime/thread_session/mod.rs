@@ -106,6 +106,9 @@ pub struct ThreadSession {
     /// Requests in sequence order, taken up one at a time.
     inbox: VecDeque<Arc<Event>>,
     draining: bool,
+    /// A turn waiting out the crash backoff: the launch scheduled for its end. The mailbox
+    /// stays open meanwhile, so an interrupt or a stop cancels it.
+    backoff: Option<SpawnHandle>,
 }
 
 /// The crash backoff before starting codex again: none for the first crash, then doubling
@@ -136,6 +139,7 @@ impl ThreadSession {
             handled_up_to: 0,
             inbox: VecDeque::new(),
             draining: false,
+            backoff: None,
         }
     }
 

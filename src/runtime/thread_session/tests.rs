@@ -547,3 +547,53 @@ fn internal_command_retries_back_off_and_are_capped() {
     assert_eq!(retry_delay(1), Duration::from_millis(100));
     assert_eq!(retry_delay(30), Duration::from_secs(2));
 }
+
+fn thread_request(sequence: u64, body: EventBody) -> Arc<Event> {
+    Arc::new(Event {
+        sequence,
+        event_id: format!("e{sequence}"),
+        aggregate_kind: crate::orchestration::events::AggregateKind::Thread,
+        aggregate_id: "t1".into(),
+        occurred_at: AT.into(),
+        command_id: None,
+        causation_event_id: None,
+        correlation_id: None,
+        metadata: Default::default(),
+        body,
+    })
+}
+
+/// A turn waiting out a long crash backoff (8 s, after six crashes) still reads its mailbox: an interrupt ends
+/// it at once.
+#[actix::test]
+async fn an_interrupt_during_the_crash_backoff_is_read_at_once() {
+    let (mut rig, deps) = Rig::build("approval.jsonrpc").await;
+    let mut session = ThreadSession::new(ChildGuard::detached(), "t1".into(), deps);
+    session.crashes = 6;
+    assert_eq!(restart_delay(session.crashes), Duration::from_secs(8));
+    let session = session.start();
+    rig.client(turn_start("turn", "m1")).await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadTurnStartRequested(_))
+    })
+    .await;
+    rig.until(|e| kind(e) == "session:Starting").await;
+    session.do_send(React(thread_request(
+        1_000_000,
+        EventBody::ThreadTurnInterruptRequested(
+            crate::orchestration::events::ThreadTurnInterruptRequestedPayload {
+                thread_id: "t1".into(),
+                turn_id: None,
+                created_at: AT.into(),
+            },
+        ),
+    )));
+    let interrupted = tokio::time::timeout(
+        Duration::from_secs(3),
+        rig.until(|e| kind(e) == "activity:turn.interrupted"),
+    )
+    .await;
+    assert!(interrupted.is_ok(), "the interrupt waited for the backoff");
+    let after = rig.until(|e| kind(e).starts_with("session:")).await;
+    assert_eq!(kind(&after), "session:Ready");
+}

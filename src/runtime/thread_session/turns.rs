@@ -14,7 +14,8 @@ use crate::git::checkpoints;
 use crate::orchestration::commands::TurnDiffCompleteCommand;
 use crate::orchestration::events::ThreadTurnStartRequestedPayload;
 use crate::orchestration::model::{
-    AssistantDeliveryMode, ChatAttachment, InteractionMode, RuntimeMode, SessionStatus,
+    ActivityTone, AssistantDeliveryMode, ChatAttachment, InteractionMode, RuntimeMode,
+    SessionStatus,
 };
 use crate::orchestration::InternalCommand;
 use crate::provider::codex_events::TurnOutcome;
@@ -107,7 +108,7 @@ impl ThreadSession {
         };
         let (addr, open) = self.ensure_live(&cwd, info.runtime_mode, ctx);
         let generation = self.generation;
-        let launch = Launch {
+        let mut launch = Launch {
             delay,
             addr,
             open,
@@ -118,11 +119,25 @@ impl ThreadSession {
             base_count: info.turn_count(),
             turn_params: turn_params(&request, &info, input),
         };
-        ctx.wait(
-            launch_in_codex(launch)
-                .into_actor(self)
-                .map(move |launched, act, ctx| act.launched(generation, launched, ctx)),
-        );
+        if launch.delay.is_zero() {
+            ctx.wait(
+                launch_in_codex(launch)
+                    .into_actor(self)
+                    .map(move |launched, act, ctx| act.launched(generation, launched, ctx)),
+            );
+            return;
+        }
+        // The backoff is no wait of the mailbox: it is this state, ended by its timer, an
+        // interrupt or a stop.
+        let delay = std::mem::take(&mut launch.delay);
+        self.backoff = Some(ctx.run_later(delay, move |act, ctx| {
+            act.backoff = None;
+            ctx.wait(
+                launch_in_codex(launch)
+                    .into_actor(act)
+                    .map(move |launched, act, ctx| act.launched(generation, launched, ctx)),
+            );
+        }));
     }
 
     /// The turn's workspace and codex input, or why the turn cannot start.
@@ -264,6 +279,21 @@ impl ThreadSession {
     }
 
     pub(super) fn on_interrupt(&mut self, ctx: &mut Context<Self>) {
+        if let Some(backoff) = self.backoff.take() {
+            // Not yet in codex: the turn ends here.
+            ctx.cancel_future(backoff);
+            self.turn = None;
+            self.note(
+                ActivityTone::Info,
+                "turn.interrupted",
+                "Turn interrupted",
+                json!({ "detail": "The turn was interrupted before it started, during the crash backoff." }),
+                None,
+                ctx,
+            );
+            self.set_session(SessionStatus::Ready, None, None, ctx);
+            return;
+        }
         let target = match (&self.live, &self.turn) {
             (Some(live), Some(turn)) => live
                 .provider_thread
@@ -299,6 +329,9 @@ impl ThreadSession {
     }
 
     pub(super) fn on_stop(&mut self, ctx: &mut Context<Self>) {
+        if let Some(backoff) = self.backoff.take() {
+            ctx.cancel_future(backoff);
+        }
         self.retire();
         let effects = self
             .translator
