@@ -105,7 +105,6 @@ fn root_file(name: &str, bytes: Vec<u8>) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     response
         .content_type(content_type)
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         // Not named by content hash: revalidated, so an upgrade's copy is used at once.
         .insert_header((header::CACHE_CONTROL, "no-cache"));
     if !matches!(extension, "js" | "mjs") {
@@ -147,7 +146,6 @@ pub async fn project_favicon(
                 .unwrap_or_else(|| attachments::content_type_for(&path));
             HttpResponse::Ok()
                 .content_type(content_type)
-                .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 // An SVG opened as a page runs nothing.
                 .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'"))
                 .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))

@@ -145,7 +145,6 @@ async fn attachment(
     match found {
         Some((Some(content_type), bytes)) => HttpResponse::Ok()
             .content_type(content_type)
-            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'"))
             .insert_header(("Cache-Control", "private, max-age=31536000, immutable"))
             .body(bytes),

@@ -10,13 +10,12 @@ use actix_web::{HttpResponse, HttpResponseBuilder};
 pub const CSP: &str = "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; \
                        style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
-/// Headers every HTML page gets.
+/// Headers every HTML page gets (`nosniff` and `no-referrer` come with every response, from
+/// the middleware in front of the routes).
 pub fn html(mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
     builder
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::REFERRER_POLICY, "no-referrer"))
         .insert_header((header::X_FRAME_OPTIONS, "DENY"));
     builder
 }
@@ -31,7 +30,6 @@ pub async fn pair_page() -> HttpResponse {
 fn page_file(content_type: &'static str, body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .body(body)
 }
