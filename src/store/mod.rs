@@ -5,7 +5,9 @@
 pub mod atomic_file;
 pub mod attachments;
 pub mod event_log;
+pub mod health;
 pub mod snapshots;
+pub mod space;
 
 use std::path::{Path, PathBuf};
 
