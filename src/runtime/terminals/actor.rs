@@ -10,7 +10,7 @@ use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
 use super::environment::{check_cwd, has_running_child, shell_candidates, shell_spec};
-use super::history::{self, cap_history};
+use super::history::cap_history;
 use super::{
     Key, TerminalClear, TerminalDeps, TerminalOpen, TerminalResize, TerminalRestart, TerminalWrite,
     DEFAULT_COLS, DEFAULT_ROWS,
@@ -20,7 +20,8 @@ use crate::protocol::terminal::TerminalOpenParams;
 use crate::runtime::now_iso;
 use crate::runtime::push_bus::Push;
 
-/// How often a changing history is written to the store (and always on exit and close).
+/// How often a changing history is handed to the history store's writer (and always on exit
+/// and close).
 const PERSIST_EVERY: Duration = Duration::from_millis(500);
 /// How often a running shell is checked for a running child (the `activity` event).
 const ACTIVITY_EVERY: Duration = Duration::from_secs(1);
@@ -110,7 +111,7 @@ pub struct TerminalActor {
 impl TerminalActor {
     pub(super) fn new(guard: ChildGuard, deps: TerminalDeps, open: &TerminalOpenParams) -> Self {
         let key = (open.thread_id.clone(), open.terminal_id.clone());
-        let history = history::load(&deps.history, &key);
+        let history = deps.history.load(&key);
         TerminalActor {
             guard,
             deps,
@@ -166,7 +167,7 @@ impl TerminalActor {
 
     fn persist(&mut self) {
         self.dirty = false;
-        history::save(&self.deps.history, &self.key, &self.history);
+        self.deps.history.save(&self.key, &self.history);
     }
 
     fn stop_shell(&mut self) {
@@ -437,9 +438,7 @@ impl Handler<CloseTerminal> for TerminalActor {
         if msg.delete_history {
             self.history.clear();
             self.dirty = false;
-            if let Err(err) = history::delete(&self.deps.history, &self.key) {
-                log::warn!("terminal history not deleted: {err}");
-            }
+            self.deps.history.delete(&self.key);
         } else {
             self.persist();
         }

@@ -1,5 +1,6 @@
 //! Integrated terminals: one supervised `TerminalActor` per (threadId, terminalId), each owning a
-//! shell on a pty, a bounded history (persisted in sled, so a reopen, even after a server
+//! shell on a pty, a bounded history (persisted in files of its own under
+//! `<state dir>/terminal-history/`, apart from the event log, so a reopen, even after a server
 //! restart, shows what was on screen) and its `terminal.event` pushes. The `TerminalRegistry`
 //! routes requests, enforces the per-thread limit, and closes a thread's terminals when the
 //! thread is deleted (it listens to the event stream like any subscriber).
@@ -22,7 +23,7 @@ use crate::protocol::terminal::{
 use crate::runtime::push_bus::PushBus;
 
 pub use actor::TerminalActor;
-pub use history::history_tree;
+pub use history::{open_history, HistoryStore};
 pub use registry::TerminalRegistry;
 
 pub const DEFAULT_COLS: u16 = 120;
@@ -34,7 +35,7 @@ pub const MAX_TERMINALS_PER_THREAD: usize = 16;
 #[derive(Clone)]
 pub struct TerminalDeps {
     pub bus: Addr<PushBus>,
-    pub history: sled::Tree,
+    pub history: HistoryStore,
     pub history_bytes: usize,
 }
 

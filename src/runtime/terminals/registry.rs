@@ -3,18 +3,21 @@
 //! Engine's reactor, see `runtime::supervised::Reactors`).
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use actix::prelude::*;
 use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor};
 
 use super::actor::{CloseTerminal, TerminalActor};
 use super::environment::check_cwd;
-use super::history;
 use super::{
     CloseAllTerminals, Key, TerminalClear, TerminalClose, TerminalDeps, TerminalOpen,
     TerminalResize, TerminalRestart, TerminalWrite, ThreadDeleted, MAX_TERMINALS_PER_THREAD,
 };
 use crate::protocol::terminal::TerminalOpenParams;
+
+/// How long closing every terminal (shutdown) waits for their histories to be written.
+const FLUSH_WITHIN: Duration = Duration::from_secs(1);
 
 pub struct TerminalRegistry {
     guard: ChildGuard,
@@ -42,42 +45,47 @@ impl TerminalRegistry {
             .ok_or_else(|| format!("Unknown terminal thread: {thread_id}, terminal: {terminal_id}"))
     }
 
+    /// Closes the live terminals among `keys`; `forget` says which histories go with them
+    /// (also of terminals not live, e.g. after a restart: `Forget::Thread` drops every stored
+    /// history of the thread).
     fn close_keys(
         &mut self,
         keys: Vec<Key>,
-        delete_history: bool,
+        forget: Forget,
     ) -> ResponseFuture<Result<String, String>> {
         let closing: Vec<_> = keys.iter().filter_map(|k| self.live.remove(k)).collect();
+        let delete_history = !matches!(forget, Forget::Nothing);
         let history = self.deps.history.clone();
-        let orphans: Vec<Key> = if delete_history { keys } else { Vec::new() };
         Box::pin(async move {
             for terminal in closing {
                 let _ = terminal.send(Ask(CloseTerminal { delete_history })).await;
             }
-            // History of terminals that were not live (e.g. after a restart) goes too.
-            for key in orphans {
-                let _ = history::delete(&history, &key);
+            match forget {
+                Forget::Nothing => {}
+                Forget::Keys => keys.iter().for_each(|key| history.delete(key)),
+                Forget::Thread(thread_id) => history.delete_thread(&thread_id),
             }
             Ok(String::new())
         })
     }
 
+    /// The live terminals of `thread_id`.
     fn thread_keys(&self, thread_id: &str) -> Vec<Key> {
-        let mut keys: Vec<Key> = self
-            .live
+        self.live
             .keys()
             .filter(|(t, _)| t == thread_id)
             .cloned()
-            .collect();
-        // Persisted histories of terminals not open right now belong to the thread as well.
-        for terminal in history::stored_terminals(&self.deps.history, thread_id) {
-            let key = (thread_id.to_string(), terminal);
-            if !keys.contains(&key) {
-                keys.push(key);
-            }
-        }
-        keys
+            .collect()
     }
+}
+
+/// Which histories a close drops.
+enum Forget {
+    Nothing,
+    /// Those of the closed keys.
+    Keys,
+    /// Every one of the thread's, open or not.
+    Thread(String),
 }
 
 fn forward<M>(
@@ -198,11 +206,19 @@ impl Handler<TerminalClose> for TerminalRegistry {
         TerminalClose(msg): TerminalClose,
         _ctx: &mut Self::Context,
     ) -> Self::Result {
-        let keys = match msg.terminal_id {
-            Some(terminal_id) => vec![(msg.thread_id, terminal_id)],
-            None => self.thread_keys(&msg.thread_id),
+        let (keys, forget) = match msg.terminal_id {
+            Some(terminal_id) => (vec![(msg.thread_id, terminal_id)], Forget::Keys),
+            None => (
+                self.thread_keys(&msg.thread_id),
+                Forget::Thread(msg.thread_id),
+            ),
         };
-        self.close_keys(keys, msg.delete_history)
+        let forget = if msg.delete_history {
+            forget
+        } else {
+            Forget::Nothing
+        };
+        self.close_keys(keys, forget)
     }
 }
 
@@ -212,9 +228,14 @@ impl Handler<CloseAllTerminals> for TerminalRegistry {
     fn handle(&mut self, _msg: CloseAllTerminals, _ctx: &mut Self::Context) -> Self::Result {
         let keys: Vec<Key> = self.live.keys().cloned().collect();
         let count = keys.len();
-        let closing = self.close_keys(keys, false);
+        let closing = self.close_keys(keys, Forget::Nothing);
+        let history = self.deps.history.clone();
         Box::pin(async move {
             let _ = closing.await;
+            // Their last output is handed to the writer; wait (bounded) until it is on disk.
+            if !history.flush(FLUSH_WITHIN).await {
+                log::warn!("terminal histories still being written after {FLUSH_WITHIN:?}");
+            }
             count
         })
     }
@@ -232,11 +253,11 @@ impl Handler<ThreadDeleted> for TerminalRegistry {
                 "thread {thread_id} deleted: closing its {} terminal(s)",
                 keys.len()
             );
-            self.close_keys(keys, true)
-                .into_actor(self)
-                .map(|_, _, _| ())
-                .spawn(ctx);
         }
+        self.close_keys(keys, Forget::Thread(thread_id))
+            .into_actor(self)
+            .map(|_, _, _| ())
+            .spawn(ctx);
     }
 }
 
