@@ -6,6 +6,7 @@ pub mod atomic_file;
 pub mod attachments;
 pub mod event_log;
 pub mod health;
+pub mod snapshot_writer;
 pub mod snapshots;
 pub mod space;
 

@@ -1,6 +1,8 @@
 //! The read model clients receive from `orchestration.getSnapshot`, and every shape inside it.
 //! Field names and enum spellings are the wire names of T3 Code v0.0.4; clients match on them.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -287,14 +289,17 @@ pub struct Thread {
 
 /// The whole projected state. `projects` and `threads` are JSON arrays in creation order on the
 /// wire; in memory they are keyed by id so that a streaming delta finds its thread in O(1).
+/// Rows are shared (`Arc`), so a clone costs one reference count per row and can be encoded
+/// on another thread (snapshots); a change copies only its row while a clone still holds it
+/// ([`ReadModel::thread_mut`], [`ReadModel::project_mut`]).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadModel {
     pub snapshot_sequence: u64,
     #[serde(with = "id_map")]
-    pub projects: IndexMap<String, Project>,
+    pub projects: IndexMap<String, Arc<Project>>,
     #[serde(with = "id_map")]
-    pub threads: IndexMap<String, Thread>,
+    pub threads: IndexMap<String, Arc<Thread>>,
     pub updated_at: String,
 }
 
@@ -312,6 +317,16 @@ impl ReadModel {
             threads: IndexMap::new(),
             updated_at: updated_at.into(),
         }
+    }
+
+    /// The thread to change, copied first if a clone of the model still shares it.
+    pub fn thread_mut(&mut self, id: &str) -> Option<&mut Thread> {
+        self.threads.get_mut(id).map(Arc::make_mut)
+    }
+
+    /// The project to change, copied first if a clone of the model still shares it.
+    pub fn project_mut(&mut self, id: &str) -> Option<&mut Project> {
+        self.projects.get_mut(id).map(Arc::make_mut)
     }
 }
 
@@ -332,20 +347,21 @@ impl Keyed for Thread {
     }
 }
 
-/// `IndexMap<id, row>` as a JSON array of rows, in insertion order.
+/// `IndexMap<id, Arc<row>>` as a JSON array of rows, in insertion order (the `Arc` leaves no
+/// trace on the wire).
 pub mod id_map {
     use super::*;
     use serde::Serializer;
 
-    pub fn serialize<S, T>(map: &IndexMap<String, T>, serializer: S) -> Result<S::Ok, S::Error>
+    pub fn serialize<S, T>(map: &IndexMap<String, Arc<T>>, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,
         T: Serialize,
     {
-        serializer.collect_seq(map.values())
+        serializer.collect_seq(map.values().map(|row| &**row))
     }
 
-    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<IndexMap<String, T>, D::Error>
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<IndexMap<String, Arc<T>>, D::Error>
     where
         D: Deserializer<'de>,
         T: Deserialize<'de> + Keyed,
@@ -355,7 +371,7 @@ pub mod id_map {
         for row in rows {
             // A repeated id keeps its first position and its last value, as re-creating a row
             // does in the projector.
-            map.insert(row.key().to_string(), row);
+            map.insert(row.key().to_string(), Arc::new(row));
         }
         Ok(map)
     }

@@ -2,6 +2,7 @@
 //! and time, never fails, so replaying any log prefix always works.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use super::events::{Event, EventBody, ThreadMessageSentPayload, ThreadTurnDiffCompletedPayload};
 use super::model::*;
@@ -29,10 +30,12 @@ pub fn project(model: &mut ReadModel, event: &Event) {
                 deleted_at: None,
             };
             // Re-creating keeps the row's position, as the reference's in-place replace does.
-            model.projects.insert(p.project_id.clone(), project);
+            model
+                .projects
+                .insert(p.project_id.clone(), Arc::new(project));
         }
         EventBody::ProjectMetaUpdated(p) => {
-            if let Some(project) = model.projects.get_mut(&p.project_id) {
+            if let Some(project) = model.project_mut(&p.project_id) {
                 if let Some(title) = &p.title {
                     project.title.clone_from(title);
                 }
@@ -49,7 +52,7 @@ pub fn project(model: &mut ReadModel, event: &Event) {
             }
         }
         EventBody::ProjectDeleted(p) => {
-            if let Some(project) = model.projects.get_mut(&p.project_id) {
+            if let Some(project) = model.project_mut(&p.project_id) {
                 project.deleted_at = Some(p.deleted_at.clone());
                 project.updated_at.clone_from(&p.deleted_at);
             }
@@ -74,16 +77,16 @@ pub fn project(model: &mut ReadModel, event: &Event) {
                 checkpoints: Vec::new(),
                 session: None,
             };
-            model.threads.insert(p.thread_id.clone(), thread);
+            model.threads.insert(p.thread_id.clone(), Arc::new(thread));
         }
         EventBody::ThreadDeleted(p) => {
-            if let Some(thread) = model.threads.get_mut(&p.thread_id) {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
                 thread.deleted_at = Some(p.deleted_at.clone());
                 thread.updated_at.clone_from(&p.deleted_at);
             }
         }
         EventBody::ThreadMetaUpdated(p) => {
-            if let Some(thread) = model.threads.get_mut(&p.thread_id) {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
                 if let Some(title) = &p.title {
                     thread.title.clone_from(title);
                 }
@@ -100,25 +103,25 @@ pub fn project(model: &mut ReadModel, event: &Event) {
             }
         }
         EventBody::ThreadRuntimeModeSet(p) => {
-            if let Some(thread) = model.threads.get_mut(&p.thread_id) {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
                 thread.runtime_mode = p.runtime_mode;
                 thread.updated_at.clone_from(&p.updated_at);
             }
         }
         EventBody::ThreadInteractionModeSet(p) => {
-            if let Some(thread) = model.threads.get_mut(&p.thread_id) {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
                 thread.interaction_mode = p.interaction_mode;
                 thread.updated_at.clone_from(&p.updated_at);
             }
         }
         EventBody::ThreadMessageSent(p) => {
-            if let Some(thread) = model.threads.get_mut(&p.thread_id) {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
                 apply_message(thread, p);
                 thread.updated_at.clone_from(at);
             }
         }
         EventBody::ThreadSessionSet(p) => {
-            if let Some(thread) = model.threads.get_mut(&p.thread_id) {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
                 let session = &p.session;
                 if let (SessionStatus::Running, Some(turn_id)) =
                     (session.status, &session.active_turn_id)
@@ -151,7 +154,7 @@ pub fn project(model: &mut ReadModel, event: &Event) {
             }
         }
         EventBody::ThreadProposedPlanUpserted(p) => {
-            if let Some(thread) = model.threads.get_mut(&p.thread_id) {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
                 let plan = &p.proposed_plan;
                 thread.proposed_plans.retain(|entry| entry.id != plan.id);
                 thread.proposed_plans.push(plan.clone());
@@ -165,19 +168,19 @@ pub fn project(model: &mut ReadModel, event: &Event) {
             }
         }
         EventBody::ThreadTurnDiffCompleted(p) => {
-            if let Some(thread) = model.threads.get_mut(&p.thread_id) {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
                 apply_turn_diff(thread, p);
                 thread.updated_at.clone_from(at);
             }
         }
         EventBody::ThreadReverted(p) => {
-            if let Some(thread) = model.threads.get_mut(&p.thread_id) {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
                 apply_revert(thread, p.turn_count);
                 thread.updated_at.clone_from(at);
             }
         }
         EventBody::ThreadActivityAppended(p) => {
-            if let Some(thread) = model.threads.get_mut(&p.thread_id) {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
                 let activity = &p.activity;
                 thread.activities.retain(|entry| entry.id != activity.id);
                 thread.activities.push(activity.clone());

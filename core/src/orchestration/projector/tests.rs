@@ -312,3 +312,33 @@ fn recreating_a_project_resets_it_in_place() {
     assert_eq!(ids, ["p1", "p2"]);
     assert_eq!(h.model.projects["p1"].deleted_at, None);
 }
+
+#[test]
+fn a_clone_of_the_model_shares_rows_and_keeps_its_own_state() {
+    let mut h = Harness::with_thread();
+    h.ok(client(create_thread("t2", "p1")));
+    h.ok(client(turn_start("t1", "m1", "hi")));
+    let held = h.model.clone();
+    assert!(std::sync::Arc::ptr_eq(
+        &held.threads["t1"],
+        &h.model.threads["t1"]
+    ));
+
+    h.ok(delta("a1", "streamed", None));
+    // The changed thread was copied; the other rows are still shared.
+    assert!(!std::sync::Arc::ptr_eq(
+        &held.threads["t1"],
+        &h.model.threads["t1"]
+    ));
+    assert!(std::sync::Arc::ptr_eq(
+        &held.threads["t2"],
+        &h.model.threads["t2"]
+    ));
+    assert!(std::sync::Arc::ptr_eq(
+        &held.projects["p1"],
+        &h.model.projects["p1"]
+    ));
+    assert_eq!(held.threads["t1"].messages.len(), 1);
+    assert_eq!(h.thread("t1").messages.len(), 2);
+    assert!(held.snapshot_sequence < h.model.snapshot_sequence);
+}
