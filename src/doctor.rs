@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use t3rs_actors::process_runner::RunLimits;
 
-use crate::orchestration::{Event, ReadModel};
+use crate::orchestration::ReadModel;
 use crate::settings::{control_state_dir, DoctorArgs};
 use crate::state_dir::{LockError, StateDirLock};
 use crate::store::event_log::EventLog;
@@ -137,16 +137,18 @@ fn check_store(state_dir: &Path, report: &mut Report) {
         Ok(sequence) => sequence,
         Err(err) => return report.fail(format!("event log: {err}")),
     };
-    match verify_log(&log) {
-        Ok((count, first)) => report.ok(&format!(
-            "event log readable: {count} events, sequences {first}..={durable}{}",
+    match crate::store::verify::check_log(&log) {
+        Ok(verified) => report.ok(&format!(
+            "event log readable: {} events, sequences {}..={durable}{}",
+            verified.count,
+            verified.first,
             match log.log_base() {
                 Ok(Some(base)) => format!(" (rebuilt from the snapshot at {})", base.sequence),
                 _ => String::new(),
             }
         )),
-        Err(err) => report.fail(format!(
-            "event log damaged: {err}; restore {} from a backup",
+        Err(damage) => report.fail(format!(
+            "event log damaged {damage}; restore {} from a backup",
             state_dir.join("db").display()
         )),
     }
@@ -183,39 +185,6 @@ fn check_store(state_dir: &Path, report: &mut Report) {
             ));
         }
     }
-}
-
-/// Reads every event: each must decode and carry the sequence it is stored under, without
-/// gaps. Returns (count, first sequence).
-fn verify_log(log: &EventLog) -> Result<(u64, u64), String> {
-    let mut count = 0u64;
-    let mut first = 0u64;
-    let mut previous: Option<u64> = None;
-    for item in log.iter_after(0) {
-        let (sequence, bytes) = item.map_err(|e| e.to_string())?;
-        let event: Event = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("event {sequence} cannot be read ({e})"))?;
-        if event.sequence != sequence {
-            return Err(format!(
-                "event stored as {sequence} says it is {}",
-                event.sequence
-            ));
-        }
-        if let Some(previous) = previous {
-            if sequence != previous + 1 {
-                return Err(format!(
-                    "events {} to {} are missing",
-                    previous + 1,
-                    sequence - 1
-                ));
-            }
-        } else {
-            first = sequence;
-        }
-        previous = Some(sequence);
-        count += 1;
-    }
-    Ok((count, first))
 }
 
 fn probe(report: &mut Report, what: &str, program: &std::ffi::OsStr, required: bool) {

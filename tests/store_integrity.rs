@@ -1,6 +1,7 @@
 //! Store integrity against the real binary: checksummed snapshots (a flipped bit is not served),
-//! a lost log next to snapshots (exit 78, `t3rs doctor --rebuild-from-snapshot`), and
-//! `t3rs doctor`'s report and exit status.
+//! a lost log next to snapshots (exit 78, `t3rs doctor --rebuild-from-snapshot`), damage early
+//! in the log found by the verifier beside start-up (writes refused), and `t3rs doctor`'s report
+//! and exit status.
 #![allow(clippy::disallowed_methods)] // the tests run the binary and a fake codex directly
 
 mod common;
@@ -282,4 +283,126 @@ async fn doctor_reports_health_and_fails_with_the_reason() {
         "{}",
         text(&out)
     );
+}
+
+/// Every file beneath `dir`.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Flips one bit of the marker's first byte wherever it is stored under `db`; returns how many
+/// copies were damaged. 'M' → 'L' keeps the JSON valid: only sled's checksums can tell.
+fn damage_marker(db: &Path, marker: &[u8]) -> usize {
+    let mut copies = 0;
+    for path in files_under(db) {
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mut at = 0;
+        let mut hit = false;
+        while let Some(p) = bytes[at..].windows(marker.len()).position(|w| w == marker) {
+            bytes[at + p] ^= 0x01;
+            copies += 1;
+            hit = true;
+            at += p + marker.len();
+        }
+        if hit {
+            std::fs::write(&path, &bytes).unwrap();
+        }
+    }
+    copies
+}
+
+/// Renames t1 `count` times with long titles, many commands in flight: megabytes of log after
+/// the thread's creation, so sled has moved on to later segments.
+async fn rename_many(server: &Server, count: usize) {
+    let mut client = Client::connect(&server.url("/ws")).await;
+    client.welcome().await;
+    let padding = "x".repeat(4_000);
+    for chunk in 0..count / 50 {
+        let mut ids = Vec::new();
+        for i in 0..50 {
+            let n = chunk * 50 + i;
+            let command = json!({"type": "thread.meta.update", "commandId": format!("r{n}"),
+                                 "threadId": "t1", "title": format!("renamed {n} {padding}")});
+            ids.push(
+                client
+                    .send(json!({"_tag": "orchestration.dispatchCommand", "command": command}))
+                    .await,
+            );
+        }
+        // Answers may come in any order; pushes are skipped.
+        let mut waiting: std::collections::HashSet<String> = ids.into_iter().collect();
+        while !waiting.is_empty() {
+            let v = client.next_json().await;
+            if let Some(id) = v["id"].as_str() {
+                if waiting.remove(id) {
+                    assert!(v["result"]["sequence"].is_u64(), "rename failed: {v}");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+#[ignore = "waits for the verifier wiring"]
+async fn damage_early_in_the_log_is_found_beside_start_up_and_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let first = server(&state);
+    seed(&first).await; // the thread.create event (sequence 2) holds TITLE
+    rename_many(&first, 600).await;
+    assert!(first.stop().success());
+    // One start and stop more: sled writes its own snapshot when it opens, so the thread's
+    // creation is now behind it and not re-read by sled's recovery.
+    assert!(server(&state).stop().success());
+    let (snapshot, _) = newest_snapshot(&state);
+    assert!(
+        snapshot > 600,
+        "the marker's event is outside the replayed tail"
+    );
+    let copies = damage_marker(&state.join("db"), TITLE.as_bytes());
+    assert!(copies >= 1, "the marker is not in db/");
+
+    let damaged = server(&state);
+    let mut client = Client::connect(&damaged.url("/ws")).await;
+    client.welcome().await;
+    let deadline = Instant::now() + DEADLINE;
+    let mut n = 0;
+    let refusal = loop {
+        n += 1;
+        let command = json!({"type": "thread.meta.update", "commandId": format!("after{n}"),
+                             "threadId": "t1", "title": "after"});
+        let v = client
+            .request(json!({"_tag": "orchestration.dispatchCommand", "command": command}))
+            .await;
+        if let Some(message) = v["error"]["message"].as_str() {
+            break message.to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "writes were never refused:\n{}",
+            damaged.stderr()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(refusal.contains("t3rs doctor"), "{refusal}");
+    assert!(refusal.contains("damaged"), "{refusal}");
+    let v = client
+        .request(json!({"_tag": "orchestration.getSnapshot"}))
+        .await;
+    assert!(v["result"]["threads"].is_array(), "reads still work: {v}");
+    assert!(damaged.stderr().contains("event log is damaged"));
+    assert!(damaged.stop().success());
+
+    let out = run(&["doctor", "--codex-bin", "/bin/true"], &state);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("event log damaged"), "{}", text(&out));
 }

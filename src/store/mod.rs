@@ -9,6 +9,7 @@ pub mod health;
 pub mod snapshot_writer;
 pub mod snapshots;
 pub mod space;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
