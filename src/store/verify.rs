@@ -40,8 +40,8 @@ impl fmt::Display for Damage {
 }
 
 /// Reads every event in order. Each read must succeed (sled verifies the CRC of what it reads
-/// from disk), each value must decode as an [`Event`] whose `sequence` is its key, and the keys must
-/// be contiguous from the first one: `base + 1` for a log rebuilt from a snapshot, else 1.
+/// from disk), each value must decode as an [`Event`] whose `sequence` is its key, and the keys
+/// must be contiguous from the first one: `base + 1` for a log rebuilt from a snapshot, else 1.
 pub fn check_log(log: &EventLog) -> Result<Verified, Damage> {
     let base = log
         .log_base()
