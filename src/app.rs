@@ -3,6 +3,7 @@
 //! welcome from a ready server. Shutdown closes every socket with 1001, flushes the store and
 //! returns within about two seconds.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +17,7 @@ use crate::auth::sessions::SessionStore;
 use crate::auth::{AuthConfig, AuthService, Policy, Role};
 use crate::protocol::welcome::WelcomePayload;
 use crate::provider::health::check_codex;
-use crate::runtime::engine::{load_state, Checkpoint};
+use crate::runtime::engine::{load_state, Checkpoint, LoadError};
 use crate::runtime::providers::{ProviderSettings, StopAllSessions};
 use crate::runtime::root::{self, RuntimeParts};
 use crate::runtime::server_config::GetConfig;
@@ -26,7 +27,9 @@ use crate::server::{self, session::AppContext};
 use crate::settings::Settings;
 use crate::state_dir::StateDirLock;
 use crate::store::event_log::EventLog;
-use crate::store::Store;
+use crate::store::health::StoreHealth;
+use crate::store::space::DiskSpace;
+use crate::store::{Store, StoreError};
 use crate::workspace::editors::available_editors;
 
 const PROVIDER_CHECK_TIMEOUT: Duration = Duration::from_secs(4);
@@ -107,13 +110,19 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     );
     let opening = std::time::Instant::now();
     let db_existed = settings.state_dir.join("db").exists();
-    let store = match Store::open(&settings.state_dir) {
+    let space = DiskSpace::new(&settings.state_dir, settings.disk_reserve_bytes);
+    let store = match open_store(&settings.state_dir, &space) {
         Ok(store) => store,
-        Err(err) => {
+        Err((err, code)) => {
             eprintln!("t3rs: {err}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(code);
         }
     };
+    let health = StoreHealth::new(space.clone());
+    match health.write_block() {
+        Some(reason) => log::warn!("starting read-only: {reason}"),
+        None => space.ensure_ballast(),
+    }
     log::info!("store opened in {:?}", opening.elapsed());
     let log = match EventLog::open(&store) {
         Ok(log) => log,
@@ -126,7 +135,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         eprintln!("t3rs: {reason}");
         return ExitCode::from(EXIT_STORE_NEEDS_REPAIR);
     }
-    let terminal_history = match terminals::history_tree(store.db()) {
+    let terminal_history = match terminals::open_history(&settings.state_dir, store.db()) {
         Ok(tree) => tree,
         Err(err) => {
             eprintln!("t3rs: cannot open the terminal history: {err}");
@@ -143,11 +152,17 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     let loaded = std::time::Instant::now();
     let initial_state = match load_state(&log) {
         Ok(state) => state,
+        Err(err @ LoadError::LogBehindSnapshot { .. }) => {
+            eprintln!("t3rs: {err}");
+            return ExitCode::from(EXIT_STORE_NEEDS_REPAIR);
+        }
         Err(err) => {
             eprintln!("t3rs: cannot load the event store: {err}");
             return ExitCode::FAILURE;
         }
     };
+    // Reads every event beside start-up; damage refuses writes (see `store::verify`).
+    crate::store::verify::spawn(log.clone(), health.clone());
     log::info!("read model loaded in {:?}", loaded.elapsed());
     let checking = std::time::Instant::now();
     let codex = check_codex(settings.codex_bin.as_os_str(), PROVIDER_CHECK_TIMEOUT).await;
@@ -163,6 +178,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     let (runtime, _arbiters, mut fatal) = root::start(RuntimeParts {
         log,
         initial_state,
+        health: health.clone(),
         snapshot_every: settings.snapshot_every,
         push_queue_bytes: settings.push_queue_bytes,
         terminal_history,
@@ -191,14 +207,22 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     }
     let mut welcome = WelcomePayload::for_cwd(&cwd);
     if let Err(err) = startup::settle_sessions_after_restart(&runtime.engine).await {
-        eprintln!("t3rs: {err}");
-        return ExitCode::FAILURE;
+        // A read-only store (full disk) still serves what it holds; the sessions are settled
+        // at the next start that can write.
+        if health.write_block().is_none() {
+            eprintln!("t3rs: {err}");
+            return ExitCode::FAILURE;
+        }
+        log::warn!("provider sessions not settled after the restart: {err}");
     }
     if settings.auto_bootstrap {
         match startup::bootstrap_project(&runtime.engine, &cwd, &welcome.project_name).await {
             Ok((project_id, thread_id)) => {
                 welcome.bootstrap_project_id = Some(project_id);
                 welcome.bootstrap_thread_id = Some(thread_id);
+            }
+            Err(err) if health.write_block().is_some() => {
+                log::warn!("no bootstrap project: {err}");
             }
             Err(err) => {
                 eprintln!("t3rs: {err}");
@@ -324,9 +348,12 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             log::info!("{reason}: shutting down");
             None
         }
-        reason = wait_for_fatal(&mut fatal) => {
-            eprintln!("t3rs: {reason}; exiting with code {EXIT_FATAL} so the service manager restarts it");
-            Some(reason)
+        raised = wait_for_fatal(&mut fatal) => {
+            eprintln!(
+                "t3rs: {}; exiting with code {} so the service manager restarts it",
+                raised.reason, raised.code
+            );
+            Some(raised.code)
         }
     };
     notify_systemd(sd_notify::NotifyState::Stopping);
@@ -383,13 +410,45 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             .unwrap_or_else(|_| Err(format!("no answer within {STOP_TIMEOUT:?}"))),
         Err(err) => Err(format!("cannot start the flush: {err}")),
     };
-    match flushed {
-        Ok(()) if failure.is_some() => ExitCode::from(EXIT_FATAL),
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+    match (flushed, failure) {
+        (Ok(()), Some(code)) => ExitCode::from(code),
+        (Ok(()), None) => ExitCode::SUCCESS,
+        (Err(err), failure) => {
             eprintln!("t3rs: flushing the store failed: {err}");
-            ExitCode::from(if failure.is_some() { EXIT_FATAL } else { 1 })
+            ExitCode::from(failure.unwrap_or(1))
         }
+    }
+}
+
+/// Opens the store; on a full disk, releases the space reserve file and tries once more, so a
+/// server started on a full disk comes up read-only instead of failing in a loop. The error
+/// carries the exit code: 75 (try again later) when the disk is full.
+fn open_store(state_dir: &Path, space: &DiskSpace) -> Result<Store, (String, u8)> {
+    let full = |err: StoreError| {
+        (
+            format!(
+                "{err}. The disk holding {} is full and no space reserve file is left to \
+                 release: free some space and start again",
+                state_dir.display()
+            ),
+            root::EXIT_STORE_CANNOT_WRITE,
+        )
+    };
+    match Store::open(state_dir) {
+        Ok(store) => Ok(store),
+        Err(err) if err.is_no_space() => {
+            if !space.release_ballast() {
+                return Err(full(err));
+            }
+            Store::open(state_dir).map_err(|err| {
+                if err.is_no_space() {
+                    full(err)
+                } else {
+                    (err.to_string(), 1)
+                }
+            })
+        }
+        Err(err) => Err((err.to_string(), 1)),
     }
 }
 
@@ -402,7 +461,8 @@ fn start_auth(settings: &Settings, store: &Store, port: u16) -> Result<AuthServi
         )
     })?;
     let key = crate::auth::key::load_or_create(&settings.state_dir)?;
-    let sessions = SessionStore::open(store.db())?;
+    let space = DiskSpace::new(&settings.state_dir, settings.disk_reserve_bytes);
+    let sessions = SessionStore::open(store.db(), Some(space))?;
     let policy = if settings.no_auth {
         Policy::UnsafeNoAuth
     } else if crate::settings::is_loopback_host(&settings.host).unwrap_or(false) {
@@ -443,14 +503,13 @@ fn pairing_bases(host: &str, bound: std::net::SocketAddr, hosts: &HostAllowlist)
     bases
 }
 
-/// Exit code when a vital actor is down for good (EX_SOFTWARE): systemd's `Restart=on-failure`
-/// starts the server afresh.
-const EXIT_FATAL: u8 = 70;
-
 /// The reason Root gives when a vital actor is down for good; never returns otherwise.
-async fn wait_for_fatal(fatal: &mut root::FatalReceiver) -> String {
+async fn wait_for_fatal(fatal: &mut root::FatalReceiver) -> root::Fatal {
     match fatal.wait_for(Option::is_some).await {
-        Ok(reason) => reason.clone().unwrap_or_default(),
+        Ok(raised) => raised.clone().unwrap_or(root::Fatal {
+            reason: String::new(),
+            code: root::EXIT_FATAL,
+        }),
         // Root is gone without a word: nothing more can be said, so wait for a signal.
         Err(_) => std::future::pending().await,
     }

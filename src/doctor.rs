@@ -178,9 +178,11 @@ fn check_store(state_dir: &Path, report: &mut Report) {
                 if db_existed { "empty" } else { "missing" },
                 newest.sequence
             ));
-        } else if newest.ahead {
-            report.warn(&format!(
-                "snapshot {} is ahead of the log ({durable}); start-up uses an older one",
+        } else if newest.ahead && newest.verdict.is_ok() {
+            report.fail(format!(
+                "snapshot {} (checksum ok) is ahead of the log, which ends at {durable}: \
+                 acknowledged events are missing from the log and the server refuses to start \
+                 (exit 78). Restore db/ from a backup or run `t3rs doctor --rebuild-from-snapshot`",
                 newest.sequence
             ));
         }

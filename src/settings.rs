@@ -191,6 +191,10 @@ pub struct ServeArgs {
     /// WebSocket connections open at once; past it an upgrade gets HTTP 503. [default: 512]
     #[arg(long, env = "T3CODE_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
+    /// Bytes kept free on the state directory's filesystem: with less, the store is read-only
+    /// until space is back. [default: 67108864]
+    #[arg(long, env = "T3CODE_DISK_RESERVE_BYTES")]
+    pub disk_reserve_bytes: Option<u64>,
     /// Pushes a connection may have outstanding before it is disconnected as too slow.
     #[arg(long, env = "T3CODE_PUSH_QUEUE_LIMIT")]
     pub push_queue_limit: Option<u64>,
@@ -242,6 +246,7 @@ pub struct FileConfig {
     pub web_dir: Option<PathBuf>,
     pub max_requests_in_flight: Option<usize>,
     pub max_connections: Option<usize>,
+    pub disk_reserve_bytes: Option<u64>,
 
     // ── Process deadlines (the `[process_deadlines]` table; keep tables last) ──
     pub process_deadlines: Option<crate::spawn::DeadlinesConfig>,
@@ -278,6 +283,8 @@ pub struct Settings {
     pub max_requests_in_flight: usize,
     /// WebSocket connections open at once.
     pub max_connections: usize,
+    /// Bytes kept free on the state directory's filesystem (see `store::space`).
+    pub disk_reserve_bytes: u64,
 
     // ── Process deadlines ──
     /// How long git, gh, setup scripts and `codex exec` may run (config file only).
@@ -566,6 +573,10 @@ impl Settings {
                 .or(file.max_connections)
                 .unwrap_or(DEFAULT_MAX_CONNECTIONS)
                 .max(1),
+            disk_reserve_bytes: args
+                .disk_reserve_bytes
+                .or(file.disk_reserve_bytes)
+                .unwrap_or(crate::store::space::DEFAULT_RESERVE_BYTES),
             auto_bootstrap: args
                 .auto_bootstrap_project_from_cwd
                 .or(file.auto_bootstrap_project_from_cwd)

@@ -352,7 +352,6 @@ async fn rename_many(server: &Server, count: usize) {
 }
 
 #[tokio::test]
-#[ignore = "waits for the verifier wiring"]
 async fn damage_early_in_the_log_is_found_beside_start_up_and_refuses_writes() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");

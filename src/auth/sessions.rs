@@ -1,6 +1,7 @@
 //! Signed-in sessions, kept in the store's `auth_sessions` tree so they survive restarts. A
 //! record holds the SHA-256 of its token, never the token.
 
+use crate::store::space::DiskSpace;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +58,9 @@ pub struct SessionRecord {
 #[derive(Clone)]
 pub struct SessionStore {
     tree: sled::Tree,
+    /// Checked before every write: sled, once a write of its meets a full disk, cannot write
+    /// again, and the event log shares its handle.
+    space: Option<DiskSpace>,
 }
 
 fn store_err(e: impl std::fmt::Display) -> String {
@@ -66,11 +70,17 @@ fn store_err(e: impl std::fmt::Display) -> String {
 impl SessionStore {
     pub const TREE: &'static str = "auth_sessions";
 
-    /// Opens the tree and drops sessions that have expired.
-    pub fn open(db: &sled::Db) -> Result<SessionStore, String> {
+    /// Opens the tree and drops sessions that have expired (unless the disk is too full to
+    /// write: they authenticate no one anyway). With `space`, writes are refused while less
+    /// than its reserve is free.
+    pub fn open(db: &sled::Db, space: Option<DiskSpace>) -> Result<SessionStore, String> {
         let store = SessionStore {
             tree: db.open_tree(Self::TREE).map_err(store_err)?,
+            space,
         };
+        if store.room_to_write().is_err() {
+            return Ok(store);
+        }
         let now = Utc::now();
         for record in store.all()? {
             if record.expires_at <= now {
@@ -80,9 +90,17 @@ impl SessionStore {
         Ok(store)
     }
 
+    fn room_to_write(&self) -> Result<(), String> {
+        match &self.space {
+            Some(space) => space.check().map_err(|short| short.to_string()),
+            None => Ok(()),
+        }
+    }
+
     /// Writes a record and waits for it to reach the disk: a session the client was told of
     /// must still be there after a crash.
     pub fn put(&self, record: &SessionRecord) -> Result<(), String> {
+        self.room_to_write()?;
         let bytes = serde_json::to_vec(record).map_err(store_err)?;
         self.tree
             .insert(record.session_id.as_bytes(), bytes)
@@ -115,6 +133,7 @@ impl SessionStore {
     }
 
     pub fn remove(&self, session_id: &str) -> Result<bool, String> {
+        self.room_to_write()?;
         let existed = self
             .tree
             .remove(session_id.as_bytes())
@@ -126,6 +145,10 @@ impl SessionStore {
 
     /// Notes when a session last opened a socket (not flushed: it is only informative).
     pub fn touch(&self, session_id: &str, at: DateTime<Utc>) -> Result<(), String> {
+        if self.room_to_write().is_err() {
+            // Only informative: skipped on a full disk rather than refusing the connection.
+            return Ok(());
+        }
         if let Some(mut record) = self.get(session_id)? {
             record.last_connected_at = Some(at);
             let bytes = serde_json::to_vec(&record).map_err(store_err)?;

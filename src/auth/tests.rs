@@ -3,7 +3,7 @@ use super::*;
 fn service(db: &sled::Db) -> AuthService {
     AuthService::new(
         SigningKey::new(vec![3; 32]),
-        SessionStore::open(db).unwrap(),
+        SessionStore::open(db, None).unwrap(),
         AuthConfig {
             policy: Policy::LoopbackBrowser,
             port: 4000,

@@ -5,7 +5,7 @@ use t3rs_actors::{ChildHandle, RestartPolicy, Supervisor, SupervisorEvent};
 
 use crate::runtime::cwd_policy::{CwdPolicy, RootsView};
 use crate::runtime::engine::{
-    load_state, Engine, EngineHandle, EngineState, EventReader, Watermark,
+    load_state, Engine, EngineHandle, EngineState, EventReader, Watermark, WriteGate,
 };
 use crate::runtime::projects::{ProjectDeps, ProjectRegistry};
 use crate::runtime::providers::{ProviderRegistry, ProviderSettings};
@@ -14,6 +14,7 @@ use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigS
 use crate::runtime::supervised::{Reactors, Supervised};
 use crate::runtime::terminals::{TerminalDeps, TerminalRegistry};
 use crate::store::event_log::EventLog;
+use crate::store::health::StoreHealth;
 
 /// Supervisors whose give-up ends the process: without them the server can only answer
 /// `ChildUnavailable`, so it exits and lets systemd start it afresh.
@@ -22,22 +23,57 @@ const VITAL: &[&str] = &["engine"];
 /// How often Root checks that the (unsupervised) push bus still runs.
 const BUS_CHECK_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// Why the process must end; `app::serve` waits on it beside the stop signals.
-pub type FatalReceiver = tokio::sync::watch::Receiver<Option<String>>;
+/// The exit code after a vital supervisor gave up (EX_SOFTWARE).
+pub const EXIT_FATAL: u8 = 70;
+/// The exit code when the store cannot write again (EX_TEMPFAIL): a restart may well succeed.
+pub const EXIT_STORE_CANNOT_WRITE: u8 = 75;
+
+/// Why the process must end, and with which exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fatal {
+    pub reason: String,
+    pub code: u8,
+}
+
+/// Where `app::serve` hears a [`Fatal`], beside the stop signals.
+pub type FatalReceiver = tokio::sync::watch::Receiver<Option<Fatal>>;
+
+/// Raises a [`Fatal`]: the first one raised wins. Cheap to clone, usable from any thread (the
+/// Engine's flush watchdog raises it while the Engine's own thread is stuck).
+#[derive(Clone)]
+pub struct FatalSignal(std::sync::Arc<tokio::sync::watch::Sender<Option<Fatal>>>);
+
+impl FatalSignal {
+    pub fn new() -> (FatalSignal, FatalReceiver) {
+        let (sender, receiver) = tokio::sync::watch::channel(None);
+        (FatalSignal(std::sync::Arc::new(sender)), receiver)
+    }
+
+    pub fn raise(&self, reason: String, code: u8) {
+        log::error!("fatal: {reason}; shutting down");
+        self.0.send_if_modified(|current| {
+            if current.is_none() {
+                *current = Some(Fatal { reason, code });
+                true
+            } else {
+                false
+            }
+        });
+    }
+}
 
 /// Parent of every supervisor. It records their reports in the log, where an operator running
 /// under systemd will look (`journalctl --user -u t3rs`); a give-up of a [`VITAL`] supervisor, or
 /// the push bus stopping, is fatal: Root publishes the reason and the server shuts down with a
 /// failure exit code.
 pub struct Root {
-    fatal: tokio::sync::watch::Sender<Option<String>>,
+    fatal: FatalSignal,
     bus: Option<actix::WeakAddr<PushBus>>,
 }
 
 impl Root {
-    pub fn new() -> (Root, FatalReceiver) {
-        let (fatal, receiver) = tokio::sync::watch::channel(None);
-        (Root { fatal, bus: None }, receiver)
+    pub fn new(fatal: FatalSignal) -> Root {
+        Root { fatal, bus: None }
     }
 
     /// Watches `bus`: the push bus is not restartable (sessions hold subscriptions in it), so
@@ -48,15 +84,7 @@ impl Root {
     }
 
     fn die(&self, reason: String) {
-        log::error!("fatal: {reason}; shutting down");
-        self.fatal.send_if_modified(|current| {
-            if current.is_none() {
-                *current = Some(reason);
-                true
-            } else {
-                false
-            }
-        });
+        self.fatal.raise(reason, EXIT_FATAL);
     }
 }
 
@@ -114,9 +142,11 @@ pub struct RuntimeParts {
     pub log: EventLog,
     /// The state loaded at start-up; later engine incarnations reload from the log.
     pub initial_state: EngineState,
+    /// Whether the store takes writes now (free space, damage found by the verification).
+    pub health: StoreHealth,
     pub snapshot_every: u64,
     pub push_queue_bytes: usize,
-    pub terminal_history: sled::Tree,
+    pub terminal_history: crate::runtime::terminals::HistoryStore,
     pub terminal_history_bytes: usize,
     pub worktrees_root: std::path::PathBuf,
     pub push_queue_limit: u64,
@@ -131,8 +161,10 @@ pub struct RuntimeParts {
 /// kept alive for as long as the server runs.
 pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
     let bus = PushBus::with_byte_bound(parts.push_queue_limit, parts.push_queue_bytes).start();
-    let (root, fatal) = Root::new();
-    let root = root.watching_bus(bus.clone()).start();
+    let (fatal_signal, fatal) = FatalSignal::new();
+    let root = Root::new(fatal_signal.clone())
+        .watching_bus(bus.clone())
+        .start();
     let config_view = ConfigView::default();
     let seed = ServerConfigSeed {
         cwd: parts.cwd,
@@ -213,6 +245,8 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         let snapshot_every = parts.snapshot_every;
         let reactor = reactors.recipient();
         let handle = engine_handle.clone();
+        let health = parts.health.clone();
+        let fatal = fatal_signal.clone();
         Supervisor::start_in_arbiter(&engine_arbiter.handle(), move |_| {
             Supervisor::new("engine", RestartPolicy::default(), move |guard| {
                 let state = match first.take() {
@@ -229,7 +263,8 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
                         snapshot_every,
                     )
                     .with_reactor(reactor.clone())
-                    .with_roots_view(roots.clone()),
+                    .with_roots_view(roots.clone())
+                    .with_write_gate(WriteGate::new(health.clone(), fatal.clone())),
                     Err(reason) => {
                         Engine::broken(guard, log.clone(), bus.clone(), watermark.clone(), reason)
                     }

@@ -19,8 +19,7 @@ const META_TREE: &str = "meta";
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled's default cache is 1 GiB; a local tool should not hold that much. Reads are sequential
 /// (replay) or small (receipts), so a small cache costs little: measured with 1M events, 64 MiB
-/// vs 16 MiB changed neither dispatch throughput nor start-up time, only RSS; terminal histories
-/// (up to 1 MiB each, rewritten while output flows) would otherwise fill it during a flood.
+/// vs 16 MiB changed neither dispatch throughput nor start-up time, only RSS.
 const CACHE_BYTES: u64 = 8 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +56,26 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+impl StoreError {
+    /// The filesystem is full (ENOSPC), as opposed to any other failure.
+    pub fn is_no_space(&self) -> bool {
+        match self {
+            StoreError::Open { source, .. } | StoreError::Io(source) => match source {
+                sled::Error::Io(io) => is_enospc(io),
+                _ => false,
+            },
+            StoreError::Snapshot { source, .. } => is_enospc(source),
+            _ => false,
+        }
+    }
+}
+
+/// sled repeats a failed write's error as a custom one that carries only its text.
+fn is_enospc(error: &std::io::Error) -> bool {
+    error.raw_os_error() == Some(nix::errno::Errno::ENOSPC as i32)
+        || error.to_string().contains("No space left on device")
 }
 
 #[derive(Clone)]

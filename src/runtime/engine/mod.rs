@@ -25,6 +25,7 @@ use crate::runtime::cwd_policy::{changes_roots, RootsView};
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::runtime::{new_id, now_iso};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
+use crate::store::snapshot_writer::SnapshotWriter;
 use crate::store::StoreError;
 
 mod pending;
@@ -32,11 +33,16 @@ mod queries;
 mod state;
 #[cfg(test)]
 mod tests;
+mod write_gate;
 
 /// At most this many commands share one group-commit batch: the batch is flushed when it is
 /// reached, so one long mailbox drain neither delays its first replies without bound nor builds
 /// one huge transaction.
 pub const BATCH_CAP: usize = 1_000;
+
+/// How long a checkpoint waits for the snapshot writer (inside app.rs's 1.5 s stop timeout);
+/// past it, dropping the writer still finishes the write.
+const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How callers reach the Engine: straight to the running incarnation, kept current by its
 /// supervisor (no second mailbox trip); while it is down, `ChildUnavailable` at once.
@@ -48,6 +54,7 @@ pub use queries::{
     ThreadInfo,
 };
 pub use state::{load_state, EngineState, EventReader, LoadError, Watermark};
+pub use write_gate::WriteGate;
 
 /// Why a dispatch failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,6 +64,10 @@ pub enum DispatchError {
     Rejected(String),
     #[error("the event store failed; nothing was recorded: {0}")]
     Storage(String),
+    /// The store takes no writes now (a full disk, or damage found); the reason says which
+    /// and what to do. Nothing was recorded, so a retry later is applied.
+    #[error("{0}")]
+    ReadOnly(String),
 }
 
 /// `orchestration.dispatchCommand`: the result is the sequence of the command's last event.
@@ -144,6 +155,10 @@ pub struct Engine {
     roots: Option<RootsView>,
     /// The open batch changed the roots: publish them again after its flush.
     roots_changed: bool,
+    gate: WriteGate,
+    /// Encodes and writes snapshots on a thread of its own, from a clone of the model that
+    /// shares its rows: a large snapshot does not stall dispatch.
+    snapshots: SnapshotWriter,
 }
 
 impl Engine {
@@ -181,6 +196,7 @@ impl Engine {
         snapshot_every: u64,
     ) -> Engine {
         watermark.set(state.last_sequence);
+        let snapshots = SnapshotWriter::new(log.clone());
         Engine {
             guard,
             log,
@@ -205,7 +221,16 @@ impl Engine {
             reactions: Vec::new(),
             roots: None,
             roots_changed: false,
+            gate: WriteGate::default(),
+            snapshots,
         }
+    }
+
+    /// Refuses writes while the store's health says so, and exits the process when a write
+    /// fails (see [`WriteGate`]).
+    pub fn with_write_gate(mut self, gate: WriteGate) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// Publishes the model's roots into `view` now and after every flush that changes them.
@@ -302,12 +327,17 @@ impl Engine {
             log::warn!("no snapshot: the model holds events that were not stored ({reason})");
             return;
         }
-        match serde_json::to_vec(&self.model) {
-            Ok(json) => match self.log.save_snapshot(self.model.snapshot_sequence, &json) {
-                Ok(()) => self.events_since_snapshot = 0,
-                Err(err) => log::warn!("snapshot not saved: {err}"),
-            },
-            Err(err) => log::warn!("snapshot not encoded: {err}"),
+        if let Some(reason) = self.gate.snapshot_block() {
+            log::warn!("no snapshot now: {reason}");
+            return;
+        }
+        self.snapshots.save(self.model.clone());
+        self.events_since_snapshot = 0;
+    }
+
+    fn wait_for_snapshot(&self) {
+        if !self.snapshots.wait_idle(SNAPSHOT_WAIT) {
+            log::warn!("the snapshot is still being written after {SNAPSHOT_WAIT:?}");
         }
     }
 }
@@ -342,6 +372,7 @@ impl Actor for Engine {
         if self.events_since_snapshot > 0 {
             self.snapshot();
         }
+        self.wait_for_snapshot();
         Running::Stop
     }
 }
@@ -353,6 +384,7 @@ impl Engine {
         let replies = std::mem::take(&mut self.replies);
         let pushes = std::mem::take(&mut self.pushes);
         self.batch_receipts.clear();
+        self.gate.batch_done();
         if let Some(reason) = &self.poisoned {
             for (reply, _) in replies {
                 let _ = reply.send(Err(DispatchError::Storage(reason.clone())));
@@ -396,6 +428,11 @@ impl Engine {
                 for (reply, _) in replies {
                     let _ = reply.send(Err(DispatchError::Storage(err.to_string())));
                 }
+                if self.gate.write_failed(&err.to_string()) {
+                    // The process is exiting; stay up answering the reason until it does,
+                    // rather than restart on a handle that cannot write.
+                    return true;
+                }
                 self.guard.fail(format!("event store write failed: {err}"));
                 false
             }
@@ -407,8 +444,14 @@ impl Engine {
         if self.fail_writes {
             return Err(StoreError::Aborted);
         }
-        self.log.write_batch(batch)?;
-        self.log.flush()
+        if batch.is_empty() {
+            // Only repeats and refusals: nothing new to make durable.
+            return Ok(());
+        }
+        self.gate.timed(|| {
+            self.log.write_batch(batch)?;
+            self.log.flush()
+        })
     }
 }
 
@@ -456,7 +499,10 @@ impl Engine {
         let outcome = match outcome {
             Some(outcome) => outcome,
             None => {
-                let outcome = self.apply(command);
+                let outcome = match self.gate.block() {
+                    Some(reason) => Err(DispatchError::ReadOnly(reason)),
+                    None => self.apply(command),
+                };
                 if let Err(err) = &outcome {
                     log_command(
                         log::Level::Warn,
@@ -550,6 +596,7 @@ impl Handler<Checkpoint> for Engine {
         if self.events_since_snapshot > 0 {
             self.snapshot();
         }
+        self.wait_for_snapshot();
         // The durable sequence (a poisoned model is ahead of it).
         self.watermark.get()
     }

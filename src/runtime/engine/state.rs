@@ -40,6 +40,16 @@ pub enum LoadError {
     Store(#[from] StoreError),
     #[error("event {sequence} in the log cannot be read ({message}); the store is damaged")]
     BadEvent { sequence: u64, message: String },
+    /// Snapshots are written only after their events are flushed, so a sound snapshot beyond
+    /// the log's end means acknowledged events went missing from the log (sled drops a damaged
+    /// tail at recovery as if it were a torn write).
+    #[error(
+        "the event log ends at sequence {log_end}, but snapshot {snapshot} (its checksum holds) \
+         covers events beyond it: acknowledged events are missing from the log. Refusing to \
+         start rather than lose them; run `t3rs doctor`, then restore db/ from a backup or run \
+         `t3rs doctor --rebuild-from-snapshot`"
+    )]
+    LogBehindSnapshot { snapshot: u64, log_end: u64 },
 }
 
 /// Rebuilds the read model: the newest readable snapshot, then every later event.
@@ -49,8 +59,10 @@ pub fn load_state(log: &EventLog) -> Result<EngineState, LoadError> {
     for snapshot in log.snapshots_newest_first() {
         let (sequence, bytes) = snapshot?;
         if sequence > durable {
-            log::warn!("snapshot {sequence} is ahead of the log ({durable}); trying an older one");
-            continue;
+            return Err(LoadError::LogBehindSnapshot {
+                snapshot: sequence,
+                log_end: durable,
+            });
         }
         match serde_json::from_slice::<ReadModel>(&bytes) {
             Ok(snapshot) if snapshot.snapshot_sequence == sequence => {
