@@ -14,7 +14,9 @@ use t3rs_actors::push_relay::{
 };
 use t3rs_actors::Ask;
 
-use super::requests::{dispatch_client, flatten, flatten_mailbox, named_cwd, replay_page};
+use super::requests::{
+    dispatch_client, encode_snapshot, flatten, flatten_mailbox, named_cwd, replay_page,
+};
 use crate::protocol::envelope::{
     decode_request, encode_error, encode_push, encode_raw_result, encode_result, UNKNOWN_ID,
 };
@@ -174,7 +176,11 @@ impl Session {
                 match request.method {
                     Method::OrchestrationGetSnapshot => {
                         let asked = self.app.runtime.engine.send(Ask(GetSnapshot));
-                        self.reply_later(id, async move { flatten(asked.await)? }, ctx)
+                        self.reply_later(
+                            id,
+                            async move { encode_snapshot(flatten(asked.await)??).await },
+                            ctx,
+                        )
                     }
                     Method::OrchestrationDispatchCommand(command) => {
                         let engine = self.app.runtime.engine.clone();
