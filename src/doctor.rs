@@ -17,6 +17,7 @@ use crate::settings::{control_state_dir, DoctorArgs};
 use crate::state_dir::{LockError, StateDirLock};
 use crate::store::event_log::EventLog;
 use crate::store::snapshots::LogBase;
+use crate::store::space::{human, DiskSpace, DEFAULT_RESERVE_BYTES};
 use crate::store::Store;
 
 const PROBE_DEADLINE: Duration = Duration::from_secs(10);
@@ -61,6 +62,11 @@ pub fn run(args: DoctorArgs) -> ExitCode {
     }
     let mut report = Report::default();
     check_state_dir(&state_dir, &mut report);
+    check_space(
+        &state_dir,
+        args.disk_reserve_bytes.unwrap_or(DEFAULT_RESERVE_BYTES),
+        &mut report,
+    );
     let codex = args
         .codex_bin
         .clone()
@@ -75,6 +81,27 @@ pub fn run(args: DoctorArgs) -> ExitCode {
     } else {
         eprintln!("t3rs doctor: unhealthy: {}", report.problems.join("; "));
         ExitCode::FAILURE
+    }
+}
+
+/// A server's store is read-only while less than its reserve is free (see `store::space`).
+fn check_space(state_dir: &Path, reserve: u64, report: &mut Report) {
+    if !state_dir.exists() {
+        return;
+    }
+    let space = DiskSpace::new(state_dir, reserve);
+    match (space.check(), space.free()) {
+        (Err(short), _) => report.fail(short.to_string()),
+        (Ok(()), Some(free)) => report.ok(&format!(
+            "disk: {} free on {} (the store turns read-only below {})",
+            human(free),
+            state_dir.display(),
+            human(reserve)
+        )),
+        (Ok(()), None) => report.warn(&format!(
+            "disk: the free space on {} cannot be read",
+            state_dir.display()
+        )),
     }
 }
 
@@ -125,6 +152,14 @@ fn check_state_dir(state_dir: &Path, report: &mut Report) {
 
 fn check_store(state_dir: &Path, report: &mut Report) {
     let db_existed = state_dir.join("db").exists();
+    check_opened_store(state_dir, db_existed, report);
+    // Opening made an empty store where there was none; a check leaves nothing behind.
+    if !db_existed {
+        let _ = std::fs::remove_dir_all(state_dir.join("db"));
+    }
+}
+
+fn check_opened_store(state_dir: &Path, db_existed: bool, report: &mut Report) {
     let store = match Store::open(state_dir) {
         Ok(store) => store,
         Err(err) => return report.fail(format!("store: {err}")),

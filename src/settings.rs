@@ -63,6 +63,10 @@ pub struct DoctorArgs {
     /// newest snapshot whose checksum holds (refused while a server holds the state directory).
     #[arg(long)]
     pub rebuild_from_snapshot: bool,
+    /// The server's `disk_reserve_bytes`: with less free, its store is read-only.
+    /// [default: 67108864]
+    #[arg(long, env = "T3CODE_DISK_RESERVE_BYTES")]
+    pub disk_reserve_bytes: Option<u64>,
 }
 
 /// Where the running server is: its state directory (the control socket lives there).

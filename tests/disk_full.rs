@@ -181,6 +181,20 @@ async fn a_full_disk_makes_the_store_read_only_and_freeing_space_resumes_it() {
         assert!(message.contains("free"), "{message}");
     }
     assert_eq!(thread_ids(&running).await, ["t-before"], "reads go on");
+    let doctor = Command::new(env!("CARGO_BIN_EXE_t3rs"))
+        .args(["doctor", "--codex-bin", "/bin/true", "--state-dir"])
+        .arg(disk.path())
+        .arg("--disk-reserve-bytes")
+        .arg(RESERVE.to_string())
+        .output()
+        .expect("t3rs doctor");
+    let said = String::from_utf8_lossy(&doctor.stdout).into_owned()
+        + &String::from_utf8_lossy(&doctor.stderr);
+    assert_eq!(doctor.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("FAIL") && said.contains("read-only"),
+        "{said}"
+    );
     let status = running.stop();
     assert!(
         status.success(),
