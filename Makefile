@@ -98,7 +98,7 @@ lint: check-tools core-pure
 test: check-tools codex lint web-test web
 	@command -v python3 >/dev/null || { echo "make: python3 is missing (the scripted model server for the codex tests needs it; Debian: apt-get install python3)"; exit 1; }
 	@test -f ../shared/tools/fake-model/fake_model.py || [ -n "$$T3RS_FAKE_MODEL" ] || { echo "make: ../shared/tools/fake-model/fake_model.py not found: the steering repo's shared/ must sit beside this repository (or set T3RS_FAKE_MODEL)"; exit 1; }
-	T3RS_TEST_CODEX="$(CODEX_BIN)" $(CARGO) test --workspace --locked
+	T3RS_TEST_CODEX="$(CODEX_BIN)" $(CARGO) test --workspace --locked --features t3rs/failpoints
 	$(MAKE) --no-print-directory web-e2e
 
 bench: check-tools

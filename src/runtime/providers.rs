@@ -1,16 +1,18 @@
 //! The provider side's front door: durable domain events from the Engine arrive here in
 //! sequence order and go to the thread's own supervised [`ThreadSession`], started on first
-//! use. Sessions are per thread so one thread's slow checkpoint never holds up another's stream.
+//! use, or at the registry's own start for a thread with a request nobody took up (a turn start
+//! the server died before acting on). Sessions are per thread so one thread's slow checkpoint
+//! never holds up another's stream.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix::prelude::*;
-use t3rs_actors::{ChildGuard, RestartPolicy, Shutdown, Supervisor, Tell};
+use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor, Tell};
 
 use crate::orchestration::events::EventBody;
-use crate::runtime::engine::{DomainEvent, EngineHandle};
-use crate::runtime::thread_session::{ProviderDeps, React, ThreadSession};
+use crate::runtime::engine::{DomainEvent, EngineHandle, ThreadPendingRequests};
+use crate::runtime::thread_session::{ProviderDeps, React, SharedOutbox, ThreadSession};
 
 /// What thread sessions need besides the Engine.
 #[derive(Clone)]
@@ -45,36 +47,44 @@ impl ProviderRegistry {
         }
     }
 
-    fn route(&mut self, event: DomainEvent) {
+    /// The thread's session, started (under its supervisor) if none runs. `wake`: its first
+    /// incarnation, too, asks the Engine for the thread's pending requests before anything
+    /// else, as every later one does.
+    fn session(&mut self, thread_id: &str, wake: bool) -> Addr<Supervisor<ThreadSession>> {
+        if let Some(session) = self.sessions.get(thread_id).filter(|s| s.connected()) {
+            return session.clone();
+        }
         let deps = Arc::clone(&self.deps);
+        let id = thread_id.to_string();
+        let mut incarnations = 0u64;
+        // One outbox for every incarnation: a panic loses none of its commands.
+        let outbox = SharedOutbox::default();
+        let session = Supervisor::new(
+            format!("thread-session {thread_id}"),
+            RestartPolicy::default(),
+            move |guard| {
+                incarnations += 1;
+                let session =
+                    ThreadSession::new(guard, id.clone(), deps.clone()).with_outbox(outbox.clone());
+                // A restart picks up, from the log, what reached nobody while it was
+                // down; the first incarnation is handed the event that started it.
+                if incarnations > 1 || wake {
+                    session.restarted()
+                } else {
+                    session
+                }
+            },
+        )
+        .start();
+        self.sessions.insert(thread_id.to_string(), session.clone());
+        session
+    }
+
+    fn route(&mut self, event: DomainEvent) {
         // Every event the Engine sends here belongs to a thread aggregate.
         let thread_id = event.0.aggregate_id.clone();
         let deleted = matches!(event.0.body, EventBody::ThreadDeleted(_));
-        let session = match self.sessions.get(&thread_id) {
-            Some(session) if session.connected() => session.clone(),
-            _ => {
-                let id = thread_id.clone();
-                let mut incarnations = 0u64;
-                let session = Supervisor::new(
-                    format!("thread-session {thread_id}"),
-                    RestartPolicy::default(),
-                    move |guard| {
-                        incarnations += 1;
-                        let session = ThreadSession::new(guard, id.clone(), deps.clone());
-                        // A restart picks up, from the log, what reached nobody while it was
-                        // down; the first incarnation is handed the event that started it.
-                        if incarnations > 1 {
-                            session.restarted()
-                        } else {
-                            session
-                        }
-                    },
-                )
-                .start();
-                self.sessions.insert(thread_id.clone(), session.clone());
-                session
-            }
-        };
+        let session = self.session(&thread_id, false);
         session.do_send(Tell(React(event.0)));
         if deleted {
             // The session finishes its clean-up and stops by itself.
@@ -83,8 +93,59 @@ impl ProviderRegistry {
     }
 }
 
+/// The threads whose session should start at once (see
+/// [`ThreadPendingRequests::awaiting_sessions`]), asked until the Engine answers (it may start
+/// after this registry) or for at most [`WAKE_DEADLINE`].
+async fn threads_awaiting_sessions(engine: EngineHandle) -> Vec<String> {
+    let deadline = std::time::Instant::now() + WAKE_DEADLINE;
+    let mut pause = std::time::Duration::from_millis(10);
+    loop {
+        let why = match engine
+            .send(Ask(ThreadPendingRequests::awaiting_sessions()))
+            .await
+        {
+            Ok(Ok(Ok(threads))) => return threads,
+            Ok(Ok(Err(err))) => err,
+            Ok(Err(unavailable)) => unavailable.to_string(),
+            Err(err) => err.to_string(),
+        };
+        if std::time::Instant::now() >= deadline {
+            log::warn!("requests pending since before the start were not looked up: {why}");
+            return Vec::new();
+        }
+        actix::clock::sleep(pause).await;
+        pause = (pause * 2).min(std::time::Duration::from_millis(500));
+    }
+}
+
+/// How long a starting registry waits for the Engine to name the threads awaiting a session.
+const WAKE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl Actor for ProviderRegistry {
     type Context = Context<Self>;
+
+    /// No session runs yet (a server start, or this registry restarted): the threads with a
+    /// request nobody took up (a turn start accepted just before the server died) get their
+    /// session now, which acts on it. The mailbox waits for that answer, so an event routed
+    /// meanwhile reaches the woken session, which knows it from the log already.
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let engine = self.deps.engine.clone();
+        ctx.wait(
+            threads_awaiting_sessions(engine)
+                .into_actor(self)
+                .map(|threads, act, _ctx| {
+                    if !threads.is_empty() {
+                        log::info!(
+                            "{} thread(s) have requests pending since before the start",
+                            threads.len()
+                        );
+                    }
+                    for thread_id in threads {
+                        act.session(&thread_id, true);
+                    }
+                }),
+        );
+    }
 }
 
 impl Handler<Shutdown> for ProviderRegistry {

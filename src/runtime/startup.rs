@@ -10,7 +10,9 @@ use crate::orchestration::model::{
     Activity, ActivityTone, InteractionMode, RuntimeMode, SessionStatus,
 };
 use crate::orchestration::{ClientCommand, Command, InternalCommand};
-use crate::runtime::engine::{ActiveSessions, BootstrapLookup, FindBootstrap};
+use crate::runtime::engine::{
+    ActiveSessions, BootstrapLookup, FindBootstrap, ThreadPendingRequests,
+};
 use crate::runtime::engine::{Dispatch, Engine, EngineHandle};
 use crate::runtime::{new_id, now_iso};
 
@@ -40,13 +42,38 @@ where
 }
 
 /// A session that was starting or running when the server went down has no process behind it
-/// any more. Say so: mark it stopped, end a running turn, and leave an activity explaining the
-/// restart, instead of showing "running" forever.
+/// any more. Say so: close the questions its codex asked (nobody can answer them now), mark it
+/// stopped, end a running turn, and leave an activity explaining the restart, instead of
+/// showing "running" forever. Such a turn is over: nothing starts codex for it again (the
+/// provider side wakes only sessions with a request nobody took up; see
+/// [`ThreadPendingRequests::awaiting_sessions`]).
 pub async fn settle_sessions_after_restart(engine: &EngineHandle) -> Result<usize, String> {
     let mut settled = 0;
     for (thread_id, session) in ask(engine, ActiveSessions).await? {
         let now = now_iso();
         let reason = "The server restarted while this session was active; it was stopped.";
+        let pending = ask(
+            engine,
+            ThreadPendingRequests {
+                thread_id: thread_id.clone(),
+            },
+        )
+        .await??;
+        for question in &pending.open_questions {
+            let activity = question.cancelled(reason, new_id(), &now);
+            dispatch(
+                engine,
+                Command::Internal(InternalCommand::ThreadActivityAppend(
+                    ActivityAppendCommand {
+                        command_id: new_id(),
+                        thread_id: thread_id.clone(),
+                        activity,
+                        created_at: now.clone(),
+                    },
+                )),
+            )
+            .await?;
+        }
         let mut stopped = session.clone();
         stopped.status = SessionStatus::Stopped;
         stopped.active_turn_id = None;

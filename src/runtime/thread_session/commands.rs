@@ -33,7 +33,7 @@ impl ThreadSession {
     // -- the outbox ----------------------------------------------------------------------------
 
     pub(super) fn push_command(&mut self, command: InternalCommand, ctx: &mut Context<Self>) {
-        self.outbox.push_command(command);
+        self.outbox.lock().push_command(command);
         self.pump(ctx);
     }
 
@@ -44,17 +44,19 @@ impl ThreadSession {
         text: String,
         ctx: &mut Context<Self>,
     ) {
-        self.outbox.push_text(message_id, turn_id, text);
+        self.outbox.lock().push_text(message_id, turn_id, text);
         // A no-op when the text merged: its entry is already in flight or waiting.
         self.pump(ctx);
     }
 
-    fn pump(&mut self, ctx: &mut Context<Self>) {
-        let item = match self.outbox.next(Instant::now()) {
+    pub(super) fn pump(&mut self, ctx: &mut Context<Self>) {
+        let mut outbox = self.outbox.lock();
+        let item = match outbox.next(Instant::now()) {
             Next::Idle => return,
             Next::Wait(wait) => {
+                drop(outbox);
                 ctx.run_later(wait, |act, ctx| {
-                    act.outbox.waited();
+                    act.outbox.lock().waited();
                     act.pump(ctx);
                 });
                 return;
@@ -62,7 +64,19 @@ impl ThreadSession {
             Next::Send(item) => item,
         };
         let command = item.into_command(&self.thread_id);
+        outbox.sending(command.clone());
+        drop(outbox);
         self.send_internal(command, 0, ctx);
+    }
+
+    /// Takes over the line a previous incarnation left: sends again what it had sent without
+    /// an answer (same commandId, so the Engine's receipt answers a repeat), then the rest.
+    pub(super) fn resume_outbox(&mut self, ctx: &mut Context<Self>) {
+        let unanswered = self.outbox.lock().resume();
+        match unanswered {
+            Some(command) => self.send_internal(command, 0, ctx),
+            None => self.pump(ctx),
+        }
     }
 
     /// Sends one internal command to the Engine until it is accepted or rejected. A store
@@ -91,7 +105,7 @@ impl ThreadSession {
             .into_actor(self)
             .map(move |failed, act, ctx| match failed {
                 None => {
-                    act.outbox.sent();
+                    act.outbox.lock().sent();
                     act.pump(ctx);
                 }
                 Some(err) => {
@@ -135,7 +149,7 @@ impl ThreadSession {
         );
     }
 
-    fn append_activity(&mut self, activity: Activity, ctx: &mut Context<Self>) {
+    pub(super) fn append_activity(&mut self, activity: Activity, ctx: &mut Context<Self>) {
         let created_at = activity.created_at.clone();
         self.push_command(
             InternalCommand::ThreadActivityAppend(ActivityAppendCommand {

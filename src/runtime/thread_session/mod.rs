@@ -38,8 +38,7 @@ use crate::runtime::providers::ProviderSettings;
 use checkpoints::blocking;
 pub use codex_calls::codex_policy;
 use codex_calls::Opened;
-use outbox::Outbox;
-pub use outbox::TEXT_INTERVAL;
+pub use outbox::{SharedOutbox, TEXT_INTERVAL};
 
 const PROVIDER_NAME: &str = "codex";
 
@@ -97,7 +96,7 @@ pub struct ThreadSession {
     runtime_mode: RuntimeMode,
     turn: Option<ActiveTurn>,
     crashes: u32,
-    outbox: Outbox,
+    outbox: SharedOutbox,
     last_used: Instant,
     /// A later incarnation: it asks the Engine for the requests its predecessor left.
     restarted: bool,
@@ -109,6 +108,11 @@ pub struct ThreadSession {
     /// A turn waiting out the crash backoff: the launch scheduled for its end. The mailbox
     /// stays open meanwhile, so an interrupt or a stop cancels it.
     backoff: Option<SpawnHandle>,
+    /// A turn being launched in codex (checkpoint, conversation, `turn/start`): a spawned
+    /// future, not a wait, so codex's events, an interrupt and a stop are read meanwhile.
+    launching: Option<SpawnHandle>,
+    /// An interrupt that came during the launch, sent once the turn has its id.
+    interrupt_after_launch: bool,
 }
 
 /// The crash backoff before starting codex again: none for the first crash, then doubling
@@ -133,14 +137,23 @@ impl ThreadSession {
             runtime_mode: RuntimeMode::default(),
             turn: None,
             crashes: 0,
-            outbox: Outbox::default(),
+            outbox: SharedOutbox::default(),
             last_used: Instant::now(),
             restarted: false,
             handled_up_to: 0,
             inbox: VecDeque::new(),
             draining: false,
             backoff: None,
+            launching: None,
+            interrupt_after_launch: false,
         }
+    }
+
+    /// The thread's outbox, kept across incarnations by the session's factory: what a failed
+    /// incarnation left unsent or unanswered is sent by this one.
+    pub fn with_outbox(mut self, outbox: SharedOutbox) -> Self {
+        self.outbox = outbox;
+        self
     }
 
     /// This incarnation follows one that failed: before anything else it acts on the
@@ -150,10 +163,11 @@ impl ThreadSession {
         self
     }
 
-    /// Takes the Engine's answer: ends the turn the failed incarnation left running (session
-    /// `error` and an activity), then queues the requests it left, oldest first. Answers to
-    /// codex's questions and interrupts are dropped with that turn: the codex they were for
-    /// is gone.
+    /// Takes the Engine's answer: closes the questions codex asked that nobody answered (no
+    /// codex could take their answers now), ends the turn the failed incarnation left running
+    /// (session `error` and an activity), then queues the requests it left, oldest first.
+    /// Answers to codex's questions and interrupts are dropped with that turn: the codex they
+    /// were for is gone.
     fn resume(&mut self, pending: PendingRequests, ctx: &mut Context<Self>) {
         self.handled_up_to = self.handled_up_to.max(pending.as_of);
         let stale = pending
@@ -161,10 +175,15 @@ impl ThreadSession {
             .as_ref()
             .filter(|s| matches!(s.status, SessionStatus::Starting | SessionStatus::Running));
         let ended = stale.is_some();
+        let reason =
+            "The thread's session restarted after a failure; the turn in progress was ended.";
+        let now = now_iso();
+        for question in &pending.open_questions {
+            let activity = question.cancelled(reason, crate::runtime::new_id(), &now);
+            self.append_activity(activity, ctx);
+        }
         if let Some(session) = stale {
             self.runtime_mode = session.runtime_mode;
-            let reason =
-                "The thread's session restarted after a failure; the turn in progress was ended.";
             self.note(
                 ActivityTone::Error,
                 "provider.session.restarted",
@@ -295,7 +314,12 @@ impl ThreadSession {
                 ctx,
             );
         }
-        self.set_session(SessionStatus::Ready, None, None, ctx);
+        // A turn being launched keeps the session `starting` until codex starts the turn: a
+        // restart in between finds it active and ends it visibly (a `ready` here would hide
+        // a turn that is neither running nor over).
+        if self.turn.is_none() {
+            self.set_session(SessionStatus::Ready, None, None, ctx);
+        }
     }
 
     // -- reactions -----------------------------------------------------------------------------
@@ -324,6 +348,12 @@ impl ThreadSession {
         match msg.event {
             CodexEvent::Ready { .. } => {}
             CodexEvent::Notification { method, params } => {
+                // Fault injection (tests/restarts.rs): a panic here, mid-turn, is a bug in the
+                // session's turn handling.
+                #[cfg(feature = "failpoints")]
+                if self.turn.as_ref().is_some_and(|t| t.turn_id.is_some()) {
+                    fail::fail_point!("thread-session-mid-turn");
+                }
                 self.last_used = Instant::now();
                 let effects = self.translator.notification(&method, &params, &now);
                 self.apply(effects, ctx);
@@ -381,6 +411,7 @@ impl ThreadSession {
     }
 
     fn on_deleted(&mut self, ctx: &mut Context<Self>) {
+        self.cancel_launch(ctx);
         self.retire();
         self.turn = None;
         let _ = self
@@ -418,7 +449,12 @@ impl Actor for ThreadSession {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
+        self.resume_outbox(ctx);
         if self.restarted {
+            // Fault injection (tests/restarts.rs): a slow restart, so a request can arrive
+            // while no session reads it.
+            #[cfg(feature = "failpoints")]
+            fail::fail_point!("thread-session-restarted");
             let request = self.deps.engine.send(Ask(ThreadPendingRequests {
                 thread_id: self.thread_id.clone(),
             }));

@@ -6,8 +6,13 @@
 //! assistant text for the message at the back of the line is merged into it; and text leaves at
 //! most every [`TEXT_INTERVAL`] while nothing else queues behind it. Whenever the queue is not
 //! empty after [`Outbox::next`], something is in flight or a wait is scheduled.
+//!
+//! The line outlives the actor: a [`SharedOutbox`] is handed to every incarnation of a
+//! thread's session, so what one that panicked had not yet sent (or sent without an answer)
+//! is sent by the next, the unanswered command under the same commandId ([`Outbox::resume`]).
 
 use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::orchestration::commands::AssistantDeltaCommand;
@@ -67,8 +72,23 @@ pub(super) enum Next {
 pub(super) struct Outbox {
     queue: VecDeque<Outgoing>,
     in_flight: bool,
+    /// The command in flight, once built: kept until answered, for a next incarnation.
+    unanswered: Option<InternalCommand>,
     last_text_at: Option<Instant>,
     wait_scheduled: bool,
+}
+
+/// A thread's outbox, shared by the incarnations of its session (one at a time).
+#[derive(Debug, Clone, Default)]
+pub struct SharedOutbox(Arc<Mutex<Outbox>>);
+
+impl SharedOutbox {
+    /// The line; a panic while it was held leaves it as it was, still usable.
+    pub(super) fn lock(&self) -> MutexGuard<'_, Outbox> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 impl Outbox {
@@ -130,9 +150,36 @@ impl Outbox {
         self.wait_scheduled = false;
     }
 
+    /// The command built from the entry [`Next::Send`] handed out, as it is sent: kept until
+    /// [`Outbox::sent`].
+    pub(super) fn sending(&mut self, command: InternalCommand) {
+        self.unanswered = Some(command);
+    }
+
     /// The entry [`Next::Send`] handed out has been answered.
     pub(super) fn sent(&mut self) {
         self.in_flight = false;
+        self.unanswered = None;
+    }
+
+    /// A new incarnation takes the line over: the wait its predecessor scheduled died with it,
+    /// and the command it sent without an answer is to be sent again (returned; the line
+    /// stays held until it is answered).
+    pub(super) fn resume(&mut self) -> Option<InternalCommand> {
+        self.wait_scheduled = false;
+        match &self.unanswered {
+            Some(command) => Some(command.clone()),
+            None => {
+                self.in_flight = false;
+                None
+            }
+        }
+    }
+
+    /// Entries waiting to be sent, the one in flight included.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.queue.len() + usize::from(self.unanswered.is_some())
     }
 }
 

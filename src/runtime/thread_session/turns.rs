@@ -39,11 +39,12 @@ struct Launch {
     turn_params: Value,
 }
 
-/// How launching went, step by step.
-struct Launched {
+/// How the launch's first phase went: the baseline checkpoint and the conversation.
+struct Prepared {
     baseline: Result<(), String>,
     opened: Option<Result<Opened, RpcFailure>>,
-    started: Result<String, RpcFailure>,
+    /// The conversation to start the turn in, with what `turn/start` needs.
+    next: Option<(String, Addr<CodexAppServer>, Value)>,
 }
 
 impl ThreadSession {
@@ -120,11 +121,7 @@ impl ThreadSession {
             turn_params: turn_params(&request, &info, input),
         };
         if launch.delay.is_zero() {
-            ctx.wait(
-                launch_in_codex(launch)
-                    .into_actor(self)
-                    .map(move |launched, act, ctx| act.launched(generation, launched, ctx)),
-            );
+            self.start_launch(launch, generation, ctx);
             return;
         }
         // The backoff is no wait of the mailbox: it is this state, ended by its timer, an
@@ -132,12 +129,28 @@ impl ThreadSession {
         let delay = std::mem::take(&mut launch.delay);
         self.backoff = Some(ctx.run_later(delay, move |act, ctx| {
             act.backoff = None;
-            ctx.wait(
-                launch_in_codex(launch)
-                    .into_actor(act)
-                    .map(move |launched, act, ctx| act.launched(generation, launched, ctx)),
-            );
+            act.start_launch(launch, generation, ctx);
         }));
+    }
+
+    /// Launches the turn off the mailbox: the session keeps reading codex's events (which
+    /// codex may send hundreds of before it answers `turn/start`), interrupts and stops.
+    fn start_launch(&mut self, launch: Launch, generation: u64, ctx: &mut Context<Self>) {
+        let handle = ctx.spawn(prepare_in_codex(launch).into_actor(self).map(
+            move |prepared, act, ctx| {
+                act.launching = None;
+                act.prepared(generation, prepared, ctx);
+            },
+        ));
+        self.launching = Some(handle);
+    }
+
+    /// A stop or a deletion ends a launch in progress; its answers are not wanted.
+    pub(super) fn cancel_launch(&mut self, ctx: &mut Context<Self>) {
+        if let Some(launch) = self.launching.take() {
+            ctx.cancel_future(launch);
+        }
+        self.interrupt_after_launch = false;
     }
 
     /// The turn's workspace and codex input, or why the turn cannot start.
@@ -172,13 +185,24 @@ impl ThreadSession {
         Ok((cwd, input))
     }
 
-    /// Back from codex: reports what failed, records the conversation and the turn's id.
-    fn launched(&mut self, generation: u64, launched: Launched, ctx: &mut Context<Self>) {
-        let Launched {
+    /// Whether a launch's answer still belongs to the turn at hand: its codex is the current
+    /// one (else its exit was reported) and the turn has not ended meanwhile.
+    fn launch_current(&self, generation: u64) -> bool {
+        generation == self.generation && self.live.is_some() && self.turn.is_some()
+    }
+
+    /// The first phase is back: reports a failed checkpoint, records the conversation, then
+    /// starts the turn in it (codex speaks of the turn only after this).
+    fn prepared(&mut self, generation: u64, prepared: Prepared, ctx: &mut Context<Self>) {
+        if !self.launch_current(generation) {
+            self.interrupt_after_launch = false;
+            return;
+        }
+        let Prepared {
             baseline,
             opened,
-            started,
-        } = launched;
+            next,
+        } = prepared;
         if let Err(err) = baseline {
             self.fail(
                 "checkpoint.capture.failed",
@@ -187,17 +211,58 @@ impl ThreadSession {
                 ctx,
             );
         }
-        if let Some(Ok(opened)) = opened {
-            self.opened(generation, opened, ctx);
+        let opened = match opened {
+            Some(Ok(opened)) => {
+                self.opened(generation, opened, ctx);
+                Ok(())
+            }
+            Some(Err(err)) => Err(err),
+            None => Ok(()),
+        };
+        let started = match (opened, next) {
+            (Err(err), _) => Err(err),
+            (Ok(()), None) => Err(RpcFailure::Failed(
+                "no codex conversation to start the turn in".into(),
+            )),
+            (Ok(()), Some((provider_thread, addr, mut params))) => {
+                params["threadId"] = Value::String(provider_thread);
+                let handle = ctx.spawn(
+                    async move { request_turn(&addr, params).await }
+                        .into_actor(self)
+                        .map(move |started, act, ctx| {
+                            act.launching = None;
+                            act.started(generation, started, ctx);
+                        }),
+                );
+                self.launching = Some(handle);
+                return;
+            }
+        };
+        self.started(generation, started, ctx);
+    }
+
+    /// codex's answer to `turn/start` (or why there was none): the turn's id, or its failure.
+    fn started(
+        &mut self,
+        generation: u64,
+        started: Result<String, RpcFailure>,
+        ctx: &mut Context<Self>,
+    ) {
+        let interrupt = std::mem::take(&mut self.interrupt_after_launch);
+        if !self.launch_current(generation) {
+            return;
         }
         match started {
             Ok(turn_id) => {
                 if let Some(turn) = &mut self.turn {
                     turn.turn_id.get_or_insert(turn_id);
                 }
+                if interrupt {
+                    self.on_interrupt(ctx);
+                }
             }
-            // The process died: its exit (or failed start) is reported when
-            // that event is handled, right after this.
+            // The process died: its exit (or failed start) is reported when that event is
+            // handled.
             Err(RpcFailure::Gone(_)) => {}
             Err(RpcFailure::Failed(err)) => {
                 self.turn = None;
@@ -279,6 +344,11 @@ impl ThreadSession {
     }
 
     pub(super) fn on_interrupt(&mut self, ctx: &mut Context<Self>) {
+        if self.launching.is_some() {
+            // codex has not yet said which turn it started: interrupt it once it has.
+            self.interrupt_after_launch = true;
+            return;
+        }
         if let Some(backoff) = self.backoff.take() {
             // Not yet in codex: the turn ends here.
             ctx.cancel_future(backoff);
@@ -332,6 +402,7 @@ impl ThreadSession {
         if let Some(backoff) = self.backoff.take() {
             ctx.cancel_future(backoff);
         }
+        self.cancel_launch(ctx);
         self.retire();
         let effects = self
             .translator
@@ -370,11 +441,11 @@ fn turn_params(
     turn_params
 }
 
-/// Off the actor: sits out the crash backoff, takes the baseline checkpoint, opens the
-/// conversation when it has to be, and starts the turn in it.
-async fn launch_in_codex(launch: Launch) -> Launched {
+/// Off the actor, the launch's first phase: takes the baseline checkpoint and opens the
+/// conversation when it has to be.
+async fn prepare_in_codex(launch: Launch) -> Prepared {
     let Launch {
-        delay,
+        delay: _,
         addr,
         open,
         known_thread,
@@ -382,11 +453,8 @@ async fn launch_in_codex(launch: Launch) -> Launched {
         cwd,
         mode,
         base_count,
-        mut turn_params,
+        turn_params,
     } = launch;
-    if !delay.is_zero() {
-        actix::clock::sleep(delay).await;
-    }
     let baseline_cwd = cwd.clone();
     let baseline = blocking(move || capture_baseline(&baseline_cwd, &thread_id, base_count))
         .await
@@ -400,19 +468,9 @@ async fn launch_in_codex(launch: Launch) -> Launched {
         Some(Err(_)) => None,
         None => known_thread,
     };
-    let started = match (&opened, provider_thread) {
-        (Some(Err(err)), _) => Err(err.clone()),
-        (_, None) => Err(RpcFailure::Failed(
-            "no codex conversation to start the turn in".into(),
-        )),
-        (_, Some(id)) => {
-            turn_params["threadId"] = Value::String(id);
-            request_turn(&addr, turn_params).await
-        }
-    };
-    Launched {
+    Prepared {
         baseline,
         opened,
-        started,
+        next: provider_thread.map(|id| (id, addr, turn_params)),
     }
 }
