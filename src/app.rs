@@ -27,6 +27,7 @@ use crate::server::{self, session::AppContext};
 use crate::settings::Settings;
 use crate::state_dir::StateDirLock;
 use crate::store::event_log::EventLog;
+use crate::store::guarded_tree::GuardedTree;
 use crate::store::health::StoreHealth;
 use crate::store::space::DiskSpace;
 use crate::store::{Store, StoreError};
@@ -143,7 +144,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         }
     };
     let provider_threads = match store.db().open_tree("provider_threads") {
-        Ok(tree) => tree,
+        Ok(tree) => GuardedTree::new(tree, space.clone()),
         Err(err) => {
             eprintln!("t3rs: cannot open the provider thread table: {err}");
             return ExitCode::FAILURE;

@@ -21,7 +21,8 @@ pub struct ProviderSettings {
     pub codex_env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
     pub request_timeout: std::time::Duration,
     pub idle_timeout: std::time::Duration,
-    pub provider_threads: sled::Tree,
+    /// Codex's thread id per thread (written only while the disk has room).
+    pub provider_threads: crate::store::guarded_tree::GuardedTree,
     pub state_dir: std::path::PathBuf,
 }
 

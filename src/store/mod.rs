@@ -5,6 +5,7 @@
 pub mod atomic_file;
 pub mod attachments;
 pub mod event_log;
+pub mod guarded_tree;
 pub mod health;
 pub mod snapshot_writer;
 pub mod snapshots;

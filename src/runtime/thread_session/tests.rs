@@ -101,7 +101,9 @@ impl Rig {
                 ],
                 request_timeout: DEADLINE,
                 idle_timeout: Duration::from_secs(3600),
-                provider_threads: store.db().open_tree("provider_threads").unwrap(),
+                provider_threads: crate::store::guarded_tree::GuardedTree::unguarded(
+                    store.db().open_tree("provider_threads").unwrap(),
+                ),
                 state_dir: dir.path().join("state"),
             },
         });
