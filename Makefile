@@ -10,11 +10,20 @@ CARGO ?= cargo
 CODEX_VERSION := 0.169.0
 TOOLS := $(CURDIR)/.tools
 CODEX_BIN := $(TOOLS)/node_modules/.bin/codex
+# The other agents the tests drive against the fake model, pinned (versions seen working offline
+# with ../shared/tools/fake-model; the fixtures in tests/fixtures/claude and acp were recorded with them).
+CLAUDE_CODE_VERSION := 2.1.197
+CODEX_ACP_VERSION := 0.16.0
+CLAUDE_AGENT_ACP_VERSION := 0.23.1
+CLAUDE_BIN := $(TOOLS)/node_modules/.bin/claude
+CODEX_ACP_BIN := $(TOOLS)/node_modules/.bin/codex-acp
+CLAUDE_AGENT_ACP_BIN := $(TOOLS)/node_modules/.bin/claude-agent-acp
+AGENTS_STAMP := $(TOOLS)/.agents-$(CLAUDE_CODE_VERSION)-$(CODEX_ACP_VERSION)-$(CLAUDE_AGENT_ACP_VERSION)
 PREFIX ?= $(HOME)/.local
 UNIT_DIR ?= $(HOME)/.config/systemd/user
 RUN_ARGS ?=
 
-.PHONY: run test bench install check-tools codex codex-protocol core-pure lint web web-test web-e2e chromium
+.PHONY: run test bench install check-tools codex agents codex-protocol core-pure lint web web-test web-e2e chromium
 
 check-tools:
 	@command -v $(CARGO) >/dev/null || { echo "make: cargo is missing; install Rust from rustup.rs (stable, 1.80 or newer)"; exit 1; }
@@ -27,6 +36,33 @@ $(CODEX_BIN):
 	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error @openai/codex@$(CODEX_VERSION)
 
 codex: $(CODEX_BIN)
+
+# Claude Code and the two ACP adapters, pinned exactly (.tools/package.json, package-lock.json).
+# The stamp names the versions, so changing one reinstalls; `agents` then checks what landed:
+# claude's native binary (the optional dependency @anthropic-ai/claude-code-<platform>, which the
+# postinstall links to bin/claude.exe), codex-acp's native child, and the SDK's bundled cli.js.
+$(AGENTS_STAMP):
+	@command -v npm >/dev/null || { echo "make: npm is missing; install Node.js 20+ (Debian: apt-get install nodejs npm)"; exit 1; }
+	@mkdir -p $(TOOLS)
+	npm install --prefix $(TOOLS) --save-exact --no-audit --no-fund --loglevel=error \
+	  @anthropic-ai/claude-code@$(CLAUDE_CODE_VERSION) @zed-industries/codex-acp@$(CODEX_ACP_VERSION) \
+	  @zed-industries/claude-agent-acp@$(CLAUDE_AGENT_ACP_VERSION)
+	@touch $@
+
+agents: $(AGENTS_STAMP)
+	@nm=$(TOOLS)/node_modules; missing=""; \
+	  version() { node -p "require('$$nm/$$1/package.json').version" 2>/dev/null; }; \
+	  [ "$$(version @anthropic-ai/claude-code)" = $(CLAUDE_CODE_VERSION) ] || missing="$$missing\n  @anthropic-ai/claude-code@$(CLAUDE_CODE_VERSION)"; \
+	  "$(CLAUDE_BIN)" --version 2>/dev/null | grep -q '^$(CLAUDE_CODE_VERSION) ' || missing="$$missing\n  $(CLAUDE_BIN) does not run: the native binary (optional dependency @anthropic-ai/claude-code-<platform>, linked to bin/claude.exe by the postinstall; were optional dependencies or scripts turned off?)"; \
+	  [ "$$(version @zed-industries/codex-acp)" = $(CODEX_ACP_VERSION) ] && [ -x "$(CODEX_ACP_BIN)" ] || missing="$$missing\n  @zed-industries/codex-acp@$(CODEX_ACP_VERSION)"; \
+	  ls $$nm/@zed-industries/codex-acp-*/bin/codex-acp >/dev/null 2>&1 || missing="$$missing\n  codex-acp's native binary (optional dependency @zed-industries/codex-acp-<platform>)"; \
+	  [ "$$(version @zed-industries/claude-agent-acp)" = $(CLAUDE_AGENT_ACP_VERSION) ] && [ -x "$(CLAUDE_AGENT_ACP_BIN)" ] || missing="$$missing\n  @zed-industries/claude-agent-acp@$(CLAUDE_AGENT_ACP_VERSION)"; \
+	  [ -f $$nm/@anthropic-ai/claude-agent-sdk/cli.js ] || missing="$$missing\n  @anthropic-ai/claude-agent-sdk (claude-agent-acp's dependency, with its bundled cli.js)"; \
+	  if [ -n "$$missing" ]; then \
+	    rm -f $(AGENTS_STAMP); \
+	    printf 'make: these pinned agents are missing from $(TOOLS) (the tests run them against the fake model):%b\n' "$$missing"; \
+	    echo "Remove $(TOOLS)/node_modules and run 'make test' again: npm reinstalls them (it needs the registry, optional dependencies and install scripts)."; exit 1; \
+	  fi
 
 # codex's app-server messages as Rust types (src/provider/codex_protocol/generated.rs), from the
 # pinned codex's JSON Schema through typify (src/provider/codex_protocol/generator). Not part of `make test`: run it
@@ -95,10 +131,11 @@ lint: check-tools core-pure
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-test: check-tools codex lint web-test web
+test: check-tools codex agents lint web-test web
 	@command -v python3 >/dev/null || { echo "make: python3 is missing (the scripted model server for the codex tests needs it; Debian: apt-get install python3)"; exit 1; }
 	@test -f ../shared/tools/fake-model/fake_model.py || [ -n "$$T3RS_FAKE_MODEL" ] || { echo "make: ../shared/tools/fake-model/fake_model.py not found: the steering repo's shared/ must sit beside this repository (or set T3RS_FAKE_MODEL)"; exit 1; }
-	T3RS_TEST_CODEX="$(CODEX_BIN)" $(CARGO) test --workspace --locked --features t3rs/failpoints
+	T3RS_TEST_CODEX="$(CODEX_BIN)" T3RS_TEST_CLAUDE="$(CLAUDE_BIN)" T3RS_TEST_CODEX_ACP="$(CODEX_ACP_BIN)" T3RS_TEST_CLAUDE_AGENT_ACP="$(CLAUDE_AGENT_ACP_BIN)" \
+	  $(CARGO) test --workspace --locked --features t3rs/failpoints
 	$(MAKE) --no-print-directory web-e2e
 
 bench: check-tools
