@@ -84,6 +84,46 @@ async fn a_store_that_cannot_write_exits_the_process_75() {
     );
 }
 
+/// An Engine that panics on a command is restarted from disk; when every restart panics too,
+/// its supervisor gives up, and the process exits 70 naming the reason (failpoints
+/// `engine-dispatch` and `engine-started`).
+#[tokio::test]
+async fn an_engine_give_up_exits_the_process_70() {
+    if !cfg!(feature = "failpoints") {
+        eprintln!("skipped: the binary was built without the `failpoints` feature");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = common::base_command(&dir.path().join("state"));
+    command.arg("--auto-bootstrap-project-from-cwd=false").env(
+        "FAILPOINTS",
+        "engine-dispatch=panic;engine-started=1*off->panic",
+    );
+    let mut server = Server::start_command(command);
+    let mut client = Client::connect(&server.url("/")).await;
+    let _ = tokio::time::timeout(
+        Duration::from_secs(5),
+        client.request(project_create("c1", "p1", "doomed")),
+    )
+    .await;
+    let started = Instant::now();
+    while !exited(server.pid()) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server still runs 60 s after its engine's panics; stderr:\n{}",
+            server.stderr()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (status, _) = server.wait_exit();
+    let stderr = server.stderr();
+    assert_eq!(status.code(), Some(70), "stderr:\n{stderr}");
+    assert!(
+        stderr.contains("engine is down for good"),
+        "stderr does not name the reason:\n{stderr}"
+    );
+}
+
 /// The process has ended (a zombie awaiting its parent's wait) or is gone.
 fn exited(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {

@@ -358,6 +358,9 @@ impl Actor for Engine {
         // mailbox is far larger than what can be in flight (`max_requests_in_flight` per
         // connection × `max_connections`, 256 × 512 by default), which is where it is bounded.
         ctx.set_mailbox_capacity(1 << 20);
+        // Fault injection (tests/fatal.rs): an Engine that panics whenever it starts.
+        #[cfg(feature = "failpoints")]
+        fail::fail_point!("engine-started");
         if let Some(reason) = self.broken.take() {
             self.guard.fail(reason);
             ctx.stop();
@@ -481,6 +484,9 @@ impl Engine {
         ctx: &mut Context<Self>,
     ) -> oneshot::Receiver<Result<Dispatched, DispatchError>> {
         let (tx, rx) = oneshot::channel();
+        // Fault injection (tests/fatal.rs): a panic while deciding a command.
+        #[cfg(feature = "failpoints")]
+        fail::fail_point!("engine-dispatch");
         if let Some(reason) = &self.poisoned {
             let _ = tx.send(Err(DispatchError::Storage(reason.clone())));
             return rx;
