@@ -21,6 +21,7 @@ use crate::runtime::engine::{load_state, Checkpoint, LoadError};
 use crate::runtime::providers::{ProviderSettings, StopAllSessions};
 use crate::runtime::root::{self, RuntimeParts};
 use crate::runtime::server_config::GetConfig;
+use crate::runtime::settings::{FlagOverrides, SettingsParts, SETTINGS_FILE};
 use crate::runtime::startup;
 use crate::runtime::terminals::{self, CloseAllTerminals};
 use crate::server::{self, session::AppContext};
@@ -101,6 +102,19 @@ fn snapshots_not_ahead_of_the_log(log: &EventLog, db_existed: bool) -> Result<()
     }
 }
 
+/// Where DP Code's settings are saved, and the binaries the flags set over them.
+fn provider_config(settings: &Settings) -> SettingsParts {
+    let lossy = |path: &Path| path.to_string_lossy().into_owned();
+    SettingsParts {
+        path: settings.state_dir.join(SETTINGS_FILE),
+        overrides: FlagOverrides {
+            codex_bin: settings.codex_bin_set.then(|| lossy(&settings.codex_bin)),
+            claude_bin: settings.claude_bin.as_deref().map(lossy),
+        },
+        check_timeout: PROVIDER_CHECK_TIMEOUT,
+    }
+}
+
 /// Runs the server until SIGTERM/SIGINT. Call inside an actix system.
 pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     crate::spawn::configure(&settings);
@@ -165,8 +179,12 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     // Reads every event beside start-up; damage refuses writes (see `store::verify`).
     crate::store::verify::spawn(log.clone(), health.clone());
     log::info!("read model loaded in {:?}", loaded.elapsed());
+    let provider_config = provider_config(&settings);
+    // The saved `providers.codex.binaryPath` unless a flag names the binary (read at start:
+    // a changed path reaches new codex sessions after a restart).
+    let codex_bin = provider_config.codex_bin();
     let checking = std::time::Instant::now();
-    let codex = check_codex(settings.codex_bin.as_os_str(), PROVIDER_CHECK_TIMEOUT).await;
+    let codex = check_codex(codex_bin.as_os_str(), PROVIDER_CHECK_TIMEOUT).await;
     log::info!("codex checked in {:?}", checking.elapsed());
     match &codex.message {
         Some(message) => log::warn!("codex: {message}"),
@@ -191,13 +209,14 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         providers: vec![codex],
         editors: available_editors(None),
         provider: ProviderSettings {
-            codex_bin: settings.codex_bin.clone(),
+            codex_bin,
             codex_env: Vec::new(),
             request_timeout: CODEX_REQUEST_TIMEOUT,
             idle_timeout: settings.provider_idle,
             provider_threads,
             state_dir: settings.state_dir.clone(),
         },
+        settings: provider_config,
     });
     // Readiness: the config actor is up and its view published before the port opens.
     match runtime.config.send(Ask(GetConfig)).await {

@@ -185,6 +185,10 @@ pub struct ServeArgs {
     /// The codex CLI to run. [default: `codex` on PATH]
     #[arg(long, env = "T3CODE_CODEX_BIN")]
     pub codex_bin: Option<PathBuf>,
+    /// The Claude Code CLI to run; wins over `providers.claudeAgent.binaryPath` in the
+    /// settings. [default: the settings' binaryPath, `claude`]
+    #[arg(long, env = "T3CODE_CLAUDE_BIN")]
+    pub claude_bin: Option<PathBuf>,
     /// Largest accepted WebSocket message in bytes.
     #[arg(long, env = "T3CODE_MAX_MESSAGE_BYTES")]
     pub max_message_bytes: Option<usize>,
@@ -272,6 +276,11 @@ pub struct Settings {
     pub no_browser: bool,
     pub allow_origins: Vec<String>,
     pub codex_bin: PathBuf,
+    /// Whether `codex_bin` was given (flag, environment or file): it then wins over the
+    /// settings' `providers.codex.binaryPath`.
+    pub codex_bin_set: bool,
+    /// `--claude-bin`: wins over the settings' `providers.claudeAgent.binaryPath`.
+    pub claude_bin: Option<PathBuf>,
     pub max_message_bytes: usize,
     pub push_queue_limit: u64,
     pub snapshot_every: u64,
@@ -532,10 +541,12 @@ impl Settings {
             cwd,
             no_browser: args.no_browser.or(file.no_browser).unwrap_or(false),
             allow_origins,
+            codex_bin_set: args.codex_bin.is_some() || file.codex_bin.is_some(),
             codex_bin: args
                 .codex_bin
                 .or(file.codex_bin)
                 .unwrap_or_else(|| PathBuf::from("codex")),
+            claude_bin: args.claude_bin,
             max_message_bytes,
             push_queue_limit: args
                 .push_queue_limit

@@ -466,7 +466,7 @@ pub fn classify_auth_probe(outcome: &ProbeOutcome) -> AuthClassification {
 
 /// Runs one probe through the process runner (scrubbed environment, own process group, the
 /// whole group killed at the deadline) on a blocking thread.
-async fn run_probe(bin: &OsStr, args: &[&str], timeout: Duration) -> ProbeOutcome {
+pub(crate) async fn run_probe(bin: &OsStr, args: &[&str], timeout: Duration) -> ProbeOutcome {
     let command = crate::spawn::command(bin).args(args.iter().copied());
     let limits = crate::spawn::limits(timeout);
     let result = match tokio::task::spawn_blocking(move || command.run(&limits)).await {

@@ -12,6 +12,7 @@ pub mod providers;
 pub mod push_bus;
 pub mod root;
 pub mod server_config;
+pub mod settings;
 pub mod startup;
 pub mod supervised;
 pub mod terminals;

@@ -11,6 +11,7 @@ use crate::runtime::projects::{ProjectDeps, ProjectRegistry};
 use crate::runtime::providers::{ProviderRegistry, ProviderSettings};
 use crate::runtime::push_bus::PushBus;
 use crate::runtime::server_config::{ConfigView, ServerConfigActor, ServerConfigSeed};
+use crate::runtime::settings::{SettingsActor, SettingsParts, SettingsSeed};
 use crate::runtime::supervised::{Reactors, Supervised};
 use crate::runtime::terminals::{TerminalDeps, TerminalRegistry};
 use crate::store::event_log::EventLog;
@@ -134,6 +135,8 @@ pub struct Runtime {
     pub projects: Supervised<ProjectRegistry>,
     pub providers: Supervised<ProviderRegistry>,
     pub terminals: Supervised<TerminalRegistry>,
+    /// DP Code's settings and provider statuses.
+    pub settings: Supervised<SettingsActor>,
     /// Which `cwd`s requests may name.
     pub cwd_policy: CwdPolicy,
 }
@@ -155,6 +158,7 @@ pub struct RuntimeParts {
     pub providers: Vec<crate::protocol::provider_status::ServerProviderStatus>,
     pub editors: Vec<crate::workspace::editors::EditorId>,
     pub provider: ProviderSettings,
+    pub settings: SettingsParts,
 }
 
 /// Starts the actor tree. Must be called inside the actix system; the returned arbiters must be
@@ -294,6 +298,23 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         })
         .with_parent(parent)
     });
+    let settings_arbiter = Arbiter::new();
+    let settings_handle = ChildHandle::new("settings");
+    let settings = {
+        let parent = root.clone().recipient();
+        let handle = settings_handle.clone();
+        let seed = SettingsSeed {
+            parts: parts.settings,
+            bus: bus.clone(),
+        };
+        Supervisor::start_in_arbiter(&settings_arbiter.handle(), move |_| {
+            Supervisor::new("settings", RestartPolicy::default(), move |guard| {
+                SettingsActor::new(guard, seed.clone())
+            })
+            .with_handle(handle)
+            .with_parent(parent)
+        })
+    };
     (
         Runtime {
             bus,
@@ -308,9 +329,11 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
             projects: Supervised::new(projects, projects_handle),
             providers: Supervised::new(providers, providers_handle),
             terminals: Supervised::new(terminals, terminals_handle),
+            settings: Supervised::new(settings, settings_handle),
             cwd_policy,
         },
         vec![
+            settings_arbiter,
             config_arbiter,
             engine_arbiter,
             terminals_arbiter,

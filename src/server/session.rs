@@ -27,6 +27,9 @@ use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
 use crate::runtime::push_bus::Push;
 use crate::runtime::root::Runtime;
 use crate::runtime::server_config::{GetConfig, UpsertKeybinding};
+use crate::runtime::settings::{
+    composer_capabilities, GetSettings, ListModels, RefreshProviders, SettingsActor, UpdateSettings,
+};
 use crate::runtime::terminals::{
     TerminalClear, TerminalClose, TerminalOpen, TerminalRegistry, TerminalResize, TerminalRestart,
     TerminalWrite,
@@ -287,6 +290,17 @@ impl Session {
                             ctx,
                         )
                     }
+                    Method::ServerGetSettings => self.settings(id, GetSettings, ctx),
+                    Method::ServerUpdateSettings(patch) => {
+                        self.settings(id, UpdateSettings(patch), ctx)
+                    }
+                    Method::ServerRefreshProviders => self.settings(id, RefreshProviders, ctx),
+                    Method::ProviderListModels(provider) => {
+                        self.settings(id, ListModels(provider), ctx)
+                    }
+                    Method::ProviderGetComposerCapabilities(provider) => {
+                        ctx.text(encode_result(&id, Some(&composer_capabilities(&provider))))
+                    }
                 }
             }
         }
@@ -362,6 +376,15 @@ impl Session {
                 }
             }
         }
+    }
+
+    fn settings<M>(&mut self, id: String, msg: M, ctx: &mut ws::WebsocketContext<Self>)
+    where
+        M: Message<Result = Result<String, String>> + Send + 'static,
+        SettingsActor: Handler<M>,
+    {
+        let asked = self.app.runtime.settings.send(msg);
+        self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx);
     }
 
     fn terminal<M>(&mut self, id: String, msg: M, ctx: &mut ws::WebsocketContext<Self>)

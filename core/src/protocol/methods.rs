@@ -15,6 +15,7 @@ use super::params::{
     SEARCH_QUERY_MAX_CHARS, TERMINAL_ID_MAX_CHARS, TERMINAL_WRITE_MAX_CHARS,
     WRITE_FILE_PATH_MAX_CHARS,
 };
+use super::settings::{decode_patch, decode_provider_ref, ProviderRef, SettingsPatch};
 use super::terminal::{
     TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
     TerminalRestartParams, TerminalWriteParams,
@@ -60,7 +61,8 @@ macro_rules! method_table {
         }
 
         /// Every method of T3 Code v0.0.4's WebSocket API (`projects.list/add/remove` are named
-        /// in its docs but never routed, so they are unknown here as well), in table order.
+        /// in its docs but never routed, so they are unknown here as well), then the DP Code
+        /// methods t3rs serves, in table order.
         pub const KNOWN_METHODS: &[&str] = &[ $( $( $name, )+ )* ];
 
         impl Method {
@@ -139,6 +141,25 @@ method_table! {
     },
     ServerUpsertKeybinding(KeybindingRule) => {
         "server.upsertKeybinding" => upsert_keybinding,
+    },
+    /// DP Code's settings (dpcode.md §3).
+    ServerGetSettings => {
+        "server.getSettings" => |_| Ok(Method::ServerGetSettings),
+    },
+    ServerUpdateSettings(SettingsPatch) => {
+        "server.updateSettings" => update_settings,
+    },
+    ServerRefreshProviders => {
+        "server.refreshProviders" => |_| Ok(Method::ServerRefreshProviders),
+    },
+    /// DP Code's provider discovery (dpcode.md §5).
+    ProviderListModels(ProviderRef) => {
+        "provider.listModels" => |body: Value| decode_provider_ref(&body).map(Method::ProviderListModels),
+    },
+    ProviderGetComposerCapabilities(ProviderRef) => {
+        "provider.getComposerCapabilities" => |body: Value| {
+            decode_provider_ref(&body).map(Method::ProviderGetComposerCapabilities)
+        },
     },
 }
 
@@ -376,6 +397,23 @@ fn upsert_keybinding(body: Value) -> Result<Method, FieldError> {
     Ok(Method::ServerUpsertKeybinding(rule))
 }
 
+/// The patch is the body (`_tag` aside), or DP Code's `{patch}` wrapping it.
+fn update_settings(body: Value) -> Result<Method, FieldError> {
+    let Value::Object(mut body) = body else {
+        return Err(FieldError::new("body", "expected an object"));
+    };
+    body.remove("_tag");
+    let patch = match body.remove("patch") {
+        Some(patch) if body.is_empty() => decode_patch(&patch, "body.patch")?,
+        Some(patch) => {
+            body.insert("patch".into(), patch);
+            decode_patch(&Value::Object(body), "body")?
+        }
+        None => decode_patch(&Value::Object(body), "body")?,
+    };
+    Ok(Method::ServerUpdateSettings(patch))
+}
+
 /// Push channels.
 pub mod channels {
     pub const SERVER_WELCOME: &str = "server.welcome";
@@ -384,6 +422,10 @@ pub mod channels {
     pub const TERMINAL_EVENT: &str = "terminal.event";
     /// DP Code's channel for the steps of `git.runStackedAction`.
     pub const GIT_ACTION_PROGRESS: &str = "git.actionProgress";
+    /// DP Code's settings channel: `{settings}` after every change.
+    pub const SERVER_SETTINGS_UPDATED: &str = "server.settingsUpdated";
+    /// DP Code's provider statuses: `{providers}` at start-up and after each check.
+    pub const SERVER_PROVIDER_STATUSES_UPDATED: &str = "server.providerStatusesUpdated";
 }
 
 #[cfg(test)]
@@ -391,10 +433,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn twenty_five_distinct_methods() {
+    fn thirty_distinct_methods() {
         let mut names = KNOWN_METHODS.to_vec();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 25);
+        assert_eq!(names.len(), 30);
+    }
+
+    #[test]
+    fn update_settings_takes_the_patch_bare_or_wrapped() {
+        let bare =
+            serde_json::json!({"_tag": "server.updateSettings", "enableAssistantStreaming": true});
+        let wrapped = serde_json::json!({"_tag": "server.updateSettings", "patch": {"enableAssistantStreaming": true}});
+        let a = decode_method("server.updateSettings", bare).unwrap();
+        let b = decode_method("server.updateSettings", wrapped).unwrap();
+        assert_eq!(a, b);
+        let e = decode_method(
+            "server.updateSettings",
+            serde_json::json!({"_tag": "server.updateSettings", "patch": {"nope": 1}}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "body.patch.nope");
+        let e = decode_method(
+            "server.updateSettings",
+            serde_json::json!({"_tag": "server.updateSettings", "nope": 1}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "body.nope");
     }
 }

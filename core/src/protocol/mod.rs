@@ -12,6 +12,7 @@ pub mod keybindings;
 pub mod methods;
 pub mod params;
 pub mod provider_status;
+pub mod settings;
 pub mod terminal;
 pub mod welcome;
 

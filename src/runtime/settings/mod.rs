@@ -1,0 +1,516 @@
+//! DP Code's settings and provider statuses (dpcode.md §3): the one writable home of provider
+//! configuration. The actor holds the saved [`ServerSettings`] (`<state dir>/settings.json`,
+//! replaced atomically on each change), lays the server's flags over them (`--codex-bin`,
+//! `--claude-bin` win over a provider's `binaryPath`, and the view says so), pushes
+//! `server.settingsUpdated` to every connection after a change, and checks every provider at
+//! start, on `server.refreshProviders` and after each change, pushing
+//! `server.providerStatusesUpdated`. It runs on its own arbiter: a save waits for fsync.
+//!
+//! None of this reaches v0.0.4's channels: `server.getConfig` keeps codex alone.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use actix::prelude::*;
+use chrono::{SecondsFormat, Utc};
+use serde_json::{json, Value};
+use t3rs_actors::push_relay::Publish;
+use t3rs_actors::{ChildGuard, Shutdown};
+
+use crate::protocol::methods::channels;
+use crate::protocol::provider_status::{AuthStatus, ProviderState, ServerProviderStatus};
+use crate::protocol::settings::{
+    decode_patch, AgentKind, AgentProviderStatus, ModelOption, ProviderCapabilities, ProviderRef,
+    ServerSettings, SettingsPatch, SettingsView, ACP_PROVIDER,
+};
+use crate::provider::health::{check_codex, parse_codex_version, run_probe, ProbeOutcome};
+use crate::runtime::push_bus::{Push, PushBus};
+use crate::store::atomic_file::AtomicWrite;
+
+/// The file the settings are saved in, inside the state directory.
+pub const SETTINGS_FILE: &str = "settings.json";
+
+/// What the codex driver can do (until the driver trait declares it).
+pub const CODEX_CAPABILITIES: ProviderCapabilities = ProviderCapabilities {
+    resume: true,
+    rollback: true,
+    steer: true,
+    plan_mode: true,
+    user_input: true,
+    images: true,
+    model_list: true,
+};
+
+/// What the Claude Code driver can do.
+pub const CLAUDE_CAPABILITIES: ProviderCapabilities = ProviderCapabilities {
+    resume: true,
+    rollback: false,
+    steer: false,
+    plan_mode: true,
+    user_input: true,
+    images: true,
+    model_list: false,
+};
+
+/// The status message of a kind t3rs has no driver for.
+pub const NOT_SUPPORTED: &str = "not supported yet";
+
+/// The models t3rs offers for codex (T3 Code v0.0.4's list) and Claude Code.
+const CODEX_MODELS: &[(&str, &str)] = &[
+    ("gpt-5.4", "GPT-5.4"),
+    ("gpt-5.3-codex", "GPT-5.3 Codex"),
+    ("gpt-5.3-codex-spark", "GPT-5.3 Codex Spark"),
+    ("gpt-5.2-codex", "GPT-5.2 Codex"),
+    ("gpt-5.2", "GPT-5.2"),
+];
+const CLAUDE_MODELS: &[(&str, &str)] = &[
+    ("claude-opus-4-6", "Claude Opus 4.6"),
+    ("claude-sonnet-4-6", "Claude Sonnet 4.6"),
+    ("claude-haiku-4-5", "Claude Haiku 4.5"),
+];
+
+/// The provider binaries the server's flags set; they win over the saved `binaryPath`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FlagOverrides {
+    pub codex_bin: Option<String>,
+    pub claude_bin: Option<String>,
+}
+
+impl FlagOverrides {
+    /// The settings in effect: `saved` with the flags laid over them, and which they set.
+    pub fn view(&self, saved: &ServerSettings) -> SettingsView {
+        let mut settings = saved.clone();
+        let mut overridden = Vec::new();
+        for (kind, bin) in [
+            (AgentKind::Codex, &self.codex_bin),
+            (AgentKind::ClaudeAgent, &self.claude_bin),
+        ] {
+            if let Some(bin) = bin {
+                let mut config = settings.provider(kind);
+                config.binary_path = bin.clone();
+                settings.providers.insert(kind, config);
+                overridden.push(format!("providers.{}.binaryPath", kind.as_str()));
+            }
+        }
+        SettingsView {
+            settings,
+            overridden_by_flag: overridden,
+        }
+    }
+}
+
+/// Where the settings live and what lies over them; cloned into every incarnation.
+#[derive(Clone)]
+pub struct SettingsParts {
+    pub path: PathBuf,
+    pub overrides: FlagOverrides,
+    /// How long one provider probe may take.
+    pub check_timeout: Duration,
+}
+
+impl SettingsParts {
+    /// The codex binary in effect now: the flag's, else the saved `binaryPath`.
+    pub fn codex_bin(&self) -> PathBuf {
+        let saved = load(&self.path);
+        let view = self.overrides.view(&saved);
+        PathBuf::from(view.settings.provider(AgentKind::Codex).binary_path)
+    }
+}
+
+#[derive(Clone)]
+pub struct SettingsSeed {
+    pub parts: SettingsParts,
+    pub bus: Addr<PushBus>,
+}
+
+/// Reads the saved settings: none saved means the defaults; a file that cannot be read or
+/// holds a bad field is logged (naming the field) and the defaults are used.
+pub fn load(path: &Path) -> ServerSettings {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return ServerSettings::default(),
+        Err(err) => {
+            log::warn!(
+                "cannot read {}: {err}; using default settings",
+                path.display()
+            );
+            return ServerSettings::default();
+        }
+    };
+    let decoded = serde_json::from_str::<Value>(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|value| decode_patch(&value, SETTINGS_FILE).map_err(|e| e.to_string()));
+    match decoded {
+        Ok(patch) => ServerSettings::default().merged(&patch),
+        Err(err) => {
+            log::warn!("{}: {err}; using default settings", path.display());
+            ServerSettings::default()
+        }
+    }
+}
+
+fn save(path: &Path, settings: &ServerSettings) -> Result<(), String> {
+    let bytes = serde_json::to_vec_pretty(settings).map_err(|e| e.to_string())?;
+    AtomicWrite::to(path)
+        .syncing_dir()
+        .write(&bytes)
+        .map_err(|e| format!("cannot save the settings to {}: {e}", path.display()))
+}
+
+pub struct SettingsActor {
+    guard: ChildGuard,
+    seed: SettingsSeed,
+    saved: ServerSettings,
+    statuses: Vec<AgentProviderStatus>,
+    /// Checks started, and the newest whose result is applied (an older one finishing late
+    /// must not replace a newer one).
+    checks_started: u64,
+    checks_applied: u64,
+}
+
+impl SettingsActor {
+    pub fn new(guard: ChildGuard, seed: SettingsSeed) -> Self {
+        let saved = load(&seed.parts.path);
+        Self {
+            guard,
+            seed,
+            saved,
+            statuses: Vec::new(),
+            checks_started: 0,
+            checks_applied: 0,
+        }
+    }
+
+    fn view(&self) -> SettingsView {
+        self.seed.parts.overrides.view(&self.saved)
+    }
+
+    fn publish<T: serde::Serialize>(&self, channel: &'static str, data: &T) {
+        match Push::new(channel, data) {
+            Ok(push) => self.seed.bus.do_send(Publish(push)),
+            Err(err) => log::error!("cannot encode {channel}: {err}"),
+        }
+    }
+
+    /// Checks every provider off the actor; the result is kept and pushed once it is in.
+    fn check(&mut self) -> impl ActorFuture<Self, Output = Vec<AgentProviderStatus>> {
+        self.checks_started += 1;
+        let generation = self.checks_started;
+        let settings = self.view().settings;
+        let timeout = self.seed.parts.check_timeout;
+        check_all(settings, timeout)
+            .into_actor(self)
+            .map(move |statuses, act, _ctx| {
+                if generation > act.checks_applied {
+                    act.checks_applied = generation;
+                    act.statuses = statuses.clone();
+                    act.publish(
+                        channels::SERVER_PROVIDER_STATUSES_UPDATED,
+                        &json!({ "providers": statuses }),
+                    );
+                }
+                statuses
+            })
+    }
+
+    fn models(&self, provider: &ProviderRef) -> Result<Vec<ModelOption>, String> {
+        let settings = self.view().settings;
+        let kind = match provider {
+            ProviderRef::Kind(kind) => *kind,
+            ProviderRef::Acp { instance_id } => {
+                return match settings
+                    .acp_instances
+                    .iter()
+                    .any(|i| &i.instance_id == instance_id)
+                {
+                    // What an ACP agent offers is its own to say, once the driver asks it.
+                    true => Ok(Vec::new()),
+                    false => Err(format!("no ACP instance '{instance_id}' is declared")),
+                };
+            }
+        };
+        let built_in: &[(&str, &str)] = match kind {
+            AgentKind::Codex => CODEX_MODELS,
+            AgentKind::ClaudeAgent => CLAUDE_MODELS,
+            _ => &[],
+        };
+        let mut models: Vec<ModelOption> = built_in
+            .iter()
+            .map(|(slug, name)| ModelOption {
+                slug: slug.to_string(),
+                name: name.to_string(),
+            })
+            .collect();
+        for custom in settings.provider(kind).custom_models {
+            if !models.iter().any(|m| m.slug == custom) {
+                models.push(ModelOption {
+                    name: custom.clone(),
+                    slug: custom,
+                });
+            }
+        }
+        Ok(models)
+    }
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn status(provider: String, state: ProviderState, message: Option<String>) -> AgentProviderStatus {
+    AgentProviderStatus {
+        provider,
+        status: state,
+        available: false,
+        auth_status: AuthStatus::Unknown,
+        version: None,
+        checked_at: now(),
+        message,
+        instance_id: None,
+        capabilities: ProviderCapabilities::default(),
+    }
+}
+
+/// Codex's v0.0.4 status as DP Code's.
+pub fn codex_status(codex: ServerProviderStatus) -> AgentProviderStatus {
+    AgentProviderStatus {
+        provider: AgentKind::Codex.as_str().to_string(),
+        status: codex.status,
+        available: codex.available,
+        auth_status: codex.auth_status,
+        version: codex.version,
+        checked_at: codex.checked_at,
+        message: codex.message,
+        instance_id: None,
+        capabilities: CODEX_CAPABILITIES,
+    }
+}
+
+/// What `claude --version` says about the CLI. Its login is not probed (auth stays unknown).
+pub fn claude_status(bin: &str, outcome: &ProbeOutcome) -> AgentProviderStatus {
+    let provider = AgentKind::ClaudeAgent.as_str().to_string();
+    let failed = |message: String| AgentProviderStatus {
+        capabilities: CLAUDE_CAPABILITIES,
+        ..status(provider.clone(), ProviderState::Error, Some(message))
+    };
+    match outcome {
+        ProbeOutcome::NotFound => failed(format!(
+            "Claude Code CLI (`{bin}`) is not installed or not on PATH."
+        )),
+        ProbeOutcome::SpawnFailed(err) => failed(format!("Failed to execute `{bin}`: {err}.")),
+        ProbeOutcome::TimedOut => failed(format!("`{bin} --version` timed out.")),
+        ProbeOutcome::Completed(output) if output.code != Some(0) => {
+            let detail = output
+                .stderr
+                .lines()
+                .chain(output.stdout.lines())
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
+            failed(format!(
+                "Claude Code CLI is installed but failed to run.{detail}"
+            ))
+        }
+        ProbeOutcome::Completed(output) => AgentProviderStatus {
+            available: true,
+            version: parse_codex_version(&output.stdout),
+            capabilities: CLAUDE_CAPABILITIES,
+            ..status(provider.clone(), ProviderState::Ready, None)
+        },
+    }
+}
+
+/// Every kind in [`AgentKind::ALL`] order, then every declared ACP instance.
+pub async fn check_all(settings: ServerSettings, timeout: Duration) -> Vec<AgentProviderStatus> {
+    let codex = settings.provider(AgentKind::Codex);
+    let claude = settings.provider(AgentKind::ClaudeAgent);
+    let disabled = |kind: AgentKind, capabilities| AgentProviderStatus {
+        capabilities,
+        ..status(
+            kind.as_str().to_string(),
+            ProviderState::Warning,
+            Some("disabled in settings".to_string()),
+        )
+    };
+    let codex_check = async {
+        match codex.enabled {
+            true => codex_status(check_codex(codex.binary_path.as_ref(), timeout).await),
+            false => disabled(AgentKind::Codex, CODEX_CAPABILITIES),
+        }
+    };
+    let claude_check = async {
+        match claude.enabled {
+            true => {
+                let bin = claude.binary_path.as_str();
+                claude_status(bin, &run_probe(bin.as_ref(), &["--version"], timeout).await)
+            }
+            false => disabled(AgentKind::ClaudeAgent, CLAUDE_CAPABILITIES),
+        }
+    };
+    let (codex, claude) = futures_util::join!(codex_check, claude_check);
+    let mut statuses = vec![codex, claude];
+    for kind in &AgentKind::ALL[2..] {
+        statuses.push(match settings.provider(*kind).enabled {
+            true => status(
+                kind.as_str().to_string(),
+                ProviderState::Error,
+                Some(NOT_SUPPORTED.to_string()),
+            ),
+            false => disabled(*kind, ProviderCapabilities::default()),
+        });
+    }
+    for instance in &settings.acp_instances {
+        let found = crate::workspace::editors::is_command_available(&instance.command, None);
+        let mut entry = match found {
+            true => AgentProviderStatus {
+                available: true,
+                ..status(
+                    ACP_PROVIDER.to_string(),
+                    ProviderState::Warning,
+                    Some(format!(
+                        "`{}` found; ACP turns are {NOT_SUPPORTED}",
+                        instance.command
+                    )),
+                )
+            },
+            false => status(
+                ACP_PROVIDER.to_string(),
+                ProviderState::Error,
+                Some(format!("`{}` is not found on PATH", instance.command)),
+            ),
+        };
+        entry.instance_id = Some(instance.instance_id.clone());
+        statuses.push(entry);
+    }
+    statuses
+}
+
+/// `provider.getComposerCapabilities`: t3rs offers none of the composer's discoveries yet (no
+/// skills, plugins, slash commands or runtime model lists), so every value is false.
+pub fn composer_capabilities(provider: &ProviderRef) -> Value {
+    let mut answer = json!({
+        "supportsSkillMentions": false,
+        "supportsSkillDiscovery": false,
+        "supportsNativeSlashCommandDiscovery": false,
+        "supportsPluginMentions": false,
+        "supportsPluginDiscovery": false,
+        "supportsRuntimeModelList": false,
+        "supportsThreadCompaction": false,
+        "supportsThreadImport": false,
+    });
+    match provider {
+        ProviderRef::Kind(kind) => answer["provider"] = json!(kind.as_str()),
+        ProviderRef::Acp { instance_id } => {
+            answer["provider"] = json!(ACP_PROVIDER);
+            answer["instanceId"] = json!(instance_id);
+        }
+    }
+    answer
+}
+
+impl Actor for SettingsActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let check = self.check().map(|_, _, _| ());
+        ctx.spawn(check);
+    }
+}
+
+/// `server.getSettings`.
+#[derive(Message)]
+#[rtype(result = "Result<String, String>")]
+pub struct GetSettings;
+
+/// `server.updateSettings`, with a patch validated at the boundary.
+#[derive(Message)]
+#[rtype(result = "Result<String, String>")]
+pub struct UpdateSettings(pub SettingsPatch);
+
+/// `server.refreshProviders`: answers once every provider is checked.
+#[derive(Message)]
+#[rtype(result = "Result<String, String>")]
+pub struct RefreshProviders;
+
+/// `provider.listModels`.
+#[derive(Message)]
+#[rtype(result = "Result<String, String>")]
+pub struct ListModels(pub ProviderRef);
+
+/// The latest provider statuses (empty until the first check is in).
+#[derive(Message)]
+#[rtype(result = "Vec<AgentProviderStatus>")]
+pub struct ProviderStatuses;
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_json::to_string(value).map_err(|e| format!("encoding failed: {e}"))
+}
+
+impl Handler<GetSettings> for SettingsActor {
+    type Result = Result<String, String>;
+
+    fn handle(&mut self, _msg: GetSettings, _ctx: &mut Self::Context) -> Self::Result {
+        encode(&self.view())
+    }
+}
+
+impl Handler<UpdateSettings> for SettingsActor {
+    type Result = Result<String, String>;
+
+    fn handle(&mut self, msg: UpdateSettings, ctx: &mut Self::Context) -> Self::Result {
+        let next = self.saved.merged(&msg.0);
+        if next == self.saved {
+            return encode(&self.view());
+        }
+        save(&self.seed.parts.path, &next)?;
+        self.saved = next;
+        let view = self.view();
+        self.publish(
+            channels::SERVER_SETTINGS_UPDATED,
+            &json!({ "settings": view }),
+        );
+        let check = self.check().map(|_, _, _| ());
+        ctx.spawn(check);
+        encode(&view)
+    }
+}
+
+impl Handler<RefreshProviders> for SettingsActor {
+    type Result = ResponseActFuture<Self, Result<String, String>>;
+
+    fn handle(&mut self, _msg: RefreshProviders, _ctx: &mut Self::Context) -> Self::Result {
+        Box::pin(
+            self.check()
+                .map(|statuses, _, _| encode(&json!({ "providers": statuses }))),
+        )
+    }
+}
+
+impl Handler<ListModels> for SettingsActor {
+    type Result = Result<String, String>;
+
+    fn handle(&mut self, msg: ListModels, _ctx: &mut Self::Context) -> Self::Result {
+        encode(&json!({ "models": self.models(&msg.0)? }))
+    }
+}
+
+impl Handler<ProviderStatuses> for SettingsActor {
+    type Result = MessageResult<ProviderStatuses>;
+
+    fn handle(&mut self, _msg: ProviderStatuses, _ctx: &mut Self::Context) -> Self::Result {
+        MessageResult(self.statuses.clone())
+    }
+}
+
+impl Handler<Shutdown> for SettingsActor {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        self.guard.complete();
+        ctx.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests;
