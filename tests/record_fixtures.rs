@@ -6,9 +6,12 @@
 //!
 //!     cargo test --test record_fixtures -- --ignored --nocapture --test-threads 1
 //!
-//! (one scenario: add its name, e.g. `record_claude`). Every line is `>> ` (what we wrote to the
+//! (one scenario: `T3RS_RECORD_ONLY=<name>` and the test's name, e.g. `record_claude`). Every line is `>> ` (what we wrote to the
 //! agent's stdin) or `<< ` (a line of its stdout) followed by one JSON object; a `## ` line starts
 //! a new agent process (a resume, a session/load).
+//!
+//! One test here is not ignored: each pinned agent still streams a scripted answer offline (what
+//! `make agents` installed runs, and the testkit's environments point it at the fake model).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -238,7 +241,7 @@ fn claude_args(mode: &str) -> Vec<&str> {
     ]
 }
 
-fn record_claude_scenario(sc: &ClaudeScenario) {
+fn run_claude_scenario(sc: &ClaudeScenario) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let work = work_dir(dir.path());
     let model = FakeModel::start(dir.path(), sc.steps.clone());
@@ -279,10 +282,7 @@ fn record_claude_scenario(sc: &ClaudeScenario) {
             eprintln!("{}: {name} = {text:?}", sc.name);
         }
     }
-    write_fixture(
-        &fixtures("claude").join(format!("{}.jsonl", sc.name)),
-        &lines,
-    );
+    lines
 }
 
 fn claude_scenarios() -> Vec<ClaudeScenario> {
@@ -361,7 +361,11 @@ fn record_claude() {
         if only.as_deref().is_some_and(|o| o != sc.name) {
             continue;
         }
-        record_claude_scenario(&sc);
+        let lines = run_claude_scenario(&sc);
+        write_fixture(
+            &fixtures("claude").join(format!("{}.jsonl", sc.name)),
+            &lines,
+        );
     }
 }
 
@@ -461,7 +465,7 @@ struct AcpScenario {
     cancel_after: Option<Duration>,
 }
 
-fn record_acp_scenario(adapter: &str, sc: &AcpScenario) {
+fn run_acp_scenario(adapter: &str, sc: &AcpScenario) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let work = work_dir(dir.path());
     let model = FakeModel::start(dir.path(), sc.steps.clone());
@@ -521,11 +525,7 @@ fn record_acp_scenario(adapter: &str, sc: &AcpScenario) {
     if let Ok(text) = std::fs::read_to_string(work.join("a.txt")) {
         eprintln!("{adapter} {}: a.txt = {text:?}", sc.name);
     }
-    let lines = acp.agent.finish();
-    write_fixture(
-        &fixtures("acp").join(format!("{adapter}-{}.jsonl", sc.name)),
-        &lines,
-    );
+    acp.agent.finish()
 }
 
 fn acp_scenarios(adapter: &str) -> Vec<AcpScenario> {
@@ -578,7 +578,58 @@ fn record_acp() {
             if only.as_deref().is_some_and(|o| o != full) {
                 continue;
             }
-            record_acp_scenario(adapter, &sc);
+            let lines = run_acp_scenario(adapter, &sc);
+            write_fixture(&fixtures("acp").join(format!("{full}.jsonl")), &lines);
         }
     }
+}
+
+#[test]
+fn the_pinned_agents_answer_offline() {
+    std::thread::scope(|scope| {
+        let claude = scope.spawn(|| {
+            let sc = &claude_scenarios()[0];
+            run_claude_scenario(sc)
+        });
+        let acps: Vec<_> = ["codex-acp", "claude-agent-acp"]
+            .into_iter()
+            .map(|adapter| {
+                scope.spawn(move || {
+                    let sc = acp_scenarios(adapter).remove(0);
+                    (adapter, run_acp_scenario(adapter, &sc))
+                })
+            })
+            .collect();
+        let received = |lines: &[String]| -> Vec<Value> {
+            lines
+                .iter()
+                .filter_map(|l| l.strip_prefix("<< "))
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        };
+        let lines = claude.join().unwrap();
+        let result = received(&lines)
+            .into_iter()
+            .find(|m| m["type"] == "result")
+            .expect("a result line");
+        assert_eq!(result["is_error"], false, "{result}");
+        assert_eq!(result["result"], "Hello there, this streams in four parts.");
+        for acp in acps {
+            let (adapter, lines) = acp.join().unwrap();
+            let received = received(&lines);
+            let text: String = received
+                .iter()
+                .filter(|m| m["params"]["update"]["sessionUpdate"] == "agent_message_chunk")
+                .filter_map(|m| m["params"]["update"]["content"]["text"].as_str())
+                .collect();
+            assert!(
+                text.ends_with("Hello there, this streams in four parts."),
+                "{adapter}: {text:?}"
+            );
+            let stop = received
+                .iter()
+                .find_map(|m| m["result"]["stopReason"].as_str());
+            assert_eq!(stop, Some("end_turn"), "{adapter}");
+        }
+    });
 }
