@@ -553,9 +553,16 @@ fn acp_scenarios(adapter: &str) -> Vec<AcpScenario> {
         },
         AcpScenario {
             name: "permission",
-            steps: json!([shell, {"text": "Wrote a.txt."}]),
+            steps: json!([shell.clone(), {"text": "Wrote a.txt."}]),
             mode: None,
             decisions: &["allow"],
+            cancel_after: None,
+        },
+        AcpScenario {
+            name: "permission-reject",
+            steps: json!([shell, {"text": "Not written."}]),
+            mode: None,
+            decisions: &["reject"],
             cancel_after: None,
         },
         AcpScenario {
