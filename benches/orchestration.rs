@@ -195,6 +195,7 @@ fn build_big_log(state: &Path, threads: usize, turns: usize, deltas: usize) -> (
         let thread = format!("t{t}");
         apply(
             Command::Client(ClientCommand::ThreadCreate(ThreadCreateCommand {
+                model_selection: None,
                 command_id: format!("{thread}-c"),
                 thread_id: thread.clone(),
                 project_id: "bench".into(),

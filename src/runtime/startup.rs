@@ -161,6 +161,7 @@ pub async fn bootstrap_project(
             dispatch(
                 engine,
                 Command::Client(ClientCommand::ThreadCreate(ThreadCreateCommand {
+                    model_selection: None,
                     command_id: new_id(),
                     thread_id: thread_id.clone(),
                     project_id: project_id.clone(),

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::commands::{ClientCommand, Command, InternalCommand};
 use super::events::*;
-use super::model::{AssistantDeliveryMode, MessageRole, ReadModel};
+use super::model::{AssistantDeliveryMode, MessageRole, ModelSelection, ReadModel};
 
 /// The reference's default when a turn does not say how the assistant's text is delivered.
 const DEFAULT_ASSISTANT_DELIVERY_MODE: AssistantDeliveryMode = AssistantDeliveryMode::Buffered;
@@ -186,6 +186,7 @@ fn decide_client(
                 project_id: c.project_id.clone(),
                 title: c.title.clone(),
                 model: c.model.clone(),
+                model_selection: c.model_selection.clone(),
                 runtime_mode: c.runtime_mode,
                 interaction_mode: c.interaction_mode,
                 branch: c.branch.clone(),
@@ -270,12 +271,28 @@ fn decide_client(
             );
             // The thread's own modes win over the command's, as in the reference.
             let thread = model.threads.get(&c.thread_id);
+            // DP Code's selection; else v0.0.4's model (codex); else the thread's own.
+            let selection = c.model_selection.clone().or_else(|| {
+                c.model
+                    .clone()
+                    .map(ModelSelection::codex)
+                    .or_else(|| thread.and_then(|t| t.model_selection.clone()))
+            });
+            let provider = match &selection {
+                Some(selection) => selection.v004_provider(),
+                None => c.provider,
+            };
+            let turn_model = match &c.model_selection {
+                Some(selection) => Some(selection.model.clone()),
+                None => c.model.clone(),
+            };
             let request_body =
                 EventBody::ThreadTurnStartRequested(ThreadTurnStartRequestedPayload {
                     thread_id: c.thread_id.clone(),
                     message_id: c.message.message_id.clone(),
-                    provider: c.provider,
-                    model: c.model.clone(),
+                    model_selection: selection,
+                    provider,
+                    model: turn_model,
                     service_tier: c.service_tier,
                     model_options: c.model_options.clone(),
                     assistant_delivery_mode: Some(

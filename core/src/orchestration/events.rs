@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::model::{
     double_option, Activity, ApprovalDecision, AssistantDeliveryMode, ChatAttachment,
-    CheckpointFile, CheckpointStatus, InteractionMode, MessageRole, ProjectScript, ProposedPlan,
-    ProviderKind, ProviderModelOptions, RuntimeMode, ServiceTier, Session,
+    CheckpointFile, CheckpointStatus, InteractionMode, MessageRole, ModelSelection, ProjectScript,
+    ProposedPlan, ProviderKind, ProviderModelOptions, RuntimeMode, ServiceTier, Session,
 };
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -207,6 +207,8 @@ pub struct ThreadCreatedPayload {
     pub project_id: String,
     pub title: String,
     pub model: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_selection: Option<ModelSelection>,
     #[serde(default)]
     pub runtime_mode: RuntimeMode,
     #[serde(default)]
@@ -284,6 +286,10 @@ pub struct ThreadMessageSentPayload {
 pub struct ThreadTurnStartRequestedPayload {
     pub thread_id: String,
     pub message_id: String,
+    /// The agent for this turn (an extra field for v0.0.4 clients, whose `provider` is set only
+    /// for codex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_selection: Option<ModelSelection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<ProviderKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -33,6 +33,60 @@ pub enum ProviderKind {
     Codex,
 }
 
+/// Which agent runs a thread's turns: DP Code's provider kinds (`C/orchestration.ts`), plus
+/// `acp` for an ACP agent the user declared (named by `instanceId`). v0.0.4's [`ProviderKind`]
+/// knows only codex, so only a codex selection has a v0.0.4 `provider` value on the wire.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "camelCase")]
+pub enum AgentKind {
+    Codex,
+    ClaudeAgent,
+    Cursor,
+    Gemini,
+    Grok,
+    Kilo,
+    Opencode,
+    Pi,
+    Acp,
+}
+
+/// DP Code's `ModelSelection {provider, model, options?}`, with `instanceId` for `acp`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelSelection {
+    pub provider: AgentKind,
+    pub model: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+}
+
+impl ModelSelection {
+    /// What v0.0.4's `provider`/`model` pair means.
+    pub fn codex(model: impl Into<String>) -> ModelSelection {
+        ModelSelection {
+            provider: AgentKind::Codex,
+            model: model.into(),
+            options: None,
+            instance_id: None,
+        }
+    }
+
+    /// The v0.0.4 `provider` value for this selection, where v0.0.4 has one.
+    pub fn v004_provider(&self) -> Option<ProviderKind> {
+        match self.provider {
+            AgentKind::Codex => Some(ProviderKind::Codex),
+            _ => None,
+        }
+    }
+
+    /// Whether two selections name the same agent (the model may differ).
+    pub fn same_agent(&self, other: &ModelSelection) -> bool {
+        self.provider == other.provider && self.instance_id == other.instance_id
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[serde(rename_all = "camelCase")]
 pub enum ApprovalDecision {
@@ -285,6 +339,10 @@ pub struct Thread {
     pub activities: Vec<Activity>,
     pub checkpoints: Vec<CheckpointSummary>,
     pub session: Option<Session>,
+    /// The agent and model of the thread's latest turn (or its creation); absent on threads
+    /// created by a v0.0.4 client before their first turn, which means codex with `model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_selection: Option<ModelSelection>,
 }
 
 /// The whole projected state. `projects` and `threads` are JSON arrays in creation order on the

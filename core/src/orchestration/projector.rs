@@ -76,6 +76,7 @@ pub fn project(model: &mut ReadModel, event: &Event) {
                 activities: Vec::new(),
                 checkpoints: Vec::new(),
                 session: None,
+                model_selection: p.model_selection.clone(),
             };
             model.threads.insert(p.thread_id.clone(), Arc::new(thread));
         }
@@ -191,8 +192,14 @@ pub fn project(model: &mut ReadModel, event: &Event) {
             }
         }
         // Requests for the provider side; they change nothing visible.
-        EventBody::ThreadTurnStartRequested(_)
-        | EventBody::ThreadTurnInterruptRequested(_)
+        EventBody::ThreadTurnStartRequested(p) => {
+            if let Some(selection) = &p.model_selection {
+                if let Some(thread) = model.thread_mut(&p.thread_id) {
+                    thread.model_selection = Some(selection.clone());
+                }
+            }
+        }
+        EventBody::ThreadTurnInterruptRequested(_)
         | EventBody::ThreadApprovalResponseRequested(_)
         | EventBody::ThreadUserInputResponseRequested(_)
         | EventBody::ThreadCheckpointRevertRequested(_)

@@ -93,6 +93,7 @@ fn project(id: &str) -> Dispatch {
 fn thread(id: &str, project_id: &str) -> Dispatch {
     Dispatch(Command::Client(ClientCommand::ThreadCreate(
         ThreadCreateCommand {
+            model_selection: None,
             command_id: format!("c-{id}"),
             thread_id: id.into(),
             project_id: project_id.into(),

@@ -130,6 +130,7 @@ impl Rig {
         }))
         .await;
         rig.client(ClientCommand::ThreadCreate(ThreadCreateCommand {
+            model_selection: None,
             command_id: "t".into(),
             thread_id: "t1".into(),
             project_id: "p".into(),
@@ -192,6 +193,7 @@ fn kind(event: &Event) -> String {
 async fn a_recorded_approval_turn_played_through_the_actor() {
     let (mut rig, session) = Rig::start("approval.jsonrpc").await;
     rig.client(ClientCommand::ThreadTurnStart(ThreadTurnStartCommand {
+        model_selection: None,
         command_id: "turn".into(),
         thread_id: "t1".into(),
         message: TurnStartMessage {
@@ -328,6 +330,7 @@ fn crash_backoff_grows_and_is_capped() {
 async fn unreadable_codex_lines_with_a_character_across_the_cuts_become_warnings() {
     let (mut rig, session) = Rig::start("unreadable.jsonrpc").await;
     rig.client(ClientCommand::ThreadTurnStart(ThreadTurnStartCommand {
+        model_selection: None,
         command_id: "turn".into(),
         thread_id: "t1".into(),
         message: TurnStartMessage {
@@ -372,6 +375,7 @@ async fn unreadable_codex_lines_with_a_character_across_the_cuts_become_warnings
 
 fn turn_start(command_id: &str, message_id: &str) -> ClientCommand {
     ClientCommand::ThreadTurnStart(ThreadTurnStartCommand {
+        model_selection: None,
         command_id: command_id.into(),
         thread_id: "t1".into(),
         message: TurnStartMessage {

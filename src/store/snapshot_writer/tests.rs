@@ -184,6 +184,7 @@ fn clone_versus_encode() {
             activities: Vec::new(),
             checkpoints: Vec::new(),
             session: None,
+            model_selection: None,
         };
         model.threads.insert(id, thread.into());
     }

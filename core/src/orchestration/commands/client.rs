@@ -7,7 +7,8 @@ use super::decode::non_negative_int;
 use crate::orchestration::events::AggregateKind;
 use crate::orchestration::model::{
     double_option, ApprovalDecision, AssistantDeliveryMode, ChatAttachment, ImageAttachment,
-    InteractionMode, ProjectScript, ProviderKind, ProviderModelOptions, RuntimeMode, ServiceTier,
+    InteractionMode, ModelSelection, ProjectScript, ProviderKind, ProviderModelOptions,
+    RuntimeMode, ServiceTier,
 };
 
 pub const MAX_TURN_TEXT_CHARS: usize = 120_000;
@@ -59,7 +60,11 @@ pub struct ThreadCreateCommand {
     pub thread_id: String,
     pub project_id: String,
     pub title: String,
+    /// v0.0.4's model; a DP Code client sends `modelSelection` instead (then this is its model).
+    #[serde(default)]
     pub model: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_selection: Option<ModelSelection>,
     pub runtime_mode: RuntimeMode,
     #[serde(default)]
     pub interaction_mode: InteractionMode,
@@ -182,6 +187,9 @@ pub struct ThreadTurnStartCommand {
     pub command_id: String,
     pub thread_id: String,
     pub message: TurnStartMessage,
+    /// DP Code's selection; when absent, v0.0.4's `provider`/`model` (codex) or the thread's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_selection: Option<ModelSelection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<ProviderKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

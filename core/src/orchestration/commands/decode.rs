@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::client::*;
 use crate::field_error::json_kind;
 use crate::field_error::FieldError;
-use crate::orchestration::model::ProjectScript;
+use crate::orchestration::model::{AgentKind, ModelSelection, ProjectScript};
 
 /// Decodes and validates a client command. Error fields are paths relative to the command
 /// (`threadId`, `message.attachments[0].name`); the caller prefixes its own location. Ids and
@@ -58,6 +58,19 @@ pub fn decode_client_command(value: Value) -> Result<ClientCommand, FieldError> 
     };
     validate(&mut command)?;
     Ok(command)
+}
+
+/// A model is named, and an `acp` selection names the declared instance it runs on.
+fn model_selection(field: &str, selection: &mut ModelSelection) -> Result<(), FieldError> {
+    non_empty(&join(field, "model"), &mut selection.model)?;
+    match (selection.provider, &mut selection.instance_id) {
+        (AgentKind::Acp, None) => Err(FieldError::new(
+            join(field, "instanceId"),
+            "missing (an \"acp\" selection names the declared ACP instance)",
+        )),
+        (_, Some(instance)) => non_empty(&join(field, "instanceId"), instance),
+        (_, None) => Ok(()),
+    }
 }
 
 fn typed<T: DeserializeOwned>(value: Value) -> Result<T, FieldError> {
@@ -233,6 +246,12 @@ fn validate(command: &mut ClientCommand) -> Result<(), FieldError> {
             non_empty("threadId", &mut c.thread_id)?;
             non_empty("projectId", &mut c.project_id)?;
             non_empty("title", &mut c.title)?;
+            if let Some(selection) = &mut c.model_selection {
+                model_selection("modelSelection", selection)?;
+                if c.model.trim().is_empty() {
+                    c.model.clone_from(&selection.model);
+                }
+            }
             non_empty("model", &mut c.model)?;
             opt_non_empty("branch", &mut c.branch)?;
             opt_non_empty("worktreePath", &mut c.worktree_path)?;
@@ -272,6 +291,9 @@ fn validate(command: &mut ClientCommand) -> Result<(), FieldError> {
                 validate_attachment(index, item)?;
             }
             opt_non_empty("model", &mut c.model)?;
+            if let Some(selection) = &mut c.model_selection {
+                model_selection("modelSelection", selection)?;
+            }
             timestamp("createdAt", &c.created_at)?;
         }
         C::ThreadTurnInterrupt(c) => {

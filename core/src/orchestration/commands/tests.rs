@@ -271,3 +271,27 @@ fn command_accessors() {
     assert_eq!(command.type_name(), "thread.revert.complete");
     assert_eq!(command.aggregate(), (AggregateKind::Thread, "t2"));
 }
+
+#[test]
+fn a_model_selection_is_checked_field_by_field() {
+    let mut create = create_thread("t1", "p1");
+    create.as_object_mut().unwrap().remove("model");
+    assert_eq!(
+        field_of(create.clone()).0,
+        "model",
+        "neither model nor selection"
+    );
+    create["modelSelection"] = json!({"provider": "acp", "model": "default"});
+    assert_eq!(field_of(create.clone()).0, "modelSelection.instanceId");
+    create["modelSelection"] = json!({"provider": "nobody", "model": "m"});
+    assert_eq!(field_of(create.clone()).0, "modelSelection.provider");
+    create["modelSelection"] = json!({"provider": "claudeAgent", "model": "  "});
+    assert_eq!(field_of(create.clone()).0, "modelSelection.model");
+    create["modelSelection"] =
+        json!({"provider": "acp", "model": "default", "instanceId": "codex-acp"});
+    assert!(decode_client_command(create).is_ok());
+
+    let mut turn = turn_start("t1", "m1", "hi");
+    turn["modelSelection"] = json!({"provider": "gemini"});
+    assert_eq!(field_of(turn).0, "modelSelection.model");
+}

@@ -472,3 +472,42 @@ fn invariant_error_keeps_command_type() {
         .expect_err("rejected");
     assert_eq!(err.command_type, "thread.create");
 }
+
+#[test]
+fn a_dp_code_selection_names_the_agent_and_the_thread_records_it() {
+    let mut h = Harness::new();
+    h.ok(client(create_project("p1")));
+    let mut create = create_thread("t1", "p1");
+    create.as_object_mut().unwrap().remove("model");
+    create["modelSelection"] = json!({"provider": "claudeAgent", "model": "claude-sonnet-4-6"});
+    let created = single(&mut h, client(create));
+    assert_eq!(created["payload"]["model"], "claude-sonnet-4-6");
+    assert_eq!(
+        created["payload"]["modelSelection"]["provider"],
+        "claudeAgent"
+    );
+
+    // A turn without a selection keeps the thread's agent, and has no v0.0.4 provider value
+    // (v0.0.4's enum knows only codex).
+    let events = h.ok(client(turn_start("t1", "m1", "hello")));
+    let request = as_json(&events[1]);
+    assert_eq!(
+        request["payload"]["modelSelection"]["provider"],
+        "claudeAgent"
+    );
+    assert!(request["payload"].get("provider").is_none(), "{request}");
+
+    // v0.0.4's `model` means codex with that model; the thread records the switch.
+    let mut v004 = turn_start("t1", "m2", "again");
+    v004["model"] = json!("gpt-5.4");
+    let events = h.ok(client(v004));
+    let request = as_json(&events[1]);
+    assert_eq!(
+        request["payload"]["modelSelection"],
+        json!({"provider": "codex", "model": "gpt-5.4"})
+    );
+    assert_eq!(request["payload"]["provider"], "codex");
+    let thread = h.thread("t1");
+    let selection = thread.model_selection.as_ref().expect("recorded");
+    assert_eq!(selection.model, "gpt-5.4");
+}

@@ -74,6 +74,7 @@ impl Rig {
         let command_id = self.id();
         self.dispatch(Command::Client(ClientCommand::ThreadCreate(
             ThreadCreateCommand {
+                model_selection: None,
                 command_id,
                 thread_id: thread_id.into(),
                 project_id: "p".into(),
@@ -93,6 +94,7 @@ impl Rig {
         let command_id = self.id();
         self.dispatch(Command::Client(ClientCommand::ThreadTurnStart(
             ThreadTurnStartCommand {
+                model_selection: None,
                 command_id: command_id.clone(),
                 thread_id: thread_id.into(),
                 message: TurnStartMessage {
