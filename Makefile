@@ -23,7 +23,7 @@ PREFIX ?= $(HOME)/.local
 UNIT_DIR ?= $(HOME)/.config/systemd/user
 RUN_ARGS ?=
 
-.PHONY: run test bench install check-tools codex agents codex-protocol core-pure lint web web-test web-e2e chromium
+.PHONY: run test bench fuzz install check-tools codex agents codex-protocol core-pure lint web web-test web-e2e chromium
 
 check-tools:
 	@command -v $(CARGO) >/dev/null || { echo "make: cargo is missing; install Rust from rustup.rs (stable, 1.80 or newer)"; exit 1; }
@@ -137,6 +137,11 @@ test: check-tools codex agents lint web-test web
 	T3RS_TEST_CODEX="$(CODEX_BIN)" T3RS_TEST_CLAUDE="$(CLAUDE_BIN)" T3RS_TEST_CODEX_ACP="$(CODEX_ACP_BIN)" T3RS_TEST_CLAUDE_AGENT_ACP="$(CLAUDE_AGENT_ACP_BIN)" \
 	  $(CARGO) test --workspace --locked --features t3rs/failpoints
 	$(MAKE) --no-print-directory web-e2e
+
+# cargo-fuzz (nightly; not in CI): the request decoder, the client-command decoder and codex's
+# JSON-RPC lines, FUZZ_SECONDS (default 300) each; needs `cargo install cargo-fuzz`.
+fuzz:
+	core/fuzz/run.sh
 
 bench: check-tools
 	$(CARGO) bench --locked --bench foundation
