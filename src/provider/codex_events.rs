@@ -13,49 +13,14 @@ use crate::provider::codex_protocol::{self as wire, method, parse, ThreadItem};
 use crate::orchestration::model::{
     Activity, ActivityTone, ApprovalDecision, AssistantDeliveryMode, ProposedPlan, SessionStatus,
 };
+// The normalized effects live beside every driver; the old paths still name them.
+pub use crate::provider::effects::{Effect, TurnOutcome};
 
 /// In buffered delivery, text beyond this many bytes is sent early so one huge answer cannot
 /// sit in memory unseen (the reference spilled at 24,000 characters).
 pub const BUFFER_SPILL_BYTES: usize = 24_000;
 /// Activity details are cut to this many characters, as in the reference.
 const DETAIL_MAX_CHARS: usize = 180;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum TurnOutcome {
-    Completed,
-    Interrupted,
-    Failed(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// More text of an assistant message (a streamed piece, or the whole buffered text).
-    AssistantText {
-        message_id: String,
-        turn_id: Option<String>,
-        text: String,
-    },
-    AssistantDone {
-        message_id: String,
-        turn_id: Option<String>,
-    },
-    Activity(Activity),
-    Plan(ProposedPlan),
-    Session {
-        status: SessionStatus,
-        active_turn_id: Option<String>,
-        last_error: Option<String>,
-    },
-    TurnEnded {
-        turn_id: String,
-        outcome: TurnOutcome,
-    },
-    /// Answer codex's request `id` with this result or error.
-    Reply {
-        id: Value,
-        result: Result<Value, (i64, String)>,
-    },
-}
 
 #[derive(Debug, Clone, PartialEq)]
 enum PendingKind {

@@ -1,6 +1,9 @@
-//! Coding-agent CLIs: the codex health check, and the JSON-RPC 2.0 dialect `codex app-server`
+//! Coding-agent CLIs: the driver trait every agent sits behind, the normalized effects a
+//! driver produces, the codex health check, and the JSON-RPC 2.0 dialect `codex app-server`
 //! speaks on stdio.
 pub mod codex_events;
 pub mod codex_protocol;
+pub mod driver;
+pub mod effects;
 pub mod health;
 pub mod jsonrpc;

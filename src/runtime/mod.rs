@@ -3,6 +3,7 @@
 //! workspace.
 
 pub mod codex;
+pub mod codex_driver;
 pub mod cwd_policy;
 pub mod engine;
 pub mod git_calls;

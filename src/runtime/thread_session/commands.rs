@@ -11,15 +11,14 @@ use serde_json::{json, Value};
 use t3rs_actors::Ask;
 
 use super::outbox::Next;
-use super::{ThreadSession, PROVIDER_NAME};
+use super::ThreadSession;
 use crate::orchestration::commands::{
     ActivityAppendCommand, AssistantCompleteCommand, ProposedPlanUpsertCommand,
     ThreadSessionSetCommand,
 };
 use crate::orchestration::model::{Activity, ActivityTone, Session, SessionStatus};
 use crate::orchestration::{Command, InternalCommand};
-use crate::provider::codex_events::Effect;
-use crate::runtime::codex::CodexRespond;
+use crate::provider::driver::Effect;
 use crate::runtime::engine::{Dispatch, DispatchError};
 use crate::runtime::{new_id, now_iso};
 
@@ -132,7 +131,7 @@ impl ThreadSession {
         let session = Session {
             thread_id: self.thread_id.clone(),
             status,
-            provider_name: Some(PROVIDER_NAME.to_string()),
+            provider_name: Some(self.info.name.clone()),
             runtime_mode: self.runtime_mode,
             active_turn_id,
             last_error,
@@ -150,6 +149,9 @@ impl ThreadSession {
     }
 
     pub(super) fn append_activity(&mut self, activity: Activity, ctx: &mut Context<Self>) {
+        if !first_of_its_kind(&mut self.warnings, &activity) {
+            return;
+        }
         let created_at = activity.created_at.clone();
         self.push_command(
             InternalCommand::ThreadActivityAppend(ActivityAppendCommand {
@@ -252,11 +254,24 @@ impl ThreadSession {
                 Effect::TurnEnded { turn_id, outcome } => {
                     self.finish_turn(Some(turn_id), outcome, None, ctx)
                 }
-                Effect::Reply { id, result } => match &self.live {
-                    Some(live) => live.addr.do_send(CodexRespond { id, result }),
-                    None => log::debug!("no codex to answer request {id}"),
-                },
+                // A driver answers its agent itself; one that leaks a reply loses nothing here.
+                Effect::Reply { id, .. } => {
+                    log::debug!("a driver's reply to request {id} reached the session; dropped")
+                }
             }
         }
     }
+}
+
+/// Whether `activity` is to be recorded: every activity but a `runtime.warning` identical (same
+/// summary and payload) to one already recorded in `seen` (this incarnation's). An agent
+/// repeats its start-up warnings on every turn; the thread shows them once.
+pub(super) fn first_of_its_kind(
+    seen: &mut std::collections::HashSet<String>,
+    activity: &Activity,
+) -> bool {
+    if activity.kind != "runtime.warning" {
+        return true;
+    }
+    seen.insert(format!("{}\n{}", activity.summary, activity.payload))
 }

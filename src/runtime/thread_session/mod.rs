@@ -1,25 +1,26 @@
 //! One thread's provider session: reacts to the thread's durable requests (turn start,
-//! interrupt, approvals, answers, stop, revert, deletion), drives that thread's `codex
-//! app-server` process, and turns what codex says into internal commands through the Engine,
-//! never around it. It also takes the thread's per-turn checkpoints.
+//! interrupt, approvals, answers, stop, revert, deletion), drives that thread's agent through
+//! its [`ProviderDriver`] (codex's by default), and turns the driver's normalized events into
+//! internal commands through the Engine, never around it. It also takes the thread's per-turn
+//! checkpoints. It reads the driver's capabilities, never its name.
 //!
 //! Commands leave through a one-at-a-time outbox: while one dispatch waits for the Engine's
 //! flush, streamed assistant text arriving meanwhile is merged into the next one, and text is
 //! sent at most every [`TEXT_INTERVAL`]. A 10,000-delta answer becomes a few dozen log entries,
 //! not 10,000, and every other command keeps its place in line.
 //!
-//! The actor is here, with its codex process and its handlers; `outbox` is the line itself,
-//! `commands` what goes into it, `turns` a turn's life, `revert` a revert, `checkpoints` the
-//! git side of both, and `codex_calls` the requests made of codex.
+//! The actor is here, with its driver and its handlers; `outbox` is the line itself,
+//! `commands` what goes into it, `turns` a turn's life, `revert` a revert, and `checkpoints`
+//! the git side of both.
 
 mod checkpoints;
-mod codex_calls;
 mod commands;
+mod driver_events;
 mod outbox;
 mod revert;
 mod turns;
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,17 +31,18 @@ use t3rs_actors::{Ask, ChildGuard, Shutdown};
 use crate::orchestration::events::EventBody;
 use crate::orchestration::model::{ActivityTone, RuntimeMode, SessionStatus};
 use crate::orchestration::Event;
-use crate::provider::codex_events::{CodexTranslator, Effect, TurnOutcome};
-use crate::runtime::codex::{CodexAppServer, CodexEvent, CodexSpec, FromCodex};
+use crate::provider::driver::{
+    Answer, DriverContext, DriverFactory, DriverInfo, Opened, ProviderDriver,
+};
+pub use crate::runtime::codex_driver::codex_policy;
+#[cfg(test)]
+use crate::runtime::codex_driver::strip_ansi;
+use crate::runtime::codex_driver::CodexDriverFactory;
 use crate::runtime::engine::{PendingRequests, ThreadContext, ThreadInfo, ThreadPendingRequests};
 use crate::runtime::now_iso;
 use crate::runtime::providers::ProviderSettings;
 use checkpoints::blocking;
-pub use codex_calls::codex_policy;
-use codex_calls::Opened;
 pub use outbox::{SharedOutbox, TEXT_INTERVAL};
-
-const PROVIDER_NAME: &str = "codex";
 
 /// What every thread session shares.
 pub struct ProviderDeps {
@@ -65,9 +67,9 @@ struct Drain;
 #[rtype(result = "()")]
 pub(crate) struct InjectPanic;
 
-/// The running codex; it is always of the session's current generation and runtime mode.
+/// The running agent (the driver's connection); it is always of the session's current
+/// generation and runtime mode.
 struct Live {
-    addr: Addr<CodexAppServer>,
     cwd: String,
     provider_thread: Option<String>,
 }
@@ -90,7 +92,13 @@ pub struct ThreadSession {
     guard: ChildGuard,
     thread_id: String,
     deps: Arc<ProviderDeps>,
-    translator: CodexTranslator,
+    factory: Arc<dyn DriverFactory>,
+    /// Who the driver is and what it can do (the factory's word, known before it starts).
+    info: DriverInfo,
+    /// Made when the actor starts (it needs the session's address).
+    driver: Option<Arc<dyn ProviderDriver>>,
+    /// Every `runtime.warning` this incarnation recorded: an identical one is recorded once.
+    warnings: HashSet<String>,
     live: Option<Live>,
     generation: u64,
     runtime_mode: RuntimeMode,
@@ -127,11 +135,15 @@ fn restart_delay(crashes: u32) -> Duration {
 
 impl ThreadSession {
     pub fn new(guard: ChildGuard, thread_id: String, deps: Arc<ProviderDeps>) -> Self {
+        let factory: Arc<dyn DriverFactory> = Arc::new(CodexDriverFactory::new(&deps.settings));
         ThreadSession {
             guard,
-            translator: CodexTranslator::new(thread_id.clone()),
             thread_id,
             deps,
+            info: factory.info(),
+            factory,
+            driver: None,
+            warnings: HashSet::new(),
             live: None,
             generation: 0,
             runtime_mode: RuntimeMode::default(),
@@ -146,6 +158,21 @@ impl ThreadSession {
             backoff: None,
             launching: None,
             interrupt_after_launch: false,
+        }
+    }
+
+    /// Drives the agent through drivers of `factory` instead of codex's.
+    pub fn with_driver_factory(mut self, factory: Arc<dyn DriverFactory>) -> Self {
+        self.info = factory.info();
+        self.factory = factory;
+        self
+    }
+
+    /// The session's driver, made when the actor started (before any message).
+    fn driver(&self) -> Arc<dyn ProviderDriver> {
+        match &self.driver {
+            Some(driver) => driver.clone(),
+            None => unreachable!("a thread session's driver is made when it starts"),
         }
     }
 
@@ -236,26 +263,28 @@ impl ThreadSession {
     }
 
     fn retire(&mut self) {
-        if let Some(live) = self.live.take() {
-            live.addr.do_send(Shutdown);
+        if self.live.take().is_some() {
+            if let Some(driver) = &self.driver {
+                driver.disconnect();
+            }
         }
     }
 
-    /// A codex for `cwd` in `mode`, started if none fits; returns it and, when its
-    /// conversation still has to be opened, the stored conversation to resume.
+    /// An agent for `cwd` in `mode` (the driver's connection of the current generation),
+    /// started if none fits; returns, when its conversation still has to be opened, the
+    /// stored conversation to resume.
     fn ensure_live(
         &mut self,
         cwd: &str,
         mode: RuntimeMode,
         ctx: &mut Context<Self>,
-    ) -> (Addr<CodexAppServer>, Option<Option<String>>) {
+    ) -> Option<Option<String>> {
         if let Some(live) = &self.live {
             if self.runtime_mode == mode && live.cwd == cwd {
-                let open = match &live.provider_thread {
+                return match &live.provider_thread {
                     Some(_) => None,
-                    None => Some(self.stored_provider_thread()),
+                    None => Some(self.resumable_provider_thread()),
                 };
-                return (live.addr.clone(), open);
             }
             // A new runtime mode or place needs a new process; the conversation carries over.
             self.retire();
@@ -263,17 +292,20 @@ impl ThreadSession {
         self.runtime_mode = mode;
         self.set_session(SessionStatus::Starting, None, None, ctx);
         self.generation += 1;
-        let mut spec = CodexSpec::new(&self.deps.settings.codex_bin, cwd);
-        spec.env = self.deps.settings.codex_env.clone();
-        spec.request_timeout = self.deps.settings.request_timeout;
-        spec.generation = self.generation;
-        let addr = CodexAppServer::new(spec, ctx.address().recipient()).start();
+        self.driver().connect(self.generation, cwd);
         self.live = Some(Live {
-            addr: addr.clone(),
             cwd: cwd.to_string(),
             provider_thread: None,
         });
-        (addr, Some(self.stored_provider_thread()))
+        Some(self.resumable_provider_thread())
+    }
+
+    /// The stored conversation, when the driver can resume one.
+    fn resumable_provider_thread(&self) -> Option<String> {
+        if !self.info.capabilities.resume {
+            return None;
+        }
+        self.stored_provider_thread()
     }
 
     fn stored_provider_thread(&self) -> Option<String> {
@@ -297,19 +329,20 @@ impl ThreadSession {
             .deps
             .settings
             .provider_threads
-            .insert(self.thread_id.as_bytes(), opened.provider_thread.as_bytes())
+            .insert(self.thread_id.as_bytes(), opened.conversation.as_bytes())
         {
             log::warn!("provider thread id of {} not stored: {err}", self.thread_id);
         }
         if let Some(live) = self.live.as_mut().filter(|_| generation == self.generation) {
-            live.provider_thread = Some(opened.provider_thread.clone());
+            live.provider_thread = Some(opened.conversation.clone());
         }
         if let Some(reason) = opened.fell_back {
+            let name = &self.info.name;
             self.note(
                 ActivityTone::Info,
                 "provider.thread.resume-failed",
-                "Started a new codex conversation",
-                json!({ "detail": format!("The previous codex conversation could not be resumed ({reason}); this turn starts a new one without its history.") }),
+                &format!("Started a new {name} conversation"),
+                json!({ "detail": format!("The previous {name} conversation could not be resumed ({reason}); this turn starts a new one without its history.") }),
                 None,
                 ctx,
             );
@@ -336,76 +369,6 @@ impl ThreadSession {
             match request.await {
                 Ok(Ok(info)) => info,
                 _ => None,
-            }
-        }
-    }
-
-    fn on_codex(&mut self, msg: FromCodex, ctx: &mut Context<Self>) {
-        if self.live.is_none() || msg.generation != self.generation {
-            return; // a process already replaced or stopped on purpose
-        }
-        let now = now_iso();
-        match msg.event {
-            CodexEvent::Ready { .. } => {}
-            CodexEvent::Notification { method, params } => {
-                // Fault injection (tests/restarts.rs): a panic here, mid-turn, is a bug in the
-                // session's turn handling.
-                #[cfg(feature = "failpoints")]
-                if self.turn.as_ref().is_some_and(|t| t.turn_id.is_some()) {
-                    fail::fail_point!("thread-session-mid-turn");
-                }
-                self.last_used = Instant::now();
-                let effects = self.translator.notification(&method, &params, &now);
-                self.apply(effects, ctx);
-            }
-            CodexEvent::ServerRequest { id, method, params } => {
-                self.last_used = Instant::now();
-                let effects = self.translator.server_request(id, &method, &params, &now);
-                self.apply(effects, ctx);
-            }
-            CodexEvent::Unreadable { line, error } => {
-                let mut line = line;
-                t3rs_core::text::truncate_within(&mut line, 180);
-                self.note(
-                    ActivityTone::Info,
-                    "runtime.warning",
-                    "Runtime warning",
-                    json!({ "message": format!("codex wrote a line that is not JSON-RPC ({error})"), "detail": line }),
-                    self.translator.active_turn().map(str::to_string),
-                    ctx,
-                );
-            }
-            CodexEvent::SpawnFailed { message } => {
-                self.live = None;
-                self.fail(
-                    "provider.session.start.failed",
-                    "Codex could not be started",
-                    message.clone(),
-                    ctx,
-                );
-                self.turn = None;
-                self.set_session(SessionStatus::Error, None, Some(message), ctx);
-            }
-            CodexEvent::Exited(report) => {
-                self.live = None;
-                self.crashes += 1;
-                let reason = strip_ansi(&format!("codex app-server {report}"));
-                let effects = self.translator.process_gone(&reason, &now);
-                self.apply(effects, ctx);
-                self.note(
-                    ActivityTone::Error,
-                    "provider.session.exited",
-                    "Codex exited unexpectedly",
-                    json!({ "detail": reason, "exitCode": report.code, "signal": report.signal,
-                            "stderr": report.last_stderr_line().map(strip_ansi) }),
-                    self.turn.as_ref().and_then(|t| t.turn_id.clone()),
-                    ctx,
-                );
-                let after = SessionAfter {
-                    status: SessionStatus::Error,
-                    last_error: Some(reason.clone()),
-                };
-                self.finish_turn(None, TurnOutcome::Failed(reason), Some(after), ctx);
             }
         }
     }
@@ -440,15 +403,14 @@ impl ThreadSession {
     }
 }
 
-/// codex colours its log lines; an error message shown to a person should not carry escapes.
-fn strip_ansi(text: &str) -> String {
-    strip_ansi_escapes::strip_str(text)
-}
-
 impl Actor for ThreadSession {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
+        self.driver = Some(self.factory.start(DriverContext {
+            thread_id: self.thread_id.clone(),
+            events: ctx.address().recipient(),
+        }));
         self.resume_outbox(ctx);
         if self.restarted {
             // Fault injection (tests/restarts.rs): a slow restart, so a request can arrive
@@ -482,8 +444,9 @@ impl Actor for ThreadSession {
                 && act.last_used.elapsed() >= act.deps.settings.idle_timeout;
             if idle {
                 log::info!(
-                    "thread {}: codex idle for {:?}; stopping it until the next turn",
+                    "thread {}: {} idle for {:?}; stopping it until the next turn",
                     act.thread_id,
+                    act.info.name,
                     act.deps.settings.idle_timeout
                 );
                 act.retire();
@@ -492,7 +455,7 @@ impl Actor for ThreadSession {
     }
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
-        self.retire();
+        self.close_driver();
     }
 }
 
@@ -526,10 +489,10 @@ impl Handler<InjectPanic> for ThreadSession {
     }
 }
 
-/// A session that ends without stopping (a panic) still stops its codex.
+/// A session that ends without stopping (a panic) still stops its agent.
 impl Drop for ThreadSession {
     fn drop(&mut self) {
-        self.retire();
+        self.close_driver();
     }
 }
 
@@ -539,16 +502,12 @@ impl ThreadSession {
             EventBody::ThreadTurnStartRequested(p) => self.on_turn_start(p.clone(), ctx),
             EventBody::ThreadTurnInterruptRequested(_) => self.on_interrupt(ctx),
             EventBody::ThreadApprovalResponseRequested(p) => {
-                let answered =
-                    self.translator
-                        .answer_approval(&p.request_id, p.decision, &now_iso());
-                self.answered(answered, "approval", &p.request_id, ctx);
+                let answer = Answer::Approval(p.decision);
+                self.answer(p.request_id.clone(), answer, ctx);
             }
             EventBody::ThreadUserInputResponseRequested(p) => {
-                let answered =
-                    self.translator
-                        .answer_user_input(&p.request_id, &p.answers, &now_iso());
-                self.answered(answered, "user-input", &p.request_id, ctx);
+                let answer = Answer::UserInput(p.answers.clone());
+                self.answer(p.request_id.clone(), answer, ctx);
             }
             EventBody::ThreadSessionStopRequested(_) => self.on_stop(ctx),
             EventBody::ThreadCheckpointRevertRequested(p) => self.on_revert(p.turn_count, ctx),
@@ -558,55 +517,11 @@ impl ThreadSession {
     }
 }
 
-impl ThreadSession {
-    /// Carries out an answer to one of codex's questions, or says why it could not be given
-    /// (`what`: "approval" or "user-input").
-    fn answered(
-        &mut self,
-        answered: Result<Vec<Effect>, String>,
-        what: &str,
-        request_id: &str,
-        ctx: &mut Context<Self>,
-    ) {
-        match answered {
-            Ok(effects) => self.apply(effects, ctx),
-            Err(detail) => {
-                let (kind, summary) = match what {
-                    "approval" => (
-                        "provider.approval.respond.failed",
-                        "Provider approval response failed",
-                    ),
-                    _ => (
-                        "provider.user-input.respond.failed",
-                        "Provider user input response failed",
-                    ),
-                };
-                self.note(
-                    ActivityTone::Error,
-                    kind,
-                    summary,
-                    json!({ "detail": detail, "requestId": request_id }),
-                    None,
-                    ctx,
-                );
-            }
-        }
-    }
-}
-
-impl Handler<FromCodex> for ThreadSession {
-    type Result = ();
-
-    fn handle(&mut self, msg: FromCodex, ctx: &mut Self::Context) {
-        self.on_codex(msg, ctx);
-    }
-}
-
 impl Handler<Shutdown> for ThreadSession {
     type Result = ();
 
     fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
-        self.retire();
+        self.close_driver();
         self.guard.complete();
         ctx.stop();
     }

@@ -1,16 +1,17 @@
-//! Reverting a thread to an earlier turn's checkpoint: the files restored, codex's conversation
-//! rolled back to before the first undone turn, and the later checkpoint refs removed.
+//! Reverting a thread to an earlier turn's checkpoint: the files restored, the agent's
+//! conversation rolled back to before the first undone turn (where the driver can), and the
+//! later checkpoint refs removed.
 
 use actix::prelude::*;
 use serde_json::json;
 
 use super::checkpoints::{self, blocking};
-use super::codex_calls::{open_thread, request, Opened};
 use super::ThreadSession;
 use crate::git;
 use crate::orchestration::commands::RevertCompleteCommand;
 use crate::orchestration::model::ActivityTone;
 use crate::orchestration::InternalCommand;
+use crate::provider::driver::{OpenConversation, Opened};
 use crate::runtime::engine::ThreadInfo;
 use crate::runtime::{new_id, now_iso};
 
@@ -52,42 +53,65 @@ impl ThreadSession {
             .ok_or_else(|| {
                 format!("Checkpoint ref for turn {turn_count} is unavailable in read model.")
             })?;
-        // codex forgets every turn from the first one being undone.
+        // The agent forgets every turn from the first one being undone.
         let first_undone = info
             .checkpoints
             .iter()
             .find(|c| c.0 == turn_count + 1)
             .map(|c| c.1.clone());
+        let has_conversation = self.stored_provider_thread().is_some();
         let rollback = match first_undone {
-            Some(turn) if self.stored_provider_thread().is_some() => {
-                let (addr, open) = self.ensure_live(&cwd, info.runtime_mode, ctx);
+            Some(turn) if has_conversation && self.info.capabilities.rollback => {
+                let open = self.ensure_live(&cwd, info.runtime_mode, ctx);
                 let known = self.live.as_ref().and_then(|l| l.provider_thread.clone());
-                Some((addr, open, known, turn))
+                Some((open, known, turn))
+            }
+            Some(_) if has_conversation => {
+                let title = &self.info.title;
+                self.note(
+                    ActivityTone::Info,
+                    "provider.rollback.unsupported",
+                    "Conversation not rolled back",
+                    json!({ "turnCount": turn_count, "detail": format!("{title} cannot roll its conversation back: the files are restored, but it still remembers the undone turns.") }),
+                    None,
+                    ctx,
+                );
+                None
             }
             _ => None,
         };
         let generation = self.generation;
+        let driver = self.driver();
+        let name = self.info.name.clone();
         let thread_id = self.thread_id.clone();
         let mode = info.runtime_mode;
         let flow = async move {
             let restore_cwd = cwd.clone();
             blocking(move || checkpoints::restore(&restore_cwd, &target, turn_count)).await??;
             let mut opened = None;
-            if let Some((addr, open, known, before_turn)) = rollback {
+            if let Some((open, known, before_turn)) = rollback {
                 let provider_thread = match open {
                     Some(resume) => {
-                        let o = open_thread(addr.clone(), resume, cwd.clone(), mode).await?;
-                        let id = o.provider_thread.clone();
+                        let request = OpenConversation {
+                            resume,
+                            cwd: cwd.clone(),
+                            runtime_mode: mode,
+                        };
+                        let o = driver
+                            .open(generation, request)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        let id = o.conversation.clone();
                         opened = Some(o);
                         Some(id)
                     }
                     None => known,
                 };
                 if let Some(id) = provider_thread {
-                    let params = json!({ "threadId": id, "beforeTurnId": before_turn });
-                    request(&addr, "thread/revert", params)
+                    driver
+                        .rollback(generation, id, before_turn)
                         .await
-                        .map_err(|e| format!("Files were restored, but codex's conversation could not be rolled back: {e}"))?;
+                        .map_err(|e| format!("Files were restored, but {name}'s conversation could not be rolled back: {e}"))?;
                 }
             }
             let refs_cwd = cwd.clone();

@@ -775,3 +775,5 @@ async fn commands_a_panicked_session_had_not_recorded_are_sent_by_the_next_incar
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
+
+mod fake_driver;

@@ -1,14 +1,14 @@
 //! A turn's life in a thread session: a start request read against the read model, the turn
-//! launched in codex (baseline checkpoint, conversation opened, `turn/start`), an interrupt or
-//! stop, and the end that checkpoints it and reports the session.
+//! launched through the driver (baseline checkpoint, conversation opened, the turn started), an
+//! interrupt or stop, and the end that checkpoints it and reports the session.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::checkpoints::{blocking, capture_baseline, capture_turn_end, TurnCheckpoint};
-use super::codex_calls::{open_thread, request, request_turn, Opened, RpcFailure};
 use super::{restart_delay, ActiveTurn, SessionAfter, ThreadSession};
 use crate::git::checkpoints;
 use crate::orchestration::commands::TurnDiffCompleteCommand;
@@ -18,8 +18,10 @@ use crate::orchestration::model::{
     SessionStatus,
 };
 use crate::orchestration::InternalCommand;
-use crate::provider::codex_events::TurnOutcome;
-use crate::runtime::codex::CodexAppServer;
+use crate::provider::driver::{
+    ImageInput, ModelSelection, OpenConversation, Opened, ProviderDriver, ProviderError, TurnInput,
+    TurnOutcome,
+};
 use crate::runtime::engine::ThreadInfo;
 use crate::runtime::{new_id, now_iso};
 
@@ -27,24 +29,25 @@ use crate::runtime::{new_id, now_iso};
 struct Launch {
     /// The crash backoff to sit out first.
     delay: Duration,
-    addr: Addr<CodexAppServer>,
+    driver: Arc<dyn ProviderDriver>,
+    generation: u64,
     /// `Some(resume)` when the conversation has to be opened first.
     open: Option<Option<String>>,
-    /// The conversation already open in this codex.
+    /// The conversation already open in this agent.
     known_thread: Option<String>,
     thread_id: String,
     cwd: String,
     mode: RuntimeMode,
     base_count: u64,
-    turn_params: Value,
+    input: TurnInput,
 }
 
 /// How the launch's first phase went: the baseline checkpoint and the conversation.
 struct Prepared {
     baseline: Result<(), String>,
-    opened: Option<Result<Opened, RpcFailure>>,
-    /// The conversation to start the turn in, with what `turn/start` needs.
-    next: Option<(String, Addr<CodexAppServer>, Value)>,
+    opened: Option<Result<Opened, ProviderError>>,
+    /// The conversation to start the turn in, with the turn.
+    next: Option<(String, Arc<dyn ProviderDriver>, TurnInput)>,
 }
 
 impl ThreadSession {
@@ -79,7 +82,7 @@ impl ThreadSession {
         let Some(info) = info.filter(|i| !i.deleted) else {
             return;
         };
-        let (cwd, input) = match self.turn_input(&request, &info) {
+        let (cwd, text, images) = match self.turn_input(&request, &info) {
             Ok(ready) => ready,
             Err(detail) => {
                 self.fail(
@@ -91,11 +94,17 @@ impl ThreadSession {
                 return;
             }
         };
-        self.translator.set_delivery(
-            request
+        let input = TurnInput {
+            text,
+            images,
+            model_selection: turn_model(&request, &info),
+            model_options: request.model_options.clone(),
+            interaction_mode: request.interaction_mode,
+            runtime_mode: info.runtime_mode,
+            delivery: request
                 .assistant_delivery_mode
                 .unwrap_or(AssistantDeliveryMode::Buffered),
-        );
+        };
         self.turn = Some(ActiveTurn {
             turn_id: None,
             cwd: cwd.clone(),
@@ -107,18 +116,19 @@ impl ThreadSession {
         } else {
             Duration::ZERO
         };
-        let (addr, open) = self.ensure_live(&cwd, info.runtime_mode, ctx);
+        let open = self.ensure_live(&cwd, info.runtime_mode, ctx);
         let generation = self.generation;
         let mut launch = Launch {
             delay,
-            addr,
+            driver: self.driver(),
+            generation,
             open,
             known_thread: self.live.as_ref().and_then(|l| l.provider_thread.clone()),
             thread_id: self.thread_id.clone(),
             cwd,
             mode: info.runtime_mode,
             base_count: info.turn_count(),
-            turn_params: turn_params(&request, &info, input),
+            input,
         };
         if launch.delay.is_zero() {
             self.start_launch(launch, generation, ctx);
@@ -133,10 +143,10 @@ impl ThreadSession {
         }));
     }
 
-    /// Launches the turn off the mailbox: the session keeps reading codex's events (which
-    /// codex may send hundreds of before it answers `turn/start`), interrupts and stops.
+    /// Launches the turn off the mailbox: the session keeps reading the driver's events
+    /// (codex may send hundreds before it answers `turn/start`), interrupts and stops.
     fn start_launch(&mut self, launch: Launch, generation: u64, ctx: &mut Context<Self>) {
-        let handle = ctx.spawn(prepare_in_codex(launch).into_actor(self).map(
+        let handle = ctx.spawn(prepare_in_agent(launch).into_actor(self).map(
             move |prepared, act, ctx| {
                 act.launching = None;
                 act.prepared(generation, prepared, ctx);
@@ -153,12 +163,13 @@ impl ThreadSession {
         self.interrupt_after_launch = false;
     }
 
-    /// The turn's workspace and codex input, or why the turn cannot start.
+    /// The turn's workspace, text and images, or why the turn cannot start (here, or with
+    /// this driver).
     fn turn_input(
         &self,
         request: &ThreadTurnStartRequestedPayload,
         info: &ThreadInfo,
-    ) -> Result<(String, Vec<Value>), String> {
+    ) -> Result<(String, String, Vec<ImageInput>), String> {
         let cwd = info.cwd.clone().ok_or_else(|| {
             "The thread has no workspace: neither a worktree nor a project root.".to_string()
         })?;
@@ -168,21 +179,29 @@ impl ThreadSession {
                 request.message_id
             )
         })?;
-        let mut input = Vec::new();
-        if !message.text.trim().is_empty() {
-            input.push(json!({ "type": "text", "text": message.text, "text_elements": [] }));
-        }
+        let mut images = Vec::new();
         for attachment in message.attachments.iter().flatten() {
             let ChatAttachment::Image(image) = attachment;
             match crate::store::attachments::find(&self.deps.settings.state_dir, &image.id) {
-                Some(path) => input.push(json!({ "type": "localImage", "path": path })),
+                Some(path) => images.push(ImageInput {
+                    name: image.name.clone(),
+                    path,
+                }),
                 None => return Err(format!("Image '{}' is no longer stored.", image.name)),
             }
         }
-        if input.is_empty() {
+        if message.text.trim().is_empty() && images.is_empty() {
             return Err("Turn input must include text or attachments.".into());
         }
-        Ok((cwd, input))
+        let capabilities = self.info.capabilities;
+        let title = &self.info.title;
+        if !images.is_empty() && !capabilities.images {
+            return Err(format!("{title} does not take images."));
+        }
+        if request.interaction_mode == InteractionMode::Plan && !capabilities.plan_mode {
+            return Err(format!("{title} has no plan mode."));
+        }
+        Ok((cwd, message.text.clone(), images))
     }
 
     /// Whether a launch's answer still belongs to the turn at hand: its codex is the current
@@ -221,13 +240,14 @@ impl ThreadSession {
         };
         let started = match (opened, next) {
             (Err(err), _) => Err(err),
-            (Ok(()), None) => Err(RpcFailure::Failed(
-                "no codex conversation to start the turn in".into(),
-            )),
-            (Ok(()), Some((provider_thread, addr, mut params))) => {
-                params["threadId"] = Value::String(provider_thread);
+            (Ok(()), None) => Err(ProviderError::Refused(format!(
+                "no {} conversation to start the turn in",
+                self.info.name
+            ))),
+            (Ok(()), Some((provider_thread, driver, input))) => {
                 let handle = ctx.spawn(
-                    async move { request_turn(&addr, params).await }
+                    driver
+                        .start_turn(generation, provider_thread, input)
                         .into_actor(self)
                         .map(move |started, act, ctx| {
                             act.launching = None;
@@ -241,11 +261,12 @@ impl ThreadSession {
         self.started(generation, started, ctx);
     }
 
-    /// codex's answer to `turn/start` (or why there was none): the turn's id, or its failure.
+    /// The agent's answer to the turn's start (or why there was none): the turn's id, or its
+    /// failure.
     fn started(
         &mut self,
         generation: u64,
-        started: Result<String, RpcFailure>,
+        started: Result<String, ProviderError>,
         ctx: &mut Context<Self>,
     ) {
         let interrupt = std::mem::take(&mut self.interrupt_after_launch);
@@ -263,8 +284,9 @@ impl ThreadSession {
             }
             // The process died: its exit (or failed start) is reported when that event is
             // handled.
-            Err(RpcFailure::Gone(_)) => {}
-            Err(RpcFailure::Failed(err)) => {
+            Err(ProviderError::Gone { .. }) => {}
+            Err(err) => {
+                let err = err.to_string();
                 self.turn = None;
                 self.fail(
                     "provider.turn.start.failed",
@@ -345,12 +367,12 @@ impl ThreadSession {
 
     pub(super) fn on_interrupt(&mut self, ctx: &mut Context<Self>) {
         if self.launching.is_some() {
-            // codex has not yet said which turn it started: interrupt it once it has.
+            // The agent has not yet said which turn it started: interrupt it once it has.
             self.interrupt_after_launch = true;
             return;
         }
         if let Some(backoff) = self.backoff.take() {
-            // Not yet in codex: the turn ends here.
+            // Not yet in the agent: the turn ends here.
             ctx.cancel_future(backoff);
             self.turn = None;
             self.note(
@@ -365,14 +387,10 @@ impl ThreadSession {
             return;
         }
         let target = match (&self.live, &self.turn) {
-            (Some(live), Some(turn)) => live
-                .provider_thread
-                .clone()
-                .zip(turn.turn_id.clone())
-                .map(|ids| (live.addr.clone(), ids)),
+            (Some(live), Some(turn)) => live.provider_thread.clone().zip(turn.turn_id.clone()),
             _ => None,
         };
-        let Some((addr, (thread, turn))) = target else {
+        let Some((thread, turn)) = target else {
             self.fail(
                 "provider.turn.interrupt.failed",
                 "Provider turn interrupt failed",
@@ -381,9 +399,9 @@ impl ThreadSession {
             );
             return;
         };
-        let params = json!({ "threadId": thread, "turnId": turn });
         ctx.spawn(
-            async move { request(&addr, "turn/interrupt", params).await }
+            self.driver()
+                .interrupt(self.generation, thread, turn)
                 .into_actor(self)
                 .map(|result, act, ctx| {
                     if let Err(err) = result {
@@ -403,74 +421,74 @@ impl ThreadSession {
             ctx.cancel_future(backoff);
         }
         self.cancel_launch(ctx);
-        self.retire();
-        let effects = self
-            .translator
-            .process_gone("the session was stopped", &now_iso());
-        self.apply(effects, ctx);
-        let after = SessionAfter {
-            status: SessionStatus::Stopped,
-            last_error: None,
-        };
-        self.finish_turn(None, TurnOutcome::Interrupted, Some(after), ctx);
+        // The driver stops its agent whether or not one runs; the mailbox waits for what the
+        // agent left open, so its closing comes before the session's stop.
+        self.live = None;
+        let stopped = self.driver().stop("the session was stopped".into());
+        ctx.wait(stopped.into_actor(self).map(|stopped, act, ctx| {
+            match stopped {
+                Ok(effects) => act.apply(effects, ctx),
+                Err(err) => log::warn!("thread {}: stopping the agent: {err}", act.thread_id),
+            }
+            let after = SessionAfter {
+                status: SessionStatus::Stopped,
+                last_error: None,
+            };
+            act.finish_turn(None, TurnOutcome::Interrupted, Some(after), ctx);
+        }));
     }
 }
 
-/// `turn/start`'s parameters but the conversation's id: the input, the model (the request's,
-/// else the thread's), its reasoning effort, and the collaboration mode.
-fn turn_params(
-    request: &ThreadTurnStartRequestedPayload,
-    info: &ThreadInfo,
-    input: Vec<Value>,
-) -> Value {
+/// The turn's agent and model: the request's selection (else codex), with the request's model,
+/// else the thread's.
+fn turn_model(request: &ThreadTurnStartRequestedPayload, info: &ThreadInfo) -> ModelSelection {
     let model = request.model.clone().unwrap_or(info.model.clone());
-    let mut turn_params = json!({ "input": input, "model": model });
-    let effort = request
-        .model_options
-        .as_ref()
-        .and_then(|o| o.codex.as_ref())
-        .and_then(|c| c.reasoning_effort);
-    if let Some(effort) = effort {
-        turn_params["effort"] = serde_json::to_value(effort).unwrap_or(Value::Null);
-    }
-    let mode = match request.interaction_mode {
-        InteractionMode::Plan => "plan",
-        InteractionMode::Default => "default",
-    };
-    turn_params["collaborationMode"] = json!({ "mode": mode, "settings": { "model": model } });
-    turn_params
+    let mut selection = request
+        .model_selection
+        .clone()
+        .unwrap_or_else(|| ModelSelection::codex(model.clone()));
+    selection.model = model;
+    selection
 }
 
 /// Off the actor, the launch's first phase: takes the baseline checkpoint and opens the
 /// conversation when it has to be.
-async fn prepare_in_codex(launch: Launch) -> Prepared {
+async fn prepare_in_agent(launch: Launch) -> Prepared {
     let Launch {
         delay: _,
-        addr,
+        driver,
+        generation,
         open,
         known_thread,
         thread_id,
         cwd,
         mode,
         base_count,
-        turn_params,
+        input,
     } = launch;
     let baseline_cwd = cwd.clone();
     let baseline = blocking(move || capture_baseline(&baseline_cwd, &thread_id, base_count))
         .await
         .and_then(|r| r);
     let opened = match open {
-        Some(resume) => Some(open_thread(addr.clone(), resume, cwd, mode).await),
+        Some(resume) => {
+            let request = OpenConversation {
+                resume,
+                cwd,
+                runtime_mode: mode,
+            };
+            Some(driver.open(generation, request).await)
+        }
         None => None,
     };
     let provider_thread = match &opened {
-        Some(Ok(o)) => Some(o.provider_thread.clone()),
+        Some(Ok(o)) => Some(o.conversation.clone()),
         Some(Err(_)) => None,
         None => known_thread,
     };
     Prepared {
         baseline,
         opened,
-        next: provider_thread.map(|id| (id, addr, turn_params)),
+        next: provider_thread.map(|id| (id, driver, input)),
     }
 }

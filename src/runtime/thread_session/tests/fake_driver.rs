@@ -1,0 +1,294 @@
+//! A thread session driven through the [`ProviderDriver`] trait alone: a small in-test driver
+//! streams text, asks for an approval and ends its turns; no codex runs.
+
+use std::sync::Mutex;
+
+use super::*;
+use crate::orchestration::model::{Activity, MessageRole};
+use crate::provider::driver::{
+    ready, Capabilities, DriverEvent, DriverEventBody, DriverFuture, DriverInfo, Effect,
+    OpenConversation, Opened, ProviderError, TurnInput, TurnOutcome,
+};
+
+fn fake_info() -> DriverInfo {
+    DriverInfo {
+        name: "fake".into(),
+        title: "Fake".into(),
+        capabilities: Capabilities {
+            resume: true,
+            user_input: true,
+            ..Capabilities::default()
+        },
+    }
+}
+
+/// What the fake driver was asked, and where its events go.
+#[derive(Default)]
+struct Script {
+    events: Option<Recipient<DriverEvent>>,
+    generation: u64,
+    turns: u32,
+    heard: Vec<String>,
+}
+
+#[derive(Clone, Default)]
+struct FakeDriver(Arc<Mutex<Script>>);
+
+impl FakeDriver {
+    fn emit(&self, effects: Vec<Effect>) {
+        let script = self.0.lock().unwrap();
+        if let Some(events) = &script.events {
+            events.do_send(DriverEvent {
+                generation: script.generation,
+                body: DriverEventBody::Runtime(effects),
+                hold: None,
+            });
+        }
+    }
+
+    fn heard(&self, what: String) {
+        self.0.lock().unwrap().heard.push(what);
+    }
+}
+
+fn activity(tone: ActivityTone, kind: &str, payload: serde_json::Value, turn: &str) -> Effect {
+    Effect::Activity(Activity {
+        id: crate::runtime::new_id(),
+        tone,
+        kind: kind.into(),
+        summary: kind.into(),
+        payload,
+        turn_id: Some(turn.into()),
+        sequence: None,
+        created_at: now_iso(),
+    })
+}
+
+fn text(turn: &str, piece: &str) -> Effect {
+    Effect::AssistantText {
+        message_id: format!("assistant:{turn}"),
+        turn_id: Some(turn.into()),
+        text: piece.into(),
+    }
+}
+
+fn end(turn: &str) -> Vec<Effect> {
+    vec![
+        Effect::AssistantDone {
+            message_id: format!("assistant:{turn}"),
+            turn_id: Some(turn.into()),
+        },
+        Effect::TurnEnded {
+            turn_id: turn.into(),
+            outcome: TurnOutcome::Completed,
+        },
+    ]
+}
+
+impl ProviderDriver for FakeDriver {
+    fn info(&self) -> DriverInfo {
+        fake_info()
+    }
+
+    fn connect(&self, generation: u64, cwd: &str) {
+        self.0.lock().unwrap().generation = generation;
+        self.heard(format!("connect {generation} {}", !cwd.is_empty()));
+    }
+
+    fn disconnect(&self) {
+        self.heard("disconnect".into());
+    }
+
+    fn open(&self, _generation: u64, request: OpenConversation) -> DriverFuture<Opened> {
+        self.heard(format!("open {:?}", request.resume));
+        ready(Ok(Opened {
+            conversation: "conversation-1".into(),
+            fell_back: None,
+        }))
+    }
+
+    /// Every turn: running, the same start-up warning, text in two pieces; the first asks for
+    /// an approval before it ends, the others end at once.
+    fn start_turn(&self, _: u64, conversation: String, input: TurnInput) -> DriverFuture<String> {
+        let turn = {
+            let mut script = self.0.lock().unwrap();
+            script.turns += 1;
+            format!("turn-{}", script.turns)
+        };
+        self.heard(format!("turn {conversation} {}", input.text));
+        self.emit(vec![Effect::Session {
+            status: SessionStatus::Running,
+            active_turn_id: Some(turn.clone()),
+            last_error: None,
+        }]);
+        let warning = json!({ "message": "model metadata is missing" });
+        self.emit(vec![activity(
+            ActivityTone::Info,
+            "runtime.warning",
+            warning,
+            &turn,
+        )]);
+        self.emit(vec![text(&turn, "Hel"), text(&turn, "lo")]);
+        if turn == "turn-1" {
+            let asked = json!({ "requestId": "r1", "requestKind": "command" });
+            self.emit(vec![activity(
+                ActivityTone::Approval,
+                "approval.requested",
+                asked,
+                &turn,
+            )]);
+        } else {
+            self.emit(end(&turn));
+        }
+        ready(Ok(turn))
+    }
+
+    fn interrupt(&self, _: u64, _: String, _: String) -> DriverFuture<()> {
+        ready(Ok(()))
+    }
+
+    fn steer(&self, _: u64, _: String, _: String, _: TurnInput) -> DriverFuture<()> {
+        ready(Err(ProviderError::Unsupported("no steering".into())))
+    }
+
+    fn rollback(&self, _: u64, _: String, _: String) -> DriverFuture<()> {
+        ready(Err(ProviderError::Unsupported("no rollback".into())))
+    }
+
+    fn answer(&self, request_id: String, answer: Answer) -> DriverFuture<Vec<Effect>> {
+        self.heard(format!("answer {request_id} {answer:?}"));
+        if request_id != "r1" {
+            return ready(Err(ProviderError::Refused(format!(
+                "Unknown request {request_id}"
+            ))));
+        }
+        // What follows the answer comes as events, after the answer's own resolution.
+        self.emit(end("turn-1"));
+        let resolved = json!({ "requestId": "r1", "decision": "accept" });
+        ready(Ok(vec![activity(
+            ActivityTone::Approval,
+            "approval.resolved",
+            resolved,
+            "turn-1",
+        )]))
+    }
+
+    fn stop(&self, _reason: String) -> DriverFuture<Vec<Effect>> {
+        ready(Ok(Vec::new()))
+    }
+
+    fn close(&self) {
+        self.heard("close".into());
+    }
+}
+
+struct FakeFactory(FakeDriver);
+
+impl DriverFactory for FakeFactory {
+    fn info(&self) -> DriverInfo {
+        fake_info()
+    }
+
+    fn start(&self, context: DriverContext) -> Arc<dyn ProviderDriver> {
+        self.0 .0.lock().unwrap().events = Some(context.events);
+        Arc::new(self.0.clone())
+    }
+}
+
+fn assistant_text(seen: &[Event]) -> String {
+    seen.iter()
+        .filter_map(|e| match &e.body {
+            EventBody::ThreadMessageSent(p) if p.role == MessageRole::Assistant => {
+                Some(p.text.as_str())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[actix::test]
+async fn a_session_runs_turns_through_a_driver_it_knows_only_by_its_trait() {
+    let (mut rig, deps) = Rig::build("approval.jsonrpc").await;
+    let driver = FakeDriver::default();
+    let session = ThreadSession::new(ChildGuard::detached(), "t1".into(), deps)
+        .with_driver_factory(Arc::new(FakeFactory(driver.clone())))
+        .start();
+
+    rig.client(turn_start("turn", "m1")).await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadTurnStartRequested(_))
+    })
+    .await;
+    let asked = rig
+        .until(|e| kind(e) == "activity:approval.requested")
+        .await;
+    rig.client(approve("approve", &asked)).await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadApprovalResponseRequested(_))
+    })
+    .await;
+    rig.until(|e| kind(e) == "activity:approval.resolved").await;
+    rig.until(|e| kind(e) == "session:Ready").await;
+    assert_eq!(assistant_text(&rig.seen), "Hello");
+    let provider = rig.seen.iter().find_map(|e| match &e.body {
+        EventBody::ThreadSessionSet(p) => p.session.provider_name.clone(),
+        _ => None,
+    });
+    assert_eq!(provider.as_deref(), Some("fake"));
+
+    // A second turn in the same conversation: its start-up warning is the same as the
+    // first's, and the thread shows it once.
+    rig.client(turn_start("turn2", "m2")).await;
+    rig.relay(
+        &session,
+        |e| matches!(&e.body, EventBody::ThreadTurnStartRequested(p) if p.message_id == "m2"),
+    )
+    .await;
+    rig.until(|e| kind(e) == "session:Running").await;
+    rig.until(|e| kind(e) == "session:Ready").await;
+    assert_eq!(assistant_text(&rig.seen), "HelloHello");
+    let warnings = rig
+        .seen
+        .iter()
+        .filter(|e| kind(e) == "activity:runtime.warning")
+        .count();
+    assert_eq!(
+        warnings,
+        1,
+        "{:?}",
+        rig.seen.iter().map(kind).collect::<Vec<_>>()
+    );
+    let heard = driver.0.lock().unwrap().heard.clone();
+    assert_eq!(
+        heard,
+        [
+            "connect 1 true",
+            "open None",
+            "turn conversation-1 go",
+            "answer r1 Approval(Accept)",
+            "turn conversation-1 go",
+        ]
+    );
+}
+
+#[test]
+fn an_identical_runtime_warning_is_recorded_once() {
+    let warning = |message: &str| Activity {
+        id: crate::runtime::new_id(),
+        tone: ActivityTone::Info,
+        kind: "runtime.warning".into(),
+        summary: "Runtime warning".into(),
+        payload: json!({ "message": message }),
+        turn_id: None,
+        sequence: None,
+        created_at: AT.into(),
+    };
+    let mut seen = std::collections::HashSet::new();
+    assert!(commands::first_of_its_kind(&mut seen, &warning("a")));
+    assert!(!commands::first_of_its_kind(&mut seen, &warning("a")));
+    assert!(commands::first_of_its_kind(&mut seen, &warning("b")));
+    let mut other = warning("a");
+    other.kind = "runtime.error".into();
+    assert!(commands::first_of_its_kind(&mut seen, &other));
+    assert!(commands::first_of_its_kind(&mut seen, &other));
+}
