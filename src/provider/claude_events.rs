@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 use crate::orchestration::model::{
     Activity, ActivityTone, AssistantDeliveryMode, ProposedPlan, SessionStatus,
 };
-use crate::provider::codex_events::{Effect, TurnOutcome};
+use crate::provider::effects::{Effect, TurnOutcome};
 
 /// In buffered delivery, text beyond this many bytes is sent early (as for codex).
 pub const BUFFER_SPILL_BYTES: usize = 24_000;
