@@ -1,0 +1,732 @@
+//! Claude Code behind the [`ProviderDriver`] trait: one actor per thread session owning that
+//! session's `claude -p` process ([`ClaudeProcess`], one at a time, tagged with the session's
+//! generation and its own serial) and its [`ClaudeTranslator`]. Claude's control requests are
+//! answered here (`control_response` lines); the session gets normalized [`Effect`]s.
+//!
+//! Choices (Claude Code 2.1.197, see tests/fixtures/claude/README.md):
+//! - **The conversation id is chosen by t3rs.** Claude Code writes `system/init` (its
+//!   `session_id`) only after the first user line, so a new conversation is started with
+//!   `--session-id <uuid>` and `open` answers that uuid at once, without a process: the first
+//!   turn starts one with the turn's permission mode and model.
+//! - **`open` with a stored id** starts `--resume <id>` and waits for the answer to the
+//!   `initialize` control request. An unknown id makes Claude write an immediate `result`
+//!   (`error_during_execution`, `num_turns` 0) and exit 1 ("No conversation found" on stderr):
+//!   then a new conversation is opened instead and [`Opened::fell_back`] says why.
+//! - **Permission mode and model are command-line flags**, so a turn whose mode (runtime mode
+//!   `full-access` → `bypassPermissions`, `approval-required` → `default`, plan interaction →
+//!   `plan`) or model differs from the running process's restarts it (`--resume` of the
+//!   conversation, or `--session-id` again while it has had no turn).
+//! - **No rollback**: a revert opens a fresh conversation (the session says the agent's memory
+//!   was not rolled back); `--resume-session-at` could do it later.
+//! - As root, Claude Code refuses `bypassPermissions` unless `IS_SANDBOX=1`; t3rs passes the
+//!   user's `IS_SANDBOX` through, never sets it, and says so in the exit's reason.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix::prelude::*;
+use serde_json::{json, Value};
+use t3rs_actors::Shutdown;
+use tokio::sync::oneshot;
+
+use crate::orchestration::model::{Activity, ActivityTone, InteractionMode, RuntimeMode};
+use crate::provider::claude_events::{
+    control_response_line, interrupt_line, user_line, ClaudeTranslator,
+};
+use crate::provider::driver::{
+    ready, Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory,
+    DriverFuture, DriverInfo, Effect, ExitInfo, OpenConversation, Opened, ProviderDriver,
+    ProviderError, TurnInput,
+};
+use crate::runtime::{new_id, now_iso};
+
+pub mod process;
+
+pub use process::{
+    spawn_claude, ClaudeCommand, ClaudeEvent, ClaudeProcess, FromClaude, ProcessLink, Spawner,
+    WriteJson,
+};
+
+/// What Claude Code can do through this driver.
+pub fn claude_info() -> DriverInfo {
+    DriverInfo {
+        name: "claudeAgent".into(),
+        title: "Claude Code".into(),
+        capabilities: Capabilities {
+            resume: true,
+            rollback: false,
+            steer: false,
+            plan_mode: true,
+            user_input: true,
+            images: false,
+            model_list: false,
+        },
+    }
+}
+
+/// `--permission-mode` for a turn.
+pub fn permission_mode(runtime: RuntimeMode, interaction: InteractionMode) -> &'static str {
+    match (interaction, runtime) {
+        (InteractionMode::Plan, _) => "plan",
+        (InteractionMode::Default, RuntimeMode::FullAccess) => "bypassPermissions",
+        (InteractionMode::Default, RuntimeMode::ApprovalRequired) => "default",
+    }
+}
+
+/// How every Claude Code of the server is started.
+#[derive(Clone)]
+pub struct ClaudeDriverFactory {
+    bin: PathBuf,
+    env: Vec<(OsString, OsString)>,
+    env_remove: Vec<OsString>,
+    spawner: Spawner,
+}
+
+impl ClaudeDriverFactory {
+    pub fn new(bin: impl Into<PathBuf>) -> Self {
+        ClaudeDriverFactory {
+            bin: bin.into(),
+            env: Vec::new(),
+            env_remove: Vec::new(),
+            spawner: Arc::new(spawn_claude),
+        }
+    }
+
+    /// The binary in effect: `--claude-bin` / `T3CODE_CLAUDE_BIN`, else the saved
+    /// `providers.claudeAgent.binaryPath`.
+    pub fn from_settings(parts: &crate::runtime::settings::SettingsParts) -> Self {
+        let saved = crate::runtime::settings::load(&parts.path);
+        let view = parts.overrides.view(&saved);
+        let bin = view
+            .settings
+            .provider(crate::protocol::settings::AgentKind::ClaudeAgent)
+            .binary_path;
+        Self::new(bin)
+    }
+
+    /// Variables set and removed on top of the scrubbed environment (tests).
+    pub fn with_env(mut self, set: Vec<(OsString, OsString)>, remove: Vec<OsString>) -> Self {
+        self.env = set;
+        self.env_remove = remove;
+        self
+    }
+
+    /// Processes started by `spawner` instead (the mailbox-harness tests).
+    pub fn with_spawner(mut self, spawner: Spawner) -> Self {
+        self.spawner = spawner;
+        self
+    }
+
+    /// The driver actor itself, for tests that drive it by messages.
+    pub fn start_actor(&self, context: DriverContext) -> Addr<ClaudeDriver> {
+        ClaudeDriver {
+            factory: self.clone(),
+            events: context.events,
+            translator: ClaudeTranslator::new(context.thread_id),
+            generation: 0,
+            cwd: None,
+            serial: 0,
+            live: None,
+            opening: None,
+            runtime_mode: RuntimeMode::FullAccess,
+            conversation: None,
+            conversation_stored: false,
+            last_model: None,
+            requests: 0,
+        }
+        .start()
+    }
+}
+
+impl DriverFactory for ClaudeDriverFactory {
+    fn info(&self) -> DriverInfo {
+        claude_info()
+    }
+
+    fn start(&self, context: DriverContext) -> Arc<dyn ProviderDriver> {
+        Arc::new(ClaudeDriverHandle {
+            addr: self.start_actor(context),
+        })
+    }
+}
+
+/// What a process was started with that a turn may need changed.
+#[derive(Debug, Clone, PartialEq)]
+struct ProcessConfig {
+    permission_mode: String,
+    model: Option<String>,
+}
+
+struct LiveClaude {
+    serial: u64,
+    link: ProcessLink,
+    config: ProcessConfig,
+}
+
+/// An `open` waiting for a `--resume` process's answer to `initialize`.
+struct Opening {
+    init_id: String,
+    resume: String,
+    /// The immediate `result` of an unknown id, if it came.
+    failed: Option<String>,
+    waiter: oneshot::Sender<Result<Opened, ProviderError>>,
+}
+
+/// The actor: the session's Claude Code and what its lines mean.
+pub struct ClaudeDriver {
+    factory: ClaudeDriverFactory,
+    events: Recipient<DriverEvent>,
+    translator: ClaudeTranslator,
+    generation: u64,
+    cwd: Option<String>,
+    serial: u64,
+    live: Option<LiveClaude>,
+    opening: Option<Opening>,
+    runtime_mode: RuntimeMode,
+    conversation: Option<String>,
+    /// Whether Claude Code has the conversation on disk (resumed, or had a turn): a restart
+    /// then uses `--resume`, else `--session-id` again.
+    conversation_stored: bool,
+    last_model: Option<String>,
+    requests: u64,
+}
+
+impl ClaudeDriver {
+    fn retire(&mut self) {
+        if let Some(live) = self.live.take() {
+            live.link.stop.do_send(Shutdown);
+        }
+        if let Some(opening) = self.opening.take() {
+            let _ = opening.waiter.send(Err(ProviderError::gone(
+                "the Claude Code process was stopped",
+            )));
+        }
+    }
+
+    fn spawn(&mut self, ctx: &mut Context<Self>, config: ProcessConfig, resume: bool) -> u64 {
+        self.retire();
+        self.serial += 1;
+        let conversation = self.conversation.clone();
+        let command = ClaudeCommand {
+            bin: self.factory.bin.clone(),
+            cwd: PathBuf::from(self.cwd.clone().unwrap_or_else(|| ".".into())),
+            permission_mode: config.permission_mode.clone(),
+            resume: conversation.clone().filter(|_| resume),
+            session_id: conversation.filter(|_| !resume),
+            model: config.model.clone(),
+            env: self.factory.env.clone(),
+            env_remove: self.factory.env_remove.clone(),
+        };
+        let link = (self.factory.spawner)(
+            command,
+            self.generation,
+            self.serial,
+            ctx.address().recipient(),
+        );
+        // The optional handshake: its answer tells an open that the process is up.
+        let init = json!({"type": "control_request", "request_id": format!("init-{}", self.serial),
+                          "request": {"subtype": "initialize"}});
+        link.write.do_send(WriteJson(init));
+        self.live = Some(LiveClaude {
+            serial: self.serial,
+            link,
+            config,
+        });
+        self.serial
+    }
+
+    fn write(&self, line: Value) -> Result<(), ProviderError> {
+        match &self.live {
+            Some(live) => {
+                live.link.write.do_send(WriteJson(line));
+                Ok(())
+            }
+            None => Err(ProviderError::gone("Claude Code is not running")),
+        }
+    }
+
+    /// Writes Claude its control responses; the rest is for the session.
+    fn keep(&self, effects: Vec<Effect>) -> Vec<Effect> {
+        let mut out = Vec::with_capacity(effects.len());
+        for effect in effects {
+            match effect {
+                Effect::Reply { id, result } => {
+                    if self.write(control_response_line(&id, &result)).is_err() {
+                        log::debug!("no Claude Code to answer control request {id}");
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    fn tell(&self, body: DriverEventBody, hold: Option<Box<dyn std::any::Any + Send>>) {
+        self.events.do_send(DriverEvent {
+            generation: self.generation,
+            body,
+            hold,
+        });
+    }
+
+    fn warning(&self, message: String, detail: String, now: String) -> Effect {
+        Effect::Activity(Activity {
+            id: new_id(),
+            tone: ActivityTone::Info,
+            kind: "runtime.warning".into(),
+            summary: "Runtime warning".into(),
+            payload: json!({ "message": message, "detail": detail }),
+            turn_id: self.translator.active_turn().map(str::to_string),
+            sequence: None,
+            created_at: now,
+        })
+    }
+
+    /// A `--resume` process answered during `open`; `true` when the line was the open's.
+    fn opening_line(&mut self, line: &Value) -> bool {
+        let Some(opening) = self.opening.as_mut() else {
+            return false;
+        };
+        if line["type"] == "control_response" && line["response"]["request_id"] == *opening.init_id
+        {
+            let Some(opening) = self.opening.take() else {
+                return true;
+            };
+            self.conversation = Some(opening.resume.clone());
+            self.conversation_stored = true;
+            let _ = opening.waiter.send(Ok(Opened {
+                conversation: opening.resume,
+                fell_back: None,
+            }));
+            return true;
+        }
+        if line["type"] == "result" && line["num_turns"] == 0 && line["is_error"] == true {
+            opening.failed = Some(
+                line["errors"]
+                    .as_array()
+                    .and_then(|e| e.first())
+                    .and_then(Value::as_str)
+                    .unwrap_or("the resume failed")
+                    .to_string(),
+            );
+            return true;
+        }
+        false
+    }
+
+    /// The `--resume` process of an open ended: an unknown conversation falls back to a new
+    /// one; anything else fails the open (and is reported as the exit).
+    fn opening_exit(&mut self, exit: &ExitInfo, reason: &str) -> bool {
+        let Some(opening) = self.opening.take() else {
+            return false;
+        };
+        let stderr = exit.stderr.clone().unwrap_or_default();
+        if opening.failed.is_some() || stderr.contains("No conversation found") {
+            let why = if stderr.is_empty() {
+                opening.failed.unwrap_or_default()
+            } else {
+                stderr
+            };
+            let fresh = uuid::Uuid::new_v4().to_string();
+            self.conversation = Some(fresh.clone());
+            self.conversation_stored = false;
+            let _ = opening.waiter.send(Ok(Opened {
+                conversation: fresh,
+                fell_back: Some(format!(
+                    "Claude Code could not resume conversation {}: {why}",
+                    opening.resume
+                )),
+            }));
+            return true;
+        }
+        let _ = opening.waiter.send(Err(ProviderError::Gone {
+            message: reason.to_string(),
+            exit: Some(exit.clone()),
+        }));
+        false
+    }
+}
+
+/// Why a Claude Code process ended, in a sentence for the session error.
+pub fn exit_reason(report: &t3rs_actors::child_process::ExitReport) -> String {
+    let reason = crate::runtime::codex_driver::strip_ansi(&format!("Claude Code {report}"));
+    let refused_root = report
+        .stderr_tail
+        .iter()
+        .any(|l| l.contains("cannot be used with root/sudo"));
+    if refused_root {
+        format!(
+            "{reason}. As root, Claude Code runs full-access (bypassPermissions) only when \
+             IS_SANDBOX=1 is set; t3rs passes the server's IS_SANDBOX through and never sets it: \
+             start t3rs with IS_SANDBOX=1, or use approval-required mode."
+        )
+    } else {
+        reason
+    }
+}
+
+impl Actor for ClaudeDriver {
+    type Context = Context<Self>;
+
+    fn stopped(&mut self, _ctx: &mut Self::Context) {
+        self.retire();
+    }
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Connect {
+    pub generation: u64,
+    pub cwd: String,
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Disconnect;
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Close;
+
+#[derive(Message)]
+#[rtype(result = "Result<Opened, ProviderError>")]
+pub struct Open {
+    pub generation: u64,
+    pub request: OpenConversation,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<String, ProviderError>")]
+pub struct StartTurn {
+    pub generation: u64,
+    pub conversation: String,
+    pub input: TurnInput,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<(), ProviderError>")]
+pub struct Interrupt {
+    pub generation: u64,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<Vec<Effect>, ProviderError>")]
+pub struct Respond {
+    pub request_id: String,
+    pub answer: Answer,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<Vec<Effect>, ProviderError>")]
+pub struct Stop {
+    pub reason: String,
+}
+
+impl Handler<Connect> for ClaudeDriver {
+    type Result = ();
+
+    /// Claude Code's command line depends on the conversation, so the process starts at
+    /// `open` (a resume) or at the first turn.
+    fn handle(&mut self, msg: Connect, _ctx: &mut Self::Context) {
+        self.retire();
+        self.generation = msg.generation;
+        self.cwd = Some(msg.cwd);
+    }
+}
+
+impl Handler<Disconnect> for ClaudeDriver {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Disconnect, _ctx: &mut Self::Context) {
+        self.retire();
+    }
+}
+
+impl Handler<Close> for ClaudeDriver {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Close, ctx: &mut Self::Context) {
+        self.retire();
+        ctx.stop();
+    }
+}
+
+impl Handler<Open> for ClaudeDriver {
+    type Result = ResponseFuture<Result<Opened, ProviderError>>;
+
+    fn handle(&mut self, msg: Open, ctx: &mut Self::Context) -> Self::Result {
+        if msg.generation != self.generation {
+            return Box::pin(std::future::ready(Err(ProviderError::gone(
+                "the Claude Code session ended",
+            ))));
+        }
+        let OpenConversation {
+            resume,
+            cwd,
+            runtime_mode,
+        } = msg.request;
+        self.retire();
+        self.cwd = Some(cwd);
+        self.runtime_mode = runtime_mode;
+        let Some(id) = resume else {
+            let fresh = uuid::Uuid::new_v4().to_string();
+            self.conversation = Some(fresh.clone());
+            self.conversation_stored = false;
+            return Box::pin(std::future::ready(Ok(Opened {
+                conversation: fresh,
+                fell_back: None,
+            })));
+        };
+        self.conversation = Some(id.clone());
+        let config = ProcessConfig {
+            permission_mode: permission_mode(runtime_mode, InteractionMode::Default).into(),
+            model: self.last_model.clone(),
+        };
+        let serial = self.spawn(ctx, config, true);
+        let (waiter, answer) = oneshot::channel();
+        self.opening = Some(Opening {
+            init_id: format!("init-{serial}"),
+            resume: id,
+            failed: None,
+            waiter,
+        });
+        Box::pin(async move {
+            answer
+                .await
+                .unwrap_or_else(|_| Err(ProviderError::gone("the Claude Code session ended")))
+        })
+    }
+}
+
+impl Handler<StartTurn> for ClaudeDriver {
+    type Result = Result<String, ProviderError>;
+
+    fn handle(&mut self, msg: StartTurn, ctx: &mut Self::Context) -> Self::Result {
+        if msg.generation != self.generation {
+            return Err(ProviderError::gone("the Claude Code session ended"));
+        }
+        let input = msg.input;
+        if !input.images.is_empty() {
+            return Err(ProviderError::Unsupported(
+                "Claude Code turns take no images here yet".into(),
+            ));
+        }
+        if self.opening.is_some() {
+            return Err(ProviderError::Refused(
+                "the Claude Code conversation is still being opened".into(),
+            ));
+        }
+        if self.conversation.as_deref() != Some(msg.conversation.as_str()) {
+            // A conversation opened elsewhere (an earlier incarnation): Claude has it stored.
+            self.conversation = Some(msg.conversation.clone());
+            self.conversation_stored = true;
+            self.retire();
+        }
+        let model = Some(input.model_selection.model.trim().to_string()).filter(|m| !m.is_empty());
+        let config = ProcessConfig {
+            permission_mode: permission_mode(input.runtime_mode, input.interaction_mode).into(),
+            model: model.clone(),
+        };
+        self.last_model = model;
+        self.runtime_mode = input.runtime_mode;
+        if self.live.as_ref().map(|l| &l.config) != Some(&config) {
+            let stored = self.conversation_stored;
+            self.spawn(ctx, config, stored);
+        }
+        self.translator.set_delivery(input.delivery);
+        let turn_id = new_id();
+        let effects = self.translator.begin_turn(&turn_id);
+        self.write(user_line(&input.text))?;
+        self.conversation_stored = true;
+        self.tell(DriverEventBody::Runtime(effects), None);
+        Ok(turn_id)
+    }
+}
+
+impl Handler<Interrupt> for ClaudeDriver {
+    type Result = Result<(), ProviderError>;
+
+    fn handle(&mut self, msg: Interrupt, _ctx: &mut Self::Context) -> Self::Result {
+        if msg.generation != self.generation {
+            return Err(ProviderError::gone("the Claude Code session ended"));
+        }
+        self.requests += 1;
+        self.write(interrupt_line(&format!("int-{}", self.requests)))
+    }
+}
+
+impl Handler<Respond> for ClaudeDriver {
+    type Result = Result<Vec<Effect>, ProviderError>;
+
+    fn handle(&mut self, msg: Respond, _ctx: &mut Self::Context) -> Self::Result {
+        let now = now_iso();
+        let answered = match &msg.answer {
+            Answer::Approval(decision) => {
+                self.translator
+                    .answer_approval(&msg.request_id, *decision, &now)
+            }
+            Answer::UserInput(answers) => {
+                self.translator
+                    .answer_user_input(&msg.request_id, answers, &now)
+            }
+        };
+        answered
+            .map(|effects| self.keep(effects))
+            .map_err(ProviderError::Refused)
+    }
+}
+
+impl Handler<Stop> for ClaudeDriver {
+    type Result = Result<Vec<Effect>, ProviderError>;
+
+    fn handle(&mut self, msg: Stop, _ctx: &mut Self::Context) -> Self::Result {
+        self.retire();
+        Ok(self.translator.process_gone(&msg.reason, &now_iso()))
+    }
+}
+
+impl Handler<FromClaude> for ClaudeDriver {
+    type Result = ();
+
+    fn handle(&mut self, msg: FromClaude, _ctx: &mut Self::Context) {
+        let current = self
+            .live
+            .as_ref()
+            .is_some_and(|l| l.serial == msg.serial && msg.generation == self.generation);
+        if !current {
+            return; // a process already replaced or stopped on purpose
+        }
+        let now = now_iso();
+        let hold: Option<Box<dyn std::any::Any + Send>> = Some(Box::new(msg.ticket));
+        let body = match msg.event {
+            ClaudeEvent::Line(line) => {
+                if self.opening_line(&line) {
+                    return;
+                }
+                let effects = self.translator.line(&line, &now);
+                DriverEventBody::Runtime(self.keep(effects))
+            }
+            ClaudeEvent::Unreadable { line, error } => {
+                let mut line = line;
+                t3rs_core::text::truncate_within(&mut line, 180);
+                let message = format!("Claude Code wrote a line that is not JSON ({error})");
+                DriverEventBody::Runtime(vec![self.warning(message, line, now)])
+            }
+            ClaudeEvent::SpawnFailed { message } => {
+                self.live = None;
+                if let Some(opening) = self.opening.take() {
+                    let _ = opening
+                        .waiter
+                        .send(Err(ProviderError::gone(message.clone())));
+                }
+                DriverEventBody::StartFailed { message }
+            }
+            ClaudeEvent::Exited(report) => {
+                self.live = None;
+                let reason = exit_reason(&report);
+                let exit = ExitInfo {
+                    code: report.code,
+                    signal: report.signal,
+                    stderr: report
+                        .last_stderr_line()
+                        .map(crate::runtime::codex_driver::strip_ansi),
+                };
+                if self.opening_exit(&exit, &reason) {
+                    return; // a failed resume, fallen back from
+                }
+                let effects = self.translator.process_gone(&reason, &now);
+                DriverEventBody::Exited {
+                    effects,
+                    reason,
+                    exit,
+                }
+            }
+        };
+        self.tell(body, hold);
+    }
+}
+
+/// The session's side of the driver.
+pub struct ClaudeDriverHandle {
+    addr: Addr<ClaudeDriver>,
+}
+
+fn gone<T>(result: Result<Result<T, ProviderError>, MailboxError>) -> Result<T, ProviderError> {
+    result.unwrap_or_else(|_| Err(ProviderError::gone("the Claude Code session ended")))
+}
+
+impl ProviderDriver for ClaudeDriverHandle {
+    fn info(&self) -> DriverInfo {
+        claude_info()
+    }
+
+    fn connect(&self, generation: u64, cwd: &str) {
+        self.addr.do_send(Connect {
+            generation,
+            cwd: cwd.to_string(),
+        });
+    }
+
+    fn disconnect(&self) {
+        self.addr.do_send(Disconnect);
+    }
+
+    fn open(&self, generation: u64, request: OpenConversation) -> DriverFuture<Opened> {
+        let request = self.addr.send(Open {
+            generation,
+            request,
+        });
+        Box::pin(async move { gone(request.await) })
+    }
+
+    fn start_turn(
+        &self,
+        generation: u64,
+        conversation: String,
+        input: TurnInput,
+    ) -> DriverFuture<String> {
+        let request = self.addr.send(StartTurn {
+            generation,
+            conversation,
+            input,
+        });
+        Box::pin(async move { gone(request.await) })
+    }
+
+    fn interrupt(&self, generation: u64, _: String, _: String) -> DriverFuture<()> {
+        let request = self.addr.send(Interrupt { generation });
+        Box::pin(async move { gone(request.await) })
+    }
+
+    fn steer(&self, _: u64, _: String, _: String, _: TurnInput) -> DriverFuture<()> {
+        ready(Err(ProviderError::Unsupported(
+            "Claude Code's running turns take no more input here".into(),
+        )))
+    }
+
+    fn rollback(&self, _: u64, _: String, _: String) -> DriverFuture<()> {
+        ready(Err(ProviderError::Unsupported(
+            "Claude Code's conversation cannot be rolled back here; a revert starts a new \
+             conversation and the agent keeps no memory of the reverted turns"
+                .into(),
+        )))
+    }
+
+    fn answer(&self, request_id: String, answer: Answer) -> DriverFuture<Vec<Effect>> {
+        let request = self.addr.send(Respond { request_id, answer });
+        Box::pin(async move { gone(request.await) })
+    }
+
+    fn stop(&self, reason: String) -> DriverFuture<Vec<Effect>> {
+        let request = self.addr.send(Stop { reason });
+        Box::pin(async move { request.await.unwrap_or_else(|_| Ok(Vec::new())) })
+    }
+
+    fn close(&self) {
+        self.addr.do_send(Close);
+    }
+}
+
+#[cfg(test)]
+mod tests;
