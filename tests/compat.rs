@@ -285,21 +285,28 @@ async fn claude_and_acp_threads_keep_every_v004_channel_inside_v004_enums() {
     )
     .await;
 
-    // The sessions react (with no agent installed here they end in `error`); wait until both
-    // threads have a session, then read everything a v0.0.4 client would.
+    // The sessions react: an agent with no driver is refused by name, one that is not
+    // installed here ends in a session `error`. Wait until both threads show their outcome,
+    // then read everything a v0.0.4 client would.
     let deadline = Instant::now() + Duration::from_secs(30);
     let snapshot = loop {
         let snapshot = client
             .request(json!({"_tag": "orchestration.getSnapshot"}))
             .await["result"]
             .clone();
-        let sessions = snapshot["threads"].as_array().map_or(0, |threads| {
-            threads.iter().filter(|t| !t["session"].is_null()).count()
+        let settled = snapshot["threads"].as_array().map_or(0, |threads| {
+            threads
+                .iter()
+                .filter(|t| {
+                    !t["session"].is_null()
+                        || t["activities"].as_array().is_some_and(|a| !a.is_empty())
+                })
+                .count()
         });
-        if sessions == 2 {
+        if settled == 2 {
             break snapshot;
         }
-        assert!(Instant::now() < deadline, "no sessions: {snapshot}");
+        assert!(Instant::now() < deadline, "not settled: {snapshot}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let config = client.request(json!({"_tag": "server.getConfig"})).await["result"].clone();
@@ -345,4 +352,19 @@ async fn claude_and_acp_threads_keep_every_v004_channel_inside_v004_enums() {
         .expect("the Claude thread");
     assert_eq!(claude["modelSelection"]["provider"], "claudeAgent");
     assert_eq!(claude["model"], "claude-sonnet-4-6");
+    // An agent t3rs has no driver for is refused by name, never run by codex instead.
+    let acp = snapshot["threads"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["id"] == "t-acp"))
+        .cloned()
+        .expect("the ACP thread");
+    let refusal = acp["activities"][0]["payload"]["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        refusal.contains("acp instance 'codex-acp' is not supported yet"),
+        "{acp}"
+    );
+    assert!(acp["session"].is_null(), "no agent was started: {acp}");
 }

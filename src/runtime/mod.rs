@@ -4,6 +4,7 @@
 
 pub mod codex;
 pub mod codex_driver;
+pub mod driver_catalog;
 pub mod cwd_policy;
 pub mod engine;
 pub mod git_calls;

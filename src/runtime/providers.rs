@@ -11,6 +11,8 @@ use actix::prelude::*;
 use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor, Tell};
 
 use crate::orchestration::events::EventBody;
+use crate::runtime::codex_driver::CodexDriverFactory;
+use crate::runtime::driver_catalog::{AgentKey, DriverCatalog};
 use crate::runtime::engine::{DomainEvent, EngineHandle, ThreadPendingRequests};
 use crate::runtime::thread_session::{ProviderDeps, React, SharedOutbox, ThreadSession};
 
@@ -34,6 +36,8 @@ pub struct StopAllSessions;
 pub struct ProviderRegistry {
     guard: ChildGuard,
     deps: Arc<ProviderDeps>,
+    /// The driver for each agent a turn may name.
+    drivers: DriverCatalog,
     sessions: HashMap<String, Addr<Supervisor<ThreadSession>>>,
 }
 
@@ -41,8 +45,13 @@ impl ProviderRegistry {
     /// `engine` is the Engine's handle, made before either actor runs: the Engine sends this
     /// registry its events and thread sessions send the Engine their commands.
     pub fn new(guard: ChildGuard, settings: ProviderSettings, engine: EngineHandle) -> Self {
+        let drivers = DriverCatalog::default().with(
+            AgentKey::codex(),
+            Arc::new(CodexDriverFactory::new(&settings)),
+        );
         ProviderRegistry {
             guard,
+            drivers,
             deps: Arc::new(ProviderDeps { engine, settings }),
             sessions: HashMap::new(),
         }
@@ -56,6 +65,7 @@ impl ProviderRegistry {
             return session.clone();
         }
         let deps = Arc::clone(&self.deps);
+        let drivers = self.drivers.clone();
         let id = thread_id.to_string();
         let mut incarnations = 0u64;
         // One outbox for every incarnation: a panic loses none of its commands.
@@ -65,8 +75,9 @@ impl ProviderRegistry {
             RestartPolicy::default(),
             move |guard| {
                 incarnations += 1;
-                let session =
-                    ThreadSession::new(guard, id.clone(), deps.clone()).with_outbox(outbox.clone());
+                let session = ThreadSession::new(guard, id.clone(), deps.clone())
+                    .with_outbox(outbox.clone())
+                    .with_drivers(drivers.clone());
                 // A restart picks up, from the log, what reached nobody while it was
                 // down; the first incarnation is handed the event that started it.
                 if incarnations > 1 || wake {

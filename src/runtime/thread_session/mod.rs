@@ -38,6 +38,7 @@ pub use crate::runtime::codex_driver::codex_policy;
 #[cfg(test)]
 use crate::runtime::codex_driver::strip_ansi;
 use crate::runtime::codex_driver::CodexDriverFactory;
+use crate::runtime::driver_catalog::{AgentKey, DriverCatalog};
 use crate::runtime::engine::{PendingRequests, ThreadContext, ThreadInfo, ThreadPendingRequests};
 use crate::runtime::now_iso;
 use crate::runtime::providers::ProviderSettings;
@@ -97,6 +98,11 @@ pub struct ThreadSession {
     info: DriverInfo,
     /// Made when the actor starts (it needs the session's address).
     driver: Option<Arc<dyn ProviderDriver>>,
+    /// The agent the driver runs; a turn naming another switches drivers first.
+    agent: AgentKey,
+    /// Where another agent's driver comes from; without one (a session given its driver
+    /// factory, as in tests) the session keeps its one agent.
+    drivers: Option<DriverCatalog>,
     /// Every `runtime.warning` this incarnation recorded: an identical one is recorded once.
     warnings: HashSet<String>,
     live: Option<Live>,
@@ -143,6 +149,8 @@ impl ThreadSession {
             info: factory.info(),
             factory,
             driver: None,
+            agent: AgentKey::codex(),
+            drivers: None,
             warnings: HashSet::new(),
             live: None,
             generation: 0,
@@ -159,6 +167,67 @@ impl ThreadSession {
             launching: None,
             interrupt_after_launch: false,
         }
+    }
+
+    /// Runs each turn on the driver its `modelSelection` names, from `drivers`.
+    pub fn with_drivers(mut self, drivers: DriverCatalog) -> Self {
+        self.drivers = Some(drivers);
+        self
+    }
+
+    /// Makes the session run on `agent`'s driver, if it does not already: the running agent
+    /// stops, and its conversation stays stored under its own name for a later switch back.
+    /// `had_turns`: the thread has turns the new agent never saw, which an activity says.
+    pub(super) fn use_agent(
+        &mut self,
+        agent: AgentKey,
+        had_turns: bool,
+        ctx: &mut Context<Self>,
+    ) -> Result<(), String> {
+        if agent == self.agent {
+            return Ok(());
+        }
+        let Some(drivers) = &self.drivers else {
+            return Ok(());
+        };
+        let factory = drivers.factory(&agent)?;
+        let previous = self.info.title.clone();
+        self.retire();
+        self.close_driver();
+        self.info = factory.info();
+        self.driver = Some(factory.start(DriverContext {
+            thread_id: self.thread_id.clone(),
+            events: ctx.address().recipient(),
+        }));
+        self.factory = factory;
+        self.agent = agent;
+        if had_turns {
+            let message = format!(
+                "This turn runs on {}; what {previous} was told earlier in this thread does not \
+                 carry over to it.",
+                self.info.title
+            );
+            self.note(
+                ActivityTone::Info,
+                "provider.switched",
+                "Provider switched",
+                json!({ "message": message, "provider": self.info.name }),
+                None,
+                ctx,
+            );
+        }
+        Ok(())
+    }
+
+    /// Where the running agent's conversation id is stored: codex's under the thread's id (as
+    /// before other agents existed), any other's beside it under its name.
+    fn conversation_key(&self) -> Vec<u8> {
+        let mut key = self.thread_id.as_bytes().to_vec();
+        if self.agent != AgentKey::codex() {
+            key.push(0);
+            key.extend_from_slice(self.info.name.as_bytes());
+        }
+        key
     }
 
     /// Drives the agent through drivers of `factory` instead of codex's.
@@ -313,7 +382,7 @@ impl ThreadSession {
             .deps
             .settings
             .provider_threads
-            .get(self.thread_id.as_bytes())
+            .get(&self.conversation_key())
         {
             Ok(Some(bytes)) => String::from_utf8(bytes.to_vec()).ok(),
             Ok(None) => None,
@@ -329,7 +398,7 @@ impl ThreadSession {
             .deps
             .settings
             .provider_threads
-            .insert(self.thread_id.as_bytes(), opened.conversation.as_bytes())
+            .insert(&self.conversation_key(), opened.conversation.as_bytes())
         {
             log::warn!("provider thread id of {} not stored: {err}", self.thread_id);
         }
@@ -382,6 +451,11 @@ impl ThreadSession {
             .settings
             .provider_threads
             .remove(self.thread_id.as_bytes());
+        let _ = self
+            .deps
+            .settings
+            .provider_threads
+            .remove(&self.conversation_key());
         let query = self.query(None);
         let thread_id = self.thread_id.clone();
         ctx.wait(

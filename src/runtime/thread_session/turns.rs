@@ -22,6 +22,7 @@ use crate::provider::driver::{
     ImageInput, ModelSelection, OpenConversation, Opened, ProviderDriver, ProviderError, TurnInput,
     TurnOutcome,
 };
+use crate::runtime::driver_catalog::AgentKey;
 use crate::runtime::engine::ThreadInfo;
 use crate::runtime::{new_id, now_iso};
 
@@ -82,6 +83,17 @@ impl ThreadSession {
         let Some(info) = info.filter(|i| !i.deleted) else {
             return;
         };
+        let selection = turn_model(&request, &info);
+        let had_turns = info.turn_count() > 0;
+        if let Err(detail) = self.use_agent(AgentKey::of(&selection), had_turns, ctx) {
+            self.fail(
+                "provider.turn.start.failed",
+                "Provider turn start failed",
+                detail,
+                ctx,
+            );
+            return;
+        }
         let (cwd, text, images) = match self.turn_input(&request, &info) {
             Ok(ready) => ready,
             Err(detail) => {
@@ -97,7 +109,7 @@ impl ThreadSession {
         let input = TurnInput {
             text,
             images,
-            model_selection: turn_model(&request, &info),
+            model_selection: selection,
             model_options: request.model_options.clone(),
             interaction_mode: request.interaction_mode,
             runtime_mode: info.runtime_mode,
