@@ -210,6 +210,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         editors: available_editors(None),
         provider: ProviderSettings {
             codex_bin,
+            claude_bin: Some(crate::runtime::claude_driver::claude_bin(&provider_config)),
             codex_env: Vec::new(),
             request_timeout: CODEX_REQUEST_TIMEOUT,
             idle_timeout: settings.provider_idle,

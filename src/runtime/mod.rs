@@ -2,10 +2,11 @@
 //! `orchestration`) meet the actor toolkit in `t3rs-actors`, the store, git and the
 //! workspace.
 
+pub mod claude_driver;
 pub mod codex;
 pub mod codex_driver;
-pub mod driver_catalog;
 pub mod cwd_policy;
+pub mod driver_catalog;
 pub mod engine;
 pub mod git_calls;
 pub mod keybindings_file;

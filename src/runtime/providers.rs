@@ -11,6 +11,8 @@ use actix::prelude::*;
 use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor, Tell};
 
 use crate::orchestration::events::EventBody;
+use crate::orchestration::model::AgentKind;
+use crate::runtime::claude_driver::ClaudeDriverFactory;
 use crate::runtime::codex_driver::CodexDriverFactory;
 use crate::runtime::driver_catalog::{AgentKey, DriverCatalog};
 use crate::runtime::engine::{DomainEvent, EngineHandle, ThreadPendingRequests};
@@ -23,6 +25,8 @@ pub struct ProviderSettings {
     pub codex_env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
     pub request_timeout: std::time::Duration,
     pub idle_timeout: std::time::Duration,
+    /// Claude Code's binary; None leaves claudeAgent without a driver.
+    pub claude_bin: Option<std::path::PathBuf>,
     /// Codex's thread id per thread (written only while the disk has room).
     pub provider_threads: crate::store::guarded_tree::GuardedTree,
     pub state_dir: std::path::PathBuf,
@@ -45,10 +49,19 @@ impl ProviderRegistry {
     /// `engine` is the Engine's handle, made before either actor runs: the Engine sends this
     /// registry its events and thread sessions send the Engine their commands.
     pub fn new(guard: ChildGuard, settings: ProviderSettings, engine: EngineHandle) -> Self {
-        let drivers = DriverCatalog::default().with(
+        let mut drivers = DriverCatalog::default().with(
             AgentKey::codex(),
             Arc::new(CodexDriverFactory::new(&settings)),
         );
+        if let Some(bin) = &settings.claude_bin {
+            drivers = drivers.with(
+                AgentKey {
+                    kind: AgentKind::ClaudeAgent,
+                    instance: None,
+                },
+                Arc::new(ClaudeDriverFactory::new(bin)),
+            );
+        }
         ProviderRegistry {
             guard,
             drivers,

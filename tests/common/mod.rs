@@ -32,7 +32,11 @@ pub struct ServerBuilder {
     state_dir: PathBuf,
     args: Vec<String>,
     auth: bool,
+    /// Changes to the command (an agent's environment), applied last.
+    prepare: Vec<CommandChange>,
 }
+
+type CommandChange = Box<dyn FnOnce(&mut Command)>;
 
 impl ServerBuilder {
     pub fn new(state_dir: &Path) -> Self {
@@ -40,6 +44,7 @@ impl ServerBuilder {
             state_dir: state_dir.to_path_buf(),
             args: Vec::new(),
             auth: false,
+            prepare: Vec::new(),
         }
     }
 
@@ -55,12 +60,21 @@ impl ServerBuilder {
         self
     }
 
+    /// Changes the command before it starts (e.g. an agent's environment).
+    pub fn env_from(mut self, change: impl FnOnce(&mut Command) + 'static) -> Self {
+        self.prepare.push(Box::new(change));
+        self
+    }
+
     pub fn start(self) -> Server {
         let mut cmd = base_command(&self.state_dir);
         if self.auth {
             cmd.env_remove("T3CODE_NO_AUTH");
         }
         cmd.args(&self.args);
+        for change in self.prepare {
+            change(&mut cmd);
+        }
         Server::start_command_in(cmd, self.state_dir)
     }
 }

@@ -94,6 +94,7 @@ impl Rig {
         let deps = Arc::new(ProviderDeps {
             engine: engine.clone(),
             settings: ProviderSettings {
+                claude_bin: None,
                 codex_bin: fixtures.join("replay.py"),
                 codex_env: vec![
                     ("REPLAY_FILE".into(), fixtures.join(recording).into()),
