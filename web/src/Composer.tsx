@@ -1,12 +1,23 @@
 // The composer: the message, images (picked, pasted or dropped), the thread's modes, model and
-// reasoning effort, and interrupt / stop while codex works.
+// reasoning effort, the provider and model (the picker by Send), and interrupt / stop while the
+// agent works.
 
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { dispatch, now, startTurn } from "./client";
 import { askNotificationPermission, useAction } from "./hooks";
 import { isTurnRunning } from "./model";
 import type { Thread } from "./protocol";
+import { ProviderPicker, useModels, useProviders } from "./ProviderPicker";
+import {
+  defaultSelection,
+  modelAfterSwitch,
+  providerOptions,
+  rememberChoice,
+  selectionFields,
+  selectionKey,
+  type ProviderOption,
+} from "./providers";
 
 const MAX_IMAGES = 8;
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -14,7 +25,35 @@ const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export function Composer({ thread }: { thread: Thread }) {
   const [text, setText] = useState("");
   const [images, setImages] = useState<Array<{ name: string; mimeType: string; sizeBytes: number; dataUrl: string }>>([]);
-  const [model, setModel] = useState(thread.model);
+  // The thread's selection (or codex with its model) until the user picks another.
+  const initial = defaultSelection(thread);
+  const [choice, setChoice] = useState<{ provider: string; instanceId?: string }>(initial);
+  const [model, setModel] = useState(initial.model);
+  const { statuses, acpInstances } = useProviders();
+  const options = providerOptions(statuses, acpInstances, { ...choice, model });
+  const chosen: ProviderOption = options.find((o) => o.key === selectionKey(choice)) ?? options[0];
+  const models = useModels(choice);
+  const choose = (o: ProviderOption) => {
+    const next = { provider: o.provider, ...(o.instanceId ? { instanceId: o.instanceId } : {}) };
+    setChoice(next);
+    if (selectionKey(next) === selectionKey(choice)) return;
+    // Back to the thread's own provider: its model; else empty until the new list is in (below).
+    const now = modelAfterSwitch(next, [], initial, "");
+    fill.current = !now;
+    setModel(now);
+  };
+  // Filled once from the new provider's list, unless the user typed a model meanwhile.
+  const fill = useRef(false);
+  useEffect(() => {
+    if (fill.current && models.length > 0) {
+      fill.current = false;
+      setModel(modelAfterSwitch(choice, models, initial, ""));
+    }
+  }, [models]);
+  const typeModel = (value: string) => {
+    fill.current = false;
+    setModel(value);
+  };
   const [effort, setEffort] = useState("");
   const [error, , act] = useAction();
   const running = isTurnRunning(thread);
@@ -43,15 +82,17 @@ export function Composer({ thread }: { thread: Thread }) {
   const send = () =>
     act(async () => {
       if (!text.trim() && images.length === 0) return;
+      const fields = selectionFields(choice, model, selectionKey(choice) === selectionKey(initial) ? initial.model : "");
       await startTurn({
         threadId: thread.id,
         text,
         runtimeMode: thread.runtimeMode,
         interactionMode: thread.interactionMode,
-        model: model.trim() || undefined,
+        ...fields,
         reasoningEffort: effort || undefined,
         attachments: images.map((i) => ({ type: "image" as const, ...i })),
       });
+      rememberChoice(fields.modelSelection);
       askNotificationPermission();
       setText("");
       setImages([]);
@@ -117,12 +158,6 @@ export function Composer({ thread }: { thread: Thread }) {
           on={thread.interactionMode === "plan"}
           set={(on) => void setInteraction(on ? "plan" : "default")}
         />
-        <input className="model" list="models" value={model} onChange={(e) => setModel(e.target.value)} title="model" />
-        <datalist id="models">
-          <option value="gpt-5.4" />
-          <option value="gpt-5.3-codex" />
-          <option value="gpt-5.3-codex-spark" />
-        </datalist>
         <select value={effort} onChange={(e) => setEffort(e.target.value)} title="reasoning effort">
           <option value="">default effort</option>
           <option value="low">low</option>
@@ -162,6 +197,14 @@ export function Composer({ thread }: { thread: Thread }) {
             Stop
           </button>
         )}
+        <ProviderPicker
+          options={options}
+          chosen={chosen}
+          choose={choose}
+          model={model}
+          models={models}
+          setModel={typeModel}
+        />
         <button className="primary" data-testid="send" onClick={() => void send()}>
           Send
         </button>

@@ -1,6 +1,7 @@
 // The app's one connection and its synchronised read model, plus command helpers.
 
 import type { InteractionMode, RuntimeMode } from "./protocol";
+import { lastChosen, newThreadFields, type ModelSelection } from "./providers";
 import { socketUrl, takeEarly } from "./early";
 import { Sync } from "./sync";
 import { Transport } from "./transport";
@@ -35,6 +36,8 @@ export interface TurnOptions {
   runtimeMode: RuntimeMode;
   interactionMode: InteractionMode;
   model?: string;
+  /** DP Code's selection; `model` (v0.0.4's) is sent beside it only for codex. */
+  modelSelection?: ModelSelection;
   reasoningEffort?: string;
   attachments?: Array<{ type: "image"; name: string; mimeType: string; sizeBytes: number; dataUrl: string }>;
 }
@@ -45,6 +48,7 @@ export function startTurn(o: TurnOptions): Promise<unknown> {
     threadId: o.threadId,
     message: { messageId: newId(), role: "user", text: o.text, attachments: o.attachments ?? [] },
     model: o.model,
+    ...(o.modelSelection ? { modelSelection: o.modelSelection } : {}),
     ...(o.reasoningEffort ? { modelOptions: { codex: { reasoningEffort: o.reasoningEffort } } } : {}),
     assistantDeliveryMode: "streaming",
     runtimeMode: o.runtimeMode,
@@ -53,7 +57,8 @@ export function startTurn(o: TurnOptions): Promise<unknown> {
   });
 }
 
-/** Creates a thread in the project, with the project's model; resolves with its id. */
+/** Creates a thread in the project, with the project's model (or the provider last chosen in a
+ * composer); resolves with its id. */
 export async function createThread(project: { id: string; defaultModel?: string | null }): Promise<string> {
   const threadId = newId();
   await dispatch({
@@ -61,7 +66,7 @@ export async function createThread(project: { id: string; defaultModel?: string 
     threadId,
     projectId: project.id,
     title: "New thread",
-    model: project.defaultModel ?? "gpt-5.4",
+    ...newThreadFields(project.defaultModel, lastChosen()),
     runtimeMode: "full-access",
     interactionMode: "default",
     branch: null,

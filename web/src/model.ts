@@ -107,6 +107,7 @@ export function applyEvent(model: ReadModel, event: DomainEvent): ReadModel {
         projectId: p.projectId,
         title: p.title,
         model: p.model,
+        modelSelection: p.modelSelection ?? null,
         runtimeMode: p.runtimeMode ?? "full-access",
         interactionMode: p.interactionMode ?? "default",
         branch: p.branch ?? null,
@@ -130,6 +131,7 @@ export function applyEvent(model: ReadModel, event: DomainEvent): ReadModel {
         ...t,
         title: p.title ?? t.title,
         model: p.model ?? t.model,
+        modelSelection: p.modelSelection ?? t.modelSelection,
         branch: p.branch !== undefined ? p.branch : t.branch,
         worktreePath: p.worktreePath !== undefined ? p.worktreePath : t.worktreePath,
         updatedAt: p.updatedAt,
@@ -204,6 +206,11 @@ export function applyEvent(model: ReadModel, event: DomainEvent): ReadModel {
     case "thread.reverted":
       // Which messages survive a revert is the server's decision; take its word for it.
       throw new NeedsSnapshot(event.type);
+    case "thread.turn-start-requested":
+      // The turn's selection is the thread's from now on (the server records it so too).
+      return p.modelSelection?.provider
+        ? updateThread(base, p.threadId, (t) => ({ ...t, modelSelection: p.modelSelection }))
+        : base;
     default:
       // Requests for the provider side change nothing visible.
       return base;

@@ -104,6 +104,8 @@ export interface Thread {
   projectId: string;
   title: string;
   model: string;
+  /** DP Code's selection, when the server records one (codex with `model` otherwise). */
+  modelSelection?: { provider: string; model: string; instanceId?: string } | null;
   runtimeMode: RuntimeMode;
   interactionMode: InteractionMode;
   branch: string | null;
