@@ -299,6 +299,7 @@ fn decide_client(
                         c.assistant_delivery_mode
                             .unwrap_or(DEFAULT_ASSISTANT_DELIVERY_MODE),
                     ),
+                    dispatch_mode: c.dispatch_mode,
                     runtime_mode: thread.map_or(c.runtime_mode, |t| t.runtime_mode),
                     interaction_mode: thread.map_or(c.interaction_mode, |t| t.interaction_mode),
                     created_at: c.created_at.clone(),

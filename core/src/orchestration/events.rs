@@ -281,6 +281,25 @@ pub struct ThreadMessageSentPayload {
     pub updated_at: String,
 }
 
+/// What a `thread.turn.start` on a running thread does (DP Code's `dispatchMode`): wait for
+/// the running turn to end (`queue`, the default, so v0.0.4 clients, which send none, queue),
+/// or go to the running turn now (`steer`; a driver without steering interrupts the turn and
+/// starts the new one after it).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DispatchMode {
+    #[default]
+    Queue,
+    Steer,
+}
+
+impl DispatchMode {
+    /// The default, left out of payloads so v0.0.4's stay as they were.
+    pub fn is_queue(&self) -> bool {
+        *self == DispatchMode::Queue
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct ThreadTurnStartRequestedPayload {
@@ -304,6 +323,10 @@ pub struct ThreadTurnStartRequestedPayload {
     pub model_options: Option<ProviderModelOptions>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assistant_delivery_mode: Option<AssistantDeliveryMode>,
+    /// DP Code's `dispatchMode` (an extra field, left out when `queue`, so v0.0.4's payloads
+    /// are unchanged).
+    #[serde(default, skip_serializing_if = "DispatchMode::is_queue")]
+    pub dispatch_mode: DispatchMode,
     #[serde(default)]
     pub runtime_mode: RuntimeMode,
     #[serde(default)]

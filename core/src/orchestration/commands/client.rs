@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::decode::non_negative_int;
-use crate::orchestration::events::AggregateKind;
+use crate::orchestration::events::{AggregateKind, DispatchMode};
 use crate::orchestration::model::{
     double_option, ApprovalDecision, AssistantDeliveryMode, ChatAttachment, ImageAttachment,
     InteractionMode, ModelSelection, ProjectScript, ProviderKind, ProviderModelOptions,
@@ -204,6 +204,9 @@ pub struct ThreadTurnStartCommand {
     pub model_options: Option<ProviderModelOptions>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assistant_delivery_mode: Option<AssistantDeliveryMode>,
+    /// DP Code's: on a running thread, queue after the turn (the default) or steer it.
+    #[serde(default, skip_serializing_if = "DispatchMode::is_queue")]
+    pub dispatch_mode: DispatchMode,
     pub runtime_mode: RuntimeMode,
     pub interaction_mode: InteractionMode,
     pub created_at: String,

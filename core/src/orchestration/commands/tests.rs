@@ -1,6 +1,7 @@
 use serde_json::{json, Value};
 
 use super::*;
+use crate::orchestration::events::DispatchMode;
 use crate::orchestration::model::InteractionMode;
 use crate::orchestration::test_support::*;
 
@@ -294,4 +295,28 @@ fn a_model_selection_is_checked_field_by_field() {
     let mut turn = turn_start("t1", "m1", "hi");
     turn["modelSelection"] = json!({"provider": "gemini"});
     assert_eq!(field_of(turn).0, "modelSelection.model");
+}
+
+#[test]
+fn turn_start_dispatch_mode_is_queue_unless_steer_and_a_bad_one_is_named() {
+    let decoded = |mode: Option<&str>| {
+        let mut command = turn_start("t1", "m1", "x");
+        if let Some(mode) = mode {
+            command["dispatchMode"] = json!(mode);
+        }
+        decode_client_command(command)
+    };
+    let mode = |command: ClientCommand| match command {
+        ClientCommand::ThreadTurnStart(c) => c.dispatch_mode,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(mode(decoded(None).unwrap()), DispatchMode::Queue);
+    assert_eq!(mode(decoded(Some("queue")).unwrap()), DispatchMode::Queue);
+    assert_eq!(mode(decoded(Some("steer")).unwrap()), DispatchMode::Steer);
+    let err = decoded(Some("later")).unwrap_err();
+    assert_eq!(err.field, "dispatchMode", "{err:?}");
+    assert!(err.message.contains("unknown variant"), "{err:?}");
+    // The default stays off the wire, so a v0.0.4 command reads as it was sent.
+    let json = serde_json::to_value(decoded(None).unwrap()).unwrap();
+    assert!(json.get("dispatchMode").is_none(), "{json}");
 }

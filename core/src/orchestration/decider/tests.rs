@@ -511,3 +511,18 @@ fn a_dp_code_selection_names_the_agent_and_the_thread_records_it() {
     let selection = thread.model_selection.as_ref().expect("recorded");
     assert_eq!(selection.model, "gpt-5.4");
 }
+
+#[test]
+fn turn_start_request_carries_a_steer_and_leaves_queue_out() {
+    let mut h = Harness::with_thread();
+    let events = h.ok(client(turn_start("t1", "m1", "hello")));
+    let request = as_json(&events[1]);
+    assert!(
+        request["payload"].get("dispatchMode").is_none(),
+        "{request}"
+    );
+    let mut command = turn_start("t1", "m2", "now");
+    command["dispatchMode"] = json!("steer");
+    let events = h.ok(client(command));
+    assert_eq!(as_json(&events[1])["payload"]["dispatchMode"], "steer");
+}

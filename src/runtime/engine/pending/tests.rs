@@ -108,6 +108,7 @@ impl Rig {
                 service_tier: None,
                 model_options: None,
                 assistant_delivery_mode: None,
+                dispatch_mode: Default::default(),
                 runtime_mode: RuntimeMode::FullAccess,
                 interaction_mode: InteractionMode::Default,
                 created_at: AT.into(),
