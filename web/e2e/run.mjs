@@ -127,6 +127,19 @@ try {
   await page.getByTestId("connection").filter({ hasText: "connected" }).waitFor();
   await page.getByTestId("composer").waitFor();
   await page.screenshot({ path: join(shots, "1-bootstrap.png") });
+  // The provider picker by Send lists codex once the server has checked it, choosable and
+  // chosen. (This codex is not logged in — it talks to the fake model — so the server may say
+  // "error" with available: true; an unavailable codex would be greyed out.)
+  await page.getByTestId("provider-picker").click();
+  const codexOption = page.getByTestId("provider-menu").locator('[data-provider="codex"]');
+  await codexOption.and(page.locator('[data-status="ready"], [data-status="warning"], [data-status="error"]')).waitFor({ timeout: DEADLINE });
+  if ((await codexOption.getAttribute("aria-disabled")) === "true") {
+    fail(`codex is listed but cannot be chosen: ${await codexOption.getAttribute("title")}`);
+  }
+  await page.screenshot({ path: join(shots, "1b-provider-picker.png") });
+  await page.keyboard.press("Escape");
+  await page.getByTestId("provider-menu").waitFor({ state: "detached" });
+  if ((await page.getByTestId("provider-picker").getAttribute("data-provider")) !== "codex") fail("the picker did not default to codex");
 
   // 2. A turn, with an image attached, streams text. Files that are not images are refused
   // with a message, as are more than eight images.
