@@ -1,0 +1,273 @@
+//! The translator fed what codex-acp 0.16.0 and claude-agent-acp 0.23.1 wrote
+//! (tests/fixtures/acp).
+
+use super::*;
+use crate::provider::jsonrpc::{parse_line, Incoming};
+
+/// One fixture: (written by us?, line).
+pub(crate) fn fixture(name: &str) -> Vec<(bool, Value)> {
+    let path = format!(
+        "{}/tests/fixtures/acp/{name}.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|line| {
+            let (ours, rest) = match (line.strip_prefix(">> "), line.strip_prefix("<< ")) {
+                (Some(rest), _) => (true, rest),
+                (_, Some(rest)) => (false, rest),
+                _ => return None,
+            };
+            Some((ours, serde_json::from_str(rest).unwrap()))
+        })
+        .collect()
+}
+
+fn ids() -> impl FnMut() -> String + Send {
+    let mut n = 0;
+    move || {
+        n += 1;
+        format!("id-{n}")
+    }
+}
+
+/// Replays the agent's lines after the first `session/prompt` (id 3), answering permission
+/// requests with `decision`; returns the effects and the replies written.
+fn replay(name: &str, decision: ApprovalDecision) -> (Vec<Effect>, Vec<(Value, Value)>) {
+    let mut t = AcpTranslator::with_ids(ids());
+    t.set_delivery(AssistantDeliveryMode::Streaming);
+    let mut out = t.begin_turn("turn-1");
+    let mut replies = Vec::new();
+    let mut prompting = false;
+    for (ours, line) in fixture(name) {
+        if ours {
+            if line["method"] == "session/prompt" {
+                prompting = true;
+            }
+            continue;
+        }
+        if !prompting {
+            continue;
+        }
+        match parse_line(&line.to_string()).unwrap() {
+            Incoming::Notification { method, params } => {
+                out.extend(t.notification(&method, &params, "now"))
+            }
+            Incoming::Request { id, method, params } => {
+                for effect in t.request(id, &method, &params, "now") {
+                    if let Effect::Activity(a) = &effect {
+                        if a.kind == "approval.requested" {
+                            let request_id = a.payload["requestId"].as_str().unwrap().to_string();
+                            for answered in t.answer_approval(&request_id, decision, "now").unwrap()
+                            {
+                                match answered {
+                                    Effect::Reply { id, result } => {
+                                        replies.push((id, result.unwrap()))
+                                    }
+                                    other => out.push(other),
+                                }
+                            }
+                        }
+                    }
+                    out.push(effect);
+                }
+            }
+            Incoming::Response { id: 3, outcome } => {
+                out.extend(t.prompt_result("turn-1", &outcome, "now"));
+                break;
+            }
+            Incoming::Response { .. } => {}
+        }
+    }
+    (out, replies)
+}
+
+fn text(effects: &[Effect]) -> String {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::AssistantText { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn kinds(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Activity(a) => Some(a.kind.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn outcome(effects: &[Effect]) -> TurnOutcome {
+    match effects.last() {
+        Some(Effect::TurnEnded { turn_id, outcome }) if turn_id == "turn-1" => outcome.clone(),
+        other => panic!("the turn did not end last: {other:?}"),
+    }
+}
+
+#[test]
+fn text_streams_and_ends_the_turn() {
+    for name in ["codex-acp-text", "claude-agent-acp-text"] {
+        let (effects, _) = replay(name, ApprovalDecision::Accept);
+        assert!(
+            text(&effects).ends_with("Hello there, this streams in four parts."),
+            "{name}: {}",
+            text(&effects)
+        );
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::AssistantDone { turn_id: Some(t), .. } if t == "turn-1")));
+        assert_eq!(outcome(&effects), TurnOutcome::Completed, "{name}");
+    }
+}
+
+#[test]
+fn buffered_text_comes_whole_at_the_end() {
+    let mut t = AcpTranslator::with_ids(ids());
+    t.begin_turn("turn-1");
+    let chunk = |text: &str| json!({"update": {"sessionUpdate": "agent_message_chunk", "content": {"type": "text", "text": text}}});
+    assert!(t
+        .notification("session/update", &chunk("Hel"), "now")
+        .is_empty());
+    assert!(t
+        .notification("session/update", &chunk("lo"), "now")
+        .is_empty());
+    let effects = t.prompt_result("turn-1", &Ok(json!({"stopReason": "end_turn"})), "now");
+    assert_eq!(text(&effects), "Hello");
+}
+
+#[test]
+fn permissions_map_onto_the_agents_option_kinds() {
+    // (fixture, decision, the option id answered, as the recording's client answered it)
+    let cases = [
+        ("codex-acp-permission", ApprovalDecision::Accept, "approved"),
+        (
+            "claude-agent-acp-permission",
+            ApprovalDecision::Accept,
+            "allow",
+        ),
+        (
+            "codex-acp-permission-reject",
+            ApprovalDecision::Decline,
+            "abort",
+        ),
+        (
+            "claude-agent-acp-permission-reject",
+            ApprovalDecision::Decline,
+            "reject",
+        ),
+        (
+            "claude-agent-acp-permission",
+            ApprovalDecision::AcceptForSession,
+            "allow_always",
+        ),
+        (
+            "codex-acp-permission",
+            ApprovalDecision::AcceptForSession,
+            "approved-execpolicy-amendment",
+        ),
+    ];
+    for (name, decision, option) in cases {
+        let (effects, replies) = replay(name, decision);
+        assert_eq!(replies.len(), 1, "{name}");
+        assert_eq!(
+            replies[0].1,
+            json!({"outcome": {"outcome": "selected", "optionId": option}}),
+            "{name}"
+        );
+        let recorded = fixture(name)
+            .into_iter()
+            .find(|(ours, l)| *ours && l["result"]["outcome"].is_object())
+            .map(|(_, l)| l["id"].clone())
+            .unwrap();
+        assert_eq!(
+            replies[0].0, recorded,
+            "{name}: answered the agent's request id"
+        );
+        let kinds = kinds(&effects);
+        assert!(kinds.contains(&"approval.requested".to_string()), "{name}");
+        assert!(kinds.contains(&"approval.resolved".to_string()), "{name}");
+    }
+    let (effects, _) = replay("claude-agent-acp-permission", ApprovalDecision::Accept);
+    let kinds = kinds(&effects);
+    assert!(kinds.contains(&"tool.started".to_string()), "{kinds:?}");
+    assert!(kinds.contains(&"tool.completed".to_string()), "{kinds:?}");
+    assert_eq!(text(&effects), "Wrote a.txt.");
+    // claude-agent-acp fails a refused tool and ends the turn normally; codex-acp's abort
+    // cancels the prompt.
+    let (effects, _) = replay(
+        "claude-agent-acp-permission-reject",
+        ApprovalDecision::Decline,
+    );
+    assert!(effects.iter().any(|e| matches!(e, Effect::Activity(a)
+        if a.kind == "tool.completed" && a.payload["status"] == "failed")));
+    assert_eq!(outcome(&effects), TurnOutcome::Completed);
+    let (effects, _) = replay("codex-acp-permission-reject", ApprovalDecision::Decline);
+    assert_eq!(outcome(&effects), TurnOutcome::Interrupted);
+}
+
+#[test]
+fn a_cancelled_prompt_is_an_interrupted_turn() {
+    for name in ["codex-acp-cancel", "claude-agent-acp-cancel"] {
+        let (effects, _) = replay(name, ApprovalDecision::Accept);
+        assert_eq!(outcome(&effects), TurnOutcome::Interrupted, "{name}");
+        assert!(kinds(&effects).contains(&"turn.interrupted".to_string()));
+    }
+}
+
+#[test]
+fn cancel_answers_open_permissions_cancelled_and_unknown_requests_are_refused() {
+    let mut t = AcpTranslator::with_ids(ids());
+    t.begin_turn("turn-1");
+    let asked = t.request(
+        json!(7),
+        "session/request_permission",
+        &json!({"toolCall": {"toolCallId": "c1", "kind": "edit", "title": "Edit a.txt"},
+                "options": [{"optionId": "y", "kind": "allow_once"}]}),
+        "now",
+    );
+    let Effect::Activity(a) = &asked[0] else {
+        panic!("{asked:?}")
+    };
+    assert_eq!(a.payload["requestKind"], "file-change");
+    let cancelled = t.cancel_pending("interrupted", "now");
+    assert_eq!(
+        cancelled[0],
+        Effect::Reply {
+            id: json!(7),
+            result: Ok(json!({"outcome": {"outcome": "cancelled"}}))
+        }
+    );
+    assert!(!t.has_pending("id-1"));
+    let refused = t.request(json!(8), "fs/read_text_file", &json!({"path": "/x"}), "now");
+    assert!(
+        matches!(&refused[0], Effect::Reply { result: Err((code, _)), .. }
+        if *code == crate::provider::jsonrpc::METHOD_NOT_FOUND)
+    );
+}
+
+#[test]
+fn a_plan_is_a_plan_activity() {
+    let mut t = AcpTranslator::with_ids(ids());
+    t.begin_turn("turn-1");
+    let effects = t.notification(
+        "session/update",
+        &json!({"update": {"sessionUpdate": "plan", "entries": [
+            {"content": "read", "priority": "high", "status": "completed"},
+            {"content": "write", "priority": "high", "status": "in_progress"}]}}),
+        "now",
+    );
+    let Effect::Activity(a) = &effects[0] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(a.kind, "turn.plan.updated");
+    assert_eq!(
+        a.payload["plan"],
+        json!([{"step": "read", "status": "completed"}, {"step": "write", "status": "inProgress"}])
+    );
+}
