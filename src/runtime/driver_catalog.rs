@@ -31,13 +31,10 @@ impl AgentKey {
 
     /// How a person names it in a sentence.
     pub fn label(&self) -> String {
-        let kind = serde_json::to_value(self.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_else(|| format!("{:?}", self.kind));
+        let kind = self.kind.as_str();
         match &self.instance {
             Some(instance) => format!("{kind} instance '{instance}'"),
-            None => kind,
+            None => kind.to_string(),
         }
     }
 }

@@ -36,7 +36,7 @@ pub enum ProviderKind {
 /// Which agent runs a thread's turns: DP Code's provider kinds (`C/orchestration.ts`), plus
 /// `acp` for an ACP agent the user declared (named by `instanceId`). v0.0.4's [`ProviderKind`]
 /// knows only codex, so only a codex selection has a v0.0.4 `provider` value on the wire.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "camelCase")]
 pub enum AgentKind {
     Codex,
@@ -48,6 +48,56 @@ pub enum AgentKind {
     Opencode,
     Pi,
     Acp,
+}
+
+impl AgentKind {
+    /// DP Code's `ProviderKind`s (C/orchestration.ts:51-60), in its order: every kind with
+    /// `providers.<kind>` settings. `acp` is not one: each declared ACP instance is its own.
+    pub const ALL: [AgentKind; 8] = [
+        AgentKind::Codex,
+        AgentKind::ClaudeAgent,
+        AgentKind::Cursor,
+        AgentKind::Gemini,
+        AgentKind::Grok,
+        AgentKind::Kilo,
+        AgentKind::Opencode,
+        AgentKind::Pi,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentKind::Codex => "codex",
+            AgentKind::ClaudeAgent => "claudeAgent",
+            AgentKind::Cursor => "cursor",
+            AgentKind::Gemini => "gemini",
+            AgentKind::Grok => "grok",
+            AgentKind::Kilo => "kilo",
+            AgentKind::Opencode => "opencode",
+            AgentKind::Pi => "pi",
+            AgentKind::Acp => "acp",
+        }
+    }
+
+    /// One of [`AgentKind::ALL`] by its wire name.
+    pub fn parse(raw: &str) -> Option<AgentKind> {
+        AgentKind::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
+    /// The CLI a provider runs when its `binaryPath` is not set (dpcode.md §3); an ACP
+    /// instance names its own command.
+    pub fn default_binary(self) -> &'static str {
+        match self {
+            AgentKind::Codex => "codex",
+            AgentKind::ClaudeAgent => "claude",
+            AgentKind::Cursor => "cursor-agent",
+            AgentKind::Gemini => "gemini",
+            AgentKind::Grok => "grok",
+            AgentKind::Kilo => "kilo",
+            AgentKind::Opencode => "opencode",
+            AgentKind::Pi => "pi",
+            AgentKind::Acp => "",
+        }
+    }
 }
 
 /// DP Code's `ModelSelection {provider, model, options?}`, with `instanceId` for `acp`.

@@ -12,63 +12,9 @@ use serde_json::{Map, Value};
 use super::provider_status::{AuthStatus, ProviderState};
 use crate::field_error::{json_kind, FieldError};
 
-/// DP Code's `ProviderKind` (C/orchestration.ts:51-60), in its order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum AgentKind {
-    Codex,
-    ClaudeAgent,
-    Cursor,
-    Gemini,
-    Grok,
-    Kilo,
-    Opencode,
-    Pi,
-}
-
-impl AgentKind {
-    pub const ALL: [AgentKind; 8] = [
-        AgentKind::Codex,
-        AgentKind::ClaudeAgent,
-        AgentKind::Cursor,
-        AgentKind::Gemini,
-        AgentKind::Grok,
-        AgentKind::Kilo,
-        AgentKind::Opencode,
-        AgentKind::Pi,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentKind::Codex => "codex",
-            AgentKind::ClaudeAgent => "claudeAgent",
-            AgentKind::Cursor => "cursor",
-            AgentKind::Gemini => "gemini",
-            AgentKind::Grok => "grok",
-            AgentKind::Kilo => "kilo",
-            AgentKind::Opencode => "opencode",
-            AgentKind::Pi => "pi",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<AgentKind> {
-        AgentKind::ALL.into_iter().find(|k| k.as_str() == raw)
-    }
-
-    /// The CLI a provider runs when its `binaryPath` is not set (dpcode.md §3).
-    pub fn default_binary(self) -> &'static str {
-        match self {
-            AgentKind::Codex => "codex",
-            AgentKind::ClaudeAgent => "claude",
-            AgentKind::Cursor => "cursor-agent",
-            AgentKind::Gemini => "gemini",
-            AgentKind::Grok => "grok",
-            AgentKind::Kilo => "kilo",
-            AgentKind::Opencode => "opencode",
-            AgentKind::Pi => "pi",
-        }
-    }
-}
+/// DP Code's provider kinds; one enum with the model selection's (see
+/// [`crate::orchestration::model::AgentKind`]).
+pub use crate::orchestration::model::AgentKind;
 
 /// The provider name of a status or a listModels call for a declared ACP instance.
 pub const ACP_PROVIDER: &str = "acp";
