@@ -6,7 +6,10 @@
 //! user-input answers, stop, revert, deletion) after its latest `thread.session-set`, up to the
 //! flushed watermark. A session records a session change whenever it takes up a turn start,
 //! ends a turn or stops, so a request older than that change was already seen by a session; a
-//! turn start it refused (`provider.turn.start.failed`) was seen as well. A revert followed by
+//! turn start it refused (`provider.turn.start.failed`) was seen as well. A turn start queued
+//! behind a running turn (`turn.queued`, neither `turn.dequeued` nor `turn.queue.cleared`) is
+//! pending even though the running turn's end came after it: the scan goes on past the
+//! session change for those turn starts alone. A revert followed by
 //! its `thread.reverted` is done and left out. The log is read backwards from the watermark,
 //! at most [`SCAN_LIMIT`] events.
 //!
@@ -68,6 +71,9 @@ pub struct PendingRequests {
     pub requests: Vec<Arc<Event>>,
     /// Questions codex asked that nobody resolved, oldest first.
     pub open_questions: Vec<OpenQuestion>,
+    /// Messages queued behind a running turn and never started (their turn starts are among
+    /// `requests`).
+    pub queued: Vec<String>,
 }
 
 /// An `approval.requested` or `user-input.requested` activity with no resolution.
@@ -142,11 +148,50 @@ fn open_questions(thread: &Thread) -> Vec<OpenQuestion> {
         .collect()
 }
 
+/// The messages queued behind a running turn (`turn.queued`) that were neither started
+/// (`turn.dequeued`) nor dropped (`turn.queue.cleared`).
+fn queued_messages(thread: &Thread) -> HashSet<String> {
+    fn message(activity: &Activity) -> Option<&str> {
+        activity.payload.get("messageId").and_then(Value::as_str)
+    }
+    let mut queued = HashSet::new();
+    for activity in &thread.activities {
+        match activity.kind.as_str() {
+            "turn.queued" => {
+                queued.extend(message(activity).map(str::to_string));
+            }
+            "turn.dequeued" => {
+                if let Some(id) = message(activity) {
+                    queued.remove(id);
+                }
+            }
+            "turn.queue.cleared" => {
+                for id in activity.payload["messageIds"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(id) = id.as_str() {
+                        queued.remove(id);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    queued
+}
+
 /// Where one thread's backward scan stands.
 #[derive(Default)]
 struct Scan {
     requests: Vec<Arc<Event>>,
     reverted: bool,
+    /// Queued messages whose turn start is still to be found: the scan goes on past the
+    /// session change (the running turn's end came after they were queued) for them alone.
+    queued: HashSet<String>,
+    /// Past the latest session change: only the queued messages' turn starts are taken.
+    settled: bool,
 }
 
 impl Engine {
@@ -160,9 +205,21 @@ impl Engine {
     ) -> Result<HashMap<String, Vec<Arc<Event>>>, String> {
         let mut open: HashMap<&str, Scan> = threads
             .iter()
-            .map(|t| (t.as_str(), Scan::default()))
+            .map(|t| {
+                let queued = self
+                    .model
+                    .threads
+                    .get(t)
+                    .map(|thread| queued_messages(thread))
+                    .unwrap_or_default();
+                let scan = Scan {
+                    queued,
+                    ..Scan::default()
+                };
+                (t.as_str(), scan)
+            })
             .collect();
-        let mut done: HashMap<String, Vec<Arc<Event>>> = HashMap::new();
+        let mut done_map: HashMap<String, Vec<Arc<Event>>> = HashMap::new();
         let floor = as_of.saturating_sub(limit);
         let mut high = as_of;
         'scan: while high > floor && !open.is_empty() {
@@ -177,8 +234,36 @@ impl Engine {
                 let Some(scan) = open.get_mut(event.aggregate_id.as_str()) else {
                     continue;
                 };
+                if scan.settled {
+                    let done = match &event.body {
+                        EventBody::ThreadCreated(_) => true,
+                        EventBody::ThreadTurnStartRequested(p) => {
+                            if scan.queued.remove(&p.message_id) {
+                                scan.requests.push(Arc::new(event.clone()));
+                            }
+                            scan.queued.is_empty()
+                        }
+                        _ => false,
+                    };
+                    if done {
+                        if let Some(scan) = open.remove(event.aggregate_id.as_str()) {
+                            done_requests(&mut done_map, &event.aggregate_id, scan);
+                        }
+                        if open.is_empty() {
+                            break 'scan;
+                        }
+                    }
+                    continue;
+                }
+                if let EventBody::ThreadTurnStartRequested(p) = &event.body {
+                    scan.queued.remove(&p.message_id);
+                }
                 let settled = match &event.body {
-                    EventBody::ThreadSessionSet(_) | EventBody::ThreadCreated(_) => true,
+                    EventBody::ThreadSessionSet(_) => {
+                        scan.settled = !scan.queued.is_empty();
+                        !scan.settled
+                    }
+                    EventBody::ThreadCreated(_) => true,
                     EventBody::ThreadActivityAppended(p) => {
                         p.activity.kind == "provider.turn.start.failed"
                     }
@@ -198,7 +283,7 @@ impl Engine {
                 };
                 if settled {
                     if let Some(scan) = open.remove(event.aggregate_id.as_str()) {
-                        done.insert(event.aggregate_id.clone(), scan.requests);
+                        done_requests(&mut done_map, &event.aggregate_id, scan);
                     }
                     if open.is_empty() {
                         break 'scan;
@@ -215,13 +300,17 @@ impl Engine {
             }
         }
         for (thread_id, scan) in open {
-            done.insert(thread_id.to_string(), scan.requests);
+            done_map.insert(thread_id.to_string(), scan.requests);
         }
-        for requests in done.values_mut() {
+        for requests in done_map.values_mut() {
             requests.reverse();
         }
-        Ok(done)
+        Ok(done_map)
     }
+}
+
+fn done_requests(done: &mut HashMap<String, Vec<Arc<Event>>>, thread_id: &str, scan: Scan) {
+    done.insert(thread_id.to_string(), scan.requests);
 }
 
 impl Handler<ThreadPendingRequests> for Engine {
@@ -232,6 +321,9 @@ impl Handler<ThreadPendingRequests> for Engine {
         let thread = self.model.threads.get(&msg.thread_id);
         let session = thread.and_then(|t| t.session.clone());
         let open_questions = thread.map(|t| open_questions(t)).unwrap_or_default();
+        let queued = thread
+            .map(|t| queued_messages(t).into_iter().collect())
+            .unwrap_or_default();
         let wanted = HashSet::from([msg.thread_id.clone()]);
         let requests = self
             .pending_of(&wanted, as_of, SCAN_LIMIT)?
@@ -242,6 +334,7 @@ impl Handler<ThreadPendingRequests> for Engine {
             session,
             requests,
             open_questions,
+            queued,
         })
     }
 }

@@ -17,6 +17,7 @@ mod checkpoints;
 mod commands;
 mod driver_events;
 mod outbox;
+mod queue;
 mod revert;
 mod turns;
 
@@ -28,7 +29,7 @@ use actix::prelude::*;
 use serde_json::json;
 use t3rs_actors::{Ask, ChildGuard, Shutdown};
 
-use crate::orchestration::events::EventBody;
+use crate::orchestration::events::{EventBody, ThreadTurnStartRequestedPayload};
 use crate::orchestration::model::{ActivityTone, RuntimeMode, SessionStatus};
 use crate::orchestration::Event;
 use crate::provider::driver::{
@@ -127,6 +128,11 @@ pub struct ThreadSession {
     launching: Option<SpawnHandle>,
     /// An interrupt that came during the launch, sent once the turn has its id.
     interrupt_after_launch: bool,
+    /// Turn starts that came while a turn ran, in the order they start (see `queue`).
+    queue: VecDeque<ThreadTurnStartRequestedPayload>,
+    /// The messages queued and not yet started (by this incarnation or, as its pending
+    /// requests said, a failed one).
+    queued_ids: HashSet<String>,
 }
 
 /// The crash backoff before starting codex again: none for the first crash, then doubling
@@ -166,6 +172,8 @@ impl ThreadSession {
             backoff: None,
             launching: None,
             interrupt_after_launch: false,
+            queue: VecDeque::new(),
+            queued_ids: HashSet::new(),
         }
     }
 
@@ -266,6 +274,7 @@ impl ThreadSession {
     /// were for is gone.
     fn resume(&mut self, pending: PendingRequests, ctx: &mut Context<Self>) {
         self.handled_up_to = self.handled_up_to.max(pending.as_of);
+        self.queued_ids.extend(pending.queued.iter().cloned());
         let stale = pending
             .session
             .as_ref()
@@ -444,6 +453,7 @@ impl ThreadSession {
 
     fn on_deleted(&mut self, ctx: &mut Context<Self>) {
         self.cancel_launch(ctx);
+        self.clear_queue(false, ctx);
         self.retire();
         self.turn = None;
         let _ = self

@@ -58,16 +58,11 @@ impl ThreadSession {
         ctx: &mut Context<Self>,
     ) {
         self.last_used = Instant::now();
-        if self.turn.is_some() {
-            self.fail(
-                "provider.turn.start.failed",
-                "Provider turn start failed",
-                "A turn is already running in this thread; interrupt it or wait for it to finish."
-                    .into(),
-                ctx,
-            );
+        if self.turn.is_some() || self.launching.is_some() || self.backoff.is_some() {
+            self.follow_up(request, ctx);
             return;
         }
+        self.dequeued(&request.message_id, ctx);
         let query = self.query(Some(request.message_id.clone()));
         ctx.wait(query.into_actor(self).map(move |info, act, ctx| {
             act.launch_turn(request, info, ctx);
@@ -92,6 +87,7 @@ impl ThreadSession {
                 detail,
                 ctx,
             );
+            self.start_queued(ctx);
             return;
         }
         let (cwd, text, images) = match self.turn_input(&request, &info) {
@@ -103,6 +99,7 @@ impl ThreadSession {
                     detail,
                     ctx,
                 );
+                self.start_queued(ctx);
                 return;
             }
         };
@@ -177,7 +174,7 @@ impl ThreadSession {
 
     /// The turn's workspace, text and images, or why the turn cannot start (here, or with
     /// this driver).
-    fn turn_input(
+    pub(super) fn turn_input(
         &self,
         request: &ThreadTurnStartRequestedPayload,
         info: &ThreadInfo,
@@ -307,6 +304,7 @@ impl ThreadSession {
                     ctx,
                 );
                 self.set_session(SessionStatus::Error, None, Some(err), ctx);
+                self.start_queued(ctx);
             }
         }
     }
@@ -327,6 +325,7 @@ impl ThreadSession {
         };
         let Some(turn) = self.turn.take() else {
             self.set_session(status, None, last_error, ctx);
+            self.start_queued(ctx);
             return;
         };
         if outcome == TurnOutcome::Completed && after.is_none() {
@@ -334,6 +333,7 @@ impl ThreadSession {
         }
         let Some(turn_id) = turn_id.or(turn.turn_id) else {
             self.set_session(status, None, last_error, ctx);
+            self.start_queued(ctx);
             return;
         };
         let (cwd, thread_id, base) = (turn.cwd.clone(), self.thread_id.clone(), turn.base_count);
@@ -373,6 +373,8 @@ impl ThreadSession {
                         }),
                         ctx,
                     );
+                    // Only now, after the turn's checkpoint, does a queued follow-up start.
+                    act.start_queued(ctx);
                 }),
         );
     }
@@ -396,6 +398,7 @@ impl ThreadSession {
                 ctx,
             );
             self.set_session(SessionStatus::Ready, None, None, ctx);
+            self.start_queued(ctx);
             return;
         }
         let target = match (&self.live, &self.turn) {
@@ -433,6 +436,7 @@ impl ThreadSession {
             ctx.cancel_future(backoff);
         }
         self.cancel_launch(ctx);
+        self.clear_queue(true, ctx);
         // The driver stops its agent whether or not one runs; the mailbox waits for what the
         // agent left open, so its closing comes before the session's stop.
         self.live = None;
@@ -453,7 +457,10 @@ impl ThreadSession {
 
 /// The turn's agent and model: the request's selection (else codex), with the request's model,
 /// else the thread's.
-fn turn_model(request: &ThreadTurnStartRequestedPayload, info: &ThreadInfo) -> ModelSelection {
+pub(super) fn turn_model(
+    request: &ThreadTurnStartRequestedPayload,
+    info: &ThreadInfo,
+) -> ModelSelection {
     let model = request.model.clone().unwrap_or(info.model.clone());
     let mut selection = request
         .model_selection

@@ -4,19 +4,22 @@
 use std::sync::Mutex;
 
 use super::*;
+use crate::orchestration::commands::ThreadSessionStopCommand;
+use crate::orchestration::events::DispatchMode;
 use crate::orchestration::model::{Activity, MessageRole};
 use crate::provider::driver::{
     ready, Capabilities, DriverEvent, DriverEventBody, DriverFuture, DriverInfo, Effect,
     OpenConversation, Opened, ProviderError, TurnInput, TurnOutcome,
 };
 
-fn fake_info() -> DriverInfo {
+fn fake_info(steer: bool) -> DriverInfo {
     DriverInfo {
         name: "fake".into(),
         title: "Fake".into(),
         capabilities: Capabilities {
             resume: true,
             user_input: true,
+            steer,
             ..Capabilities::default()
         },
     }
@@ -29,6 +32,8 @@ struct Script {
     generation: u64,
     turns: u32,
     heard: Vec<String>,
+    /// Declares and does steering.
+    steer: bool,
 }
 
 #[derive(Clone, Default)]
@@ -87,7 +92,7 @@ fn end(turn: &str) -> Vec<Effect> {
 
 impl ProviderDriver for FakeDriver {
     fn info(&self) -> DriverInfo {
-        fake_info()
+        fake_info(self.0.lock().unwrap().steer)
     }
 
     fn connect(&self, generation: u64, cwd: &str) {
@@ -143,12 +148,22 @@ impl ProviderDriver for FakeDriver {
         ready(Ok(turn))
     }
 
-    fn interrupt(&self, _: u64, _: String, _: String) -> DriverFuture<()> {
+    /// The turn ends interrupted.
+    fn interrupt(&self, _: u64, _: String, turn: String) -> DriverFuture<()> {
+        self.heard(format!("interrupt {turn}"));
+        self.emit(vec![Effect::TurnEnded {
+            turn_id: turn,
+            outcome: TurnOutcome::Interrupted,
+        }]);
         ready(Ok(()))
     }
 
-    fn steer(&self, _: u64, _: String, _: String, _: TurnInput) -> DriverFuture<()> {
-        ready(Err(ProviderError::Unsupported("no steering".into())))
+    fn steer(&self, _: u64, _: String, turn: String, input: TurnInput) -> DriverFuture<()> {
+        if !self.0.lock().unwrap().steer {
+            return ready(Err(ProviderError::Unsupported("no steering".into())));
+        }
+        self.heard(format!("steer {turn} {}", input.text));
+        ready(Ok(()))
     }
 
     fn rollback(&self, _: u64, _: String, _: String) -> DriverFuture<()> {
@@ -186,7 +201,7 @@ struct FakeFactory(FakeDriver);
 
 impl DriverFactory for FakeFactory {
     fn info(&self) -> DriverInfo {
-        fake_info()
+        fake_info(self.0 .0.lock().unwrap().steer)
     }
 
     fn start(&self, context: DriverContext) -> Arc<dyn ProviderDriver> {
@@ -291,4 +306,146 @@ fn an_identical_runtime_warning_is_recorded_once() {
     other.kind = "runtime.error".into();
     assert!(commands::first_of_its_kind(&mut seen, &other));
     assert!(commands::first_of_its_kind(&mut seen, &other));
+}
+
+fn with_mode(command: ClientCommand, mode: DispatchMode) -> ClientCommand {
+    let ClientCommand::ThreadTurnStart(mut start) = command else {
+        unreachable!()
+    };
+    start.dispatch_mode = mode;
+    ClientCommand::ThreadTurnStart(start)
+}
+
+/// A session on a fake that can (or cannot) steer, with turn 1 running (waiting for its
+/// approval) and a second message (`m2`, dispatched as `mode`) handed to it.
+async fn follow_up_rig(
+    steer: bool,
+    mode: DispatchMode,
+) -> (Rig, Addr<ThreadSession>, FakeDriver, Event) {
+    let (mut rig, deps) = Rig::build("approval.jsonrpc").await;
+    let driver = FakeDriver::default();
+    driver.0.lock().unwrap().steer = steer;
+    let session = ThreadSession::new(ChildGuard::detached(), "t1".into(), deps)
+        .with_driver_factory(Arc::new(FakeFactory(driver.clone())))
+        .start();
+    rig.client(turn_start("turn", "m1")).await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadTurnStartRequested(_))
+    })
+    .await;
+    let asked = rig
+        .until(|e| kind(e) == "activity:approval.requested")
+        .await;
+    rig.client(with_mode(turn_start("turn2", "m2"), mode)).await;
+    rig.relay(
+        &session,
+        |e| matches!(&e.body, EventBody::ThreadTurnStartRequested(p) if p.message_id == "m2"),
+    )
+    .await;
+    (rig, session, driver, asked)
+}
+
+fn heard(driver: &FakeDriver) -> Vec<String> {
+    driver.0.lock().unwrap().heard.clone()
+}
+
+#[actix::test]
+async fn a_follow_up_queued_during_a_turn_starts_only_after_the_turn_ends() {
+    let (mut rig, session, driver, asked) = follow_up_rig(false, DispatchMode::Queue).await;
+    rig.until(|e| kind(e) == "activity:turn.queued").await;
+    assert_eq!(heard(&driver).len(), 3, "{:?}", heard(&driver));
+    rig.client(approve("approve", &asked)).await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadApprovalResponseRequested(_))
+    })
+    .await;
+    rig.until(|e| kind(e) == "activity:turn.dequeued").await;
+    rig.until(|e| kind(e) == "session:Running").await;
+    rig.until(|e| kind(e) == "session:Ready").await;
+    assert_eq!(
+        heard(&driver),
+        [
+            "connect 1 true",
+            "open None",
+            "turn conversation-1 go",
+            "answer r1 Approval(Accept)",
+            "turn conversation-1 go",
+        ]
+    );
+    // The first turn's checkpoint came before the second turn started.
+    let kinds: Vec<String> = rig.seen.iter().map(kind).collect();
+    let diff = kinds.iter().position(|k| k == "thread.turn-diff-completed");
+    let dequeued = kinds.iter().position(|k| k == "activity:turn.dequeued");
+    assert!(diff.is_some() && diff < dequeued, "{kinds:?}");
+    assert!(!kinds
+        .iter()
+        .any(|k| k == "activity:provider.turn.start.failed"));
+}
+
+#[actix::test]
+async fn a_steer_goes_to_the_running_turn_where_the_driver_steers() {
+    let (rig, _session, driver, _asked) = follow_up_rig(true, DispatchMode::Steer).await;
+    for _ in 0..100 {
+        if heard(&driver).len() > 3 {
+            break;
+        }
+        actix::clock::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        heard(&driver),
+        [
+            "connect 1 true",
+            "open None",
+            "turn conversation-1 go",
+            "steer turn-1 go"
+        ]
+    );
+    assert!(!rig.seen.iter().any(|e| kind(e) == "activity:turn.queued"));
+}
+
+#[actix::test]
+async fn a_steer_without_steering_interrupts_the_turn_and_starts_after_it() {
+    let (mut rig, _session, driver, _asked) = follow_up_rig(false, DispatchMode::Steer).await;
+    rig.until(|e| kind(e) == "activity:turn.queued").await;
+    rig.until(|e| kind(e) == "activity:turn.dequeued").await;
+    rig.until(|e| kind(e) == "session:Ready").await;
+    assert_eq!(
+        heard(&driver),
+        [
+            "connect 1 true",
+            "open None",
+            "turn conversation-1 go",
+            "interrupt turn-1",
+            "turn conversation-1 go",
+        ]
+    );
+}
+
+#[actix::test]
+async fn a_stop_clears_the_queue_with_an_activity() {
+    let (mut rig, session, driver, _asked) = follow_up_rig(false, DispatchMode::Queue).await;
+    rig.until(|e| kind(e) == "activity:turn.queued").await;
+    rig.client(ClientCommand::ThreadSessionStop(ThreadSessionStopCommand {
+        command_id: "stop".into(),
+        thread_id: "t1".into(),
+        created_at: AT.into(),
+    }))
+    .await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadSessionStopRequested(_))
+    })
+    .await;
+    let cleared = rig
+        .until(|e| kind(e) == "activity:turn.queue.cleared")
+        .await;
+    let EventBody::ThreadActivityAppended(cleared) = &cleared.body else {
+        unreachable!()
+    };
+    assert_eq!(cleared.activity.payload["messageIds"], json!(["m2"]));
+    rig.until(|e| kind(e) == "session:Stopped").await;
+    actix::clock::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        heard(&driver),
+        ["connect 1 true", "open None", "turn conversation-1 go"]
+    );
 }
