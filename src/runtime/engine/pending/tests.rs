@@ -227,3 +227,57 @@ async fn open_questions_are_those_nobody_resolved() {
     assert_eq!(closed.kind, "user-input.resolved");
     assert_eq!(closed.payload["cancelled"], true);
 }
+
+/// A turn start queued behind a running turn stays pending after that turn's end until the
+/// session says it started it (`turn.dequeued`).
+#[actix::test]
+async fn a_queued_turn_start_that_never_started_stays_pending() {
+    let mut rig = Rig::start().await;
+    rig.thread("t1").await;
+    rig.session("t1", SessionStatus::Running).await;
+    rig.turn_start("t1").await;
+    let message = format!("m-c{}", rig.next);
+    rig.activity("t1", "turn.queued", json!({ "messageId": message }))
+        .await;
+    rig.session("t1", SessionStatus::Ready).await;
+    let pending = |rig: &Rig| {
+        let engine = rig.engine.clone();
+        async move {
+            let answer = engine
+                .send(Ask(ThreadPendingRequests {
+                    thread_id: "t1".into(),
+                }))
+                .await;
+            let Ok(Ok(Ok(pending))) = answer else {
+                panic!("{answer:?}")
+            };
+            pending
+        }
+    };
+    let found = pending(&rig).await;
+    assert_eq!(found.queued, vec![message.clone()]);
+    let starts: Vec<&str> = found
+        .requests
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::ThreadTurnStartRequested(p) => Some(p.message_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(starts, [message.as_str()]);
+    let awaiting = rig
+        .engine
+        .send(Ask(ThreadPendingRequests::awaiting_sessions()))
+        .await;
+    assert!(
+        matches!(&awaiting, Ok(Ok(Ok(a))) if a == &["t1".to_string()]),
+        "{awaiting:?}"
+    );
+
+    rig.activity("t1", "turn.dequeued", json!({ "messageId": message }))
+        .await;
+    rig.session("t1", SessionStatus::Ready).await;
+    let found = pending(&rig).await;
+    assert!(found.queued.is_empty());
+    assert!(found.requests.is_empty(), "{:?}", found.requests);
+}
