@@ -555,4 +555,4 @@ impl AcpTranslator {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

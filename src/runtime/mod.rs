@@ -2,6 +2,7 @@
 //! `orchestration`) meet the actor toolkit in `t3rs-actors`, the store, git and the
 //! workspace.
 
+pub mod acp_driver;
 pub mod claude_driver;
 pub mod codex;
 pub mod codex_driver;

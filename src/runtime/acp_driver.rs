@@ -1,0 +1,757 @@
+//! An ACP (Agent Client Protocol) agent behind the [`ProviderDriver`] trait: one actor per
+//! thread session owning the instance's process (one at a time, tagged with the session's
+//! generation and its own serial), JSON-RPC 2.0 on stdio ([`crate::provider::jsonrpc`]) and
+//! an [`AcpTranslator`]. `open`: initialize → session/load of a stored id when the agent
+//! advertises loadSession (else, or when it fails, session/new, said in `fell_back`); a turn
+//! is session/prompt (its answer's stopReason ends it); interrupt is session/cancel. After a
+//! cancelled prompt, an agent that can load sessions is made to reload the session before the
+//! next prompt (claude-agent-acp answers the next prompt empty otherwise); what a load replays
+//! is not shown again. t3rs advertises no fs/terminal capability and refuses those requests.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use serde_json::{json, Value};
+use t3rs_actors::Shutdown;
+use tokio::sync::oneshot;
+
+use crate::provider::acp_events::{notification, request, response, AcpTranslator};
+use crate::provider::driver::{
+    ready, Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory,
+    DriverFuture, DriverInfo, Effect, ExitInfo, OpenConversation, Opened, ProviderDriver,
+    ProviderError, TurnInput,
+};
+use crate::provider::jsonrpc::{parse_line, Incoming, Pending, RpcError};
+use crate::runtime::{new_id, now_iso};
+
+pub mod process;
+
+pub use process::{spawn_acp, AcpCommand, AcpEvent, FromAcp, ProcessLink, Spawner, WriteJson};
+
+const CALL_TIMEOUT: Duration = Duration::from_secs(120);
+const PROMPT_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// A declared ACP instance's driver factory.
+#[derive(Clone)]
+pub struct AcpDriverFactory {
+    instance: String,
+    command: AcpCommand,
+    spawner: Spawner,
+    /// What the agent said it can do, the last time one answered initialize.
+    capabilities: Arc<Mutex<Capabilities>>,
+}
+
+fn info_of(instance: &str, capabilities: Capabilities) -> DriverInfo {
+    DriverInfo {
+        name: "acp".into(),
+        title: format!("ACP agent '{instance}'"),
+        capabilities,
+    }
+}
+
+impl AcpDriverFactory {
+    pub fn new(instance: &crate::protocol::settings::AcpInstance) -> Self {
+        AcpDriverFactory {
+            instance: instance.instance_id.clone(),
+            command: AcpCommand {
+                bin: instance.command.clone().into(),
+                args: instance.args.clone(),
+                cwd: ".".into(),
+                env: instance
+                    .env
+                    .iter()
+                    .map(|(k, v)| (k.into(), v.into()))
+                    .collect(),
+            },
+            spawner: Arc::new(spawn_acp),
+            // Until an agent answers: resumable (open falls back visibly if not), no images.
+            capabilities: Arc::new(Mutex::new(Capabilities {
+                resume: true,
+                ..Capabilities::default()
+            })),
+        }
+    }
+
+    pub fn with_spawner(mut self, spawner: Spawner) -> Self {
+        self.spawner = spawner;
+        self
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        *self.capabilities.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn start_actor(&self, context: DriverContext) -> Addr<AcpDriver> {
+        AcpDriver {
+            factory: self.clone(),
+            events: context.events,
+            translator: AcpTranslator::new(),
+            generation: 0,
+            cwd: None,
+            serial: 0,
+            live: None,
+            pending: Pending::default(),
+            session: None,
+            load_session: false,
+            reload: false,
+            loading: false,
+        }
+        .start()
+    }
+}
+
+impl DriverFactory for AcpDriverFactory {
+    fn info(&self) -> DriverInfo {
+        info_of(&self.instance, self.capabilities())
+    }
+
+    fn start(&self, context: DriverContext) -> Arc<dyn ProviderDriver> {
+        Arc::new(AcpDriverHandle {
+            addr: self.start_actor(context),
+            factory: self.clone(),
+        })
+    }
+}
+
+enum Waiter {
+    Call(oneshot::Sender<Result<Value, RpcError>>),
+    Prompt { turn_id: String },
+}
+
+pub struct AcpDriver {
+    factory: AcpDriverFactory,
+    events: Recipient<DriverEvent>,
+    translator: AcpTranslator,
+    generation: u64,
+    cwd: Option<String>,
+    serial: u64,
+    live: Option<(u64, ProcessLink)>,
+    pending: Pending<Waiter>,
+    session: Option<String>,
+    load_session: bool,
+    /// Reload the session before the next prompt (a prompt was cancelled).
+    reload: bool,
+    /// A session/load is replaying the conversation: its updates are not news.
+    loading: bool,
+}
+
+impl AcpDriver {
+    fn retire(&mut self) {
+        if let Some((_, link)) = self.live.take() {
+            link.stop.do_send(Shutdown);
+        }
+        self.fail_pending("the ACP agent was stopped");
+        self.loading = false;
+    }
+
+    fn fail_pending(&mut self, why: &str) {
+        for (_, _, waiter) in self.pending.drain() {
+            if let Waiter::Call(tx) = waiter {
+                let _ = tx.send(Err(RpcError {
+                    code: 0,
+                    message: why.into(),
+                    data: None,
+                }));
+            }
+        }
+    }
+
+    fn spawn(&mut self, ctx: &mut Context<Self>) {
+        self.retire();
+        self.serial += 1;
+        let mut command = self.factory.command.clone();
+        command.cwd = self.cwd.clone().unwrap_or_else(|| ".".into()).into();
+        let link = (self.factory.spawner)(
+            command,
+            self.generation,
+            self.serial,
+            ctx.address().recipient(),
+        );
+        self.live = Some((self.serial, link));
+    }
+
+    fn write(&self, line: Value) -> Result<(), ProviderError> {
+        match &self.live {
+            Some((_, link)) => {
+                link.write.do_send(WriteJson(line));
+                Ok(())
+            }
+            None => Err(ProviderError::gone("the ACP agent is not running")),
+        }
+    }
+
+    fn call(&mut self, method: &str, params: Value) -> oneshot::Receiver<Result<Value, RpcError>> {
+        let (tx, rx) = oneshot::channel();
+        let id = self.pending.add(method, CALL_TIMEOUT, Waiter::Call(tx));
+        if method == "session/load" {
+            self.loading = true;
+        }
+        if self.write(request(id, method, params)).is_err() {
+            self.pending.take(id);
+        }
+        rx
+    }
+
+    fn keep(&self, effects: Vec<Effect>) -> Vec<Effect> {
+        let mut out = Vec::with_capacity(effects.len());
+        for effect in effects {
+            match effect {
+                Effect::Reply { id, result } => {
+                    let _ = self.write(response(&id, &result));
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    fn tell(&self, body: DriverEventBody, hold: Option<Box<dyn std::any::Any + Send>>) {
+        self.events.do_send(DriverEvent {
+            generation: self.generation,
+            body,
+            hold,
+        });
+    }
+
+    fn prompt_params(&self, session: &str, input: &TurnInput) -> Result<Value, ProviderError> {
+        use base64::Engine;
+        let mut prompt = Vec::new();
+        if !input.text.trim().is_empty() {
+            prompt.push(json!({ "type": "text", "text": input.text }));
+        }
+        if !input.images.is_empty() && !self.factory.capabilities().images {
+            return Err(ProviderError::Unsupported(
+                "this ACP agent takes no images".into(),
+            ));
+        }
+        for image in &input.images {
+            let bytes = std::fs::read(&image.path)
+                .map_err(|e| ProviderError::Refused(format!("image {}: {e}", image.name)))?;
+            let ext = image
+                .path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("png")
+                .to_ascii_lowercase();
+            let mime = match ext.as_str() {
+                "jpg" | "jpeg" => "image/jpeg",
+                "gif" => "image/gif",
+                "webp" => "image/webp",
+                _ => "image/png",
+            };
+            prompt.push(json!({ "type": "image", "mimeType": mime,
+                "data": base64::engine::general_purpose::STANDARD.encode(bytes) }));
+        }
+        Ok(json!({ "sessionId": session, "prompt": prompt }))
+    }
+}
+
+async fn answer(rx: oneshot::Receiver<Result<Value, RpcError>>) -> Result<Value, RpcError> {
+    rx.await.unwrap_or_else(|_| {
+        Err(RpcError {
+            code: 0,
+            message: "the ACP agent is gone".into(),
+            data: None,
+        })
+    })
+}
+
+impl Actor for AcpDriver {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.run_interval(Duration::from_secs(1), |act, _ctx| {
+            for (_, method, waiter) in act.pending.expired(Instant::now()) {
+                if let Waiter::Call(tx) = waiter {
+                    let _ = tx.send(Err(RpcError {
+                        code: 0,
+                        message: format!("the ACP agent did not answer {method} in time"),
+                        data: None,
+                    }));
+                }
+            }
+        });
+    }
+
+    fn stopped(&mut self, _ctx: &mut Self::Context) {
+        self.retire();
+    }
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Connect {
+    pub generation: u64,
+    pub cwd: String,
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Disconnect;
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Close;
+
+#[derive(Message)]
+#[rtype(result = "Result<Opened, ProviderError>")]
+pub struct Open {
+    pub generation: u64,
+    pub request: OpenConversation,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<String, ProviderError>")]
+pub struct StartTurn {
+    pub generation: u64,
+    pub conversation: String,
+    pub input: TurnInput,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<(), ProviderError>")]
+pub struct Interrupt {
+    pub generation: u64,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<Vec<Effect>, ProviderError>")]
+pub struct Respond {
+    pub request_id: String,
+    pub answer: Answer,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<Vec<Effect>, ProviderError>")]
+pub struct Stop {
+    pub reason: String,
+}
+
+/// One request of `open`'s handshake (internal).
+#[derive(Message)]
+#[rtype(result = "Result<Value, RpcError>")]
+struct Call {
+    method: &'static str,
+    params: Value,
+}
+
+/// What `open` learned (internal).
+#[derive(Message)]
+#[rtype(result = "()")]
+struct Learned {
+    session: Option<String>,
+    initialize: Option<Value>,
+}
+
+impl Handler<Connect> for AcpDriver {
+    type Result = ();
+
+    /// The process starts at `open`.
+    fn handle(&mut self, msg: Connect, _ctx: &mut Self::Context) {
+        self.retire();
+        self.generation = msg.generation;
+        self.cwd = Some(msg.cwd);
+    }
+}
+
+impl Handler<Disconnect> for AcpDriver {
+    type Result = ();
+    fn handle(&mut self, _msg: Disconnect, _ctx: &mut Self::Context) {
+        self.retire();
+    }
+}
+
+impl Handler<Close> for AcpDriver {
+    type Result = ();
+    fn handle(&mut self, _msg: Close, ctx: &mut Self::Context) {
+        self.retire();
+        ctx.stop();
+    }
+}
+
+impl Handler<Call> for AcpDriver {
+    type Result = ResponseFuture<Result<Value, RpcError>>;
+    fn handle(&mut self, msg: Call, _ctx: &mut Self::Context) -> Self::Result {
+        Box::pin(answer(self.call(msg.method, msg.params)))
+    }
+}
+
+impl Handler<Learned> for AcpDriver {
+    type Result = ();
+    fn handle(&mut self, msg: Learned, _ctx: &mut Self::Context) {
+        if let Some(init) = msg.initialize {
+            let caps = &init["agentCapabilities"];
+            self.load_session = caps["loadSession"] == true;
+            let mut known = self
+                .factory
+                .capabilities
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            known.resume = self.load_session;
+            known.images = caps["promptCapabilities"]["image"] == true;
+        }
+        if msg.session.is_some() {
+            self.session = msg.session;
+            self.reload = false;
+        }
+    }
+}
+
+impl Handler<Open> for AcpDriver {
+    type Result = ResponseFuture<Result<Opened, ProviderError>>;
+
+    fn handle(&mut self, msg: Open, ctx: &mut Self::Context) -> Self::Result {
+        if msg.generation != self.generation {
+            return Box::pin(std::future::ready(Err(ProviderError::gone(
+                "the ACP session ended",
+            ))));
+        }
+        let OpenConversation { resume, cwd, .. } = msg.request;
+        self.cwd = Some(cwd.clone());
+        self.session = None;
+        self.spawn(ctx);
+        let addr = ctx.address();
+        Box::pin(async move {
+            let refused = |what: &str, e: RpcError| {
+                ProviderError::Refused(format!("the ACP agent refused {what}: {}", e.message))
+            };
+            let call = |method, params| addr.send(Call { method, params });
+            let gone = |_| ProviderError::gone("the ACP session ended");
+            let init = call(
+                "initialize",
+                json!({ "protocolVersion": 1, "clientInfo": { "name": "t3rs", "version": env!("CARGO_PKG_VERSION") },
+                        "clientCapabilities": { "fs": { "readTextFile": false, "writeTextFile": false }, "terminal": false } }),
+            )
+            .await
+            .map_err(gone)?
+            .map_err(|e| refused("initialize", e))?;
+            let can_load = init["agentCapabilities"]["loadSession"] == true;
+            addr.send(Learned {
+                session: None,
+                initialize: Some(init),
+            })
+            .await
+            .map_err(gone)?;
+            let mut fell_back = None;
+            if let Some(id) = resume {
+                if can_load {
+                    let loaded = call(
+                        "session/load",
+                        json!({ "sessionId": id, "cwd": cwd, "mcpServers": [] }),
+                    )
+                    .await
+                    .map_err(gone)?;
+                    match loaded {
+                        Ok(_) => {
+                            addr.send(Learned {
+                                session: Some(id.clone()),
+                                initialize: None,
+                            })
+                            .await
+                            .map_err(gone)?;
+                            return Ok(Opened {
+                                conversation: id,
+                                fell_back: None,
+                            });
+                        }
+                        Err(e) => {
+                            fell_back = Some(format!(
+                                "the ACP agent could not load session {id}: {}",
+                                e.message
+                            ))
+                        }
+                    }
+                } else {
+                    fell_back = Some(format!(
+                        "the ACP agent cannot load sessions, so session {id} was not resumed"
+                    ));
+                }
+            }
+            let new = call("session/new", json!({ "cwd": cwd, "mcpServers": [] }))
+                .await
+                .map_err(gone)?
+                .map_err(|e| refused("session/new", e))?;
+            let id = new["sessionId"]
+                .as_str()
+                .ok_or_else(|| ProviderError::Refused("session/new answered no sessionId".into()))?
+                .to_string();
+            addr.send(Learned {
+                session: Some(id.clone()),
+                initialize: None,
+            })
+            .await
+            .map_err(gone)?;
+            Ok(Opened {
+                conversation: id,
+                fell_back,
+            })
+        })
+    }
+}
+
+impl Handler<StartTurn> for AcpDriver {
+    type Result = ResponseActFuture<Self, Result<String, ProviderError>>;
+
+    fn handle(&mut self, msg: StartTurn, _ctx: &mut Self::Context) -> Self::Result {
+        let fail = |e| Box::pin(actix::fut::ready(Err(e))) as Self::Result;
+        if msg.generation != self.generation {
+            return fail(ProviderError::gone("the ACP session ended"));
+        }
+        if self.live.is_none() || self.session.as_deref() != Some(msg.conversation.as_str()) {
+            return fail(ProviderError::gone(
+                "the ACP agent has not opened this conversation",
+            ));
+        }
+        let params = match self.prompt_params(&msg.conversation, &msg.input) {
+            Ok(params) => params,
+            Err(e) => return fail(e),
+        };
+        let reload = (self.reload && self.load_session).then(|| {
+            let cwd = self.cwd.clone().unwrap_or_else(|| ".".into());
+            self.call(
+                "session/load",
+                json!({ "sessionId": msg.conversation, "cwd": cwd, "mcpServers": [] }),
+            )
+        });
+        self.reload = false;
+        let delivery = msg.input.delivery;
+        Box::pin(
+            async move {
+                match reload {
+                    Some(rx) => answer(rx).await.map(|_| ()),
+                    None => Ok(()),
+                }
+            }
+            .into_actor(self)
+            .map(move |reloaded, act, _ctx| {
+                if let Err(e) = reloaded {
+                    log::warn!("reloading the ACP session failed: {}", e.message);
+                }
+                act.translator.set_delivery(delivery);
+                let turn_id = new_id();
+                let effects = act.translator.begin_turn(&turn_id);
+                let id = act.pending.add(
+                    "session/prompt",
+                    PROMPT_TIMEOUT,
+                    Waiter::Prompt {
+                        turn_id: turn_id.clone(),
+                    },
+                );
+                act.write(request(id, "session/prompt", params))?;
+                act.tell(DriverEventBody::Runtime(effects), None);
+                Ok(turn_id)
+            }),
+        )
+    }
+}
+
+impl Handler<Interrupt> for AcpDriver {
+    type Result = Result<(), ProviderError>;
+
+    fn handle(&mut self, msg: Interrupt, _ctx: &mut Self::Context) -> Self::Result {
+        if msg.generation != self.generation {
+            return Err(ProviderError::gone("the ACP session ended"));
+        }
+        let session = self
+            .session
+            .clone()
+            .ok_or_else(|| ProviderError::gone("no ACP session"))?;
+        let cancelled = self
+            .translator
+            .cancel_pending("the turn was interrupted", &now_iso());
+        let effects = self.keep(cancelled);
+        self.write(notification(
+            "session/cancel",
+            json!({ "sessionId": session }),
+        ))?;
+        self.tell(DriverEventBody::Runtime(effects), None);
+        Ok(())
+    }
+}
+
+impl Handler<Respond> for AcpDriver {
+    type Result = Result<Vec<Effect>, ProviderError>;
+
+    fn handle(&mut self, msg: Respond, _ctx: &mut Self::Context) -> Self::Result {
+        match msg.answer {
+            Answer::Approval(decision) => self
+                .translator
+                .answer_approval(&msg.request_id, decision, &now_iso())
+                .map(|effects| self.keep(effects))
+                .map_err(ProviderError::Refused),
+            Answer::UserInput(_) => Err(ProviderError::Unsupported(
+                "ACP agents ask no user-input questions here".into(),
+            )),
+        }
+    }
+}
+
+impl Handler<Stop> for AcpDriver {
+    type Result = Result<Vec<Effect>, ProviderError>;
+
+    fn handle(&mut self, msg: Stop, _ctx: &mut Self::Context) -> Self::Result {
+        self.retire();
+        Ok(self.translator.process_gone(&msg.reason, &now_iso()))
+    }
+}
+
+impl Handler<FromAcp> for AcpDriver {
+    type Result = ();
+
+    fn handle(&mut self, msg: FromAcp, _ctx: &mut Self::Context) {
+        let current = self
+            .live
+            .as_ref()
+            .is_some_and(|(serial, _)| *serial == msg.serial && msg.generation == self.generation);
+        if !current {
+            return;
+        }
+        let now = now_iso();
+        let hold: Option<Box<dyn std::any::Any + Send>> = Some(Box::new(msg.ticket));
+        let body = match msg.event {
+            AcpEvent::Line(line) => match parse_line(&line) {
+                Ok(Incoming::Response { id, outcome }) => match self.pending.take(id) {
+                    Some((method, Waiter::Call(tx))) => {
+                        if method == "session/load" {
+                            self.loading = false;
+                        }
+                        let _ = tx.send(outcome);
+                        return;
+                    }
+                    Some((_, Waiter::Prompt { turn_id })) => {
+                        if outcome
+                            .as_ref()
+                            .is_ok_and(|v| v["stopReason"] == "cancelled")
+                        {
+                            self.reload = true;
+                        }
+                        let effects = self.translator.prompt_result(&turn_id, &outcome, &now);
+                        DriverEventBody::Runtime(self.keep(effects))
+                    }
+                    None => return,
+                },
+                Ok(Incoming::Notification { .. }) if self.loading => return,
+                Ok(Incoming::Notification { method, params }) => {
+                    DriverEventBody::Runtime(self.translator.notification(&method, &params, &now))
+                }
+                Ok(Incoming::Request { id, method, params }) => {
+                    let effects = self.translator.request(id, &method, &params, &now);
+                    DriverEventBody::Runtime(self.keep(effects))
+                }
+                Err(e) => {
+                    log::warn!("an ACP agent wrote a line that is not JSON-RPC: {e}");
+                    return;
+                }
+            },
+            AcpEvent::SpawnFailed { message } => {
+                self.live = None;
+                self.fail_pending(&message);
+                DriverEventBody::StartFailed { message }
+            }
+            AcpEvent::Exited(report) => {
+                self.live = None;
+                let reason =
+                    crate::runtime::codex_driver::strip_ansi(&format!("The ACP agent {report}"));
+                self.fail_pending(&reason);
+                let exit = ExitInfo {
+                    code: report.code,
+                    signal: report.signal,
+                    stderr: report
+                        .last_stderr_line()
+                        .map(crate::runtime::codex_driver::strip_ansi),
+                };
+                let effects = self.translator.process_gone(&reason, &now);
+                DriverEventBody::Exited {
+                    effects,
+                    reason,
+                    exit,
+                }
+            }
+        };
+        self.tell(body, hold);
+    }
+}
+
+/// The session's side of the driver.
+pub struct AcpDriverHandle {
+    addr: Addr<AcpDriver>,
+    factory: AcpDriverFactory,
+}
+
+fn gone<T>(result: Result<Result<T, ProviderError>, MailboxError>) -> Result<T, ProviderError> {
+    result.unwrap_or_else(|_| Err(ProviderError::gone("the ACP session ended")))
+}
+
+impl ProviderDriver for AcpDriverHandle {
+    fn info(&self) -> DriverInfo {
+        self.factory.info()
+    }
+
+    fn connect(&self, generation: u64, cwd: &str) {
+        self.addr.do_send(Connect {
+            generation,
+            cwd: cwd.to_string(),
+        });
+    }
+
+    fn disconnect(&self) {
+        self.addr.do_send(Disconnect);
+    }
+
+    fn open(&self, generation: u64, request: OpenConversation) -> DriverFuture<Opened> {
+        let request = self.addr.send(Open {
+            generation,
+            request,
+        });
+        Box::pin(async move { gone(request.await) })
+    }
+
+    fn start_turn(
+        &self,
+        generation: u64,
+        conversation: String,
+        input: TurnInput,
+    ) -> DriverFuture<String> {
+        let request = self.addr.send(StartTurn {
+            generation,
+            conversation,
+            input,
+        });
+        Box::pin(async move { gone(request.await) })
+    }
+
+    fn interrupt(&self, generation: u64, _: String, _: String) -> DriverFuture<()> {
+        let request = self.addr.send(Interrupt { generation });
+        Box::pin(async move { gone(request.await) })
+    }
+
+    fn steer(&self, _: u64, _: String, _: String, _: TurnInput) -> DriverFuture<()> {
+        ready(Err(ProviderError::Unsupported(
+            "ACP agents' running turns take no more input here".into(),
+        )))
+    }
+
+    fn rollback(&self, _: u64, _: String, _: String) -> DriverFuture<()> {
+        ready(Err(ProviderError::Unsupported(
+            "an ACP agent's conversation cannot be rolled back".into(),
+        )))
+    }
+
+    fn answer(&self, request_id: String, answer: Answer) -> DriverFuture<Vec<Effect>> {
+        let request = self.addr.send(Respond { request_id, answer });
+        Box::pin(async move { gone(request.await) })
+    }
+
+    fn stop(&self, reason: String) -> DriverFuture<Vec<Effect>> {
+        let request = self.addr.send(Stop { reason });
+        Box::pin(async move { request.await.unwrap_or_else(|_| Ok(Vec::new())) })
+    }
+
+    fn close(&self) {
+        self.addr.do_send(Close);
+    }
+}
+
+#[cfg(test)]
+mod tests;

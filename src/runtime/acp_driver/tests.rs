@@ -1,0 +1,410 @@
+//! The driver in a mailbox harness, fed what codex-acp 0.16.0 and claude-agent-acp 0.23.1
+//! wrote (tests/fixtures/acp): a recorder stands in for the agent's process and keeps what the
+//! driver writes to its stdin, which must be the recorded requests.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
+
+use super::*;
+use crate::orchestration::model::{
+    AgentKind, ApprovalDecision, AssistantDeliveryMode, InteractionMode, RuntimeMode,
+};
+use crate::provider::driver::{ModelSelection, TurnOutcome};
+
+struct Collector(mpsc::UnboundedSender<DriverEventBody>);
+
+impl Actor for Collector {
+    type Context = Context<Self>;
+}
+
+impl Handler<DriverEvent> for Collector {
+    type Result = ();
+    fn handle(&mut self, msg: DriverEvent, _ctx: &mut Self::Context) {
+        let _ = self.0.send(msg.body);
+    }
+}
+
+struct Recorder {
+    written: Arc<Mutex<Vec<Value>>>,
+}
+
+impl Actor for Recorder {
+    type Context = Context<Self>;
+}
+
+impl Handler<WriteJson> for Recorder {
+    type Result = ();
+    fn handle(&mut self, WriteJson(line): WriteJson, _ctx: &mut Self::Context) {
+        self.written.lock().unwrap().push(line);
+    }
+}
+
+impl Handler<Shutdown> for Recorder {
+    type Result = ();
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}
+
+struct Harness {
+    driver: Addr<AcpDriver>,
+    factory: AcpDriverFactory,
+    events: mpsc::UnboundedReceiver<DriverEventBody>,
+    written: Arc<Mutex<Vec<Value>>>,
+    commands: Arc<Mutex<Vec<AcpCommand>>>,
+    /// How many written lines the test has looked at.
+    seen: usize,
+    effects: Vec<Effect>,
+}
+
+impl Harness {
+    fn start() -> Harness {
+        let written = Arc::new(Mutex::new(Vec::new()));
+        let commands = Arc::new(Mutex::new(Vec::new()));
+        let (w, c) = (written.clone(), commands.clone());
+        let spawner: Spawner = Arc::new(move |command, _generation, _serial, _owner| {
+            c.lock().unwrap().push(command);
+            let addr = Recorder { written: w.clone() }.start();
+            ProcessLink {
+                write: addr.clone().recipient(),
+                stop: addr.recipient(),
+            }
+        });
+        let (tx, events) = mpsc::unbounded_channel();
+        let collector = Collector(tx).start();
+        let instance = crate::protocol::settings::AcpInstance {
+            instance_id: "agent".into(),
+            command: "/nonexistent/acp".into(),
+            args: vec!["--acp".into()],
+            env: [("A".to_string(), "1".to_string())].into_iter().collect(),
+        };
+        let factory = AcpDriverFactory::new(&instance).with_spawner(spawner);
+        let driver = factory.start_actor(DriverContext {
+            thread_id: "thread-1".into(),
+            events: collector.recipient(),
+        });
+        Harness {
+            driver,
+            factory,
+            events,
+            written,
+            commands,
+            seen: 0,
+            effects: Vec::new(),
+        }
+    }
+
+    async fn feed(&self, line: &Value) {
+        let serial = self.commands.lock().unwrap().len() as u64;
+        self.driver
+            .send(FromAcp {
+                generation: 1,
+                // the newest process
+                serial,
+                event: AcpEvent::Line(line.to_string()),
+                ticket: Default::default(),
+            })
+            .await
+            .unwrap();
+    }
+
+    async fn settle(&mut self) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        while let Ok(body) = self.events.try_recv() {
+            match body {
+                DriverEventBody::Runtime(effects) => self.effects.extend(effects),
+                other => panic!("unexpected event {other:?}"),
+            }
+        }
+    }
+
+    /// The next line the driver wrote.
+    async fn next_written(&mut self) -> Value {
+        for _ in 0..200 {
+            if let Some(line) = self.written.lock().unwrap().get(self.seen).cloned() {
+                self.seen += 1;
+                return line;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("the driver wrote nothing more")
+    }
+}
+
+fn turn(text: &str) -> TurnInput {
+    TurnInput {
+        text: text.into(),
+        images: Vec::new(),
+        model_selection: ModelSelection {
+            provider: AgentKind::Acp,
+            model: String::new(),
+            options: None,
+            instance_id: Some("agent".into()),
+        },
+        model_options: None,
+        interaction_mode: InteractionMode::Default,
+        runtime_mode: RuntimeMode::ApprovalRequired,
+        delivery: AssistantDeliveryMode::Streaming,
+    }
+}
+
+/// Replays a fixture: open, prompts as turns, session/cancel as an interrupt, permission
+/// answers as the user's `decision`. What the driver writes must be the recorded requests
+/// (ids mapped: a reload adds a session/load the recording lacks, which is answered `{}`).
+/// Answers the harness (its effects) and the session/loads the driver sent.
+async fn replay(
+    name: &str,
+    resume: Option<&str>,
+    decision: ApprovalDecision,
+) -> (Harness, Vec<Value>) {
+    let mut h = Harness::start();
+    h.driver
+        .send(Connect {
+            generation: 1,
+            cwd: "/work".into(),
+        })
+        .await
+        .unwrap();
+    let open = h.driver.send(Open {
+        generation: 1,
+        request: OpenConversation {
+            resume: resume.map(str::to_string),
+            cwd: "/work".into(),
+            runtime_mode: RuntimeMode::ApprovalRequired,
+        },
+    });
+    let mut open = Some(actix::spawn(open));
+    let mut conversation = String::new();
+    let mut ids: HashMap<Value, Value> = HashMap::new();
+    let mut loads = Vec::new();
+    for (ours, line) in crate::provider::acp_events::tests::fixture(name) {
+        if !ours {
+            let mut line = line;
+            if line.get("method").is_none() {
+                if let Some(ours) = ids.get(&line["id"]) {
+                    line["id"] = ours.clone();
+                }
+            }
+            h.feed(&line).await;
+            continue;
+        }
+        h.settle().await;
+        match line["method"].as_str() {
+            Some("session/prompt") => {
+                if let Some(open) = open.take() {
+                    let opened = open.await.unwrap().unwrap().unwrap();
+                    conversation = opened.conversation;
+                }
+                let text = line["params"]["prompt"][0]["text"].as_str().unwrap();
+                let driver = h.driver.clone();
+                let started = actix::spawn(driver.send(StartTurn {
+                    generation: 1,
+                    conversation: conversation.clone(),
+                    input: turn(text),
+                }));
+                let mut written = h.next_written().await;
+                if written["method"] == "session/load" {
+                    loads.push(written.clone());
+                    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "result": {}}))
+                        .await;
+                    written = h.next_written().await;
+                }
+                started.await.unwrap().unwrap().unwrap();
+                assert_eq!(written["method"], "session/prompt", "{name}");
+                assert_eq!(written["params"], line["params"], "{name}");
+                ids.insert(line["id"].clone(), written["id"].clone());
+            }
+            Some("session/cancel") => {
+                h.driver
+                    .send(Interrupt { generation: 1 })
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let written = h.next_written().await;
+                assert_eq!(written, line, "{name}");
+            }
+            Some(method) => {
+                let written = h.next_written().await;
+                assert_eq!(written["method"], method, "{name}");
+                if method == "session/load" {
+                    loads.push(written.clone());
+                }
+                ids.insert(line["id"].clone(), written["id"].clone());
+            }
+            None => {
+                // The recording's answer to a permission request: the user's decision.
+                let request_id = h
+                    .effects
+                    .iter()
+                    .rev()
+                    .find_map(|e| match e {
+                        Effect::Activity(a) if a.kind == "approval.requested" => {
+                            a.payload["requestId"].as_str().map(str::to_string)
+                        }
+                        _ => None,
+                    })
+                    .expect("an approval was requested");
+                h.driver
+                    .send(Respond {
+                        request_id,
+                        answer: Answer::Approval(decision),
+                    })
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let written = h.next_written().await;
+                assert_eq!(written["id"], line["id"], "{name}");
+                assert_eq!(written["result"], line["result"], "{name}");
+            }
+        }
+    }
+    h.settle().await;
+    (h, loads)
+}
+
+fn text(effects: &[Effect]) -> String {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::AssistantText { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn outcomes(effects: &[Effect]) -> Vec<TurnOutcome> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::TurnEnded { outcome, .. } => Some(outcome.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[actix::test]
+async fn text_fixtures_run_a_turn_through_the_driver() {
+    for name in ["codex-acp-text", "claude-agent-acp-text"] {
+        let (h, loads) = replay(name, None, ApprovalDecision::Accept).await;
+        assert!(loads.is_empty());
+        assert!(
+            text(&h.effects).ends_with("Hello there, this streams in four parts."),
+            "{name}"
+        );
+        assert_eq!(outcomes(&h.effects), vec![TurnOutcome::Completed], "{name}");
+        let commands = h.commands.lock().unwrap().clone();
+        assert_eq!(commands.len(), 1);
+        assert_eq!(commands[0].bin, PathBuf::from("/nonexistent/acp"));
+        assert_eq!(commands[0].args, vec!["--acp".to_string()]);
+        assert_eq!(commands[0].cwd, PathBuf::from("/work"));
+        assert_eq!(commands[0].env, vec![("A".into(), "1".into())]);
+        // Both advertise loadSession and image prompts.
+        let caps = h.factory.info().capabilities;
+        assert!(
+            caps.resume && caps.images && !caps.steer && !caps.rollback,
+            "{caps:?}"
+        );
+        let init = &h.written.lock().unwrap()[0];
+        assert_eq!(init["params"]["clientCapabilities"]["terminal"], false);
+        assert_eq!(init["params"]["protocolVersion"], 1);
+    }
+}
+
+#[actix::test]
+async fn permission_fixtures_answer_with_the_agents_options() {
+    for (name, decision) in [
+        ("codex-acp-permission", ApprovalDecision::Accept),
+        ("claude-agent-acp-permission", ApprovalDecision::Accept),
+        ("codex-acp-permission-reject", ApprovalDecision::Decline),
+        (
+            "claude-agent-acp-permission-reject",
+            ApprovalDecision::Decline,
+        ),
+    ] {
+        let (h, _) = replay(name, None, decision).await;
+        assert_eq!(outcomes(&h.effects).len(), 1, "{name}");
+    }
+}
+
+#[actix::test]
+async fn a_cancel_interrupts_and_the_session_is_reloaded_before_the_next_prompt() {
+    for name in ["codex-acp-cancel", "claude-agent-acp-cancel"] {
+        let (h, loads) = replay(name, None, ApprovalDecision::Accept).await;
+        assert_eq!(
+            outcomes(&h.effects),
+            vec![TurnOutcome::Interrupted, TurnOutcome::Completed],
+            "{name}"
+        );
+        assert_eq!(loads.len(), 1, "{name}");
+        assert_eq!(loads[0]["params"]["cwd"], "/work");
+    }
+    let (h, _) = replay("codex-acp-cancel", None, ApprovalDecision::Accept).await;
+    assert!(text(&h.effects).ends_with("After the cancel."));
+}
+
+#[actix::test]
+async fn a_stored_session_is_loaded_and_a_failed_load_falls_back() {
+    let mut h = Harness::start();
+    h.driver
+        .send(Connect {
+            generation: 1,
+            cwd: "/work".into(),
+        })
+        .await
+        .unwrap();
+    let open = |resume: &str| Open {
+        generation: 1,
+        request: OpenConversation {
+            resume: Some(resume.into()),
+            cwd: "/work".into(),
+            runtime_mode: RuntimeMode::FullAccess,
+        },
+    };
+    let init = crate::provider::acp_events::tests::fixture("codex-acp-text")[1]
+        .1
+        .clone();
+    // Loaded: the replayed history is not news.
+    let opening = actix::spawn(h.driver.send(open("s-1")));
+    let mut written = h.next_written().await;
+    assert_eq!(written["method"], "initialize");
+    let mut answer = init.clone();
+    answer["id"] = written["id"].clone();
+    h.feed(&answer).await;
+    written = h.next_written().await;
+    assert_eq!(written["method"], "session/load");
+    assert_eq!(written["params"]["sessionId"], "s-1");
+    h.feed(&json!({"jsonrpc": "2.0", "method": "session/update", "params": {"sessionId": "s-1",
+        "update": {"sessionUpdate": "agent_message_chunk", "content": {"type": "text", "text": "old"}}}}))
+        .await;
+    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "result": {}}))
+        .await;
+    let opened = opening.await.unwrap().unwrap().unwrap();
+    assert_eq!(opened.conversation, "s-1");
+    assert_eq!(opened.fell_back, None);
+    h.settle().await;
+    assert_eq!(text(&h.effects), "");
+    // Not loadable: a new session, and why.
+    let opening = actix::spawn(h.driver.send(open("gone")));
+    written = h.next_written().await;
+    answer["id"] = written["id"].clone();
+    h.feed(&answer).await;
+    written = h.next_written().await;
+    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "error": {"code": -32002, "message": "Resource not found"}}))
+        .await;
+    written = h.next_written().await;
+    assert_eq!(written["method"], "session/new");
+    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "result": {"sessionId": "s-2"}}))
+        .await;
+    let opened = opening.await.unwrap().unwrap().unwrap();
+    assert_eq!(opened.conversation, "s-2");
+    assert!(
+        opened
+            .fell_back
+            .as_deref()
+            .unwrap()
+            .contains("Resource not found"),
+        "{opened:?}"
+    );
+}
