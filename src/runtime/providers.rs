@@ -12,6 +12,7 @@ use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor, Tell};
 
 use crate::orchestration::events::EventBody;
 use crate::orchestration::model::AgentKind;
+use crate::runtime::acp_driver::AcpDriverFactory;
 use crate::runtime::claude_driver::ClaudeDriverFactory;
 use crate::runtime::codex_driver::CodexDriverFactory;
 use crate::runtime::driver_catalog::{AgentKey, DriverCatalog};
@@ -30,6 +31,26 @@ pub struct ProviderSettings {
     /// Codex's thread id per thread (written only while the disk has room).
     pub provider_threads: crate::store::guarded_tree::GuardedTree,
     pub state_dir: std::path::PathBuf,
+}
+
+/// `drivers` plus a driver for each ACP instance declared in the saved settings
+/// (`acpInstances`), read when a session (incarnation) starts, so a declaration made with
+/// `server.updateSettings` serves the next session without a server restart.
+pub fn with_acp_instances(drivers: &DriverCatalog, state_dir: &std::path::Path) -> DriverCatalog {
+    let saved =
+        crate::runtime::settings::load(&state_dir.join(crate::runtime::settings::SETTINGS_FILE));
+    saved
+        .acp_instances
+        .iter()
+        .fold(drivers.clone(), |catalog, instance| {
+            catalog.with(
+                AgentKey {
+                    kind: AgentKind::Acp,
+                    instance: Some(instance.instance_id.clone()),
+                },
+                Arc::new(AcpDriverFactory::new(instance)),
+            )
+        })
 }
 
 /// Stops every session's codex (server shutdown).
@@ -90,7 +111,7 @@ impl ProviderRegistry {
                 incarnations += 1;
                 let session = ThreadSession::new(guard, id.clone(), deps.clone())
                     .with_outbox(outbox.clone())
-                    .with_drivers(drivers.clone());
+                    .with_drivers(with_acp_instances(&drivers, &deps.settings.state_dir));
                 // A restart picks up, from the log, what reached nobody while it was
                 // down; the first incarnation is handed the event that started it.
                 if incarnations > 1 || wake {
@@ -209,5 +230,30 @@ impl Handler<StopAllSessions> for ProviderRegistry {
             session.do_send(Shutdown);
         }
         count
+    }
+}
+
+#[cfg(test)]
+mod acp_instance_tests {
+    use super::*;
+
+    #[test]
+    fn declared_acp_instances_get_a_driver_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = |id: &str| AgentKey {
+            kind: AgentKind::Acp,
+            instance: Some(id.into()),
+        };
+        let none = with_acp_instances(&DriverCatalog::default(), dir.path());
+        assert!(none.factory(&key("codex-acp")).is_err());
+        std::fs::write(
+            dir.path().join(crate::runtime::settings::SETTINGS_FILE),
+            r#"{"acpInstances": [{"instanceId": "codex-acp", "command": "/x/codex-acp", "args": ["-v"]}]}"#,
+        )
+        .unwrap();
+        let catalog = with_acp_instances(&DriverCatalog::default(), dir.path());
+        let factory = catalog.factory(&key("codex-acp")).unwrap();
+        assert_eq!(factory.info().name, "acp");
+        assert!(catalog.factory(&key("other")).is_err());
     }
 }
