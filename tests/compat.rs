@@ -285,8 +285,8 @@ async fn claude_and_acp_threads_keep_every_v004_channel_inside_v004_enums() {
     )
     .await;
 
-    // The sessions react: an agent with no driver is refused by name, one that is not
-    // installed here ends in a session `error`. Wait until both threads show their outcome,
+    // The sessions react: an agent that is not installed here (Claude Code may be, the
+    // declared ACP command is not) ends in a session `error`. Wait until both threads show their outcome,
     // then read everything a v0.0.4 client would.
     let deadline = Instant::now() + Duration::from_secs(30);
     let snapshot = loop {
@@ -298,6 +298,9 @@ async fn claude_and_acp_threads_keep_every_v004_channel_inside_v004_enums() {
             threads
                 .iter()
                 .filter(|t| {
+                    if t["id"] == "t-acp" {
+                        return t["session"]["status"] == "error";
+                    }
                     !t["session"].is_null()
                         || t["activities"].as_array().is_some_and(|a| !a.is_empty())
                 })
@@ -352,19 +355,15 @@ async fn claude_and_acp_threads_keep_every_v004_channel_inside_v004_enums() {
         .expect("the Claude thread");
     assert_eq!(claude["modelSelection"]["provider"], "claudeAgent");
     assert_eq!(claude["model"], "claude-sonnet-4-6");
-    // An agent t3rs has no driver for is refused by name, never run by codex instead.
+    // The declared ACP instance has a driver now: its missing command ends the session in an
+    // error naming it (never run by codex instead).
     let acp = snapshot["threads"]
         .as_array()
         .and_then(|t| t.iter().find(|t| t["id"] == "t-acp"))
         .cloned()
         .expect("the ACP thread");
-    let refusal = acp["activities"][0]["payload"]["detail"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        refusal.contains("acp instance 'codex-acp' is not supported yet"),
-        "{acp}"
-    );
-    assert!(acp["session"].is_null(), "no agent was started: {acp}");
+    assert_eq!(acp["session"]["providerName"], "acp", "{acp}");
+    assert_eq!(acp["session"]["status"], "error", "{acp}");
+    let error = acp["session"]["lastError"].as_str().unwrap_or_default();
+    assert!(error.contains("/nonexistent/codex-acp"), "{acp}");
 }
