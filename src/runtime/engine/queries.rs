@@ -6,7 +6,12 @@
 use actix::dev::{MessageResponse, OneshotSender};
 use actix::prelude::*;
 
-use crate::orchestration::model::{LatestTurnState, Message, ProjectScript, RuntimeMode};
+use crate::orchestration::model::{
+    LatestTurnState, Message, MessageRole, ProjectScript, RuntimeMode, Thread,
+};
+
+/// How much of a thread's earlier conversation an agent it switches to is given.
+pub const TRANSCRIPT_BYTES: usize = 32 * 1024;
 use crate::orchestration::{ReadModel, Session, SessionStatus};
 
 use super::Engine;
@@ -57,6 +62,9 @@ pub struct ThreadInfo {
     pub checkpoints: Vec<(u64, String, String)>,
     pub turn_running: bool,
     pub message: Option<Message>,
+    /// With `message_id`: the conversation before that message, newest messages first to go
+    /// in, at most [`TRANSCRIPT_BYTES`], as `User: …` / `Assistant: …` lines in order.
+    pub transcript: String,
 }
 
 impl ThreadInfo {
@@ -160,6 +168,10 @@ fn thread_context(model: &ReadModel, msg: &ThreadContext) -> Option<ThreadInfo> 
         .message_id
         .as_ref()
         .and_then(|id| thread.messages.iter().rev().find(|m| &m.id == id).cloned());
+    let transcript = match &msg.message_id {
+        Some(id) => transcript_before(thread, id),
+        None => String::new(),
+    };
     Some(ThreadInfo {
         cwd,
         model: thread.model.clone(),
@@ -181,7 +193,44 @@ fn thread_context(model: &ReadModel, msg: &ThreadContext) -> Option<ThreadInfo> 
             .as_ref()
             .is_some_and(|t| t.state == LatestTurnState::Running),
         message,
+        transcript,
     })
+}
+
+/// The thread's user and assistant messages before `message_id`, the newest that fit in
+/// [`TRANSCRIPT_BYTES`] (one longer than that is cut, char-safe).
+fn transcript_before(thread: &Thread, message_id: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut used = 0usize;
+    let earlier = thread
+        .messages
+        .iter()
+        .rev()
+        .skip_while(|m| m.id != message_id)
+        .skip(1);
+    for message in earlier {
+        let who = match message.role {
+            MessageRole::User => "User",
+            MessageRole::Assistant => "Assistant",
+            MessageRole::System => continue,
+        };
+        let text = message.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let mut line = format!("{who}: {text}");
+        if used + line.len() > TRANSCRIPT_BYTES {
+            if lines.is_empty() {
+                t3rs_core::text::truncate_within(&mut line, TRANSCRIPT_BYTES);
+                lines.push(line);
+            }
+            break;
+        }
+        used += line.len() + 1;
+        lines.push(line);
+    }
+    lines.reverse();
+    lines.join("\n")
 }
 
 /// The scripts of the live project whose workspace root is `cwd` (none when there is no such

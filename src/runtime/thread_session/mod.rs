@@ -104,6 +104,8 @@ pub struct ThreadSession {
     /// Where another agent's driver comes from; without one (a session given its driver
     /// factory, as in tests) the session keeps its one agent.
     drivers: Option<DriverCatalog>,
+    /// The agent was switched after earlier turns: its first turn is given the transcript.
+    seed_transcript: bool,
     /// Every `runtime.warning` this incarnation recorded: an identical one is recorded once.
     warnings: HashSet<String>,
     live: Option<Live>,
@@ -157,6 +159,7 @@ impl ThreadSession {
             driver: None,
             agent: AgentKey::codex(),
             drivers: None,
+            seed_transcript: false,
             warnings: HashSet::new(),
             live: None,
             generation: 0,
@@ -210,9 +213,10 @@ impl ThreadSession {
         self.factory = factory;
         self.agent = agent;
         if had_turns {
+            self.seed_transcript = true;
             let message = format!(
-                "This turn runs on {}; what {previous} was told earlier in this thread does not \
-                 carry over to it.",
+                "This turn runs on {}, in a new conversation: it is given this thread's earlier \
+                 messages with {previous} as a transcript (the newest, up to 32 KB).",
                 self.info.title
             );
             self.note(

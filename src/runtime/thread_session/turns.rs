@@ -103,6 +103,10 @@ impl ThreadSession {
                 return;
             }
         };
+        let text = match std::mem::take(&mut self.seed_transcript) {
+            true if !info.transcript.is_empty() => with_transcript(&info.transcript, &text),
+            _ => text,
+        };
         let input = TurnInput {
             text,
             images,
@@ -453,6 +457,14 @@ impl ThreadSession {
             act.finish_turn(None, TurnOutcome::Interrupted, Some(after), ctx);
         }));
     }
+}
+
+/// A first turn on a newly chosen agent: the thread's earlier conversation, then the message.
+fn with_transcript(transcript: &str, text: &str) -> String {
+    format!(
+        "This conversation continues one held with another agent. Its transcript so far:\n\n\
+         {transcript}\n\nThe user's new message:\n\n{text}"
+    )
 }
 
 /// The turn's agent and model: the request's selection (else codex), with the request's model,

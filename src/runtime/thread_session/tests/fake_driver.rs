@@ -449,3 +449,74 @@ async fn a_stop_clears_the_queue_with_an_activity() {
         ["connect 1 true", "open None", "turn conversation-1 go"]
     );
 }
+
+/// A turn naming another agent than the session's runs on that agent's driver, in a new
+/// conversation that is given the thread's earlier messages; an activity says so.
+#[actix::test]
+async fn a_turn_on_another_agent_switches_drivers_and_carries_the_transcript() {
+    use crate::orchestration::model::{AgentKind, ModelSelection};
+    use crate::runtime::driver_catalog::{AgentKey, DriverCatalog};
+    let (mut rig, deps) = Rig::build("approval.jsonrpc").await;
+    let first = FakeDriver::default();
+    let second = FakeDriver::default();
+    let claude = AgentKey {
+        kind: AgentKind::ClaudeAgent,
+        instance: None,
+    };
+    let catalog = DriverCatalog::default().with(claude, Arc::new(FakeFactory(second.clone())));
+    let session = ThreadSession::new(ChildGuard::detached(), "t1".into(), deps)
+        .with_driver_factory(Arc::new(FakeFactory(first.clone())))
+        .with_drivers(catalog)
+        .start();
+
+    // Turn 1 on the session's own agent: it asks, is answered, ends with "Hello".
+    rig.client(turn_start("turn", "m1")).await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadTurnStartRequested(_))
+    })
+    .await;
+    let asked = rig
+        .until(|e| kind(e) == "activity:approval.requested")
+        .await;
+    rig.client(approve("approve", &asked)).await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadApprovalResponseRequested(_))
+    })
+    .await;
+    rig.until(|e| kind(e) == "session:Ready").await;
+
+    // Turn 2 names claudeAgent.
+    let ClientCommand::ThreadTurnStart(mut start) = turn_start("turn2", "m2") else {
+        unreachable!()
+    };
+    start.model_selection = Some(ModelSelection {
+        provider: AgentKind::ClaudeAgent,
+        model: "claude-sonnet-4-6".into(),
+        options: None,
+        instance_id: None,
+    });
+    rig.client(ClientCommand::ThreadTurnStart(start)).await;
+    rig.relay(
+        &session,
+        |e| matches!(&e.body, EventBody::ThreadTurnStartRequested(p) if p.message_id == "m2"),
+    )
+    .await;
+    rig.until(|e| kind(e) == "activity:provider.switched").await;
+    rig.until(|e| kind(e) == "activity:approval.requested" && e.sequence > asked.sequence)
+        .await;
+    let heard = second.0.lock().unwrap().heard.clone();
+    let turn = heard
+        .iter()
+        .find(|h| h.starts_with("turn "))
+        .unwrap_or_else(|| panic!("the second driver ran no turn: {heard:?}"));
+    assert!(
+        turn.contains("User: go\nAssistant: Hello") && turn.ends_with("go"),
+        "{turn}"
+    );
+    assert_eq!(heard[0], "connect 2 true", "{heard:?}");
+    let first_heard = first.0.lock().unwrap().heard.clone();
+    assert!(
+        first_heard.contains(&"close".to_string()),
+        "{first_heard:?}"
+    );
+}
