@@ -45,6 +45,9 @@ describe("selectionFields (what a turn start sends)", () => {
     });
     expect(selectionFields({ provider: "codex" }, "  ", "gpt-5.3-codex").model).toBe("gpt-5.3-codex");
   });
+  it("never sends an empty model for an ACP instance (the server would refuse it)", () => {
+    expect(selectionFields({ provider: "acp", instanceId: "codex-acp" }, " ", "").modelSelection.model).toBe("default");
+  });
 });
 
 describe("disabledReason", () => {

@@ -142,7 +142,8 @@ export function selectionFields(
   modelText: string,
   fallbackModel: string,
 ): { modelSelection: ModelSelection; model?: string } {
-  const model = modelText.trim() || fallbackModel;
+  // An ACP agent picks its own model; the server refuses an empty one, so say "default".
+  const model = modelText.trim() || fallbackModel || (option.provider === ACP ? "default" : "");
   const modelSelection: ModelSelection = {
     provider: option.provider,
     model,
