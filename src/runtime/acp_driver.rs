@@ -23,6 +23,9 @@ use crate::provider::driver::{
     ProviderError, TurnInput,
 };
 use crate::provider::jsonrpc::{parse_line, Incoming, Pending, RpcError};
+use crate::runtime::driver_messages::{
+    Close, Connect, Disconnect, Interrupt, Open, Respond, StartTurn, Stop,
+};
 use crate::runtime::{new_id, now_iso};
 
 pub mod process;
@@ -277,55 +280,6 @@ impl Actor for AcpDriver {
     fn stopped(&mut self, _ctx: &mut Self::Context) {
         self.retire();
     }
-}
-
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Connect {
-    pub generation: u64,
-    pub cwd: String,
-}
-
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Disconnect;
-
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Close;
-
-#[derive(Message)]
-#[rtype(result = "Result<Opened, ProviderError>")]
-pub struct Open {
-    pub generation: u64,
-    pub request: OpenConversation,
-}
-
-#[derive(Message)]
-#[rtype(result = "Result<String, ProviderError>")]
-pub struct StartTurn {
-    pub generation: u64,
-    pub conversation: String,
-    pub input: TurnInput,
-}
-
-#[derive(Message)]
-#[rtype(result = "Result<(), ProviderError>")]
-pub struct Interrupt {
-    pub generation: u64,
-}
-
-#[derive(Message)]
-#[rtype(result = "Result<Vec<Effect>, ProviderError>")]
-pub struct Respond {
-    pub request_id: String,
-    pub answer: Answer,
-}
-
-#[derive(Message)]
-#[rtype(result = "Result<Vec<Effect>, ProviderError>")]
-pub struct Stop {
-    pub reason: String,
 }
 
 /// One request of `open`'s handshake (internal).

@@ -39,6 +39,9 @@ use crate::provider::driver::{
     DriverFuture, DriverInfo, Effect, ExitInfo, OpenConversation, Opened, ProviderDriver,
     ProviderError, TurnInput,
 };
+use crate::runtime::driver_messages::{
+    Close, Connect, Disconnect, Interrupt, Open, Respond, StartTurn, Stop,
+};
 use crate::runtime::{new_id, now_iso};
 
 pub mod process;
@@ -377,55 +380,6 @@ impl Actor for ClaudeDriver {
     fn stopped(&mut self, _ctx: &mut Self::Context) {
         self.retire();
     }
-}
-
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Connect {
-    pub generation: u64,
-    pub cwd: String,
-}
-
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Disconnect;
-
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Close;
-
-#[derive(Message)]
-#[rtype(result = "Result<Opened, ProviderError>")]
-pub struct Open {
-    pub generation: u64,
-    pub request: OpenConversation,
-}
-
-#[derive(Message)]
-#[rtype(result = "Result<String, ProviderError>")]
-pub struct StartTurn {
-    pub generation: u64,
-    pub conversation: String,
-    pub input: TurnInput,
-}
-
-#[derive(Message)]
-#[rtype(result = "Result<(), ProviderError>")]
-pub struct Interrupt {
-    pub generation: u64,
-}
-
-#[derive(Message)]
-#[rtype(result = "Result<Vec<Effect>, ProviderError>")]
-pub struct Respond {
-    pub request_id: String,
-    pub answer: Answer,
-}
-
-#[derive(Message)]
-#[rtype(result = "Result<Vec<Effect>, ProviderError>")]
-pub struct Stop {
-    pub reason: String,
 }
 
 impl Handler<Connect> for ClaudeDriver {

@@ -21,6 +21,7 @@ use crate::provider::driver::{
 use crate::runtime::codex::{
     CodexAppServer, CodexError, CodexEvent, CodexRequest, CodexRespond, CodexSpec, FromCodex,
 };
+use crate::runtime::driver_messages::{Close, Connect, Disconnect, Respond, Stop};
 use crate::runtime::providers::ProviderSettings;
 use crate::runtime::{new_id, now_iso};
 
@@ -147,21 +148,6 @@ impl Actor for CodexDriver {
 }
 
 #[derive(Message)]
-#[rtype(result = "()")]
-struct Connect {
-    generation: u64,
-    cwd: String,
-}
-
-#[derive(Message)]
-#[rtype(result = "()")]
-struct Disconnect;
-
-#[derive(Message)]
-#[rtype(result = "()")]
-struct Close;
-
-#[derive(Message)]
 #[rtype(result = "Result<Value, ProviderError>")]
 struct Call {
     generation: u64,
@@ -172,19 +158,6 @@ struct Call {
 #[derive(Message)]
 #[rtype(result = "()")]
 struct SetDelivery(crate::orchestration::model::AssistantDeliveryMode);
-
-#[derive(Message)]
-#[rtype(result = "Result<Vec<Effect>, ProviderError>")]
-struct Respond {
-    request_id: String,
-    answer: Answer,
-}
-
-#[derive(Message)]
-#[rtype(result = "Result<Vec<Effect>, ProviderError>")]
-struct Stop {
-    reason: String,
-}
 
 impl Handler<Connect> for CodexDriver {
     type Result = ();

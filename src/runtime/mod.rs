@@ -8,6 +8,7 @@ pub mod codex;
 pub mod codex_driver;
 pub mod cwd_policy;
 pub mod driver_catalog;
+pub mod driver_messages;
 pub mod engine;
 pub mod git_calls;
 pub mod keybindings_file;
