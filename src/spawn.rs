@@ -37,6 +37,22 @@ pub fn env_scrub() -> EnvScrub {
 }
 
 /// A command with the scrubbed environment, ready for `run` or `spawn_detached`.
+/// Why an agent's process did not start, in the words a session error shows: `cli` names the
+/// program when it is missing ("Codex CLI"), `agent` the agent otherwise ("codex").
+pub fn start_failure(
+    cli: &str,
+    agent: &str,
+    bin: &std::path::Path,
+    err: &std::io::Error,
+) -> String {
+    let bin = bin.display();
+    if err.kind() == std::io::ErrorKind::NotFound {
+        format!("{cli} ({bin}) is not installed or not on PATH.")
+    } else {
+        format!("Could not start {agent} ({bin}): {err}")
+    }
+}
+
 pub fn command(program: impl Into<OsString>) -> ProcessSpec {
     ProcessSpec::new(program, env_scrub())
 }

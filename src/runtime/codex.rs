@@ -307,14 +307,8 @@ impl Actor for CodexAppServer {
                 self.pid = Some(pid);
             }
             Err(err) => {
-                let message = if err.kind() == std::io::ErrorKind::NotFound {
-                    format!(
-                        "Codex CLI ({}) is not installed or not on PATH.",
-                        self.spec.bin.display()
-                    )
-                } else {
-                    format!("Could not start codex ({}): {err}", self.spec.bin.display())
-                };
+                let message =
+                    crate::spawn::start_failure("Codex CLI", "codex", &self.spec.bin, &err);
                 self.gone = Some(message.clone());
                 self.tell(CodexEvent::SpawnFailed { message });
                 ctx.stop();

@@ -126,12 +126,12 @@ impl Actor for AcpProcess {
         match ChildProcess::spawn(child, ctx.address().recipient()) {
             Ok((process, _pid)) => self.process = Some(process),
             Err(err) => {
-                let bin = self.command.bin.display();
-                let message = if err.kind() == std::io::ErrorKind::NotFound {
-                    format!("The ACP agent ({bin}) is not installed or not on PATH.")
-                } else {
-                    format!("Could not start the ACP agent ({bin}): {err}")
-                };
+                let message = crate::spawn::start_failure(
+                    "The ACP agent",
+                    "the ACP agent",
+                    &self.command.bin,
+                    &err,
+                );
                 self.tell(AcpEvent::SpawnFailed { message });
                 ctx.stop();
             }

@@ -217,12 +217,12 @@ impl Actor for ClaudeProcess {
         match ChildProcess::spawn(child, ctx.address().recipient()) {
             Ok((process, _pid)) => self.process = Some(process),
             Err(err) => {
-                let bin = self.command.bin.display();
-                let message = if err.kind() == std::io::ErrorKind::NotFound {
-                    format!("Claude Code CLI ({bin}) is not installed or not on PATH.")
-                } else {
-                    format!("Could not start Claude Code ({bin}): {err}")
-                };
+                let message = crate::spawn::start_failure(
+                    "Claude Code CLI",
+                    "Claude Code",
+                    &self.command.bin,
+                    &err,
+                );
                 self.tell(ClaudeEvent::SpawnFailed { message });
                 ctx.stop();
             }
