@@ -113,6 +113,7 @@ mod tests {
                     Some(method::THREAD_REVERT) => reads_as::<ThreadRevertParams>(&what, params),
                     Some(method::TURN_START) => reads_as::<TurnStartParams>(&what, params),
                     Some(method::TURN_INTERRUPT) => reads_as::<TurnInterruptParams>(&what, params),
+                    Some(method::TURN_STEER) => reads_as::<TurnSteerParams>(&what, params),
                     Some(method::TURN_STARTED) => {
                         reads_as::<TurnStartedNotification>(&what, params)
                     }

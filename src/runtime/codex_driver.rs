@@ -14,9 +14,9 @@ use crate::orchestration::model::{Activity, ActivityTone, InteractionMode, Runti
 use crate::provider::codex_events::CodexTranslator;
 use crate::provider::codex_protocol::{thread_id_of, turn_id_of};
 use crate::provider::driver::{
-    ready, Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory,
-    DriverFuture, DriverInfo, Effect, ExitInfo, OpenConversation, Opened, ProviderDriver,
-    ProviderError, TurnInput,
+    Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory, DriverFuture,
+    DriverInfo, Effect, ExitInfo, OpenConversation, Opened, ProviderDriver, ProviderError,
+    TurnInput,
 };
 use crate::runtime::codex::{
     CodexAppServer, CodexError, CodexEvent, CodexRequest, CodexRespond, CodexSpec, FromCodex,
@@ -46,11 +46,11 @@ pub fn codex_info() -> DriverInfo {
         capabilities: Capabilities {
             resume: true,
             rollback: true,
-            steer: false,
+            steer: true,
             plan_mode: true,
             user_input: true,
             images: true,
-            model_list: false,
+            model_list: true,
         },
     }
 }
@@ -423,10 +423,16 @@ impl ProviderDriver for CodexDriverHandle {
         Box::pin(async move { request.await.map(|_| ()) })
     }
 
-    fn steer(&self, _: u64, _: String, _: String, _: TurnInput) -> DriverFuture<()> {
-        ready(Err(ProviderError::Unsupported(
-            "codex's running turns take no more input here".into(),
-        )))
+    fn steer(
+        &self,
+        generation: u64,
+        conversation: String,
+        turn_id: String,
+        input: TurnInput,
+    ) -> DriverFuture<()> {
+        let params = steer_params(&conversation, &turn_id, &input);
+        let request = self.call(generation, "turn/steer", params);
+        Box::pin(async move { request.await.map(|_| ()) })
     }
 
     fn rollback(
@@ -462,13 +468,7 @@ impl ProviderDriver for CodexDriverHandle {
 /// `turn/start`'s parameters but the conversation's id: the input (text, then the images as
 /// `localImage`), the model, its reasoning effort, and the collaboration mode.
 pub fn turn_params(input: &TurnInput) -> Value {
-    let mut items = Vec::new();
-    if !input.text.trim().is_empty() {
-        items.push(json!({ "type": "text", "text": input.text, "text_elements": [] }));
-    }
-    for image in &input.images {
-        items.push(json!({ "type": "localImage", "path": image.path }));
-    }
+    let items = input_items(input);
     let model = &input.model_selection.model;
     let mut turn_params = json!({ "input": items, "model": model });
     let effort = input
@@ -485,6 +485,28 @@ pub fn turn_params(input: &TurnInput) -> Value {
     };
     turn_params["collaborationMode"] = json!({ "mode": mode, "settings": { "model": model } });
     turn_params
+}
+
+/// `turn/steer`'s parameters. `expectedTurnId` makes codex refuse a steer that arrives after
+/// the turn ended, so the message is never folded into a later turn by accident.
+pub fn steer_params(conversation: &str, turn_id: &str, input: &TurnInput) -> Value {
+    json!({
+        "threadId": conversation,
+        "expectedTurnId": turn_id,
+        "input": input_items(input),
+    })
+}
+
+/// A user message as codex's input items: the text, then the images as `localImage`.
+fn input_items(input: &TurnInput) -> Vec<Value> {
+    let mut items = Vec::new();
+    if !input.text.trim().is_empty() {
+        items.push(json!({ "type": "text", "text": input.text, "text_elements": [] }));
+    }
+    for image in &input.images {
+        items.push(json!({ "type": "localImage", "path": image.path }));
+    }
+    items
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub mod method {
     pub const TURN_START: &str = "turn/start";
     /// ClientRequest `turn/interrupt`; params: [`super::TurnInterruptParams`].
     pub const TURN_INTERRUPT: &str = "turn/interrupt";
+    /// ClientRequest `turn/steer`; params: [`super::TurnSteerParams`].
+    pub const TURN_STEER: &str = "turn/steer";
     /// ClientNotification `initialized`; no params.
     pub const INITIALIZED: &str = "initialized";
     /// ServerNotification `turn/started`; params: [`super::TurnStartedNotification`].
@@ -5977,6 +5979,65 @@ impl ::std::convert::TryFrom<::std::string::String> for TurnStatus {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+///`TurnSteerParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TurnSteerParams {
+    ///Optional client-provided context fragments keyed by an opaque source identifier.
+    #[serde(
+        rename = "additionalContext",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub additional_context: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, AdditionalContextEntry>,
+    >,
+    #[serde(
+        rename = "clientUserMessageId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub client_user_message_id: ::std::option::Option<::std::string::String>,
+    ///Required active turn id precondition. The request fails when it does not match the currently active turn.
+    #[serde(
+        rename = "expectedTurnId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expected_turn_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub input: ::std::vec::Vec<UserInput>,
+    ///Optional metadata to enrich Codex's ResponsesAPI turn metadata. Replaces unprotected client-provided entries when supplied; an empty map clears them.
+    ///
+    ///Entries are flattened into the JSON string sent as `client_metadata["x-codex-turn-metadata"]` on ResponsesAPI HTTP and websocket requests.
+    ///
+    ///They are not sent as top-level ResponsesAPI `client_metadata` keys, and reserved keys such as `session_id`, `thread_id`, `turn_id`, and `window_id` cannot be overridden.
+    #[serde(
+        rename = "responsesapiClientMetadata",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub responsesapi_client_metadata: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    ///Merge entries into the ResponsesAPI turn metadata without removing existing entries. Applied after `responsesapiClientMetadata` if both are provided; reserved keys remain protected.
+    #[serde(
+        rename = "responsesapiClientMetadataPatch",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub responsesapi_client_metadata_patch: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    #[serde(
+        rename = "threadId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub thread_id: ::std::option::Option<::std::string::String>,
+}
+///`TurnSteerResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TurnSteerResponse {
+    #[serde(
+        rename = "turnId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub turn_id: ::std::option::Option<::std::string::String>,
 }
 ///`TurnToolOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]

@@ -58,5 +58,17 @@ fn codex_declares_what_it_does() {
     assert_eq!(info.name, "codex");
     let caps = info.capabilities;
     assert!(caps.resume && caps.rollback && caps.plan_mode && caps.user_input && caps.images);
-    assert!(!caps.steer && !caps.model_list);
+    assert!(caps.steer && caps.model_list);
+}
+
+#[test]
+fn a_steer_names_the_running_turn_and_carries_the_message() {
+    let params = steer_params("thread-1", "turn-7", &input("also this", Vec::new()));
+    assert_eq!(params["threadId"], "thread-1");
+    assert_eq!(params["expectedTurnId"], "turn-7");
+    assert_eq!(params["input"][0]["text"], "also this");
+    // What codex's own schema says a steer is.
+    let typed: crate::provider::codex_protocol::TurnSteerParams =
+        serde_json::from_value(params).unwrap();
+    assert_eq!(typed.expected_turn_id.as_deref(), Some("turn-7"));
 }

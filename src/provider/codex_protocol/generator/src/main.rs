@@ -32,6 +32,7 @@ const USED: &[(&str, &str)] = &[
     ("ClientRequest", "thread/revert"),
     ("ClientRequest", "turn/start"),
     ("ClientRequest", "turn/interrupt"),
+    ("ClientRequest", "turn/steer"),
     ("ClientNotification", "initialized"),
     ("ServerNotification", "turn/started"),
     ("ServerNotification", "turn/completed"),
