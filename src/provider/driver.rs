@@ -47,6 +47,21 @@ pub struct Capabilities {
     pub model_list: bool,
 }
 
+/// A provider status reports exactly what its driver declares.
+impl From<Capabilities> for crate::protocol::settings::ProviderCapabilities {
+    fn from(c: Capabilities) -> Self {
+        crate::protocol::settings::ProviderCapabilities {
+            resume: c.resume,
+            rollback: c.rollback,
+            steer: c.steer,
+            plan_mode: c.plan_mode,
+            user_input: c.user_input,
+            images: c.images,
+            model_list: c.model_list,
+        }
+    }
+}
+
 /// Who a driver is, for what the session reports and says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DriverInfo {

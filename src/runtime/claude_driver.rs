@@ -63,7 +63,8 @@ pub fn claude_info() -> DriverInfo {
             plan_mode: true,
             user_input: true,
             images: false,
-            model_list: false,
+            // t3rs offers a list of Claude's models (provider.listModels); the CLI lists none.
+            model_list: true,
         },
     }
 }

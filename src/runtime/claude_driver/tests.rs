@@ -676,7 +676,8 @@ async fn an_unreadable_line_is_a_runtime_warning() {
 fn claude_declares_what_it_does() {
     let caps = claude_info().capabilities;
     assert!(caps.resume && caps.plan_mode && caps.user_input);
-    assert!(!caps.rollback && !caps.steer && !caps.images && !caps.model_list);
+    assert!(caps.model_list, "t3rs lists Claude's models");
+    assert!(!caps.rollback && !caps.steer && !caps.images);
     assert_eq!(
         permission_mode(RuntimeMode::FullAccess, InteractionMode::Default),
         "bypassPermissions"

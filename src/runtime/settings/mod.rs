@@ -30,27 +30,19 @@ use crate::store::atomic_file::AtomicWrite;
 /// The file the settings are saved in, inside the state directory.
 pub const SETTINGS_FILE: &str = "settings.json";
 
-/// What the codex driver can do (until the driver trait declares it).
-pub const CODEX_CAPABILITIES: ProviderCapabilities = ProviderCapabilities {
-    resume: true,
-    rollback: true,
-    steer: true,
-    plan_mode: true,
-    user_input: true,
-    images: true,
-    model_list: true,
-};
+/// What the codex driver declares, as its status reports it.
+pub fn codex_capabilities() -> ProviderCapabilities {
+    crate::runtime::codex_driver::codex_info()
+        .capabilities
+        .into()
+}
 
-/// What the Claude Code driver can do.
-pub const CLAUDE_CAPABILITIES: ProviderCapabilities = ProviderCapabilities {
-    resume: true,
-    rollback: false,
-    steer: false,
-    plan_mode: true,
-    user_input: true,
-    images: true,
-    model_list: false,
-};
+/// What the Claude Code driver declares, as its status reports it.
+pub fn claude_capabilities() -> ProviderCapabilities {
+    crate::runtime::claude_driver::claude_info()
+        .capabilities
+        .into()
+}
 
 /// The status message of a kind t3rs has no driver for.
 pub const NOT_SUPPORTED: &str = "not supported yet";
@@ -282,7 +274,7 @@ pub fn codex_status(codex: ServerProviderStatus) -> AgentProviderStatus {
         checked_at: codex.checked_at,
         message: codex.message,
         instance_id: None,
-        capabilities: CODEX_CAPABILITIES,
+        capabilities: codex_capabilities(),
     }
 }
 
@@ -290,7 +282,7 @@ pub fn codex_status(codex: ServerProviderStatus) -> AgentProviderStatus {
 pub fn claude_status(bin: &str, outcome: &ProbeOutcome) -> AgentProviderStatus {
     let provider = AgentKind::ClaudeAgent.as_str().to_string();
     let failed = |message: String| AgentProviderStatus {
-        capabilities: CLAUDE_CAPABILITIES,
+        capabilities: claude_capabilities(),
         ..status(provider.clone(), ProviderState::Error, Some(message))
     };
     match outcome {
@@ -315,7 +307,7 @@ pub fn claude_status(bin: &str, outcome: &ProbeOutcome) -> AgentProviderStatus {
         ProbeOutcome::Completed(output) => AgentProviderStatus {
             available: true,
             version: parse_codex_version(&output.stdout),
-            capabilities: CLAUDE_CAPABILITIES,
+            capabilities: claude_capabilities(),
             ..status(provider.clone(), ProviderState::Ready, None)
         },
     }
@@ -336,7 +328,7 @@ pub async fn check_all(settings: ServerSettings, timeout: Duration) -> Vec<Agent
     let codex_check = async {
         match codex.enabled {
             true => codex_status(check_codex(codex.binary_path.as_ref(), timeout).await),
-            false => disabled(AgentKind::Codex, CODEX_CAPABILITIES),
+            false => disabled(AgentKind::Codex, codex_capabilities()),
         }
     };
     let claude_check = async {
@@ -345,7 +337,7 @@ pub async fn check_all(settings: ServerSettings, timeout: Duration) -> Vec<Agent
                 let bin = claude.binary_path.as_str();
                 claude_status(bin, &run_probe(bin.as_ref(), &["--version"], timeout).await)
             }
-            false => disabled(AgentKind::ClaudeAgent, CLAUDE_CAPABILITIES),
+            false => disabled(AgentKind::ClaudeAgent, claude_capabilities()),
         }
     };
     let (codex, claude) = futures_util::join!(codex_check, claude_check);
