@@ -390,6 +390,22 @@ impl ThreadSession {
         self.stored_provider_thread()
     }
 
+    /// Drops the agent's conversation, live and stored: the next turn opens a new one.
+    fn forget_conversation(&mut self) {
+        self.retire();
+        if let Err(err) = self
+            .deps
+            .settings
+            .provider_threads
+            .remove(&self.conversation_key())
+        {
+            log::warn!(
+                "provider thread id of {} not removed: {err}",
+                self.thread_id
+            );
+        }
+    }
+
     fn stored_provider_thread(&self) -> Option<String> {
         match self
             .deps

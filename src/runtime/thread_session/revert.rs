@@ -67,12 +67,16 @@ impl ThreadSession {
                 Some((open, known, turn))
             }
             Some(_) if has_conversation => {
+                // The agent cannot forget the undone turns, so its conversation is dropped:
+                // the next turn starts a new one, given what the thread still holds.
+                self.forget_conversation();
+                self.seed_transcript = true;
                 let title = &self.info.title;
                 self.note(
                     ActivityTone::Info,
                     "provider.rollback.unsupported",
                     "Conversation not rolled back",
-                    json!({ "turnCount": turn_count, "detail": format!("{title} cannot roll its conversation back: the files are restored, but it still remembers the undone turns.") }),
+                    json!({ "turnCount": turn_count, "detail": format!("{title} cannot roll its conversation back. The files are restored; {title}'s memory of the undone turns is not, so the next turn starts a new {title} conversation, given this thread's remaining messages as a transcript.") }),
                     None,
                     ctx,
                 );
