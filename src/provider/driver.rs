@@ -177,6 +177,14 @@ pub enum DriverEventBody {
     Runtime(Vec<Effect>),
     /// The agent's process could not be started.
     StartFailed { message: String },
+    /// Runtime events that end a turn, after which the driver stops the agent's process on
+    /// purpose (an agent left unreliable by the way the turn ended): the next turn starts a
+    /// new process and resumes the stored conversation. One event, so nothing can be sent to
+    /// the old process in between.
+    Retired {
+        effects: Vec<Effect>,
+        reason: String,
+    },
     /// The agent's process ended unexpectedly; `effects` close what it left open.
     Exited {
         effects: Vec<Effect>,

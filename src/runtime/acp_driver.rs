@@ -4,8 +4,9 @@
 //! an [`AcpTranslator`]. `open`: initialize → session/load of a stored id when the agent
 //! advertises loadSession (else, or when it fails, session/new, said in `fell_back`); a turn
 //! is session/prompt (its answer's stopReason ends it); interrupt is session/cancel. After a
-//! cancelled prompt, an agent that can load sessions is made to reload the session before the
-//! next prompt (claude-agent-acp answers the next prompt empty otherwise); what a load replays
+//! prompt that did not end normally (cancelled, failed), an agent that can load sessions is
+//! stopped and the session retired, so the next turn loads it in a new process
+//! (claude-agent-acp answers the next prompt in the same process empty); what a load replays
 //! is not shown again. t3rs advertises no fs/terminal capability and refuses those requests.
 
 use std::sync::{Arc, Mutex};
@@ -97,7 +98,6 @@ impl AcpDriverFactory {
             pending: Pending::default(),
             session: None,
             load_session: false,
-            reload: false,
             loading: false,
         }
         .start()
@@ -133,8 +133,6 @@ pub struct AcpDriver {
     pending: Pending<Waiter>,
     session: Option<String>,
     load_session: bool,
-    /// Reload the session before the next prompt (a prompt was cancelled).
-    reload: bool,
     /// A session/load is replaying the conversation: its updates are not news.
     loading: bool,
 }
@@ -347,7 +345,6 @@ impl Handler<Learned> for AcpDriver {
         }
         if msg.session.is_some() {
             self.session = msg.session;
-            self.reload = false;
         }
     }
 }
@@ -461,42 +458,21 @@ impl Handler<StartTurn> for AcpDriver {
             Ok(params) => params,
             Err(e) => return fail(e),
         };
-        let reload = (self.reload && self.load_session).then(|| {
-            let cwd = self.cwd.clone().unwrap_or_else(|| ".".into());
-            self.call(
-                "session/load",
-                json!({ "sessionId": msg.conversation, "cwd": cwd, "mcpServers": [] }),
-            )
-        });
-        self.reload = false;
-        let delivery = msg.input.delivery;
-        Box::pin(
-            async move {
-                match reload {
-                    Some(rx) => answer(rx).await.map(|_| ()),
-                    None => Ok(()),
-                }
-            }
-            .into_actor(self)
-            .map(move |reloaded, act, _ctx| {
-                if let Err(e) = reloaded {
-                    log::warn!("reloading the ACP session failed: {}", e.message);
-                }
-                act.translator.set_delivery(delivery);
-                let turn_id = new_id();
-                let effects = act.translator.begin_turn(&turn_id);
-                let id = act.pending.add(
-                    "session/prompt",
-                    PROMPT_TIMEOUT,
-                    Waiter::Prompt {
-                        turn_id: turn_id.clone(),
-                    },
-                );
-                act.write(request(id, "session/prompt", params))?;
-                act.tell(DriverEventBody::Runtime(effects), None);
-                Ok(turn_id)
-            }),
-        )
+        self.translator.set_delivery(msg.input.delivery);
+        let turn_id = new_id();
+        let effects = self.translator.begin_turn(&turn_id);
+        let id = self.pending.add(
+            "session/prompt",
+            PROMPT_TIMEOUT,
+            Waiter::Prompt {
+                turn_id: turn_id.clone(),
+            },
+        );
+        if let Err(e) = self.write(request(id, "session/prompt", params)) {
+            return fail(e);
+        }
+        self.tell(DriverEventBody::Runtime(effects), None);
+        Box::pin(actix::fut::ready(Ok(turn_id)))
     }
 }
 
@@ -563,6 +539,7 @@ impl Handler<FromAcp> for AcpDriver {
         }
         let now = now_iso();
         let hold: Option<Box<dyn std::any::Any + Send>> = Some(Box::new(msg.ticket));
+        let mut retire = false;
         let body = match msg.event {
             AcpEvent::Line(line) => match parse_line(&line) {
                 Ok(Incoming::Response { id, outcome }) => match self.pending.take(id) {
@@ -574,14 +551,25 @@ impl Handler<FromAcp> for AcpDriver {
                         return;
                     }
                     Some((_, Waiter::Prompt { turn_id })) => {
-                        if outcome
-                            .as_ref()
-                            .is_ok_and(|v| v["stopReason"] == "cancelled")
-                        {
-                            self.reload = true;
-                        }
+                        // claude-agent-acp answers the prompt after a cancelled or failed
+                        // one at once with an empty end_turn (even after an in-process
+                        // session/load); a new process that loads the session answers properly.
+                        retire = self.load_session
+                            && !outcome
+                                .as_ref()
+                                .is_ok_and(|v| v["stopReason"] == "end_turn");
                         let effects = self.translator.prompt_result(&turn_id, &outcome, &now);
-                        DriverEventBody::Runtime(self.keep(effects))
+                        let effects = self.keep(effects);
+                        match retire {
+                            true => DriverEventBody::Retired {
+                                effects,
+                                reason: "the ACP agent's turn did not end normally: its process \
+                                         is stopped, and the next turn loads the session in a \
+                                         new one"
+                                    .to_string(),
+                            },
+                            false => DriverEventBody::Runtime(effects),
+                        }
                     }
                     None => return,
                 },
@@ -624,6 +612,9 @@ impl Handler<FromAcp> for AcpDriver {
             }
         };
         self.tell(body, hold);
+        if retire {
+            self.retire();
+        }
     }
 }
 

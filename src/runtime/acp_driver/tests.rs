@@ -57,6 +57,8 @@ struct Harness {
     /// How many written lines the test has looked at.
     seen: usize,
     effects: Vec<Effect>,
+    /// Times the driver retired its process (told the session so).
+    retired: usize,
 }
 
 impl Harness {
@@ -93,6 +95,7 @@ impl Harness {
             commands,
             seen: 0,
             effects: Vec::new(),
+            retired: 0,
         }
     }
 
@@ -115,6 +118,10 @@ impl Harness {
         while let Ok(body) = self.events.try_recv() {
             match body {
                 DriverEventBody::Runtime(effects) => self.effects.extend(effects),
+                DriverEventBody::Retired { effects, .. } => {
+                    self.effects.extend(effects);
+                    self.retired += 1;
+                }
                 other => panic!("unexpected event {other:?}"),
             }
         }
@@ -152,7 +159,9 @@ fn turn(text: &str) -> TurnInput {
 
 /// Replays a fixture: open, prompts as turns, session/cancel as an interrupt, permission
 /// answers as the user's `decision`. What the driver writes must be the recorded requests
-/// (ids mapped: a reload adds a session/load the recording lacks, which is answered `{}`).
+/// (ids mapped). After the driver retired its process, the next prompt goes, as the session
+/// would send it, to a new process that opens the stored conversation: its initialize and
+/// session/load, which the recording lacks, are answered here (the load with `{}`).
 /// Answers the harness (its effects) and the session/loads the driver sent.
 async fn replay(
     name: &str,
@@ -179,7 +188,14 @@ async fn replay(
     let mut conversation = String::new();
     let mut ids: HashMap<Value, Value> = HashMap::new();
     let mut loads = Vec::new();
-    for (ours, line) in crate::provider::acp_events::tests::fixture(name) {
+    let mut reopened = 0;
+    let fixture = crate::provider::acp_events::tests::fixture(name);
+    let init_answer = fixture
+        .iter()
+        .find(|(ours, line)| !ours && line["result"]["protocolVersion"].is_number())
+        .map(|(_, line)| line.clone())
+        .expect("the recording has an initialize answer");
+    for (ours, line) in fixture {
         if !ours {
             let mut line = line;
             if line.get("method").is_none() {
@@ -197,6 +213,36 @@ async fn replay(
                     let opened = open.await.unwrap().unwrap().unwrap();
                     conversation = opened.conversation;
                 }
+                if h.retired > reopened {
+                    reopened = h.retired;
+                    h.driver
+                        .send(Connect {
+                            generation: 1,
+                            cwd: "/work".into(),
+                        })
+                        .await
+                        .unwrap();
+                    let open = actix::spawn(h.driver.send(Open {
+                        generation: 1,
+                        request: OpenConversation {
+                            resume: Some(conversation.clone()),
+                            cwd: "/work".into(),
+                            runtime_mode: RuntimeMode::ApprovalRequired,
+                        },
+                    }));
+                    let written = h.next_written().await;
+                    assert_eq!(written["method"], "initialize", "{name}");
+                    let mut answer = init_answer.clone();
+                    answer["id"] = written["id"].clone();
+                    h.feed(&answer).await;
+                    let written = h.next_written().await;
+                    assert_eq!(written["method"], "session/load", "{name}");
+                    loads.push(written.clone());
+                    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "result": {}}))
+                        .await;
+                    let opened = open.await.unwrap().unwrap().unwrap();
+                    assert_eq!(opened.conversation, conversation, "{name}");
+                }
                 let text = line["params"]["prompt"][0]["text"].as_str().unwrap();
                 let driver = h.driver.clone();
                 let started = actix::spawn(driver.send(StartTurn {
@@ -204,13 +250,7 @@ async fn replay(
                     conversation: conversation.clone(),
                     input: turn(text),
                 }));
-                let mut written = h.next_written().await;
-                if written["method"] == "session/load" {
-                    loads.push(written.clone());
-                    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "result": {}}))
-                        .await;
-                    written = h.next_written().await;
-                }
+                let written = h.next_written().await;
                 started.await.unwrap().unwrap().unwrap();
                 assert_eq!(written["method"], "session/prompt", "{name}");
                 assert_eq!(written["params"], line["params"], "{name}");
@@ -329,13 +369,19 @@ async fn permission_fixtures_answer_with_the_agents_options() {
 }
 
 #[actix::test]
-async fn a_cancel_interrupts_and_the_session_is_reloaded_before_the_next_prompt() {
+async fn a_cancel_retires_the_process_and_the_next_turn_loads_the_session_in_a_new_one() {
     for name in ["codex-acp-cancel", "claude-agent-acp-cancel"] {
         let (h, loads) = replay(name, None, ApprovalDecision::Accept).await;
         assert_eq!(
             outcomes(&h.effects),
             vec![TurnOutcome::Interrupted, TurnOutcome::Completed],
             "{name}"
+        );
+        assert_eq!(h.retired, 1, "{name}");
+        assert_eq!(
+            h.commands.lock().unwrap().len(),
+            2,
+            "{name}: a second process"
         );
         assert_eq!(loads.len(), 1, "{name}");
         assert_eq!(loads[0]["params"]["cwd"], "/work");

@@ -40,6 +40,14 @@ impl ThreadSession {
                 self.turn = None;
                 self.set_session(SessionStatus::Error, None, Some(message), ctx);
             }
+            DriverEventBody::Retired { effects, reason } => {
+                self.last_used = Instant::now();
+                self.apply(effects, ctx);
+                // What the turn's end started (a queued turn) waits for the Engine first, so
+                // it finds no live agent and starts a new one.
+                log::info!("thread {}: {reason}", self.thread_id);
+                self.live = None;
+            }
             DriverEventBody::Exited {
                 effects,
                 reason,
