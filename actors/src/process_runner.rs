@@ -104,6 +104,11 @@ pub struct ProcessSpec {
     pub scrub: EnvScrub,
     /// How errors name the command (default: the program as given).
     pub label: Option<String>,
+    /// What `run` writes to the command's stdin before closing it (default: /dev/null).
+    pub stdin: Option<Vec<u8>>,
+    /// `run` is over (the group killed, the output so far answered) once stdout holds a
+    /// complete line containing this: for a probe of a program that does not end by itself.
+    pub done_at_line_with: Option<Vec<u8>>,
 }
 
 impl ProcessSpec {
@@ -116,6 +121,8 @@ impl ProcessSpec {
             env_remove: Vec::new(),
             scrub,
             label: None,
+            stdin: None,
+            done_at_line_with: None,
         }
     }
 
@@ -140,6 +147,19 @@ impl ProcessSpec {
 
     pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
         self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// `run` feeds the command `input` on stdin, then closes it (a probe that asks one
+    /// question of a program that ends at end of input).
+    pub fn stdin(mut self, input: Vec<u8>) -> Self {
+        self.stdin = Some(input);
+        self
+    }
+
+    /// See [`ProcessSpec::done_at_line_with`].
+    pub fn done_at_line_with(mut self, needle: impl Into<Vec<u8>>) -> Self {
+        self.done_at_line_with = Some(needle.into());
         self
     }
 
@@ -214,12 +234,23 @@ impl ProcessSpec {
     /// `exit_grace`.
     pub fn run(&self, limits: &RunLimits) -> Result<RunOutput, RunError> {
         let started = Instant::now();
-        let mut child = self
-            .std_command()
+        let mut command = self.std_command();
+        if self.stdin.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| self.spawn_error(e))?;
+        if let (Some(input), Some(mut pipe)) = (self.stdin.clone(), child.stdin.take()) {
+            // A thread, so a child that never reads cannot block the deadline; the pipe
+            // closes when it is done (or the child is gone).
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let _ = pipe.write_all(&input);
+            });
+        }
         let pid = Pid::from_raw(child.id() as i32);
         let mut out = Capture::new(child.stdout.take().map(OwnedFd::from), limits.stdout_bytes);
         let mut err = Capture::new(child.stderr.take().map(OwnedFd::from), limits.stderr_bytes);
@@ -228,6 +259,21 @@ impl ProcessSpec {
         let mut idle_wait = Duration::from_micros(50);
         loop {
             let now = Instant::now();
+            if exited.is_none() && self.answered(&out.bytes) {
+                kill_group(pid);
+                let status = child.wait().map_err(|e| RunError::Wait {
+                    program: self.name(),
+                    message: e.to_string(),
+                })?;
+                return Ok(RunOutput {
+                    status,
+                    stdout: out.bytes,
+                    stderr: err.bytes,
+                    stdout_dropped: out.dropped,
+                    stderr_dropped: err.dropped,
+                    elapsed: started.elapsed(),
+                });
+            }
             if exited.is_none() && leader_has_exited(pid) {
                 // Not yet reaped, so the group id cannot have been reused: kill what it left.
                 kill_group(pid);
@@ -275,6 +321,23 @@ impl ProcessSpec {
             let wake = limit.min(Duration::from_millis(10));
             poll_and_read(&mut out, &mut err, wake);
         }
+    }
+}
+
+impl ProcessSpec {
+    /// Whether `stdout` has the complete line [`ProcessSpec::done_at_line_with`] waits for.
+    fn answered(&self, stdout: &[u8]) -> bool {
+        let Some(needle) = self.done_at_line_with.as_deref() else {
+            return false;
+        };
+        let complete = match stdout.iter().rposition(|b| *b == b'\n') {
+            Some(end) => &stdout[..end],
+            None => return false,
+        };
+        !needle.is_empty()
+            && complete
+                .split(|b| *b == b'\n')
+                .any(|line| line.windows(needle.len()).any(|w| w == needle))
     }
 }
 

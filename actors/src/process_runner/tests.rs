@@ -192,3 +192,15 @@ fn a_detached_child_is_in_its_own_group_and_reaped() {
     assert!(marker.exists());
     assert!(group_is_gone(pid as i32));
 }
+
+#[test]
+fn stdin_is_fed_and_a_probe_ends_at_its_answer_line() {
+    // `cat` echoes its input, then would wait for more: the run ends at the answer line.
+    // Without the stop it would time out, an error.
+    let spec = sh("cat; sleep 30")
+        .stdin(b"noise\n{\"id\":1,\"result\":{}}\n".to_vec())
+        .done_at_line_with(&b"\"id\":1"[..]);
+    let out = spec.run(&RunLimits::new(Duration::from_secs(20))).unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("{\"id\":1,\"result\":{}}"), "{text:?}");
+}

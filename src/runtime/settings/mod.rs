@@ -352,29 +352,12 @@ pub async fn check_all(settings: ServerSettings, timeout: Duration) -> Vec<Agent
             false => disabled(*kind, ProviderCapabilities::default()),
         });
     }
-    for instance in &settings.acp_instances {
-        let found = crate::workspace::editors::is_command_available(&instance.command, None);
-        let mut entry = match found {
-            true => AgentProviderStatus {
-                available: true,
-                ..status(
-                    ACP_PROVIDER.to_string(),
-                    ProviderState::Warning,
-                    Some(format!(
-                        "`{}` found; ACP turns are {NOT_SUPPORTED}",
-                        instance.command
-                    )),
-                )
-            },
-            false => status(
-                ACP_PROVIDER.to_string(),
-                ProviderState::Error,
-                Some(format!("`{}` is not found on PATH", instance.command)),
-            ),
-        };
+    let probes = settings.acp_instances.iter().map(|instance| async move {
+        let mut entry = acp_probe::check_acp(ACP_PROVIDER, instance, timeout).await;
         entry.instance_id = Some(instance.instance_id.clone());
-        statuses.push(entry);
-    }
+        entry
+    });
+    statuses.extend(futures_util::future::join_all(probes).await);
     statuses
 }
 
@@ -503,6 +486,8 @@ impl Handler<Shutdown> for SettingsActor {
         ctx.stop();
     }
 }
+
+mod acp_probe;
 
 #[cfg(test)]
 mod tests;

@@ -149,8 +149,11 @@ async fn refresh_answers_a_status_for_every_kind_and_instance() {
     actor
         .send(UpdateSettings(patch(json!({
             "acpInstances": [
-                {"instanceId": "here", "command": "sh"},
+                // An agent that answers initialize, then would wait for more.
+                {"instanceId": "here", "command": "sh", "args": ["-c",
+                    "read line; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"agentInfo\":{\"version\":\"9.9\"},\"agentCapabilities\":{\"loadSession\":true}}}'; sleep 30"]},
                 {"instanceId": "gone", "command": "/nonexistent/agent-acp"},
+                {"instanceId": "mute", "command": "sh", "args": ["-c", "cat > /dev/null"]},
             ],
             "providers": {"pi": {"enabled": false}},
         }))))
@@ -176,6 +179,7 @@ async fn refresh_answers_a_status_for_every_kind_and_instance() {
             "opencode",
             "pi",
             "acp",
+            "acp",
             "acp"
         ]
     );
@@ -190,10 +194,22 @@ async fn refresh_answers_a_status_for_every_kind_and_instance() {
     assert_eq!(providers[3]["message"], NOT_SUPPORTED);
     assert_eq!(providers[7]["status"], "warning");
     assert_eq!(providers[8]["instanceId"], "here");
+    assert_eq!(providers[8]["status"], "ready", "{}", providers[8]);
     assert_eq!(providers[8]["available"], true);
+    assert_eq!(providers[8]["version"], "9.9");
+    assert_eq!(providers[8]["capabilities"]["resume"], true);
     assert_eq!(providers[9]["instanceId"], "gone");
     assert_eq!(providers[9]["status"], "error");
     assert_eq!(providers[9]["available"], false);
+    let mute = &providers[10];
+    assert_eq!(mute["status"], "error");
+    assert!(
+        mute["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not speak ACP"),
+        "{mute}"
+    );
     for p in providers {
         assert!(
             p["checkedAt"].as_str().is_some_and(|t| t.ends_with('Z')),
