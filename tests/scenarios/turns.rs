@@ -1,0 +1,227 @@
+//! What one turn does, whatever the agent: text streamed in order, command and file-change
+//! approvals, questions and plans (where the agent has them), and a model error.
+
+use serde_json::{json, Value};
+
+use crate::agent::Agent;
+use crate::rig::{Rig, NOW};
+
+const STREAMED: &str = "one two three four five six seven eight";
+
+pub async fn streams_text_in_order(agent: Agent) {
+    let mut rig = Rig::start(agent, json!([{"text": STREAMED, "chunks": 8}]), false).await;
+    rig.turn(
+        "count to eight",
+        json!({"assistantDeliveryMode": "streaming"}),
+    )
+    .await;
+    rig.turn_done().await;
+    // The pieces pushed while streaming, in order, make the whole answer.
+    let streamed: String = rig
+        .events
+        .iter()
+        .filter(|e| e["type"] == "thread.message-sent" && e["payload"]["role"] == "assistant")
+        .filter(|e| e["payload"]["streaming"] == true)
+        .filter_map(|e| e["payload"]["text"].as_str())
+        .collect();
+    let pieces = rig
+        .events
+        .iter()
+        .filter(|e| e["type"] == "thread.message-sent" && e["payload"]["streaming"] == true)
+        .count();
+    assert!(
+        pieces > 1,
+        "{agent:?}: the answer was not streamed in pieces"
+    );
+    // codex-acp says its "model metadata not found" warning as text first.
+    assert!(
+        streamed.ends_with(STREAMED),
+        "{agent:?}: streamed {streamed:?}"
+    );
+    let answers = rig.answers().await;
+    assert!(
+        answers.last().is_some_and(|a| a.ends_with(STREAMED)),
+        "{agent:?}: {answers:?}{}",
+        rig.story()
+    );
+    let thread = rig.thread().await;
+    assert_eq!(thread["session"]["providerName"], agent.provider_name());
+    assert_eq!(
+        thread["session"]["status"], "ready",
+        "{}",
+        thread["session"]
+    );
+}
+
+pub async fn command_approval_accepted_and_declined(agent: Agent) {
+    let steps = json!([
+        agent.asked_shell("echo yes > accepted.txt"),
+        {"text": "ran it"},
+        agent.asked_shell("echo no > declined.txt"),
+        {"text": "did not run it"},
+    ]);
+    let mut rig = Rig::start(agent, steps, false).await;
+    rig.turn("write accepted.txt", json!({})).await;
+    let asked = rig.activity("approval.requested").await;
+    assert_eq!(asked["tone"], "approval");
+    assert_eq!(asked["payload"]["requestKind"], "command", "{asked}");
+    rig.decide(&asked, "accept").await;
+    rig.activity("approval.resolved").await;
+    rig.turn_done().await;
+    assert_eq!(
+        std::fs::read_to_string(rig.work.join("accepted.txt")).ok(),
+        Some("yes\n".to_string()),
+        "{agent:?}: the accepted command did not run"
+    );
+
+    rig.turn("write declined.txt", json!({})).await;
+    let asked = rig.next_activity("approval.requested").await;
+    rig.decide(&asked, "decline").await;
+    rig.turn_done().await;
+    assert!(
+        !rig.work.join("declined.txt").exists(),
+        "{agent:?}: a declined command ran"
+    );
+}
+
+pub async fn file_change_approval(agent: Agent) {
+    // codex writes inside its workspace without asking; a file outside it needs approval.
+    let outside = tempfile::tempdir().unwrap();
+    let outside_target = outside.path().join("hello.txt");
+    let add = |path: &str| format!("*** Begin Patch\n*** Add File: {path}\n+hello\n*** End Patch");
+    let mut rig = Rig::start_in(agent, false, |work| {
+        let step = match agent {
+            Agent::Codex => json!({"patch": add(&outside_target.to_string_lossy())}),
+            Agent::CodexAcp => json!({"patch": add("hello.txt")}),
+            Agent::Claude | Agent::ClaudeAcp => json!({"write": {
+                "path": work.join("hello.txt"), "content": "hello\n"}}),
+        };
+        json!([step, {"text": "patched"}])
+    })
+    .await;
+    let target = match agent {
+        Agent::Codex => outside_target.clone(),
+        _ => rig.work.join("hello.txt"),
+    };
+    rig.turn("add hello.txt", json!({})).await;
+    let asked = rig.activity("approval.requested").await;
+    assert_eq!(asked["payload"]["requestKind"], "file-change", "{asked}");
+    assert_eq!(asked["summary"], "File-change approval requested");
+    rig.decide(&asked, "accept").await;
+    rig.turn_done().await;
+    assert_eq!(
+        std::fs::read_to_string(&target).ok().as_deref(),
+        Some("hello\n"),
+        "{agent:?}: the accepted change was not made"
+    );
+}
+
+pub async fn plan_mode_with_a_question(agent: Agent) {
+    if !agent.expect().plan_mode {
+        // Nothing to run: the declared capabilities (checked in `declares_its_capabilities`)
+        // say this agent has no plan mode, and the thread view offers none.
+        return;
+    }
+    let steps = json!([
+        {"ask": [{"id": "color", "question": "Which colour?", "options": ["Red", "Blue"]}]},
+        {"plan": "<proposed_plan>\n1. Paint it blue\n2. Dry it\n</proposed_plan>", "chunks": 3},
+        // Claude's ExitPlanMode is a tool call: the model answers its result (codex's plan
+        // is plain text and ends the turn without another request).
+        {"text": "that is the plan"}
+    ]);
+    let mut rig = Rig::start(agent, steps, false).await;
+    rig.ok(
+        json!({"type": "thread.interaction-mode.set", "commandId": "mode",
+                  "threadId": "t1", "interactionMode": "plan", "createdAt": NOW}),
+    )
+    .await;
+    rig.turn("plan the paint job", json!({"interactionMode": "plan"}))
+        .await;
+    let asked = rig.activity("user-input.requested").await;
+    let question = &asked["payload"]["questions"][0];
+    let id = question["id"].as_str().unwrap().to_string();
+    let request = asked["payload"]["requestId"].as_str().unwrap().to_string();
+    rig.ok(
+        json!({"type": "thread.user-input.respond", "commandId": "u1", "threadId": "t1",
+                  "requestId": request, "answers": {id: "Blue"}, "createdAt": NOW}),
+    )
+    .await;
+    rig.until("a proposed plan", |e| {
+        e["type"] == "thread.proposed-plan-upserted"
+    })
+    .await;
+    rig.turn_done().await;
+    let thread = rig.thread().await;
+    let plan = thread["proposedPlans"][0]["planMarkdown"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        plan.contains("1. Paint it blue") && plan.contains("2. Dry it"),
+        "{agent:?}: {plan:?}"
+    );
+    assert!(
+        rig.model_saw("Blue"),
+        "{agent:?}: the model never saw the answer"
+    );
+}
+
+pub async fn a_model_error_is_an_error_session(agent: Agent) {
+    let steps = json!([{"status": 500, "message": "model melted"}, {"text": "fine again"}]);
+    let mut rig = Rig::start(agent, steps, false).await;
+    rig.turn("fail please", json!({})).await;
+    let error = rig.activity("runtime.error").await;
+    assert_eq!(error["tone"], "error", "{error}");
+    rig.turn_done().await;
+    let thread = rig.thread().await;
+    assert_eq!(
+        thread["session"]["status"], "error",
+        "{}",
+        thread["session"]
+    );
+    assert!(thread["session"]["lastError"].as_str().is_some());
+
+    rig.turn("again", json!({})).await;
+    rig.turn_done().await;
+    let answers = rig.answers().await;
+    assert!(
+        answers.last().is_some_and(|a| a.ends_with("fine again")),
+        "{agent:?}: {answers:?}{}",
+        rig.story()
+    );
+    assert_eq!(rig.session_status().await, "ready");
+}
+
+/// What the declared capabilities must say, as the server reports them to clients.
+pub async fn declares_its_capabilities(agent: Agent) {
+    let mut rig = Rig::start(agent, json!([{"text": "hi"}]), false).await;
+    let v = rig
+        .client
+        .request(json!({"_tag": "server.refreshProviders"}))
+        .await;
+    let statuses: Vec<Value> = v["result"]["providers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("{v}"));
+    let selection = agent.selection();
+    let mine = statuses
+        .iter()
+        .find(|s| {
+            s["provider"] == selection["provider"]
+                && (selection.get("instanceId").is_none()
+                    || s["instanceId"] == selection["instanceId"])
+        })
+        .unwrap_or_else(|| panic!("{agent:?} has no status: {v}"));
+    // codex's status also says whether `codex login` was done (here it was not: the fake
+    // model needs no login), so availability is what every agent shares.
+    assert_eq!(mine["available"], true, "{mine}");
+    if agent != Agent::Codex {
+        assert_eq!(mine["status"], "ready", "{mine}");
+    }
+    let caps = &mine["capabilities"];
+    let expect = agent.expect();
+    assert_eq!(caps["rollback"], expect.rollback, "{agent:?} {caps}");
+    assert_eq!(caps["steer"], expect.steer, "{agent:?} {caps}");
+    assert_eq!(caps["planMode"], expect.plan_mode, "{agent:?} {caps}");
+    assert_eq!(caps["userInput"], expect.user_input, "{agent:?} {caps}");
+    assert_eq!(caps["resume"], true, "{agent:?} {caps}");
+}
