@@ -250,6 +250,8 @@ struct Real {
     own_first: Duration,
     ours: Duration,
     ours_first: Duration,
+    /// Turn start → the answer's last delta at the client (before the checkpoint).
+    ours_last: Duration,
 }
 
 /// The real agent of `row` (None when it is not installed), its environment, and the launch
@@ -289,12 +291,12 @@ fn real_agent(row: Row, model: &FakeModel, dir: &Path) -> Option<(PathBuf, Agent
     Some((program, env, launch))
 }
 
-/// One turn through t3rs: (turn start → the checkpoint, turn start → the first delta of the
-/// model's answer at the client).
-async fn t3rs_turn(ws: &mut Ws, row: Row, turn: u64) -> (Duration, Duration) {
+/// One turn through t3rs: turn start → the checkpoint, → the first delta of the model's answer
+/// at the client, → its last delta there.
+async fn t3rs_turn(ws: &mut Ws, row: Row, turn: u64) -> [Duration; 3] {
     let started = Instant::now();
     start_turn(ws, "r", turn as usize, &row.kind()).await;
-    let (text, _, first) = read_turn(ws, "r", turn, MARKER).await;
+    let (text, first, last) = read_turn(ws, "r", turn, MARKER).await;
     let expected = MARKER.repeat(REAL_DELTAS);
     assert!(
         text.contains(&expected),
@@ -302,7 +304,8 @@ async fn t3rs_turn(ws: &mut Ws, row: Row, turn: u64) -> (Duration, Duration) {
         row.name()
     );
     let first = first.expect("the answer's first delta") - started;
-    (started.elapsed(), first)
+    let last = last.expect("the answer's last delta") - started;
+    [started.elapsed(), first, last]
 }
 
 /// The real agent alone and through t3rs, both sessions live, their turns interleaved so that
@@ -321,29 +324,33 @@ fn real(rt: &tokio::runtime::Runtime, dir: &Path, row: Row, model: &FakeModel) -
     let ours_work = git_repo(&dir.join("t3rs"));
     let (server, mut ws) = rt.block_on(serve(&dir.join("t3rs/state"), &launch));
     rt.block_on(create(&mut ws, &ours_work, &["r".to_string()], &row.kind()));
-    let mut samples: [Vec<Duration>; 4] = Default::default();
+    let mut samples: [Vec<Duration>; 5] = Default::default();
     for turn in 1..=1 + REAL_TURNS as u64 {
         // Which goes first alternates: the second of a pair runs on a warmer machine.
-        let ((own_took, own_first), (took, first)) = if turn % 2 == 0 {
+        let ((own_took, own_first), [took, first, last]) = if turn % 2 == 0 {
             let o = own.turn(MARKER);
             (o, rt.block_on(t3rs_turn(&mut ws, row, turn)))
         } else {
             let t = rt.block_on(t3rs_turn(&mut ws, row, turn));
             (own.turn(MARKER), t)
         };
-        for (list, sample) in samples.iter_mut().zip([own_took, own_first, took, first]) {
+        for (list, sample) in samples
+            .iter_mut()
+            .zip([own_took, own_first, took, first, last])
+        {
             list.push(sample);
         }
     }
     stop(server.child);
     drop(own);
     // The first turn warms up (spawns, the first checkpoint).
-    let [own, own_first, ours, ours_first] = samples.map(|mut s| median(&mut s[1..]));
+    let [own, own_first, ours, ours_first, ours_last] = samples.map(|mut s| median(&mut s[1..]));
     Some(Real {
         own,
         own_first,
         ours,
         ours_first,
+        ours_last,
     })
 }
 
@@ -384,64 +391,60 @@ fn main() {
 
     println!();
     println!(
-        "provider benchmark ({}k-delta synthetic turn to 4 clients; real CLI: {REAL_DELTAS}-delta turn against the scripted model, median of {REAL_TURNS} after a warm-up; RSS over {SESSIONS} live sessions)",
+        "provider benchmark: synthetic {}k-delta turn to 4 clients; real CLI {REAL_DELTAS}-delta turn against the scripted model, median of {REAL_TURNS} after a warm-up, turns alone and through t3rs interleaved; RSS over {SESSIONS} live sessions",
         SYNTHETIC_DELTAS / 1000
     );
-    println!(
-        "| {:<16} | {:>17} | {:>13} | {:>14} | {:>9} | {:>17} | {:>11} |",
+    let header = [
         "provider",
-        "deltas/s → 4 ws",
+        "deltas/s, synthetic → 4 clients",
         "turn, own",
-        "turn, t3rs",
-        "added/own",
-        "first text own/t3rs",
-        "RSS/session"
-    );
+        "turn through t3rs: last text / checkpoint",
+        "added/own: last text / checkpoint",
+        "first text: own / t3rs",
+        "server RSS per session",
+    ];
+    let widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let line = |cells: &[String]| {
+        let cells: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:>w$}"))
+            .collect();
+        println!("| {} |", cells.join(" | "));
+    };
+    line(&header.map(String::from));
     println!(
-        "|{}|{}|{}|{}|{}|{}|{}|",
-        "-".repeat(18),
-        "-".repeat(19),
-        "-".repeat(15),
-        "-".repeat(16),
-        "-".repeat(11),
-        "-".repeat(21),
-        "-".repeat(13)
+        "|{}|",
+        widths
+            .iter()
+            .map(|w| "-".repeat(w + 2))
+            .collect::<Vec<_>>()
+            .join("|")
     );
-    println!(
-        "| {:<16} | {:>17} | {:>13} | {:>14} | {:>9} | {:>19} | {:>11} |",
-        "target", ">= 100,000", "", "", "<= 0.10", "", ""
-    );
+    let target = ["target", ">= 100,000", "", "", "<= 0.10", "", ""];
+    line(&target.map(String::from));
     for (row, real) in ROWS.into_iter().zip(reals) {
         let (_, s, rss) = synthetic_by
             .iter()
             .find(|(d, _, _)| *d == row.driver())
             .expect("measured");
-        let (own, ours, added, first) = match real {
+        let mut cells = vec![row.name().to_string(), format!("{:.0}", s.deltas_per_s)];
+        match real {
             Some(r) => {
-                let added = (r.ours.as_secs_f64() - r.own.as_secs_f64()) / r.own.as_secs_f64();
-                (
-                    ms(r.own),
-                    ms(r.ours),
-                    format!("{added:.2}"),
-                    format!("{} / {}", ms(r.own_first), ms(r.ours_first)),
-                )
+                let own = r.own.as_secs_f64();
+                let added = |d: Duration| (d.as_secs_f64() - own) / own;
+                cells.push(ms(r.own));
+                cells.push(format!("{} / {}", ms(r.ours_last), ms(r.ours)));
+                cells.push(format!("{:.2} / {:.2}", added(r.ours_last), added(r.ours)));
+                cells.push(format!("{} / {}", ms(r.own_first), ms(r.ours_first)));
             }
-            None => (
-                "skipped".into(),
-                "(make agents)".into(),
-                String::new(),
-                String::new(),
-            ),
-        };
-        println!(
-            "| {:<16} | {:>17} | {:>13} | {:>14} | {:>9} | {:>19} | {:>11} |",
-            row.name(),
-            format!("{:.0}", s.deltas_per_s),
-            own,
-            ours,
-            added,
-            first,
-            format!("{rss} KiB")
-        );
+            None => {
+                cells.push("skipped".into());
+                cells.push("(make agents; ../shared)".into());
+                cells.extend([String::new(), String::new()]);
+            }
+        }
+        cells.push(format!("{rss} KiB"));
+        line(&cells);
     }
 }

@@ -79,16 +79,16 @@ pub async fn start_turn(ws: &mut Ws, thread: &str, n: usize, kind: &ThreadKind) 
 }
 
 /// Reads domain events until `thread`'s turn `count` has its checkpoint; returns the assistant
-/// text it saw for that turn, how many assistant text events carried it, and when the first
-/// one containing `marker` arrived.
+/// text it saw for that turn, when the first piece containing `marker` arrived, and when the
+/// last piece did.
 pub async fn read_turn(
     ws: &mut Ws,
     thread: &str,
     count: u64,
     marker: &str,
-) -> (String, usize, Option<Instant>) {
+) -> (String, Option<Instant>, Option<Instant>) {
     let mut text = String::new();
-    let mut pieces = 0;
+    let mut last = None;
     let mut first = None;
     loop {
         let Message::Text(raw) = ws.next().await.expect("open").expect("frame") else {
@@ -108,11 +108,11 @@ pub async fn read_turn(
                         first.get_or_insert_with(Instant::now);
                     }
                     text.push_str(piece);
-                    pieces += 1;
+                    last = Some(Instant::now());
                 }
             }
             Some("thread.turn-diff-completed") if p["checkpointTurnCount"] == count => {
-                return (text, pieces, first)
+                return (text, first, last)
             }
             _ => {}
         }
