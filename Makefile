@@ -100,10 +100,11 @@ chromium:
 	    apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
 	  else echo "make: chromium is missing; install it (Debian: sudo apt-get install chromium)"; exit 1; fi; }
 
-# The browser client end to end: real binary, real codex, the scripted model, headless Chromium.
-web-e2e: codex web chromium
+# The browser client end to end: real binary, real codex and Claude Code, the scripted model,
+# headless Chromium.
+web-e2e: codex agents web chromium
 	$(CARGO) build --locked
-	cd web && CHROMIUM="$$(command -v chromium)" node e2e/run.mjs ../target/debug/t3rs "$(CODEX_BIN)"
+	cd web && CHROMIUM="$$(command -v chromium)" node e2e/run.mjs ../target/debug/t3rs "$(CODEX_BIN)" "$(CLAUDE_BIN)"
 
 run: check-tools web
 	$(CARGO) build --release --locked

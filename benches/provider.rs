@@ -1,339 +1,381 @@
-//! `make bench` for the codex provider, against the release binary:
-//! 1. delta throughput through the provider actor → Engine → 4 WebSocket clients, fed by a
-//!    synthetic app-server (benches/support/fake_codex.py) that writes a 100,000-delta turn at
-//!    pipe speed; every client must receive the whole text, in order;
-//! 2. the same path with the real codex CLI and the scripted model server, against codex alone
-//!    driven over its own stdio: the ratio of what t3rs adds to what codex takes;
-//! 3. server RSS per live thread session (codex's own processes excluded).
+//! `make bench` for the providers, one row per driver (codex, Claude Code, the ACP adapters
+//! codex-acp and claude-agent-acp), against the release binary:
+//! 1. delta throughput through the driver actor → Engine → 4 WebSocket clients, fed by a
+//!    synthetic agent (benches/support/fake_codex.py, fake_claude.py, fake_acp.py — one ACP
+//!    fake serves both ACP rows: t3rs's side is the same driver) that writes a 100,000-delta
+//!    turn at pipe speed; every client must receive the whole text, in order;
+//! 2. the same path with the real CLI and the scripted model server, against the CLI alone
+//!    driven over its own stdio (benches/support/provider_alone.rs): the ratio of what t3rs adds
+//!    to what the agent takes, and the first text's latency (turn start → first assistant delta
+//!    at a client);
+//! 3. server RSS per live thread session (the agents' own processes excluded), per driver.
 //!
-//! Prints a table; asserts nothing but correctness.
+//! Prints one table; asserts nothing but correctness.
 #![allow(clippy::disallowed_methods)] // test code starts its helpers (git, servers, fakes) directly
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::Message;
 
+#[path = "support/provider_alone.rs"]
+mod alone;
 mod support;
-use support::{connect, pct, rss_kib, spawn_server, stop, Ws};
-use t3rs::testkit::{self, FakeModel};
+#[path = "support/provider_ws.rs"]
+mod ws;
+use support::{connect, rss_kib, spawn_server_prepared, stop, Started, Ws};
+use t3rs::testkit::{self, AgentEnv, FakeModel};
+use ws::{create, git_repo, median, read_turn, request, script, start_turn, ThreadKind};
 
-const NOW: &str = "2026-01-01T00:00:00.000Z";
 const SYNTHETIC_DELTAS: usize = 100_000;
 const REAL_DELTAS: usize = 5_000;
 const SESSIONS: usize = 20;
-/// Measured turns with the real codex, after one warm-up turn; the median is reported.
-const REAL_TURNS: usize = 7;
+/// Measured turns with a real agent, after one warm-up turn; the median is reported.
+const REAL_TURNS: usize = 11;
+const CLAUDE_MODEL: &str = "claude-sonnet-4-6";
+/// The scripted answer is this, REAL_DELTAS times; first text is its first delta (codex-acp's
+/// "model metadata" warning chunk, written before the model is asked, does not count).
+const MARKER: &str = "x";
 
-async fn request(ws: &mut Ws, id: &str, body: Value) -> Value {
-    ws.send(Message::Text(json!({"id": id, "body": body}).to_string()))
-        .await
-        .expect("send");
-    loop {
-        if let Message::Text(text) = ws.next().await.expect("open").expect("frame") {
-            let v: Value = serde_json::from_str(&text).expect("json");
-            if v["id"] == id {
-                assert!(v.get("error").is_none(), "{v}");
-                return v;
-            }
+/// The table's rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Row {
+    Codex,
+    Claude,
+    CodexAcp,
+    ClaudeAcp,
+}
+
+const ROWS: [Row; 4] = [Row::Codex, Row::Claude, Row::CodexAcp, Row::ClaudeAcp];
+
+impl Row {
+    fn name(self) -> &'static str {
+        match self {
+            Row::Codex => "codex",
+            Row::Claude => "claudeAgent",
+            Row::CodexAcp => "codex-acp",
+            Row::ClaudeAcp => "claude-agent-acp",
+        }
+    }
+
+    /// The driver measured with a synthetic agent for this row.
+    fn driver(self) -> Driver {
+        match self {
+            Row::Codex => Driver::Codex,
+            Row::Claude => Driver::Claude,
+            Row::CodexAcp | Row::ClaudeAcp => Driver::Acp,
+        }
+    }
+
+    fn kind(self) -> ThreadKind {
+        match self {
+            Row::Codex => Driver::Codex.kind(),
+            Row::Claude => Driver::Claude.kind(),
+            Row::CodexAcp | Row::ClaudeAcp => acp_kind(self.name()),
         }
     }
 }
 
-fn dispatch(command: Value) -> Value {
-    json!({"_tag": "orchestration.dispatchCommand", "command": command})
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Driver {
+    Codex,
+    Claude,
+    Acp,
 }
 
-async fn create(ws: &mut Ws, root: &Path, threads: &[String]) {
-    request(
-        ws,
-        "p",
-        dispatch(
-            json!({"type": "project.create", "commandId": "p", "projectId": "p",
-            "title": "p", "workspaceRoot": root.to_string_lossy(), "createdAt": NOW}),
-        ),
-    )
-    .await;
-    for t in threads {
-        request(
-            ws,
-            &format!("c-{t}"),
-            dispatch(
-                json!({"type": "thread.create", "commandId": format!("c-{t}"),
-                "threadId": t, "projectId": "p", "title": t, "model": "fake-model",
-                "runtimeMode": "full-access", "interactionMode": "default", "branch": null,
-                "worktreePath": null, "createdAt": NOW}),
-            ),
-        )
-        .await;
-    }
-}
-
-async fn start_turn(ws: &mut Ws, thread: &str, n: usize) {
-    request(
-        ws,
-        &format!("turn-{thread}-{n}"),
-        dispatch(json!({"type": "thread.turn.start", "commandId": format!("turn-{thread}-{n}"),
-            "threadId": thread, "assistantDeliveryMode": "streaming",
-            "message": {"messageId": format!("m-{thread}-{n}"), "role": "user", "text": "go", "attachments": []},
-            "runtimeMode": "full-access", "interactionMode": "default", "createdAt": NOW})),
-    )
-    .await;
-}
-
-/// Reads domain events until `thread`'s turn `count` has its checkpoint; returns the assistant
-/// text it saw for that turn, how many assistant text events carried it, and when the first
-/// one arrived.
-async fn read_turn(ws: &mut Ws, thread: &str, count: u64) -> (String, usize, Option<Instant>) {
-    let mut text = String::new();
-    let mut pieces = 0;
-    let mut first = None;
-    loop {
-        let Message::Text(raw) = ws.next().await.expect("open").expect("frame") else {
-            continue;
-        };
-        let v: Value = serde_json::from_str(&raw).expect("json");
-        let event = &v["data"];
-        if v["channel"] != "orchestration.domainEvent" || event["payload"]["threadId"] != thread {
-            continue;
-        }
-        let p = &event["payload"];
-        match event["type"].as_str() {
-            Some("thread.message-sent") if p["role"] == "assistant" => {
-                let piece = p["text"].as_str().unwrap_or("");
-                if !piece.is_empty() {
-                    first.get_or_insert_with(Instant::now);
-                    text.push_str(piece);
-                    pieces += 1;
-                }
-            }
-            Some("thread.turn-diff-completed") if p["checkpointTurnCount"] == count => {
-                return (text, pieces, first)
-            }
-            _ => {}
+impl Driver {
+    fn kind(self) -> ThreadKind {
+        match self {
+            // codex as before: full access, no sandbox or approvals in the way.
+            Driver::Codex => ThreadKind {
+                selection: json!({"provider": "codex", "model": "fake-model"}),
+                runtime_mode: "full-access",
+            },
+            // A text turn asks nothing; approval-required keeps Claude out of bypassPermissions
+            // (refused as root without IS_SANDBOX=1).
+            Driver::Claude => ThreadKind {
+                selection: json!({"provider": "claudeAgent", "model": CLAUDE_MODEL}),
+                runtime_mode: "approval-required",
+            },
+            Driver::Acp => acp_kind("fake-acp"),
         }
     }
 }
 
-fn git_repo(dir: &Path) -> PathBuf {
-    let work = dir.join("work");
-    std::fs::create_dir_all(&work).unwrap();
-    std::fs::write(work.join("README.md"), "bench\n").unwrap();
-    for args in [
-        &["init", "-q"][..],
-        &["add", "-A"],
-        &[
-            "-c",
-            "user.name=b",
-            "-c",
-            "user.email=b@b",
-            "commit",
-            "-qm",
-            "init",
-        ],
-    ] {
-        assert!(Command::new("git")
-            .args(args)
-            .current_dir(&work)
-            .status()
-            .unwrap()
-            .success());
+fn acp_kind(instance: &str) -> ThreadKind {
+    ThreadKind {
+        selection: json!({"provider": "acp", "model": "default", "instanceId": instance}),
+        runtime_mode: "approval-required",
     }
-    work
 }
 
-fn fake_codex(dir: &Path) -> PathBuf {
-    let path = dir.join("fake-codex");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/support/fake_codex.py"),
-        &path,
-    )
-    .unwrap();
-    Command::new("chmod").arg("+x").arg(&path).status().unwrap();
-    path
+/// How a server is started for one row: its flags, the environment it (and so its agents)
+/// gets, the ACP instance declared once it is up.
+#[derive(Default)]
+struct Launch {
+    args: Vec<String>,
+    env: AgentEnv,
+    instance: Option<Value>,
+}
+
+fn env_map(env: &AgentEnv) -> Value {
+    env.set
+        .iter()
+        .map(|(k, v)| {
+            let v = Value::String(v.to_string_lossy().into_owned());
+            (k.to_string_lossy().into_owned(), v)
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn set(vars: &[(&str, &str)]) -> AgentEnv {
+    AgentEnv {
+        remove: Vec::new(),
+        set: vars.iter().map(|(k, v)| (k.into(), v.into())).collect(),
+    }
+}
+
+async fn serve(state: &Path, launch: &Launch) -> (Started, Ws) {
+    let args: Vec<&str> = launch.args.iter().map(String::as_str).collect();
+    let bin = Path::new(env!("CARGO_BIN_EXE_t3rs"));
+    let server = spawn_server_prepared(bin, state, &args, &[], &|cmd| launch.env.apply(cmd));
+    let mut ws = connect(&server.addr).await;
+    if let Some(instance) = &launch.instance {
+        let body = json!({"_tag": "server.updateSettings", "acpInstances": [instance]});
+        request(&mut ws, "settings", body).await;
+    }
+    (server, ws)
+}
+
+fn synthetic_launch(dir: &Path, driver: Driver, deltas: usize) -> Launch {
+    let n = deltas.to_string();
+    match driver {
+        Driver::Codex => Launch {
+            args: vec![
+                "--codex-bin".into(),
+                path_arg(&script(dir, "fake_codex.py")),
+            ],
+            env: set(&[("FAKE_CODEX_DELTAS", &n)]),
+            instance: None,
+        },
+        Driver::Claude => Launch {
+            args: vec![
+                "--claude-bin".into(),
+                path_arg(&script(dir, "fake_claude.py")),
+            ],
+            env: set(&[("FAKE_CLAUDE_DELTAS", &n)]),
+            instance: None,
+        },
+        Driver::Acp => Launch {
+            args: Vec::new(),
+            env: AgentEnv::default(),
+            instance: Some(json!({"instanceId": "fake-acp", "command": "python3",
+                "args": [script(dir, "fake_acp.py")], "env": {"FAKE_ACP_DELTAS": n}})),
+        },
+    }
+}
+
+fn path_arg(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 struct Synthetic {
     deltas_per_s: f64,
-    log_entries: usize,
-    took: Duration,
 }
 
-async fn synthetic(dir: &Path) -> Synthetic {
+async fn synthetic(dir: &Path, driver: Driver) -> Synthetic {
     let work = git_repo(dir);
-    let codex = fake_codex(dir);
-    let deltas = SYNTHETIC_DELTAS.to_string();
-    let server = spawn_server(
-        &dir.join("state-synthetic"),
-        &["--codex-bin", codex.to_str().unwrap()],
-        &[("FAKE_CODEX_DELTAS", deltas.as_str())],
-    );
-    let mut clients = Vec::new();
-    for _ in 0..4 {
+    let launch = synthetic_launch(dir, driver, SYNTHETIC_DELTAS);
+    let (server, first) = serve(&dir.join("state"), &launch).await;
+    let mut clients = vec![first];
+    for _ in 1..4 {
         clients.push(connect(&server.addr).await);
     }
-    create(&mut clients[0], &work, &["t".to_string()]).await;
+    let kind = driver.kind();
+    create(&mut clients[0], &work, &["t".to_string()], &kind).await;
     let expected: String = (0..SYNTHETIC_DELTAS).map(|i| format!("d{i} ")).collect();
     let mut result = None;
     for turn in 1..=2u64 {
         let started = Instant::now();
-        start_turn(&mut clients[0], "t", turn as usize).await;
+        start_turn(&mut clients[0], "t", turn as usize, &kind).await;
         let mut readers = Vec::new();
         for mut ws in clients.drain(..) {
             readers.push(tokio::spawn(async move {
-                let seen = read_turn(&mut ws, "t", turn).await;
+                let seen = read_turn(&mut ws, "t", turn, "").await;
                 (ws, seen, started.elapsed())
             }));
         }
         let mut slowest = Duration::ZERO;
-        let mut entries = 0;
         for reader in readers {
-            let (ws, (text, pieces, _), took) = reader.await.unwrap();
+            let (ws, (text, _, _), took) = reader.await.unwrap();
             assert!(text == expected, "a client lost or reordered text");
             slowest = slowest.max(took);
-            entries = pieces;
             clients.push(ws);
         }
-        // Turn 1 warms up (codex spawn, first checkpoint); turn 2 is measured.
+        // Turn 1 warms up (the agent's spawn, the first checkpoint); turn 2 is measured.
         result = Some(Synthetic {
             deltas_per_s: SYNTHETIC_DELTAS as f64 / slowest.as_secs_f64(),
-            log_entries: entries,
-            took: slowest,
         });
     }
     stop(server.child);
     result.unwrap()
 }
 
-/// RSS growth per thread whose codex is alive (the synthetic app-server; its own memory is
-/// another process's).
-async fn rss_per_session(dir: &Path) -> (u64, u64) {
-    let work = git_repo(&dir.join("rss"));
-    let codex = fake_codex(dir);
-    let server = spawn_server(
-        &dir.join("state-rss"),
-        &["--codex-bin", codex.to_str().unwrap()],
-        &[("FAKE_CODEX_DELTAS", "20")],
-    );
-    let mut ws = connect(&server.addr).await;
+/// RSS growth per thread whose (synthetic) agent is alive; the agents' memory is other
+/// processes'.
+async fn rss_per_session(dir: &Path, driver: Driver) -> u64 {
+    let work = git_repo(dir);
+    let launch = synthetic_launch(dir, driver, 20);
+    let (server, mut ws) = serve(&dir.join("state"), &launch).await;
+    let kind = driver.kind();
     let threads: Vec<String> = (0..=SESSIONS).map(|i| format!("s{i}")).collect();
-    create(&mut ws, &work, &threads).await;
-    start_turn(&mut ws, &threads[0], 1).await;
-    read_turn(&mut ws, &threads[0], 1).await;
+    create(&mut ws, &work, &threads, &kind).await;
+    start_turn(&mut ws, &threads[0], 1, &kind).await;
+    read_turn(&mut ws, &threads[0], 1, "").await;
     let pid = server.child.id();
     let before = rss_kib(pid);
     for t in &threads[1..] {
-        start_turn(&mut ws, t, 1).await;
-        read_turn(&mut ws, t, 1).await;
+        start_turn(&mut ws, t, 1, &kind).await;
+        read_turn(&mut ws, t, 1, "").await;
     }
     let after = rss_kib(pid);
     stop(server.child);
-    (before, after.saturating_sub(before) / SESSIONS as u64)
+    after.saturating_sub(before) / SESSIONS as u64
 }
 
-fn codex_bin() -> Option<PathBuf> {
-    let path = testkit::codex_path();
-    path.exists().then_some(path)
+/// A real turn: its median time and first-text latency, alone and through t3rs.
+struct Real {
+    own: Duration,
+    own_first: Duration,
+    ours: Duration,
+    ours_first: Duration,
+    /// Turn start → the answer's last delta at the client (before the checkpoint).
+    ours_last: Duration,
+    /// The median over turn pairs of (t3rs − own) / own, to the last text and to the
+    /// checkpoint: pairs run back to back, so a shared machine's drifting load cancels.
+    added_last: f64,
+    added: f64,
 }
 
-fn fake_model(dir: &Path) -> Option<(FakeModel, PathBuf)> {
-    if !testkit::fake_model_path().exists() {
+fn median_f(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// The real agent of `row` (None when it is not installed), its environment, and the launch
+/// of a server running it.
+fn real_agent(row: Row, model: &FakeModel, dir: &Path) -> Option<(PathBuf, AgentEnv, Launch)> {
+    let (program, env) = match row {
+        Row::Codex => {
+            let home = model.codex_home(dir);
+            let env = set(&[("CODEX_HOME", home.to_str()?), ("FAKE_KEY", "unused")]);
+            (testkit::codex_path(), env)
+        }
+        Row::Claude | Row::ClaudeAcp => (
+            if row == Row::Claude {
+                testkit::claude_path()
+            } else {
+                testkit::claude_agent_acp_path()
+            },
+            model.claude_env(dir),
+        ),
+        Row::CodexAcp => (testkit::codex_acp_path(), model.codex_acp_env(dir)),
+    };
+    if !program.exists() {
         return None;
     }
-    let model = FakeModel::start(
-        dir,
-        json!([{"text": "x".repeat(REAL_DELTAS), "chunks": REAL_DELTAS}]),
-    );
-    let home = model.codex_home(dir);
-    Some((model, home))
-}
-
-/// codex alone: two turns over its stdio; the second turn's time from turn/start to
-/// turn/completed.
-fn codex_alone(codex: &Path, home: &Path, work: &Path) -> (Duration, Duration) {
-    let mut child = Command::new(codex)
-        .arg("app-server")
-        .current_dir(work)
-        .env("CODEX_HOME", home)
-        .env("FAKE_KEY", "unused")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("codex");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut send = |v: Value| writeln!(stdin, "{v}").unwrap();
-    let mut until = |pred: &dyn Fn(&Value) -> bool| -> Value {
-        loop {
-            let line = lines.next().expect("codex output").expect("line");
-            if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                if pred(&v) {
-                    return v;
-                }
-            }
-        }
+    let mut launch = Launch {
+        env: env.clone(),
+        ..Launch::default()
     };
-    send(
-        json!({"id": 1, "method": "initialize", "params": {"clientInfo": {"name": "bench", "version": "0"}, "capabilities": {"experimentalApi": true}}}),
-    );
-    until(&|v| v["id"] == 1);
-    send(json!({"method": "initialized"}));
-    send(
-        json!({"id": 2, "method": "thread/start", "params": {"cwd": work, "approvalPolicy": "never", "sandbox": "danger-full-access"}}),
-    );
-    let thread = until(&|v| v["id"] == 2)["result"]["thread"]["id"].clone();
-    let (mut took, mut first) = (Vec::new(), Vec::new());
-    for id in 3..3 + 1 + REAL_TURNS as u64 {
-        let started = Instant::now();
-        let input = json!([{"type": "text", "text": "go"}]);
-        let params = json!({"threadId": thread, "input": input});
-        send(json!({"id": id, "method": "turn/start", "params": params}));
-        until(&|v| v["method"] == "item/agentMessage/delta");
-        first.push(started.elapsed());
-        until(&|v| v["method"] == "turn/completed");
-        took.push(started.elapsed());
+    match row {
+        Row::Codex => launch.args = vec!["--codex-bin".into(), path_arg(&program)],
+        Row::Claude => launch.args = vec!["--claude-bin".into(), path_arg(&program)],
+        Row::CodexAcp | Row::ClaudeAcp => {
+            launch.instance = Some(json!({"instanceId": row.name(), "command": program,
+                "env": env_map(&env)}));
+        }
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    (median(&mut took[1..]), median(&mut first[1..]))
+    Some((program, env, launch))
 }
 
-/// The median (callers leave out the warm-up turn).
-fn median(samples: &mut [Duration]) -> Duration {
-    samples.sort();
-    pct(samples, 0.5)
-}
-
-async fn through_t3rs(codex: &Path, home: &Path, dir: &Path) -> (Duration, Duration, usize) {
-    let work = git_repo(&dir.join("real"));
-    let server = spawn_server(
-        &dir.join("state-real"),
-        &["--codex-bin", codex.to_str().unwrap()],
-        &[
-            ("CODEX_HOME", home.to_str().unwrap()),
-            ("FAKE_KEY", "unused"),
-        ],
+/// One turn through t3rs: turn start → the checkpoint, → the first delta of the model's answer
+/// at the client, → its last delta there.
+async fn t3rs_turn(ws: &mut Ws, row: Row, turn: u64) -> [Duration; 3] {
+    let started = Instant::now();
+    start_turn(ws, "r", turn as usize, &row.kind()).await;
+    let (text, first, last) = read_turn(ws, "r", turn, MARKER).await;
+    let expected = MARKER.repeat(REAL_DELTAS);
+    assert!(
+        text.contains(&expected),
+        "{}: text lost on the way",
+        row.name()
     );
-    let mut ws = connect(&server.addr).await;
-    create(&mut ws, &work, &["r".to_string()]).await;
-    let (mut took, mut firsts) = (Vec::new(), Vec::new());
-    let mut pieces = 0;
+    let first = first.expect("the answer's first delta") - started;
+    let last = last.expect("the answer's last delta") - started;
+    [started.elapsed(), first, last]
+}
+
+/// The real agent alone and through t3rs, both sessions live, their turns interleaved so that
+/// the load of a shared machine weighs on both alike.
+fn real(rt: &tokio::runtime::Runtime, dir: &Path, row: Row, model: &FakeModel) -> Option<Real> {
+    let (program, env, launch) = real_agent(row, model, &dir.join("env"))?;
+    let work = git_repo(&dir.join("alone"));
+    let mut own = match row {
+        Row::Codex => {
+            let home = PathBuf::from(env.get("CODEX_HOME")?);
+            alone::codex(&program, &home, &work)
+        }
+        Row::Claude => alone::claude(&program, &env, &work, CLAUDE_MODEL),
+        Row::CodexAcp | Row::ClaudeAcp => alone::acp(&program, &env, &work),
+    };
+    let ours_work = git_repo(&dir.join("t3rs"));
+    let (server, mut ws) = rt.block_on(serve(&dir.join("t3rs/state"), &launch));
+    rt.block_on(create(&mut ws, &ours_work, &["r".to_string()], &row.kind()));
+    let mut samples: [Vec<Duration>; 5] = Default::default();
     for turn in 1..=1 + REAL_TURNS as u64 {
-        let started = Instant::now();
-        start_turn(&mut ws, "r", turn as usize).await;
-        let (text, seen, first) = read_turn(&mut ws, "r", turn).await;
-        assert_eq!(text.len(), REAL_DELTAS, "text lost on the way");
-        took.push(started.elapsed());
-        firsts.push(first.map_or(Duration::ZERO, |f| f - started));
-        pieces = seen;
+        // Which goes first alternates: the second of a pair runs on a warmer machine.
+        let ((own_took, own_first), [took, first, last]) = if turn % 2 == 0 {
+            let o = own.turn(MARKER);
+            (o, rt.block_on(t3rs_turn(&mut ws, row, turn)))
+        } else {
+            let t = rt.block_on(t3rs_turn(&mut ws, row, turn));
+            (own.turn(MARKER), t)
+        };
+        for (list, sample) in samples
+            .iter_mut()
+            .zip([own_took, own_first, took, first, last])
+        {
+            list.push(sample);
+        }
     }
     stop(server.child);
-    (median(&mut took[1..]), median(&mut firsts[1..]), pieces)
+    drop(own);
+    // The first turn warms up (spawns, the first checkpoint).
+    let ratio = |i: usize| {
+        let pairs = samples[0][1..].iter().zip(&samples[i][1..]);
+        median_f(
+            pairs
+                .map(|(o, t)| (t.as_secs_f64() - o.as_secs_f64()) / o.as_secs_f64())
+                .collect(),
+        )
+    };
+    let (added, added_last) = (ratio(2), ratio(4));
+    let [own, own_first, ours, ours_first, ours_last] = samples.map(|mut s| median(&mut s[1..]));
+    Some(Real {
+        added,
+        added_last,
+        own,
+        own_first,
+        ours,
+        ours_first,
+        ours_last,
+    })
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
 fn main() {
@@ -343,99 +385,94 @@ fn main() {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let synthetic = rt.block_on(synthetic(dir.path()));
-    let (base_rss, per_session) = rt.block_on(rss_per_session(dir.path()));
-    let real = match (codex_bin(), fake_model(dir.path())) {
-        (Some(codex), Some((model, home))) => {
-            let work = git_repo(&dir.path().join("alone"));
-            let alone = codex_alone(&codex, &home, &work);
-            let ours = rt.block_on(through_t3rs(&codex, &home, dir.path()));
-            drop(model);
-            Some((alone, ours))
-        }
-        _ => None,
-    };
+    let mut synthetic_by = Vec::new();
+    for (i, driver) in [Driver::Codex, Driver::Claude, Driver::Acp]
+        .into_iter()
+        .enumerate()
+    {
+        let at = dir.path().join(format!("driver-{i}"));
+        let s = rt.block_on(synthetic(&at.join("synthetic"), driver));
+        let rss = rt.block_on(rss_per_session(&at.join("rss"), driver));
+        synthetic_by.push((driver, s, rss));
+    }
+    let model = testkit::fake_model_path().exists().then(|| {
+        FakeModel::start(
+            dir.path(),
+            json!([{"text": MARKER.repeat(REAL_DELTAS), "chunks": REAL_DELTAS}]),
+        )
+    });
+    let mut reals = Vec::new();
+    for row in ROWS {
+        let at = dir.path().join(format!("real-{}", row.name()));
+        let r = model.as_ref().and_then(|m| real(&rt, &at, row, m));
+        reals.push(r);
+    }
+    drop(model);
 
     println!();
-    println!("provider benchmark");
-    println!("| {:<58} | {:>22} | {:<18} |", "measure", "t3rs", "target");
-    println!("|{}|{}|{}|", "-".repeat(60), "-".repeat(24), "-".repeat(20));
-    let mut rows = vec![
-        (
-            format!(
-                "deltas/s, synthetic app-server → Engine → 4 clients ({}k)",
-                SYNTHETIC_DELTAS / 1000
-            ),
-            format!("{:.0}", synthetic.deltas_per_s),
-            ">= 100,000".to_string(),
-        ),
-        (
-            "  turn time (dispatch → every client has the checkpoint)".to_string(),
-            format!("{:.0} ms", synthetic.took.as_secs_f64() * 1000.0),
-            String::new(),
-        ),
-        (
-            format!(
-                "  assistant-text log entries for {}k deltas",
-                SYNTHETIC_DELTAS / 1000
-            ),
-            synthetic.log_entries.to_string(),
-            String::new(),
-        ),
-        (
-            format!("server RSS per live session ({SESSIONS} sessions, codex excluded)"),
-            format!("{:.0} KiB", per_session as f64),
-            String::new(),
-        ),
-        (
-            "  server RSS with one live session".to_string(),
-            format!("{:.1} MiB", base_rss as f64 / 1024.0),
-            String::new(),
-        ),
+    println!(
+        "provider benchmark: synthetic {}k-delta turn to 4 clients; real CLI {REAL_DELTAS}-delta turn against the scripted model, median of {REAL_TURNS} after a warm-up, turns alone and through t3rs interleaved; RSS over {SESSIONS} live sessions",
+        SYNTHETIC_DELTAS / 1000
+    );
+    let header = [
+        "provider",
+        "deltas/s, synthetic → 4 clients",
+        "turn, own",
+        "turn through t3rs: last text / checkpoint",
+        "added/own: last text / checkpoint",
+        "first text: own / t3rs",
+        "server RSS per session",
     ];
-    match real {
-        Some(((alone, alone_first), (ours, ours_first, pieces))) => {
-            rows.push((
-                "real codex: first text, codex alone (median)".to_string(),
-                format!("{:.0} ms", alone_first.as_secs_f64() * 1000.0),
-                String::new(),
-            ));
-            rows.push((
-                "  first text at a t3rs client (from the dispatch)".to_string(),
-                format!("{:.0} ms", ours_first.as_secs_f64() * 1000.0),
-                String::new(),
-            ));
-            rows.push((
-                format!(
-                    "real codex, {REAL_DELTAS}-delta turn (median of {REAL_TURNS}): codex alone"
-                ),
-                format!("{:.0} ms", alone.as_secs_f64() * 1000.0),
-                String::new(),
-            ));
-            rows.push((
-                "  the same turn through t3rs (to the checkpoint)".to_string(),
-                format!("{:.0} ms", ours.as_secs_f64() * 1000.0),
-                String::new(),
-            ));
-            rows.push((
-                format!("  assistant-text log entries for its {REAL_DELTAS} deltas"),
-                pieces.to_string(),
-                String::new(),
-            ));
-            let added = ours.as_secs_f64() - alone.as_secs_f64();
-            rows.push((
-                "  t3rs's added time / codex's own time".to_string(),
-                format!("{:.2}", added / alone.as_secs_f64()),
-                String::new(),
-            ));
+    let mut rows = vec![
+        header.map(String::from).to_vec(),
+        ["target", ">= 100,000", "", "", "<= 0.10", "", ""]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for (row, real) in ROWS.into_iter().zip(reals) {
+        let (_, s, rss) = synthetic_by
+            .iter()
+            .find(|(d, _, _)| *d == row.driver())
+            .expect("measured");
+        let mut cells = vec![row.name().to_string(), format!("{:.0}", s.deltas_per_s)];
+        match real {
+            Some(r) => {
+                cells.push(ms(r.own));
+                cells.push(format!("{} / {}", ms(r.ours_last), ms(r.ours)));
+                cells.push(format!("{:.2} / {:.2}", r.added_last, r.added));
+                cells.push(format!("{} / {}", ms(r.own_first), ms(r.ours_first)));
+            }
+            None => {
+                cells.push("skipped".into());
+                cells.push("(make agents; ../shared)".into());
+                cells.extend([String::new(), String::new()]);
+            }
         }
-        None => rows.push((
-            "real codex".to_string(),
-            "skipped".to_string(),
-            "needs .tools + ../shared".to_string(),
-        )),
+        cells.push(format!("{rss} KiB"));
+        rows.push(cells);
     }
-    for (name, value, target) in rows {
-        println!("| {name:<58} | {value:>22} | {target:<18} |");
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let line = |cells: &[String]| {
+        let cells: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i == 0 {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect();
+        println!("| {} |", cells.join(" | "));
+    };
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(w + 2)).collect();
+    line(&rows[0]);
+    println!("|{}|", rule.join("|"));
+    for row in &rows[1..] {
+        line(row);
     }
 }

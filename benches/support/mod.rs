@@ -46,9 +46,22 @@ pub fn spawn_server(state: &Path, args: &[&str], env: &[(&str, &str)]) -> Starte
 
 /// [`spawn_server`] with another binary.
 pub fn spawn_server_bin(bin: &Path, state: &Path, args: &[&str], env: &[(&str, &str)]) -> Started {
+    spawn_server_prepared(bin, state, args, env, &|_| {})
+}
+
+/// [`spawn_server_bin`], with `prepare` applied to the command last (e.g. an agent's hermetic
+/// environment, which removes variables as well as setting them).
+pub fn spawn_server_prepared(
+    bin: &Path,
+    state: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    prepare: &dyn Fn(&mut Command),
+) -> Started {
     let verbose = std::env::var_os("T3RS_BENCH_LOG").is_some();
     let started = Instant::now();
-    let mut child = Command::new(bin)
+    let mut command = Command::new(bin);
+    command
         .args([
             "--port",
             "0",
@@ -69,9 +82,9 @@ pub fn spawn_server_bin(bin: &Path, state: &Path, args: &[&str], env: &[(&str, &
             Stdio::inherit()
         } else {
             Stdio::null()
-        })
-        .spawn()
-        .expect("spawn t3rs");
+        });
+    prepare(&mut command);
+    let mut child = command.spawn().expect("spawn t3rs");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let addr = loop {

@@ -1,6 +1,8 @@
 // End-to-end test of the browser client in Debian's headless Chromium: the real t3rs binary,
-// the real codex CLI against ../shared/tools/fake-model, a real git repository in a temp dir.
-// Usage: node e2e/run.mjs <t3rs binary> <codex binary>   (from web/, after `npm run build`)
+// the real codex CLI and Claude Code against ../shared/tools/fake-model (one script serves both
+// APIs: each model request takes the next step), a real git repository in a temp dir.
+// Usage: node e2e/run.mjs <t3rs binary> <codex binary> <claude binary>   (from web/, after
+// `npm run build`)
 // Screenshots of the main views go to e2e/screenshots/.
 
 import { spawn, execFileSync } from "node:child_process";
@@ -10,7 +12,8 @@ import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { chromiumOptions, freePort, newPage, startServer as start, stopServer as stop, waitForLine } from "./support.mjs";
 
-const [t3rsBin, codexBin] = process.argv.slice(2).map((p) => resolve(p));
+const [t3rsBin, codexBin, claudeBin] = process.argv.slice(2).map((p) => resolve(p));
+if (!claudeBin) throw new Error("usage: node e2e/run.mjs <t3rs binary> <codex binary> <claude binary>");
 const here = resolve(new URL(".", import.meta.url).pathname);
 const fakeModel = process.env.T3RS_FAKE_MODEL ?? resolve(here, "../../../shared/tools/fake-model/fake_model.py");
 const shots = join(here, "screenshots");
@@ -42,6 +45,10 @@ writeFileSync(
       { ask: [{ id: "color", question: "Which colour?", options: ["Red", "Blue"] }] },
       { plan: "<proposed_plan>\n1. Paint it blue\n2. Dry it\n</proposed_plan>", chunks: 3 },
       { shell: "sleep 60" },
+      // Claude Code's turn: a Bash tool_use, which asks can_use_tool in approval-required mode;
+      // once allowed and run, the model's next request gets the text.
+      { shell: "echo from-claude > claude.txt" },
+      { text: "Claude ran the command.", chunks: 3 },
     ],
   }),
 );
@@ -55,6 +62,26 @@ writeFileSync(
     `base_url = "http://127.0.0.1:${modelPort}/v1"\nwire_api = "responses"\nenv_key = "FAKE_KEY"\n` +
     `request_max_retries = 0\nstream_max_retries = 0\n`,
 );
+
+// Claude Code against the fake model, hermetic: a throw-away HOME (with a git identity for the
+// commit step) and CLAUDE_CONFIG_DIR, no account, no updater, no retries. As root Claude Code
+// accepts IS_SANDBOX only unset or "1" (this machine may have another value; t3rs passes it
+// through).
+const claudeHome = join(dir, "claude-home");
+mkdirSync(join(claudeHome, ".claude"), { recursive: true });
+writeFileSync(join(claudeHome, ".gitconfig"), "[user]\n\tname = e2e\n\temail = e2e@example.invalid\n");
+const claudeEnv = {
+  HOME: claudeHome,
+  CLAUDE_CONFIG_DIR: join(claudeHome, ".claude"),
+  ANTHROPIC_BASE_URL: `http://127.0.0.1:${modelPort}`,
+  ANTHROPIC_API_KEY: "dummy",
+  ANTHROPIC_AUTH_TOKEN: undefined,
+  CLAUDE_CODE_OAUTH_TOKEN: undefined,
+  DISABLE_AUTOUPDATER: "1",
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  CLAUDE_CODE_MAX_RETRIES: "0",
+  IS_SANDBOX: process.getuid?.() === 0 ? "1" : undefined,
+};
 
 // A stand-in for VS Code's `code` launcher: it records the folder it was asked to open.
 const bin = join(dir, "bin");
@@ -72,8 +99,8 @@ const port = await freePort();
 let server;
 async function startServer() {
   server = await start({
-    bin: t3rsBin, port, stateDir: join(dir, "state"), cwd: work, codexBin,
-    env: { PATH: `${bin}:${process.env.PATH}`, CODEX_HOME: home, FAKE_KEY: "unused", RUST_LOG: "warn" },
+    bin: t3rsBin, port, stateDir: join(dir, "state"), cwd: work, codexBin, claudeBin,
+    env: { ...claudeEnv, PATH: `${bin}:${process.env.PATH}`, CODEX_HOME: home, FAKE_KEY: "unused", RUST_LOG: "warn" },
     // Authentication as a person gets it by default: the page signs in through the pairing link.
     auth: true,
   });
@@ -292,6 +319,33 @@ try {
   await page.getByRole("button", { name: "Stop", exact: true }).click();
   await page.getByTestId("session-status").filter({ hasText: "stopped" }).waitFor();
   await page.screenshot({ path: join(shots, "9-stopped.png") });
+
+  // 9b. A Claude Code thread: a new thread, Claude chosen in the picker, approvals on; its
+  // Bash command asks, the card is approved, the command runs and Claude's answer follows.
+  await page.locator(".project-title").filter({ hasText: "demo-project" }).getByRole("button", { name: "+ thread" }).click();
+  await page.getByTestId("message-assistant").first().waitFor({ state: "detached" });
+  await page.getByTestId("provider-picker").click();
+  const claudeOption = page.getByTestId("provider-menu").locator('[data-provider="claudeAgent"]');
+  await claudeOption.and(page.locator('[data-status="ready"], [data-status="warning"], [data-status="error"]')).waitFor();
+  if ((await claudeOption.getAttribute("aria-disabled")) === "true") {
+    fail(`Claude Code is listed but cannot be chosen: ${await claudeOption.getAttribute("title")}`);
+  }
+  await claudeOption.click();
+  await page.getByTestId("provider-picker").and(page.locator('[data-provider="claudeAgent"]')).waitFor();
+  await page.getByTestId("model-input").fill("claude-sonnet-4-6");
+  await page.getByTestId("approval-toggle").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="approval-toggle"]')?.checked === true);
+  await page.getByTestId("composer").fill("Write the file, Claude");
+  await page.getByTestId("send").click();
+  await page.getByTestId("approval-card").filter({ hasText: "echo from-claude > claude.txt" }).waitFor();
+  await page.screenshot({ path: join(shots, "9b-claude-approval.png") });
+  await page.getByRole("button", { name: "Accept", exact: true }).click();
+  await page.getByTestId("message-assistant").filter({ hasText: "Claude ran the command." }).waitFor();
+  await page.getByTestId("approval-card").waitFor({ state: "detached" });
+  if (!existsSync(join(work, "claude.txt"))) fail("the approved Claude command did not run");
+  if (readFileSync(join(work, "claude.txt"), "utf8") !== "from-claude\n") fail("claude.txt has the wrong content");
+  await page.getByTestId("session-status").filter({ hasText: "ready" }).waitFor();
+  await page.screenshot({ path: join(shots, "9b-claude-done.png") });
 
   // 10. Adding a project: a folder that does not exist is refused with the server's words;
   // a real one appears in the sidebar.

@@ -45,12 +45,14 @@ export function waitForLine(child, pattern, ms = 30_000) {
 
 /** Starts the t3rs binary on `port` serving the built client, and waits until it listens.
  * With `auth` the server runs as it does by default and `server.pairingUrl` is the one-time
- * link it printed; without, it runs with --no-auth. */
-export async function startServer({ bin, port, stateDir, cwd, codexBin, env = {}, auth = false }) {
+ * link it printed; without, it runs with --no-auth. `claudeBin` is passed as --claude-bin; an
+ * `env` value of undefined removes the variable. */
+export async function startServer({ bin, port, stateDir, cwd, codexBin, claudeBin, env = {}, auth = false }) {
   const server = spawn(
     bin,
     ["--port", String(port), "--state-dir", stateDir, "--no-browser", "--cwd", cwd,
-     "--web-dir", webDist, "--codex-bin", codexBin, ...(auth ? [] : ["--no-auth"])],
+     "--web-dir", webDist, "--codex-bin", codexBin, ...(claudeBin ? ["--claude-bin", claudeBin] : []),
+     ...(auth ? [] : ["--no-auth"])],
     { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } },
   );
   const pairing = auth ? waitForLine(server, /pair a browser[^:]*: (http:\/\/127\.0\.0\.1\S+)/) : null;
