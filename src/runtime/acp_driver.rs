@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use t3rs_actors::Shutdown;
 use tokio::sync::oneshot;
 
+use crate::orchestration::model::AgentKind;
 use crate::provider::acp_events::{notification, request, response, AcpTranslator};
 use crate::provider::driver::{
     ready, Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory,
@@ -39,6 +40,8 @@ const PROMPT_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
 /// A declared ACP instance's driver factory.
 #[derive(Clone)]
 pub struct AcpDriverFactory {
+    /// `acp` for a declared instance, else the kind whose CLI speaks ACP (e.g. gemini).
+    kind: AgentKind,
     instance: String,
     command: AcpCommand,
     spawner: Spawner,
@@ -46,10 +49,14 @@ pub struct AcpDriverFactory {
     capabilities: Arc<Mutex<Capabilities>>,
 }
 
-fn info_of(instance: &str, capabilities: Capabilities) -> DriverInfo {
+fn info_of(kind: AgentKind, instance: &str, capabilities: Capabilities) -> DriverInfo {
+    let (name, title) = match kind {
+        AgentKind::Acp => ("acp".to_string(), format!("ACP agent '{instance}'")),
+        kind => (kind.as_str().to_string(), kind.title().to_string()),
+    };
     DriverInfo {
-        name: "acp".into(),
-        title: format!("ACP agent '{instance}'"),
+        name,
+        title,
         capabilities,
     }
 }
@@ -57,6 +64,7 @@ fn info_of(instance: &str, capabilities: Capabilities) -> DriverInfo {
 impl AcpDriverFactory {
     pub fn new(instance: &crate::protocol::settings::AcpInstance) -> Self {
         AcpDriverFactory {
+            kind: AgentKind::Acp,
             instance: instance.instance_id.clone(),
             command: AcpCommand {
                 bin: instance.command.clone().into(),
@@ -74,6 +82,14 @@ impl AcpDriverFactory {
                 resume: true,
                 ..Capabilities::default()
             })),
+        }
+    }
+
+    /// The driver of a provider kind whose CLI speaks ACP, run as `instance` says.
+    pub fn for_kind(kind: AgentKind, instance: &crate::protocol::settings::AcpInstance) -> Self {
+        AcpDriverFactory {
+            kind,
+            ..AcpDriverFactory::new(instance)
         }
     }
 
@@ -106,7 +122,7 @@ impl AcpDriverFactory {
 
 impl DriverFactory for AcpDriverFactory {
     fn info(&self) -> DriverInfo {
-        info_of(&self.instance, self.capabilities())
+        info_of(self.kind, &self.instance, self.capabilities())
     }
 
     fn start(&self, context: DriverContext) -> Arc<dyn ProviderDriver> {

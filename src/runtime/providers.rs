@@ -39,17 +39,30 @@ pub struct ProviderSettings {
 pub fn with_acp_instances(drivers: &DriverCatalog, state_dir: &std::path::Path) -> DriverCatalog {
     let saved =
         crate::runtime::settings::load(&state_dir.join(crate::runtime::settings::SETTINGS_FILE));
-    saved
-        .acp_instances
-        .iter()
-        .fold(drivers.clone(), |catalog, instance| {
-            catalog.with(
-                AgentKey {
-                    kind: AgentKind::Acp,
-                    instance: Some(instance.instance_id.clone()),
-                },
-                Arc::new(AcpDriverFactory::new(instance)),
-            )
+    let declared = saved.acp_instances.iter().map(|instance| {
+        (
+            AgentKey {
+                kind: AgentKind::Acp,
+                instance: Some(instance.instance_id.clone()),
+            },
+            AcpDriverFactory::new(instance),
+        )
+    });
+    // The kinds whose CLI speaks ACP (gemini, opencode), run by the ACP driver.
+    let kinds = AgentKind::ALL.into_iter().filter_map(|kind| {
+        let instance = crate::runtime::settings::acp_instance_of(kind, &saved)?;
+        Some((
+            AgentKey {
+                kind,
+                instance: None,
+            },
+            AcpDriverFactory::for_kind(kind, &instance),
+        ))
+    });
+    declared
+        .chain(kinds)
+        .fold(drivers.clone(), |catalog, (agent, factory)| {
+            catalog.with(agent, Arc::new(factory))
         })
 }
 

@@ -8,6 +8,7 @@
 mod common;
 
 mod agent;
+mod kinds;
 mod lifecycle;
 mod rig;
 mod turns;

@@ -106,11 +106,24 @@ impl Rig {
             {"instanceId": "claude-agent-acp", "command": t3rs::testkit::claude_agent_acp_path(),
              "env": env_map(&claude_env)},
         ]);
-        let answer = self
-            .client
-            .request(json!({"_tag": "server.updateSettings", "acpInstances": instances}))
+        self.update_settings(json!({ "acpInstances": instances }))
             .await;
+    }
+
+    /// A scratch directory of the rig's own (removed with it).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `server.updateSettings` with `patch`; answers the result.
+    pub async fn update_settings(&mut self, patch: Value) -> Value {
+        let mut body = json!({"_tag": "server.updateSettings"});
+        if let (Value::Object(b), Value::Object(p)) = (&mut body, patch) {
+            b.extend(p);
+        }
+        let answer = self.client.request(body).await;
         assert!(answer["result"].is_object(), "{answer}");
+        answer["result"].clone()
     }
 
     pub async fn ok(&mut self, command: Value) -> u64 {
@@ -128,13 +141,18 @@ impl Rig {
 
     /// The next turn on `agent`; returns its message id.
     pub async fn turn_on(&mut self, agent: Agent, text: &str, extra: Value) -> String {
+        self.turn_with(agent.selection(), text, extra).await
+    }
+
+    /// The next turn with the model selection `selection`.
+    pub async fn turn_with(&mut self, selection: Value, text: &str, extra: Value) -> String {
         self.turns += 1;
         let n = self.turns;
         let message_id = format!("m{n}");
         let mut command = json!({"type": "thread.turn.start", "commandId": format!("turn-{n}"),
             "threadId": "t1",
             "message": {"messageId": message_id, "role": "user", "text": text, "attachments": []},
-            "modelSelection": agent.selection(),
+            "modelSelection": selection,
             "runtimeMode": "approval-required", "interactionMode": "default", "createdAt": NOW});
         if let (Value::Object(c), Value::Object(e)) = (&mut command, extra) {
             c.extend(e);

@@ -83,6 +83,32 @@ impl AgentKind {
         AgentKind::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 
+    /// How a person names the agent in a sentence.
+    pub fn title(self) -> &'static str {
+        match self {
+            AgentKind::Codex => "Codex",
+            AgentKind::ClaudeAgent => "Claude Code",
+            AgentKind::Cursor => "Cursor",
+            AgentKind::Gemini => "Gemini CLI",
+            AgentKind::Grok => "Grok",
+            AgentKind::Kilo => "Kilo Code",
+            AgentKind::Opencode => "OpenCode",
+            AgentKind::Pi => "Pi",
+            AgentKind::Acp => "ACP agent",
+        }
+    }
+
+    /// The arguments that make a kind's CLI speak ACP on stdio, for the kinds t3rs drives
+    /// through its ACP driver; `None` for the native drivers and for kinds with no known
+    /// ACP command (reported "not supported yet").
+    pub fn acp_args(self) -> Option<&'static [&'static str]> {
+        match self {
+            AgentKind::Gemini => Some(&["--acp"]),
+            AgentKind::Opencode => Some(&["acp"]),
+            _ => None,
+        }
+    }
+
     /// The CLI a provider runs when its `binaryPath` is not set (dpcode.md §3); an ACP
     /// instance names its own command.
     pub fn default_binary(self) -> &'static str {

@@ -20,8 +20,8 @@ use t3rs_actors::{ChildGuard, Shutdown};
 use crate::protocol::methods::channels;
 use crate::protocol::provider_status::{AuthStatus, ProviderState, ServerProviderStatus};
 use crate::protocol::settings::{
-    decode_patch, AgentKind, AgentProviderStatus, ModelOption, ProviderCapabilities, ProviderRef,
-    ServerSettings, SettingsPatch, SettingsView, ACP_PROVIDER,
+    decode_patch, AcpInstance, AgentKind, AgentProviderStatus, ModelOption, ProviderCapabilities,
+    ProviderRef, ServerSettings, SettingsPatch, SettingsView, ACP_PROVIDER,
 };
 use crate::provider::health::{check_codex, parse_codex_version, run_probe, ProbeOutcome};
 use crate::runtime::push_bus::{Push, PushBus};
@@ -42,6 +42,19 @@ pub fn claude_capabilities() -> ProviderCapabilities {
     crate::runtime::claude_driver::claude_info()
         .capabilities
         .into()
+}
+
+/// How the ACP driver runs `kind`, when its CLI speaks ACP (`gemini --acp`, `opencode acp`)
+/// and the settings leave it enabled: its `binaryPath` with the kind's ACP arguments.
+pub fn acp_instance_of(kind: AgentKind, settings: &ServerSettings) -> Option<AcpInstance> {
+    let args = kind.acp_args()?;
+    let config = settings.provider(kind);
+    config.enabled.then(|| AcpInstance {
+        instance_id: kind.as_str().to_string(),
+        command: config.binary_path,
+        args: args.iter().map(|a| a.to_string()).collect(),
+        env: Default::default(),
+    })
 }
 
 /// The status message of a kind t3rs has no driver for.
@@ -342,16 +355,27 @@ pub async fn check_all(settings: ServerSettings, timeout: Duration) -> Vec<Agent
     };
     let (codex, claude) = futures_util::join!(codex_check, claude_check);
     let mut statuses = vec![codex, claude];
-    for kind in &AgentKind::ALL[2..] {
-        statuses.push(match settings.provider(*kind).enabled {
-            true => status(
-                kind.as_str().to_string(),
-                ProviderState::Error,
-                Some(NOT_SUPPORTED.to_string()),
-            ),
-            false => disabled(*kind, ProviderCapabilities::default()),
-        });
-    }
+    let others = AgentKind::ALL[2..].iter().map(|kind| {
+        let kind = *kind;
+        let settings = &settings;
+        async move {
+            match (
+                settings.provider(kind).enabled,
+                acp_instance_of(kind, settings),
+            ) {
+                (false, _) => disabled(kind, ProviderCapabilities::default()),
+                (true, Some(instance)) => {
+                    acp_probe::check_acp(kind.as_str(), &instance, timeout).await
+                }
+                (true, None) => status(
+                    kind.as_str().to_string(),
+                    ProviderState::Error,
+                    Some(NOT_SUPPORTED.to_string()),
+                ),
+            }
+        }
+    });
+    statuses.extend(futures_util::future::join_all(others).await);
     let probes = settings.acp_instances.iter().map(|instance| async move {
         let mut entry = acp_probe::check_acp(ACP_PROVIDER, instance, timeout).await;
         entry.instance_id = Some(instance.instance_id.clone());

@@ -190,8 +190,18 @@ async fn refresh_answers_a_status_for_every_kind_and_instance() {
     assert_eq!(providers[1]["available"], true);
     assert_eq!(providers[1]["authStatus"], "unknown");
     assert_eq!(providers[1]["capabilities"]["rollback"], false);
+    // cursor has no known ACP command; gemini's (`gemini --acp`) is not installed here.
+    assert_eq!(providers[2]["status"], "error");
+    assert_eq!(providers[2]["message"], NOT_SUPPORTED);
     assert_eq!(providers[3]["status"], "error");
-    assert_eq!(providers[3]["message"], NOT_SUPPORTED);
+    assert!(
+        providers[3]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`gemini` is not installed"),
+        "{}",
+        providers[3]
+    );
     assert_eq!(providers[7]["status"], "warning");
     assert_eq!(providers[8]["instanceId"], "here");
     assert_eq!(providers[8]["status"], "ready", "{}", providers[8]);
@@ -292,4 +302,34 @@ fn claude_probe_outcomes_become_statuses() {
     let composer = composer_capabilities(&ProviderRef::Kind(AgentKind::ClaudeAgent));
     assert_eq!(composer["provider"], "claudeAgent");
     assert_eq!(composer["supportsRuntimeModelList"], false);
+}
+
+#[test]
+fn gemini_and_opencode_run_through_acp_with_their_known_arguments() {
+    let mut settings = ServerSettings::default();
+    settings.providers.insert(
+        AgentKind::Gemini,
+        crate::protocol::settings::ProviderConfig {
+            binary_path: "/opt/gemini".into(),
+            ..crate::protocol::settings::ProviderConfig::default_for(AgentKind::Gemini)
+        },
+    );
+    let gemini = acp_instance_of(AgentKind::Gemini, &settings).unwrap();
+    assert_eq!(
+        (gemini.command.as_str(), gemini.args.clone()),
+        ("/opt/gemini", vec!["--acp".to_string()])
+    );
+    let opencode = acp_instance_of(AgentKind::Opencode, &settings).unwrap();
+    assert_eq!(
+        (opencode.command.as_str(), opencode.args.clone()),
+        ("opencode", vec!["acp".to_string()])
+    );
+    assert!(acp_instance_of(AgentKind::Cursor, &settings).is_none());
+    assert!(acp_instance_of(AgentKind::Codex, &settings).is_none());
+    settings
+        .providers
+        .get_mut(&AgentKind::Gemini)
+        .unwrap()
+        .enabled = false;
+    assert!(acp_instance_of(AgentKind::Gemini, &settings).is_none());
 }
