@@ -232,12 +232,17 @@ impl ThreadSession {
     }
 
     /// Where the running agent's conversation id is stored: codex's under the thread's id (as
-    /// before other agents existed), any other's beside it under its name.
+    /// before other agents existed), any other's beside it under its kind (and an ACP
+    /// instance's id, so two declared instances never share one).
     fn conversation_key(&self) -> Vec<u8> {
         let mut key = self.thread_id.as_bytes().to_vec();
         if self.agent != AgentKey::codex() {
             key.push(0);
-            key.extend_from_slice(self.info.name.as_bytes());
+            key.extend_from_slice(self.agent.kind.as_str().as_bytes());
+            if let Some(instance) = &self.agent.instance {
+                key.push(b':');
+                key.extend_from_slice(instance.as_bytes());
+            }
         }
         key
     }
