@@ -7,6 +7,9 @@
 //! cancelled prompt, an agent that can load sessions is made to reload the session before the
 //! next prompt (claude-agent-acp answers the next prompt empty otherwise); what a load replays
 //! is not shown again. t3rs advertises no fs/terminal capability and refuses those requests.
+//!
+//! Submodules: [`handshake`] (open's initialize → load/new), [`handle`] (the session's
+//! [`ProviderDriver`] side), [`process`] (the agent's process).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,18 +21,20 @@ use tokio::sync::oneshot;
 
 use crate::provider::acp_events::{notification, request, response, AcpTranslator};
 use crate::provider::driver::{
-    ready, Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory,
-    DriverFuture, DriverInfo, Effect, ExitInfo, OpenConversation, Opened, ProviderDriver,
-    ProviderError, TurnInput,
+    Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory, DriverInfo,
+    Effect, ExitInfo, ProviderDriver, ProviderError, TurnInput,
 };
 use crate::provider::jsonrpc::{parse_line, Incoming, Pending, RpcError};
 use crate::runtime::driver_messages::{
-    Close, Connect, Disconnect, Interrupt, Open, Respond, StartTurn, Stop,
+    Close, Connect, Disconnect, Interrupt, Respond, StartTurn, Stop,
 };
 use crate::runtime::{new_id, now_iso};
 
+mod handle;
+mod handshake;
 pub mod process;
 
+pub use handle::AcpDriverHandle;
 pub use process::{spawn_acp, AcpCommand, AcpEvent, FromAcp, ProcessLink, Spawner, WriteJson};
 
 const CALL_TIMEOUT: Duration = Duration::from_secs(120);
@@ -282,22 +287,6 @@ impl Actor for AcpDriver {
     }
 }
 
-/// One request of `open`'s handshake (internal).
-#[derive(Message)]
-#[rtype(result = "Result<Value, RpcError>")]
-struct Call {
-    method: &'static str,
-    params: Value,
-}
-
-/// What `open` learned (internal).
-#[derive(Message)]
-#[rtype(result = "()")]
-struct Learned {
-    session: Option<String>,
-    initialize: Option<Value>,
-}
-
 impl Handler<Connect> for AcpDriver {
     type Result = ();
 
@@ -321,126 +310,6 @@ impl Handler<Close> for AcpDriver {
     fn handle(&mut self, _msg: Close, ctx: &mut Self::Context) {
         self.retire();
         ctx.stop();
-    }
-}
-
-impl Handler<Call> for AcpDriver {
-    type Result = ResponseFuture<Result<Value, RpcError>>;
-    fn handle(&mut self, msg: Call, _ctx: &mut Self::Context) -> Self::Result {
-        Box::pin(answer(self.call(msg.method, msg.params)))
-    }
-}
-
-impl Handler<Learned> for AcpDriver {
-    type Result = ();
-    fn handle(&mut self, msg: Learned, _ctx: &mut Self::Context) {
-        if let Some(init) = msg.initialize {
-            let caps = &init["agentCapabilities"];
-            self.load_session = caps["loadSession"] == true;
-            let mut known = self
-                .factory
-                .capabilities
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            known.resume = self.load_session;
-            known.images = caps["promptCapabilities"]["image"] == true;
-        }
-        if msg.session.is_some() {
-            self.session = msg.session;
-            self.reload = false;
-        }
-    }
-}
-
-impl Handler<Open> for AcpDriver {
-    type Result = ResponseFuture<Result<Opened, ProviderError>>;
-
-    fn handle(&mut self, msg: Open, ctx: &mut Self::Context) -> Self::Result {
-        if msg.generation != self.generation {
-            return Box::pin(std::future::ready(Err(ProviderError::gone(
-                "the ACP session ended",
-            ))));
-        }
-        let OpenConversation { resume, cwd, .. } = msg.request;
-        self.cwd = Some(cwd.clone());
-        self.session = None;
-        self.spawn(ctx);
-        let addr = ctx.address();
-        Box::pin(async move {
-            let refused = |what: &str, e: RpcError| {
-                ProviderError::Refused(format!("the ACP agent refused {what}: {}", e.message))
-            };
-            let call = |method, params| addr.send(Call { method, params });
-            let gone = |_| ProviderError::gone("the ACP session ended");
-            let init = call(
-                "initialize",
-                json!({ "protocolVersion": 1, "clientInfo": { "name": "t3rs", "version": env!("CARGO_PKG_VERSION") },
-                        "clientCapabilities": { "fs": { "readTextFile": false, "writeTextFile": false }, "terminal": false } }),
-            )
-            .await
-            .map_err(gone)?
-            .map_err(|e| refused("initialize", e))?;
-            let can_load = init["agentCapabilities"]["loadSession"] == true;
-            addr.send(Learned {
-                session: None,
-                initialize: Some(init),
-            })
-            .await
-            .map_err(gone)?;
-            let mut fell_back = None;
-            if let Some(id) = resume {
-                if can_load {
-                    let loaded = call(
-                        "session/load",
-                        json!({ "sessionId": id, "cwd": cwd, "mcpServers": [] }),
-                    )
-                    .await
-                    .map_err(gone)?;
-                    match loaded {
-                        Ok(_) => {
-                            addr.send(Learned {
-                                session: Some(id.clone()),
-                                initialize: None,
-                            })
-                            .await
-                            .map_err(gone)?;
-                            return Ok(Opened {
-                                conversation: id,
-                                fell_back: None,
-                            });
-                        }
-                        Err(e) => {
-                            fell_back = Some(format!(
-                                "the ACP agent could not load session {id}: {}",
-                                e.message
-                            ))
-                        }
-                    }
-                } else {
-                    fell_back = Some(format!(
-                        "the ACP agent cannot load sessions, so session {id} was not resumed"
-                    ));
-                }
-            }
-            let new = call("session/new", json!({ "cwd": cwd, "mcpServers": [] }))
-                .await
-                .map_err(gone)?
-                .map_err(|e| refused("session/new", e))?;
-            let id = new["sessionId"]
-                .as_str()
-                .ok_or_else(|| ProviderError::Refused("session/new answered no sessionId".into()))?
-                .to_string();
-            addr.send(Learned {
-                session: Some(id.clone()),
-                initialize: None,
-            })
-            .await
-            .map_err(gone)?;
-            Ok(Opened {
-                conversation: id,
-                fell_back,
-            })
-        })
     }
 }
 
@@ -624,86 +493,6 @@ impl Handler<FromAcp> for AcpDriver {
             }
         };
         self.tell(body, hold);
-    }
-}
-
-/// The session's side of the driver.
-pub struct AcpDriverHandle {
-    addr: Addr<AcpDriver>,
-    factory: AcpDriverFactory,
-}
-
-fn gone<T>(result: Result<Result<T, ProviderError>, MailboxError>) -> Result<T, ProviderError> {
-    result.unwrap_or_else(|_| Err(ProviderError::gone("the ACP session ended")))
-}
-
-impl ProviderDriver for AcpDriverHandle {
-    fn info(&self) -> DriverInfo {
-        self.factory.info()
-    }
-
-    fn connect(&self, generation: u64, cwd: &str) {
-        self.addr.do_send(Connect {
-            generation,
-            cwd: cwd.to_string(),
-        });
-    }
-
-    fn disconnect(&self) {
-        self.addr.do_send(Disconnect);
-    }
-
-    fn open(&self, generation: u64, request: OpenConversation) -> DriverFuture<Opened> {
-        let request = self.addr.send(Open {
-            generation,
-            request,
-        });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn start_turn(
-        &self,
-        generation: u64,
-        conversation: String,
-        input: TurnInput,
-    ) -> DriverFuture<String> {
-        let request = self.addr.send(StartTurn {
-            generation,
-            conversation,
-            input,
-        });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn interrupt(&self, generation: u64, _: String, _: String) -> DriverFuture<()> {
-        let request = self.addr.send(Interrupt { generation });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn steer(&self, _: u64, _: String, _: String, _: TurnInput) -> DriverFuture<()> {
-        ready(Err(ProviderError::Unsupported(
-            "ACP agents' running turns take no more input here".into(),
-        )))
-    }
-
-    fn rollback(&self, _: u64, _: String, _: String) -> DriverFuture<()> {
-        ready(Err(ProviderError::Unsupported(
-            "an ACP agent's conversation cannot be rolled back".into(),
-        )))
-    }
-
-    fn answer(&self, request_id: String, answer: Answer) -> DriverFuture<Vec<Effect>> {
-        let request = self.addr.send(Respond { request_id, answer });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn stop(&self, reason: String) -> DriverFuture<Vec<Effect>> {
-        let request = self.addr.send(Stop { reason });
-        Box::pin(async move { request.await.unwrap_or_else(|_| Ok(Vec::new())) })
-    }
-
-    fn close(&self) {
-        self.addr.do_send(Close);
     }
 }
 

@@ -11,7 +11,8 @@ use super::*;
 use crate::orchestration::model::{
     AgentKind, ApprovalDecision, AssistantDeliveryMode, InteractionMode, RuntimeMode,
 };
-use crate::provider::driver::{ModelSelection, TurnOutcome};
+use crate::provider::driver::{ModelSelection, OpenConversation, TurnOutcome};
+use crate::runtime::driver_messages::Open;
 
 struct Collector(mpsc::UnboundedSender<DriverEventBody>);
 
