@@ -6,10 +6,12 @@
 //! is session/prompt (its answer's stopReason ends it); interrupt is session/cancel. After a
 //! cancelled prompt, an agent that can load sessions is made to reload the session before the
 //! next prompt (claude-agent-acp answers the next prompt empty otherwise); what a load replays
-//! is not shown again. t3rs advertises no fs/terminal capability and refuses those requests.
+//! is not shown again. t3rs serves the agent's fs/* requests inside the thread's cwd ([`fs`]);
+//! it advertises no terminal capability and refuses those requests.
 //!
 //! Submodules: [`handshake`] (open's initialize → load/new), [`handle`] (the session's
-//! [`ProviderDriver`] side), [`process`] (the agent's process).
+//! [`ProviderDriver`] side), [`fs`] (fs/read_text_file, fs/write_text_file), [`process`] (the
+//! agent's process).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,7 +21,7 @@ use serde_json::{json, Value};
 use t3rs_actors::Shutdown;
 use tokio::sync::oneshot;
 
-use crate::provider::acp_events::{notification, request, response, AcpTranslator};
+use crate::provider::acp_events::{fs_request, notification, request, response, AcpTranslator};
 use crate::provider::driver::{
     Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory, DriverInfo,
     Effect, ExitInfo, ProviderDriver, ProviderError, TurnInput,
@@ -30,6 +32,7 @@ use crate::runtime::driver_messages::{
 };
 use crate::runtime::{new_id, now_iso};
 
+mod fs;
 mod handle;
 mod handshake;
 pub mod process;
@@ -422,7 +425,7 @@ impl Handler<Stop> for AcpDriver {
 impl Handler<FromAcp> for AcpDriver {
     type Result = ();
 
-    fn handle(&mut self, msg: FromAcp, _ctx: &mut Self::Context) {
+    fn handle(&mut self, msg: FromAcp, ctx: &mut Self::Context) {
         let current = self
             .live
             .as_ref()
@@ -459,6 +462,10 @@ impl Handler<FromAcp> for AcpDriver {
                     DriverEventBody::Runtime(self.translator.notification(&method, &params, &now))
                 }
                 Ok(Incoming::Request { id, method, params }) => {
+                    if let Some(request) = fs_request(&method, &params) {
+                        self.serve_fs(id, method, request, ctx);
+                        return;
+                    }
                     let effects = self.translator.request(id, &method, &params, &now);
                     DriverEventBody::Runtime(self.keep(effects))
                 }

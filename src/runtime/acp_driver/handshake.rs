@@ -78,7 +78,7 @@ impl Handler<Open> for AcpDriver {
             let init = call(
                 "initialize",
                 json!({ "protocolVersion": 1, "clientInfo": { "name": "t3rs", "version": env!("CARGO_PKG_VERSION") },
-                        "clientCapabilities": { "fs": { "readTextFile": false, "writeTextFile": false }, "terminal": false } }),
+                        "clientCapabilities": { "fs": { "readTextFile": true, "writeTextFile": true }, "terminal": false } }),
             )
             .await
             .map_err(gone)?

@@ -409,3 +409,139 @@ async fn a_stored_session_is_loaded_and_a_failed_load_falls_back() {
         "{opened:?}"
     );
 }
+
+/// The lines `tests/fixtures/acp/fs_peer.py` reported, by step name.
+fn peer_report(effects: &[Effect]) -> HashMap<String, String> {
+    text(effects)
+        .lines()
+        .filter_map(|line| line.split_once(": "))
+        .map(|(step, said)| (step.to_string(), said.to_string()))
+        .collect()
+}
+
+/// A scripted agent (a real process, spawned as a declared instance is: command + args) that
+/// writes and reads through fs/*, then tries every way out of the thread's cwd it can.
+#[actix::test]
+async fn an_agent_reads_and_writes_inside_the_cwd_and_nowhere_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "secret\n").unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("link")).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.txt"), root.join("secret-link")).unwrap();
+    let instance = crate::protocol::settings::AcpInstance {
+        instance_id: "fs-peer".into(),
+        command: "python3".into(),
+        args: vec![format!(
+            "{}/tests/fixtures/acp/fs_peer.py",
+            env!("CARGO_MANIFEST_DIR")
+        )],
+        env: Default::default(),
+    };
+    let (tx, mut events) = mpsc::unbounded_channel();
+    let collector = Collector(tx).start();
+    let factory = AcpDriverFactory::new(&instance);
+    let driver = factory.start_actor(DriverContext {
+        thread_id: "thread-fs".into(),
+        events: collector.recipient(),
+    });
+    let cwd = root.to_string_lossy().into_owned();
+    driver
+        .send(Connect {
+            generation: 1,
+            cwd: cwd.clone(),
+        })
+        .await
+        .unwrap();
+    let opened = driver
+        .send(Open {
+            generation: 1,
+            request: OpenConversation {
+                resume: None,
+                cwd: cwd.clone(),
+                runtime_mode: RuntimeMode::ApprovalRequired,
+            },
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    driver
+        .send(StartTurn {
+            generation: 1,
+            conversation: opened.conversation,
+            input: turn("go"),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let mut effects = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while outcomes(&effects).is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, events.recv()).await {
+            Ok(Some(DriverEventBody::Runtime(more))) => effects.extend(more),
+            Ok(other) => panic!("unexpected {other:?}; so far {effects:?}"),
+            Err(_) => panic!("the turn never ended: {effects:?}"),
+        }
+    }
+    driver.send(Close).await.unwrap();
+    assert_eq!(outcomes(&effects), vec![TurnOutcome::Completed]);
+
+    let report = peer_report(&effects);
+    let step = |name: &str| report.get(name).cloned().unwrap_or_default();
+    assert_eq!(
+        step("fs"),
+        r#"{"readTextFile": true, "writeTextFile": true}"#,
+        "{report:?}"
+    );
+    assert_eq!(step("write"), "ok null", "{report:?}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("notes/hello.txt")).unwrap(),
+        "one\ntwo\nthree\n"
+    );
+    assert_eq!(
+        step("read"),
+        r#"ok {"content": "one\ntwo\nthree\n"}"#,
+        "{report:?}"
+    );
+    assert_eq!(
+        step("read-line"),
+        r#"ok {"content": "two\n"}"#,
+        "{report:?}"
+    );
+    for (name, named) in [
+        ("dotdot", "/../outside.txt"),
+        ("relative-dotdot", "../outside.txt"),
+        ("absolute", "outside-abs.txt"),
+        ("symlink-dir", "link/escaped.txt"),
+        ("symlink-file", "secret-link"),
+        ("symlink-read", "link/secret.txt"),
+    ] {
+        let said = step(name);
+        assert!(
+            said.starts_with("error ") && said.contains(named),
+            "{name}: {said:?} (the refusal names the path)"
+        );
+    }
+    assert!(!step("symlink-read").contains("secret\\n"), "{report:?}");
+    for escaped in ["outside.txt", "outside-abs.txt", "outside/escaped.txt"] {
+        assert!(!dir.path().join(escaped).exists(), "{escaped} was written");
+    }
+    assert_eq!(
+        std::fs::read_to_string(outside.join("secret.txt")).unwrap(),
+        "secret\n"
+    );
+    // The write is shown in the thread, within the activity shapes tool calls use.
+    let wrote = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Activity(a) if a.payload["itemType"] == "file_change" => Some(a.clone()),
+            _ => None,
+        })
+        .expect("an activity for the write");
+    assert_eq!(wrote.kind, "tool.completed");
+    assert_eq!(wrote.tone, crate::orchestration::model::ActivityTone::Tool);
+    assert_eq!(wrote.payload["detail"], "notes/hello.txt");
+}
