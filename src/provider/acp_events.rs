@@ -18,8 +18,10 @@ use crate::provider::effects::{Effect, TurnOutcome};
 use crate::provider::jsonrpc::RpcError;
 
 mod fs;
+mod modes;
 
 pub use fs::{fs_request, lines_of, FsDone, FsRequest};
+pub use modes::AgentModes;
 
 /// Text longer than this is cut in activity details.
 const DETAIL_MAX_CHARS: usize = 400;

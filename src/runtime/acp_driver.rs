@@ -6,7 +6,9 @@
 //! is session/prompt (its answer's stopReason ends it); interrupt is session/cancel. After a
 //! cancelled prompt, an agent that can load sessions is made to reload the session before the
 //! next prompt (claude-agent-acp answers the next prompt empty otherwise); what a load replays
-//! is not shown again. t3rs serves the agent's fs/* requests inside the thread's cwd ([`fs`]);
+//! is not shown again. Before a prompt the session is switched (session/set_mode) to the
+//! agent's mode for the turn's runtime and interaction modes, when it advertises one
+//! ([`AgentModes`]). t3rs serves the agent's fs/* requests inside the thread's cwd ([`fs`]);
 //! it advertises no terminal capability and refuses those requests.
 //!
 //! Submodules: [`handshake`] (open's initialize → load/new), [`handle`] (the session's
@@ -21,7 +23,9 @@ use serde_json::{json, Value};
 use t3rs_actors::Shutdown;
 use tokio::sync::oneshot;
 
-use crate::provider::acp_events::{fs_request, notification, request, response, AcpTranslator};
+use crate::provider::acp_events::{
+    fs_request, notification, request, response, AcpTranslator, AgentModes,
+};
 use crate::provider::driver::{
     Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory, DriverInfo,
     Effect, ExitInfo, ProviderDriver, ProviderError, TurnInput,
@@ -107,6 +111,7 @@ impl AcpDriverFactory {
             load_session: false,
             reload: false,
             loading: false,
+            modes: None,
         }
         .start()
     }
@@ -145,6 +150,8 @@ pub struct AcpDriver {
     reload: bool,
     /// A session/load is replaying the conversation: its updates are not news.
     loading: bool,
+    /// The open session's modes, if the agent has any (switched before each prompt).
+    modes: Option<AgentModes>,
 }
 
 impl AcpDriver {
@@ -342,21 +349,59 @@ impl Handler<StartTurn> for AcpDriver {
         });
         self.reload = false;
         let delivery = msg.input.delivery;
+        let (runtime, interaction) = (msg.input.runtime_mode, msg.input.interaction_mode);
+        let conversation = msg.conversation;
         Box::pin(
             async move {
                 match reload {
-                    Some(rx) => answer(rx).await.map(|_| ()),
-                    None => Ok(()),
+                    Some(rx) => answer(rx).await.map(Some),
+                    None => Ok(None),
                 }
             }
             .into_actor(self)
-            .map(move |reloaded, act, _ctx| {
-                if let Err(e) = reloaded {
-                    log::warn!("reloading the ACP session failed: {}", e.message);
+            .then(move |reloaded, act, _ctx| {
+                match reloaded {
+                    // A load may put the agent back in its own default mode.
+                    Ok(Some(loaded)) => {
+                        if let Some(modes) = AgentModes::of_session(&loaded) {
+                            act.modes = Some(modes);
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => log::warn!("reloading the ACP session failed: {}", e.message),
                 }
+                // After the reload, so the switch lands in the session the prompt goes to.
+                let switch = act
+                    .modes
+                    .as_ref()
+                    .and_then(|m| m.switch(runtime, interaction))
+                    .map(|mode| {
+                        let params = json!({ "sessionId": conversation, "modeId": mode });
+                        (mode, act.call("session/set_mode", params))
+                    });
+                async move {
+                    match switch {
+                        Some((mode, rx)) => Some((mode, answer(rx).await)),
+                        None => None,
+                    }
+                }
+                .into_actor(act)
+            })
+            .map(move |switched, act, _ctx| {
                 act.translator.set_delivery(delivery);
                 let turn_id = new_id();
-                let effects = act.translator.begin_turn(&turn_id);
+                let mut effects = act.translator.begin_turn(&turn_id);
+                match switched {
+                    Some((mode, Ok(_))) => {
+                        if let Some(modes) = act.modes.as_mut() {
+                            modes.current = Some(mode);
+                        }
+                    }
+                    Some((mode, Err(e))) => {
+                        effects.push(act.translator.mode_refused(&mode, &e.message, &now_iso()))
+                    }
+                    None => {}
+                }
                 let id = act.pending.add(
                     "session/prompt",
                     PROMPT_TIMEOUT,
@@ -459,6 +504,9 @@ impl Handler<FromAcp> for AcpDriver {
                 },
                 Ok(Incoming::Notification { .. }) if self.loading => return,
                 Ok(Incoming::Notification { method, params }) => {
+                    if let Some(modes) = self.modes.as_mut() {
+                        modes.note_update(&params);
+                    }
                     DriverEventBody::Runtime(self.translator.notification(&method, &params, &now))
                 }
                 Ok(Incoming::Request { id, method, params }) => {

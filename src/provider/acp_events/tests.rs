@@ -366,3 +366,60 @@ fn a_plan_is_a_plan_activity() {
         json!([{"step": "read", "status": "completed"}, {"step": "write", "status": "inProgress"}])
     );
 }
+
+#[test]
+fn turns_pick_the_agents_mode_for_them() {
+    use crate::orchestration::model::{InteractionMode::*, RuntimeMode::*};
+    let session = |name: &str| {
+        fixture(name)
+            .into_iter()
+            .find_map(|(ours, line)| (!ours && line["result"]["modes"].is_object()).then_some(line))
+            .map(|line| AgentModes::of_session(&line["result"]).unwrap())
+            .unwrap()
+    };
+    let codex = session("codex-acp-text");
+    assert_eq!(codex.current.as_deref(), Some("read-only"));
+    assert!(!codex.has_plan());
+    assert_eq!(
+        codex.switch(ApprovalRequired, Default).as_deref(),
+        Some("auto")
+    );
+    assert_eq!(
+        codex.switch(FullAccess, Default).as_deref(),
+        Some("full-access")
+    );
+    // No plan mode: a plan turn (which the session refuses anyway) keeps the runtime mode's.
+    assert_eq!(codex.wanted(FullAccess, Plan), Some("full-access"));
+
+    let mut claude = session("claude-agent-acp-text");
+    assert!(claude.has_plan());
+    assert_eq!(claude.switch(ApprovalRequired, Default), None);
+    assert_eq!(
+        claude.switch(FullAccess, Default).as_deref(),
+        Some("bypassPermissions")
+    );
+    assert_eq!(
+        claude.switch(ApprovalRequired, Plan).as_deref(),
+        Some("plan")
+    );
+    assert_eq!(claude.switch(FullAccess, Plan).as_deref(), Some("plan"));
+    // The agent leaving plan mode itself is followed, so the next default turn switches back
+    // only if needed.
+    claude.note_update(&json!({"sessionId": "s", "update": {
+        "sessionUpdate": "current_mode_update", "currentModeId": "plan"}}));
+    assert_eq!(claude.current.as_deref(), Some("plan"));
+    assert_eq!(
+        claude.switch(ApprovalRequired, Default).as_deref(),
+        Some("default")
+    );
+
+    assert_eq!(AgentModes::of_session(&json!({"sessionId": "s"})), None);
+    assert_eq!(
+        AgentModes::of_session(&json!({"modes": {"availableModes": "none"}})),
+        None
+    );
+    let unknown = AgentModes::of_session(&json!({"modes": {"currentModeId": "x",
+        "availableModes": [{"id": "x", "name": "X"}]}}))
+    .unwrap();
+    assert_eq!(unknown.switch(FullAccess, Plan), None);
+}

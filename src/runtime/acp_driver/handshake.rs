@@ -7,6 +7,7 @@ use actix::prelude::*;
 use serde_json::{json, Value};
 
 use super::{answer, AcpDriver};
+use crate::provider::acp_events::AgentModes;
 use crate::provider::driver::{OpenConversation, Opened, ProviderError};
 use crate::provider::jsonrpc::RpcError;
 use crate::runtime::driver_messages::Open;
@@ -25,6 +26,8 @@ struct Call {
 struct Learned {
     session: Option<String>,
     initialize: Option<Value>,
+    /// The session/new or session/load answer, for the modes it advertises.
+    opened: Option<Value>,
 }
 
 impl Handler<Call> for AcpDriver {
@@ -51,6 +54,14 @@ impl Handler<Learned> for AcpDriver {
         if msg.session.is_some() {
             self.session = msg.session;
             self.reload = false;
+            self.modes = msg.opened.as_ref().and_then(AgentModes::of_session);
+            // Known once a session is open: plan turns are offered only if the agent has a plan
+            // mode to switch to.
+            self.factory
+                .capabilities
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .plan_mode = self.modes.as_ref().is_some_and(AgentModes::has_plan);
         }
     }
 }
@@ -87,6 +98,7 @@ impl Handler<Open> for AcpDriver {
             addr.send(Learned {
                 session: None,
                 initialize: Some(init),
+                opened: None,
             })
             .await
             .map_err(gone)?;
@@ -100,10 +112,11 @@ impl Handler<Open> for AcpDriver {
                     .await
                     .map_err(gone)?;
                     match loaded {
-                        Ok(_) => {
+                        Ok(loaded) => {
                             addr.send(Learned {
                                 session: Some(id.clone()),
                                 initialize: None,
+                                opened: Some(loaded),
                             })
                             .await
                             .map_err(gone)?;
@@ -136,6 +149,7 @@ impl Handler<Open> for AcpDriver {
             addr.send(Learned {
                 session: Some(id.clone()),
                 initialize: None,
+                opened: Some(new),
             })
             .await
             .map_err(gone)?;

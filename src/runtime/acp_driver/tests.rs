@@ -57,6 +57,8 @@ struct Harness {
     commands: Arc<Mutex<Vec<AcpCommand>>>,
     /// How many written lines the test has looked at.
     seen: usize,
+    /// The session/set_mode requests a replay answered (the recordings have none).
+    set_modes: Vec<Value>,
     effects: Vec<Effect>,
 }
 
@@ -93,6 +95,7 @@ impl Harness {
             written,
             commands,
             seen: 0,
+            set_modes: Vec::new(),
             effects: Vec::new(),
         }
     }
@@ -212,6 +215,12 @@ async fn replay(
                         .await;
                     written = h.next_written().await;
                 }
+                if written["method"] == "session/set_mode" {
+                    h.set_modes.push(written.clone());
+                    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "result": {}}))
+                        .await;
+                    written = h.next_written().await;
+                }
                 started.await.unwrap().unwrap().unwrap();
                 assert_eq!(written["method"], "session/prompt", "{name}");
                 assert_eq!(written["params"], line["params"], "{name}");
@@ -309,7 +318,22 @@ async fn text_fixtures_run_a_turn_through_the_driver() {
         );
         let init = &h.written.lock().unwrap()[0];
         assert_eq!(init["params"]["clientCapabilities"]["terminal"], false);
+        assert_eq!(
+            init["params"]["clientCapabilities"]["fs"],
+            json!({"readTextFile": true, "writeTextFile": true})
+        );
         assert_eq!(init["params"]["protocolVersion"], 1);
+        // An approval-required turn: codex-acp starts read-only and is switched to auto (the
+        // codex driver's on-request + workspace-write); claude-agent-acp already is in default.
+        // Only claude-agent-acp has a plan mode.
+        let switched: Vec<&Value> = h.set_modes.iter().map(|m| &m["params"]["modeId"]).collect();
+        if name.starts_with("codex") {
+            assert_eq!(switched, vec!["auto"], "{name}");
+            assert!(!caps.plan_mode, "{name}");
+        } else {
+            assert!(switched.is_empty(), "{name}: {switched:?}");
+            assert!(caps.plan_mode, "{name}");
+        }
     }
 }
 
@@ -544,4 +568,82 @@ async fn an_agent_reads_and_writes_inside_the_cwd_and_nowhere_else() {
     assert_eq!(wrote.kind, "tool.completed");
     assert_eq!(wrote.tone, crate::orchestration::model::ActivityTone::Tool);
     assert_eq!(wrote.payload["detail"], "notes/hello.txt");
+}
+
+/// A plan turn switches claude-agent-acp to its plan mode before the prompt; when the agent
+/// refuses a switch the turn still runs, and says so.
+#[actix::test]
+async fn a_plan_turn_switches_mode_first_and_a_refused_switch_is_said() {
+    let mut h = Harness::start();
+    h.driver
+        .send(Connect {
+            generation: 1,
+            cwd: "/work".into(),
+        })
+        .await
+        .unwrap();
+    let recorded = crate::provider::acp_events::tests::fixture("claude-agent-acp-text");
+    let answer_of = |id: u64| {
+        recorded
+            .iter()
+            .find(|(ours, line)| !ours && line["id"] == id && line.get("method").is_none())
+            .map(|(_, line)| line.clone())
+            .unwrap()
+    };
+    let opening = actix::spawn(h.driver.send(Open {
+        generation: 1,
+        request: OpenConversation {
+            resume: None,
+            cwd: "/work".into(),
+            runtime_mode: RuntimeMode::ApprovalRequired,
+        },
+    }));
+    for recorded_id in [1, 2] {
+        let written = h.next_written().await;
+        let mut answer = answer_of(recorded_id);
+        answer["id"] = written["id"].clone();
+        h.feed(&answer).await;
+    }
+    let opened = opening.await.unwrap().unwrap().unwrap();
+    assert!(h.factory.info().capabilities.plan_mode);
+
+    let mut plan = turn("plan it");
+    plan.interaction_mode = InteractionMode::Plan;
+    let started = actix::spawn(h.driver.send(StartTurn {
+        generation: 1,
+        conversation: opened.conversation.clone(),
+        input: plan,
+    }));
+    let written = h.next_written().await;
+    assert_eq!(written["method"], "session/set_mode");
+    assert_eq!(
+        written["params"],
+        json!({"sessionId": opened.conversation, "modeId": "plan"})
+    );
+    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "result": {}}))
+        .await;
+    assert_eq!(h.next_written().await["method"], "session/prompt");
+    started.await.unwrap().unwrap().unwrap();
+
+    // Back to an approval-required default turn, in default mode: refused this time.
+    let started = actix::spawn(h.driver.send(StartTurn {
+        generation: 1,
+        conversation: opened.conversation.clone(),
+        input: turn("do it"),
+    }));
+    let written = h.next_written().await;
+    assert_eq!(written["params"]["modeId"], "default");
+    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"],
+        "error": {"code": -32603, "message": "no switching now"}}))
+        .await;
+    assert_eq!(h.next_written().await["method"], "session/prompt");
+    started.await.unwrap().unwrap().unwrap();
+    h.settle().await;
+    assert!(
+        h.effects.iter().any(|e| matches!(e, Effect::Activity(a)
+            if a.kind == "runtime.warning"
+                && a.payload["message"].as_str().is_some_and(|m| m.contains("no switching now")))),
+        "{:?}",
+        h.effects
+    );
 }
