@@ -11,8 +11,8 @@ use super::*;
 use crate::orchestration::model::{
     AgentKind, ApprovalDecision, AssistantDeliveryMode, InteractionMode, RuntimeMode,
 };
-use crate::provider::driver::{ModelSelection, OpenConversation, TurnOutcome};
-use crate::runtime::driver_messages::Open;
+use crate::provider::driver::{ModelSelection, OpenConversation, TurnInput, TurnOutcome};
+use crate::runtime::driver_messages::{Open, StartTurn};
 
 struct Collector(mpsc::UnboundedSender<DriverEventBody>);
 
