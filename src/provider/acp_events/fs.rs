@@ -103,7 +103,8 @@ pub fn lines_of(content: &str, line: Option<usize>, limit: Option<usize>) -> Str
 
 impl AcpTranslator {
     /// The answer to the agent's fs request `id`, and what the thread shows of it: a write as
-    /// a completed file-change tool (the shape tool calls take), a refusal as a warning.
+    /// a completed file-change tool (the shape tool calls take), a refusal (`INVALID_PARAMS`)
+    /// as a warning.
     pub fn fs_answer(
         &mut self,
         id: Value,
@@ -138,6 +139,12 @@ impl AcpTranslator {
                     wrote,
                 ]
             }
+            // A missing file, a full disk: the agent's own business, answered and not shown.
+            Err((code, message)) if code != INVALID_PARAMS => vec![Effect::Reply {
+                id,
+                result: Err((code, message)),
+            }],
+            // t3rs would not do what was asked (a path out of the cwd, a file too large).
             Err((code, message)) => {
                 let warning = self.activity(
                     ActivityTone::Info,

@@ -344,6 +344,13 @@ fn fs_requests_are_parsed_and_answered() {
         if m.contains("/etc/passwd"))
     );
     assert!(matches!(&refused[1], Effect::Activity(a) if a.kind == "runtime.warning"));
+    let missing = t.fs_answer(
+        json!(6),
+        "fs/read_text_file",
+        Err((-32002, "t3rs could not read /r/new.rs: No such file".into())),
+        "now",
+    );
+    assert_eq!(missing.len(), 1, "a missing file is not shown: {missing:?}");
 }
 
 #[test]

@@ -46,8 +46,15 @@ fn relative_to(root: &Path, verb: &str, path: &str) -> Result<String, (i64, Stri
     }
 }
 
+/// ACP's "resource not found": what SDK clients answer for a missing file, which agents take
+/// as "does not exist yet" rather than a failure.
+const RESOURCE_NOT_FOUND: i64 = -32002;
+
 fn refusal(verb: &str, path: &str, err: WorkspaceError) -> (i64, String) {
-    let code = match err {
+    let code = match &err {
+        WorkspaceError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            RESOURCE_NOT_FOUND
+        }
         WorkspaceError::Io { .. } => INTERNAL_ERROR,
         _ => INVALID_PARAMS,
     };

@@ -545,10 +545,17 @@ async fn an_agent_reads_and_writes_inside_the_cwd_and_nowhere_else() {
     ] {
         let said = step(name);
         assert!(
-            said.starts_with("error ") && said.contains(named),
+            said.starts_with("error -32602 ") && said.contains(named),
             "{name}: {said:?} (the refusal names the path)"
         );
     }
+    assert!(step("missing").starts_with("error -32002 "), "{report:?}");
+    // Refusals are shown; a missing file is the agent's business.
+    let warnings = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Activity(a) if a.kind == "runtime.warning"))
+        .count();
+    assert_eq!(warnings, 6, "{effects:?}");
     assert!(!step("symlink-read").contains("secret\\n"), "{report:?}");
     for escaped in ["outside.txt", "outside-abs.txt", "outside/escaped.txt"] {
         assert!(!dir.path().join(escaped).exists(), "{escaped} was written");
