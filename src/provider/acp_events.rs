@@ -4,7 +4,8 @@
 //! request (its answer picks one of the options the agent offered: accept → `allow_once`,
 //! acceptForSession → `allow_always`, decline → `reject_once`, cancel → the `cancelled`
 //! outcome), and the `session/prompt` answer's `stopReason` → the turn's end. Pure: the driver
-//! (`crate::runtime::acp_driver`) does the I/O and writes the [`Effect::Reply`]s.
+//! (`crate::runtime::acp_driver`) does the I/O and writes the [`Effect::Reply`]s. The fs/*
+//! methods t3rs serves are in [`fs`]; `terminal/*` is refused.
 
 use std::collections::HashMap;
 
@@ -15,6 +16,12 @@ use crate::orchestration::model::{
 };
 use crate::provider::effects::{Effect, TurnOutcome};
 use crate::provider::jsonrpc::RpcError;
+
+mod fs;
+mod modes;
+
+pub use fs::{fs_request, lines_of, FsDone, FsRequest};
+pub use modes::AgentModes;
 
 /// Text longer than this is cut in activity details.
 const DETAIL_MAX_CHARS: usize = 400;
@@ -334,7 +341,8 @@ impl AcpTranslator {
     }
 
     /// A request from the agent: permissions become approval requests; anything else (the
-    /// `fs/*` and `terminal/*` methods t3rs did not advertise) is refused.
+    /// `terminal/*` methods t3rs did not advertise) is refused. The driver serves fs/* itself
+    /// ([`fs_request`], [`AcpTranslator::fs_answer`]) before it gets here.
     pub fn request(&mut self, id: Value, method: &str, params: &Value, now: &str) -> Vec<Effect> {
         let turn_id = self.active_turn.clone();
         if method != "session/request_permission" {

@@ -107,6 +107,10 @@ pub fn response_line(id: &Value, result: &Value) -> String {
 
 /// JSON-RPC "method not found".
 pub const METHOD_NOT_FOUND: i64 = -32601;
+/// JSON-RPC "invalid params" (also: a request t3rs will not carry out as asked).
+pub const INVALID_PARAMS: i64 = -32602;
+/// JSON-RPC "internal error" (what was asked is fine; doing it failed).
+pub const INTERNAL_ERROR: i64 = -32603;
 
 pub fn error_line(id: &Value, code: i64, message: &str) -> String {
     json!({ "id": id, "error": { "code": code, "message": message } }).to_string()

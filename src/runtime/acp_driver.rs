@@ -7,7 +7,14 @@
 //! prompt that did not end normally (cancelled, failed), an agent that can load sessions is
 //! stopped and the session retired, so the next turn loads it in a new process
 //! (claude-agent-acp answers the next prompt in the same process empty); what a load replays
-//! is not shown again. t3rs advertises no fs/terminal capability and refuses those requests.
+//! is not shown again. Before a prompt the session is switched (session/set_mode) to the
+//! agent's mode for the turn's runtime and interaction modes, when it advertises one
+//! ([`AgentModes`]). t3rs serves the agent's fs/* requests inside the thread's cwd ([`fs`]);
+//! it advertises no terminal capability and refuses those requests.
+//!
+//! Submodules: [`handshake`] (open's initialize → load/new), [`handle`] (the session's
+//! [`ProviderDriver`] side), [`turn`] (a prompt, with its mode switch), [`fs`]
+//! (fs/read_text_file, fs/write_text_file), [`process`] (the agent's process).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,20 +25,24 @@ use t3rs_actors::Shutdown;
 use tokio::sync::oneshot;
 
 use crate::orchestration::model::AgentKind;
-use crate::provider::acp_events::{notification, request, response, AcpTranslator};
+use crate::provider::acp_events::{
+    fs_request, notification, request, response, AcpTranslator, AgentModes,
+};
 use crate::provider::driver::{
-    ready, Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory,
-    DriverFuture, DriverInfo, Effect, ExitInfo, OpenConversation, Opened, ProviderDriver,
-    ProviderError, TurnInput,
+    Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory, DriverInfo,
+    Effect, ExitInfo, ProviderDriver, ProviderError,
 };
 use crate::provider::jsonrpc::{parse_line, Incoming, Pending, RpcError};
-use crate::runtime::driver_messages::{
-    Close, Connect, Disconnect, Interrupt, Open, Respond, StartTurn, Stop,
-};
-use crate::runtime::{new_id, now_iso};
+use crate::runtime::driver_messages::{Close, Connect, Disconnect, Interrupt, Respond, Stop};
+use crate::runtime::now_iso;
 
+mod fs;
+mod handle;
+mod handshake;
 pub mod process;
+mod turn;
 
+pub use handle::AcpDriverHandle;
 pub use process::{spawn_acp, AcpCommand, AcpEvent, FromAcp, ProcessLink, Spawner, WriteJson};
 
 const CALL_TIMEOUT: Duration = Duration::from_secs(120);
@@ -115,6 +126,7 @@ impl AcpDriverFactory {
             session: None,
             load_session: false,
             loading: false,
+            modes: None,
         }
         .start()
     }
@@ -151,6 +163,8 @@ pub struct AcpDriver {
     load_session: bool,
     /// A session/load is replaying the conversation: its updates are not news.
     loading: bool,
+    /// The open session's modes, if the agent has any (switched before each prompt).
+    modes: Option<AgentModes>,
 }
 
 impl AcpDriver {
@@ -230,38 +244,6 @@ impl AcpDriver {
             hold,
         });
     }
-
-    fn prompt_params(&self, session: &str, input: &TurnInput) -> Result<Value, ProviderError> {
-        use base64::Engine;
-        let mut prompt = Vec::new();
-        if !input.text.trim().is_empty() {
-            prompt.push(json!({ "type": "text", "text": input.text }));
-        }
-        if !input.images.is_empty() && !self.factory.capabilities().images {
-            return Err(ProviderError::Unsupported(
-                "this ACP agent takes no images".into(),
-            ));
-        }
-        for image in &input.images {
-            let bytes = std::fs::read(&image.path)
-                .map_err(|e| ProviderError::Refused(format!("image {}: {e}", image.name)))?;
-            let ext = image
-                .path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("png")
-                .to_ascii_lowercase();
-            let mime = match ext.as_str() {
-                "jpg" | "jpeg" => "image/jpeg",
-                "gif" => "image/gif",
-                "webp" => "image/webp",
-                _ => "image/png",
-            };
-            prompt.push(json!({ "type": "image", "mimeType": mime,
-                "data": base64::engine::general_purpose::STANDARD.encode(bytes) }));
-        }
-        Ok(json!({ "sessionId": session, "prompt": prompt }))
-    }
 }
 
 async fn answer(rx: oneshot::Receiver<Result<Value, RpcError>>) -> Result<Value, RpcError> {
@@ -296,22 +278,6 @@ impl Actor for AcpDriver {
     }
 }
 
-/// One request of `open`'s handshake (internal).
-#[derive(Message)]
-#[rtype(result = "Result<Value, RpcError>")]
-struct Call {
-    method: &'static str,
-    params: Value,
-}
-
-/// What `open` learned (internal).
-#[derive(Message)]
-#[rtype(result = "()")]
-struct Learned {
-    session: Option<String>,
-    initialize: Option<Value>,
-}
-
 impl Handler<Connect> for AcpDriver {
     type Result = ();
 
@@ -335,160 +301,6 @@ impl Handler<Close> for AcpDriver {
     fn handle(&mut self, _msg: Close, ctx: &mut Self::Context) {
         self.retire();
         ctx.stop();
-    }
-}
-
-impl Handler<Call> for AcpDriver {
-    type Result = ResponseFuture<Result<Value, RpcError>>;
-    fn handle(&mut self, msg: Call, _ctx: &mut Self::Context) -> Self::Result {
-        Box::pin(answer(self.call(msg.method, msg.params)))
-    }
-}
-
-impl Handler<Learned> for AcpDriver {
-    type Result = ();
-    fn handle(&mut self, msg: Learned, _ctx: &mut Self::Context) {
-        if let Some(init) = msg.initialize {
-            let caps = &init["agentCapabilities"];
-            self.load_session = caps["loadSession"] == true;
-            let mut known = self
-                .factory
-                .capabilities
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            known.resume = self.load_session;
-            known.images = caps["promptCapabilities"]["image"] == true;
-        }
-        if msg.session.is_some() {
-            self.session = msg.session;
-        }
-    }
-}
-
-impl Handler<Open> for AcpDriver {
-    type Result = ResponseFuture<Result<Opened, ProviderError>>;
-
-    fn handle(&mut self, msg: Open, ctx: &mut Self::Context) -> Self::Result {
-        if msg.generation != self.generation {
-            return Box::pin(std::future::ready(Err(ProviderError::gone(
-                "the ACP session ended",
-            ))));
-        }
-        let OpenConversation { resume, cwd, .. } = msg.request;
-        self.cwd = Some(cwd.clone());
-        self.session = None;
-        self.spawn(ctx);
-        let addr = ctx.address();
-        Box::pin(async move {
-            let refused = |what: &str, e: RpcError| {
-                ProviderError::Refused(format!("the ACP agent refused {what}: {}", e.message))
-            };
-            let call = |method, params| addr.send(Call { method, params });
-            let gone = |_| ProviderError::gone("the ACP session ended");
-            let init = call(
-                "initialize",
-                json!({ "protocolVersion": 1, "clientInfo": { "name": "t3rs", "version": env!("CARGO_PKG_VERSION") },
-                        "clientCapabilities": { "fs": { "readTextFile": false, "writeTextFile": false }, "terminal": false } }),
-            )
-            .await
-            .map_err(gone)?
-            .map_err(|e| refused("initialize", e))?;
-            let can_load = init["agentCapabilities"]["loadSession"] == true;
-            addr.send(Learned {
-                session: None,
-                initialize: Some(init),
-            })
-            .await
-            .map_err(gone)?;
-            let mut fell_back = None;
-            if let Some(id) = resume {
-                if can_load {
-                    let loaded = call(
-                        "session/load",
-                        json!({ "sessionId": id, "cwd": cwd, "mcpServers": [] }),
-                    )
-                    .await
-                    .map_err(gone)?;
-                    match loaded {
-                        Ok(_) => {
-                            addr.send(Learned {
-                                session: Some(id.clone()),
-                                initialize: None,
-                            })
-                            .await
-                            .map_err(gone)?;
-                            return Ok(Opened {
-                                conversation: id,
-                                fell_back: None,
-                            });
-                        }
-                        Err(e) => {
-                            fell_back = Some(format!(
-                                "the ACP agent could not load session {id}: {}",
-                                e.message
-                            ))
-                        }
-                    }
-                } else {
-                    fell_back = Some(format!(
-                        "the ACP agent cannot load sessions, so session {id} was not resumed"
-                    ));
-                }
-            }
-            let new = call("session/new", json!({ "cwd": cwd, "mcpServers": [] }))
-                .await
-                .map_err(gone)?
-                .map_err(|e| refused("session/new", e))?;
-            let id = new["sessionId"]
-                .as_str()
-                .ok_or_else(|| ProviderError::Refused("session/new answered no sessionId".into()))?
-                .to_string();
-            addr.send(Learned {
-                session: Some(id.clone()),
-                initialize: None,
-            })
-            .await
-            .map_err(gone)?;
-            Ok(Opened {
-                conversation: id,
-                fell_back,
-            })
-        })
-    }
-}
-
-impl Handler<StartTurn> for AcpDriver {
-    type Result = ResponseActFuture<Self, Result<String, ProviderError>>;
-
-    fn handle(&mut self, msg: StartTurn, _ctx: &mut Self::Context) -> Self::Result {
-        let fail = |e| Box::pin(actix::fut::ready(Err(e))) as Self::Result;
-        if msg.generation != self.generation {
-            return fail(ProviderError::gone("the ACP session ended"));
-        }
-        if self.live.is_none() || self.session.as_deref() != Some(msg.conversation.as_str()) {
-            return fail(ProviderError::gone(
-                "the ACP agent has not opened this conversation",
-            ));
-        }
-        let params = match self.prompt_params(&msg.conversation, &msg.input) {
-            Ok(params) => params,
-            Err(e) => return fail(e),
-        };
-        self.translator.set_delivery(msg.input.delivery);
-        let turn_id = new_id();
-        let effects = self.translator.begin_turn(&turn_id);
-        let id = self.pending.add(
-            "session/prompt",
-            PROMPT_TIMEOUT,
-            Waiter::Prompt {
-                turn_id: turn_id.clone(),
-            },
-        );
-        if let Err(e) = self.write(request(id, "session/prompt", params)) {
-            return fail(e);
-        }
-        self.tell(DriverEventBody::Runtime(effects), None);
-        Box::pin(actix::fut::ready(Ok(turn_id)))
     }
 }
 
@@ -545,7 +357,7 @@ impl Handler<Stop> for AcpDriver {
 impl Handler<FromAcp> for AcpDriver {
     type Result = ();
 
-    fn handle(&mut self, msg: FromAcp, _ctx: &mut Self::Context) {
+    fn handle(&mut self, msg: FromAcp, ctx: &mut Self::Context) {
         let current = self
             .live
             .as_ref()
@@ -591,9 +403,16 @@ impl Handler<FromAcp> for AcpDriver {
                 },
                 Ok(Incoming::Notification { .. }) if self.loading => return,
                 Ok(Incoming::Notification { method, params }) => {
+                    if let Some(modes) = self.modes.as_mut() {
+                        modes.note_update(&params);
+                    }
                     DriverEventBody::Runtime(self.translator.notification(&method, &params, &now))
                 }
                 Ok(Incoming::Request { id, method, params }) => {
+                    if let Some(request) = fs_request(&method, &params) {
+                        self.serve_fs(id, method, request, ctx);
+                        return;
+                    }
                     let effects = self.translator.request(id, &method, &params, &now);
                     DriverEventBody::Runtime(self.keep(effects))
                 }
@@ -631,86 +450,6 @@ impl Handler<FromAcp> for AcpDriver {
         if retire {
             self.retire();
         }
-    }
-}
-
-/// The session's side of the driver.
-pub struct AcpDriverHandle {
-    addr: Addr<AcpDriver>,
-    factory: AcpDriverFactory,
-}
-
-fn gone<T>(result: Result<Result<T, ProviderError>, MailboxError>) -> Result<T, ProviderError> {
-    result.unwrap_or_else(|_| Err(ProviderError::gone("the ACP session ended")))
-}
-
-impl ProviderDriver for AcpDriverHandle {
-    fn info(&self) -> DriverInfo {
-        self.factory.info()
-    }
-
-    fn connect(&self, generation: u64, cwd: &str) {
-        self.addr.do_send(Connect {
-            generation,
-            cwd: cwd.to_string(),
-        });
-    }
-
-    fn disconnect(&self) {
-        self.addr.do_send(Disconnect);
-    }
-
-    fn open(&self, generation: u64, request: OpenConversation) -> DriverFuture<Opened> {
-        let request = self.addr.send(Open {
-            generation,
-            request,
-        });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn start_turn(
-        &self,
-        generation: u64,
-        conversation: String,
-        input: TurnInput,
-    ) -> DriverFuture<String> {
-        let request = self.addr.send(StartTurn {
-            generation,
-            conversation,
-            input,
-        });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn interrupt(&self, generation: u64, _: String, _: String) -> DriverFuture<()> {
-        let request = self.addr.send(Interrupt { generation });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn steer(&self, _: u64, _: String, _: String, _: TurnInput) -> DriverFuture<()> {
-        ready(Err(ProviderError::Unsupported(
-            "ACP agents' running turns take no more input here".into(),
-        )))
-    }
-
-    fn rollback(&self, _: u64, _: String, _: String) -> DriverFuture<()> {
-        ready(Err(ProviderError::Unsupported(
-            "an ACP agent's conversation cannot be rolled back".into(),
-        )))
-    }
-
-    fn answer(&self, request_id: String, answer: Answer) -> DriverFuture<Vec<Effect>> {
-        let request = self.addr.send(Respond { request_id, answer });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn stop(&self, reason: String) -> DriverFuture<Vec<Effect>> {
-        let request = self.addr.send(Stop { reason });
-        Box::pin(async move { request.await.unwrap_or_else(|_| Ok(Vec::new())) })
-    }
-
-    fn close(&self) {
-        self.addr.do_send(Close);
     }
 }
 

@@ -1,4 +1,5 @@
-//! Confined, atomic writes into a project directory (`projects.writeFile`).
+//! Confined, atomic writes into a project directory (`projects.writeFile`, an ACP agent's
+//! `fs/write_text_file`) and confined reads out of one (`fs/read_text_file`).
 //!
 //! The client names a path relative to the project root; nothing it sends may
 //! make the server write outside that root, neither lexically (`..`, absolute
@@ -21,6 +22,8 @@ pub enum WorkspaceError {
     PathEscapesRoot,
     #[error("Workspace file path {path:?} is invalid: {reason}.")]
     InvalidPath { path: String, reason: &'static str },
+    #[error("Workspace file {path:?} is larger than {limit} bytes.")]
+    TooLarge { path: String, limit: u64 },
     #[error("Project root '{}' does not exist.", root.display())]
     RootMissing { root: PathBuf },
     #[error("Project root '{}' is not a directory.", root.display())]
@@ -307,9 +310,7 @@ fn follow_final_links(
 pub fn write_file(root: &Path, relative: &str, contents: &str) -> Result<String, WorkspaceError> {
     let parts = lexical_components(relative)?;
     let normalised = parts.join("/");
-    let root = canonical_root(root)?;
-    let root_dir = cap_std::fs::Dir::open_ambient_dir(&root, cap_std::ambient_authority())
-        .map_err(|err| WorkspaceError::io("open project root", &root, err))?;
+    let (root, root_dir) = open_root(root)?;
 
     let Some((name, parents)) = parts.split_last() else {
         return Err(WorkspaceError::PathEscapesRoot);
@@ -341,6 +342,80 @@ pub fn write_file(root: &Path, relative: &str, contents: &str) -> Result<String,
     };
     write_atomically(&destination, &shown, contents.as_bytes(), existing.as_ref())?;
     Ok(normalised)
+}
+
+/// The canonical root, and the root opened as the directory every later step is relative to.
+fn open_root(root: &Path) -> Result<(PathBuf, cap_std::fs::Dir), WorkspaceError> {
+    let root = canonical_root(root)?;
+    let root_dir = cap_std::fs::Dir::open_ambient_dir(&root, cap_std::ambient_authority())
+        .map_err(|err| WorkspaceError::io("open project root", &root, err))?;
+    Ok((root, root_dir))
+}
+
+/// Reads the UTF-8 text file `relative` inside `root`, refused when it is larger than
+/// `max_bytes`: the same path policy as [`write_file`] and the same walk (every step relative
+/// to the root's open fd, symlinks followed only while they stay beneath it), so what is read
+/// is inside the root even if the tree changes meanwhile.
+pub fn read_file(root: &Path, relative: &str, max_bytes: u64) -> Result<String, WorkspaceError> {
+    use std::io::Read;
+    let parts = lexical_components(relative)?;
+    let normalised = parts.join("/");
+    let (root, root_dir) = open_root(root)?;
+    let Some((name, parents)) = parts.split_last() else {
+        return Err(WorkspaceError::PathEscapesRoot);
+    };
+    let parent: PathBuf = parents.iter().collect();
+    let dir = open_beneath(&root_dir, &root, &parent)?;
+    let source = follow_final_links(
+        &root_dir,
+        &root,
+        Destination {
+            dir,
+            name: name.into(),
+            relative: parent.join(name),
+        },
+    )?;
+    let shown = root.join(&source.relative);
+    let not_a_file = || WorkspaceError::InvalidPath {
+        path: normalised.clone(),
+        reason: "it does not name a regular file",
+    };
+    // Checked before opening too: opening a FIFO for reading would block until a writer came.
+    match source.dir.symlink_metadata(&source.name) {
+        Ok(meta) if meta.is_file() => {}
+        Ok(_) => return Err(not_a_file()),
+        Err(err) => return Err(WorkspaceError::io("read", &shown, err)),
+    }
+    // `open` follows a link swapped in meanwhile only while it stays beneath `source.dir`.
+    let file = source
+        .dir
+        .open(&source.name)
+        .map_err(|err| walk_error("read", &root, &source.relative, err))?;
+    let meta = file
+        .metadata()
+        .map_err(|err| WorkspaceError::io("inspect", &shown, err))?;
+    if !meta.is_file() {
+        return Err(not_a_file());
+    }
+    let too_large = || WorkspaceError::TooLarge {
+        path: normalised.clone(),
+        limit: max_bytes,
+    };
+    if meta.len() > max_bytes {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    // One byte over the limit tells a file that grew since the check.
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|err| WorkspaceError::io("read", &shown, err))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| WorkspaceError::InvalidPath {
+        path: normalised.clone(),
+        reason: "it is not UTF-8 text",
+    })
 }
 
 /// Not `store::atomic_file`: that one works by path, and here every step (create, write, rename,

@@ -244,11 +244,113 @@ fn cancel_answers_open_permissions_cancelled_and_unknown_requests_are_refused() 
         }
     );
     assert!(!t.has_pending("id-1"));
-    let refused = t.request(json!(8), "fs/read_text_file", &json!({"path": "/x"}), "now");
+    // fs/* is served by the driver (see `fs_requests_are_parsed_and_answered`); terminal/* is not.
+    let refused = t.request(
+        json!(8),
+        "terminal/create",
+        &json!({"command": "ls"}),
+        "now",
+    );
     assert!(
         matches!(&refused[0], Effect::Reply { result: Err((code, _)), .. }
         if *code == crate::provider::jsonrpc::METHOD_NOT_FOUND)
     );
+}
+
+#[test]
+fn fs_requests_are_parsed_and_answered() {
+    use crate::provider::jsonrpc::INVALID_PARAMS;
+    assert_eq!(fs_request("terminal/create", &json!({})), None);
+    assert_eq!(
+        fs_request(
+            "fs/read_text_file",
+            &json!({"sessionId": "s", "path": "/r/a", "line": 2, "limit": 3})
+        ),
+        Some(Ok(FsRequest::Read {
+            path: "/r/a".into(),
+            line: Some(2),
+            limit: Some(3)
+        }))
+    );
+    assert_eq!(
+        fs_request(
+            "fs/write_text_file",
+            &json!({"path": "/r/a", "content": "x"})
+        ),
+        Some(Ok(FsRequest::Write {
+            path: "/r/a".into(),
+            content: "x".into()
+        }))
+    );
+    for (method, params) in [
+        ("fs/read_text_file", json!({"sessionId": "s"})),
+        ("fs/read_text_file", json!({"path": "/r/a", "line": -1})),
+        (
+            "fs/read_text_file",
+            json!({"path": "/r/a", "limit": "many"}),
+        ),
+        ("fs/write_text_file", json!({"path": "/r/a"})),
+    ] {
+        assert!(
+            matches!(fs_request(method, &params), Some(Err((code, _))) if code == INVALID_PARAMS),
+            "{method} {params}"
+        );
+    }
+    let text = "one\ntwo\r\nthree";
+    assert_eq!(lines_of(text, None, None), text);
+    assert_eq!(lines_of(text, Some(2), Some(1)), "two\r\n");
+    assert_eq!(lines_of(text, Some(2), None), "two\r\nthree");
+    assert_eq!(lines_of(text, Some(0), Some(1)), "one\n");
+    assert_eq!(lines_of(text, Some(9), Some(1)), "");
+    assert_eq!(lines_of("héllo\nwörld", Some(2), Some(5)), "wörld");
+
+    let mut t = AcpTranslator::with_ids(ids());
+    t.begin_turn("turn-1");
+    let wrote = t.fs_answer(
+        json!(4),
+        "fs/write_text_file",
+        Ok(FsDone::Wrote {
+            shown: "src/a.rs".into(),
+        }),
+        "now",
+    );
+    assert_eq!(
+        wrote[0],
+        Effect::Reply {
+            id: json!(4),
+            result: Ok(Value::Null)
+        }
+    );
+    let Effect::Activity(a) = &wrote[1] else {
+        panic!("{wrote:?}")
+    };
+    assert_eq!(
+        (a.kind.as_str(), a.tone, a.turn_id.as_deref()),
+        ("tool.completed", ActivityTone::Tool, Some("turn-1"))
+    );
+    assert_eq!(a.payload["itemType"], "file_change");
+    assert_eq!(a.summary, "Wrote src/a.rs");
+    let refused = t.fs_answer(
+        json!(5),
+        "fs/read_text_file",
+        Err((
+            INVALID_PARAMS,
+            "t3rs could not read /etc/passwd: outside".into(),
+        )),
+        "now",
+    );
+    assert!(
+        matches!(&refused[0], Effect::Reply { result: Err((INVALID_PARAMS, m)), .. }
+        if m.contains("/etc/passwd"))
+    );
+    assert!(matches!(&refused[1], Effect::Activity(a) if a.kind == "runtime.warning"));
+    let missing = t.fs_answer(
+        json!(6),
+        "fs/read_text_file",
+        Err((-32002, "t3rs could not read /r/new.rs: No such file".into())),
+        "now",
+    );
+    assert_eq!(missing.len(), 1, "a missing file is not shown: {missing:?}");
 }
 
 #[test]
@@ -270,4 +372,61 @@ fn a_plan_is_a_plan_activity() {
         a.payload["plan"],
         json!([{"step": "read", "status": "completed"}, {"step": "write", "status": "inProgress"}])
     );
+}
+
+#[test]
+fn turns_pick_the_agents_mode_for_them() {
+    use crate::orchestration::model::{InteractionMode::*, RuntimeMode::*};
+    let session = |name: &str| {
+        fixture(name)
+            .into_iter()
+            .find_map(|(ours, line)| (!ours && line["result"]["modes"].is_object()).then_some(line))
+            .map(|line| AgentModes::of_session(&line["result"]).unwrap())
+            .unwrap()
+    };
+    let codex = session("codex-acp-text");
+    assert_eq!(codex.current.as_deref(), Some("read-only"));
+    assert!(!codex.has_plan());
+    assert_eq!(
+        codex.switch(ApprovalRequired, Default).as_deref(),
+        Some("auto")
+    );
+    assert_eq!(
+        codex.switch(FullAccess, Default).as_deref(),
+        Some("full-access")
+    );
+    // No plan mode: a plan turn (which the session refuses anyway) keeps the runtime mode's.
+    assert_eq!(codex.wanted(FullAccess, Plan), Some("full-access"));
+
+    let mut claude = session("claude-agent-acp-text");
+    assert!(claude.has_plan());
+    assert_eq!(claude.switch(ApprovalRequired, Default), None);
+    assert_eq!(
+        claude.switch(FullAccess, Default).as_deref(),
+        Some("bypassPermissions")
+    );
+    assert_eq!(
+        claude.switch(ApprovalRequired, Plan).as_deref(),
+        Some("plan")
+    );
+    assert_eq!(claude.switch(FullAccess, Plan).as_deref(), Some("plan"));
+    // The agent leaving plan mode itself is followed, so the next default turn switches back
+    // only if needed.
+    claude.note_update(&json!({"sessionId": "s", "update": {
+        "sessionUpdate": "current_mode_update", "currentModeId": "plan"}}));
+    assert_eq!(claude.current.as_deref(), Some("plan"));
+    assert_eq!(
+        claude.switch(ApprovalRequired, Default).as_deref(),
+        Some("default")
+    );
+
+    assert_eq!(AgentModes::of_session(&json!({"sessionId": "s"})), None);
+    assert_eq!(
+        AgentModes::of_session(&json!({"modes": {"availableModes": "none"}})),
+        None
+    );
+    let unknown = AgentModes::of_session(&json!({"modes": {"currentModeId": "x",
+        "availableModes": [{"id": "x", "name": "X"}]}}))
+    .unwrap();
+    assert_eq!(unknown.switch(FullAccess, Plan), None);
 }

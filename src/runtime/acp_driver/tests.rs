@@ -11,7 +11,8 @@ use super::*;
 use crate::orchestration::model::{
     AgentKind, ApprovalDecision, AssistantDeliveryMode, InteractionMode, RuntimeMode,
 };
-use crate::provider::driver::{ModelSelection, TurnOutcome};
+use crate::provider::driver::{ModelSelection, OpenConversation, TurnInput, TurnOutcome};
+use crate::runtime::driver_messages::{Open, StartTurn};
 
 struct Collector(mpsc::UnboundedSender<DriverEventBody>);
 
@@ -56,6 +57,8 @@ struct Harness {
     commands: Arc<Mutex<Vec<AcpCommand>>>,
     /// How many written lines the test has looked at.
     seen: usize,
+    /// The session/set_mode requests a replay answered (the recordings have none).
+    set_modes: Vec<Value>,
     effects: Vec<Effect>,
     /// Times the driver retired its process (told the session so).
     retired: usize,
@@ -94,6 +97,7 @@ impl Harness {
             written,
             commands,
             seen: 0,
+            set_modes: Vec::new(),
             effects: Vec::new(),
             retired: 0,
         }
@@ -250,7 +254,13 @@ async fn replay(
                     conversation: conversation.clone(),
                     input: turn(text),
                 }));
-                let written = h.next_written().await;
+                let mut written = h.next_written().await;
+                if written["method"] == "session/set_mode" {
+                    h.set_modes.push(written.clone());
+                    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "result": {}}))
+                        .await;
+                    written = h.next_written().await;
+                }
                 started.await.unwrap().unwrap().unwrap();
                 assert_eq!(written["method"], "session/prompt", "{name}");
                 assert_eq!(written["params"], line["params"], "{name}");
@@ -348,7 +358,22 @@ async fn text_fixtures_run_a_turn_through_the_driver() {
         );
         let init = &h.written.lock().unwrap()[0];
         assert_eq!(init["params"]["clientCapabilities"]["terminal"], false);
+        assert_eq!(
+            init["params"]["clientCapabilities"]["fs"],
+            json!({"readTextFile": true, "writeTextFile": true})
+        );
         assert_eq!(init["params"]["protocolVersion"], 1);
+        // An approval-required turn: codex-acp starts read-only and is switched to auto (the
+        // codex driver's on-request + workspace-write); claude-agent-acp already is in default.
+        // Only claude-agent-acp has a plan mode.
+        let switched: Vec<&Value> = h.set_modes.iter().map(|m| &m["params"]["modeId"]).collect();
+        if name.starts_with("codex") {
+            assert_eq!(switched, vec!["auto"], "{name}");
+            assert!(!caps.plan_mode, "{name}");
+        } else {
+            assert!(switched.is_empty(), "{name}: {switched:?}");
+            assert!(caps.plan_mode, "{name}");
+        }
     }
 }
 
@@ -452,5 +477,226 @@ async fn a_stored_session_is_loaded_and_a_failed_load_falls_back() {
             .unwrap()
             .contains("Resource not found"),
         "{opened:?}"
+    );
+}
+
+/// The lines `tests/fixtures/acp/fs_peer.py` reported, by step name.
+fn peer_report(effects: &[Effect]) -> HashMap<String, String> {
+    text(effects)
+        .lines()
+        .filter_map(|line| line.split_once(": "))
+        .map(|(step, said)| (step.to_string(), said.to_string()))
+        .collect()
+}
+
+/// A scripted agent (a real process, spawned as a declared instance is: command + args) that
+/// writes and reads through fs/*, then tries every way out of the thread's cwd it can.
+#[actix::test]
+async fn an_agent_reads_and_writes_inside_the_cwd_and_nowhere_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "secret\n").unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("link")).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.txt"), root.join("secret-link")).unwrap();
+    let instance = crate::protocol::settings::AcpInstance {
+        instance_id: "fs-peer".into(),
+        command: "python3".into(),
+        args: vec![format!(
+            "{}/tests/fixtures/acp/fs_peer.py",
+            env!("CARGO_MANIFEST_DIR")
+        )],
+        env: Default::default(),
+    };
+    let (tx, mut events) = mpsc::unbounded_channel();
+    let collector = Collector(tx).start();
+    let factory = AcpDriverFactory::new(&instance);
+    let driver = factory.start_actor(DriverContext {
+        thread_id: "thread-fs".into(),
+        events: collector.recipient(),
+    });
+    let cwd = root.to_string_lossy().into_owned();
+    driver
+        .send(Connect {
+            generation: 1,
+            cwd: cwd.clone(),
+        })
+        .await
+        .unwrap();
+    let opened = driver
+        .send(Open {
+            generation: 1,
+            request: OpenConversation {
+                resume: None,
+                cwd: cwd.clone(),
+                runtime_mode: RuntimeMode::ApprovalRequired,
+            },
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    driver
+        .send(StartTurn {
+            generation: 1,
+            conversation: opened.conversation,
+            input: turn("go"),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let mut effects = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while outcomes(&effects).is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, events.recv()).await {
+            Ok(Some(DriverEventBody::Runtime(more))) => effects.extend(more),
+            Ok(other) => panic!("unexpected {other:?}; so far {effects:?}"),
+            Err(_) => panic!("the turn never ended: {effects:?}"),
+        }
+    }
+    driver.send(Close).await.unwrap();
+    assert_eq!(outcomes(&effects), vec![TurnOutcome::Completed]);
+
+    let report = peer_report(&effects);
+    let step = |name: &str| report.get(name).cloned().unwrap_or_default();
+    assert_eq!(
+        step("fs"),
+        r#"{"readTextFile": true, "writeTextFile": true}"#,
+        "{report:?}"
+    );
+    assert_eq!(step("write"), "ok null", "{report:?}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("notes/hello.txt")).unwrap(),
+        "one\ntwo\nthree\n"
+    );
+    assert_eq!(
+        step("read"),
+        r#"ok {"content": "one\ntwo\nthree\n"}"#,
+        "{report:?}"
+    );
+    assert_eq!(
+        step("read-line"),
+        r#"ok {"content": "two\n"}"#,
+        "{report:?}"
+    );
+    for (name, named) in [
+        ("dotdot", "/../outside.txt"),
+        ("relative-dotdot", "../outside.txt"),
+        ("absolute", "outside-abs.txt"),
+        ("symlink-dir", "link/escaped.txt"),
+        ("symlink-file", "secret-link"),
+        ("symlink-read", "link/secret.txt"),
+    ] {
+        let said = step(name);
+        assert!(
+            said.starts_with("error -32602 ") && said.contains(named),
+            "{name}: {said:?} (the refusal names the path)"
+        );
+    }
+    assert!(step("missing").starts_with("error -32002 "), "{report:?}");
+    // Refusals are shown; a missing file is the agent's business.
+    let warnings = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Activity(a) if a.kind == "runtime.warning"))
+        .count();
+    assert_eq!(warnings, 6, "{effects:?}");
+    assert!(!step("symlink-read").contains("secret\\n"), "{report:?}");
+    for escaped in ["outside.txt", "outside-abs.txt", "outside/escaped.txt"] {
+        assert!(!dir.path().join(escaped).exists(), "{escaped} was written");
+    }
+    assert_eq!(
+        std::fs::read_to_string(outside.join("secret.txt")).unwrap(),
+        "secret\n"
+    );
+    // The write is shown in the thread, within the activity shapes tool calls use.
+    let wrote = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Activity(a) if a.payload["itemType"] == "file_change" => Some(a.clone()),
+            _ => None,
+        })
+        .expect("an activity for the write");
+    assert_eq!(wrote.kind, "tool.completed");
+    assert_eq!(wrote.tone, crate::orchestration::model::ActivityTone::Tool);
+    assert_eq!(wrote.payload["detail"], "notes/hello.txt");
+}
+
+/// A plan turn switches claude-agent-acp to its plan mode before the prompt; when the agent
+/// refuses a switch the turn still runs, and says so.
+#[actix::test]
+async fn a_plan_turn_switches_mode_first_and_a_refused_switch_is_said() {
+    let mut h = Harness::start();
+    h.driver
+        .send(Connect {
+            generation: 1,
+            cwd: "/work".into(),
+        })
+        .await
+        .unwrap();
+    let recorded = crate::provider::acp_events::tests::fixture("claude-agent-acp-text");
+    let answer_of = |id: u64| {
+        recorded
+            .iter()
+            .find(|(ours, line)| !ours && line["id"] == id && line.get("method").is_none())
+            .map(|(_, line)| line.clone())
+            .unwrap()
+    };
+    let opening = actix::spawn(h.driver.send(Open {
+        generation: 1,
+        request: OpenConversation {
+            resume: None,
+            cwd: "/work".into(),
+            runtime_mode: RuntimeMode::ApprovalRequired,
+        },
+    }));
+    for recorded_id in [1, 2] {
+        let written = h.next_written().await;
+        let mut answer = answer_of(recorded_id);
+        answer["id"] = written["id"].clone();
+        h.feed(&answer).await;
+    }
+    let opened = opening.await.unwrap().unwrap().unwrap();
+    assert!(h.factory.info().capabilities.plan_mode);
+
+    let mut plan = turn("plan it");
+    plan.interaction_mode = InteractionMode::Plan;
+    let started = actix::spawn(h.driver.send(StartTurn {
+        generation: 1,
+        conversation: opened.conversation.clone(),
+        input: plan,
+    }));
+    let written = h.next_written().await;
+    assert_eq!(written["method"], "session/set_mode");
+    assert_eq!(
+        written["params"],
+        json!({"sessionId": opened.conversation, "modeId": "plan"})
+    );
+    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "result": {}}))
+        .await;
+    assert_eq!(h.next_written().await["method"], "session/prompt");
+    started.await.unwrap().unwrap().unwrap();
+
+    // Back to an approval-required default turn, in default mode: refused this time.
+    let started = actix::spawn(h.driver.send(StartTurn {
+        generation: 1,
+        conversation: opened.conversation.clone(),
+        input: turn("do it"),
+    }));
+    let written = h.next_written().await;
+    assert_eq!(written["params"]["modeId"], "default");
+    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"],
+        "error": {"code": -32603, "message": "no switching now"}}))
+        .await;
+    assert_eq!(h.next_written().await["method"], "session/prompt");
+    started.await.unwrap().unwrap().unwrap();
+    h.settle().await;
+    assert!(
+        h.effects.iter().any(|e| matches!(e, Effect::Activity(a)
+            if a.kind == "runtime.warning"
+                && a.payload["message"].as_str().is_some_and(|m| m.contains("no switching now")))),
+        "{:?}",
+        h.effects
     );
 }

@@ -281,3 +281,59 @@ mod unix {
         }
     }
 }
+
+#[cfg(unix)]
+mod reads {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn reads_inside_the_root_and_through_a_link_that_stays_inside() {
+        let dir = root();
+        fs::create_dir(dir.path().join("real")).unwrap();
+        fs::write(dir.path().join("real/a.txt"), "alpha\n").unwrap();
+        symlink("real/a.txt", dir.path().join("alias.txt")).unwrap();
+        symlink(dir.path().join("real"), dir.path().join("absolute-alias")).unwrap();
+        assert_eq!(read_file(dir.path(), "real/a.txt", 100).unwrap(), "alpha\n");
+        assert_eq!(read_file(dir.path(), "alias.txt", 100).unwrap(), "alpha\n");
+        // An absolute link into the root itself is resolved beneath it, as for writes.
+        let canonical = fs::canonicalize(dir.path()).unwrap();
+        fs::remove_file(dir.path().join("alias.txt")).unwrap();
+        symlink(canonical.join("real/a.txt"), dir.path().join("alias.txt")).unwrap();
+        assert_eq!(read_file(dir.path(), "alias.txt", 100).unwrap(), "alpha\n");
+    }
+
+    #[test]
+    fn refuses_escapes_large_files_directories_and_non_utf8() {
+        let dir = root();
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret"), "secret").unwrap();
+        symlink(outside.path(), dir.path().join("out")).unwrap();
+        symlink(outside.path().join("secret"), dir.path().join("secret")).unwrap();
+        for escape in ["../secret", "out/secret", "secret", "/etc/passwd"] {
+            let err = read_file(dir.path(), escape, 100).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    WorkspaceError::PathEscapesRoot | WorkspaceError::PathNotRelative
+                ),
+                "{escape}: {err}"
+            );
+        }
+        fs::write(dir.path().join("big"), "0123456789").unwrap();
+        let err = read_file(dir.path(), "big", 9).unwrap_err();
+        assert!(
+            matches!(err, WorkspaceError::TooLarge { limit: 9, .. }),
+            "{err}"
+        );
+        assert_eq!(read_file(dir.path(), "big", 10).unwrap(), "0123456789");
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        let err = read_file(dir.path(), "sub", 100).unwrap_err();
+        assert!(err.to_string().contains("regular file"), "{err}");
+        fs::write(dir.path().join("bin"), [0xff, 0xfe]).unwrap();
+        let err = read_file(dir.path(), "bin", 100).unwrap_err();
+        assert!(err.to_string().contains("UTF-8"), "{err}");
+        let err = read_file(dir.path(), "missing", 100).unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+    }
+}

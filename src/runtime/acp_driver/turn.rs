@@ -1,0 +1,111 @@
+//! A turn on an ACP agent: the prompt (text and images), after a switch to the agent's mode
+//! for the turn when it is in another.
+
+use actix::prelude::*;
+use serde_json::{json, Value};
+
+use super::{answer, AcpDriver, Waiter, PROMPT_TIMEOUT};
+use crate::provider::acp_events::request;
+use crate::provider::driver::{DriverEventBody, ProviderError, TurnInput};
+use crate::runtime::driver_messages::StartTurn;
+use crate::runtime::{new_id, now_iso};
+
+impl AcpDriver {
+    fn prompt_params(&self, session: &str, input: &TurnInput) -> Result<Value, ProviderError> {
+        use base64::Engine;
+        let mut prompt = Vec::new();
+        if !input.text.trim().is_empty() {
+            prompt.push(json!({ "type": "text", "text": input.text }));
+        }
+        if !input.images.is_empty() && !self.factory.capabilities().images {
+            return Err(ProviderError::Unsupported(
+                "this ACP agent takes no images".into(),
+            ));
+        }
+        for image in &input.images {
+            let bytes = std::fs::read(&image.path)
+                .map_err(|e| ProviderError::Refused(format!("image {}: {e}", image.name)))?;
+            let ext = image
+                .path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("png")
+                .to_ascii_lowercase();
+            let mime = match ext.as_str() {
+                "jpg" | "jpeg" => "image/jpeg",
+                "gif" => "image/gif",
+                "webp" => "image/webp",
+                _ => "image/png",
+            };
+            prompt.push(json!({ "type": "image", "mimeType": mime,
+                "data": base64::engine::general_purpose::STANDARD.encode(bytes) }));
+        }
+        Ok(json!({ "sessionId": session, "prompt": prompt }))
+    }
+}
+
+impl Handler<StartTurn> for AcpDriver {
+    type Result = ResponseActFuture<Self, Result<String, ProviderError>>;
+
+    fn handle(&mut self, msg: StartTurn, _ctx: &mut Self::Context) -> Self::Result {
+        let fail = |e| Box::pin(actix::fut::ready(Err(e))) as Self::Result;
+        if msg.generation != self.generation {
+            return fail(ProviderError::gone("the ACP session ended"));
+        }
+        if self.live.is_none() || self.session.as_deref() != Some(msg.conversation.as_str()) {
+            return fail(ProviderError::gone(
+                "the ACP agent has not opened this conversation",
+            ));
+        }
+        let params = match self.prompt_params(&msg.conversation, &msg.input) {
+            Ok(params) => params,
+            Err(e) => return fail(e),
+        };
+        let delivery = msg.input.delivery;
+        let (runtime, interaction) = (msg.input.runtime_mode, msg.input.interaction_mode);
+        let conversation = msg.conversation;
+        let switch = self
+            .modes
+            .as_ref()
+            .and_then(|m| m.switch(runtime, interaction))
+            .map(|mode| {
+                let params = json!({ "sessionId": conversation, "modeId": mode });
+                (mode, self.call("session/set_mode", params))
+            });
+        Box::pin(
+            async move {
+                match switch {
+                    Some((mode, rx)) => Some((mode, answer(rx).await)),
+                    None => None,
+                }
+            }
+            .into_actor(self)
+            .map(move |switched, act, _ctx| {
+                act.translator.set_delivery(delivery);
+                let turn_id = new_id();
+                let mut effects = act.translator.begin_turn(&turn_id);
+                match switched {
+                    Some((mode, Ok(_))) => {
+                        if let Some(modes) = act.modes.as_mut() {
+                            modes.current = Some(mode);
+                        }
+                    }
+                    Some((mode, Err(e))) => {
+                        effects.push(act.translator.mode_refused(&mode, &e.message, &now_iso()))
+                    }
+                    None => {}
+                }
+                let id = act.pending.add(
+                    "session/prompt",
+                    PROMPT_TIMEOUT,
+                    Waiter::Prompt {
+                        turn_id: turn_id.clone(),
+                    },
+                );
+                act.write(request(id, "session/prompt", params))?;
+                act.tell(DriverEventBody::Runtime(effects), None);
+                Ok(turn_id)
+            }),
+        )
+    }
+}
