@@ -7,7 +7,7 @@ use std::process::Command;
 use serde_json::json;
 
 use crate::agent::Agent;
-use crate::rig::{Rig, NOW};
+use crate::rig::{Rig, Setup, MISSING, NOW};
 
 pub async fn interrupt_then_next_turn(agent: Agent) {
     let steps = json!([agent.busy(), {"text": "back again", "chunks": 2}]);
@@ -231,4 +231,66 @@ pub async fn switching_agent_carries_the_transcript(agent: Agent) {
     );
     let thread = rig.thread().await;
     assert_eq!(thread["session"]["providerName"], agent.provider_name());
+}
+
+pub async fn a_missing_cli_is_a_clear_session_error(agent: Agent) {
+    let mut rig = Rig::start_with(agent, Setup::Missing, false, |_| json!([{"text": "hi"}])).await;
+    rig.turn("hello?", json!({})).await;
+    let failed = rig
+        .until("the session error", |e| {
+            e["type"] == "thread.session-set" && e["payload"]["session"]["status"] == "error"
+        })
+        .await;
+    let error = failed["payload"]["session"]["lastError"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        error.contains(MISSING) && error.contains("not installed"),
+        "{agent:?}: {error}{}",
+        rig.story()
+    );
+    // The status says so too, before anyone tries a turn.
+    let v = rig
+        .client
+        .request(json!({"_tag": "server.refreshProviders"}))
+        .await;
+    let selection = agent.selection();
+    let status = v["result"]["providers"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|s| {
+                    s["provider"] == selection["provider"]
+                        && s.get("instanceId").cloned().unwrap_or_default()
+                            == selection.get("instanceId").cloned().unwrap_or_default()
+                })
+                .cloned()
+        })
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(status["status"], "error", "{status}");
+    assert_eq!(status["available"], false, "{status}");
+}
+
+pub async fn an_idle_agent_is_stopped_and_the_next_turn_resumes(agent: Agent) {
+    let steps = json!([{"text": "noted pelican"}, {"text": "it was a pelican"}]);
+    let mut rig = Rig::start_with(agent, Setup::QuickIdle, false, |_| steps).await;
+    rig.turn("the bird is pelican", json!({})).await;
+    // Looked up while the turn runs (the idle second starts at its end).
+    rig.until_model_saw("the bird is pelican").await;
+    let group = rig.the_agent_pid();
+    rig.turn_done().await;
+    // Idle for a second: the agent and everything it started are gone.
+    rig.until_group_gone(group);
+    assert!(
+        rig.agent_pids().is_empty(),
+        "{agent:?}: {:?}",
+        rig.agent_pids()
+    );
+    rig.turn("which bird?", json!({})).await;
+    rig.turn_done().await;
+    let requests = rig.main_requests();
+    let last = requests.last().expect("a request");
+    assert!(last.contains("the bird is pelican"), "{agent:?}: {last}");
+    assert_eq!(rig.session_status().await, "ready");
 }

@@ -66,4 +66,6 @@ for_every_agent!(
     lifecycle::a_queued_follow_up_starts_after_the_turn,
     lifecycle::a_steer_reaches_the_running_turn,
     lifecycle::switching_agent_carries_the_transcript,
+    lifecycle::a_missing_cli_is_a_clear_session_error,
+    lifecycle::an_idle_agent_is_stopped_and_the_next_turn_resumes,
 );

@@ -15,8 +15,21 @@ pub const NOW: &str = "2026-01-01T00:00:00.000Z";
 /// How long anything may take before a scenario fails (a liveness bound, not a timing).
 const PATIENCE: Duration = Duration::from_secs(90);
 
+/// How the rig's server runs its agents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Setup {
+    /// Every agent's real CLI.
+    #[default]
+    Real,
+    /// Every agent's CLI configured at a path where there is none.
+    Missing,
+    /// Real CLIs, stopped after a second idle.
+    QuickIdle,
+}
+
 pub struct Rig {
     pub agent: Agent,
+    setup: Setup,
     dir: tempfile::TempDir,
     pub model: FakeModel,
     server: Option<Server>,
@@ -53,6 +66,16 @@ impl Rig {
 
     /// Like [`Rig::start`], with a script that names paths in the workspace.
     pub async fn start_in(agent: Agent, repo: bool, steps: impl FnOnce(&Path) -> Value) -> Rig {
+        Rig::start_with(agent, Setup::Real, repo, steps).await
+    }
+
+    /// A rig whose server runs its agents as `setup` says.
+    pub async fn start_with(
+        agent: Agent,
+        setup: Setup,
+        repo: bool,
+        steps: impl FnOnce(&Path) -> Value,
+    ) -> Rig {
         let dir = tempfile::tempdir().unwrap();
         let work = dir.path().join("work");
         std::fs::create_dir(&work).unwrap();
@@ -65,11 +88,12 @@ impl Rig {
             git(&work, &["commit", "-q", "-m", "init"]);
         }
         let model = FakeModel::start(dir.path(), steps(&work));
-        let server = Server::start_command(server_command(dir.path(), &model));
+        let server = Server::start_command(server_command(dir.path(), &model, setup));
         let mut client = Client::connect(&server.url("/ws")).await;
         client.welcome().await;
         let mut rig = Rig {
             agent,
+            setup,
             dir,
             model,
             server: Some(server),
@@ -100,10 +124,17 @@ impl Rig {
     async fn declare_acp_instances(&mut self) {
         let dir = self.dir.path();
         let claude_env = self.model.claude_env(&dir.join("claude-acp"));
+        let (codex_acp, claude_acp) = match self.setup {
+            Setup::Missing => (MISSING.into(), MISSING.into()),
+            _ => (
+                t3rs::testkit::codex_acp_path(),
+                t3rs::testkit::claude_agent_acp_path(),
+            ),
+        };
         let instances = json!([
-            {"instanceId": "codex-acp", "command": t3rs::testkit::codex_acp_path(),
+            {"instanceId": "codex-acp", "command": codex_acp,
              "env": env_map(&self.model.codex_acp_env(dir))},
-            {"instanceId": "claude-agent-acp", "command": t3rs::testkit::claude_agent_acp_path(),
+            {"instanceId": "claude-agent-acp", "command": claude_acp,
              "env": env_map(&claude_env)},
         ]);
         self.update_settings(json!({ "acpInstances": instances }))
@@ -358,7 +389,8 @@ impl Rig {
     pub async fn restart(&mut self) {
         let server = self.server.take().unwrap();
         assert!(server.stop().success());
-        let server = Server::start_command(server_command(self.dir.path(), &self.model));
+        let server =
+            Server::start_command(server_command(self.dir.path(), &self.model, self.setup));
         self.client = Client::connect(&server.url("/ws")).await;
         self.client.welcome().await;
         self.server = Some(server);
@@ -422,13 +454,26 @@ impl Rig {
 /// One server command for every agent: the real codex (flag environment and CODEX_HOME), the
 /// real Claude Code (`--claude-bin` and its environment; the ACP adapters get theirs through
 /// their declared instances).
-fn server_command(dir: &Path, model: &FakeModel) -> Command {
+fn server_command(dir: &Path, model: &FakeModel, setup: Setup) -> Command {
     let home = model.codex_home(dir);
     let mut cmd = codex_server_command(&dir.join("state"), &home);
     model.claude_env(dir).apply(&mut cmd);
     // claude_env gives the server a throw-away HOME; codex keeps the CODEX_HOME set above.
-    cmd.env("CODEX_HOME", &home)
-        .arg("--claude-bin")
-        .arg(t3rs::testkit::claude_path());
+    cmd.env("CODEX_HOME", &home).arg("--claude-bin");
+    match setup {
+        Setup::Missing => {
+            cmd.arg(MISSING).env("T3CODE_CODEX_BIN", MISSING);
+        }
+        Setup::Real => {
+            cmd.arg(t3rs::testkit::claude_path());
+        }
+        Setup::QuickIdle => {
+            cmd.arg(t3rs::testkit::claude_path())
+                .args(["--provider-idle-secs", "1"]);
+        }
+    }
     cmd
 }
+
+/// Where no agent is installed.
+pub const MISSING: &str = "/nonexistent/t3rs-scenario-agent";
