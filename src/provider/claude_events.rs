@@ -38,8 +38,16 @@ pub fn control_response_line(request_id: &Value, result: &Result<Value, (i64, St
 }
 
 /// The stdin line of a user turn.
-pub fn user_line(text: &str) -> Value {
-    json!({"type": "user", "message": {"role": "user", "content": [{"type": "text", "text": text}]},
+pub fn user_line(text: &str, images: &[(&str, String)]) -> Value {
+    let mut content = Vec::new();
+    if !text.trim().is_empty() || images.is_empty() {
+        content.push(json!({"type": "text", "text": text}));
+    }
+    for (media_type, data) in images {
+        content.push(json!({"type": "image",
+            "source": {"type": "base64", "media_type": media_type, "data": data}}));
+    }
+    json!({"type": "user", "message": {"role": "user", "content": content},
            "parent_tool_use_id": null, "session_id": ""})
 }
 

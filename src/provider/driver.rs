@@ -137,6 +137,32 @@ pub struct ImageInput {
     pub path: PathBuf,
 }
 
+impl ImageInput {
+    /// The image's media type (from its file name) and its bytes in base64, as agents that take
+    /// inline images (Claude's content blocks, ACP's image prompts) want them.
+    pub fn inline(&self) -> Result<(&'static str, String), ProviderError> {
+        use base64::Engine;
+        let bytes = std::fs::read(&self.path)
+            .map_err(|e| ProviderError::Refused(format!("image {}: {e}", self.name)))?;
+        let ext = self
+            .path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("png")
+            .to_ascii_lowercase();
+        let mime = match ext.as_str() {
+            "jpg" | "jpeg" => "image/jpeg",
+            "gif" => "image/gif",
+            "webp" => "image/webp",
+            _ => "image/png",
+        };
+        Ok((
+            mime,
+            base64::engine::general_purpose::STANDARD.encode(bytes),
+        ))
+    }
+}
+
 /// One user turn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TurnInput {

@@ -36,8 +36,8 @@ use crate::provider::claude_events::{
 };
 use crate::provider::driver::{
     ready, Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory,
-    DriverFuture, DriverInfo, Effect, ExitInfo, OpenConversation, Opened, ProviderDriver,
-    ProviderError, TurnInput,
+    DriverFuture, DriverInfo, Effect, ExitInfo, ImageInput, OpenConversation, Opened,
+    ProviderDriver, ProviderError, TurnInput,
 };
 use crate::runtime::driver_messages::{
     Close, Connect, Disconnect, Interrupt, Open, Respond, StartTurn, Stop,
@@ -62,7 +62,7 @@ pub fn claude_info() -> DriverInfo {
             steer: false,
             plan_mode: true,
             user_input: true,
-            images: false,
+            images: true,
             // t3rs offers a list of Claude's models (provider.listModels); the CLI lists none.
             model_list: true,
         },
@@ -467,11 +467,11 @@ impl Handler<StartTurn> for ClaudeDriver {
             return Err(ProviderError::gone("the Claude Code session ended"));
         }
         let input = msg.input;
-        if !input.images.is_empty() {
-            return Err(ProviderError::Unsupported(
-                "Claude Code turns take no images here yet".into(),
-            ));
-        }
+        let images = input
+            .images
+            .iter()
+            .map(ImageInput::inline)
+            .collect::<Result<Vec<_>, _>>()?;
         if self.opening.is_some() {
             return Err(ProviderError::Refused(
                 "the Claude Code conversation is still being opened".into(),
@@ -497,7 +497,7 @@ impl Handler<StartTurn> for ClaudeDriver {
         self.translator.set_delivery(input.delivery);
         let turn_id = new_id();
         let effects = self.translator.begin_turn(&turn_id);
-        self.write(user_line(&input.text))?;
+        self.write(user_line(&input.text, &images))?;
         self.conversation_stored = true;
         self.tell(DriverEventBody::Runtime(effects), None);
         Ok(turn_id)

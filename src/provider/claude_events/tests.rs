@@ -518,5 +518,19 @@ fn user_line_is_what_the_recordings_sent() {
         .map(|l| serde_json::from_str::<Value>(l).unwrap())
         .find(|m| m["type"] == "user")
         .unwrap();
-    assert_eq!(sent, user_line("go"));
+    assert_eq!(sent, user_line("go", &[]));
+}
+
+#[test]
+fn a_user_line_carries_images_as_base64_content_blocks() {
+    let line = user_line("what is this?", &[("image/png", "iVBOR".to_string())]);
+    let content = &line["message"]["content"];
+    assert_eq!(content[0], json!({"type": "text", "text": "what is this?"}));
+    assert_eq!(
+        content[1],
+        json!({"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBOR"}})
+    );
+    // An image alone has no empty text block.
+    let alone = user_line("", &[("image/jpeg", "x".to_string())]);
+    assert_eq!(alone["message"]["content"][0]["type"], "image");
 }

@@ -12,7 +12,6 @@ use crate::runtime::{new_id, now_iso};
 
 impl AcpDriver {
     fn prompt_params(&self, session: &str, input: &TurnInput) -> Result<Value, ProviderError> {
-        use base64::Engine;
         let mut prompt = Vec::new();
         if !input.text.trim().is_empty() {
             prompt.push(json!({ "type": "text", "text": input.text }));
@@ -23,22 +22,8 @@ impl AcpDriver {
             ));
         }
         for image in &input.images {
-            let bytes = std::fs::read(&image.path)
-                .map_err(|e| ProviderError::Refused(format!("image {}: {e}", image.name)))?;
-            let ext = image
-                .path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("png")
-                .to_ascii_lowercase();
-            let mime = match ext.as_str() {
-                "jpg" | "jpeg" => "image/jpeg",
-                "gif" => "image/gif",
-                "webp" => "image/webp",
-                _ => "image/png",
-            };
-            prompt.push(json!({ "type": "image", "mimeType": mime,
-                "data": base64::engine::general_purpose::STANDARD.encode(bytes) }));
+            let (mime, data) = image.inline()?;
+            prompt.push(json!({ "type": "image", "mimeType": mime, "data": data }));
         }
         Ok(json!({ "sessionId": session, "prompt": prompt }))
     }

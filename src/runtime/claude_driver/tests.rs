@@ -677,7 +677,8 @@ fn claude_declares_what_it_does() {
     let caps = claude_info().capabilities;
     assert!(caps.resume && caps.plan_mode && caps.user_input);
     assert!(caps.model_list, "t3rs lists Claude's models");
-    assert!(!caps.rollback && !caps.steer && !caps.images);
+    assert!(caps.images, "images go as base64 content blocks");
+    assert!(!caps.rollback && !caps.steer);
     assert_eq!(
         permission_mode(RuntimeMode::FullAccess, InteractionMode::Default),
         "bypassPermissions"
