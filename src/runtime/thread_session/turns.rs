@@ -81,25 +81,13 @@ impl ThreadSession {
         let selection = turn_model(&request, &info);
         let had_turns = info.turn_count() > 0;
         if let Err(detail) = self.use_agent(AgentKey::of(&selection), had_turns, ctx) {
-            self.fail(
-                "provider.turn.start.failed",
-                "Provider turn start failed",
-                detail,
-                ctx,
-            );
-            self.start_queued(ctx);
+            self.refuse_turn(detail, ctx);
             return;
         }
         let (cwd, text, images) = match self.turn_input(&request, &info) {
             Ok(ready) => ready,
             Err(detail) => {
-                self.fail(
-                    "provider.turn.start.failed",
-                    "Provider turn start failed",
-                    detail,
-                    ctx,
-                );
-                self.start_queued(ctx);
+                self.refuse_turn(detail, ctx);
                 return;
             }
         };
@@ -456,6 +444,22 @@ impl ThreadSession {
             };
             act.finish_turn(None, TurnOutcome::Interrupted, Some(after), ctx);
         }));
+    }
+}
+
+impl ThreadSession {
+    /// A turn that cannot start (no driver for its agent, an input the agent does not take):
+    /// said in an activity and in the session's error, so the thread does not look as if the
+    /// turn were still coming; the next queued turn gets its chance.
+    fn refuse_turn(&mut self, detail: String, ctx: &mut Context<Self>) {
+        self.fail(
+            "provider.turn.start.failed",
+            "Provider turn start failed",
+            detail.clone(),
+            ctx,
+        );
+        self.set_session(SessionStatus::Error, None, Some(detail), ctx);
+        self.start_queued(ctx);
     }
 }
 

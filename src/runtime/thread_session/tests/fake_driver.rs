@@ -520,3 +520,41 @@ async fn a_turn_on_another_agent_switches_drivers_and_carries_the_transcript() {
         "{first_heard:?}"
     );
 }
+
+/// A turn on an agent the server has no driver for is refused by name, and the session says
+/// so too (the thread does not look as if the turn were still coming).
+#[actix::test]
+async fn a_turn_on_an_agent_without_a_driver_is_a_session_error() {
+    use crate::orchestration::model::{AgentKind, ModelSelection};
+    use crate::runtime::driver_catalog::DriverCatalog;
+    let (mut rig, deps) = Rig::build("approval.jsonrpc").await;
+    let driver = FakeDriver::default();
+    let session = ThreadSession::new(ChildGuard::detached(), "t1".into(), deps)
+        .with_driver_factory(Arc::new(FakeFactory(driver.clone())))
+        .with_drivers(DriverCatalog::default())
+        .start();
+    let ClientCommand::ThreadTurnStart(mut start) = turn_start("turn", "m1") else {
+        unreachable!()
+    };
+    start.model_selection = Some(ModelSelection {
+        provider: AgentKind::Cursor,
+        model: "auto".into(),
+        options: None,
+        instance_id: None,
+    });
+    rig.client(ClientCommand::ThreadTurnStart(start)).await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadTurnStartRequested(_))
+    })
+    .await;
+    let refused = rig
+        .until(|e| kind(e) == "activity:provider.turn.start.failed")
+        .await;
+    let EventBody::ThreadActivityAppended(refused) = &refused.body else {
+        unreachable!()
+    };
+    let detail = refused.activity.payload["detail"].as_str().unwrap();
+    assert!(detail.contains("cursor is not supported yet"), "{detail}");
+    rig.until(|e| kind(e) == "session:Error").await;
+    assert!(heard(&driver).is_empty(), "{:?}", heard(&driver));
+}
