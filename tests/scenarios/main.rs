@@ -59,6 +59,7 @@ for_every_agent!(
     turns::file_change_approval,
     turns::plan_mode_with_a_question,
     turns::a_model_error_is_an_error_session,
+    turns::an_image_reaches_the_model,
     lifecycle::interrupt_then_next_turn,
     lifecycle::killed_mid_turn_then_next_turn,
     lifecycle::a_restart_resumes_the_conversation,

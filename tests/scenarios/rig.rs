@@ -185,6 +185,10 @@ impl Rig {
             "message": {"messageId": message_id, "role": "user", "text": text, "attachments": []},
             "modelSelection": selection,
             "runtimeMode": "approval-required", "interactionMode": "default", "createdAt": NOW});
+        let mut extra = extra;
+        if let Some(attachments) = extra.as_object_mut().and_then(|e| e.remove("attachments")) {
+            command["message"]["attachments"] = attachments;
+        }
         if let (Value::Object(c), Value::Object(e)) = (&mut command, extra) {
             c.extend(e);
         }
@@ -204,17 +208,17 @@ impl Rig {
     pub async fn next_until(&mut self, what: &str, want: impl Fn(&Value) -> bool) -> Value {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let push = tokio::time::timeout(left, self.client.next_json()).await;
-            let Ok(push) = push else {
-                panic!(
-                    "{:?}: no {what}; events so far: {:#?}",
+            // In slices shorter than the client's own deadline, so a quiet stretch ends in
+            // this message, with the story so far.
+            let slice = Duration::from_secs(5);
+            let Ok(push) = tokio::time::timeout(slice, self.client.next_json()).await else {
+                assert!(
+                    Instant::now() < deadline,
+                    "{:?}: no {what}; events so far:{}",
                     self.agent,
-                    self.events
-                        .iter()
-                        .map(|e| (&e["type"], &e["payload"]))
-                        .collect::<Vec<_>>()
+                    self.story()
                 );
+                continue;
             };
             if push["channel"] != "orchestration.domainEvent" {
                 continue;

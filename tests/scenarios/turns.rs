@@ -225,3 +225,28 @@ pub async fn declares_its_capabilities(agent: Agent) {
     assert_eq!(caps["userInput"], expect.user_input, "{agent:?} {caps}");
     assert_eq!(caps["resume"], true, "{agent:?} {caps}");
 }
+
+/// A real 1×1 PNG.
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+pub async fn an_image_reaches_the_model(agent: Agent) {
+    let mut rig = Rig::start(agent, json!([{"text": "a dot"}]), false).await;
+    let image = json!({"type": "image", "name": "dot.png", "mimeType": "image/png",
+                       "sizeBytes": 70, "dataUrl": format!("data:image/png;base64,{PNG}")});
+    rig.turn("what is this?", json!({"attachments": [image]}))
+        .await;
+    rig.turn_done().await;
+    // The model's request carries the image's bytes (each agent encodes it its own way, all
+    // as base64 of the same file).
+    let pixel = &PNG[..40];
+    assert!(
+        rig.model_saw(pixel),
+        "{agent:?}: no image in the request{}",
+        rig.story()
+    );
+    let answers = rig.answers().await;
+    assert!(
+        answers.last().is_some_and(|a| a.ends_with("a dot")),
+        "{agent:?}: {answers:?}"
+    );
+}
