@@ -16,8 +16,11 @@
 //!   `full-access` → `bypassPermissions`, `approval-required` → `default`, plan interaction →
 //!   `plan`) or model differs from the running process's restarts it (`--resume` of the
 //!   conversation, or `--session-id` again while it has had no turn).
-//! - **No rollback**: a revert opens a fresh conversation (the session says the agent's memory
-//!   was not rolled back); `--resume-session-at` could do it later.
+//! - **Rollback with `--resume-session-at`**: each turn's id carries the uuid of the last
+//!   assistant entry before it (`<id>@<uuid>`); rolling back to before a turn restarts Claude
+//!   with `--resume <conversation> --resume-session-at <uuid>`. A turn whose predecessor the
+//!   driver did not see (the first after a server restart) cannot be rolled back to: the
+//!   driver declines and the session starts the conversation over, saying so.
 //! - As root, Claude Code refuses `bypassPermissions` unless `IS_SANDBOX=1`; t3rs passes the
 //!   user's `IS_SANDBOX` through, never sets it, and says so in the exit's reason.
 
@@ -58,7 +61,7 @@ pub fn claude_info() -> DriverInfo {
         title: "Claude Code".into(),
         capabilities: Capabilities {
             resume: true,
-            rollback: false,
+            rollback: true,
             steer: false,
             plan_mode: true,
             user_input: true,
@@ -141,6 +144,8 @@ impl ClaudeDriverFactory {
             runtime_mode: RuntimeMode::FullAccess,
             conversation: None,
             conversation_stored: false,
+            last_assistant: None,
+            resume_at: None,
             last_model: None,
             requests: 0,
         }
@@ -197,11 +202,25 @@ pub struct ClaudeDriver {
     /// Whether Claude Code has the conversation on disk (resumed, or had a turn): a restart
     /// then uses `--resume`, else `--session-id` again.
     conversation_stored: bool,
+    /// The uuid of the last top-level assistant entry of the conversation, when seen (a turn
+    /// can be rolled back to it); `None` when unknown (resumed from before this driver).
+    last_assistant: Option<String>,
+    /// `--resume-session-at` for the next process (a rollback).
+    resume_at: Option<String>,
     last_model: Option<String>,
     requests: u64,
 }
 
 impl ClaudeDriver {
+    /// `id` is the conversation from now on; what was known of another one is forgotten.
+    fn adopt(&mut self, id: String) {
+        if self.conversation.as_deref() != Some(id.as_str()) {
+            self.last_assistant = None;
+            self.resume_at = None;
+        }
+        self.conversation = Some(id);
+    }
+
     fn retire(&mut self) {
         if let Some(live) = self.live.take() {
             live.link.stop.do_send(Shutdown);
@@ -223,6 +242,7 @@ impl ClaudeDriver {
             permission_mode: config.permission_mode.clone(),
             resume: conversation.clone().filter(|_| resume),
             session_id: conversation.filter(|_| !resume),
+            resume_at: self.resume_at.take().filter(|_| resume),
             model: config.model.clone(),
             env: self.factory.env.clone(),
             env_remove: self.factory.env_remove.clone(),
@@ -302,7 +322,7 @@ impl ClaudeDriver {
             let Some(opening) = self.opening.take() else {
                 return true;
             };
-            self.conversation = Some(opening.resume.clone());
+            self.adopt(opening.resume.clone());
             self.conversation_stored = true;
             let _ = opening.waiter.send(Ok(Opened {
                 conversation: opening.resume,
@@ -338,7 +358,7 @@ impl ClaudeDriver {
                 stderr
             };
             let fresh = uuid::Uuid::new_v4().to_string();
-            self.conversation = Some(fresh.clone());
+            self.adopt(fresh.clone());
             self.conversation_stored = false;
             let _ = opening.waiter.send(Ok(Opened {
                 conversation: fresh,
@@ -431,14 +451,14 @@ impl Handler<Open> for ClaudeDriver {
         self.runtime_mode = runtime_mode;
         let Some(id) = resume else {
             let fresh = uuid::Uuid::new_v4().to_string();
-            self.conversation = Some(fresh.clone());
+            self.adopt(fresh.clone());
             self.conversation_stored = false;
             return Box::pin(std::future::ready(Ok(Opened {
                 conversation: fresh,
                 fell_back: None,
             })));
         };
-        self.conversation = Some(id.clone());
+        self.adopt(id.clone());
         let config = ProcessConfig {
             permission_mode: permission_mode(runtime_mode, InteractionMode::Default).into(),
             model: self.last_model.clone(),
@@ -456,6 +476,44 @@ impl Handler<Open> for ClaudeDriver {
                 .await
                 .unwrap_or_else(|_| Err(ProviderError::gone("the Claude Code session ended")))
         })
+    }
+}
+
+/// Rolls the conversation back to before a turn (its id says where that was).
+#[derive(Message)]
+#[rtype(result = "Result<(), ProviderError>")]
+struct RollBack {
+    generation: u64,
+    conversation: String,
+    before_turn: String,
+}
+
+impl Handler<RollBack> for ClaudeDriver {
+    type Result = Result<(), ProviderError>;
+
+    fn handle(&mut self, msg: RollBack, _ctx: &mut Self::Context) -> Self::Result {
+        if msg.generation != self.generation {
+            return Err(ProviderError::gone("the Claude Code session ended"));
+        }
+        match msg.before_turn.split_once('@') {
+            Some((_, point)) if !point.is_empty() => {
+                self.adopt(msg.conversation);
+                self.conversation_stored = true;
+                // The next turn's process resumes the conversation at that point.
+                self.retire();
+                self.resume_at = Some(point.to_string());
+                self.last_assistant = Some(point.to_string());
+                Ok(())
+            }
+            Some(_) => Err(ProviderError::Unsupported(
+                "every turn of its conversation is undone".into(),
+            )),
+            None => Err(ProviderError::Unsupported(
+                "the undone turn began before this server started, where t3rs did not see \
+                 Claude's messages"
+                    .into(),
+            )),
+        }
     }
 }
 
@@ -479,7 +537,7 @@ impl Handler<StartTurn> for ClaudeDriver {
         }
         if self.conversation.as_deref() != Some(msg.conversation.as_str()) {
             // A conversation opened elsewhere (an earlier incarnation): Claude has it stored.
-            self.conversation = Some(msg.conversation.clone());
+            self.adopt(msg.conversation.clone());
             self.conversation_stored = true;
             self.retire();
         }
@@ -495,7 +553,16 @@ impl Handler<StartTurn> for ClaudeDriver {
             self.spawn(ctx, config, stored);
         }
         self.translator.set_delivery(input.delivery);
-        let turn_id = new_id();
+        // Where the conversation stood before this turn: the point a rollback returns to.
+        let before = match (&self.last_assistant, self.conversation_stored) {
+            (Some(uuid), _) => Some(uuid.clone()),
+            (None, false) => Some(String::new()), // a new conversation: its start
+            (None, true) => None,                 // resumed from before this driver: unknown
+        };
+        let turn_id = match before {
+            Some(point) => format!("{}@{point}", new_id()),
+            None => new_id(),
+        };
         let effects = self.translator.begin_turn(&turn_id);
         self.write(user_line(&input.text, &images))?;
         self.conversation_stored = true;
@@ -563,6 +630,9 @@ impl Handler<FromClaude> for ClaudeDriver {
             ClaudeEvent::Line(line) => {
                 if self.opening_line(&line) {
                     return;
+                }
+                if let Some(uuid) = top_level_assistant_uuid(&line) {
+                    self.last_assistant = Some(uuid);
                 }
                 let effects = self.translator.line(&line, &now);
                 DriverEventBody::Runtime(self.keep(effects))
@@ -665,12 +735,18 @@ impl ProviderDriver for ClaudeDriverHandle {
         )))
     }
 
-    fn rollback(&self, _: u64, _: String, _: String) -> DriverFuture<()> {
-        ready(Err(ProviderError::Unsupported(
-            "Claude Code's conversation cannot be rolled back here; a revert starts a new \
-             conversation and the agent keeps no memory of the reverted turns"
-                .into(),
-        )))
+    fn rollback(
+        &self,
+        generation: u64,
+        conversation: String,
+        before_turn: String,
+    ) -> DriverFuture<()> {
+        let request = self.addr.send(RollBack {
+            generation,
+            conversation,
+            before_turn,
+        });
+        Box::pin(async move { gone(request.await) })
     }
 
     fn answer(&self, request_id: String, answer: Answer) -> DriverFuture<Vec<Effect>> {
@@ -686,6 +762,14 @@ impl ProviderDriver for ClaudeDriverHandle {
     fn close(&self) {
         self.addr.do_send(Close);
     }
+}
+
+/// The uuid of a top-level (not a subagent's) `assistant` entry: a point
+/// `--resume-session-at` can resume a conversation at.
+fn top_level_assistant_uuid(line: &Value) -> Option<String> {
+    (line["type"] == "assistant" && line["parent_tool_use_id"].is_null())
+        .then(|| line["uuid"].as_str().map(str::to_string))
+        .flatten()
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ pub struct ClaudeCommand {
     pub resume: Option<String>,
     /// `--session-id <uuid>`: a new conversation with an id chosen by t3rs.
     pub session_id: Option<String>,
+    /// `--resume-session-at <uuid>` with `resume`: the conversation only up to and including
+    /// that assistant entry (a rollback).
+    pub resume_at: Option<String>,
     /// `--model <model>`.
     pub model: Option<String>,
     /// Set on top of the scrubbed environment (tests point Claude Code at the fake model).
@@ -60,6 +63,9 @@ impl ClaudeCommand {
         args.push(self.permission_mode.clone());
         if let Some(id) = &self.resume {
             args.extend(["--resume".to_string(), id.clone()]);
+            if let Some(at) = &self.resume_at {
+                args.extend(["--resume-session-at".to_string(), at.clone()]);
+            }
         } else if let Some(id) = &self.session_id {
             args.extend(["--session-id".to_string(), id.clone()]);
         }

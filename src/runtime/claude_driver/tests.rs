@@ -678,7 +678,8 @@ fn claude_declares_what_it_does() {
     assert!(caps.resume && caps.plan_mode && caps.user_input);
     assert!(caps.model_list, "t3rs lists Claude's models");
     assert!(caps.images, "images go as base64 content blocks");
-    assert!(!caps.rollback && !caps.steer);
+    assert!(caps.rollback, "with --resume-session-at");
+    assert!(!caps.steer);
     assert_eq!(
         permission_mode(RuntimeMode::FullAccess, InteractionMode::Default),
         "bypassPermissions"
@@ -796,4 +797,89 @@ async fn the_real_claude_streams_a_turn_and_resumes_it_in_a_second_process() {
     let last = model.requests().last().cloned().unwrap();
     let body = last["body"].to_string();
     assert!(body.contains("First answer, in parts."), "{body}");
+}
+
+/// A turn's id says where the conversation stood before it; rolling back to before a turn
+/// restarts Claude with `--resume-session-at` that assistant entry. The first turn of a new
+/// conversation rolls back to nothing, and a turn begun where the driver saw no assistant
+/// entry cannot be rolled back to: both are declined as unsupported (the session starts over).
+#[actix::test]
+async fn a_rollback_resumes_the_conversation_at_the_turn_before() {
+    let mut h = Harness::start();
+    let opened = connect_and_open(&h, None, RuntimeMode::ApprovalRequired).await;
+    let processes = fixture("text");
+    let (_, first) = replay(
+        &mut h,
+        1,
+        &processes[0],
+        &opened.conversation,
+        RuntimeMode::ApprovalRequired,
+        InteractionMode::Default,
+    )
+    .await;
+    let last_entry = processes[0]
+        .iter()
+        .filter(|(ours, l)| !ours && l["type"] == "assistant")
+        .filter_map(|(_, l)| l["uuid"].as_str())
+        .last()
+        .unwrap()
+        .to_string();
+    let second = h
+        .driver
+        .send(StartTurn {
+            generation: 1,
+            conversation: opened.conversation.clone(),
+            input: turn(
+                "again",
+                RuntimeMode::ApprovalRequired,
+                InteractionMode::Default,
+            ),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(first[0].ends_with('@'), "{first:?}");
+    assert!(second.ends_with(&format!("@{last_entry}")), "{second}");
+
+    let rollback = |before_turn: &str| RollBack {
+        generation: 1,
+        conversation: opened.conversation.clone(),
+        before_turn: before_turn.to_string(),
+    };
+    let undone_all = h.driver.send(rollback(&first[0])).await.unwrap();
+    assert!(
+        matches!(undone_all, Err(ProviderError::Unsupported(_))),
+        "{undone_all:?}"
+    );
+    let unknown = h
+        .driver
+        .send(rollback("turn-from-before-a-restart"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(unknown, Err(ProviderError::Unsupported(_))),
+        "{unknown:?}"
+    );
+    h.driver.send(rollback(&second)).await.unwrap().unwrap();
+    h.driver
+        .send(StartTurn {
+            generation: 1,
+            conversation: opened.conversation.clone(),
+            input: turn(
+                "after",
+                RuntimeMode::ApprovalRequired,
+                InteractionMode::Default,
+            ),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let commands = h.commands.lock().unwrap().clone();
+    let last = commands.last().unwrap();
+    assert_eq!(last.resume.as_deref(), Some(opened.conversation.as_str()));
+    assert_eq!(last.resume_at.as_deref(), Some(last_entry.as_str()));
+    assert!(last
+        .args()
+        .windows(2)
+        .any(|w| w == ["--resume-session-at", last_entry.as_str()]));
 }

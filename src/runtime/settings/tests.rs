@@ -189,7 +189,8 @@ async fn refresh_answers_a_status_for_every_kind_and_instance() {
     assert_eq!(providers[1]["version"], "2.1.3");
     assert_eq!(providers[1]["available"], true);
     assert_eq!(providers[1]["authStatus"], "unknown");
-    assert_eq!(providers[1]["capabilities"]["rollback"], false);
+    assert_eq!(providers[1]["capabilities"]["rollback"], true);
+    assert_eq!(providers[1]["capabilities"]["steer"], false);
     // cursor has no known ACP command; gemini's (`gemini --acp`) is not installed here.
     assert_eq!(providers[2]["status"], "error");
     assert_eq!(providers[2]["message"], NOT_SUPPORTED);
