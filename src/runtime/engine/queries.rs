@@ -7,7 +7,7 @@ use actix::dev::{MessageResponse, OneshotSender};
 use actix::prelude::*;
 
 use crate::orchestration::model::{
-    LatestTurnState, Message, MessageRole, ProjectScript, RuntimeMode, Thread,
+    LatestTurnState, Message, MessageRole, ModelSelection, ProjectScript, RuntimeMode, Thread,
 };
 
 /// How much of a thread's earlier conversation an agent it switches to is given.
@@ -56,6 +56,8 @@ pub struct ThreadInfo {
     /// The thread's worktree, else its project's workspace root.
     pub cwd: Option<String>,
     pub model: String,
+    /// The agent and model of the thread's latest turn (absent: codex with `model`).
+    pub model_selection: Option<ModelSelection>,
     pub runtime_mode: RuntimeMode,
     pub deleted: bool,
     /// `(checkpointTurnCount, turnId, checkpointRef)`, in count order.
@@ -175,6 +177,7 @@ fn thread_context(model: &ReadModel, msg: &ThreadContext) -> Option<ThreadInfo> 
     Some(ThreadInfo {
         cwd,
         model: thread.model.clone(),
+        model_selection: thread.model_selection.clone(),
         runtime_mode: thread.runtime_mode,
         deleted: thread.deleted_at.is_some(),
         checkpoints: thread

@@ -11,7 +11,8 @@ use crate::git;
 use crate::orchestration::commands::RevertCompleteCommand;
 use crate::orchestration::model::ActivityTone;
 use crate::orchestration::InternalCommand;
-use crate::provider::driver::{OpenConversation, Opened};
+use crate::provider::driver::{OpenConversation, ProviderError};
+use crate::runtime::driver_catalog::AgentKey;
 use crate::runtime::engine::ThreadInfo;
 use crate::runtime::{new_id, now_iso};
 
@@ -59,6 +60,14 @@ impl ThreadSession {
             .iter()
             .find(|c| c.0 == turn_count + 1)
             .map(|c| c.1.clone());
+        // The agent of the thread's latest turn holds the conversation to roll back (after a
+        // restart this session has not run a turn yet and starts on codex).
+        let agent = info
+            .model_selection
+            .as_ref()
+            .map(AgentKey::of)
+            .unwrap_or_else(AgentKey::codex);
+        self.use_agent(agent, false, ctx)?;
         let has_conversation = self.stored_provider_thread().is_some();
         let rollback = match first_undone {
             Some(turn) if has_conversation && self.info.capabilities.rollback => {
@@ -67,19 +76,7 @@ impl ThreadSession {
                 Some((open, known, turn))
             }
             Some(_) if has_conversation => {
-                // The agent cannot forget the undone turns, so its conversation is dropped:
-                // the next turn starts a new one, given what the thread still holds.
-                self.forget_conversation();
-                self.seed_transcript = true;
-                let title = &self.info.title;
-                self.note(
-                    ActivityTone::Info,
-                    "provider.rollback.unsupported",
-                    "Conversation not rolled back",
-                    json!({ "turnCount": turn_count, "detail": format!("{title} cannot roll its conversation back. The files are restored; {title}'s memory of the undone turns is not, so the next turn starts a new {title} conversation, given this thread's remaining messages as a transcript.") }),
-                    None,
-                    ctx,
-                );
+                self.start_over(turn_count, None, ctx);
                 None
             }
             _ => None,
@@ -93,6 +90,7 @@ impl ThreadSession {
             let restore_cwd = cwd.clone();
             blocking(move || checkpoints::restore(&restore_cwd, &target, turn_count)).await??;
             let mut opened = None;
+            let mut declined = None;
             if let Some((open, known, before_turn)) = rollback {
                 let provider_thread = match open {
                     Some(resume) => {
@@ -112,23 +110,29 @@ impl ThreadSession {
                     None => known,
                 };
                 if let Some(id) = provider_thread {
-                    driver
-                        .rollback(generation, id, before_turn)
-                        .await
-                        .map_err(|e| format!("Files were restored, but {name}'s conversation could not be rolled back: {e}"))?;
+                    match driver.rollback(generation, id, before_turn).await {
+                        Ok(()) => {}
+                        // This rollback the agent cannot do (e.g. Claude Code, to a point it
+                        // does not know): the conversation starts over instead.
+                        Err(ProviderError::Unsupported(why)) => declined = Some(why),
+                        Err(e) => return Err(format!("Files were restored, but {name}'s conversation could not be rolled back: {e}")),
+                    }
                 }
             }
             let refs_cwd = cwd.clone();
             blocking(move || checkpoints::delete_refs(&refs_cwd, &thread_id, Some(turn_count)))
                 .await??;
-            Ok::<Option<Opened>, String>(opened)
+            Ok::<_, String>((opened, declined))
         };
         ctx.wait(
             flow.into_actor(self)
                 .map(move |result, act, ctx| match result {
-                    Ok(opened) => {
+                    Ok((opened, declined)) => {
                         if let Some(opened) = opened {
                             act.opened(generation, opened, ctx);
+                        }
+                        if let Some(why) = declined {
+                            act.start_over(turn_count, Some(why), ctx);
                         }
                         act.push_command(
                             InternalCommand::ThreadRevertComplete(RevertCompleteCommand {
@@ -144,6 +148,23 @@ impl ThreadSession {
                 }),
         );
         Ok(())
+    }
+
+    /// The agent cannot forget the undone turns, so its conversation is dropped: the next
+    /// turn starts a new one, given what the thread still holds; an activity says so.
+    fn start_over(&mut self, turn_count: u64, why: Option<String>, ctx: &mut Context<Self>) {
+        self.forget_conversation();
+        self.seed_transcript = true;
+        let title = self.info.title.clone();
+        let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
+        self.note(
+            ActivityTone::Info,
+            "provider.rollback.unsupported",
+            "Conversation not rolled back",
+            json!({ "turnCount": turn_count, "detail": format!("{title} cannot roll its conversation back{why}. The files are restored; {title}'s memory of the undone turns is not, so the next turn starts a new {title} conversation, given this thread's remaining messages as a transcript.") }),
+            None,
+            ctx,
+        );
     }
 
     fn revert_failed(&mut self, turn_count: u64, detail: String, ctx: &mut Context<Self>) {
