@@ -69,7 +69,7 @@ impl Agent {
                 user_input: true,
             },
             Agent::Claude => Expect {
-                rollback: false,
+                rollback: true,
                 steer: false,
                 plan_mode: true,
                 user_input: true,

@@ -64,6 +64,7 @@ for_every_agent!(
     lifecycle::killed_mid_turn_then_next_turn,
     lifecycle::a_restart_resumes_the_conversation,
     lifecycle::revert_does_what_the_capability_says,
+    lifecycle::revert_after_a_restart,
     lifecycle::a_queued_follow_up_starts_after_the_turn,
     lifecycle::a_steer_reaches_the_running_turn,
     lifecycle::switching_agent_carries_the_transcript,
