@@ -819,9 +819,9 @@ async fn a_rollback_resumes_the_conversation_at_the_turn_before() {
     .await;
     let last_entry = processes[0]
         .iter()
+        .rev()
         .filter(|(ours, l)| !ours && l["type"] == "assistant")
-        .filter_map(|(_, l)| l["uuid"].as_str())
-        .last()
+        .find_map(|(_, l)| l["uuid"].as_str())
         .unwrap()
         .to_string();
     let second = h
