@@ -21,7 +21,7 @@ use crate::runtime::engine::{load_state, Checkpoint, LoadError};
 use crate::runtime::providers::{ProviderSettings, StopAllSessions};
 use crate::runtime::root::{self, RuntimeParts};
 use crate::runtime::server_config::GetConfig;
-use crate::runtime::settings::{FlagOverrides, SettingsParts, SETTINGS_FILE};
+use crate::runtime::settings::{FlagOverrides, SettingsParts, SettingsShare, SETTINGS_FILE};
 use crate::runtime::startup;
 use crate::runtime::terminals::{self, CloseAllTerminals};
 use crate::server::{self, session::AppContext};
@@ -105,13 +105,21 @@ fn snapshots_not_ahead_of_the_log(log: &EventLog, db_existed: bool) -> Result<()
 /// Where DP Code's settings are saved, and the binaries the flags set over them.
 fn provider_config(settings: &Settings) -> SettingsParts {
     let lossy = |path: &Path| path.to_string_lossy().into_owned();
+    let path = settings.state_dir.join(SETTINGS_FILE);
+    let overrides = FlagOverrides {
+        codex_bin: settings.codex_bin_set.then(|| lossy(&settings.codex_bin)),
+        claude_bin: settings.claude_bin.as_deref().map(lossy),
+    };
+    let share = SettingsShare::new(
+        overrides
+            .view(&crate::runtime::settings::load(&path))
+            .settings,
+    );
     SettingsParts {
-        path: settings.state_dir.join(SETTINGS_FILE),
-        overrides: FlagOverrides {
-            codex_bin: settings.codex_bin_set.then(|| lossy(&settings.codex_bin)),
-            claude_bin: settings.claude_bin.as_deref().map(lossy),
-        },
+        path,
+        overrides,
         check_timeout: PROVIDER_CHECK_TIMEOUT,
+        share,
     }
 }
 
@@ -180,9 +188,13 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     crate::store::verify::spawn(log.clone(), health.clone());
     log::info!("read model loaded in {:?}", loaded.elapsed());
     let provider_config = provider_config(&settings);
-    // The saved `providers.codex.binaryPath` unless a flag names the binary (read at start:
-    // a changed path reaches new codex sessions after a restart).
-    let codex_bin = provider_config.codex_bin();
+    // The saved `providers.codex.binaryPath` unless a flag names the binary; later changes
+    // reach new sessions through the settings share.
+    let effective = provider_config.share.get();
+    let codex_bin: std::path::PathBuf = effective
+        .provider(crate::protocol::settings::AgentKind::Codex)
+        .binary_path
+        .into();
     let checking = std::time::Instant::now();
     let codex = check_codex(codex_bin.as_os_str(), PROVIDER_CHECK_TIMEOUT).await;
     log::info!("codex checked in {:?}", checking.elapsed());
@@ -210,7 +222,13 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         editors: available_editors(None),
         provider: ProviderSettings {
             codex_bin,
-            claude_bin: Some(crate::runtime::claude_driver::claude_bin(&provider_config)),
+            claude_bin: Some(
+                effective
+                    .provider(crate::protocol::settings::AgentKind::ClaudeAgent)
+                    .binary_path
+                    .into(),
+            ),
+            settings: Some(provider_config.share.clone()),
             codex_env: Vec::new(),
             request_timeout: CODEX_REQUEST_TIMEOUT,
             idle_timeout: settings.provider_idle,

@@ -90,17 +90,6 @@ pub struct ClaudeDriverFactory {
     spawner: Spawner,
 }
 
-/// The Claude Code binary in effect: `--claude-bin` / `T3CODE_CLAUDE_BIN`, else the saved
-/// `providers.claudeAgent.binaryPath`.
-pub fn claude_bin(parts: &crate::runtime::settings::SettingsParts) -> PathBuf {
-    let saved = crate::runtime::settings::load(&parts.path);
-    let view = parts.overrides.view(&saved);
-    view.settings
-        .provider(crate::protocol::settings::AgentKind::ClaudeAgent)
-        .binary_path
-        .into()
-}
-
 impl ClaudeDriverFactory {
     pub fn new(bin: impl Into<PathBuf>) -> Self {
         ClaudeDriverFactory {
@@ -109,12 +98,6 @@ impl ClaudeDriverFactory {
             env_remove: Vec::new(),
             spawner: Arc::new(spawn_claude),
         }
-    }
-
-    /// The binary in effect: `--claude-bin` / `T3CODE_CLAUDE_BIN`, else the saved
-    /// `providers.claudeAgent.binaryPath`.
-    pub fn from_settings(parts: &crate::runtime::settings::SettingsParts) -> Self {
-        Self::new(claude_bin(parts))
     }
 
     /// Variables set and removed on top of the scrubbed environment (tests).

@@ -22,6 +22,14 @@ impl AgentKey {
         }
     }
 
+    /// A kind with a driver of its own (not a declared ACP instance).
+    pub fn native(kind: AgentKind) -> AgentKey {
+        AgentKey {
+            kind,
+            instance: None,
+        }
+    }
+
     pub fn of(selection: &ModelSelection) -> AgentKey {
         AgentKey {
             kind: selection.provider,

@@ -31,15 +31,37 @@ pub struct ProviderSettings {
     /// Codex's thread id per thread (written only while the disk has room).
     pub provider_threads: crate::store::guarded_tree::GuardedTree,
     pub state_dir: std::path::PathBuf,
+    /// The settings in effect (binaries, ACP instances), when the server has them; without,
+    /// `codex_bin` and `claude_bin` are all there is (harness tests).
+    pub settings: Option<crate::runtime::settings::SettingsShare>,
 }
 
-/// `drivers` plus a driver for each ACP instance declared in the saved settings
-/// (`acpInstances`), read when a session (incarnation) starts, so a declaration made with
-/// `server.updateSettings` serves the next session without a server restart.
-pub fn with_acp_instances(drivers: &DriverCatalog, state_dir: &std::path::Path) -> DriverCatalog {
-    let saved =
-        crate::runtime::settings::load(&state_dir.join(crate::runtime::settings::SETTINGS_FILE));
-    let declared = saved.acp_instances.iter().map(|instance| {
+/// The driver for each agent a turn may name, as the settings in effect say now: codex and
+/// Claude Code with their `binaryPath`s (a flag's over the saved one), each declared ACP
+/// instance, and the kinds whose CLI speaks ACP (gemini, opencode). Built when a session
+/// (incarnation) starts, so a change made with `server.updateSettings` serves the next session
+/// without a server restart.
+pub fn drivers_for(settings: &ProviderSettings) -> DriverCatalog {
+    let Some(share) = &settings.settings else {
+        let mut drivers = DriverCatalog::default().with(
+            AgentKey::codex(),
+            Arc::new(CodexDriverFactory::new(settings)),
+        );
+        if let Some(bin) = &settings.claude_bin {
+            drivers = drivers.with(
+                AgentKey::native(AgentKind::ClaudeAgent),
+                Arc::new(ClaudeDriverFactory::new(bin)),
+            );
+        }
+        return drivers;
+    };
+    let current = share.get();
+    let codex = ProviderSettings {
+        codex_bin: current.provider(AgentKind::Codex).binary_path.into(),
+        ..settings.clone()
+    };
+    let claude_bin = current.provider(AgentKind::ClaudeAgent).binary_path;
+    let declared = current.acp_instances.iter().map(|instance| {
         (
             AgentKey {
                 kind: AgentKind::Acp,
@@ -48,22 +70,22 @@ pub fn with_acp_instances(drivers: &DriverCatalog, state_dir: &std::path::Path) 
             AcpDriverFactory::new(instance),
         )
     });
-    // The kinds whose CLI speaks ACP (gemini, opencode), run by the ACP driver.
     let kinds = AgentKind::ALL.into_iter().filter_map(|kind| {
-        let instance = crate::runtime::settings::acp_instance_of(kind, &saved)?;
+        let instance = crate::runtime::settings::acp_instance_of(kind, &current)?;
         Some((
-            AgentKey {
-                kind,
-                instance: None,
-            },
+            AgentKey::native(kind),
             AcpDriverFactory::for_kind(kind, &instance),
         ))
     });
-    declared
-        .chain(kinds)
-        .fold(drivers.clone(), |catalog, (agent, factory)| {
-            catalog.with(agent, Arc::new(factory))
-        })
+    declared.chain(kinds).fold(
+        DriverCatalog::default()
+            .with(AgentKey::codex(), Arc::new(CodexDriverFactory::new(&codex)))
+            .with(
+                AgentKey::native(AgentKind::ClaudeAgent),
+                Arc::new(ClaudeDriverFactory::new(claude_bin)),
+            ),
+        |catalog, (agent, factory)| catalog.with(agent, Arc::new(factory)),
+    )
 }
 
 /// Stops every session's codex (server shutdown).
@@ -74,8 +96,6 @@ pub struct StopAllSessions;
 pub struct ProviderRegistry {
     guard: ChildGuard,
     deps: Arc<ProviderDeps>,
-    /// The driver for each agent a turn may name.
-    drivers: DriverCatalog,
     sessions: HashMap<String, Addr<Supervisor<ThreadSession>>>,
 }
 
@@ -83,22 +103,8 @@ impl ProviderRegistry {
     /// `engine` is the Engine's handle, made before either actor runs: the Engine sends this
     /// registry its events and thread sessions send the Engine their commands.
     pub fn new(guard: ChildGuard, settings: ProviderSettings, engine: EngineHandle) -> Self {
-        let mut drivers = DriverCatalog::default().with(
-            AgentKey::codex(),
-            Arc::new(CodexDriverFactory::new(&settings)),
-        );
-        if let Some(bin) = &settings.claude_bin {
-            drivers = drivers.with(
-                AgentKey {
-                    kind: AgentKind::ClaudeAgent,
-                    instance: None,
-                },
-                Arc::new(ClaudeDriverFactory::new(bin)),
-            );
-        }
         ProviderRegistry {
             guard,
-            drivers,
             deps: Arc::new(ProviderDeps { engine, settings }),
             sessions: HashMap::new(),
         }
@@ -112,7 +118,6 @@ impl ProviderRegistry {
             return session.clone();
         }
         let deps = Arc::clone(&self.deps);
-        let drivers = self.drivers.clone();
         let id = thread_id.to_string();
         let mut incarnations = 0u64;
         // One outbox for every incarnation: a panic loses none of its commands.
@@ -124,7 +129,10 @@ impl ProviderRegistry {
                 incarnations += 1;
                 let session = ThreadSession::new(guard, id.clone(), deps.clone())
                     .with_outbox(outbox.clone())
-                    .with_drivers(with_acp_instances(&drivers, &deps.settings.state_dir));
+                    .with_drivers_from({
+                        let deps = deps.clone();
+                        Arc::new(move || drivers_for(&deps.settings))
+                    });
                 // A restart picks up, from the log, what reached nobody while it was
                 // down; the first incarnation is handed the event that started it.
                 if incarnations > 1 || wake {
@@ -247,26 +255,62 @@ impl Handler<StopAllSessions> for ProviderRegistry {
 }
 
 #[cfg(test)]
-mod acp_instance_tests {
+mod driver_tests {
     use super::*;
+    use crate::protocol::settings::{AcpInstance, ServerSettings};
+    use crate::runtime::settings::SettingsShare;
 
+    fn provider_settings(share: &SettingsShare) -> ProviderSettings {
+        let db = sled::Config::new().temporary(true).open().unwrap();
+        ProviderSettings {
+            codex_bin: "/flag/codex".into(),
+            codex_env: Vec::new(),
+            request_timeout: std::time::Duration::from_secs(1),
+            idle_timeout: std::time::Duration::from_secs(1),
+            claude_bin: None,
+            provider_threads: crate::store::guarded_tree::GuardedTree::unguarded(
+                db.open_tree("t").unwrap(),
+            ),
+            state_dir: "/nonexistent".into(),
+            settings: Some(share.clone()),
+        }
+    }
+
+    /// Each session's drivers come from the settings in effect when it starts: a declared
+    /// ACP instance, gemini by its ACP command, Claude by its binaryPath; a change reaches the
+    /// next session's catalog.
     #[test]
-    fn declared_acp_instances_get_a_driver_each() {
-        let dir = tempfile::tempdir().unwrap();
+    fn drivers_follow_the_settings_in_effect() {
         let key = |id: &str| AgentKey {
             kind: AgentKind::Acp,
             instance: Some(id.into()),
         };
-        let none = with_acp_instances(&DriverCatalog::default(), dir.path());
-        assert!(none.factory(&key("codex-acp")).is_err());
-        std::fs::write(
-            dir.path().join(crate::runtime::settings::SETTINGS_FILE),
-            r#"{"acpInstances": [{"instanceId": "codex-acp", "command": "/x/codex-acp", "args": ["-v"]}]}"#,
-        )
-        .unwrap();
-        let catalog = with_acp_instances(&DriverCatalog::default(), dir.path());
-        let factory = catalog.factory(&key("codex-acp")).unwrap();
+        let share = SettingsShare::default();
+        let settings = provider_settings(&share);
+        let before = drivers_for(&settings);
+        assert!(before.factory(&key("codex-acp")).is_err());
+        assert!(before.factory(&AgentKey::codex()).is_ok());
+        assert!(before
+            .factory(&AgentKey::native(AgentKind::ClaudeAgent))
+            .is_ok());
+        assert!(before
+            .factory(&AgentKey::native(AgentKind::Cursor))
+            .is_err());
+
+        let mut next = ServerSettings::default();
+        next.acp_instances.push(AcpInstance {
+            instance_id: "codex-acp".into(),
+            command: "/x/codex-acp".into(),
+            args: vec!["-v".into()],
+            env: Default::default(),
+        });
+        share.set(next);
+        let after = drivers_for(&settings);
+        let factory = after.factory(&key("codex-acp")).unwrap();
         assert_eq!(factory.info().name, "acp");
-        assert!(catalog.factory(&key("other")).is_err());
+        assert!(after.factory(&key("other")).is_err());
+        let gemini = after.factory(&AgentKey::native(AgentKind::Gemini)).unwrap();
+        assert_eq!(gemini.info().name, "gemini");
+        assert_eq!(gemini.info().title, "Gemini CLI");
     }
 }

@@ -17,12 +17,12 @@ async fn a_gemini_thread_runs_through_the_acp_driver_with_gemini_s_acp_command()
         eprintln!("skipped: the pinned codex-acp is not installed (make agents)");
         return;
     }
-    let mut rig = Rig::start(
-        Agent::CodexAcp,
-        json!([{"text": "hello from gemini"}]),
-        false,
-    )
-    .await;
+    let steps = json!([{"text": "hello from codex-acp"}, {"text": "hello from gemini"}]);
+    let mut rig = Rig::start(Agent::CodexAcp, steps, false).await;
+    // The thread's session is running (on codex-acp) before gemini's path is set: the
+    // setting must reach a session that already exists.
+    rig.turn("warm up", json!({})).await;
+    rig.turn_done().await;
     let gemini = rig.dir().join("gemini");
     let codex_acp = t3rs::testkit::codex_acp_path();
     std::fs::write(

@@ -111,15 +111,8 @@ pub struct SettingsParts {
     pub overrides: FlagOverrides,
     /// How long one provider probe may take.
     pub check_timeout: Duration,
-}
-
-impl SettingsParts {
-    /// The codex binary in effect now: the flag's, else the saved `binaryPath`.
-    pub fn codex_bin(&self) -> PathBuf {
-        let saved = load(&self.path);
-        let view = self.overrides.view(&saved);
-        PathBuf::from(view.settings.provider(AgentKind::Codex).binary_path)
-    }
+    /// The settings in effect, kept current by the actor.
+    pub share: SettingsShare,
 }
 
 #[derive(Clone)]
@@ -176,6 +169,9 @@ pub struct SettingsActor {
 impl SettingsActor {
     pub fn new(guard: ChildGuard, seed: SettingsSeed) -> Self {
         let saved = load(&seed.parts.path);
+        seed.parts
+            .share
+            .set(seed.parts.overrides.view(&saved).settings);
         Self {
             guard,
             seed,
@@ -465,6 +461,7 @@ impl Handler<UpdateSettings> for SettingsActor {
         save(&self.seed.parts.path, &next)?;
         self.saved = next;
         let view = self.view();
+        self.seed.parts.share.set(view.settings.clone());
         self.publish(
             channels::SERVER_SETTINGS_UPDATED,
             &json!({ "settings": view }),
@@ -512,6 +509,9 @@ impl Handler<Shutdown> for SettingsActor {
 }
 
 mod acp_probe;
+mod share;
+
+pub use share::SettingsShare;
 
 #[cfg(test)]
 mod tests;

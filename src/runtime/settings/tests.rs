@@ -12,6 +12,7 @@ fn parts(dir: &Path, overrides: FlagOverrides) -> SettingsParts {
         path: dir.join(SETTINGS_FILE),
         overrides,
         check_timeout: Duration::from_secs(5),
+        share: SettingsShare::default(),
     }
 }
 

@@ -90,6 +90,9 @@ struct SessionAfter {
     last_error: Option<String>,
 }
 
+/// Where a session finds the driver catalog in effect.
+pub type DriverSource = Arc<dyn Fn() -> DriverCatalog + Send + Sync>;
+
 pub struct ThreadSession {
     guard: ChildGuard,
     thread_id: String,
@@ -103,7 +106,7 @@ pub struct ThreadSession {
     agent: AgentKey,
     /// Where another agent's driver comes from; without one (a session given its driver
     /// factory, as in tests) the session keeps its one agent.
-    drivers: Option<DriverCatalog>,
+    drivers: Option<DriverSource>,
     /// The agent was switched after earlier turns: its first turn is given the transcript.
     seed_transcript: bool,
     /// Every `runtime.warning` this incarnation recorded: an identical one is recorded once.
@@ -181,8 +184,15 @@ impl ThreadSession {
     }
 
     /// Runs each turn on the driver its `modelSelection` names, from `drivers`.
-    pub fn with_drivers(mut self, drivers: DriverCatalog) -> Self {
-        self.drivers = Some(drivers);
+    pub fn with_drivers(self, drivers: DriverCatalog) -> Self {
+        self.with_drivers_from(Arc::new(move || drivers.clone()))
+    }
+
+    /// Like [`ThreadSession::with_drivers`], asking `source` each time a turn names another
+    /// agent, so settings changed since the session started (a newly declared ACP instance, a
+    /// new `binaryPath`) count.
+    pub fn with_drivers_from(mut self, source: DriverSource) -> Self {
+        self.drivers = Some(source);
         self
     }
 
@@ -201,7 +211,7 @@ impl ThreadSession {
         let Some(drivers) = &self.drivers else {
             return Ok(());
         };
-        let factory = drivers.factory(&agent)?;
+        let factory = drivers().factory(&agent)?;
         let previous = self.info.title.clone();
         self.retire();
         self.close_driver();

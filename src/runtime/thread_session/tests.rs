@@ -106,6 +106,7 @@ impl Rig {
                     store.db().open_tree("provider_threads").unwrap(),
                 ),
                 state_dir: dir.path().join("state"),
+                settings: None,
             },
         });
         let work = dir.path().join("work");
