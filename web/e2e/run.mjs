@@ -332,6 +332,8 @@ try {
   }
   await claudeOption.click();
   await page.getByTestId("provider-picker").and(page.locator('[data-provider="claudeAgent"]')).waitFor();
+  // The composer names the agent the message goes to.
+  await page.locator('[data-testid="composer"][placeholder^="Ask Claude Code"]').waitFor();
   await page.getByTestId("model-input").fill("claude-sonnet-4-6");
   await page.getByTestId("approval-toggle").click();
   await page.waitForFunction(() => document.querySelector('[data-testid="approval-toggle"]')?.checked === true);

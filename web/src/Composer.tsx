@@ -118,7 +118,7 @@ export function Composer({ thread }: { thread: Thread }) {
     >
       <textarea
         data-testid="composer"
-        placeholder="Ask codex…"
+        placeholder={`Ask ${chosen ? chosen.label : "codex"}…`}
         value={text}
         onChange={(e) => setText(e.target.value)}
         onPaste={(e) => e.clipboardData.files.length > 0 && void addFiles(e.clipboardData.files)}
