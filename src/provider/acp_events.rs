@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use crate::orchestration::model::{
-    Activity, ActivityTone, ApprovalDecision, AssistantDeliveryMode, SessionStatus,
+    Activity, ActivityTone, ApprovalDecision, AssistantDeliveryMode, ProposedPlan, SessionStatus,
 };
 use crate::provider::effects::{Effect, TurnOutcome};
 use crate::provider::jsonrpc::RpcError;
@@ -377,7 +377,7 @@ impl AcpTranslator {
             })
             .unwrap_or("other")
             .to_string();
-        let options = params["options"]
+        let options: Vec<(String, String)> = params["options"]
             .as_array()
             .into_iter()
             .flatten()
@@ -388,6 +388,14 @@ impl AcpTranslator {
                 ))
             })
             .collect();
+        // claude-agent-acp's ExitPlanMode: the plan is shown as a proposed plan and the agent
+        // stays in plan mode ("keep planning"), as a plan turn on codex or Claude Code ends;
+        // implementing it is the user's next turn.
+        if kind == "switch_mode" {
+            if let Some(plan) = text_of(tool["rawInput"]["plan"].as_str()) {
+                return self.plan_proposed(id, plan, &options, turn_id, now);
+            }
+        }
         let (request_kind, request_type, summary) = approval_kind(&kind);
         let request_id = (self.new_id)();
         let mut payload = json!({ "requestId": request_id, "requestKind": request_kind,
@@ -414,6 +422,38 @@ impl AcpTranslator {
             turn_id,
             now,
         )]
+    }
+
+    fn plan_proposed(
+        &mut self,
+        id: Value,
+        plan: &str,
+        options: &[(String, String)],
+        turn_id: Option<String>,
+        now: &str,
+    ) -> Vec<Effect> {
+        let plan_id = match &turn_id {
+            Some(turn) => format!("plan:acp:turn:{turn}"),
+            None => format!("plan:acp:{}", (self.new_id)()),
+        };
+        let keep_planning = options
+            .iter()
+            .find(|(_, kind)| kind == "reject_once" || kind == "reject_always")
+            .map(|(option, _)| json!({ "outcome": { "outcome": "selected", "optionId": option } }))
+            .unwrap_or_else(|| json!({ "outcome": { "outcome": "cancelled" } }));
+        vec![
+            Effect::Plan(ProposedPlan {
+                id: plan_id,
+                turn_id,
+                plan_markdown: plan.to_string(),
+                created_at: now.to_string(),
+                updated_at: now.to_string(),
+            }),
+            Effect::Reply {
+                id,
+                result: Ok(keep_planning),
+            },
+        ]
     }
 
     /// The user's decision on a pending approval, as the agent's option of that kind.

@@ -88,12 +88,13 @@ impl AcpDriverFactory {
                     .collect(),
             },
             spawner: Arc::new(spawn_acp),
-            // Until an agent answers initialize: resumable (open falls back visibly if not) and
-            // taking images (the prompt refuses them once the agent says it does not), so the
-            // first turn of a fresh server is not refused on a guess.
+            // Until an agent answers: resumable (open falls back visibly if not), taking images
+            // and with a plan mode (a prompt refuses either once the agent says it has none),
+            // so the first turn of a fresh server is not refused on a guess.
             capabilities: Arc::new(Mutex::new(Capabilities {
                 resume: true,
                 images: true,
+                plan_mode: true,
                 ..Capabilities::default()
             })),
         }

@@ -430,3 +430,36 @@ fn turns_pick_the_agents_mode_for_them() {
     .unwrap();
     assert_eq!(unknown.switch(FullAccess, Plan), None);
 }
+
+/// claude-agent-acp's ExitPlanMode (as 0.23.1 sends it in plan mode): a proposed plan, and the
+/// agent told to keep planning (its reject option), not an approval card.
+#[test]
+fn an_exit_plan_mode_permission_is_a_proposed_plan_and_keeps_planning() {
+    let mut t = AcpTranslator::with_ids(ids());
+    t.begin_turn("turn-1");
+    let effects = t.request(
+        json!(0),
+        "session/request_permission",
+        &json!({"options": [
+                    {"kind": "allow_always", "name": "Yes, and bypass permissions", "optionId": "bypassPermissions"},
+                    {"kind": "allow_once", "name": "Yes, and manually approve edits", "optionId": "default"},
+                    {"kind": "reject_once", "name": "No, keep planning", "optionId": "plan"}],
+                "sessionId": "s",
+                "toolCall": {"toolCallId": "toolu_1", "rawInput": {"plan": "1. Paint it blue\n2. Dry it"},
+                             "title": "Ready to code?", "kind": "switch_mode"}}),
+        "now",
+    );
+    let Effect::Plan(plan) = &effects[0] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(plan.plan_markdown, "1. Paint it blue\n2. Dry it");
+    assert_eq!(plan.turn_id.as_deref(), Some("turn-1"));
+    assert_eq!(
+        effects[1],
+        Effect::Reply {
+            id: json!(0),
+            result: Ok(json!({"outcome": {"outcome": "selected", "optionId": "plan"}}))
+        }
+    );
+    assert_eq!(effects.len(), 2, "no approval card: {effects:?}");
+}

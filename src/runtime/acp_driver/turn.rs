@@ -5,7 +5,8 @@ use actix::prelude::*;
 use serde_json::{json, Value};
 
 use super::{answer, AcpDriver, Waiter, PROMPT_TIMEOUT};
-use crate::provider::acp_events::request;
+use crate::orchestration::model::InteractionMode;
+use crate::provider::acp_events::{request, AgentModes};
 use crate::provider::driver::{DriverEventBody, ProviderError, TurnInput};
 use crate::runtime::driver_messages::StartTurn;
 use crate::runtime::{new_id, now_iso};
@@ -48,6 +49,15 @@ impl Handler<StartTurn> for AcpDriver {
         };
         let delivery = msg.input.delivery;
         let (runtime, interaction) = (msg.input.runtime_mode, msg.input.interaction_mode);
+        // Plan turns are offered until the agent's session says which modes it has; one
+        // without a plan mode must not run a plan turn as an ordinary (acting) one.
+        if interaction == InteractionMode::Plan
+            && !self.modes.as_ref().is_some_and(AgentModes::has_plan)
+        {
+            return fail(ProviderError::Unsupported(
+                "this ACP agent has no plan mode; send the message in default mode".into(),
+            ));
+        }
         let conversation = msg.conversation;
         let switch = self
             .modes
