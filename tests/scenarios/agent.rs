@@ -74,10 +74,17 @@ impl Agent {
                 plan_mode: true,
                 user_input: true,
             },
-            Agent::CodexAcp | Agent::ClaudeAcp => Expect {
+            Agent::CodexAcp => Expect {
                 rollback: false,
                 steer: false,
                 plan_mode: false,
+                user_input: false,
+            },
+            // A plan mode, and ExitPlanMode as a permission request; AskUserQuestion disabled.
+            Agent::ClaudeAcp => Expect {
+                rollback: false,
+                steer: false,
+                plan_mode: true,
                 user_input: false,
             },
         }
@@ -98,7 +105,10 @@ impl Agent {
     /// agents run a long command; Claude's stream just never ends.
     pub fn busy(self) -> Value {
         match self {
-            Agent::Codex | Agent::CodexAcp => json!({"shell": "sleep 60"}),
+            Agent::Codex => json!({"shell": "sleep 60"}),
+            // codex-acp's sandboxed command can end at once here (its sandbox may be missing),
+            // so its turn waits on the command's approval instead.
+            Agent::CodexAcp => self.asked_shell("sleep 60"),
             Agent::Claude | Agent::ClaudeAcp => json!({"hang": true}),
         }
     }
@@ -107,7 +117,8 @@ impl Agent {
     /// is a command; for the others the model's request having arrived is the sign.
     pub fn busy_activity(self) -> Option<&'static str> {
         match self {
-            Agent::Codex | Agent::CodexAcp => Some("tool.started"),
+            Agent::Codex => Some("tool.started"),
+            Agent::CodexAcp => Some("approval.requested"),
             Agent::Claude | Agent::ClaudeAcp => None,
         }
     }

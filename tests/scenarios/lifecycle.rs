@@ -48,9 +48,11 @@ pub async fn killed_mid_turn_then_next_turn(agent: Agent) {
     rig.turn_done().await;
     let thread = rig.thread().await;
     assert_eq!(
-        thread["session"]["status"], "error",
-        "{}",
-        thread["session"]
+        thread["session"]["status"],
+        "error",
+        "{}{}",
+        thread["session"],
+        rig.story()
     );
     assert!(thread["session"]["lastError"]
         .as_str()
@@ -300,7 +302,7 @@ pub async fn an_idle_agent_is_stopped_and_the_next_turn_resumes(agent: Agent) {
     rig.until_model_saw("the bird is pelican").await;
     let group = rig.the_agent_pid();
     rig.turn_done().await;
-    // Idle for a second: the agent and everything it started are gone.
+    // Idle for three seconds: the agent and everything it started are gone.
     rig.until_group_gone(group);
     assert!(
         rig.agent_pids().is_empty(),

@@ -23,7 +23,7 @@ pub enum Setup {
     Real,
     /// Every agent's CLI configured at a path where there is none.
     Missing,
-    /// Real CLIs, stopped after a second idle.
+    /// Real CLIs, stopped after three seconds idle.
     QuickIdle,
 }
 
@@ -264,6 +264,11 @@ impl Rig {
                 };
                 format!("\n  {} {detail}", e["type"].as_str().unwrap_or("?"))
             })
+            .chain(self.model.requests().iter().map(|r| {
+                let mut text = r.to_string();
+                t3rs_core::text::truncate_within(&mut text, 300);
+                format!("\n  model request: {text}")
+            }))
             .collect()
     }
 
@@ -473,7 +478,7 @@ fn server_command(dir: &Path, model: &FakeModel, setup: Setup) -> Command {
         }
         Setup::QuickIdle => {
             cmd.arg(t3rs::testkit::claude_path())
-                .args(["--provider-idle-secs", "1"]);
+                .args(["--provider-idle-secs", "3"]);
         }
     }
     cmd
