@@ -18,9 +18,11 @@ use crate::provider::effects::{Effect, TurnOutcome};
 use crate::provider::jsonrpc::RpcError;
 
 mod fs;
+mod models;
 mod modes;
 
 pub use fs::{fs_request, lines_of, FsDone, FsRequest};
+pub use models::{AgentModels, ModelChoice};
 pub use modes::AgentModes;
 
 /// Text longer than this is cut in activity details.

@@ -26,7 +26,7 @@ use tokio::sync::oneshot;
 
 use crate::orchestration::model::AgentKind;
 use crate::provider::acp_events::{
-    fs_request, notification, request, response, AcpTranslator, AgentModes,
+    fs_request, notification, request, response, AcpTranslator, AgentModels, AgentModes,
 };
 use crate::provider::driver::{
     Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory, DriverInfo,
@@ -58,6 +58,8 @@ pub struct AcpDriverFactory {
     spawner: Spawner,
     /// What the agent said it can do, the last time one answered initialize.
     capabilities: Arc<Mutex<Capabilities>>,
+    /// Where the models it offers are told (for `provider.listModels`).
+    offered: Option<crate::runtime::settings::OfferedModels>,
 }
 
 fn info_of(kind: AgentKind, instance: &str, capabilities: Capabilities) -> DriverInfo {
@@ -97,6 +99,7 @@ impl AcpDriverFactory {
                 plan_mode: true,
                 ..Capabilities::default()
             })),
+            offered: None,
         }
     }
 
@@ -106,6 +109,12 @@ impl AcpDriverFactory {
             kind,
             ..AcpDriverFactory::new(instance)
         }
+    }
+
+    /// Tells `offered` the models the agent offers whenever a session opens.
+    pub fn offering_to(mut self, offered: crate::runtime::settings::OfferedModels) -> Self {
+        self.offered = Some(offered);
+        self
     }
 
     pub fn with_spawner(mut self, spawner: Spawner) -> Self {
@@ -131,6 +140,7 @@ impl AcpDriverFactory {
             load_session: false,
             loading: false,
             modes: None,
+            models: None,
         }
         .start()
     }
@@ -169,6 +179,8 @@ pub struct AcpDriver {
     loading: bool,
     /// The open session's modes, if the agent has any (switched before each prompt).
     modes: Option<AgentModes>,
+    /// The models the open session offers, if the agent says.
+    models: Option<AgentModels>,
 }
 
 impl AcpDriver {

@@ -67,14 +67,14 @@ pub fn drivers_for(settings: &ProviderSettings) -> DriverCatalog {
                 kind: AgentKind::Acp,
                 instance: Some(instance.instance_id.clone()),
             },
-            AcpDriverFactory::new(instance),
+            AcpDriverFactory::new(instance).offering_to(share.offered().clone()),
         )
     });
     let kinds = AgentKind::ALL.into_iter().filter_map(|kind| {
         let instance = crate::runtime::settings::acp_instance_of(kind, &current)?;
         Some((
             AgentKey::native(kind),
-            AcpDriverFactory::for_kind(kind, &instance),
+            AcpDriverFactory::for_kind(kind, &instance).offering_to(share.offered().clone()),
         ))
     });
     declared.chain(kinds).fold(

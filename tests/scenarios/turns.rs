@@ -51,6 +51,30 @@ pub async fn streams_text_in_order(agent: Agent) {
         "{}",
         thread["session"]
     );
+    // Once a session opened, the models the agent offers are listed (claude-agent-acp offers
+    // some; codex-acp 0.16.0 none; the native agents have t3rs's lists).
+    let selection = agent.selection();
+    let mut ask = json!({"_tag": "provider.listModels", "provider": selection["provider"]});
+    if let Some(instance) = selection.get("instanceId") {
+        ask["instanceId"] = instance.clone();
+    }
+    let listed = rig.client.request(ask).await;
+    let slugs: Vec<&str> = listed["result"]["models"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{listed}"))
+        .iter()
+        .filter_map(|m| m["slug"].as_str())
+        .collect();
+    let expected = match agent {
+        Agent::Codex => Some("gpt-5.4"),
+        Agent::Claude => Some("claude-sonnet-4-6"),
+        Agent::ClaudeAcp => Some("haiku"),
+        Agent::CodexAcp => None,
+    };
+    match expected {
+        Some(slug) => assert!(slugs.contains(&slug), "{agent:?}: {slugs:?}"),
+        None => assert!(slugs.is_empty(), "{agent:?}: {slugs:?}"),
+    }
 }
 
 pub async fn command_approval_accepted_and_declined(agent: Agent) {

@@ -7,7 +7,8 @@ use actix::prelude::*;
 use serde_json::{json, Value};
 
 use super::{answer, AcpDriver};
-use crate::provider::acp_events::AgentModes;
+use crate::protocol::settings::ModelOption;
+use crate::provider::acp_events::{AgentModels, AgentModes};
 use crate::provider::driver::{OpenConversation, Opened, ProviderError};
 use crate::provider::jsonrpc::RpcError;
 use crate::runtime::driver_messages::Open;
@@ -54,6 +55,18 @@ impl Handler<Learned> for AcpDriver {
         if msg.session.is_some() {
             self.session = msg.session;
             self.modes = msg.opened.as_ref().and_then(AgentModes::of_session);
+            self.models = msg.opened.as_ref().and_then(AgentModels::of_session);
+            if let (Some(offered), Some(models)) = (&self.factory.offered, &self.models) {
+                let list = models
+                    .available
+                    .iter()
+                    .map(|(slug, name)| ModelOption {
+                        slug: slug.clone(),
+                        name: name.clone(),
+                    })
+                    .collect();
+                offered.set(&self.factory.instance, list);
+            }
             // Known once a session is open: plan turns are offered only if the agent has a plan
             // mode to switch to.
             self.factory

@@ -66,6 +66,11 @@ struct Harness {
 
 impl Harness {
     fn start() -> Harness {
+        Harness::start_offering(None)
+    }
+
+    /// A harness whose factory tells `offered` the models the agent offers.
+    fn start_offering(offered: Option<crate::runtime::settings::OfferedModels>) -> Harness {
         let written = Arc::new(Mutex::new(Vec::new()));
         let commands = Arc::new(Mutex::new(Vec::new()));
         let (w, c) = (written.clone(), commands.clone());
@@ -85,7 +90,10 @@ impl Harness {
             args: vec!["--acp".into()],
             env: [("A".to_string(), "1".to_string())].into_iter().collect(),
         };
-        let factory = AcpDriverFactory::new(&instance).with_spawner(spawner);
+        let mut factory = AcpDriverFactory::new(&instance).with_spawner(spawner);
+        if let Some(offered) = offered {
+            factory = factory.offering_to(offered);
+        }
         let driver = factory.start_actor(DriverContext {
             thread_id: "thread-1".into(),
             events: collector.recipient(),
@@ -696,6 +704,83 @@ async fn a_plan_turn_switches_mode_first_and_a_refused_switch_is_said() {
         h.effects.iter().any(|e| matches!(e, Effect::Activity(a)
             if a.kind == "runtime.warning"
                 && a.payload["message"].as_str().is_some_and(|m| m.contains("no switching now")))),
+        "{:?}",
+        h.effects
+    );
+}
+
+/// claude-agent-acp offers models in session/new: they are told to `provider.listModels`, a
+/// turn naming one of them switches with session/set_model before the prompt, and a model it
+/// does not offer is said in a warning (the agent keeps its own).
+#[actix::test]
+async fn a_turn_s_model_is_set_when_the_agent_offers_it() {
+    let offered = crate::runtime::settings::OfferedModels::default();
+    let mut h = Harness::start_offering(Some(offered.clone()));
+    h.driver
+        .send(Connect {
+            generation: 1,
+            cwd: "/work".into(),
+        })
+        .await
+        .unwrap();
+    let recorded = crate::provider::acp_events::tests::fixture("claude-agent-acp-text");
+    let answer_of = |id: u64| {
+        recorded
+            .iter()
+            .find(|(ours, line)| !ours && line["id"] == id && line.get("method").is_none())
+            .map(|(_, line)| line.clone())
+            .unwrap()
+    };
+    let opening = actix::spawn(h.driver.send(Open {
+        generation: 1,
+        request: OpenConversation {
+            resume: None,
+            cwd: "/work".into(),
+            runtime_mode: RuntimeMode::ApprovalRequired,
+        },
+    }));
+    for recorded_id in [1, 2] {
+        let written = h.next_written().await;
+        let mut answer = answer_of(recorded_id);
+        answer["id"] = written["id"].clone();
+        h.feed(&answer).await;
+    }
+    let opened = opening.await.unwrap().unwrap().unwrap();
+    let listed: Vec<String> = offered.get("agent").into_iter().map(|m| m.slug).collect();
+    assert!(listed.contains(&"haiku".to_string()), "{listed:?}");
+
+    let mut haiku = turn("quick one");
+    haiku.model_selection.model = "haiku".into();
+    let started = actix::spawn(h.driver.send(StartTurn {
+        generation: 1,
+        conversation: opened.conversation.clone(),
+        input: haiku,
+    }));
+    let written = h.next_written().await;
+    assert_eq!(written["method"], "session/set_model");
+    assert_eq!(
+        written["params"],
+        json!({"sessionId": opened.conversation, "modelId": "haiku"})
+    );
+    h.feed(&json!({"jsonrpc": "2.0", "id": written["id"], "result": {}}))
+        .await;
+    assert_eq!(h.next_written().await["method"], "session/prompt");
+    started.await.unwrap().unwrap().unwrap();
+
+    let mut other = turn("and this");
+    other.model_selection.model = "gpt-5.4".into();
+    let started = actix::spawn(h.driver.send(StartTurn {
+        generation: 1,
+        conversation: opened.conversation.clone(),
+        input: other,
+    }));
+    assert_eq!(h.next_written().await["method"], "session/prompt");
+    started.await.unwrap().unwrap().unwrap();
+    h.settle().await;
+    assert!(
+        h.effects.iter().any(|e| matches!(e, Effect::Activity(a)
+            if a.kind == "runtime.warning"
+                && a.payload["message"].as_str().is_some_and(|m| m.contains("gpt-5.4")))),
         "{:?}",
         h.effects
     );

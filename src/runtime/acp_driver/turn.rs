@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::{answer, AcpDriver, Waiter, PROMPT_TIMEOUT};
 use crate::orchestration::model::InteractionMode;
-use crate::provider::acp_events::{request, AgentModes};
+use crate::provider::acp_events::{request, AgentModes, ModelChoice};
 use crate::provider::driver::{DriverEventBody, ProviderError, TurnInput};
 use crate::runtime::driver_messages::StartTurn;
 use crate::runtime::{new_id, now_iso};
@@ -67,18 +67,52 @@ impl Handler<StartTurn> for AcpDriver {
                 let params = json!({ "sessionId": conversation, "modeId": mode });
                 (mode, self.call("session/set_mode", params))
             });
+        // The turn's model, when the agent offers models (both requests go out now; the
+        // agent answers them in order, and the prompt follows the answers).
+        let choice = self.models.as_ref().map_or(ModelChoice::Keep, |m| {
+            m.choose(&msg.input.model_selection.model)
+        });
+        let (model_switch, not_offered) = match choice {
+            ModelChoice::Keep => (None, None),
+            ModelChoice::Switch(model) => {
+                let params = json!({ "sessionId": conversation, "modelId": model });
+                (Some((model, self.call("session/set_model", params))), None)
+            }
+            ModelChoice::NotOffered(model) => (None, Some(model)),
+        };
         Box::pin(
             async move {
-                match switch {
+                let mode = match switch {
                     Some((mode, rx)) => Some((mode, answer(rx).await)),
                     None => None,
-                }
+                };
+                let model = match model_switch {
+                    Some((model, rx)) => Some((model, answer(rx).await)),
+                    None => None,
+                };
+                (mode, model)
             }
             .into_actor(self)
-            .map(move |switched, act, _ctx| {
+            .map(move |(switched, model), act, _ctx| {
                 act.translator.set_delivery(delivery);
                 let turn_id = new_id();
                 let mut effects = act.translator.begin_turn(&turn_id);
+                let now = now_iso();
+                match model {
+                    Some((model, Ok(_))) => {
+                        if let Some(models) = act.models.as_mut() {
+                            models.current = Some(model);
+                        }
+                    }
+                    Some((model, Err(e))) => {
+                        effects.push(act.translator.model_not_taken(&model, &e.message, &now))
+                    }
+                    None => {}
+                }
+                if let Some(model) = not_offered {
+                    let why = "it does not offer it";
+                    effects.push(act.translator.model_not_taken(&model, why, &now));
+                }
                 match switched {
                     Some((mode, Ok(_))) => {
                         if let Some(modes) = act.modes.as_mut() {

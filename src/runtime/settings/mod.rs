@@ -224,12 +224,16 @@ impl SettingsActor {
                     .iter()
                     .any(|i| &i.instance_id == instance_id)
                 {
-                    // What an ACP agent offers is its own to say, once the driver asks it.
-                    true => Ok(Vec::new()),
+                    // What an ACP agent offers is its own to say: what it said when a
+                    // session last opened (nothing before that).
+                    true => Ok(self.seed.parts.share.offered().get(instance_id)),
                     false => Err(format!("no ACP instance '{instance_id}' is declared")),
                 };
             }
         };
+        if kind.acp_args().is_some() {
+            return Ok(self.seed.parts.share.offered().get(kind.as_str()));
+        }
         let built_in: &[(&str, &str)] = match kind {
             AgentKind::Codex => CODEX_MODELS,
             AgentKind::ClaudeAgent => CLAUDE_MODELS,
@@ -511,7 +515,7 @@ impl Handler<Shutdown> for SettingsActor {
 mod acp_probe;
 mod share;
 
-pub use share::SettingsShare;
+pub use share::{OfferedModels, SettingsShare};
 
 #[cfg(test)]
 mod tests;

@@ -1,26 +1,58 @@
 //! The settings in effect (the saved ones with the flags laid over them), shared with whoever
 //! starts agents: the settings actor replaces them after every change it saved, so a new thread
-//! session takes `binaryPath`s and ACP instances from memory, never from the file again.
+//! session takes `binaryPath`s and ACP instances from memory, never from the file again. Beside
+//! them, the models each ACP agent offered when a session last opened, which drivers write and
+//! `provider.listModels` reads.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use crate::protocol::settings::ServerSettings;
+use crate::protocol::settings::{ModelOption, ServerSettings};
 
 #[derive(Clone, Default)]
-pub struct SettingsShare(Arc<RwLock<ServerSettings>>);
+pub struct SettingsShare {
+    settings: Arc<RwLock<ServerSettings>>,
+    offered: OfferedModels,
+}
+
+/// The models ACP agents offered, by instance id (or kind, for gemini and opencode).
+#[derive(Clone, Default)]
+pub struct OfferedModels(Arc<RwLock<HashMap<String, Vec<ModelOption>>>>);
+
+impl OfferedModels {
+    pub fn get(&self, agent: &str) -> Vec<ModelOption> {
+        let offered = self.0.read().unwrap_or_else(|e| e.into_inner());
+        offered.get(agent).cloned().unwrap_or_default()
+    }
+
+    pub fn set(&self, agent: &str, models: Vec<ModelOption>) {
+        let mut offered = self.0.write().unwrap_or_else(|e| e.into_inner());
+        offered.insert(agent.to_string(), models);
+    }
+}
 
 impl SettingsShare {
     pub fn new(settings: ServerSettings) -> Self {
-        SettingsShare(Arc::new(RwLock::new(settings)))
+        SettingsShare {
+            settings: Arc::new(RwLock::new(settings)),
+            offered: OfferedModels::default(),
+        }
     }
 
     /// The settings in effect now.
     pub fn get(&self) -> ServerSettings {
-        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Only the settings actor replaces them (and tests).
     pub(crate) fn set(&self, settings: ServerSettings) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = settings;
+        *self.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
+    }
+
+    pub fn offered(&self) -> &OfferedModels {
+        &self.offered
     }
 }
