@@ -23,7 +23,9 @@ use crate::protocol::settings::{
     decode_patch, AcpInstance, AgentKind, AgentProviderStatus, ModelOption, ProviderCapabilities,
     ProviderRef, ServerSettings, SettingsPatch, SettingsView, ACP_PROVIDER,
 };
-use crate::provider::health::{check_codex, parse_codex_version, run_probe, ProbeOutcome};
+use crate::provider::health::{
+    check_codex, compare_codex_versions, parse_codex_version, run_probe, ProbeOutcome,
+};
 use crate::runtime::push_bus::{Push, PushBus};
 use crate::store::atomic_file::AtomicWrite;
 
@@ -56,6 +58,11 @@ pub fn acp_instance_of(kind: AgentKind, settings: &ServerSettings) -> Option<Acp
         env: Default::default(),
     })
 }
+
+/// The oldest Claude Code the driver speaks to: the 2.x line, whose stream-json control
+/// protocol (`--permission-prompt-tool stdio`, partial messages, `--resume-session-at`) it uses;
+/// tested with 2.1.197 (and 2.1.83 inside claude-agent-acp).
+pub const MINIMUM_CLAUDE_CLI_VERSION: &str = "2.0.0";
 
 /// The status message of a kind t3rs has no driver for.
 pub const NOT_SUPPORTED: &str = "not supported yet";
@@ -231,21 +238,22 @@ impl SettingsActor {
                 };
             }
         };
-        if kind.acp_args().is_some() {
-            return Ok(self.seed.parts.share.offered().get(kind.as_str()));
-        }
         let built_in: &[(&str, &str)] = match kind {
             AgentKind::Codex => CODEX_MODELS,
             AgentKind::ClaudeAgent => CLAUDE_MODELS,
             _ => &[],
         };
-        let mut models: Vec<ModelOption> = built_in
-            .iter()
-            .map(|(slug, name)| ModelOption {
-                slug: slug.to_string(),
-                name: name.to_string(),
-            })
-            .collect();
+        let mut models: Vec<ModelOption> = match kind.acp_args() {
+            // A kind run through ACP (gemini, opencode): what the agent last offered.
+            Some(_) => self.seed.parts.share.offered().get(kind.as_str()),
+            None => built_in
+                .iter()
+                .map(|(slug, name)| ModelOption {
+                    slug: slug.to_string(),
+                    name: name.to_string(),
+                })
+                .collect(),
+        };
         for custom in settings.provider(kind).custom_models {
             if !models.iter().any(|m| m.slug == custom) {
                 models.push(ModelOption {
@@ -317,12 +325,26 @@ pub fn claude_status(bin: &str, outcome: &ProbeOutcome) -> AgentProviderStatus {
                 "Claude Code CLI is installed but failed to run.{detail}"
             ))
         }
-        ProbeOutcome::Completed(output) => AgentProviderStatus {
-            available: true,
-            version: parse_codex_version(&output.stdout),
-            capabilities: claude_capabilities(),
-            ..status(provider.clone(), ProviderState::Ready, None)
-        },
+        ProbeOutcome::Completed(output) => {
+            let version = parse_codex_version(&output.stdout);
+            let too_old = version.as_deref().is_some_and(|v| {
+                compare_codex_versions(v, MINIMUM_CLAUDE_CLI_VERSION) == std::cmp::Ordering::Less
+            });
+            if let (true, Some(found)) = (too_old, &version) {
+                return AgentProviderStatus {
+                    version: version.clone(),
+                    ..failed(format!(
+                        "Claude Code CLI v{found} is too old for t3rs. Upgrade to v{MINIMUM_CLAUDE_CLI_VERSION} or newer (npm install -g @anthropic-ai/claude-code)."
+                    ))
+                };
+            }
+            AgentProviderStatus {
+                available: true,
+                version,
+                capabilities: claude_capabilities(),
+                ..status(provider.clone(), ProviderState::Ready, None)
+            }
+        }
     }
 }
 

@@ -335,3 +335,25 @@ fn gemini_and_opencode_run_through_acp_with_their_known_arguments() {
         .enabled = false;
     assert!(acp_instance_of(AgentKind::Gemini, &settings).is_none());
 }
+
+#[test]
+fn a_claude_code_older_than_2_is_an_error_saying_how_to_upgrade() {
+    let ran = |stdout: &str| {
+        ProbeOutcome::Completed(CommandOutput {
+            stdout: stdout.into(),
+            stderr: String::new(),
+            code: Some(0),
+        })
+    };
+    let old = claude_status("claude", &ran("1.0.44 (Claude Code)\n"));
+    assert_eq!(old.status, ProviderState::Error);
+    assert!(!old.available);
+    assert_eq!(old.version.as_deref(), Some("1.0.44"));
+    let message = old.message.unwrap();
+    assert!(
+        message.contains("v1.0.44 is too old") && message.contains("v2.0.0 or newer"),
+        "{message}"
+    );
+    let new = claude_status("claude", &ran("2.1.197 (Claude Code)\n"));
+    assert_eq!(new.status, ProviderState::Ready);
+}
