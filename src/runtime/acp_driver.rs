@@ -34,6 +34,7 @@ use crate::provider::driver::{
 };
 use crate::provider::jsonrpc::{parse_line, Incoming, Pending, RpcError};
 use crate::runtime::driver_messages::{Close, Connect, Disconnect, Interrupt, Respond, Stop};
+use crate::runtime::mailbox_driver::MailboxDriver;
 use crate::runtime::now_iso;
 
 mod fs;
@@ -42,7 +43,6 @@ mod handshake;
 pub mod process;
 mod turn;
 
-pub use handle::AcpDriverHandle;
 pub use process::{spawn_acp, AcpCommand, AcpEvent, FromAcp, ProcessLink, Spawner, WriteJson};
 
 const CALL_TIMEOUT: Duration = Duration::from_secs(120);
@@ -152,10 +152,13 @@ impl DriverFactory for AcpDriverFactory {
     }
 
     fn start(&self, context: DriverContext) -> Arc<dyn ProviderDriver> {
-        Arc::new(AcpDriverHandle {
-            addr: self.start_actor(context),
-            factory: self.clone(),
-        })
+        let factory = self.clone();
+        Arc::new(MailboxDriver::new(
+            self.start_actor(context),
+            Arc::new(move || factory.info()),
+            "the ACP session ended",
+            "ACP agents' running turns take no more input here",
+        ))
     }
 }
 

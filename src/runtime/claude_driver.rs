@@ -38,13 +38,13 @@ use crate::provider::claude_events::{
     control_response_line, interrupt_line, user_line, ClaudeTranslator,
 };
 use crate::provider::driver::{
-    ready, Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory,
-    DriverFuture, DriverInfo, Effect, ExitInfo, ImageInput, OpenConversation, Opened,
-    ProviderDriver, ProviderError, TurnInput,
+    Answer, Capabilities, DriverContext, DriverEvent, DriverEventBody, DriverFactory, DriverInfo,
+    Effect, ExitInfo, ImageInput, OpenConversation, Opened, ProviderDriver, ProviderError,
 };
 use crate::runtime::driver_messages::{
-    Close, Connect, Disconnect, Interrupt, Open, Respond, StartTurn, Stop,
+    Close, Connect, Disconnect, Interrupt, Open, Respond, RollBack, StartTurn, Stop,
 };
+use crate::runtime::mailbox_driver::MailboxDriver;
 use crate::runtime::{new_id, now_iso};
 
 pub mod process;
@@ -142,9 +142,12 @@ impl DriverFactory for ClaudeDriverFactory {
     }
 
     fn start(&self, context: DriverContext) -> Arc<dyn ProviderDriver> {
-        Arc::new(ClaudeDriverHandle {
-            addr: self.start_actor(context),
-        })
+        Arc::new(MailboxDriver::new(
+            self.start_actor(context),
+            Arc::new(claude_info),
+            "the Claude Code session ended",
+            "Claude Code's running turns take no more input here",
+        ))
     }
 }
 
@@ -463,14 +466,6 @@ impl Handler<Open> for ClaudeDriver {
 }
 
 /// Rolls the conversation back to before a turn (its id says where that was).
-#[derive(Message)]
-#[rtype(result = "Result<(), ProviderError>")]
-struct RollBack {
-    generation: u64,
-    conversation: String,
-    before_turn: String,
-}
-
 impl Handler<RollBack> for ClaudeDriver {
     type Result = Result<(), ProviderError>;
 
@@ -657,93 +652,6 @@ impl Handler<FromClaude> for ClaudeDriver {
             }
         };
         self.tell(body, hold);
-    }
-}
-
-/// The session's side of the driver.
-pub struct ClaudeDriverHandle {
-    addr: Addr<ClaudeDriver>,
-}
-
-fn gone<T>(result: Result<Result<T, ProviderError>, MailboxError>) -> Result<T, ProviderError> {
-    result.unwrap_or_else(|_| Err(ProviderError::gone("the Claude Code session ended")))
-}
-
-impl ProviderDriver for ClaudeDriverHandle {
-    fn info(&self) -> DriverInfo {
-        claude_info()
-    }
-
-    fn connect(&self, generation: u64, cwd: &str) {
-        self.addr.do_send(Connect {
-            generation,
-            cwd: cwd.to_string(),
-        });
-    }
-
-    fn disconnect(&self) {
-        self.addr.do_send(Disconnect);
-    }
-
-    fn open(&self, generation: u64, request: OpenConversation) -> DriverFuture<Opened> {
-        let request = self.addr.send(Open {
-            generation,
-            request,
-        });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn start_turn(
-        &self,
-        generation: u64,
-        conversation: String,
-        input: TurnInput,
-    ) -> DriverFuture<String> {
-        let request = self.addr.send(StartTurn {
-            generation,
-            conversation,
-            input,
-        });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn interrupt(&self, generation: u64, _: String, _: String) -> DriverFuture<()> {
-        let request = self.addr.send(Interrupt { generation });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn steer(&self, _: u64, _: String, _: String, _: TurnInput) -> DriverFuture<()> {
-        ready(Err(ProviderError::Unsupported(
-            "Claude Code's running turns take no more input here".into(),
-        )))
-    }
-
-    fn rollback(
-        &self,
-        generation: u64,
-        conversation: String,
-        before_turn: String,
-    ) -> DriverFuture<()> {
-        let request = self.addr.send(RollBack {
-            generation,
-            conversation,
-            before_turn,
-        });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn answer(&self, request_id: String, answer: Answer) -> DriverFuture<Vec<Effect>> {
-        let request = self.addr.send(Respond { request_id, answer });
-        Box::pin(async move { gone(request.await) })
-    }
-
-    fn stop(&self, reason: String) -> DriverFuture<Vec<Effect>> {
-        let request = self.addr.send(Stop { reason });
-        Box::pin(async move { request.await.unwrap_or_else(|_| Ok(Vec::new())) })
-    }
-
-    fn close(&self) {
-        self.addr.do_send(Close);
     }
 }
 

@@ -58,3 +58,12 @@ pub struct Respond {
 pub struct Stop {
     pub reason: String,
 }
+
+/// Roll the conversation back to before a turn (a driver that cannot answers Unsupported).
+#[derive(Message)]
+#[rtype(result = "Result<(), ProviderError>")]
+pub struct RollBack {
+    pub generation: u64,
+    pub conversation: String,
+    pub before_turn: String,
+}

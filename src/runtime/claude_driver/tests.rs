@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use super::*;
 use crate::orchestration::model::{AgentKind, ApprovalDecision, AssistantDeliveryMode};
-use crate::provider::driver::{ModelSelection, TurnOutcome};
+use crate::provider::driver::{ModelSelection, TurnInput, TurnOutcome};
 
 /// Receives what the driver tells the session.
 struct Collector(mpsc::UnboundedSender<DriverEventBody>);
