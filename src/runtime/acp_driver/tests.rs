@@ -11,7 +11,7 @@ use super::*;
 use crate::orchestration::model::{
     AgentKind, ApprovalDecision, AssistantDeliveryMode, InteractionMode, RuntimeMode,
 };
-use crate::provider::driver::{ModelSelection, OpenConversation, TurnInput, TurnOutcome};
+use crate::provider::driver::{ModelSelection, OpenConversation, Opened, TurnInput, TurnOutcome};
 use crate::runtime::driver_messages::{Open, StartTurn};
 
 struct Collector(mpsc::UnboundedSender<DriverEventBody>);
@@ -631,11 +631,9 @@ async fn an_agent_reads_and_writes_inside_the_cwd_and_nowhere_else() {
     assert_eq!(wrote.payload["detail"], "notes/hello.txt");
 }
 
-/// A plan turn switches claude-agent-acp to its plan mode before the prompt; when the agent
-/// refuses a switch the turn still runs, and says so.
-#[actix::test]
-async fn a_plan_turn_switches_mode_first_and_a_refused_switch_is_said() {
-    let mut h = Harness::start();
+/// Connects and opens a new session, the agent answering initialize and session/new as the
+/// recording `name` did.
+async fn open_as_recorded(h: &mut Harness, name: &str) -> Opened {
     h.driver
         .send(Connect {
             generation: 1,
@@ -643,7 +641,7 @@ async fn a_plan_turn_switches_mode_first_and_a_refused_switch_is_said() {
         })
         .await
         .unwrap();
-    let recorded = crate::provider::acp_events::tests::fixture("claude-agent-acp-text");
+    let recorded = crate::provider::acp_events::tests::fixture(name);
     let answer_of = |id: u64| {
         recorded
             .iter()
@@ -665,7 +663,15 @@ async fn a_plan_turn_switches_mode_first_and_a_refused_switch_is_said() {
         answer["id"] = written["id"].clone();
         h.feed(&answer).await;
     }
-    let opened = opening.await.unwrap().unwrap().unwrap();
+    opening.await.unwrap().unwrap().unwrap()
+}
+
+/// A plan turn switches claude-agent-acp to its plan mode before the prompt; when the agent
+/// refuses a switch the turn still runs, and says so.
+#[actix::test]
+async fn a_plan_turn_switches_mode_first_and_a_refused_switch_is_said() {
+    let mut h = Harness::start();
+    let opened = open_as_recorded(&mut h, "claude-agent-acp-text").await;
     assert!(h.factory.info().capabilities.plan_mode);
 
     let mut plan = turn("plan it");
@@ -716,36 +722,7 @@ async fn a_plan_turn_switches_mode_first_and_a_refused_switch_is_said() {
 async fn a_turn_s_model_is_set_when_the_agent_offers_it() {
     let offered = crate::runtime::settings::OfferedModels::default();
     let mut h = Harness::start_offering(Some(offered.clone()));
-    h.driver
-        .send(Connect {
-            generation: 1,
-            cwd: "/work".into(),
-        })
-        .await
-        .unwrap();
-    let recorded = crate::provider::acp_events::tests::fixture("claude-agent-acp-text");
-    let answer_of = |id: u64| {
-        recorded
-            .iter()
-            .find(|(ours, line)| !ours && line["id"] == id && line.get("method").is_none())
-            .map(|(_, line)| line.clone())
-            .unwrap()
-    };
-    let opening = actix::spawn(h.driver.send(Open {
-        generation: 1,
-        request: OpenConversation {
-            resume: None,
-            cwd: "/work".into(),
-            runtime_mode: RuntimeMode::ApprovalRequired,
-        },
-    }));
-    for recorded_id in [1, 2] {
-        let written = h.next_written().await;
-        let mut answer = answer_of(recorded_id);
-        answer["id"] = written["id"].clone();
-        h.feed(&answer).await;
-    }
-    let opened = opening.await.unwrap().unwrap().unwrap();
+    let opened = open_as_recorded(&mut h, "claude-agent-acp-text").await;
     let listed: Vec<String> = offered.get("agent").into_iter().map(|m| m.slug).collect();
     assert!(listed.contains(&"haiku".to_string()), "{listed:?}");
 
