@@ -777,6 +777,13 @@ async fn a_stacked_commit_without_a_message_gets_one_from_codex() {
     )
     .await;
     std::fs::write(rig.work.join("greeting.txt"), "hi\n").unwrap();
+    // The settings name the model commit messages are written with.
+    let set = rig
+        .client
+        .request(json!({"_tag": "server.updateSettings",
+            "textGenerationModelSelection": {"provider": "codex", "model": "fake-text-model"}}))
+        .await;
+    assert!(set["result"].is_object(), "{set}");
     let cwd = rig.work.to_string_lossy().into_owned();
     let v = rig
         .client
@@ -791,7 +798,8 @@ async fn a_stacked_commit_without_a_message_gets_one_from_codex() {
         logged.trim(),
         "Add the greeting file\nThe demo prints it on start."
     );
-    // codex saw the staged diff.
-    let asked = rig.model.requests().last().unwrap().to_string();
-    assert!(asked.contains("greeting.txt"), "{asked}");
+    // codex saw the staged diff, and was asked with the settings' model.
+    let asked = rig.model.requests().last().unwrap().clone();
+    assert!(asked.to_string().contains("greeting.txt"), "{asked}");
+    assert_eq!(asked["body"]["model"], "fake-text-model", "{asked}");
 }

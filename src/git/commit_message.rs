@@ -27,13 +27,23 @@ fn prompt(cwd: &Path) -> Result<String, String> {
 }
 
 /// The message codex proposes, as (subject, body).
-pub fn generate(codex: &Path, cwd: &Path, timeout: Duration) -> Result<(String, String), String> {
+pub fn generate(
+    codex: &Path,
+    model: Option<&str>,
+    cwd: &Path,
+    timeout: Duration,
+) -> Result<(String, String), String> {
     let prompt = prompt(cwd)?;
     let out_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let out_file = out_dir.path().join("message.txt");
+    let model_args: Vec<&str> = match model {
+        Some(model) => vec!["-m", model],
+        None => Vec::new(),
+    };
     // The whole group goes at the deadline: codex and any tool it started.
     let output = spawn::command(codex)
         .label("codex exec")
+        .args(model_args)
         .args([
             "exec",
             "--ephemeral",
@@ -99,6 +109,7 @@ mod tests {
         let repo = crate::git::branches::tests::new_repo(dir.path());
         let err = generate(
             Path::new("/nonexistent/codex"),
+            None,
             &repo,
             Duration::from_secs(1),
         );

@@ -24,8 +24,9 @@ fn message(err: GitError) -> String {
 pub struct GitEnv<'a> {
     /// Where worktrees go by default: `<state dir>/worktrees`.
     pub worktrees_root: &'a Path,
-    /// The codex CLI that writes commit messages, when there is one.
+    /// The codex CLI that writes commit messages, when there is one, and its model.
     pub codex: Option<&'a Path>,
+    pub commit_model: Option<&'a str>,
     /// The project's scripts; those marked runOnWorktreeCreate run in each new worktree.
     pub scripts: &'a [ProjectScript],
 }
@@ -115,7 +116,10 @@ pub fn run(
                 commit_message,
                 feature_branch: Some(feature_branch),
                 gh_program: None,
-                codex_program: env.codex.map(Path::to_path_buf),
+                message_writer: env.codex.map(|codex| stacked::MessageWriter {
+                    codex: codex.to_path_buf(),
+                    model: env.commit_model.map(str::to_string),
+                }),
             };
             let mut report = |step: stacked::StackedProgress| match serde_json::to_value(&step) {
                 Ok(value) => progress(value),

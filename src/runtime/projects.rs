@@ -11,7 +11,7 @@ use std::time::Instant;
 use actix::prelude::*;
 use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor};
 
-use crate::orchestration::model::ProjectScript;
+use crate::orchestration::model::{AgentKind, ProjectScript};
 use crate::protocol::git::GitCall;
 use crate::protocol::methods::channels;
 use crate::runtime::git_calls;
@@ -57,8 +57,10 @@ pub struct ProjectDeps {
     pub bus: Addr<PushBus>,
     /// Where worktrees go by default: `<state dir>/worktrees`.
     pub worktrees_root: PathBuf,
-    /// The codex CLI for commit messages.
+    /// The codex CLI for commit messages (until the settings say otherwise).
     pub codex_bin: Option<PathBuf>,
+    /// The settings in effect: codex's binaryPath, and the model for commit messages.
+    pub settings: Option<crate::runtime::settings::SettingsShare>,
 }
 
 pub struct ProjectActor {
@@ -123,9 +125,22 @@ impl Handler<RunGit> for ProjectActor {
                 Err(err) => log::warn!("git progress not encoded: {err}"),
             }
         };
+        let current = self.deps.settings.as_ref().map(|s| s.get());
+        let codex = match &current {
+            Some(c) => Some(PathBuf::from(c.provider(AgentKind::Codex).binary_path)),
+            None => self.deps.codex_bin.clone(),
+        };
+        // Commit messages are written by codex; another provider's selection leaves codex on
+        // its own default model.
+        let commit_model = current
+            .as_ref()
+            .map(|c| &c.text_generation_model_selection)
+            .filter(|s| s.provider == AgentKind::Codex && !s.model.trim().is_empty())
+            .map(|s| s.model.clone());
         let env = git_calls::GitEnv {
             worktrees_root: &self.deps.worktrees_root,
-            codex: self.deps.codex_bin.as_deref(),
+            codex: codex.as_deref(),
+            commit_model: commit_model.as_deref(),
             scripts: &msg.scripts,
         };
         let may_change_files = msg.call.may_change_files();

@@ -137,6 +137,8 @@ pub struct Runtime {
     pub terminals: Supervised<TerminalRegistry>,
     /// DP Code's settings and provider statuses.
     pub settings: Supervised<SettingsActor>,
+    /// The settings in effect (for defaults requests leave out).
+    pub settings_share: Option<crate::runtime::settings::SettingsShare>,
     /// Which `cwd`s requests may name.
     pub cwd_policy: CwdPolicy,
 }
@@ -192,6 +194,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
     let engine_handle = EngineHandle::new("engine");
     let providers_arbiter = Arbiter::new();
     let codex_bin = parts.provider.codex_bin.clone();
+    let settings_share = parts.provider.settings.clone();
     let provider_settings = parts.provider;
     let registry_engine = engine_handle.clone();
     let providers_handle = ChildHandle::new("provider-registry");
@@ -282,7 +285,9 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         bus: bus.clone(),
         worktrees_root: parts.worktrees_root,
         codex_bin: Some(codex_bin),
+        settings: settings_share.clone(),
     };
+    let project_share = settings_share;
     let projects_handle = ChildHandle::new("project-registry");
     let projects = Supervisor::new("project-registry", RestartPolicy::default(), move |guard| {
         ProjectRegistry::new(guard, project_deps.clone())
@@ -330,6 +335,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
             providers: Supervised::new(providers, providers_handle),
             terminals: Supervised::new(terminals, terminals_handle),
             settings: Supervised::new(settings, settings_handle),
+            settings_share: project_share,
             cwd_policy,
         },
         vec![

@@ -8,9 +8,11 @@ use std::sync::Arc;
 use actix::MailboxError;
 use t3rs_actors::{Ask, ChildUnavailable};
 
+use crate::orchestration::model::AssistantDeliveryMode;
 use crate::orchestration::{ClientCommand, Command};
 use crate::protocol::methods::Method;
 use crate::runtime::engine::{DispatchPublished, Dispatched, EngineHandle, EventReader};
+use crate::runtime::settings::SettingsShare;
 use crate::store::attachments;
 
 /// The directory a request works in, when the client names one: it must be inside a project, a
@@ -32,6 +34,17 @@ pub const REPLAY_PAGE: usize = 1_000;
 
 /// What a dispatch answers, once the Engine has.
 pub(super) type DispatchReply = std::pin::Pin<Box<dyn Future<Output = Result<Dispatched, String>>>>;
+
+/// What the settings say for what a command leaves out: a turn that names no
+/// `assistantDeliveryMode` (as no v0.0.4 client does) streams when `enableAssistantStreaming`
+/// is on; the decider records buffered otherwise.
+pub(super) fn fill_defaults(command: &mut ClientCommand, settings: Option<&SettingsShare>) {
+    if let (ClientCommand::ThreadTurnStart(turn), Some(settings)) = (command, settings) {
+        if turn.assistant_delivery_mode.is_none() && settings.get().enable_assistant_streaming {
+            turn.assistant_delivery_mode = Some(AssistantDeliveryMode::Streaming);
+        }
+    }
+}
 
 /// Dispatches a client command. The command reaches the Engine now, in the order the
 /// connection sent it (the future only waits for the answer), unless the turn carries inline

@@ -15,7 +15,8 @@ use t3rs_actors::push_relay::{
 use t3rs_actors::Ask;
 
 use super::requests::{
-    dispatch_client, encode_snapshot, flatten, flatten_mailbox, named_cwd, replay_page,
+    dispatch_client, encode_snapshot, fill_defaults, flatten, flatten_mailbox, named_cwd,
+    replay_page,
 };
 use crate::protocol::envelope::{
     decode_request, encode_error, encode_push, encode_raw_result, encode_result, UNKNOWN_ID,
@@ -188,9 +189,11 @@ impl Session {
                     Method::OrchestrationDispatchCommand(command) => {
                         let engine = self.app.runtime.engine.clone();
                         let state_dir = Arc::clone(&self.app.state_dir);
+                        let mut command = *command;
+                        fill_defaults(&mut command, self.app.runtime.settings_share.as_ref());
                         self.reply_after_events(
                             id,
-                            dispatch_client(engine, state_dir, *command),
+                            dispatch_client(engine, state_dir, command),
                             ctx,
                         )
                     }

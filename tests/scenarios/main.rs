@@ -11,6 +11,7 @@ mod agent;
 mod kinds;
 mod lifecycle;
 mod rig;
+mod settings_effects;
 mod turns;
 
 /// Each listed scenario as one test per agent: `<scenario>::<agent>`.

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use super::types::MessageWriter;
+
 /// Git's conventional subject width; longer subjects get cut in most tools.
 pub(super) const MAX_SUBJECT_CHARS: usize = 72;
 /// Files listed in a generated commit body; beyond this the list is only noise.
@@ -17,10 +19,11 @@ pub(super) struct CommitMessage {
 
 /// codex may take `process_deadlines.codex_exec_secs` to write a commit message before the
 /// summary is used instead.
-pub(super) fn codex_message(cwd: &Path, codex: Option<&Path>) -> Option<CommitMessage> {
-    let codex = codex?;
+pub(super) fn codex_message(cwd: &Path, writer: Option<&MessageWriter>) -> Option<CommitMessage> {
+    let writer = writer?;
     let deadline = crate::spawn::deadlines().codex_exec;
-    match crate::git::commit_message::generate(codex, cwd, deadline) {
+    let model = writer.model.as_deref();
+    match crate::git::commit_message::generate(&writer.codex, model, cwd, deadline) {
         Ok((subject, body)) => Some(CommitMessage { subject, body }),
         Err(err) => {
             log::info!("commit message from a summary instead of codex: {err}");

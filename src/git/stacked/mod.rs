@@ -19,9 +19,9 @@ use steps::{branch_status, commit_step, feature_branch_step, pr_step, push_step}
 /// The action is a wire type; this module runs it.
 pub use t3rs_core::protocol::git::StackedAction;
 pub use types::{
-    BranchStep, BranchStepStatus, CommitStep, CommitStepStatus, PrStep, PrStepStatus, PushStep,
-    PushStepStatus, StackedActionInput, StackedActionResult, StackedProgress, StackedStep,
-    StepStatus,
+    BranchStep, BranchStepStatus, CommitStep, CommitStepStatus, MessageWriter, PrStep,
+    PrStepStatus, PushStep, PushStepStatus, StackedActionInput, StackedActionResult,
+    StackedProgress, StackedStep, StepStatus,
 };
 
 /// Longest commit message the contract accepts.
@@ -97,7 +97,7 @@ pub fn run_stacked_action(
 
     let (branch, prepared) = if feature {
         run_step(progress, StackedStep::Branch, || {
-            feature_branch_step(cwd, custom.as_ref(), input.codex_program.as_deref())
+            feature_branch_step(cwd, custom.as_ref(), input.message_writer.as_ref())
         })?
     } else {
         skip(progress, StackedStep::Branch);
@@ -113,7 +113,7 @@ pub fn run_stacked_action(
 
     let message = prepared.or(custom);
     let commit = run_step(progress, StackedStep::Commit, || {
-        commit_step(cwd, message.as_ref(), input.codex_program.as_deref())
+        commit_step(cwd, message.as_ref(), input.message_writer.as_ref())
     })?;
 
     let push = if action.wants_push() {

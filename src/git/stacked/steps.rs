@@ -6,8 +6,8 @@ use std::path::Path;
 use super::branch_name::{sanitize_feature_branch_name, unique_branch_name};
 use super::message::{codex_message, summarize, CommitMessage};
 use super::types::{
-    BranchStep, BranchStepStatus, CommitStep, CommitStepStatus, PrStep, PrStepStatus, PushStep,
-    PushStepStatus,
+    BranchStep, BranchStepStatus, CommitStep, CommitStepStatus, MessageWriter, PrStep,
+    PrStepStatus, PushStep, PushStepStatus,
 };
 use super::Done;
 use crate::git::gh::{self, GhPr, PrStates};
@@ -16,7 +16,7 @@ use crate::git::{run, run_ok, GitError};
 pub(super) fn feature_branch_step(
     cwd: &Path,
     custom: Option<&CommitMessage>,
-    codex: Option<&Path>,
+    writer: Option<&MessageWriter>,
 ) -> Result<Done<(BranchStep, Option<CommitMessage>)>, GitError> {
     let changes = stage_all(cwd)?;
     if changes.is_empty() {
@@ -27,7 +27,7 @@ pub(super) fn feature_branch_step(
     // The branch is named after the commit's subject, so the message is settled here.
     let message = match custom {
         Some(custom) => custom.clone(),
-        None => codex_message(cwd, codex).unwrap_or_else(|| summarize(&changes)),
+        None => codex_message(cwd, writer).unwrap_or_else(|| summarize(&changes)),
     };
     let existing = run_ok(
         cwd,
@@ -52,7 +52,7 @@ pub(super) fn feature_branch_step(
 pub(super) fn commit_step(
     cwd: &Path,
     message: Option<&CommitMessage>,
-    codex: Option<&Path>,
+    writer: Option<&MessageWriter>,
 ) -> Result<Done<CommitStep>, GitError> {
     let changes = stage_all(cwd)?;
     if changes.is_empty() {
@@ -67,7 +67,7 @@ pub(super) fn commit_step(
     }
     let message = match message {
         Some(message) => message.clone(),
-        None => codex_message(cwd, codex).unwrap_or_else(|| summarize(&changes)),
+        None => codex_message(cwd, writer).unwrap_or_else(|| summarize(&changes)),
     };
     let mut args = vec!["commit", "-m", message.subject.as_str()];
     if !message.body.is_empty() {

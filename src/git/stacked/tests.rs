@@ -75,7 +75,7 @@ fn input(action: StackedAction) -> StackedActionInput {
         commit_message: None,
         feature_branch: None,
         gh_program: None,
-        codex_program: None,
+        message_writer: None,
     }
 }
 

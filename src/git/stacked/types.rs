@@ -23,10 +23,18 @@ pub struct StackedActionInput {
     /// exists so callers (and tests) can pick a binary without touching the process env.
     #[serde(skip)]
     pub gh_program: Option<PathBuf>,
-    /// The codex CLI that writes a missing commit message; without it (or when it fails) the
-    /// message is a deterministic summary of the changed files.
+    /// Who writes a missing commit message; without one (or when it fails) the message is a
+    /// deterministic summary of the changed files.
     #[serde(skip)]
-    pub codex_program: Option<PathBuf>,
+    pub message_writer: Option<MessageWriter>,
+}
+
+/// The codex CLI that writes commit messages, and the model it writes them with (settings'
+/// `textGenerationModelSelection`; codex's own default when absent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageWriter {
+    pub codex: PathBuf,
+    pub model: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
