@@ -15,6 +15,7 @@
 
 mod checkpoints;
 mod commands;
+mod conversation;
 mod driver_events;
 mod outbox;
 mod queue;
@@ -32,9 +33,7 @@ use t3rs_actors::{Ask, ChildGuard, Shutdown};
 use crate::orchestration::events::{EventBody, ThreadTurnStartRequestedPayload};
 use crate::orchestration::model::{ActivityTone, RuntimeMode, SessionStatus};
 use crate::orchestration::Event;
-use crate::provider::driver::{
-    Answer, DriverContext, DriverFactory, DriverInfo, Opened, ProviderDriver,
-};
+use crate::provider::driver::{Answer, DriverContext, DriverFactory, DriverInfo, ProviderDriver};
 pub use crate::runtime::codex_driver::codex_policy;
 #[cfg(test)]
 use crate::runtime::codex_driver::strip_ansi;
@@ -241,22 +240,6 @@ impl ThreadSession {
         Ok(())
     }
 
-    /// Where the running agent's conversation id is stored: codex's under the thread's id (as
-    /// before other agents existed), any other's beside it under its kind (and an ACP
-    /// instance's id, so two declared instances never share one).
-    fn conversation_key(&self) -> Vec<u8> {
-        let mut key = self.thread_id.as_bytes().to_vec();
-        if self.agent != AgentKey::codex() {
-            key.push(0);
-            key.extend_from_slice(self.agent.kind.as_str().as_bytes());
-            if let Some(instance) = &self.agent.instance {
-                key.push(b':');
-                key.extend_from_slice(instance.as_bytes());
-            }
-        }
-        key
-    }
-
     /// Drives the agent through drivers of `factory` instead of codex's.
     pub fn with_driver_factory(mut self, factory: Arc<dyn DriverFactory>) -> Self {
         self.info = factory.info();
@@ -395,77 +378,6 @@ impl ThreadSession {
             provider_thread: None,
         });
         Some(self.resumable_provider_thread())
-    }
-
-    /// The stored conversation, when the driver can resume one.
-    fn resumable_provider_thread(&self) -> Option<String> {
-        if !self.info.capabilities.resume {
-            return None;
-        }
-        self.stored_provider_thread()
-    }
-
-    /// Drops the agent's conversation, live and stored: the next turn opens a new one.
-    fn forget_conversation(&mut self) {
-        self.retire();
-        if let Err(err) = self
-            .deps
-            .settings
-            .provider_threads
-            .remove(&self.conversation_key())
-        {
-            log::warn!(
-                "provider thread id of {} not removed: {err}",
-                self.thread_id
-            );
-        }
-    }
-
-    fn stored_provider_thread(&self) -> Option<String> {
-        match self
-            .deps
-            .settings
-            .provider_threads
-            .get(&self.conversation_key())
-        {
-            Ok(Some(bytes)) => String::from_utf8(bytes.to_vec()).ok(),
-            Ok(None) => None,
-            Err(err) => {
-                log::warn!("provider thread id of {} unreadable: {err}", self.thread_id);
-                None
-            }
-        }
-    }
-
-    fn opened(&mut self, generation: u64, opened: Opened, ctx: &mut Context<Self>) {
-        if let Err(err) = self
-            .deps
-            .settings
-            .provider_threads
-            .insert(&self.conversation_key(), opened.conversation.as_bytes())
-        {
-            log::warn!("provider thread id of {} not stored: {err}", self.thread_id);
-        }
-        if let Some(live) = self.live.as_mut().filter(|_| generation == self.generation) {
-            live.provider_thread = Some(opened.conversation.clone());
-        }
-        if let Some(reason) = opened.fell_back {
-            let name = &self.info.name;
-            self.note(
-                ActivityTone::Info,
-                "provider.thread.resume-failed",
-                &format!("Started a new {name} conversation"),
-                json!({ "detail": format!("The previous {name} conversation could not be resumed ({reason}); this turn starts a new one without its history.") }),
-                None,
-                ctx,
-            );
-        }
-        // A turn being launched keeps the session `starting` until codex starts the turn: a
-        // restart in between finds it active and ends it visibly (a `ready` here would hide
-        // a turn that is neither running nor over).
-        if self.turn.is_none() {
-            self.set_session(SessionStatus::Ready, None, None, ctx);
-        }
     }
 
     // -- reactions -----------------------------------------------------------------------------
