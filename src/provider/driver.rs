@@ -202,7 +202,11 @@ pub enum DriverEventBody {
     /// Normalized runtime events, perhaps none (the agent spoke; a sign of life).
     Runtime(Vec<Effect>),
     /// The agent's process could not be started.
-    StartFailed { message: String },
+    /// `effects` close what the driver had begun (a turn the agent had taken).
+    StartFailed {
+        message: String,
+        effects: Vec<Effect>,
+    },
     /// Runtime events that end a turn, after which the driver stops the agent's process on
     /// purpose (an agent left unreliable by the way the turn ended): the next turn starts a
     /// new process and resumes the stored conversation. One event, so nothing can be sent to

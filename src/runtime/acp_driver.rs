@@ -443,7 +443,10 @@ impl Handler<FromAcp> for AcpDriver {
             AcpEvent::SpawnFailed { message } => {
                 self.live = None;
                 self.fail_pending(&message);
-                DriverEventBody::StartFailed { message }
+                DriverEventBody::StartFailed {
+                    message,
+                    effects: Vec::new(),
+                }
             }
             AcpEvent::Exited(report) => {
                 self.live = None;

@@ -479,7 +479,9 @@ impl Handler<FromClaude> for ClaudeDriver {
                         .waiter
                         .send(Err(ProviderError::gone(message.clone())));
                 }
-                DriverEventBody::StartFailed { message }
+                // Claude Code starts its process with a turn: that turn ends with it.
+                let effects = self.translator.process_gone(&message, &now);
+                DriverEventBody::StartFailed { message, effects }
             }
             ClaudeEvent::Exited(report) => {
                 self.live = None;

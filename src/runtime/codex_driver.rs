@@ -296,7 +296,10 @@ impl Handler<FromCodex> for CodexDriver {
             }
             CodexEvent::SpawnFailed { message } => {
                 self.live = None;
-                DriverEventBody::StartFailed { message }
+                DriverEventBody::StartFailed {
+                    message,
+                    effects: Vec::new(),
+                }
             }
             CodexEvent::Exited(report) => {
                 self.live = None;

@@ -272,6 +272,21 @@ pub async fn a_missing_cli_is_a_clear_session_error(agent: Agent) {
         "{agent:?}: {error}{}",
         rig.story()
     );
+    // A turn the agent had taken (Claude Code starts its process with the turn) ends too.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let thread = rig.thread().await;
+        if thread["latestTurn"]["state"] != "running" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{agent:?}: the turn still looks as if it were running: {}{}",
+            thread["latestTurn"],
+            rig.story()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     // The status says so too, before anyone tries a turn.
     let v = rig
         .client

@@ -29,7 +29,7 @@ impl ThreadSession {
                 self.last_used = Instant::now();
                 self.apply(effects, ctx);
             }
-            DriverEventBody::StartFailed { message } => {
+            DriverEventBody::StartFailed { message, effects } => {
                 self.live = None;
                 self.fail(
                     "provider.session.start.failed",
@@ -37,8 +37,17 @@ impl ThreadSession {
                     message.clone(),
                     ctx,
                 );
-                self.turn = None;
-                self.set_session(SessionStatus::Error, None, Some(message), ctx);
+                // A turn the agent had taken ends, failed, rather than stay "running".
+                self.apply(effects, ctx);
+                if self.turn.is_some() {
+                    let after = SessionAfter {
+                        status: SessionStatus::Error,
+                        last_error: Some(message.clone()),
+                    };
+                    self.finish_turn(None, TurnOutcome::Failed(message), Some(after), ctx);
+                } else {
+                    self.set_session(SessionStatus::Error, None, Some(message), ctx);
+                }
             }
             DriverEventBody::Retired { effects, reason } => {
                 self.last_used = Instant::now();
