@@ -156,3 +156,61 @@ async fn requests_past_the_in_flight_cap_get_an_error_reply() {
     let v = client.request(json!({"_tag": "server.getConfig"})).await;
     assert!(v.get("error").is_none(), "{v}");
 }
+
+/// A request sent in continuation frames is put back together and answered; one whose pieces
+/// add up to more than the message limit is refused whole, naming the limit; the connection
+/// stays up for the next request.
+#[tokio::test]
+async fn fragmented_messages_are_reassembled_within_the_limit() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+    use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerBuilder::new(&dir.path().join("state"))
+        .arg("--max-message-bytes")
+        .arg("2048")
+        .start();
+    let mut client = Client::connect(&server.url("/ws")).await;
+    client.welcome().await;
+    let send_in_pieces = |text: String, piece: usize| {
+        let bytes = text.into_bytes();
+        let chunks: Vec<Vec<u8>> = bytes.chunks(piece).map(<[u8]>::to_vec).collect();
+        let last = chunks.len() - 1;
+        chunks
+            .into_iter()
+            .enumerate()
+            .map(move |(n, chunk)| {
+                let opcode = match n {
+                    0 => OpCode::Data(Data::Text),
+                    _ => OpCode::Data(Data::Continue),
+                };
+                Message::Frame(Frame::message(chunk, opcode, n == last))
+            })
+            .collect::<Vec<_>>()
+    };
+    let request = json!({"id": "in-pieces", "body": {"_tag": "server.getConfig"}}).to_string();
+    for frame in send_in_pieces(request, 7) {
+        client.ws.send(frame).await.unwrap();
+    }
+    let answered = client.response("in-pieces").await;
+    assert!(answered["result"].is_object(), "{answered}");
+
+    let padding = "x".repeat(3000);
+    let too_long =
+        json!({"id": "too-long", "body": {"_tag": "server.getConfig", "pad": padding}}).to_string();
+    for frame in send_in_pieces(too_long, 1000) {
+        client.ws.send(frame).await.unwrap();
+    }
+    let refused = loop {
+        let v = client.next_json().await;
+        if v.get("error").is_some() {
+            break v;
+        }
+    };
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("2048-byte limit"), "{refused}");
+    let after = client.request(json!({"_tag": "server.getConfig"})).await;
+    assert!(after["result"].is_object(), "{after}");
+}

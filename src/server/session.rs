@@ -40,6 +40,9 @@ use crate::runtime::terminals::{
 const PING_EVERY: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 
+mod fragments;
+use fragments::Fragments;
+
 /// What every session shares: where to route, what to greet with, and the limits.
 #[derive(Clone)]
 pub struct AppContext {
@@ -79,13 +82,6 @@ impl AppContext {
         self.max_message_bytes
             .saturating_add((self.max_message_bytes / 2).max(64 * 1024))
     }
-}
-
-/// A message being reassembled from continuation frames.
-struct Fragments {
-    text: bool,
-    buf: Vec<u8>,
-    overflow: bool,
 }
 
 pub struct Session {
@@ -398,67 +394,9 @@ impl Session {
         let asked = self.app.runtime.terminals.send(msg);
         self.reply_later(id, async move { flatten_mailbox(asked.await)? }, ctx);
     }
-
-    fn handle_fragment(
-        &mut self,
-        item: actix_http::ws::Item,
-        ctx: &mut ws::WebsocketContext<Self>,
-    ) {
-        let limit = self.app.max_message_bytes;
-        let (start, bytes, last) = match item {
-            actix_http::ws::Item::FirstText(b) => (Some(true), b, false),
-            actix_http::ws::Item::FirstBinary(b) => (Some(false), b, false),
-            actix_http::ws::Item::Continue(b) => (None, b, false),
-            actix_http::ws::Item::Last(b) => (None, b, true),
-        };
-        if let Some(text) = start {
-            self.fragments = Some(Fragments {
-                text,
-                buf: Vec::new(),
-                overflow: false,
-            });
-        }
-        let Some(frag) = self.fragments.as_mut() else {
-            ctx.text(encode_error(
-                UNKNOWN_ID,
-                "Invalid request format: continuation frame without a first frame",
-            ));
-            return;
-        };
-        if !frag.overflow {
-            if frag.buf.len() + bytes.len() > limit {
-                frag.overflow = true;
-                frag.buf = Vec::new();
-            } else {
-                frag.buf.extend_from_slice(&bytes);
-            }
-        }
-        if !last {
-            return;
-        }
-        let Some(frag) = self.fragments.take() else {
-            return;
-        };
-        if frag.overflow {
-            ctx.text(encode_error(
-                UNKNOWN_ID,
-                &format!("Invalid request format: message is over the {limit}-byte limit"),
-            ));
-        } else if !frag.text {
-            ctx.text(encode_error(UNKNOWN_ID, BINARY_REFUSED));
-        } else {
-            match String::from_utf8(frag.buf) {
-                Ok(text) => self.handle_text(&text, ctx),
-                Err(_) => ctx.text(encode_error(
-                    UNKNOWN_ID,
-                    "Invalid request format: message is not valid UTF-8",
-                )),
-            }
-        }
-    }
 }
 
-const BINARY_REFUSED: &str =
+pub(super) const BINARY_REFUSED: &str =
     "Invalid request format: binary frames are not supported; send JSON as text frames";
 
 impl Actor for Session {
