@@ -60,31 +60,7 @@ pub struct FromCodex {
     pub ticket: Ticket,
 }
 
-/// Events told to the owner and not yet handled (dropped) by it. Past this many, codex's
-/// output is no longer read (the `ChildProcess` holds it in the pipe) until the owner catches
-/// up, so an owner that waits (a checkpoint, a backoff) does not collect codex's output in its
-/// mailbox. An owner waiting for an answer behind more than this many events gets it when
-/// its request times out.
-pub const OWNER_WINDOW: usize = 256;
-
-/// One place in the owner's window, given back when the event carrying it is dropped. A clone
-/// holds none.
-#[derive(Debug, Default)]
-pub struct Ticket {
-    _place: Option<tokio::sync::OwnedSemaphorePermit>,
-}
-
-impl Clone for Ticket {
-    fn clone(&self) -> Self {
-        Ticket { _place: None }
-    }
-}
-
-impl PartialEq for Ticket {
-    fn eq(&self, _other: &Self) -> bool {
-        true
-    }
-}
+pub use crate::runtime::agent_stdio::{Ticket, OWNER_WINDOW};
 
 /// Everything codex says that is not the answer to a request, in the order it said it.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,7 +137,7 @@ pub struct CodexAppServer {
     init_id: Option<u64>,
     gone: Option<String>,
     /// [`OWNER_WINDOW`] places for events told to the owner.
-    window: std::sync::Arc<tokio::sync::Semaphore>,
+    window: crate::runtime::agent_stdio::Window,
 }
 
 impl CodexAppServer {
@@ -176,15 +152,12 @@ impl CodexAppServer {
             init_id: None,
             pid: None,
             gone: None,
-            window: std::sync::Arc::new(tokio::sync::Semaphore::new(OWNER_WINDOW)),
+            window: Default::default(),
         }
     }
 
     fn tell(&self, event: CodexEvent) {
-        // Past the window (several events from one line) the event goes without a place.
-        let ticket = Ticket {
-            _place: self.window.clone().try_acquire_owned().ok(),
-        };
+        let ticket = self.window.ticket();
         self.owner.do_send(FromCodex {
             generation: self.spec.generation,
             event,
@@ -369,18 +342,16 @@ impl Handler<ProcessEvent> for CodexAppServer {
     type Result = ResponseActFuture<Self, ()>;
 
     fn handle(&mut self, event: ProcessEvent, ctx: &mut Self::Context) -> Self::Result {
-        if self.window.available_permits() > 0 {
+        if self.window.has_room() {
             self.on_process_event(event, ctx);
             return Box::pin(actix::fut::ready(()));
         }
-        let window = self.window.clone();
         Box::pin(
-            async move {
-                // Closed never: the semaphore lives as long as this actor.
-                let _ = window.acquire().await;
-            }
-            .into_actor(self)
-            .map(move |(), act, ctx| act.on_process_event(event, ctx)),
+            self.window
+                .clone()
+                .room()
+                .into_actor(self)
+                .map(move |(), act, ctx| act.on_process_event(event, ctx)),
         )
     }
 }

@@ -3,6 +3,7 @@
 //! workspace.
 
 pub mod acp_driver;
+pub mod agent_stdio;
 pub mod claude_driver;
 pub mod codex;
 pub mod codex_driver;

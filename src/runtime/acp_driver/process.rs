@@ -13,7 +13,8 @@ use t3rs_actors::child_process::{ChildProcess, ChildSpec, ExitReport, ProcessEve
 use t3rs_actors::process_runner::ProcessSpec;
 use t3rs_actors::Shutdown;
 
-pub use crate::runtime::claude_driver::process::{ProcessLink, WriteJson, OWNER_WINDOW};
+use crate::runtime::agent_stdio::Window;
+pub use crate::runtime::agent_stdio::{ProcessLink, Ticket, WriteJson};
 
 /// How one agent process is started (a declared `acpInstances` entry).
 #[derive(Debug, Clone, PartialEq)]
@@ -22,12 +23,6 @@ pub struct AcpCommand {
     pub args: Vec<String>,
     pub cwd: PathBuf,
     pub env: Vec<(OsString, OsString)>,
-}
-
-/// One place in the owner's window, given back when the event carrying it is dropped.
-#[derive(Debug, Default)]
-pub struct Ticket {
-    _place: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 #[derive(Message, Debug)]
@@ -65,7 +60,7 @@ pub fn spawn_acp(
         serial,
         owner,
         process: None,
-        window: Arc::new(tokio::sync::Semaphore::new(OWNER_WINDOW)),
+        window: Window::default(),
     }
     .start();
     ProcessLink {
@@ -80,14 +75,12 @@ pub struct AcpProcess {
     serial: u64,
     owner: Recipient<FromAcp>,
     process: Option<Addr<ChildProcess>>,
-    window: Arc<tokio::sync::Semaphore>,
+    window: Window,
 }
 
 impl AcpProcess {
     fn tell(&self, event: AcpEvent) {
-        let ticket = Ticket {
-            _place: self.window.clone().try_acquire_owned().ok(),
-        };
+        let ticket = self.window.ticket();
         self.owner.do_send(FromAcp {
             generation: self.generation,
             serial: self.serial,
@@ -143,17 +136,16 @@ impl Handler<ProcessEvent> for AcpProcess {
     type Result = ResponseActFuture<Self, ()>;
 
     fn handle(&mut self, event: ProcessEvent, ctx: &mut Self::Context) -> Self::Result {
-        if self.window.available_permits() > 0 {
+        if self.window.has_room() {
             self.on_process_event(event, ctx);
             return Box::pin(actix::fut::ready(()));
         }
-        let window = self.window.clone();
         Box::pin(
-            async move {
-                let _ = window.acquire().await;
-            }
-            .into_actor(self)
-            .map(move |(), act, ctx| act.on_process_event(event, ctx)),
+            self.window
+                .clone()
+                .room()
+                .into_actor(self)
+                .map(move |(), act, ctx| act.on_process_event(event, ctx)),
         )
     }
 }

@@ -16,9 +16,8 @@ use t3rs_actors::child_process::{ChildProcess, ChildSpec, ExitReport, ProcessEve
 use t3rs_actors::process_runner::ProcessSpec;
 use t3rs_actors::Shutdown;
 
-/// Events told to the owner and not yet handled by it; past this many, stdout is no longer
-/// read until the owner catches up (as for codex, see `crate::runtime::codex::OWNER_WINDOW`).
-pub const OWNER_WINDOW: usize = 256;
+use crate::runtime::agent_stdio::Window;
+pub use crate::runtime::agent_stdio::{ProcessLink, Ticket, WriteJson, OWNER_WINDOW};
 
 /// How one Claude Code process is started.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,12 +75,6 @@ impl ClaudeCommand {
     }
 }
 
-/// One place in the owner's window, given back when the event carrying it is dropped.
-#[derive(Debug, Default)]
-pub struct Ticket {
-    _place: Option<tokio::sync::OwnedSemaphorePermit>,
-}
-
 /// What Claude Code process `serial` of session generation `generation` said.
 #[derive(Message, Debug)]
 #[rtype(result = "()")]
@@ -103,19 +96,6 @@ pub enum ClaudeEvent {
     SpawnFailed { message: String },
     /// The process ended; nothing more follows.
     Exited(ExitReport),
-}
-
-/// A line for Claude Code's stdin.
-#[derive(Message, Debug, Clone)]
-#[rtype(result = "()")]
-pub struct WriteJson(pub Value);
-
-/// What the driver holds of a running process: where its stdin lines go and how it is
-/// stopped. The mailbox-harness tests put a recorder here.
-#[derive(Clone)]
-pub struct ProcessLink {
-    pub write: Recipient<WriteJson>,
-    pub stop: Recipient<Shutdown>,
 }
 
 /// Starts a process for the driver (the real one: [`spawn_claude`]).
@@ -142,7 +122,7 @@ pub struct ClaudeProcess {
     serial: u64,
     owner: Recipient<FromClaude>,
     process: Option<Addr<ChildProcess>>,
-    window: Arc<tokio::sync::Semaphore>,
+    window: Window,
 }
 
 impl ClaudeProcess {
@@ -158,14 +138,12 @@ impl ClaudeProcess {
             serial,
             owner,
             process: None,
-            window: Arc::new(tokio::sync::Semaphore::new(OWNER_WINDOW)),
+            window: Window::default(),
         }
     }
 
     fn tell(&self, event: ClaudeEvent) {
-        let ticket = Ticket {
-            _place: self.window.clone().try_acquire_owned().ok(),
-        };
+        let ticket = self.window.ticket();
         self.owner.do_send(FromClaude {
             generation: self.generation,
             serial: self.serial,
@@ -241,17 +219,16 @@ impl Handler<ProcessEvent> for ClaudeProcess {
     type Result = ResponseActFuture<Self, ()>;
 
     fn handle(&mut self, event: ProcessEvent, ctx: &mut Self::Context) -> Self::Result {
-        if self.window.available_permits() > 0 {
+        if self.window.has_room() {
             self.on_process_event(event, ctx);
             return Box::pin(actix::fut::ready(()));
         }
-        let window = self.window.clone();
         Box::pin(
-            async move {
-                let _ = window.acquire().await;
-            }
-            .into_actor(self)
-            .map(move |(), act, ctx| act.on_process_event(event, ctx)),
+            self.window
+                .clone()
+                .room()
+                .into_actor(self)
+                .map(move |(), act, ctx| act.on_process_event(event, ctx)),
         )
     }
 }
