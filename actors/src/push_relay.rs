@@ -6,6 +6,11 @@
 //! most `max_in_flight_bytes` together, exist per subscriber; past either bound the subscriber is
 //! evicted with an [`Evicted`] message saying why.
 //! Nothing is ever skipped: a subscriber sees a gap-free prefix of the stream, then the eviction.
+//!
+//! Streams ([`streams`]) let a subscriber choose named parts of what is published instead of
+//! the whole: once it opens one, items meant only for subscribers without streams stop, and
+//! each open stream has its own, smaller bound. A stream past its bound is not evicted with
+//! the connection: it goes quiet and its owner is told, so it can start that stream afresh.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -18,7 +23,16 @@ pub trait PushItem: Send + Sync + Unpin + 'static {
     fn weight(&self) -> usize {
         0
     }
+
+    /// Who this item is for: everyone by default.
+    fn reach(&self) -> Reach<'_> {
+        Reach::All
+    }
 }
+
+mod streams;
+pub use streams::{CloseStream, OpenStream, Reach, StreamOverflowed, DEFAULT_STREAM_BOUND};
+use streams::{StreamAdmission, Streams};
 
 /// One item for one subscriber.
 #[derive(Debug)]
@@ -110,14 +124,16 @@ struct Subscriber<T: PushItem> {
     evicted: Recipient<Evicted>,
     sent: u64,
     acked: u64,
-    /// (sequence, weight) of what is sent but not acknowledged, oldest first.
-    unacked: VecDeque<(u64, usize)>,
+    /// (sequence, weight, stream) of what is sent but not acknowledged, oldest first.
+    unacked: VecDeque<(u64, usize, Option<Arc<str>>)>,
     unacked_bytes: usize,
+    streams: Streams,
 }
 
 pub struct PushRelay<T: PushItem> {
     max_in_flight: u64,
     max_in_flight_bytes: usize,
+    max_stream_in_flight: u64,
     next_id: u64,
     subscribers: HashMap<SubscriberId, Subscriber<T>>,
 }
@@ -134,16 +150,28 @@ impl<T: PushItem> PushRelay<T> {
         Self {
             max_in_flight: max_in_flight.max(1),
             max_in_flight_bytes,
+            max_stream_in_flight: DEFAULT_STREAM_BOUND,
             next_id: 0,
             subscribers: HashMap::new(),
         }
     }
 
+    /// Bounds each open stream's unacknowledged items (see [`streams`]).
+    pub fn with_stream_bound(mut self, max_stream_in_flight: u64) -> Self {
+        self.max_stream_in_flight = max_stream_in_flight.max(1);
+        self
+    }
+
     /// Sends to one subscriber; false when it must be removed (evicted or gone).
-    fn deliver(max_items: u64, max_bytes: usize, sub: &mut Subscriber<T>, item: &Arc<T>) -> bool {
+    fn deliver(bounds: Bounds, sub: &mut Subscriber<T>, item: &Arc<T>) -> bool {
+        let (max_items, max_bytes) = (bounds.items, bounds.bytes);
         if sub.filter.as_ref().is_some_and(|wants| !wants(item)) {
             return sub.deliveries.connected();
         }
+        let stream = match sub.streams.admit(item.reach(), bounds.stream) {
+            StreamAdmission::Skip => return sub.deliveries.connected(),
+            StreamAdmission::Deliver(stream) => stream,
+        };
         let weight = item.weight();
         let too_many = sub.sent - sub.acked >= max_items;
         let too_heavy =
@@ -173,7 +201,10 @@ impl<T: PushItem> PushRelay<T> {
             return false;
         }
         sub.sent += 1;
-        sub.unacked.push_back((sub.sent, weight));
+        if let Some(name) = &stream {
+            sub.streams.sent(name);
+        }
+        sub.unacked.push_back((sub.sent, weight, stream));
         sub.unacked_bytes = sub.unacked_bytes.saturating_add(weight);
         sub.deliveries.do_send(Delivery {
             sequence: sub.sent,
@@ -181,6 +212,21 @@ impl<T: PushItem> PushRelay<T> {
         });
         true
     }
+
+    fn bounds(&self) -> Bounds {
+        Bounds {
+            items: self.max_in_flight,
+            bytes: self.max_in_flight_bytes,
+            stream: self.max_stream_in_flight,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Bounds {
+    items: u64,
+    bytes: usize,
+    stream: u64,
 }
 
 impl<T: PushItem> Actor for PushRelay<T> {
@@ -201,6 +247,7 @@ impl<T: PushItem> Handler<Subscribe<T>> for PushRelay<T> {
             acked: 0,
             unacked: VecDeque::new(),
             unacked_bytes: 0,
+            streams: Streams::default(),
         };
         // The greeting is not counted against the in-flight bound; it is part of subscribing.
         for item in msg.initial {
@@ -234,12 +281,14 @@ impl<T: PushItem> Handler<Ack> for PushRelay<T> {
             // Acks may arrive out of order relative to each other only if a subscriber batches
             // them; never move backwards, never past what was sent.
             sub.acked = sub.acked.max(msg.sequence.min(sub.sent));
-            while let Some((sequence, weight)) = sub.unacked.front().copied() {
-                if sequence > sub.acked {
+            while let Some((sequence, weight, _)) = sub.unacked.front() {
+                if *sequence > sub.acked {
                     break;
                 }
-                sub.unacked.pop_front();
-                sub.unacked_bytes -= weight;
+                sub.unacked_bytes -= *weight;
+                if let Some((_, _, Some(stream))) = sub.unacked.pop_front() {
+                    sub.streams.acked(&stream);
+                }
             }
         }
     }
@@ -250,9 +299,9 @@ impl<T: PushItem> Handler<Publish<T>> for PushRelay<T> {
 
     fn handle(&mut self, msg: Publish<T>, _ctx: &mut Self::Context) {
         let item = Arc::new(msg.0);
-        let (items, bytes) = (self.max_in_flight, self.max_in_flight_bytes);
+        let bounds = self.bounds();
         self.subscribers
-            .retain(|_, sub| Self::deliver(items, bytes, sub, &item));
+            .retain(|_, sub| Self::deliver(bounds, sub, &item));
     }
 }
 
@@ -280,197 +329,35 @@ impl<T: PushItem> Handler<SubscriberCount> for PushRelay<T> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::harness::probe;
-    use std::time::Duration;
+impl<T: PushItem> Handler<OpenStream<T>> for PushRelay<T> {
+    type Result = ();
 
-    impl PushItem for u32 {}
-
-    /// A test item that weighs what it says.
-    #[derive(Debug)]
-    struct Blob(usize);
-
-    impl PushItem for Blob {
-        fn weight(&self) -> usize {
-            self.0
+    fn handle(&mut self, msg: OpenStream<T>, _ctx: &mut Self::Context) {
+        let bounds = self.bounds();
+        let Some(sub) = self.subscribers.get_mut(&msg.subscriber) else {
+            return;
+        };
+        let stream: Arc<str> = Arc::from(msg.stream.as_str());
+        sub.streams.open(Arc::clone(&stream), msg.overflowed);
+        let alive = match msg.first {
+            Some(first) => Self::deliver(bounds, sub, &Arc::new(first)),
+            None => true,
+        };
+        if !alive {
+            self.subscribers.remove(&msg.subscriber);
         }
-    }
-
-    #[actix::test]
-    async fn a_filtered_subscriber_gets_only_what_it_asked_for_with_its_own_sequence() {
-        let relay = PushRelay::<u32>::new(2).start();
-        let (d, mut rx) = probe::<Delivery<u32>>();
-        let (e, mut ev) = probe::<Evicted>();
-        relay
-            .send(Subscribe {
-                deliveries: d,
-                evicted: e,
-                initial: vec![],
-                filter: Some(Box::new(|n: &u32| n % 10 == 0)),
-            })
-            .await
-            .unwrap();
-        // Far more unwanted items than its bound of 2 unacked: none of them count.
-        for i in 1..=25u32 {
-            relay.do_send(Publish(i));
-        }
-        let got = rx.take(2, DEADLINE).await.unwrap();
-        assert_eq!(
-            got.iter()
-                .map(|d| (d.sequence, *d.item))
-                .collect::<Vec<_>>(),
-            vec![(1, 10), (2, 20)]
-        );
-        ev.assert_quiet(Duration::from_millis(50)).await.unwrap();
-    }
-
-    #[actix::test]
-    async fn heavy_pushes_are_bounded_by_bytes() {
-        let relay = PushRelay::<Blob>::with_byte_bound(1_000, 100).start();
-        let (d, mut rx) = probe::<Delivery<Blob>>();
-        let (e, mut ev) = probe::<Evicted>();
-        let sub = relay
-            .send(Subscribe {
-                deliveries: d,
-                evicted: e,
-                initial: vec![],
-                filter: None,
-            })
-            .await
-            .unwrap();
-        // One item heavier than the bound still goes through when nothing is in flight.
-        relay.do_send(Publish(Blob(150)));
-        relay.do_send(Ack {
-            subscriber: sub,
-            sequence: 1,
-        });
-        for _ in 0..4 {
-            relay.do_send(Publish(Blob(30)));
-        }
-        let got = rx.take(4, DEADLINE).await.unwrap();
-        assert_eq!(got.last().map(|d| d.sequence), Some(4));
-        let evicted = ev.next(DEADLINE).await.unwrap();
-        assert!(evicted.reason.contains("90 bytes"), "{}", evicted.reason);
-        assert_eq!(evicted.last_sequence, 4);
-    }
-
-    const DEADLINE: Duration = Duration::from_secs(5);
-
-    #[actix::test]
-    async fn each_subscriber_gets_its_own_gap_free_sequence() {
-        let relay = PushRelay::<u32>::new(100_000).start();
-        let (d1, mut rx1) = probe::<Delivery<u32>>();
-        let (e1, mut ev1) = probe::<Evicted>();
-        let s1 = relay
-            .send(Subscribe {
-                deliveries: d1,
-                evicted: e1,
-                initial: vec![1000],
-                filter: None,
-            })
-            .await
-            .unwrap();
-        for i in 0..10_000u32 {
-            relay.do_send(Publish(i));
-        }
-        let (d2, mut rx2) = probe::<Delivery<u32>>();
-        let (e2, _ev2) = probe::<Evicted>();
-        relay
-            .send(Subscribe {
-                deliveries: d2,
-                evicted: e2,
-                initial: vec![],
-                filter: None,
-            })
-            .await
-            .unwrap();
-        relay.do_send(Publish(77));
-
-        let first = rx1.take(10_002, DEADLINE).await.unwrap();
-        assert_eq!(*first[0].item, 1000);
-        for (i, d) in first.iter().enumerate() {
-            assert_eq!(d.sequence, i as u64 + 1);
-        }
-        for (i, d) in first[1..10_001].iter().enumerate() {
-            assert_eq!(*d.item, i as u32);
-        }
-        assert_eq!(*first[10_001].item, 77);
-        // The late subscriber starts at 1 with what was published after it joined.
-        let late = rx2.next(DEADLINE).await.unwrap();
-        assert_eq!((late.sequence, *late.item), (1, 77));
-        relay.do_send(Unsubscribe(s1));
-        relay.do_send(Publish(78));
-        rx1.assert_quiet(Duration::from_millis(50)).await.unwrap();
-        ev1.assert_quiet(Duration::from_millis(10)).await.unwrap();
-    }
-
-    #[actix::test]
-    async fn slow_subscriber_is_evicted_with_a_reason_and_never_skipped() {
-        let relay = PushRelay::<u32>::new(8).start();
-        let (slow_d, mut slow_rx) = probe::<Delivery<u32>>();
-        let (slow_e, mut slow_ev) = probe::<Evicted>();
-        relay
-            .send(Subscribe {
-                deliveries: slow_d,
-                evicted: slow_e,
-                initial: vec![],
-                filter: None,
-            })
-            .await
-            .unwrap();
-        let (fast_d, mut fast_rx) = probe::<Delivery<u32>>();
-        let (fast_e, mut fast_ev) = probe::<Evicted>();
-        let fast = relay
-            .send(Subscribe {
-                deliveries: fast_d,
-                evicted: fast_e,
-                initial: vec![],
-                filter: None,
-            })
-            .await
-            .unwrap();
-        for i in 0..20u32 {
-            relay.do_send(Publish(i));
-            // The fast one acks as it goes; the slow one never does.
-            relay.do_send(Ack {
-                subscriber: fast,
-                sequence: u64::from(i) + 1,
-            });
-        }
-        let got = slow_rx.take(8, DEADLINE).await.unwrap();
-        assert_eq!(
-            got.iter().map(|d| d.sequence).collect::<Vec<_>>(),
-            (1..=8).collect::<Vec<_>>()
-        );
-        let evicted = slow_ev.next(DEADLINE).await.unwrap();
-        assert_eq!(evicted.last_sequence, 8);
-        assert!(evicted.reason.contains("fell behind"), "{}", evicted.reason);
-        assert_eq!(evicted.kind, EvictionKind::FellBehind);
-        slow_rx
-            .assert_quiet(Duration::from_millis(50))
-            .await
-            .unwrap();
-
-        let all = fast_rx.take(20, DEADLINE).await.unwrap();
-        assert_eq!(all.last().map(|d| d.sequence), Some(20));
-        fast_ev
-            .assert_quiet(Duration::from_millis(10))
-            .await
-            .unwrap();
-        assert_eq!(relay.send(SubscriberCount).await.unwrap(), 1);
-
-        let told = relay
-            .send(CloseAll {
-                reason: "shutting down".into(),
-            })
-            .await
-            .unwrap();
-        assert_eq!(told, 1);
-        let bye = fast_ev.next(DEADLINE).await.unwrap();
-        assert_eq!(bye.kind, EvictionKind::Closing);
-        assert_eq!(bye.last_sequence, 20);
-        assert_eq!(relay.send(SubscriberCount).await.unwrap(), 0);
     }
 }
+
+impl<T: PushItem> Handler<CloseStream> for PushRelay<T> {
+    type Result = ();
+
+    fn handle(&mut self, msg: CloseStream, _ctx: &mut Self::Context) {
+        if let Some(sub) = self.subscribers.get_mut(&msg.subscriber) {
+            sub.streams.close(&msg.stream);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
