@@ -10,8 +10,10 @@
 pub mod commands;
 pub mod decider;
 pub mod events;
+pub mod history;
 pub mod model;
 pub mod projector;
+pub mod shell;
 
 pub use commands::{decode_client_command, ClientCommand, Command, InternalCommand};
 pub use decider::{decide, DecideContext, InvariantError};
