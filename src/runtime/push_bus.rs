@@ -1,7 +1,7 @@
 //! The server's push bus: one [`PushRelay`] carrying every push to every connection.
 
 use serde::Serialize;
-use t3rs_actors::push_relay::{PushItem, PushRelay};
+use t3rs_actors::push_relay::{PushItem, PushRelay, Reach};
 
 /// A push with its data serialised once, however many connections it fans out to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +11,17 @@ pub struct Push {
     /// The sequence of the event this push carries, when it carries one: the Session writes a
     /// dispatch's reply only after the push of its last event.
     pub event_sequence: Option<u64>,
+    pub audience: Audience,
+}
+
+/// Which connections a push is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    Everyone,
+    /// Connections that never subscribed to a DP Code stream (v0.0.4's `domainEvent`).
+    Unsubscribed,
+    /// Connections subscribed to this stream (see [`crate::runtime::engine::streams`]).
+    Stream(std::sync::Arc<str>),
 }
 
 impl Push {
@@ -19,6 +30,7 @@ impl Push {
             channel,
             data_json: serde_json::to_string(data)?,
             event_sequence: None,
+            audience: Audience::Everyone,
         })
     }
 }
@@ -26,6 +38,14 @@ impl Push {
 impl PushItem for Push {
     fn weight(&self) -> usize {
         self.data_json.len()
+    }
+
+    fn reach(&self) -> Reach<'_> {
+        match &self.audience {
+            Audience::Everyone => Reach::All,
+            Audience::Unsubscribed => Reach::WithoutStreams,
+            Audience::Stream(name) => Reach::Stream(name),
+        }
     }
 }
 

@@ -141,6 +141,8 @@ pub struct Runtime {
     pub settings_share: Option<crate::runtime::settings::SettingsShare>,
     /// Which `cwd`s requests may name.
     pub cwd_policy: CwdPolicy,
+    /// Who holds DP Code's shell and thread subscriptions (the Engine builds their items).
+    pub stream_watch: crate::runtime::engine::streams::StreamWatch,
 }
 
 pub struct RuntimeParts {
@@ -182,6 +184,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
     };
     let watermark = Watermark::default();
     let roots = RootsView::default();
+    let stream_watch = crate::runtime::engine::streams::StreamWatch::default();
     let cwd_policy = CwdPolicy::new(
         std::path::Path::new(&seed.cwd),
         &parts.worktrees_root,
@@ -253,6 +256,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         let reactor = reactors.recipient();
         let handle = engine_handle.clone();
         let health = parts.health.clone();
+        let stream_watch = stream_watch.clone();
         let fatal = fatal_signal.clone();
         Supervisor::start_in_arbiter(&engine_arbiter.handle(), move |_| {
             Supervisor::new("engine", RestartPolicy::default(), move |guard| {
@@ -271,6 +275,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
                     )
                     .with_reactor(reactor.clone())
                     .with_roots_view(roots.clone())
+                    .with_stream_watch(stream_watch.clone())
                     .with_write_gate(WriteGate::new(health.clone(), fatal.clone())),
                     Err(reason) => {
                         Engine::broken(guard, log.clone(), bus.clone(), watermark.clone(), reason)
@@ -337,6 +342,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
             settings: Supervised::new(settings, settings_handle),
             settings_share: project_share,
             cwd_policy,
+            stream_watch,
         },
         vec![
             settings_arbiter,

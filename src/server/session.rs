@@ -23,6 +23,7 @@ use crate::protocol::envelope::{
 };
 use crate::protocol::git::GitCall;
 use crate::protocol::methods::{channels, Method};
+use crate::runtime::engine::streams::{ShellSnapshotJson, StreamTopic, ThreadHistoryJson};
 use crate::runtime::engine::{Dispatched, GetSnapshot, ProjectScripts};
 use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
 use crate::runtime::push_bus::Push;
@@ -41,6 +42,7 @@ const PING_EVERY: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 
 mod fragments;
+mod subscriptions;
 use fragments::Fragments;
 
 /// What every session shares: where to route, what to greet with, and the limits.
@@ -101,6 +103,8 @@ pub struct Session {
     held_replies: Vec<(u64, String)>,
     /// Requests whose answer has not come back yet (bounded by `max_requests_in_flight`).
     in_flight: usize,
+    /// DP Code's shell and thread subscriptions.
+    streams: subscriptions::Subscriptions,
     /// This connection's place under the connection cap, freed when the Session is dropped.
     _slot: Option<super::limits::ConnectionSlot>,
 }
@@ -134,6 +138,7 @@ impl Session {
             events_written: 0,
             held_replies: Vec::new(),
             in_flight: 0,
+            streams: subscriptions::Subscriptions::default(),
             _slot: None,
         }
     }
@@ -199,6 +204,49 @@ impl Session {
                         Ok(raw) => ctx.text(encode_raw_result(&id, &raw)),
                         Err(err) => ctx.text(encode_error(&id, &err)),
                     },
+                    Method::OrchestrationGetShellSnapshot { include_archived } => {
+                        let asked = self
+                            .app
+                            .runtime
+                            .engine
+                            .send(Ask(ShellSnapshotJson { include_archived }));
+                        self.reply_later(id, async move { flatten(asked.await)? }, ctx)
+                    }
+                    Method::OrchestrationSubscribeShell { include_archived } => {
+                        self.subscribe(id, StreamTopic::Shell { include_archived }, ctx)
+                    }
+                    Method::OrchestrationUnsubscribeShell => {
+                        let topic = StreamTopic::Shell {
+                            include_archived: false,
+                        };
+                        self.unsubscribe(id, topic, ctx)
+                    }
+                    Method::OrchestrationSubscribeThread { thread_id, limit } => {
+                        let topic = StreamTopic::Thread {
+                            id: thread_id,
+                            limit,
+                        };
+                        self.subscribe(id, topic, ctx)
+                    }
+                    Method::OrchestrationUnsubscribeThread { thread_id } => {
+                        let topic = StreamTopic::Thread {
+                            id: thread_id,
+                            limit: None,
+                        };
+                        self.unsubscribe(id, topic, ctx)
+                    }
+                    Method::OrchestrationGetThreadHistory {
+                        thread_id,
+                        before,
+                        limit,
+                    } => {
+                        let asked = self.app.runtime.engine.send(Ask(ThreadHistoryJson {
+                            thread_id,
+                            before: *before,
+                            limit,
+                        }));
+                        self.reply_later(id, async move { flatten(asked.await)? }, ctx)
+                    }
                     Method::OrchestrationGetTurnDiff {
                         thread_id,
                         from_turn_count,
@@ -329,7 +377,9 @@ impl Session {
     /// of the command's events: when they are published with this answer (a new command, or a
     /// repeat of one still in the Engine's open batch) and not yet written, the reply waits for
     /// the push of its last event. A rejection, or a repeat whose events an earlier flush
-    /// published (perhaps before this socket existed), goes out at once.
+    /// published (perhaps before this socket existed), goes out at once; so does every answer
+    /// on a connection that subscribed to DP Code's streams (as in DP Code, a stream's items
+    /// and a dispatch's answer are not ordered).
     fn reply_after_events<F>(&mut self, id: String, fut: F, ctx: &mut ws::WebsocketContext<Self>)
     where
         F: Future<Output = Result<Dispatched, String>> + 'static,
@@ -347,7 +397,10 @@ impl Session {
                         &id,
                         &format!("{{\"sequence\":{}}}", dispatched.sequence),
                     );
-                    if dispatched.published_now && dispatched.sequence > act.events_written {
+                    // A connection on DP Code's streams may never be sent the events' pushes
+                    // (it gets only its streams), so its answers are not held for them.
+                    let held = dispatched.published_now && !act.streams.chosen();
+                    if held && dispatched.sequence > act.events_written {
                         act.held_replies.push((dispatched.sequence, reply));
                     } else {
                         ctx.text(reply);
@@ -414,6 +467,7 @@ impl Actor for Session {
             channel: channels::SERVER_WELCOME,
             data_json: (*self.app.welcome_json).clone(),
             event_sequence: None,
+            audience: crate::runtime::push_bus::Audience::Everyone,
         };
         let subscribe = Subscribe {
             deliveries: ctx.address().recipient(),
@@ -467,6 +521,15 @@ impl Handler<Delivery<Push>> for Session {
     type Result = ();
 
     fn handle(&mut self, msg: Delivery<Push>, ctx: &mut Self::Context) {
+        if let Some(msg) = self.streams.hold(msg) {
+            self.write_delivery(msg, ctx);
+        }
+    }
+}
+
+impl Session {
+    /// Writes a push and acknowledges it to the bus in due course.
+    fn write_delivery(&mut self, msg: Delivery<Push>, ctx: &mut ws::WebsocketContext<Self>) {
         ctx.text(encode_push(
             msg.sequence,
             msg.item.channel,

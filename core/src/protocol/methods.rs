@@ -16,11 +16,13 @@ use super::params::{
     WRITE_FILE_PATH_MAX_CHARS,
 };
 use super::settings::{decode_patch, decode_provider_ref, ProviderRef, SettingsPatch};
+use super::subscriptions;
 use super::terminal::{
     TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
     TerminalRestartParams, TerminalWriteParams,
 };
 use crate::field_error::FieldError;
+use crate::orchestration::history::HistoryCursor;
 use crate::orchestration::{decode_client_command, ClientCommand};
 
 /// The table's grammar, one entry per `Method` variant:
@@ -108,6 +110,25 @@ method_table! {
     },
     OrchestrationReplayEvents { from_sequence_exclusive: u64 } => {
         "orchestration.replayEvents" => replay_events,
+    },
+    /// DP Code's subscriptions (dpcode.md §2).
+    OrchestrationGetShellSnapshot { include_archived: bool } => {
+        "orchestration.getShellSnapshot" => subscriptions::shell(false),
+    },
+    OrchestrationSubscribeShell { include_archived: bool } => {
+        "orchestration.subscribeShell" => subscriptions::shell(true),
+    },
+    OrchestrationUnsubscribeShell => {
+        "orchestration.unsubscribeShell" => |_| Ok(Method::OrchestrationUnsubscribeShell),
+    },
+    OrchestrationSubscribeThread { thread_id: String, limit: Option<usize> } => {
+        "orchestration.subscribeThread" => subscriptions::subscribe_thread,
+    },
+    OrchestrationUnsubscribeThread { thread_id: String } => {
+        "orchestration.unsubscribeThread" => subscriptions::unsubscribe_thread,
+    },
+    OrchestrationGetThreadHistory { thread_id: String, before: Box<HistoryCursor>, limit: usize } => {
+        "orchestration.getThreadHistory" => subscriptions::thread_history,
     },
     ProjectsSearchEntries { cwd: String, query: String, limit: usize } => {
         "projects.searchEntries" => search_entries,
@@ -426,6 +447,10 @@ pub mod channels {
     pub const SERVER_SETTINGS_UPDATED: &str = "server.settingsUpdated";
     /// DP Code's provider statuses: `{providers}` at start-up and after each check.
     pub const SERVER_PROVIDER_STATUSES_UPDATED: &str = "server.providerStatusesUpdated";
+    /// DP Code's shell stream: `{kind:"snapshot"…}` after an overflow, then row changes.
+    pub const ORCHESTRATION_SHELL_EVENT: &str = "orchestration.shellEvent";
+    /// DP Code's thread stream: `{kind:"event", event}` for a subscribed thread.
+    pub const ORCHESTRATION_THREAD_EVENT: &str = "orchestration.threadEvent";
 }
 
 #[cfg(test)]
@@ -437,7 +462,7 @@ mod tests {
         let mut names = KNOWN_METHODS.to_vec();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 30);
+        assert_eq!(names.len(), 36);
     }
 
     #[test]

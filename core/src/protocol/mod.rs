@@ -13,6 +13,7 @@ pub mod methods;
 pub mod params;
 pub mod provider_status;
 pub mod settings;
+pub mod subscriptions;
 pub mod terminal;
 pub mod welcome;
 

@@ -22,7 +22,7 @@ use crate::orchestration::events::{AggregateKind, EventBody};
 use crate::orchestration::{decide, project, Command, DecideContext, Event, ReadModel};
 use crate::protocol::methods::channels;
 use crate::runtime::cwd_policy::{changes_roots, RootsView};
-use crate::runtime::push_bus::{Push, PushBus};
+use crate::runtime::push_bus::{Audience, Push, PushBus};
 use crate::runtime::{new_id, now_iso};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
 use crate::store::snapshot_writer::SnapshotWriter;
@@ -31,6 +31,7 @@ use crate::store::StoreError;
 mod pending;
 mod queries;
 mod state;
+pub mod streams;
 #[cfg(test)]
 mod tests;
 mod write_gate;
@@ -159,6 +160,8 @@ pub struct Engine {
     /// Encodes and writes snapshots on a thread of its own, from a clone of the model that
     /// shares its rows: a large snapshot does not stall dispatch.
     snapshots: SnapshotWriter,
+    /// Whether anyone subscribed to the shell or a thread (DP Code's streams).
+    watch: streams::StreamWatch,
 }
 
 impl Engine {
@@ -223,7 +226,14 @@ impl Engine {
             roots_changed: false,
             gate: WriteGate::default(),
             snapshots,
+            watch: streams::StreamWatch::default(),
         }
+    }
+
+    /// Builds DP Code's stream items while `watch` says someone subscribed.
+    pub fn with_stream_watch(mut self, watch: streams::StreamWatch) -> Self {
+        self.watch = watch;
+        self
     }
 
     /// Refuses writes while the store's health says so, and exits the process when a write
@@ -273,10 +283,12 @@ impl Engine {
                 .map_err(|e| DispatchError::Storage(format!("event encoding: {e}")))?;
             self.next_sequence += 1;
             project(&mut self.model, &event);
+            self.stream_pushes(&event, &json);
             self.pushes.push(Push {
                 channel: channels::ORCHESTRATION_DOMAIN_EVENT,
                 data_json: json.clone(),
                 event_sequence: Some(sequence),
+                audience: Audience::Unsubscribed,
             });
             events.push((sequence, json.into_bytes()));
             self.roots_changed |= self.roots.is_some() && changes_roots(&event.body);
