@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use actix_web_actors::ws;
-use t3rs_actors::push_relay::{
-    Ack, Delivery, Evicted, EvictionKind, Subscribe, SubscriberId, Unsubscribe,
-};
+use t3rs_actors::push_relay::{Subscribe, SubscriberId, Unsubscribe};
 use t3rs_actors::Ask;
 
 use super::requests::{
@@ -19,12 +17,12 @@ use super::requests::{
     replay_page,
 };
 use crate::protocol::envelope::{
-    decode_request, encode_error, encode_push, encode_raw_result, encode_result, UNKNOWN_ID,
+    decode_request, encode_error, encode_raw_result, encode_result, UNKNOWN_ID,
 };
 use crate::protocol::git::GitCall;
 use crate::protocol::methods::{channels, Method};
 use crate::runtime::engine::streams::{ShellSnapshotJson, StreamTopic, ThreadHistoryJson};
-use crate::runtime::engine::{Dispatched, GetSnapshot, ProjectScripts};
+use crate::runtime::engine::{GetSnapshot, ProjectScripts};
 use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
 use crate::runtime::push_bus::Push;
 use crate::runtime::root::Runtime;
@@ -41,6 +39,7 @@ use crate::runtime::terminals::{
 const PING_EVERY: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 
+mod deliveries;
 mod fragments;
 mod subscriptions;
 use fragments::Fragments;
@@ -109,24 +108,7 @@ pub struct Session {
     _slot: Option<super::limits::ConnectionSlot>,
 }
 
-/// Acknowledgements are cumulative, so one covers every push written before it: it goes out
-/// once this many pushes or bytes are written, or this long after the first unacknowledged
-/// one, whichever comes first. Far inside the relay's bounds (10,000 pushes, 4 MiB by default),
-/// so a client that keeps up is never taken for one that does not.
-const ACK_EVERY_PUSHES: u32 = 64;
-const ACK_EVERY_BYTES: usize = 256 * 1024;
-const ACK_WITHIN: Duration = Duration::from_millis(2);
-
 impl Session {
-    fn ack(&mut self) {
-        if let (Some(subscriber), Some((sequence, _, _))) = (self.subscriber, self.unacked.take()) {
-            self.app.runtime.bus.do_send(Ack {
-                subscriber,
-                sequence,
-            });
-        }
-    }
-
     pub fn new(app: AppContext, auth_session: Option<String>) -> Self {
         Self {
             app,
@@ -373,63 +355,6 @@ impl Session {
             .spawn(ctx);
     }
 
-    /// Answers a dispatch with `{sequence}`, but never before this socket has written the pushes
-    /// of the command's events: when they are published with this answer (a new command, or a
-    /// repeat of one still in the Engine's open batch) and not yet written, the reply waits for
-    /// the push of its last event. A rejection, or a repeat whose events an earlier flush
-    /// published (perhaps before this socket existed), goes out at once; so does every answer
-    /// on a connection that subscribed to DP Code's streams (as in DP Code, a stream's items
-    /// and a dispatch's answer are not ordered).
-    fn reply_after_events<F>(&mut self, id: String, fut: F, ctx: &mut ws::WebsocketContext<Self>)
-    where
-        F: Future<Output = Result<Dispatched, String>> + 'static,
-    {
-        self.in_flight += 1;
-        // Answered: a reply held for its pushes no longer counts (they are on their way).
-        let answered = fut.into_actor(self).map(|outcome, act, _ctx| {
-            act.in_flight -= 1;
-            outcome
-        });
-        answered
-            .map(move |outcome, act, ctx| match outcome {
-                Ok(dispatched) => {
-                    let reply = encode_raw_result(
-                        &id,
-                        &format!("{{\"sequence\":{}}}", dispatched.sequence),
-                    );
-                    // A connection on DP Code's streams may never be sent the events' pushes
-                    // (it gets only its streams), so its answers are not held for them.
-                    let held = dispatched.published_now && !act.streams.chosen();
-                    if held && dispatched.sequence > act.events_written {
-                        act.held_replies.push((dispatched.sequence, reply));
-                    } else {
-                        ctx.text(reply);
-                    }
-                }
-                Err(message) => ctx.text(encode_error(&id, &message)),
-            })
-            .spawn(ctx);
-    }
-
-    /// Writes the held replies whose events have all been written now.
-    fn release_replies(&mut self, ctx: &mut ws::WebsocketContext<Self>) {
-        let written = self.events_written;
-        if self
-            .held_replies
-            .iter()
-            .any(|(sequence, _)| *sequence <= written)
-        {
-            // In the order they were held, which is the order their flushes answered them.
-            for (sequence, reply) in std::mem::take(&mut self.held_replies) {
-                if sequence <= written {
-                    ctx.text(reply);
-                } else {
-                    self.held_replies.push((sequence, reply));
-                }
-            }
-        }
-    }
-
     fn settings<M>(&mut self, id: String, msg: M, ctx: &mut ws::WebsocketContext<Self>)
     where
         M: Message<Result = Result<String, String>> + Send + 'static,
@@ -517,46 +442,6 @@ impl Actor for Session {
     }
 }
 
-impl Handler<Delivery<Push>> for Session {
-    type Result = ();
-
-    fn handle(&mut self, msg: Delivery<Push>, ctx: &mut Self::Context) {
-        if let Some(msg) = self.streams.hold(msg) {
-            self.write_delivery(msg, ctx);
-        }
-    }
-}
-
-impl Session {
-    /// Writes a push and acknowledges it to the bus in due course.
-    fn write_delivery(&mut self, msg: Delivery<Push>, ctx: &mut ws::WebsocketContext<Self>) {
-        ctx.text(encode_push(
-            msg.sequence,
-            msg.item.channel,
-            &msg.item.data_json,
-        ));
-        if let Some(event) = msg.item.event_sequence {
-            self.events_written = self.events_written.max(event);
-            if !self.held_replies.is_empty() {
-                self.release_replies(ctx);
-            }
-        }
-        let weight = msg.item.data_json.len();
-        let (count, bytes) = match self.unacked {
-            Some((_, count, bytes)) => (count + 1, bytes + weight),
-            None => {
-                // The first unacknowledged push starts the clock for all that follow it.
-                ctx.run_later(ACK_WITHIN, |act, _| act.ack());
-                (1, weight)
-            }
-        };
-        self.unacked = Some((msg.sequence, count, bytes));
-        if count >= ACK_EVERY_PUSHES || bytes >= ACK_EVERY_BYTES {
-            self.ack();
-        }
-    }
-}
-
 impl Handler<crate::auth::Revoked> for Session {
     type Result = ();
 
@@ -566,29 +451,6 @@ impl Handler<crate::auth::Revoked> for Session {
         ctx.close(Some(ws::CloseReason {
             code: ws::CloseCode::Other(crate::auth::REVOKED_CLOSE_CODE),
             description: Some(msg.reason),
-        }));
-        ctx.stop();
-    }
-}
-
-impl Handler<Evicted> for Session {
-    type Result = ();
-
-    fn handle(&mut self, msg: Evicted, ctx: &mut Self::Context) {
-        self.subscriber = None;
-        let code = match msg.kind {
-            EvictionKind::Closing => ws::CloseCode::Away,
-            EvictionKind::FellBehind => {
-                log::warn!("disconnecting a slow client: {}", msg.reason);
-                ws::CloseCode::Policy
-            }
-        };
-        // Close reasons are limited to 123 bytes on the wire.
-        let mut reason = msg.reason;
-        t3rs_core::text::truncate_within(&mut reason, 120);
-        ctx.close(Some(ws::CloseReason {
-            code,
-            description: Some(reason),
         }));
         ctx.stop();
     }
