@@ -8,6 +8,8 @@ pub mod control;
 mod files;
 pub mod limits;
 pub mod pages;
+#[cfg(test)]
+mod readme_methods;
 mod requests;
 pub mod session;
 
