@@ -225,9 +225,13 @@ fn thread_create(thread_id: &str, selection: Value) -> Value {
 }
 
 fn turn_start(thread_id: &str, selection: Option<Value>) -> Value {
+    numbered_turn(thread_id, 0, selection)
+}
+
+fn numbered_turn(thread_id: &str, n: usize, selection: Option<Value>) -> Value {
     let mut command = json!({"type": "thread.turn.start",
-        "commandId": format!("turn-{thread_id}"), "threadId": thread_id,
-        "message": {"messageId": format!("m-{thread_id}"), "role": "user", "text": "hello",
+        "commandId": format!("turn-{thread_id}-{n}"), "threadId": thread_id,
+        "message": {"messageId": format!("m-{thread_id}-{n}"), "role": "user", "text": "hello",
                     "attachments": []},
         "runtimeMode": "approval-required", "interactionMode": "default", "createdAt": NOW});
     if let Some(selection) = selection {
@@ -276,6 +280,10 @@ async fn claude_and_acp_threads_keep_every_v004_channel_inside_v004_enums() {
     )
     .await;
     dispatch(&mut client, turn_start("t-claude", None)).await;
+    // Follow-ups while the first turn is still under way: DP Code's queue (`turn.queued`).
+    for n in 1..=2 {
+        dispatch(&mut client, numbered_turn("t-claude", n, None)).await;
+    }
     dispatch(
         &mut client,
         turn_start(
@@ -323,6 +331,12 @@ async fn claude_and_acp_threads_keep_every_v004_channel_inside_v004_enums() {
     violations.config("getConfig", &config);
     let events = replay.as_array().expect("replayEvents is an array");
     assert!(events.len() >= 7, "{replay}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["payload"]["activity"]["kind"] == "turn.queued"),
+        "no queued turn among the events: {replay}"
+    );
     for event in events {
         violations.event(event);
     }
