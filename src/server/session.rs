@@ -41,6 +41,7 @@ const PING_EVERY: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 
 mod fragments;
+mod text_generation;
 use fragments::Fragments;
 
 /// What every session shares: where to route, what to greet with, and the limits.
@@ -300,6 +301,9 @@ impl Session {
                     Method::ProviderGetComposerCapabilities(provider) => {
                         ctx.text(encode_result(&id, Some(&composer_capabilities(&provider))))
                     }
+                    Method::ServerGenerateThreadRecap(p) => self.thread_recap(id, p, ctx),
+                    Method::GitSummarizeDiff(p) => self.summarize_diff(id, p, ctx),
+                    Method::ServerTranscribeVoice(p) => self.transcribe_voice(id, p, ctx),
                 }
             }
         }

@@ -16,6 +16,10 @@ use super::params::{
     WRITE_FILE_PATH_MAX_CHARS,
 };
 use super::settings::{decode_patch, decode_provider_ref, ProviderRef, SettingsPatch};
+use super::text_generation::{
+    decode_summarize_diff, decode_thread_recap, decode_transcribe_voice, SummarizeDiffParams,
+    ThreadRecapParams, TranscribeVoiceParams,
+};
 use super::terminal::{
     TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
     TerminalRestartParams, TerminalWriteParams,
@@ -159,6 +163,20 @@ method_table! {
     ProviderGetComposerCapabilities(ProviderRef) => {
         "provider.getComposerCapabilities" => |body: Value| {
             decode_provider_ref(&body).map(Method::ProviderGetComposerCapabilities)
+        },
+    },
+    /// DP Code's one-shot text generation and voice (dpcode.md §3, §4).
+    ServerGenerateThreadRecap(ThreadRecapParams) => {
+        "server.generateThreadRecap" => |body: Value| {
+            decode_thread_recap(&body).map(Method::ServerGenerateThreadRecap)
+        },
+    },
+    GitSummarizeDiff(SummarizeDiffParams) => {
+        "git.summarizeDiff" => |body: Value| decode_summarize_diff(&body).map(Method::GitSummarizeDiff),
+    },
+    ServerTranscribeVoice(Box<TranscribeVoiceParams>) => {
+        "server.transcribeVoice" => |body: Value| {
+            decode_transcribe_voice(&body).map(|p| Method::ServerTranscribeVoice(Box::new(p)))
         },
     },
 }
@@ -433,11 +451,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thirty_distinct_methods() {
+    fn thirty_three_distinct_methods() {
         let mut names = KNOWN_METHODS.to_vec();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 30);
+        assert_eq!(names.len(), 33);
     }
 
     #[test]

@@ -154,8 +154,17 @@ pub fn load(path: &Path) -> ServerSettings {
     }
 }
 
+/// The file is owner-only (AtomicWrite's temporary file is), and the one place the voice
+/// transcription key is written: the settings' own serialisation leaves it out.
 fn save(path: &Path, settings: &ServerSettings) -> Result<(), String> {
-    let bytes = serde_json::to_vec_pretty(settings).map_err(|e| e.to_string())?;
+    let mut stored = serde_json::to_value(settings).map_err(|e| e.to_string())?;
+    if let Some(map) = stored.as_object_mut() {
+        map.insert(
+            "voiceTranscription".into(),
+            settings.voice_transcription.stored(),
+        );
+    }
+    let bytes = serde_json::to_vec_pretty(&stored).map_err(|e| e.to_string())?;
     AtomicWrite::to(path)
         .syncing_dir()
         .write(&bytes)
