@@ -306,6 +306,14 @@ fn with(mut body: Value, key: &str, value: Value) -> Value {
     body
 }
 
+/// `voiceTranscriptionAvailable` of codex's status, freshly checked.
+async fn codex_voice(client: &mut Client) -> Value {
+    let v = client.request(json!({"_tag": "server.refreshProviders"})).await;
+    let providers = v["result"]["providers"].as_array().cloned().unwrap_or_default();
+    let codex = providers.iter().find(|p| p["provider"] == "codex").cloned();
+    codex.unwrap_or_else(|| panic!("no codex status: {v}"))["voiceTranscriptionAvailable"].clone()
+}
+
 /// The next `server.settingsUpdated` push.
 async fn settings_push(client: &mut Client) -> Value {
     loop {
@@ -326,6 +334,7 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
     let mut c = connect(&server).await;
     let audio = wav(24_000, 1_500);
 
+    assert_eq!(codex_voice(&mut c).await, Value::Null);
     // Not configured: the error says which settings to set.
     let v = c.request(json!({"_tag": "server.getSettings"})).await;
     assert_eq!(
@@ -351,6 +360,8 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
     assert!(!pushed.to_string().contains(KEY), "the push showed the key");
     let v = c.request(json!({"_tag": "server.getSettings"})).await;
     assert!(!v.to_string().contains(KEY), "getSettings showed the key: {v}");
+    // DP Code's composer reads codex's status to offer the microphone.
+    assert_eq!(codex_voice(&mut c).await, json!(true));
     // The file keeps it, owner-only.
     let file = state.join("settings.json");
     assert!(std::fs::read_to_string(&file).unwrap().contains(KEY));

@@ -527,6 +527,11 @@ pub struct AgentProviderStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     pub capabilities: ProviderCapabilities,
+    /// DP Code's composer offers the microphone unless codex's status says false; t3rs says
+    /// true on codex's once `voiceTranscription` names an endpoint, and nothing otherwise (so
+    /// a click gets the error saying how to configure it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_transcription_available: Option<bool>,
 }
 
 /// `provider.listModels` and `provider.getComposerCapabilities`: which provider is asked about.

@@ -290,6 +290,7 @@ fn status(provider: String, state: ProviderState, message: Option<String>) -> Ag
         message,
         instance_id: None,
         capabilities: ProviderCapabilities::default(),
+        voice_transcription_available: None,
     }
 }
 
@@ -305,6 +306,7 @@ pub fn codex_status(codex: ServerProviderStatus) -> AgentProviderStatus {
         message: codex.message,
         instance_id: None,
         capabilities: codex_capabilities(),
+        voice_transcription_available: None,
     }
 }
 
@@ -384,7 +386,10 @@ pub async fn check_all(settings: ServerSettings, timeout: Duration) -> Vec<Agent
             false => disabled(AgentKind::ClaudeAgent, claude_capabilities()),
         }
     };
-    let (codex, claude) = futures_util::join!(codex_check, claude_check);
+    let (mut codex, claude) = futures_util::join!(codex_check, claude_check);
+    if settings.voice_transcription.endpoint().is_some() {
+        codex.voice_transcription_available = Some(true);
+    }
     let mut statuses = vec![codex, claude];
     let others = AgentKind::ALL[2..].iter().map(|kind| {
         let kind = *kind;
