@@ -73,8 +73,7 @@ async fn codex_writes_summaries_and_recaps_with_the_selected_model() {
         .request(json!({"_tag": "git.summarizeDiff", "cwd": cwd, "patch": PATCH}))
         .await;
     assert_eq!(
-        v["result"]["summary"],
-        "## Summary\n- Add a greeting.\n\n## Files Changed\n- greeting.txt",
+        v["result"]["summary"], "## Summary\n- Add a greeting.\n\n## Files Changed\n- greeting.txt",
         "{v}"
     );
     let asked = model.requests().last().cloned().unwrap();
@@ -108,7 +107,10 @@ async fn codex_writes_summaries_and_recaps_with_the_selected_model() {
             json!({"_tag": "git.summarizeDiff", "cwd": cwd, "patch": "  \n"}),
             "body.patch",
         ),
-        (json!({"_tag": "git.summarizeDiff", "cwd": cwd}), "body.patch"),
+        (
+            json!({"_tag": "git.summarizeDiff", "cwd": cwd}),
+            "body.patch",
+        ),
         (
             json!({"_tag": "git.summarizeDiff", "patch": PATCH}),
             "body.cwd",
@@ -152,11 +154,17 @@ async fn codex_writes_summaries_and_recaps_with_the_selected_model() {
     }
     // A provider with no one-shot mode is refused by name.
     let v = c
-        .request(json!({"_tag": "server.generateThreadRecap", "cwd": cwd, "newMaterial": "a",
-            "textGenerationModelSelection": {"provider": "gemini", "model": "g"}}))
+        .request(
+            json!({"_tag": "server.generateThreadRecap", "cwd": cwd, "newMaterial": "a",
+            "textGenerationModelSelection": {"provider": "gemini", "model": "g"}}),
+        )
         .await;
     assert!(error_of(&v).contains("'gemini'"), "{v}");
-    assert_eq!(model.requests().len(), seen, "a refused request reached the model");
+    assert_eq!(
+        model.requests().len(),
+        seen,
+        "a refused request reached the model"
+    );
     // The connection is still whole.
     let v = c.request(json!({"_tag": "server.getSettings"})).await;
     assert!(v["result"].is_object(), "{v}");
@@ -192,11 +200,16 @@ async fn claude_code_writes_them_in_print_mode() {
     );
     let asked = model.requests().last().cloned().unwrap();
     assert_eq!(asked["body"]["model"], "claude-fake-text", "{asked}");
-    assert!(asked.to_string().contains("reviewed greeting.txt"), "{asked}");
+    assert!(
+        asked.to_string().contains("reviewed greeting.txt"),
+        "{asked}"
+    );
 
     // Through the settings' selection this time.
     let set = c
-        .request(json!({"_tag": "server.updateSettings", "textGenerationModelSelection": selection}))
+        .request(
+            json!({"_tag": "server.updateSettings", "textGenerationModelSelection": selection}),
+        )
         .await;
     assert!(set["result"].is_object(), "{set}");
     let v = c
@@ -271,13 +284,25 @@ fn serve_transcriptions(key: &'static str) -> (u16, mpsc::Receiver<Received>) {
             }
             let mut body = vec![0; length];
             reader.read_exact(&mut body).unwrap();
-            let path = request_line.split(' ').nth(1).unwrap_or_default().to_string();
+            let path = request_line
+                .split(' ')
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
             let (status, extra, answer) = if authorization == format!("Bearer {key}") {
                 ("200 OK", "", json!({"text": " hello from the loopback "}))
             } else if authorization == "Bearer redirect-me" {
-                ("307 Temporary Redirect", "Location: http://127.0.0.1:1/v1/audio/transcriptions\r\n", json!({}))
+                (
+                    "307 Temporary Redirect",
+                    "Location: http://127.0.0.1:1/v1/audio/transcriptions\r\n",
+                    json!({}),
+                )
             } else {
-                ("401 Unauthorized", "", json!({"error": {"message": "Incorrect API key provided"}}))
+                (
+                    "401 Unauthorized",
+                    "",
+                    json!({"error": {"message": "Incorrect API key provided"}}),
+                )
             };
             let answer = answer.to_string();
             let _ = write!(
@@ -308,8 +333,13 @@ fn with(mut body: Value, key: &str, value: Value) -> Value {
 
 /// `voiceTranscriptionAvailable` of codex's status, freshly checked.
 async fn codex_voice(client: &mut Client) -> Value {
-    let v = client.request(json!({"_tag": "server.refreshProviders"})).await;
-    let providers = v["result"]["providers"].as_array().cloned().unwrap_or_default();
+    let v = client
+        .request(json!({"_tag": "server.refreshProviders"}))
+        .await;
+    let providers = v["result"]["providers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let codex = providers.iter().find(|p| p["provider"] == "codex").cloned();
     codex.unwrap_or_else(|| panic!("no codex status: {v}"))["voiceTranscriptionAvailable"].clone()
 }
@@ -350,16 +380,27 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
     );
 
     let v = c
-        .request(json!({"_tag": "server.updateSettings", "voiceTranscription": {
-            "baseUrl": format!("http://127.0.0.1:{port}"), "model": "voice-model", "apiKey": KEY}}))
+        .request(
+            json!({"_tag": "server.updateSettings", "voiceTranscription": {
+            "baseUrl": format!("http://127.0.0.1:{port}"), "model": "voice-model", "apiKey": KEY}}),
+        )
         .await;
     assert_eq!(v["result"]["voiceTranscription"]["apiKeySet"], true, "{v}");
-    assert!(!v.to_string().contains(KEY), "updateSettings showed the key: {v}");
+    assert!(
+        !v.to_string().contains(KEY),
+        "updateSettings showed the key: {v}"
+    );
     let pushed = settings_push(&mut c).await;
-    assert_eq!(pushed["data"]["settings"]["voiceTranscription"]["apiKeySet"], true);
+    assert_eq!(
+        pushed["data"]["settings"]["voiceTranscription"]["apiKeySet"],
+        true
+    );
     assert!(!pushed.to_string().contains(KEY), "the push showed the key");
     let v = c.request(json!({"_tag": "server.getSettings"})).await;
-    assert!(!v.to_string().contains(KEY), "getSettings showed the key: {v}");
+    assert!(
+        !v.to_string().contains(KEY),
+        "getSettings showed the key: {v}"
+    );
     // DP Code's composer reads codex's status to offer the microphone.
     assert_eq!(codex_voice(&mut c).await, json!(true));
     // The file keeps it, owner-only.
@@ -372,13 +413,23 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
     );
 
     let v = c.request(clip(&audio)).await;
-    assert_eq!(v["result"], json!({"text": "hello from the loopback"}), "{v}");
+    assert_eq!(
+        v["result"],
+        json!({"text": "hello from the loopback"}),
+        "{v}"
+    );
     let got = received.recv().unwrap();
     assert_eq!(got.path, "/v1/audio/transcriptions");
     assert_eq!(got.authorization, format!("Bearer {KEY}"));
     let body = String::from_utf8_lossy(&got.body);
-    assert!(body.contains("name=\"model\"\r\n\r\nvoice-model\r\n"), "{body}");
-    assert!(body.contains("name=\"file\"; filename=\"voice.wav\""), "{body}");
+    assert!(
+        body.contains("name=\"model\"\r\n\r\nvoice-model\r\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("name=\"file\"; filename=\"voice.wav\""),
+        "{body}"
+    );
     assert!(
         got.body.windows(audio.len()).any(|w| w == audio.as_slice()),
         "the WAV was not sent whole"
@@ -391,16 +442,48 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
         big
     };
     for (body, field, says) in [
-        (with(clip(&audio), "mimeType", json!("audio/webm")), "body.mimeType", "audio/wav"),
-        (with(clip(&audio), "audioBase64", json!("%%% not base64")), "body.audioBase64", "base64"),
-        (clip(b"ID3\x04 an mp3, not a wav"), "body.audioBase64", "WAV"),
+        (
+            with(clip(&audio), "mimeType", json!("audio/webm")),
+            "body.mimeType",
+            "audio/wav",
+        ),
+        (
+            with(clip(&audio), "audioBase64", json!("%%% not base64")),
+            "body.audioBase64",
+            "base64",
+        ),
+        (
+            clip(b"ID3\x04 an mp3, not a wav"),
+            "body.audioBase64",
+            "WAV",
+        ),
         (clip(&too_big), "body.audioBase64", "10 MB"),
         // The header says 121 s, whatever durationMs claims.
-        (with(clip(&wav(8_000, 121_000)), "sampleRateHz", json!(8000)), "body.audioBase64", "120 seconds"),
-        (with(clip(&audio), "durationMs", json!(120_001)), "body.durationMs", "120 seconds"),
-        (with(clip(&audio), "durationMs", json!(-5)), "body.durationMs", ""),
-        (with(clip(&audio), "sampleRateHz", json!(16000)), "body.sampleRateHz", "24000"),
-        (with(clip(&audio), "provider", json!("nope")), "body.provider", ""),
+        (
+            with(clip(&wav(8_000, 121_000)), "sampleRateHz", json!(8000)),
+            "body.audioBase64",
+            "120 seconds",
+        ),
+        (
+            with(clip(&audio), "durationMs", json!(120_001)),
+            "body.durationMs",
+            "120 seconds",
+        ),
+        (
+            with(clip(&audio), "durationMs", json!(-5)),
+            "body.durationMs",
+            "",
+        ),
+        (
+            with(clip(&audio), "sampleRateHz", json!(16000)),
+            "body.sampleRateHz",
+            "24000",
+        ),
+        (
+            with(clip(&audio), "provider", json!("nope")),
+            "body.provider",
+            "",
+        ),
         (with(clip(&audio), "cwd", json!("")), "body.cwd", ""),
     ] {
         let message = error_of(&c.request(body).await);
@@ -416,7 +499,9 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
         ("redirect-me", "redirects are not followed"),
     ] {
         let v = c
-            .request(json!({"_tag": "server.updateSettings", "voiceTranscription": {"apiKey": key}}))
+            .request(
+                json!({"_tag": "server.updateSettings", "voiceTranscription": {"apiKey": key}}),
+            )
             .await;
         assert!(v["result"].is_object(), "{v}");
         let message = error_of(&c.request(clip(&audio)).await);
@@ -424,9 +509,15 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
         if key == "sk-wrong" {
             assert!(message.contains("Incorrect API key provided"), "{message}");
         }
-        assert_eq!(received.recv().unwrap().authorization, format!("Bearer {key}"));
+        assert_eq!(
+            received.recv().unwrap().authorization,
+            format!("Bearer {key}")
+        );
     }
-    assert!(received.try_recv().is_err(), "a refused clip reached the endpoint");
+    assert!(
+        received.try_recv().is_err(),
+        "a refused clip reached the endpoint"
+    );
 
     // The key survives a restart (read back from the file), still unseen.
     let v = c
@@ -450,8 +541,14 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
     assert_eq!(v["result"]["voiceTranscription"]["apiKeySet"], false, "{v}");
     assert!(!std::fs::read_to_string(&file).unwrap().contains(KEY));
     for (patch, field) in [
-        (json!({"baseUrl": "ftp://x"}), "body.voiceTranscription.baseUrl"),
-        (json!({"baseUrl": "http://user:pw@host"}), "body.voiceTranscription.baseUrl"),
+        (
+            json!({"baseUrl": "ftp://x"}),
+            "body.voiceTranscription.baseUrl",
+        ),
+        (
+            json!({"baseUrl": "http://user:pw@host"}),
+            "body.voiceTranscription.baseUrl",
+        ),
         (json!({"apiKey": 5}), "body.voiceTranscription.apiKey"),
         (json!({"nope": 1}), "body.voiceTranscription.nope"),
         (json!("x"), "body.voiceTranscription"),

@@ -131,7 +131,7 @@ pub fn codex_exec(
     }
     let mut text = std::fs::read_to_string(&out_file)
         .map_err(|e| format!("codex exec wrote no answer: {e}"))?;
-    truncate_bytes(&mut text, ANSWER_MAX_BYTES);
+    t3rs_core::text::truncate_within(&mut text, ANSWER_MAX_BYTES);
     Ok(text)
 }
 
@@ -167,16 +167,6 @@ fn claude_print(
         return Err(format!("claude -p {}: {detail}", output.status));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-fn truncate_bytes(text: &mut String, max: usize) {
-    if text.len() > max {
-        let mut end = max;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-    }
 }
 
 /// The first `max` characters, marked when cut (DP Code's limitSection).

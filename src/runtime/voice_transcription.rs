@@ -179,7 +179,9 @@ fn upstream_message(body: &str) -> Option<String> {
 
 /// Sends the checked clip to the configured endpoint; the transcript.
 pub fn transcribe(config: &VoiceTranscription, audio: &[u8]) -> Result<String, String> {
-    let endpoint = config.endpoint().ok_or_else(|| NOT_CONFIGURED.to_string())?;
+    let endpoint = config
+        .endpoint()
+        .ok_or_else(|| NOT_CONFIGURED.to_string())?;
     let agent = ureq::AgentBuilder::new()
         .redirects(0)
         .timeout_connect(CONNECT_TIMEOUT)
@@ -223,9 +225,8 @@ pub fn transcribe(config: &VoiceTranscription, audio: &[u8]) -> Result<String, S
         ));
     }
     let body = read_limited(response, ANSWER_MAX_BYTES);
-    let value: serde_json::Value = serde_json::from_str(&body).map_err(|e| {
-        format!("Voice transcription failed: {endpoint} did not answer JSON ({e})")
-    })?;
+    let value: serde_json::Value = serde_json::from_str(&body)
+        .map_err(|e| format!("Voice transcription failed: {endpoint} did not answer JSON ({e})"))?;
     let text = value
         .get("text")
         .or_else(|| value.get("transcript"))

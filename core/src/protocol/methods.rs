@@ -16,13 +16,13 @@ use super::params::{
     WRITE_FILE_PATH_MAX_CHARS,
 };
 use super::settings::{decode_patch, decode_provider_ref, ProviderRef, SettingsPatch};
-use super::text_generation::{
-    decode_summarize_diff, decode_thread_recap, decode_transcribe_voice, SummarizeDiffParams,
-    ThreadRecapParams, TranscribeVoiceParams,
-};
 use super::terminal::{
     TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
     TerminalRestartParams, TerminalWriteParams,
+};
+use super::text_generation::{
+    decode_summarize_diff, decode_thread_recap, decode_transcribe_voice, SummarizeDiffParams,
+    ThreadRecapParams, TranscribeVoiceParams,
 };
 use crate::field_error::FieldError;
 use crate::orchestration::{decode_client_command, ClientCommand};

@@ -148,10 +148,7 @@ fn non_negative(map: &Map<String, Value>, key: &str) -> Result<u64, FieldError> 
     match map.get(key) {
         None | Some(Value::Null) => Err(FieldError::new(field, "missing")),
         Some(Value::Number(n)) => n.as_u64().ok_or_else(|| {
-            FieldError::new(
-                field,
-                format!("must be a non-negative integer, got {n}"),
-            )
+            FieldError::new(field, format!("must be a non-negative integer, got {n}"))
         }),
         Some(other) => Err(FieldError::new(
             field,

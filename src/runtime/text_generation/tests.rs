@@ -5,7 +5,10 @@ use crate::protocol::settings::ModelSelection;
 fn the_request_selection_wins_and_its_model_can_be_replaced() {
     let settings = ServerSettings::default();
     let w = writer(&settings, &ModelChoice::default()).unwrap();
-    assert_eq!((w.provider, w.model.as_str()), (AgentKind::Codex, "gpt-5.4-mini"));
+    assert_eq!(
+        (w.provider, w.model.as_str()),
+        (AgentKind::Codex, "gpt-5.4-mini")
+    );
     let choice = ModelChoice {
         selection: Some(ModelSelection {
             provider: AgentKind::ClaudeAgent,
@@ -52,5 +55,8 @@ fn recaps_are_one_clipped_line() {
 fn sections_are_cut_on_characters() {
     assert_eq!(limit_section("ééé", 2), "éé\n\n[truncated]");
     assert_eq!(limit_section("ééé", 3), "ééé");
-    assert_eq!(clean_summary("```md\n## Summary\n- x\n```"), "## Summary\n- x");
+    assert_eq!(
+        clean_summary("```md\n## Summary\n- x\n```"),
+        "## Summary\n- x"
+    );
 }

@@ -96,5 +96,8 @@ fn the_endpoint_is_derived_from_the_base() {
         config.endpoint().as_deref(),
         Some("https://api.openai.com/v1/audio/transcriptions")
     );
-    assert_eq!(transcribe(&VoiceTranscription::default(), b"").unwrap_err(), NOT_CONFIGURED);
+    assert_eq!(
+        transcribe(&VoiceTranscription::default(), b"").unwrap_err(),
+        NOT_CONFIGURED
+    );
 }

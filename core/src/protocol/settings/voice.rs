@@ -133,7 +133,12 @@ pub enum VoicePatch {
     },
 }
 
-fn text(map: &Map<String, Value>, key: &str, field: &str, max: usize) -> Result<Option<String>, FieldError> {
+fn text(
+    map: &Map<String, Value>,
+    key: &str,
+    field: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
     let field = format!("{field}.{key}");
     let raw = match map.get(key) {
         None | Some(Value::Null) => return Ok(None),
@@ -153,7 +158,10 @@ fn text(map: &Map<String, Value>, key: &str, field: &str, max: usize) -> Result<
         ));
     }
     if raw.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "must not contain control characters"));
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(Some(raw.to_string()))
 }
@@ -165,7 +173,10 @@ fn check_base_url(url: &str, field: &str) -> Result<(), FieldError> {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(|| {
-            FieldError::new(&field, format!("must start with http:// or https://, got '{url}'"))
+            FieldError::new(
+                &field,
+                format!("must start with http:// or https://, got '{url}'"),
+            )
         })?;
     let host = rest.split('/').next().unwrap_or_default();
     if host.is_empty() {

@@ -28,8 +28,14 @@ fn a_recap_takes_dp_codes_fields_and_limits() {
         (json!({"newMaterial": "a"}), "body.cwd"),
         (json!({"cwd": 1, "newMaterial": "a"}), "body.cwd"),
         (json!({"cwd": "/r"}), "body.newMaterial"),
-        (json!({"cwd": "/r", "newMaterial": "  "}), "body.newMaterial"),
-        (json!({"cwd": "/r", "newMaterial": long}), "body.newMaterial"),
+        (
+            json!({"cwd": "/r", "newMaterial": "  "}),
+            "body.newMaterial",
+        ),
+        (
+            json!({"cwd": "/r", "newMaterial": long}),
+            "body.newMaterial",
+        ),
         (
             json!({"cwd": "/r", "newMaterial": "a", "previousRecap": "p".repeat(1001)}),
             "body.previousRecap",
@@ -62,7 +68,11 @@ fn a_summary_refuses_an_empty_patch_naming_it() {
         json!({"cwd": "/r"}),
         json!({"cwd": "/r", "patch": 3}),
     ] {
-        assert_eq!(field_of(decode_summarize_diff(&body)), "body.patch", "{body}");
+        assert_eq!(
+            field_of(decode_summarize_diff(&body)),
+            "body.patch",
+            "{body}"
+        );
     }
     let e = decode_summarize_diff(&json!({"cwd": "/r", "patch": ""})).unwrap_err();
     assert!(e.message.contains("empty diff"), "{e}");
