@@ -224,3 +224,6 @@ pub fn decode_voice_patch(value: &Value, field: &str) -> Result<VoicePatch, Fiel
         api_key: text(map, "apiKey", field, API_KEY_MAX_CHARS)?,
     })
 }
+
+#[cfg(test)]
+mod tests;
