@@ -69,9 +69,11 @@ async fn codex_writes_summaries_and_recaps_with_the_selected_model() {
         .await;
     assert!(set["result"].is_object(), "{set}");
 
+    let started = std::time::Instant::now();
     let v = c
         .request(json!({"_tag": "git.summarizeDiff", "cwd": cwd, "patch": PATCH}))
         .await;
+    eprintln!("codex summarizeDiff round trip: {:?}", started.elapsed());
     assert_eq!(
         v["result"]["summary"], "## Summary\n- Add a greeting.\n\n## Files Changed\n- greeting.txt",
         "{v}"
@@ -190,10 +192,12 @@ async fn claude_code_writes_them_in_print_mode() {
     add_project(&mut c, &work).await;
     let cwd = work.to_string_lossy().into_owned();
     let selection = json!({"provider": "claudeAgent", "model": "claude-fake-text"});
+    let started = std::time::Instant::now();
     let v = c
         .request(json!({"_tag": "server.generateThreadRecap", "cwd": cwd,
             "newMaterial": "reviewed greeting.txt", "textGenerationModelSelection": selection}))
         .await;
+    eprintln!("claude -p recap round trip: {:?}", started.elapsed());
     assert_eq!(
         v["result"]["recap"], "Reviewed the greeting diff; next, ship it.",
         "{v}"
@@ -412,7 +416,12 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
         0o600
     );
 
+    let started = std::time::Instant::now();
     let v = c.request(clip(&audio)).await;
+    eprintln!(
+        "transcribeVoice round trip (1.5 s clip): {:?}",
+        started.elapsed()
+    );
     assert_eq!(
         v["result"],
         json!({"text": "hello from the loopback"}),
