@@ -101,3 +101,28 @@ fn the_endpoint_is_derived_from_the_base() {
         NOT_CONFIGURED
     );
 }
+
+#[test]
+fn an_https_endpoint_is_spoken_to_over_tls() {
+    // A plain TCP peer that answers a TLS hello with HTTP: the client must refuse it, never
+    // fall back to sending the key in the clear.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut hello = [0u8; 5];
+        let _ = stream.read_exact(&mut hello);
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+        hello
+    });
+    let config = VoiceTranscription {
+        base_url: format!("https://127.0.0.1:{port}"),
+        api_key: None,
+        ..VoiceTranscription::default()
+    };
+    let err = transcribe(&config, &wav(24_000, 10)).unwrap_err();
+    assert!(err.contains("cannot reach"), "{err}");
+    // 0x16 is a TLS handshake record.
+    assert_eq!(peer.join().unwrap()[0], 0x16);
+}
