@@ -178,8 +178,14 @@ pub struct FakeModel {
 
 impl FakeModel {
     pub fn start(dir: &Path, steps: Value) -> FakeModel {
+        FakeModel::start_script(dir, json!({ "steps": steps }))
+    }
+
+    /// A whole script: `{steps, side?}` (`side` answers requests that offer no tools, such as
+    /// Claude Code's one-shot `-p` calls).
+    pub fn start_script(dir: &Path, script_json: Value) -> FakeModel {
         let script = dir.join("model-script.json");
-        std::fs::write(&script, json!({ "steps": steps }).to_string()).expect("script");
+        std::fs::write(&script, script_json.to_string()).expect("script");
         let server = fake_model_path();
         assert!(
             server.exists(),

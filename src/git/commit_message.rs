@@ -5,8 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{last_line, run_ok};
-use crate::spawn;
+use super::run_ok;
 
 /// Enough of the diff for a good summary without sending a whole vendored tree to the model.
 const DIFF_MAX_CHARS: usize = 24_000;
@@ -34,41 +33,9 @@ pub fn generate(
     timeout: Duration,
 ) -> Result<(String, String), String> {
     let prompt = prompt(cwd)?;
-    let out_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let out_file = out_dir.path().join("message.txt");
-    let model_args: Vec<&str> = match model {
-        Some(model) => vec!["-m", model],
-        None => Vec::new(),
-    };
-    // The whole group goes at the deadline: codex and any tool it started.
-    let output = spawn::command(codex)
-        .label("codex exec")
-        .args(model_args)
-        .args([
-            "exec",
-            "--ephemeral",
-            "--skip-git-repo-check",
-            "--sandbox",
-            "read-only",
-            "--color",
-            "never",
-            "-C",
-        ])
-        .arg(cwd)
-        .arg("-o")
-        .arg(&out_file)
-        .arg(&prompt)
-        .cwd(cwd)
-        .run(&spawn::limits(timeout))
-        .map_err(|e| e.to_string())?;
-    if !output.status.success() {
-        return Err(format!(
-            "codex exec {}: {}",
-            output.status,
-            last_line(&output.stderr)
-        ));
-    }
-    let text = std::fs::read_to_string(&out_file).map_err(|e| e.to_string())?;
+    // The one-shot runner every generated text shares (codex and anything it started go at
+    // the deadline).
+    let text = crate::runtime::text_generation::codex_exec(codex, model, cwd, &prompt, timeout)?;
     parse(&text).ok_or_else(|| "codex wrote an empty commit message".to_string())
 }
 

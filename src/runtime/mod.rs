@@ -23,8 +23,10 @@ pub mod settings;
 pub mod startup;
 pub mod supervised;
 pub mod terminals;
+pub mod text_generation;
 pub mod thread_session;
 pub mod turn_diffs;
+pub mod voice_transcription;
 
 /// The current time as the protocol writes it (RFC 3339, milliseconds, `Z`).
 pub fn now_iso() -> String {

@@ -23,6 +23,8 @@ pub(super) fn named_cwd(method: &Method) -> Option<&str> {
         | Method::ProjectsWriteFile { cwd, .. }
         | Method::Git { cwd, .. }
         | Method::ShellOpenInEditor { cwd, .. } => Some(cwd),
+        Method::ServerGenerateThreadRecap(p) => Some(&p.cwd),
+        Method::GitSummarizeDiff(p) => Some(&p.cwd),
         Method::TerminalOpen(p) => Some(&p.cwd),
         Method::TerminalRestart(p) => Some(&p.cwd),
         _ => None,

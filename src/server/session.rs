@@ -42,6 +42,7 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 mod deliveries;
 mod fragments;
 mod subscriptions;
+mod text_generation;
 use fragments::Fragments;
 
 /// What every session shares: where to route, what to greet with, and the limits.
@@ -330,6 +331,9 @@ impl Session {
                     Method::ProviderGetComposerCapabilities(provider) => {
                         ctx.text(encode_result(&id, Some(&composer_capabilities(&provider))))
                     }
+                    Method::ServerGenerateThreadRecap(p) => self.thread_recap(id, p, ctx),
+                    Method::GitSummarizeDiff(p) => self.summarize_diff(id, p, ctx),
+                    Method::ServerTranscribeVoice(p) => self.transcribe_voice(id, p, ctx),
                 }
             }
         }

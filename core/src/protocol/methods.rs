@@ -21,6 +21,10 @@ use super::terminal::{
     TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
     TerminalRestartParams, TerminalWriteParams,
 };
+use super::text_generation::{
+    decode_summarize_diff, decode_thread_recap, decode_transcribe_voice, SummarizeDiffParams,
+    ThreadRecapParams, TranscribeVoiceParams,
+};
 use crate::field_error::FieldError;
 use crate::orchestration::history::HistoryCursor;
 use crate::orchestration::{decode_client_command, ClientCommand};
@@ -180,6 +184,20 @@ method_table! {
     ProviderGetComposerCapabilities(ProviderRef) => {
         "provider.getComposerCapabilities" => |body: Value| {
             decode_provider_ref(&body).map(Method::ProviderGetComposerCapabilities)
+        },
+    },
+    /// DP Code's one-shot text generation and voice (dpcode.md §3, §4).
+    ServerGenerateThreadRecap(ThreadRecapParams) => {
+        "server.generateThreadRecap" => |body: Value| {
+            decode_thread_recap(&body).map(Method::ServerGenerateThreadRecap)
+        },
+    },
+    GitSummarizeDiff(SummarizeDiffParams) => {
+        "git.summarizeDiff" => |body: Value| decode_summarize_diff(&body).map(Method::GitSummarizeDiff),
+    },
+    ServerTranscribeVoice(Box<TranscribeVoiceParams>) => {
+        "server.transcribeVoice" => |body: Value| {
+            decode_transcribe_voice(&body).map(|p| Method::ServerTranscribeVoice(Box::new(p)))
         },
     },
 }
@@ -458,11 +476,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thirty_distinct_methods() {
+    fn thirty_three_distinct_methods() {
         let mut names = KNOWN_METHODS.to_vec();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 36);
+        // No name twice (the table is the one place they are declared).
+        assert_eq!(names.len(), KNOWN_METHODS.len());
+        assert!(names.len() >= 39);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod provider_status;
 pub mod settings;
 pub mod subscriptions;
 pub mod terminal;
+pub mod text_generation;
 pub mod welcome;
 
 pub use crate::field_error::FieldError;

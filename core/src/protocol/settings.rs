@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::provider_status::{AuthStatus, ProviderState};
 use crate::field_error::{json_kind, FieldError};
+pub use voice::{VoicePatch, VoiceTranscription};
 
 /// DP Code's provider kinds; one enum with the model selection's (see
 /// [`crate::orchestration::model::AgentKind`]).
@@ -85,6 +86,9 @@ pub struct ServerSettings {
     /// Every kind, in [`AgentKind::ALL`] order.
     pub providers: BTreeMap<AgentKind, ProviderConfig>,
     pub acp_instances: Vec<AcpInstance>,
+    /// Shown without its key (see [`voice`]); the settings file is read back through a patch.
+    #[serde(default, skip_deserializing)]
+    pub voice_transcription: VoiceTranscription,
 }
 
 impl Default for ServerSettings {
@@ -102,6 +106,7 @@ impl Default for ServerSettings {
                 .map(|kind| (kind, ProviderConfig::default_for(kind)))
                 .collect(),
             acp_instances: Vec::new(),
+            voice_transcription: VoiceTranscription::default(),
         }
     }
 }
@@ -133,6 +138,7 @@ pub struct SettingsPatch {
     pub text_generation_model_selection: Option<ModelSelection>,
     pub providers: BTreeMap<AgentKind, ProviderPatch>,
     pub acp_instances: Option<Vec<AcpInstance>>,
+    pub voice_transcription: Option<VoicePatch>,
 }
 
 const SETTINGS_KEYS: &[&str] = &[
@@ -141,6 +147,7 @@ const SETTINGS_KEYS: &[&str] = &[
     "textGenerationModelSelection",
     "providers",
     "acpInstances",
+    "voiceTranscription",
 ];
 const PROVIDER_KEYS: &[&str] = &["enabled", "binaryPath", "customModels"];
 const SELECTION_KEYS: &[&str] = &["provider", "model", "options"];
@@ -261,6 +268,9 @@ pub fn decode_patch(value: &Value, root: &str) -> Result<SettingsPatch, FieldErr
                     };
                     patch.providers.insert(kind, provider_patch(value, &field)?);
                 }
+            }
+            "voiceTranscription" => {
+                patch.voice_transcription = Some(voice::decode_voice_patch(value, &field)?)
             }
             _ => patch.acp_instances = Some(acp_instances(value, &field)?),
         }
@@ -471,6 +481,9 @@ impl ServerSettings {
         if let Some(instances) = &patch.acp_instances {
             next.acp_instances = instances.clone();
         }
+        if let Some(voice) = &patch.voice_transcription {
+            next.voice_transcription = next.voice_transcription.merged(voice);
+        }
         next
     }
 
@@ -514,6 +527,11 @@ pub struct AgentProviderStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     pub capabilities: ProviderCapabilities,
+    /// DP Code's composer offers the microphone unless codex's status says false; t3rs says
+    /// true on codex's once `voiceTranscription` names an endpoint, and nothing otherwise (so
+    /// a click gets the error saying how to configure it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_transcription_available: Option<bool>,
 }
 
 /// `provider.listModels` and `provider.getComposerCapabilities`: which provider is asked about.
@@ -559,6 +577,8 @@ pub struct ModelOption {
     pub slug: String,
     pub name: String,
 }
+
+pub mod voice;
 
 #[cfg(test)]
 mod tests;

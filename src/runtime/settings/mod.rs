@@ -154,8 +154,17 @@ pub fn load(path: &Path) -> ServerSettings {
     }
 }
 
+/// The file is owner-only (AtomicWrite's temporary file is), and the one place the voice
+/// transcription key is written: the settings' own serialisation leaves it out.
 fn save(path: &Path, settings: &ServerSettings) -> Result<(), String> {
-    let bytes = serde_json::to_vec_pretty(settings).map_err(|e| e.to_string())?;
+    let mut stored = serde_json::to_value(settings).map_err(|e| e.to_string())?;
+    if let Some(map) = stored.as_object_mut() {
+        map.insert(
+            "voiceTranscription".into(),
+            settings.voice_transcription.stored(),
+        );
+    }
+    let bytes = serde_json::to_vec_pretty(&stored).map_err(|e| e.to_string())?;
     AtomicWrite::to(path)
         .syncing_dir()
         .write(&bytes)
@@ -281,6 +290,7 @@ fn status(provider: String, state: ProviderState, message: Option<String>) -> Ag
         message,
         instance_id: None,
         capabilities: ProviderCapabilities::default(),
+        voice_transcription_available: None,
     }
 }
 
@@ -296,6 +306,7 @@ pub fn codex_status(codex: ServerProviderStatus) -> AgentProviderStatus {
         message: codex.message,
         instance_id: None,
         capabilities: codex_capabilities(),
+        voice_transcription_available: None,
     }
 }
 
@@ -375,7 +386,10 @@ pub async fn check_all(settings: ServerSettings, timeout: Duration) -> Vec<Agent
             false => disabled(AgentKind::ClaudeAgent, claude_capabilities()),
         }
     };
-    let (codex, claude) = futures_util::join!(codex_check, claude_check);
+    let (mut codex, claude) = futures_util::join!(codex_check, claude_check);
+    if settings.voice_transcription.endpoint().is_some() {
+        codex.voice_transcription_available = Some(true);
+    }
     let mut statuses = vec![codex, claude];
     let others = AgentKind::ALL[2..].iter().map(|kind| {
         let kind = *kind;

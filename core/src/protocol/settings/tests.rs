@@ -256,6 +256,7 @@ fn statuses_serialise_dp_codes_shape() {
         message: Some("not found".into()),
         instance_id: Some("codex-acp".into()),
         capabilities: ProviderCapabilities::default(),
+        voice_transcription_available: None,
     };
     let value = serde_json::to_value(status).unwrap();
     assert_eq!(value["provider"], "acp");
