@@ -3,7 +3,8 @@
 //!
 //! 1. Durable dispatch: 8 connections, 16 commands in flight each; ack latency and throughput.
 //! 2. A log of ~1,000,000 events (1,000 threads with ~110 messages each) written through the
-//!    real decider/projector/event log, then: start-up time, RSS, getSnapshot time.
+//!    real decider/projector/event log, then: start-up time, RSS, getSnapshot time, and DP
+//!    Code's subscribeShell and subscribeThread {limit: 100} (round trip and bytes).
 //! 3. projects.searchEntries over a 100,000-file tree: first query (index build), then warm.
 
 use std::collections::HashMap;
@@ -446,6 +447,47 @@ fn main() {
         format!("{:.0} MiB", rss_mib(child.id())),
         String::new(),
     ));
+    // DP Code's subscriptions on the same store: what its client loads instead.
+    for (name, body, target) in [
+        (
+            "subscribeShell",
+            json!({"_tag": "orchestration.subscribeShell"}),
+            "<= 20 ms, <= 1 MB",
+        ),
+        (
+            "subscribeThread with limit 100",
+            json!({"_tag": "orchestration.subscribeThread", "threadId": "t500", "limit": 100}),
+            "<= 10 ms, <= 0.5 MB",
+        ),
+    ] {
+        let (times, bytes) = rt.block_on(async {
+            let mut ws = connect(&addr).await;
+            let mut times = Vec::new();
+            let mut bytes = 0;
+            // Subscribing again replaces the subscription: each round trip is a fresh snapshot.
+            for _ in 0..5 {
+                let (text, took) = request_raw(&mut ws, body.clone()).await;
+                assert!(
+                    text.contains("\"snapshotSequence\""),
+                    "{}",
+                    &text[..text.len().min(200)]
+                );
+                times.push(took);
+                bytes = text.len();
+            }
+            times.sort_unstable();
+            (times, bytes)
+        });
+        rows.push((
+            format!("{name}: round trip, median of 5"),
+            format!(
+                "{}, {:.2} MB",
+                ms(pct(&times, 0.5)),
+                bytes as f64 / 1e6
+            ),
+            target.into(),
+        ));
+    }
     stop(child);
 
     // 3. Search over 100,000 files.

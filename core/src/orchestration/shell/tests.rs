@@ -7,9 +7,13 @@ use crate::orchestration::test_support::{client, create_project, create_thread, 
 fn a_shell_lists_live_rows_without_history_and_with_what_a_sidebar_shows() {
     let mut h = Harness::with_thread();
     h.ok(client(create_thread("t2", "p1")));
-    h.ok(client(json!({"type": "thread.delete", "commandId": "d2", "threadId": "t2"})));
+    h.ok(client(
+        json!({"type": "thread.delete", "commandId": "d2", "threadId": "t2"}),
+    ));
     h.ok(client(create_project("p2")));
-    h.ok(client(json!({"type": "project.delete", "commandId": "dp2", "projectId": "p2"})));
+    h.ok(client(
+        json!({"type": "project.delete", "commandId": "dp2", "projectId": "p2"}),
+    ));
     let shell = serde_json::to_value(ShellSnapshot::of(&h.model, false)).unwrap();
     assert_eq!(shell["snapshotSequence"], h.model.snapshot_sequence);
     let projects = shell["projects"].as_array().unwrap();
@@ -19,7 +23,10 @@ fn a_shell_lists_live_rows_without_history_and_with_what_a_sidebar_shows() {
     assert_eq!(threads.len(), 1);
     let t1 = &threads[0];
     assert_eq!(t1["id"], "t1");
-    assert_eq!(t1["modelSelection"], json!({"provider": "codex", "model": "gpt-5.4"}));
+    assert_eq!(
+        t1["modelSelection"],
+        json!({"provider": "codex", "model": "gpt-5.4"})
+    );
     assert_eq!(t1["hasPendingApprovals"], false);
     for history in ["messages", "activities", "checkpoints", "proposedPlans"] {
         assert!(t1.get(history).is_none(), "{history} in a shell");
@@ -40,7 +47,8 @@ fn open_requests_are_those_no_later_resolution_names() {
         created_at: "2026-01-01T00:00:00.000Z".into(),
     };
     t.activities.push(activity("1", "approval.requested", "r1"));
-    t.activities.push(activity("2", "user-input.requested", "r2"));
+    t.activities
+        .push(activity("2", "user-input.requested", "r2"));
     assert_eq!(
         OpenRequests::of(&t.activities),
         OpenRequests {
@@ -49,7 +57,8 @@ fn open_requests_are_those_no_later_resolution_names() {
         }
     );
     t.activities.push(activity("3", "approval.resolved", "r1"));
-    t.activities.push(activity("4", "user-input.resolved", "r2"));
+    t.activities
+        .push(activity("4", "user-input.resolved", "r2"));
     assert_eq!(OpenRequests::of(&t.activities), OpenRequests::default());
 }
 
@@ -63,10 +72,17 @@ fn each_event_becomes_the_row_it_changed_or_its_removal() {
     assert_eq!(item["kind"], "thread-upserted");
     assert_eq!(item["sequence"], events[0].sequence);
     assert_eq!(item["thread"]["title"], "Renamed");
-    let events = h.ok(client(json!({"type": "thread.delete", "commandId": "d1", "threadId": "t1"})));
+    let events = h.ok(client(
+        json!({"type": "thread.delete", "commandId": "d1", "threadId": "t1"}),
+    ));
     let item: Value = serde_json::to_value(shell_item(&h.model, &events[0], false)).unwrap();
-    assert_eq!(item, json!({"kind": "thread-removed", "sequence": events[0].sequence, "threadId": "t1"}));
-    let events = h.ok(client(json!({"type": "project.delete", "commandId": "dp", "projectId": "p1"})));
+    assert_eq!(
+        item,
+        json!({"kind": "thread-removed", "sequence": events[0].sequence, "threadId": "t1"})
+    );
+    let events = h.ok(client(
+        json!({"type": "project.delete", "commandId": "dp", "projectId": "p1"}),
+    ));
     let item: Value = serde_json::to_value(shell_item(&h.model, &events[0], false)).unwrap();
     assert_eq!(item["kind"], "project-removed");
     assert_eq!(item["projectId"], "p1");
