@@ -65,7 +65,8 @@ impl Trace {
             let Ok(record) = serde_json::from_str::<Value>(line) else {
                 continue;
             };
-            if record["sid"].as_str().is_none_or(|sid| sid.contains('/')) {
+            let top_level = record["sid"].as_str().is_some_and(|sid| !sid.contains('/'));
+            if !top_level {
                 continue;
             }
             let Some(child) = record["child_id"].as_i64() else {
