@@ -570,12 +570,6 @@ async fn push_and_create_pr_report_dp_codes_progress_in_order() {
         let message = err(&mut c, body.clone()).await;
         assert!(message.contains(field), "{body}: {message}");
     }
-    let feature = err(
-        &mut c,
-        json!({"_tag": "git.runStackedAction", "cwd": cwd, "action": "push", "featureBranch": true}),
-    )
-    .await;
-    assert!(feature.contains("featureBranch"), "{feature}");
 }
 
 #[tokio::test]

@@ -17,7 +17,10 @@ use std::path::{Path, PathBuf};
 
 use super::{is_repo, run_ok, GitError};
 use message::parse_custom_message;
-use steps::{branch_status, commit_step, feature_branch_step, pr_step, push_step};
+use steps::{
+    branch_status, commit_step, committed_feature_branch_step, feature_branch_step, pr_step,
+    push_step,
+};
 
 /// The action is a wire type; this module runs it.
 pub use t3rs_core::protocol::git::StackedAction;
@@ -126,13 +129,6 @@ fn run_chain(
     let feature = input.feature_branch.unwrap_or(false);
     let action = input.action;
     let wants_commit = action.wants_commit();
-    if feature && !wants_commit {
-        // DP Code moves already-committed work onto a new branch here; t3rs does not (yet).
-        return Err(GitError::Refused(format!(
-            "featureBranch is only for actions that commit, not {}",
-            action_name(action)
-        )));
-    }
     let gh_program = input
         .gh_program
         .clone()
@@ -142,7 +138,7 @@ fn run_chain(
     // `create_pr` pushes only what GitHub does not have yet.
     let wants_push = action.wants_push()
         || (action == StackedAction::CreatePr
-            && (initial.upstream.is_none() || initial.ahead != Some(0)));
+            && (feature || initial.upstream.is_none() || initial.ahead != Some(0)));
     let wants_pr = action.wants_pr();
     let phases: Vec<StackedStep> = [
         (feature, StackedStep::Branch),
@@ -180,7 +176,16 @@ fn run_chain(
 
     let (branch, prepared) = if feature {
         progress.phase(StackedStep::Branch, "Preparing feature branch...");
-        feature_branch_step(cwd, custom.as_ref(), input.message_writer.as_ref())?
+        if wants_commit {
+            feature_branch_step(cwd, custom.as_ref(), input.message_writer.as_ref())?
+        } else {
+            let original = initial.head.as_deref();
+            let upstream = initial.upstream.as_deref();
+            (
+                committed_feature_branch_step(cwd, original, upstream)?,
+                None,
+            )
+        }
     } else {
         (
             BranchStep {
@@ -241,13 +246,6 @@ fn run_chain(
         push,
         pr,
     })
-}
-
-fn action_name(action: StackedAction) -> String {
-    serde_json::to_value(action)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// Prefixes the step so the user knows how far the chain got, keeping git's/gh's own words.

@@ -15,6 +15,68 @@ use super::Progress;
 use crate::git::gh::{self, GhPr, PrStates};
 use crate::git::{run, run_ok, GitError};
 
+/// `featureBranch` with `push` or `create_pr` (DP Code's `allowCommittedHead`): the branch's
+/// commits move to a new `feature/<last subject>` branch at HEAD, and the original branch goes
+/// back to its upstream, so the work leaves it instead of living on both. The tree is clean
+/// (those actions refuse uncommitted work), so nothing but refs move.
+pub(super) fn committed_feature_branch_step(
+    cwd: &Path,
+    original: Option<&str>,
+    upstream: Option<&str>,
+) -> Result<BranchStep, GitError> {
+    let restore = match original {
+        None => None,
+        Some(branch) => Some(restore_ref(cwd, branch, upstream)?),
+    };
+    let subject = run_ok(cwd, ["log", "-1", "--format=%s"])?;
+    let base = match subject.trim() {
+        "" => format!("{}-update", original.unwrap_or("work")),
+        subject => subject.to_string(),
+    };
+    let existing = run_ok(
+        cwd,
+        ["for-each-ref", "--format=%(refname:short)", "refs/heads"],
+    )?;
+    let existing: Vec<&str> = existing.lines().map(str::trim).collect();
+    let name = unique_branch_name(&existing, &sanitize_feature_branch_name(&base));
+    run_ok(cwd, ["checkout", "-b", name.as_str()])?;
+    if let (Some(branch), Some(restore)) = (original, restore) {
+        run_ok(cwd, ["branch", "--force", "--", branch, restore.as_str()])?;
+    }
+    Ok(BranchStep {
+        status: BranchStepStatus::Created,
+        name: Some(name),
+    })
+}
+
+/// Where `branch` goes back to: its upstream, else `<remote>/<branch>` of the first remote
+/// that has it (origin first).
+fn restore_ref(cwd: &Path, branch: &str, upstream: Option<&str>) -> Result<String, GitError> {
+    if let Some(upstream) = upstream {
+        return Ok(upstream.to_string());
+    }
+    let remotes = run_ok(cwd, ["remote"])?;
+    let mut remotes: Vec<&str> = remotes
+        .lines()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .collect();
+    remotes.sort_by_key(|r| *r != "origin");
+    for remote in remotes {
+        let candidate = format!("refs/remotes/{remote}/{branch}");
+        let found = run(
+            cwd,
+            ["rev-parse", "--verify", "--quiet", candidate.as_str()],
+        )?;
+        if found.code == Some(0) {
+            return Ok(format!("{remote}/{branch}"));
+        }
+    }
+    Err(GitError::Refused(format!(
+        "Cannot move committed work to a feature branch because '{branch}' has no upstream or matching remote branch to restore."
+    )))
+}
+
 pub(super) fn feature_branch_step(
     cwd: &Path,
     custom: Option<&CommitMessage>,

@@ -531,9 +531,56 @@ fn push_and_create_pr_commit_nothing_and_refuse_uncommitted_work() {
     assert_eq!(compact(&events), ["started:pr", "phase:pr", "finished"]);
     let (pushed, _) = run_collect(&f.repo, &input(StackedAction::Push));
     assert_eq!(pushed.unwrap().push.status, PushStepStatus::SkippedUpToDate);
+}
 
-    let mut feature = input(StackedAction::Push);
-    feature.feature_branch = Some(true);
-    let (result, _) = run_collect(&f.repo, &feature);
-    assert!(result.unwrap_err().to_string().contains("featureBranch"));
+#[test]
+fn a_feature_branch_for_push_moves_the_committed_work_off_the_original_branch() {
+    let f = fixture();
+    git(&f.repo, &["push", "-q", "-u", "origin", "main"]);
+    fs::write(f.repo.join("y.rs"), "y").unwrap();
+    git(&f.repo, &["add", "-A"]);
+    git(&f.repo, &["commit", "-q", "-m", "Add y"]);
+    let head = git(&f.repo, &["rev-parse", "HEAD"]).trim().to_string();
+    let mut inp = input(StackedAction::Push);
+    inp.feature_branch = Some(true);
+    let (result, events) = run_collect(&f.repo, &inp);
+    let result = result.unwrap();
+    assert_eq!(result.branch.name.as_deref(), Some("feature/add-y"));
+    assert_eq!(result.push.status, PushStepStatus::Pushed);
+    assert_eq!(
+        compact(&events),
+        [
+            "started:branch,push",
+            "phase:branch",
+            "phase:push",
+            "finished"
+        ]
+    );
+    // The work is on the new branch (and the remote); main is back at origin/main.
+    assert_eq!(git(&f.bare, &["rev-parse", "feature/add-y"]).trim(), head);
+    assert_eq!(
+        git(&f.repo, &["rev-parse", "main"]),
+        git(&f.repo, &["rev-parse", "origin/main"])
+    );
+    assert_eq!(
+        git(&f.repo, &["rev-parse", "--abbrev-ref", "HEAD"]).trim(),
+        "feature/add-y"
+    );
+
+    // A branch with nothing to go back to keeps its commits: refused before anything moves.
+    git(&f.repo, &["checkout", "-q", "-b", "local-only"]);
+    let (result, events) = run_collect(&f.repo, &inp);
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("no upstream or matching remote branch"),
+        "{err}"
+    );
+    assert_eq!(
+        compact(&events),
+        ["started:branch,push", "phase:branch", "failed:branch"]
+    );
+    assert_eq!(
+        git(&f.repo, &["rev-parse", "--abbrev-ref", "HEAD"]).trim(),
+        "local-only"
+    );
 }
