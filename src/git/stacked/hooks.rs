@@ -23,6 +23,8 @@ use crate::git::{run_observed, GitError, Output, OutputStream};
 const MAX_LINE_CHARS: usize = 500;
 /// Lines reported per commit; a hook that prints more is summarised by one last line.
 const MAX_LINES: usize = 1_000;
+/// An unterminated line is reported (cut) once it is this long.
+const MAX_PARTIAL_BYTES: usize = 64 * 1024;
 
 /// What the trace2 stream said about one hook.
 enum HookEvent {
@@ -193,6 +195,11 @@ impl Reporter<'_> {
         let mut lines = Vec::new();
         while let Some(end) = buffer.iter().position(|b| *b == b'\n' || *b == b'\r') {
             let line: Vec<u8> = buffer.drain(..=end).collect();
+            lines.push((name, String::from_utf8_lossy(&line).into_owned()));
+        }
+        // A hook that never ends its line must not grow this buffer without bound.
+        if buffer.len() > MAX_PARTIAL_BYTES {
+            let line = std::mem::take(buffer);
             lines.push((name, String::from_utf8_lossy(&line).into_owned()));
         }
         self.report(lines);

@@ -584,3 +584,32 @@ fn a_feature_branch_for_push_moves_the_committed_work_off_the_original_branch() 
         "local-only"
     );
 }
+
+#[test]
+fn a_hook_that_floods_is_cut_to_the_line_limit_and_never_ends_a_line() {
+    let f = fixture();
+    let hook = f.repo.join(".git/hooks/pre-commit");
+    // 3,000 lines, then 200 KB without a newline.
+    fs::write(
+        &hook,
+        "#!/bin/sh\nseq 1 3000\nhead -c 200000 /dev/zero | tr '\\0' x\nexit 0\n",
+    )
+    .unwrap();
+    fs::set_permissions(&hook, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(f.repo.join("a.txt"), "a").unwrap();
+    let mut inp = input(StackedAction::Commit);
+    inp.commit_message = Some("Add a".into());
+    let (result, events) = run_collect(&f.repo, &inp);
+    assert_eq!(result.unwrap().commit.status, CommitStepStatus::Created);
+    let lines: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match &e.event {
+            ProgressEvent::HookOutput { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lines.len(), 1_001, "1,000 lines and the note saying so");
+    assert_eq!(lines[0], "1");
+    assert!(lines[1_000].contains("more output"), "{}", lines[1_000]);
+    assert!(lines.iter().all(|l| l.chars().count() <= 500));
+}
