@@ -376,9 +376,12 @@ fn poll_and_read(
     on_output: &mut dyn FnMut(OutputStream, &[u8]),
 ) {
     let timeout = PollTimeout::try_from(wake).unwrap_or(PollTimeout::MAX);
+    // stderr first, here and below: when both pipes have data, an observer sees what a child
+    // wrote to stderr before what it then wrote to stdout (a commit hook's output, then git's
+    // summary), not the other way round.
     let ready = {
         let mut fds = Vec::with_capacity(2);
-        for capture in [&*out, &*err] {
+        for capture in [&*err, &*out] {
             if let Some(file) = &capture.file {
                 fds.push(PollFd::new(file.as_fd(), PollFlags::POLLIN));
             }
@@ -392,7 +395,7 @@ fn poll_and_read(
         }
     };
     let mut ready = ready.into_iter();
-    for (stream, capture) in [(OutputStream::Stdout, out), (OutputStream::Stderr, err)] {
+    for (stream, capture) in [(OutputStream::Stderr, err), (OutputStream::Stdout, out)] {
         if capture.file.is_some() && ready.next() == Some(true) {
             capture.read_some(&mut |chunk| on_output(stream, chunk));
         }
