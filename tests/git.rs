@@ -401,29 +401,33 @@ async fn stacked_commit_push_and_pr_report_each_step_in_order() {
     );
     assert_eq!(remote.trim(), sha, "the commit reached the bare remote");
 
-    // Progress pushes: every step, in order, each started before it ended.
+    // Progress pushes, DP Code's shape: the phases to come, each phase, then the result.
     // (They may arrive just before or just after the reply; read until the last one.)
-    let mut steps = Vec::new();
-    while !steps.iter().any(|s| s == "pr:completed") {
+    let mut kinds = Vec::new();
+    let mut finished = Value::Null;
+    while finished.is_null() {
         let push = c.next_json().await;
         if push["channel"] == "git.actionProgress" {
             assert_eq!(push["data"]["cwd"], json!(cwd));
-            steps.push(format!(
-                "{}:{}",
-                push["data"]["step"].as_str().unwrap_or("?"),
-                push["data"]["status"].as_str().unwrap_or("?")
-            ));
+            assert_eq!(push["data"]["action"], "commit_push_pr");
+            assert!(push["data"]["actionId"]
+                .as_str()
+                .is_some_and(|id| !id.is_empty()));
+            let data = &push["data"];
+            match data["kind"].as_str().unwrap_or("?") {
+                "action_started" => {
+                    assert_eq!(data["phases"], json!(["branch", "commit", "push", "pr"]));
+                    kinds.push("started".to_string());
+                }
+                "phase_started" => kinds.push(data["phase"].as_str().unwrap_or("?").to_string()),
+                "action_finished" => finished = data["result"].clone(),
+                "hook_output" => {}
+                other => panic!("unexpected progress {other}: {data}"),
+            }
         }
     }
-    let position = |s: &str| {
-        steps
-            .iter()
-            .position(|x| x == s)
-            .unwrap_or_else(|| panic!("{s} missing from {steps:?}"))
-    };
-    assert!(position("commit:started") < position("commit:completed"));
-    assert!(position("commit:completed") < position("push:started"));
-    assert!(position("push:completed") < position("pr:started"));
+    assert_eq!(kinds, ["started", "branch", "commit", "push", "pr"]);
+    assert_eq!(finished, result, "action_finished carries the reply");
 
     // Nothing new: commit skipped, push up to date, the PR found instead of created.
     let again = ok(

@@ -260,6 +260,9 @@ async fn every_method_that_takes_a_cwd_refuses_one_outside_every_project() {
             json!({"_tag": "git.createWorktree", "cwd": cwd, "branch": "main", "newBranch": "w", "path": null}),
             json!({"_tag": "git.removeWorktree", "cwd": cwd, "path": "/tmp/x"}),
             json!({"_tag": "git.runStackedAction", "cwd": cwd, "action": "commit"}),
+            json!({"_tag": "git.resolvePullRequest", "cwd": cwd, "reference": "1"}),
+            json!({"_tag": "git.preparePullRequestThread", "cwd": cwd, "reference": "1", "mode": "local"}),
+            json!({"_tag": "git.githubRepository", "cwd": cwd}),
             json!({"_tag": "terminal.open", "threadId": "t1", "cwd": cwd}),
             json!({"_tag": "terminal.restart", "threadId": "t1", "cwd": cwd, "cols": 80, "rows": 24}),
             json!({"_tag": "projects.searchEntries", "cwd": cwd, "query": "a", "limit": 5}),
@@ -293,7 +296,7 @@ async fn every_method_that_takes_a_cwd_refuses_one_outside_every_project() {
             refused += 1;
         }
     }
-    assert_eq!(refused, 4 * 14);
+    assert_eq!(refused, 4 * 17);
     assert!(files_below(&outside).is_empty());
     assert!(!outside.join(".git").exists());
 

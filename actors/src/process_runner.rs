@@ -233,6 +233,17 @@ impl ProcessSpec {
     /// left in the background goes with it) and output still buffered is read for at most
     /// `exit_grace`.
     pub fn run(&self, limits: &RunLimits) -> Result<RunOutput, RunError> {
+        self.run_observed(limits, &mut |_, _| {})
+    }
+
+    /// [`ProcessSpec::run`], also handing `on_output` every chunk as it is read (before the
+    /// output bound applies, so an observer sees what the answer drops): for progress that must
+    /// reach a user while the command runs, such as a commit's hook output.
+    pub fn run_observed(
+        &self,
+        limits: &RunLimits,
+        on_output: &mut dyn FnMut(OutputStream, &[u8]),
+    ) -> Result<RunOutput, RunError> {
         let started = Instant::now();
         let mut command = self.std_command();
         if self.stdin.is_some() {
@@ -319,7 +330,7 @@ impl ProcessSpec {
                 continue;
             }
             let wake = limit.min(Duration::from_millis(10));
-            poll_and_read(&mut out, &mut err, wake);
+            poll_and_read(&mut out, &mut err, wake, on_output);
         }
     }
 }
@@ -358,11 +369,19 @@ fn leader_has_exited(pid: Pid) -> bool {
     }
 }
 
-fn poll_and_read(out: &mut Capture, err: &mut Capture, wake: Duration) {
+fn poll_and_read(
+    out: &mut Capture,
+    err: &mut Capture,
+    wake: Duration,
+    on_output: &mut dyn FnMut(OutputStream, &[u8]),
+) {
     let timeout = PollTimeout::try_from(wake).unwrap_or(PollTimeout::MAX);
+    // stderr first, here and below: when both pipes have data, an observer sees what a child
+    // wrote to stderr before what it then wrote to stdout (a commit hook's output, then git's
+    // summary), not the other way round.
     let ready = {
         let mut fds = Vec::with_capacity(2);
-        for capture in [&*out, &*err] {
+        for capture in [&*err, &*out] {
             if let Some(file) = &capture.file {
                 fds.push(PollFd::new(file.as_fd(), PollFlags::POLLIN));
             }
@@ -376,11 +395,18 @@ fn poll_and_read(out: &mut Capture, err: &mut Capture, wake: Duration) {
         }
     };
     let mut ready = ready.into_iter();
-    for capture in [out, err] {
+    for (stream, capture) in [(OutputStream::Stderr, err), (OutputStream::Stdout, out)] {
         if capture.file.is_some() && ready.next() == Some(true) {
-            capture.read_some();
+            capture.read_some(&mut |chunk| on_output(stream, chunk));
         }
     }
+}
+
+/// Which of a command's output pipes a chunk came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputStream {
+    Stdout,
+    Stderr,
 }
 
 /// One output pipe: the first `limit` bytes are kept, the rest read and dropped.
@@ -405,13 +431,14 @@ impl Capture {
         self.file.is_none()
     }
 
-    /// Reads what one `read` returns (poll said it would not block).
-    fn read_some(&mut self) {
+    /// Reads what one `read` returns (poll said it would not block), showing it to `observe`.
+    fn read_some(&mut self, observe: &mut dyn FnMut(&[u8])) {
         let Some(file) = &mut self.file else { return };
         let mut chunk = [0u8; 64 * 1024];
         match file.read(&mut chunk) {
             Ok(0) => self.file = None,
             Ok(n) => {
+                observe(&chunk[..n]);
                 let keep = n.min(self.limit.saturating_sub(self.bytes.len()));
                 self.bytes.extend_from_slice(&chunk[..keep]);
                 self.dropped += (n - keep) as u64;

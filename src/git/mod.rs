@@ -6,6 +6,8 @@ pub mod branches;
 pub mod checkpoints;
 pub mod commit_message;
 pub mod gh;
+pub mod pull_requests;
+pub mod remotes;
 pub mod stacked;
 pub mod status;
 pub mod worktrees;
@@ -15,6 +17,7 @@ pub use gh::gh_command;
 use std::ffi::OsStr;
 use std::path::Path;
 
+pub use t3rs_actors::process_runner::OutputStream;
 use t3rs_actors::process_runner::RunError;
 
 use crate::spawn;
@@ -81,6 +84,21 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    run_observed(cwd, args, env, &mut |_, _| {})
+}
+
+/// `run_with_env`, showing `on_output` each chunk of output as git writes it (a commit's hook
+/// output, streamed to the user while the hook runs).
+pub fn run_observed<I, S>(
+    cwd: &Path,
+    args: I,
+    env: &[(&str, &OsStr)],
+    on_output: &mut dyn FnMut(OutputStream, &[u8]),
+) -> Result<Output, GitError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let args = os_args(args);
     let deadline = spawn::git_deadline(&args);
     let label = match spawn::git_subcommand(&args) {
@@ -98,7 +116,7 @@ where
         command = command.env(key, value);
     }
     let out = command
-        .run(&spawn::limits(deadline))
+        .run_observed(&spawn::limits(deadline), on_output)
         .map_err(|err| match err {
             RunError::TimedOut { .. } => GitError::Refused(err.to_string()),
             other => GitError::Spawn(other.to_string()),

@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use t3rs_actors::process_runner::RunError;
 
-use crate::git::{branches, last_line, stacked, status, worktrees, GitError};
+use crate::git::{
+    branches, last_line, pull_requests, remotes, stacked, status, worktrees, GitError,
+};
 use crate::orchestration::model::ProjectScript;
 use crate::protocol::git::GitCall;
 
@@ -60,7 +62,7 @@ fn run_setup_scripts(worktree: &Path, scripts: &[ProjectScript]) -> Result<(), S
     Ok(())
 }
 
-/// `progress` receives each step of a stacked action as it starts and ends.
+/// `progress` receives a stacked action's `git.actionProgress` events as they happen.
 pub fn run(
     root: &Path,
     env: &GitEnv,
@@ -105,12 +107,29 @@ pub fn run(
             worktrees::remove_worktree(root, Path::new(&path), force).map_err(message)?;
             Ok(String::new())
         }
+        GitCall::ResolvePullRequest { reference } => json(
+            &pull_requests::resolve_pull_request(root, Path::new("gh"), &reference)
+                .map_err(message)?,
+        ),
+        GitCall::PreparePullRequestThread { reference, mode } => json(
+            &pull_requests::prepare_pull_request_thread(
+                root,
+                Path::new("gh"),
+                &reference,
+                mode,
+                env.worktrees_root,
+            )
+            .map_err(message)?,
+        ),
+        GitCall::GithubRepository => json(&remotes::github_repository(root).map_err(message)?),
         GitCall::RunStackedAction {
+            action_id,
             action,
             commit_message,
             feature_branch,
         } => {
             let input = stacked::StackedActionInput {
+                action_id: action_id.unwrap_or_default(),
                 cwd: root.to_string_lossy().into_owned(),
                 action,
                 commit_message,

@@ -1,8 +1,9 @@
 // The thread's side panels: per-turn diffs with revert, and the git bar.
 
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 
 import { dispatch, now, transport } from "./client";
+import { describeProgress, newActionId, progressOf } from "./gitProgress";
 import { useAction } from "./hooks";
 import { isTurnRunning } from "./model";
 import type { Thread } from "./protocol";
@@ -110,6 +111,8 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
   const [status, setStatus] = useState<GitStatus | null>(null);
   const [branches, setBranches] = useState<Branch[]>([]);
   const [steps, setSteps] = useState<string[]>([]);
+  // The running action's id: its git.actionProgress events are the ones shown.
+  const actionId = useRef("");
   const [action, setAction] = useState("commit");
   const [message, setMessage] = useState("");
   const [error, busy, act] = useAction();
@@ -155,10 +158,10 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
     const again = () => void refresh();
     window.addEventListener("focus", again);
     const stop = transport.onPush((push) => {
-      const p = push.data as { cwd?: string; step?: string; status?: string; message?: string };
-      if (push.channel === "git.actionProgress" && p.cwd === cwd) {
-        setSteps((s) => s.concat(`${p.step} ${p.status}${p.message ? `: ${p.message}` : ""}`));
-      }
+      if (push.channel !== "git.actionProgress") return;
+      const event = progressOf(push.data, actionId.current);
+      const line = event && describeProgress(event);
+      if (line) setSteps((s) => s.concat(line));
     });
     return () => {
       window.removeEventListener("focus", again);
@@ -169,8 +172,10 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
   const run = () =>
     act(async () => {
       setSteps([]);
+      actionId.current = newActionId();
       await transport.request({
         _tag: "git.runStackedAction",
+        actionId: actionId.current,
         cwd,
         action,
         ...(message.trim() ? { commitMessage: message } : {}),
@@ -179,6 +184,8 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
       await loadStatus();
     });
   const files = status?.workingTree.files.length ?? 0;
+  // Commit actions need changes; push and create_pr refuse uncommitted work.
+  const ready = action === "push" || action === "create_pr" ? files === 0 : files > 0;
   if (!isRepo) {
     return (
       <div className="gitbar" data-testid="git-bar">
@@ -236,8 +243,10 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
         <option value="commit">Commit</option>
         <option value="commit_push">Commit & push</option>
         <option value="commit_push_pr">Commit, push & PR</option>
+        <option value="push">Push</option>
+        <option value="create_pr">Create PR</option>
       </select>
-      <button data-testid="git-run" disabled={busy || files === 0} onClick={run}>
+      <button data-testid="git-run" disabled={busy || !ready} onClick={run}>
         Go
       </button>
       {steps.length > 0 && <span className="muted" data-testid="git-steps">{steps.at(-1)}</span>}

@@ -204,3 +204,36 @@ fn stdin_is_fed_and_a_probe_ends_at_its_answer_line() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("{\"id\":1,\"result\":{}}"), "{text:?}");
 }
+
+#[test]
+fn an_observer_sees_each_pipes_output_while_it_runs_even_past_the_bound() {
+    // The second line is written only after the observer has seen the first (the script waits
+    // for the marker file the observer creates), so observation happens during the run.
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("seen");
+    let script = format!(
+        "echo one; echo warn >&2; while [ ! -e '{}' ]; do sleep 0.01; done; echo two",
+        marker.display()
+    );
+    let mut limits = RunLimits::new(Duration::from_secs(10));
+    limits.stdout_bytes = 2;
+    let mut seen: Vec<(OutputStream, Vec<u8>)> = Vec::new();
+    let out = sh(&script)
+        .run_observed(&limits, &mut |stream, chunk| {
+            if chunk.windows(3).any(|w| w == b"one") {
+                std::fs::write(&marker, "").unwrap();
+            }
+            seen.push((stream, chunk.to_vec()));
+        })
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, b"on", "the answer keeps its bound");
+    let joined = |want: OutputStream| {
+        seen.iter()
+            .filter(|(s, _)| *s == want)
+            .flat_map(|(_, c)| c.clone())
+            .collect::<Vec<u8>>()
+    };
+    assert_eq!(joined(OutputStream::Stdout), b"one\ntwo\n");
+    assert_eq!(joined(OutputStream::Stderr), b"warn\n");
+}

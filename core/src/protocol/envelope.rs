@@ -423,6 +423,7 @@ mod tests {
             Method::Git {
                 cwd: "/r".into(),
                 call: GitCall::RunStackedAction {
+                    action_id: None,
                     action: StackedAction::CommitPush,
                     commit_message: Some("fix".into()),
                     feature_branch: false

@@ -226,6 +226,7 @@ pub(super) struct GitParams {
     pub(super) path: Option<String>,
     pub(super) force: Option<bool>,
     pub(super) action: Option<String>,
+    pub(super) action_id: Option<String>,
     pub(super) commit_message: Option<String>,
     pub(super) feature_branch: Option<bool>,
 }

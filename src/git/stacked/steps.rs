@@ -4,20 +4,84 @@
 use std::path::Path;
 
 use super::branch_name::{sanitize_feature_branch_name, unique_branch_name};
+use super::hooks::run_with_hooks;
 use super::message::{codex_message, summarize, CommitMessage};
+use super::types::StackedStep;
 use super::types::{
     BranchStep, BranchStepStatus, CommitStep, CommitStepStatus, MessageWriter, PrStep,
     PrStepStatus, PushStep, PushStepStatus,
 };
-use super::Done;
+use super::Progress;
 use crate::git::gh::{self, GhPr, PrStates};
 use crate::git::{run, run_ok, GitError};
+
+/// `featureBranch` with `push` or `create_pr` (DP Code's `allowCommittedHead`): the branch's
+/// commits move to a new `feature/<last subject>` branch at HEAD, and the original branch goes
+/// back to its upstream, so the work leaves it instead of living on both. The tree is clean
+/// (those actions refuse uncommitted work), so nothing but refs move.
+pub(super) fn committed_feature_branch_step(
+    cwd: &Path,
+    original: Option<&str>,
+    upstream: Option<&str>,
+) -> Result<BranchStep, GitError> {
+    let restore = match original {
+        None => None,
+        Some(branch) => Some(restore_ref(cwd, branch, upstream)?),
+    };
+    let subject = run_ok(cwd, ["log", "-1", "--format=%s"])?;
+    let base = match subject.trim() {
+        "" => format!("{}-update", original.unwrap_or("work")),
+        subject => subject.to_string(),
+    };
+    let existing = run_ok(
+        cwd,
+        ["for-each-ref", "--format=%(refname:short)", "refs/heads"],
+    )?;
+    let existing: Vec<&str> = existing.lines().map(str::trim).collect();
+    let name = unique_branch_name(&existing, &sanitize_feature_branch_name(&base));
+    run_ok(cwd, ["checkout", "-b", name.as_str()])?;
+    if let (Some(branch), Some(restore)) = (original, restore) {
+        run_ok(cwd, ["branch", "--force", "--", branch, restore.as_str()])?;
+    }
+    Ok(BranchStep {
+        status: BranchStepStatus::Created,
+        name: Some(name),
+    })
+}
+
+/// Where `branch` goes back to: its upstream, else `<remote>/<branch>` of the first remote
+/// that has it (origin first).
+fn restore_ref(cwd: &Path, branch: &str, upstream: Option<&str>) -> Result<String, GitError> {
+    if let Some(upstream) = upstream {
+        return Ok(upstream.to_string());
+    }
+    let remotes = run_ok(cwd, ["remote"])?;
+    let mut remotes: Vec<&str> = remotes
+        .lines()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .collect();
+    remotes.sort_by_key(|r| *r != "origin");
+    for remote in remotes {
+        let candidate = format!("refs/remotes/{remote}/{branch}");
+        let found = run(
+            cwd,
+            ["rev-parse", "--verify", "--quiet", candidate.as_str()],
+        )?;
+        if found.code == Some(0) {
+            return Ok(format!("{remote}/{branch}"));
+        }
+    }
+    Err(GitError::Refused(format!(
+        "Cannot move committed work to a feature branch because '{branch}' has no upstream or matching remote branch to restore."
+    )))
+}
 
 pub(super) fn feature_branch_step(
     cwd: &Path,
     custom: Option<&CommitMessage>,
     writer: Option<&MessageWriter>,
-) -> Result<Done<(BranchStep, Option<CommitMessage>)>, GitError> {
+) -> Result<(BranchStep, Option<CommitMessage>), GitError> {
     let changes = stage_all(cwd)?;
     if changes.is_empty() {
         return Err(GitError::Refused(
@@ -37,59 +101,64 @@ pub(super) fn feature_branch_step(
     let name = unique_branch_name(&existing, &sanitize_feature_branch_name(&message.subject));
     // The staged changes move along to the new branch.
     run_ok(cwd, ["checkout", "-b", name.as_str()])?;
-    Ok(Done::completed(
-        (
-            BranchStep {
-                status: BranchStepStatus::Created,
-                name: Some(name.clone()),
-            },
-            Some(message),
-        ),
-        format!("created branch {name}"),
+    Ok((
+        BranchStep {
+            status: BranchStepStatus::Created,
+            name: Some(name.clone()),
+        },
+        Some(message),
     ))
 }
 
+/// The commit phase: stages everything, writes the message when none was given, and commits,
+/// reporting the commit's hooks as they run.
 pub(super) fn commit_step(
     cwd: &Path,
     message: Option<&CommitMessage>,
     writer: Option<&MessageWriter>,
-) -> Result<Done<CommitStep>, GitError> {
+    progress: &mut Progress,
+) -> Result<CommitStep, GitError> {
+    if message.is_none() {
+        progress.phase(StackedStep::Commit, "Generating commit message...");
+    } else {
+        progress.phase(StackedStep::Commit, "Committing...");
+    }
     let changes = stage_all(cwd)?;
     if changes.is_empty() {
-        return Ok(Done::skipped(
-            CommitStep {
-                status: CommitStepStatus::SkippedNoChanges,
-                commit_sha: None,
-                subject: None,
-            },
-            "no changes to commit",
-        ));
+        return Ok(CommitStep {
+            status: CommitStepStatus::SkippedNoChanges,
+            commit_sha: None,
+            subject: None,
+        });
     }
     let message = match message {
         Some(message) => message.clone(),
-        None => codex_message(cwd, writer).unwrap_or_else(|| summarize(&changes)),
+        None => {
+            let written = codex_message(cwd, writer).unwrap_or_else(|| summarize(&changes));
+            progress.phase(StackedStep::Commit, "Committing...");
+            written
+        }
     };
     let mut args = vec!["commit", "-m", message.subject.as_str()];
     if !message.body.is_empty() {
         args.extend(["-m", message.body.as_str()]);
     }
-    run_ok(cwd, &args)?;
+    let out = run_with_hooks(cwd, &args, &mut |event| progress.emit(event))?;
+    if out.code != Some(0) {
+        return Err(GitError::Failed {
+            args: "commit".into(),
+            message: out.message(),
+        });
+    }
     let sha = run_ok(cwd, ["rev-parse", "HEAD"])?.trim().to_string();
-    let short: String = sha.chars().take(7).collect();
-    Ok(Done::completed(
-        CommitStep {
-            status: CommitStepStatus::Created,
-            commit_sha: Some(sha),
-            subject: Some(message.subject.clone()),
-        },
-        format!("committed {short}: {}", message.subject),
-    ))
+    Ok(CommitStep {
+        status: CommitStepStatus::Created,
+        commit_sha: Some(sha),
+        subject: Some(message.subject.clone()),
+    })
 }
 
-pub(super) fn push_step(
-    cwd: &Path,
-    fallback_branch: Option<&str>,
-) -> Result<Done<PushStep>, GitError> {
+pub(super) fn push_step(cwd: &Path, fallback_branch: Option<&str>) -> Result<PushStep, GitError> {
     let status = branch_status(cwd)?;
     let branch = status
         .head
@@ -100,27 +169,21 @@ pub(super) fn push_step(
         // Without an ahead/behind line the upstream branch is gone from the remote; pushing
         // recreates it.
         if status.ahead == Some(0) {
-            return Ok(Done::skipped(
-                PushStep {
-                    status: PushStepStatus::SkippedUpToDate,
-                    branch: Some(branch),
-                    upstream_branch: Some(upstream.clone()),
-                    set_upstream: None,
-                },
-                format!("{upstream} is up to date"),
-            ));
+            return Ok(PushStep {
+                status: PushStepStatus::SkippedUpToDate,
+                branch: Some(branch),
+                upstream_branch: Some(upstream.clone()),
+                set_upstream: None,
+            });
         }
         // Plain `git push`, so the user's push.default / pushRemote settings decide.
         run_ok(cwd, ["push"])?;
-        return Ok(Done::completed(
-            PushStep {
-                status: PushStepStatus::Pushed,
-                branch: Some(branch),
-                upstream_branch: Some(upstream.clone()),
-                set_upstream: Some(false),
-            },
-            format!("pushed to {upstream}"),
-        ));
+        return Ok(PushStep {
+            status: PushStepStatus::Pushed,
+            branch: Some(branch),
+            upstream_branch: Some(upstream.clone()),
+            set_upstream: Some(false),
+        });
     }
 
     let remote = push_remote(cwd, &branch)?.ok_or_else(|| {
@@ -135,35 +198,29 @@ pub(super) fn push_step(
     )?;
     let head_sha = run_ok(cwd, ["rev-parse", "HEAD"])?;
     if remote_sha.code == Some(0) && remote_sha.stdout.trim() == head_sha.trim() {
-        return Ok(Done::skipped(
-            PushStep {
-                status: PushStepStatus::SkippedUpToDate,
-                branch: Some(branch.clone()),
-                upstream_branch: None,
-                set_upstream: None,
-            },
-            format!("{remote}/{branch} is up to date"),
-        ));
+        return Ok(PushStep {
+            status: PushStepStatus::SkippedUpToDate,
+            branch: Some(branch.clone()),
+            upstream_branch: None,
+            set_upstream: None,
+        });
     }
     let refspec = format!("refs/heads/{branch}:refs/heads/{branch}");
     run_ok(cwd, ["push", "-u", remote.as_str(), refspec.as_str()])?;
     let upstream = format!("{remote}/{branch}");
-    Ok(Done::completed(
-        PushStep {
-            status: PushStepStatus::Pushed,
-            branch: Some(branch),
-            upstream_branch: Some(upstream.clone()),
-            set_upstream: Some(true),
-        },
-        format!("pushed to {upstream} (upstream set)"),
-    ))
+    Ok(PushStep {
+        status: PushStepStatus::Pushed,
+        branch: Some(branch),
+        upstream_branch: Some(upstream.clone()),
+        set_upstream: Some(true),
+    })
 }
 
 pub(super) fn pr_step(
     cwd: &Path,
     gh_program: &Path,
     fallback_branch: Option<&str>,
-) -> Result<Done<PrStep>, GitError> {
+) -> Result<PrStep, GitError> {
     let status = branch_status(cwd)?;
     let branch = status
         .head
@@ -176,11 +233,7 @@ pub(super) fn pr_step(
     })?;
 
     if let Some(existing) = find_open_pr(cwd, gh_program, &branch)? {
-        let message = format!("opened existing PR #{}", existing.number);
-        return Ok(Done::completed(
-            pr_step_from(existing, PrStepStatus::OpenedExisting),
-            message,
-        ));
+        return Ok(pr_step_from(existing, PrStepStatus::OpenedExisting));
     }
 
     let base = resolve_base_branch(cwd, gh_program, &branch, &upstream);
@@ -188,11 +241,17 @@ pub(super) fn pr_step(
         .trim()
         .to_string();
     let body = pr_body(cwd, &base, &upstream);
+    // `--flag=value`: a title or body that starts with '-' stays a value.
     let created = gh(
         cwd,
         gh_program,
         &[
-            "pr", "create", "--base", &base, "--head", &branch, "--title", &title, "--body", &body,
+            "pr",
+            "create",
+            &format!("--base={base}"),
+            &format!("--head={branch}"),
+            &format!("--title={title}"),
+            &format!("--body={body}"),
         ],
     )?;
 
@@ -219,11 +278,7 @@ pub(super) fn pr_step(
             }
         }
     };
-    let message = match (step.number, step.url.as_deref()) {
-        (Some(n), Some(url)) => format!("created PR #{n}: {url}"),
-        _ => "created PR".to_string(),
-    };
-    Ok(Done::completed(step, message))
+    Ok(step)
 }
 
 /// The header lines of `git status --porcelain=2 --branch`.
@@ -231,9 +286,9 @@ pub(super) fn pr_step(
 pub(super) struct BranchStatus {
     /// `None` on detached HEAD.
     pub(super) head: Option<String>,
-    upstream: Option<String>,
+    pub(super) upstream: Option<String>,
     /// `None` when there is no upstream, or it no longer exists.
-    ahead: Option<u64>,
+    pub(super) ahead: Option<u64>,
 }
 
 pub(super) fn branch_status(cwd: &Path) -> Result<BranchStatus, GitError> {

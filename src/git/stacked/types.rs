@@ -1,5 +1,5 @@
 //! The wire types of `git.runStackedAction`: its input, each step's result, the whole result,
-//! and the progress reports.
+//! and the progress reports (DP Code's `git.actionProgress` events, C/git.ts:474-540).
 
 use std::path::PathBuf;
 
@@ -11,6 +11,9 @@ use super::StackedAction;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StackedActionInput {
+    /// Echoed in every progress event, so a client tells its actions apart.
+    #[serde(default)]
+    pub action_id: String,
     pub cwd: String,
     pub action: StackedAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,6 +60,8 @@ pub struct BranchStep {
 pub enum CommitStepStatus {
     Created,
     SkippedNoChanges,
+    /// DP Code's: `push` and `create_pr` commit nothing (v0.0.4's actions never report it).
+    SkippedNotRequested,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,22 +149,61 @@ impl StackedStep {
     }
 }
 
+/// Which pipe a hook's line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum StepStatus {
-    Started,
-    Completed,
-    Skipped,
-    Failed,
+pub enum OutputStreamName {
+    Stdout,
+    Stderr,
 }
 
-/// One progress report. A step not requested reports only `skipped`; a requested step reports
-/// `started` and then exactly one of `completed`, `skipped` (nothing to do) or `failed`.
+/// One `git.actionProgress` event, DP Code's shape: `action_started` (the phases to come),
+/// `phase_started` per phase, `hook_started`/`hook_output`/`hook_finished` while git runs a
+/// hook, then exactly one of `action_finished {result}` or `action_failed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+pub enum ProgressEvent {
+    ActionStarted {
+        phases: Vec<StackedStep>,
+    },
+    PhaseStarted {
+        phase: StackedStep,
+        label: String,
+    },
+    HookStarted {
+        hook_name: String,
+    },
+    HookOutput {
+        /// None for git's own lines, outside any hook.
+        hook_name: Option<String>,
+        stream: OutputStreamName,
+        text: String,
+    },
+    HookFinished {
+        hook_name: String,
+        exit_code: Option<i32>,
+        duration_ms: Option<u64>,
+    },
+    ActionFinished {
+        result: Box<StackedActionResult>,
+    },
+    ActionFailed {
+        /// The phase that failed; None when the action failed before its first phase.
+        phase: Option<StackedStep>,
+        message: String,
+    },
+}
+
+/// A progress event with the action it belongs to (the server adds the request's `cwd`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StackedProgress {
-    pub step: StackedStep,
-    pub status: StepStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub action_id: String,
+    pub action: StackedAction,
+    #[serde(flatten)]
+    pub event: ProgressEvent,
 }
