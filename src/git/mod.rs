@@ -5,9 +5,13 @@
 pub mod branches;
 pub mod checkpoints;
 pub mod commit_message;
+pub mod detached_worktree;
 pub mod gh;
+pub mod index_ops;
 pub mod stacked;
+pub mod stash;
 pub mod status;
+pub mod working_diff;
 pub mod worktrees;
 
 pub use gh::gh_command;
@@ -81,6 +85,21 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    run_with_input(cwd, args, env, None)
+}
+
+/// `run_with_env` that feeds git `input` on stdin (e.g. `--pathspec-from-file=-`, so a list
+/// of paths is never bounded by the command line nor read as options).
+pub fn run_with_input<I, S>(
+    cwd: &Path,
+    args: I,
+    env: &[(&str, &OsStr)],
+    input: Option<Vec<u8>>,
+) -> Result<Output, GitError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let args = os_args(args);
     let deadline = spawn::git_deadline(&args);
     let label = match spawn::git_subcommand(&args) {
@@ -96,6 +115,9 @@ where
         .label(label);
     for (key, value) in env {
         command = command.env(key, value);
+    }
+    if let Some(input) = input {
+        command = command.stdin(input);
     }
     let out = command
         .run(&spawn::limits(deadline))

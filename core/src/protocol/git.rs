@@ -42,6 +42,8 @@ pub enum GitCall {
     ListBranches,
     CreateBranch {
         branch: String,
+        /// DP Code: push the new branch to origin with upstream (`push -u origin <branch>`).
+        publish: bool,
     },
     Checkout {
         branch: String,
@@ -61,13 +63,19 @@ pub enum GitCall {
         commit_message: Option<String>,
         feature_branch: bool,
     },
+    /// DP Code's stash, stage, diff, detached-worktree and index-lock methods.
+    Extra(super::git_extras::GitExtraCall),
 }
 
 impl GitCall {
     /// Whether the call can change the files in the work tree (so the project's file-search
     /// index must be rebuilt afterwards); reading the status or the branches cannot.
     pub fn may_change_files(&self) -> bool {
-        !matches!(self, GitCall::Status | GitCall::ListBranches)
+        match self {
+            GitCall::Status | GitCall::ListBranches => false,
+            GitCall::Extra(extra) => extra.may_change_files(),
+            _ => true,
+        }
     }
 }
 
