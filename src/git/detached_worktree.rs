@@ -139,7 +139,7 @@ pub fn create_detached_worktree(
         target.as_os_str(),
         reference.as_ref(),
     ];
-    run_ok(cwd, &args)?;
+    run_ok(cwd, args)?;
     Ok(DetachedWorktree {
         path: target.to_string_lossy().into_owned(),
         reference: reference.to_string(),
