@@ -12,7 +12,9 @@ use super::branches::{
 use super::gh::{self, GhPr, PrStates};
 use super::{run, run_ok, GitError};
 
+mod branch_facts;
 mod numstat_cache;
+use branch_facts::branch_facts;
 pub use numstat_cache::NumstatCache;
 
 /// One changed file of the working tree, with line counts against HEAD.
@@ -220,6 +222,11 @@ fn ahead_of_base(cwd: &Path, branch: &str) -> u64 {
     let Some(base) = base_branch_for_no_upstream(cwd, branch) else {
         return 0;
     };
+    commits_ahead(cwd, &base)
+}
+
+/// `rev-list --count <base>..HEAD`, 0 when git cannot say.
+fn commits_ahead(cwd: &Path, base: &str) -> u64 {
     run(cwd, ["rev-list", "--count", &format!("{base}..HEAD")])
         .ok()
         .filter(|o| o.code == Some(0))
@@ -227,50 +234,10 @@ fn ahead_of_base(cwd: &Path, branch: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// What `git status` does not say about the current branch, measured while it runs (thrown
-/// away if status names another branch): how far a branch without upstream is ahead of its
-/// base, or the upstream's branch name on its remote.
-struct BranchFacts {
-    branch: String,
-    ahead_of_base: Option<u64>,
-    upstream_branch: Option<String>,
-}
-
-fn branch_facts(cwd: &Path) -> Option<BranchFacts> {
-    let branch = run(cwd, ["symbolic-ref", "-q", "--short", "HEAD"]).ok()?;
-    let branch = branch.stdout.trim().to_string();
-    if branch.is_empty() {
-        return None;
-    }
-    let upstream = run(
-        cwd,
-        [
-            "rev-parse",
-            "--verify",
-            "-q",
-            &format!("{branch}@{{upstream}}"),
-        ],
-    )
-    .ok()?;
-    if upstream.code == Some(0) {
-        return Some(BranchFacts {
-            upstream_branch: merge_branch(cwd, &branch),
-            branch,
-            ahead_of_base: None,
-        });
-    }
-    Some(BranchFacts {
-        ahead_of_base: Some(ahead_of_base(cwd, &branch)),
-        branch,
-        upstream_branch: None,
-    })
-}
-
 /// `branch.<name>.merge` without `refs/heads/` (DP Code's `normalizeConfiguredMergeBranch`).
 fn merge_branch(cwd: &Path, branch: &str) -> Option<String> {
     let merge = super::config_get(cwd, &format!("branch.{branch}.merge")).ok()??;
-    let name = merge.strip_prefix("refs/heads/").unwrap_or(&merge).trim();
-    (!name.is_empty()).then(|| name.to_string())
+    branch_facts::short_merge_branch(&merge)
 }
 
 /// Branch, upstream, ahead/behind and working-tree line counts, from local state only.
