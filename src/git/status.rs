@@ -255,8 +255,12 @@ pub fn status_details(cwd: &Path) -> Result<StatusDetails, GitError> {
 pub fn status_details_with(cwd: &Path, cache: &NumstatCache) -> Result<StatusDetails, GitError> {
     // The branch's facts are asked beside `git status`: the answer takes as long as the
     // slower of the two instead of their sum.
-    let (porcelain, facts) = std::thread::scope(|scope| {
+    // When the last poll found files to diff, this one diffs both sides whole beside `git
+    // status` (files being edited); otherwise only what the cache misses, after it.
+    let prefetch = cache.expects_changes();
+    let (porcelain, facts, prefetched) = std::thread::scope(|scope| {
         let facts = scope.spawn(|| branch_facts(cwd));
+        let prefetched = prefetch.then(|| scope.spawn(|| numstat_cache::prefetch_whole(cwd)));
         // Paths from the top level, as numstat prints them, whatever directory `cwd` is.
         let porcelain = run_ok(
             cwd,
@@ -269,10 +273,11 @@ pub fn status_details_with(cwd: &Path, cache: &NumstatCache) -> Result<StatusDet
                 "-z",
             ],
         );
-        (porcelain, facts.join().ok().flatten())
+        let prefetched = prefetched.and_then(|p| p.join().ok());
+        (porcelain, facts.join().ok().flatten(), prefetched)
     });
     let porcelain = parse_porcelain(&porcelain?);
-    let (staged, unstaged) = cache.counts(cwd, &porcelain.entries)?;
+    let (staged, unstaged) = cache.counts(cwd, &porcelain.entries, prefetched)?;
 
     let mut stats: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for entry in staged.into_iter().chain(unstaged) {

@@ -162,6 +162,10 @@ struct Layout {
 
 #[derive(Default)]
 struct State {
+    /// The last poll found files to diff: the next one diffs both sides whole beside `git
+    /// status` (as before the cache) rather than after it. False only after a poll answered
+    /// from the cache alone.
+    expect_changes: Option<bool>,
     layout: Option<Layout>,
     fingerprint: Vec<Option<Stamp>>,
     staged: HashMap<String, (String, (u64, u64))>,
@@ -185,6 +189,12 @@ impl Default for NumstatCache {
 }
 
 impl NumstatCache {
+    /// Whether the next poll should diff whole beside `git status` (see `State`).
+    pub(crate) fn expects_changes(&self) -> bool {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.expect_changes.unwrap_or(true)
+    }
+
     /// A cache with another racy window (tests: a ctime cannot be set back to age a file).
     #[cfg(test)]
     pub(crate) fn with_racy_window(racy_window: Duration) -> Self {
@@ -249,6 +259,30 @@ fn numstat(
     Ok(parse_numstat(&run_ok_with_env(top, &args, &literal)?))
 }
 
+/// Both sides' whole-tree numstat, started beside `git status` when changes are expected.
+pub(crate) struct Prefetched {
+    /// When the diffs started: a file is stored only if untouched since well before this.
+    pub started: SystemTime,
+    pub staged: Result<Vec<GitFileChange>, GitError>,
+    pub unstaged: Result<Vec<GitFileChange>, GitError>,
+}
+
+/// Runs [`Prefetched`]'s diffs (the caller runs this beside `git status`).
+pub(crate) fn prefetch_whole(cwd: &Path) -> Prefetched {
+    let started = SystemTime::now();
+    let (staged, unstaged) = std::thread::scope(|scope| {
+        let unstaged = scope.spawn(|| numstat(cwd, false, None));
+        let staged = numstat(cwd, true, None);
+        (staged, unstaged.join())
+    });
+    Prefetched {
+        started,
+        staged,
+        unstaged: unstaged
+            .unwrap_or_else(|_| Err(GitError::Spawn("git diff --numstat panicked".into()))),
+    }
+}
+
 /// One side's counts: cached where the key still matches, the rest diffed.
 struct Side<'a> {
     /// Entries with a change on this side, and whether each may be cached at all.
@@ -262,6 +296,7 @@ impl NumstatCache {
         &self,
         cwd: &Path,
         entries: &[Entry],
+        prefetched: Option<Prefetched>,
     ) -> Result<(Vec<GitFileChange>, Vec<GitFileChange>), GitError> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let layout = match &state.layout {
@@ -278,8 +313,13 @@ impl NumstatCache {
             state.unstaged.clear();
             state.fingerprint = fingerprint;
         }
-        let now = SystemTime::now();
-        // Stat'ed before any diff runs: a write after this changes the key.
+        // Stat'ed before the pathspec diffs run: a write after this changes the key. Whole
+        // diffs prefetched beside `git status` ran before this stat, so a count is stored
+        // only for a file untouched since well before they started.
+        let was_prefetched = prefetched.is_some();
+        let settle_base = prefetched
+            .as_ref()
+            .map_or_else(SystemTime::now, |p| p.started);
         let stamps: HashMap<&str, Option<Stamp>> = entries
             .iter()
             .filter(|e| e.kind == EntryKind::Ordinary && e.y != b'.')
@@ -317,24 +357,35 @@ impl NumstatCache {
             file: stamps.get(e.path.as_str()).copied().flatten(),
         };
         let settled = |e: &Entry| match stamps.get(e.path.as_str()) {
-            Some(Some(stamp)) => stamp.settled(now, self.racy_window),
-            // Deleted: the key is the index blob alone.
-            Some(None) => true,
+            Some(Some(stamp)) => stamp.settled(settle_base, self.racy_window),
+            // Deleted before a pathspec diff: the key is the index blob alone. After a
+            // prefetched one, when it went is unknown.
+            Some(None) => !was_prefetched,
             None => false,
         };
-        let (staged_plan, unstaged_plan) = (
+        let (mut staged_plan, mut unstaged_plan) = (
             plan(&staged, &state.staged, staged_keys),
             plan(&unstaged, &state.unstaged, unstaged_keys),
         );
-        // The two sides' diffs (when needed) run at once.
-        let (staged_run, unstaged_run) = std::thread::scope(|scope| {
-            let top = &layout.top;
-            let unstaged_run = scope.spawn(|| unstaged_plan.run(top, false));
-            let staged_run = staged_plan.run(top, true);
-            (staged_run, unstaged_run.join())
-        });
-        let unstaged_run =
-            unstaged_run.map_err(|_| GitError::Spawn("git diff --numstat panicked".into()))?;
+        state.expect_changes =
+            Some(!staged_plan.misses.is_empty() || !unstaged_plan.misses.is_empty());
+        let (staged_run, unstaged_run) = match prefetched {
+            Some(p) => {
+                staged_plan.whole = true;
+                unstaged_plan.whole = true;
+                (p.staged, p.unstaged)
+            }
+            // The two sides' diffs (when needed) run at once.
+            None => std::thread::scope(|scope| {
+                let top = &layout.top;
+                let unstaged_run = scope.spawn(|| unstaged_plan.run(top, false));
+                let staged_run = staged_plan.run(top, true);
+                let unstaged_run = unstaged_run
+                    .join()
+                    .unwrap_or_else(|_| Err(GitError::Spawn("git diff --numstat panicked".into())));
+                (staged_run, unstaged_run)
+            }),
+        };
         let staged_out = staged_plan.finish(staged_run?, &mut state.staged, staged_keys, |_| true);
         let unstaged_out =
             unstaged_plan.finish(unstaged_run?, &mut state.unstaged, unstaged_keys, settled);

@@ -60,8 +60,10 @@ fn cached_counts_equal_fresh_ones_and_follow_every_change() {
         cached_paths(&cache).1,
         vec!["a.txt".to_string(), "b.txt".to_string()]
     );
-    // Served from the cache now, and the same as a cold status.
+    // Served from the cache now, and the same as a cold status; a poll answered from the
+    // cache alone makes the next one skip the whole-tree diffs.
     let hit = status_details_with(&repo, &cache).unwrap();
+    assert!(!cache.expects_changes());
     assert_eq!(counts(&hit), counts(&settled));
     assert_eq!(counts(&hit), counts(&status_details(&repo).unwrap()));
     assert_eq!(
@@ -88,6 +90,8 @@ fn cached_counts_equal_fresh_ones_and_follow_every_change() {
     let after = status_details_with(&repo, &cache).unwrap();
     assert_eq!(counts(&after), counts(&status_details(&repo).unwrap()));
     assert_eq!(counts(&after)[0], ("a.txt".to_string(), 3, 2));
+    // That poll diffed a file: the next one diffs whole beside git status again.
+    assert!(cache.expects_changes());
 
     // Staging moves the index blob: both sides follow.
     git(&repo, &["add", "a.txt"]);
