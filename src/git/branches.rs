@@ -262,22 +262,14 @@ fn check_branch_arg(branch: &str) -> Result<&str, GitError> {
 /// an `origin` remote that is refused before anything is created.
 pub fn create_branch(cwd: &Path, branch: &str, publish: bool) -> Result<(), GitError> {
     let branch = check_branch_arg(branch)?;
-    if publish && !remote_names(cwd).iter().any(|r| r == "origin") {
-        return Err(GitError::Refused(format!(
-            "Cannot publish branch {branch}: this repository has no 'origin' remote."
-        )));
+    if publish {
+        super::publish::require_origin(branch, &remote_names(cwd))?;
     }
     run_ok(cwd, ["branch", branch])?;
-    if publish {
-        // The full refspec keeps the name a ref on both sides, whatever it looks like.
-        let refspec = format!("refs/heads/{branch}:refs/heads/{branch}");
-        run_ok(cwd, ["push", "-u", "origin", refspec.as_str()]).map_err(|err| {
-            GitError::Refused(format!(
-                "Branch {branch} was created but could not be published to origin: {err}"
-            ))
-        })?;
+    match publish {
+        true => super::publish::publish(cwd, branch),
+        false => Ok(()),
     }
-    Ok(())
 }
 
 /// The local branch whose upstream is `remote_ref` (e.g. `origin/x`), if any.
@@ -427,10 +419,9 @@ pub(crate) mod tests {
         let missing = list_branches(&dir.path().join("nope")).unwrap();
         assert!(!missing.is_repo);
         let json = serde_json::to_value(&list).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"branches": [], "isRepo": false, "hasOriginRemote": false})
-        );
+        let expected =
+            serde_json::json!({"branches": [], "isRepo": false, "hasOriginRemote": false});
+        assert_eq!(json, expected);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod commit_message;
 pub mod detached_worktree;
 pub mod gh;
 pub mod index_ops;
+mod publish;
 pub mod stacked;
 pub mod stash;
 pub mod status;
