@@ -28,6 +28,9 @@ pub struct GitBranch {
 pub struct GitListBranches {
     pub branches: Vec<GitBranch>,
     pub is_repo: bool,
+    /// DP Code: whether a remote named `origin` is configured.
+    #[serde(default)]
+    pub has_origin_remote: bool,
 }
 
 pub(super) const DEFAULT_BRANCH_CANDIDATES: [&str; 2] = ["main", "master"];
@@ -169,6 +172,7 @@ pub fn list_branches(cwd: &Path) -> Result<GitListBranches, GitError> {
     let not_repo = GitListBranches {
         branches: Vec::new(),
         is_repo: false,
+        has_origin_remote: false,
     };
     if !cwd.is_dir() {
         return Ok(not_repo);
@@ -237,6 +241,7 @@ pub fn list_branches(cwd: &Path) -> Result<GitListBranches, GitError> {
     Ok(GitListBranches {
         branches: local.into_iter().chain(remote).map(|(b, _)| b).collect(),
         is_repo: true,
+        has_origin_remote: remotes.iter().any(|r| r == "origin"),
     })
 }
 
@@ -252,10 +257,19 @@ fn check_branch_arg(branch: &str) -> Result<&str, GitError> {
     Ok(branch)
 }
 
-/// `git.createBranch`: creates `branch` at HEAD without switching to it.
-pub fn create_branch(cwd: &Path, branch: &str) -> Result<(), GitError> {
+/// `git.createBranch`: creates `branch` at HEAD without switching to it. With DP Code's
+/// `publish`, it is then pushed to `origin` with upstream (`push -u origin <branch>`); without
+/// an `origin` remote that is refused before anything is created.
+pub fn create_branch(cwd: &Path, branch: &str, publish: bool) -> Result<(), GitError> {
     let branch = check_branch_arg(branch)?;
-    run_ok(cwd, ["branch", branch]).map(|_| ())
+    if publish {
+        super::publish::require_origin(branch, &remote_names(cwd))?;
+    }
+    run_ok(cwd, ["branch", branch])?;
+    match publish {
+        true => super::publish::publish(cwd, branch),
+        false => Ok(()),
+    }
 }
 
 /// The local branch whose upstream is `remote_ref` (e.g. `origin/x`), if any.
@@ -405,7 +419,9 @@ pub(crate) mod tests {
         let missing = list_branches(&dir.path().join("nope")).unwrap();
         assert!(!missing.is_repo);
         let json = serde_json::to_value(&list).unwrap();
-        assert_eq!(json, serde_json::json!({"branches": [], "isRepo": false}));
+        let expected =
+            serde_json::json!({"branches": [], "isRepo": false, "hasOriginRemote": false});
+        assert_eq!(json, expected);
     }
 
     #[test]
@@ -487,16 +503,16 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let repo = new_repo(dir.path());
         commit_file(&repo, "a.txt", "a\n", "init");
-        create_branch(&repo, "feat").unwrap();
+        create_branch(&repo, "feat", false).unwrap();
         assert!(local_branch_exists(&repo, "feat"));
         assert_eq!(git(&repo, &["branch", "--show-current"]).trim(), "main");
         checkout(&repo, "feat").unwrap();
         assert_eq!(git(&repo, &["branch", "--show-current"]).trim(), "feat");
 
-        let err = create_branch(&repo, "feat").unwrap_err();
+        let err = create_branch(&repo, "feat", false).unwrap_err();
         assert!(err.to_string().contains("already exists"), "{err}");
         assert!(matches!(
-            create_branch(&repo, "-D"),
+            create_branch(&repo, "-D", false),
             Err(GitError::Refused(_))
         ));
     }

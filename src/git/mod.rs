@@ -5,11 +5,16 @@
 pub mod branches;
 pub mod checkpoints;
 pub mod commit_message;
+pub mod detached_worktree;
 pub mod gh;
+pub mod index_ops;
 pub mod pull_requests;
+mod publish;
 pub mod remotes;
 pub mod stacked;
+pub mod stash;
 pub mod status;
+pub mod working_diff;
 pub mod worktrees;
 
 pub use gh::gh_command;
@@ -84,15 +89,31 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    run_observed(cwd, args, env, &mut |_, _| {})
+    run_with_input(cwd, args, env, None)
 }
 
-/// `run_with_env`, showing `on_output` each chunk of output as git writes it (a commit's hook
-/// output, streamed to the user while the hook runs).
+/// `run_with_env` that feeds git `input` on stdin (e.g. `--pathspec-from-file=-`, so a list
+/// of paths is never bounded by the command line nor read as options).
+pub fn run_with_input<I, S>(
+    cwd: &Path,
+    args: I,
+    env: &[(&str, &OsStr)],
+    input: Option<Vec<u8>>,
+) -> Result<Output, GitError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run_observed(cwd, args, env, input, &mut |_, _| {})
+}
+
+/// `run_with_input`, showing `on_output` each chunk of output as git writes it (a commit's
+/// hook output, streamed to the user while the hook runs).
 pub fn run_observed<I, S>(
     cwd: &Path,
     args: I,
     env: &[(&str, &OsStr)],
+    input: Option<Vec<u8>>,
     on_output: &mut dyn FnMut(OutputStream, &[u8]),
 ) -> Result<Output, GitError>
 where
@@ -114,6 +135,9 @@ where
         .label(label);
     for (key, value) in env {
         command = command.env(key, value);
+    }
+    if let Some(input) = input {
+        command = command.stdin(input);
     }
     let out = command
         .run_observed(&spawn::limits(deadline), on_output)

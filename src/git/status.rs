@@ -12,6 +12,11 @@ use super::branches::{
 use super::gh::{self, GhPr, PrStates};
 use super::{run, run_ok, GitError};
 
+mod branch_facts;
+mod numstat_cache;
+use branch_facts::branch_facts;
+pub use numstat_cache::NumstatCache;
+
 /// One changed file of the working tree, with line counts against HEAD.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -57,6 +62,9 @@ pub struct GitStatus {
     pub has_working_tree_changes: bool,
     pub working_tree: GitWorkingTree,
     pub has_upstream: bool,
+    /// DP Code: the upstream's branch on its remote (`branch.<name>.merge` without
+    /// `refs/heads/`), null without an upstream.
+    pub upstream_branch: Option<String>,
     pub ahead_count: u64,
     pub behind_count: u64,
     pub pr: Option<GitStatusPr>,
@@ -84,6 +92,8 @@ pub struct StatusDetails {
     pub branch: Option<String>,
     /// Short upstream name, e.g. `origin/main`.
     pub upstream_ref: Option<String>,
+    /// The upstream's branch name on its remote, e.g. `main` (DP Code's `upstreamBranch`).
+    pub upstream_branch: Option<String>,
     pub has_working_tree_changes: bool,
     pub working_tree: GitWorkingTree,
     pub ahead_count: u64,
@@ -103,6 +113,8 @@ struct Porcelain {
     ahead: u64,
     behind: u64,
     changed: BTreeSet<String>,
+    /// Every changed path's record, for the line-count cache.
+    entries: Vec<numstat_cache::Entry>,
 }
 
 /// Parses `git status --porcelain=v2 --branch -z`.
@@ -143,6 +155,7 @@ fn parse_porcelain(stdout: &str) -> Porcelain {
         };
         if let Some(path) = path.filter(|p| !p.is_empty()) {
             out.changed.insert(path.to_string());
+            out.entries.extend(numstat_cache::entry_of(record));
         }
     }
     out
@@ -179,7 +192,7 @@ pub(super) fn parse_numstat(stdout: &str) -> Vec<GitFileChange> {
 
 /// The branch a branch without upstream is measured against: its `gh-merge-base`, the origin
 /// default, then main/master, as a local branch or else `origin/<name>`.
-fn base_branch_for_no_upstream(cwd: &Path, branch: &str) -> Option<String> {
+pub(crate) fn base_branch_for_no_upstream(cwd: &Path, branch: &str) -> Option<String> {
     let configured = super::config_get(cwd, &format!("branch.{branch}.gh-merge-base"))
         .ok()
         .flatten();
@@ -209,6 +222,11 @@ fn ahead_of_base(cwd: &Path, branch: &str) -> u64 {
     let Some(base) = base_branch_for_no_upstream(cwd, branch) else {
         return 0;
     };
+    commits_ahead(cwd, &base)
+}
+
+/// `rev-list --count <base>..HEAD`, 0 when git cannot say.
+fn commits_ahead(cwd: &Path, base: &str) -> u64 {
     run(cwd, ["rev-list", "--count", &format!("{base}..HEAD")])
         .ok()
         .filter(|o| o.code == Some(0))
@@ -216,25 +234,10 @@ fn ahead_of_base(cwd: &Path, branch: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// For a branch without upstream, how far it is ahead of its base, measured while `git status`
-/// runs (it is thrown away if status names another branch).
-fn speculative_ahead(cwd: &Path) -> Option<(u64, String)> {
-    let branch = run(cwd, ["symbolic-ref", "-q", "--short", "HEAD"]).ok()?;
-    let branch = branch.stdout.trim().to_string();
-    if branch.is_empty() {
-        return None;
-    }
-    let upstream = run(
-        cwd,
-        [
-            "rev-parse",
-            "--verify",
-            "-q",
-            &format!("{branch}@{{upstream}}"),
-        ],
-    )
-    .ok()?;
-    (upstream.code != Some(0)).then(|| (ahead_of_base(cwd, &branch), branch))
+/// `branch.<name>.merge` without `refs/heads/` (DP Code's `normalizeConfiguredMergeBranch`).
+fn merge_branch(cwd: &Path, branch: &str) -> Option<String> {
+    let merge = super::config_get(cwd, &format!("branch.{branch}.merge")).ok()??;
+    branch_facts::short_merge_branch(&merge)
 }
 
 /// Branch, upstream, ahead/behind and working-tree line counts, from local state only.
@@ -244,26 +247,37 @@ fn speculative_ahead(cwd: &Path) -> Option<(u64, String)> {
 /// `ahead_count` is measured against the base branch (so a fresh feature branch still shows
 /// how many commits it would push) and `behind_count` is 0.
 pub fn status_details(cwd: &Path) -> Result<StatusDetails, GitError> {
-    // Three independent questions, asked at once: on a big tree each is a walk or a diff of
-    // its own, and the answer takes as long as the slowest instead of their sum.
-    let (porcelain, unstaged, staged, speculative_ahead) = std::thread::scope(|scope| {
-        let unstaged = scope.spawn(|| run_ok(cwd, ["diff", "--numstat", "-z"]));
-        let staged_and_ahead = scope.spawn(|| {
-            let staged = run_ok(cwd, ["diff", "--cached", "--numstat", "-z"]);
-            (staged, speculative_ahead(cwd))
-        });
-        let porcelain = run_ok(cwd, ["status", "--porcelain=v2", "--branch", "-z"]);
-        let unstaged = unstaged.join();
-        let (staged, ahead) = match staged_and_ahead.join() {
-            Ok((staged, ahead)) => (Ok(staged), ahead),
-            Err(_) => (Err(()), None),
-        };
-        (porcelain, unstaged, staged, ahead)
+    status_details_with(cwd, &NumstatCache::default())
+}
+
+/// [`status_details`] with the repository's line-count cache: only files whose key changed
+/// since the last poll are diffed (see [`NumstatCache`]).
+pub fn status_details_with(cwd: &Path, cache: &NumstatCache) -> Result<StatusDetails, GitError> {
+    // The branch's facts are asked beside `git status`: the answer takes as long as the
+    // slower of the two instead of their sum.
+    // When the last poll found files to diff, this one diffs both sides whole beside `git
+    // status` (files being edited); otherwise only what the cache misses, after it.
+    let prefetch = cache.expects_changes();
+    let (porcelain, facts, prefetched) = std::thread::scope(|scope| {
+        let facts = scope.spawn(|| branch_facts(cwd));
+        let prefetched = prefetch.then(|| scope.spawn(|| numstat_cache::prefetch_whole(cwd)));
+        // Paths from the top level, as numstat prints them, whatever directory `cwd` is.
+        let porcelain = run_ok(
+            cwd,
+            [
+                "-c",
+                "status.relativePaths=false",
+                "status",
+                "--porcelain=v2",
+                "--branch",
+                "-z",
+            ],
+        );
+        let prefetched = prefetched.and_then(|p| p.join().ok());
+        (porcelain, facts.join().ok().flatten(), prefetched)
     });
-    let panicked = |what: &str| GitError::Spawn(format!("git {what} panicked"));
     let porcelain = parse_porcelain(&porcelain?);
-    let unstaged = parse_numstat(&unstaged.map_err(|_| panicked("diff"))??);
-    let staged = parse_numstat(&staged.map_err(|_| panicked("diff --cached"))??);
+    let (staged, unstaged) = cache.counts(cwd, &porcelain.entries, prefetched)?;
 
     let mut stats: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for entry in staged.into_iter().chain(unstaged) {
@@ -288,17 +302,26 @@ pub fn status_details(cwd: &Path) -> Result<StatusDetails, GitError> {
         files,
     };
 
+    let facts = facts.filter(|f| porcelain.branch.as_ref() == Some(&f.branch));
     let (ahead_count, behind_count) = match (&porcelain.upstream, &porcelain.branch) {
-        (None, Some(branch)) => match speculative_ahead {
-            Some((ahead, ref measured)) if measured == branch => (ahead, 0),
-            _ => (ahead_of_base(cwd, branch), 0),
+        (None, Some(branch)) => match facts.as_ref().and_then(|f| f.ahead_of_base) {
+            Some(ahead) => (ahead, 0),
+            None => (ahead_of_base(cwd, branch), 0),
         },
         _ => (porcelain.ahead, porcelain.behind),
+    };
+    let upstream_branch = match (&porcelain.upstream, &porcelain.branch) {
+        (Some(_), Some(branch)) => match facts.filter(|f| f.ahead_of_base.is_none()) {
+            Some(facts) => facts.upstream_branch,
+            None => merge_branch(cwd, branch),
+        },
+        _ => None,
     };
 
     Ok(StatusDetails {
         branch: porcelain.branch,
         upstream_ref: porcelain.upstream,
+        upstream_branch,
         has_working_tree_changes: !porcelain.changed.is_empty(),
         working_tree,
         ahead_count,
@@ -308,7 +331,12 @@ pub fn status_details(cwd: &Path) -> Result<StatusDetails, GitError> {
 
 /// `git.status`. The `pr` lookup is best effort: any `gh` problem yields `null`.
 pub fn status(cwd: &Path) -> Result<GitStatus, GitError> {
-    let details = status_details(cwd)?;
+    status_with(cwd, &NumstatCache::default())
+}
+
+/// [`status`] with the repository's line-count cache (the project actor keeps one).
+pub fn status_with(cwd: &Path, cache: &NumstatCache) -> Result<GitStatus, GitError> {
+    let details = status_details_with(cwd, cache)?;
     let pr = match (&details.branch, details.has_upstream()) {
         (Some(branch), true) => find_pr(cwd, branch),
         _ => None,
@@ -318,6 +346,7 @@ pub fn status(cwd: &Path) -> Result<GitStatus, GitError> {
         has_working_tree_changes: details.has_working_tree_changes,
         working_tree: details.working_tree,
         has_upstream: details.upstream_ref.is_some(),
+        upstream_branch: details.upstream_branch,
         ahead_count: details.ahead_count,
         behind_count: details.behind_count,
         pr,

@@ -31,6 +31,10 @@ pub struct GitEnv<'a> {
     pub commit_model: Option<&'a str>,
     /// The project's scripts; those marked runOnWorktreeCreate run in each new worktree.
     pub scripts: &'a [ProjectScript],
+    /// The `cwd` as the client sent it (some answers echo it).
+    pub request_cwd: &'a str,
+    /// `git.status`'s per-file line counts, kept by the project actor between polls.
+    pub status_cache: &'a status::NumstatCache,
 }
 
 /// Runs the setup scripts in a new worktree, in order; the first failure stops the rest. Each
@@ -70,11 +74,11 @@ pub fn run(
     mut progress: impl FnMut(Value),
 ) -> Result<String, String> {
     match call {
-        GitCall::Status => json(&status::status(root).map_err(message)?),
+        GitCall::Status => json(&status::status_with(root, env.status_cache).map_err(message)?),
         GitCall::Pull => json(&status::pull(root).map_err(message)?),
         GitCall::ListBranches => json(&branches::list_branches(root).map_err(message)?),
-        GitCall::CreateBranch { branch } => {
-            branches::create_branch(root, &branch).map_err(message)?;
+        GitCall::CreateBranch { branch, publish } => {
+            branches::create_branch(root, &branch, publish).map_err(message)?;
             Ok(String::new())
         }
         GitCall::Checkout { branch } => {
@@ -146,5 +150,6 @@ pub fn run(
             };
             json(&stacked::run_stacked_action(root, &input, &mut report).map_err(message)?)
         }
+        GitCall::Extra(call) => super::git_extra_calls::run(root, env, call),
     }
 }

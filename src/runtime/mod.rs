@@ -12,6 +12,7 @@ pub mod driver_catalog;
 pub mod driver_messages;
 pub mod engine;
 pub mod git_calls;
+pub mod git_extra_calls;
 pub mod keybindings_file;
 pub mod mailbox_driver;
 pub mod projects;

@@ -67,6 +67,8 @@ pub struct ProjectActor {
     guard: ChildGuard,
     root: PathBuf,
     index: IndexCache,
+    /// `git.status`'s line counts of the files changed at the last poll.
+    status_cache: crate::git::status::NumstatCache,
     deps: ProjectDeps,
 }
 
@@ -76,6 +78,7 @@ impl ProjectActor {
             guard,
             root,
             index: IndexCache::default(),
+            status_cache: Default::default(),
             deps,
         }
     }
@@ -142,6 +145,8 @@ impl Handler<RunGit> for ProjectActor {
             codex: codex.as_deref(),
             commit_model: commit_model.as_deref(),
             scripts: &msg.scripts,
+            request_cwd: &msg.cwd,
+            status_cache: &self.status_cache,
         };
         let may_change_files = msg.call.may_change_files();
         let result = git_calls::run(&self.root, &env, msg.call, progress);

@@ -54,6 +54,8 @@ pub enum GitCall {
     ListBranches,
     CreateBranch {
         branch: String,
+        /// DP Code: push the new branch to origin with upstream (`push -u origin <branch>`).
+        publish: bool,
     },
     Checkout {
         branch: String,
@@ -87,19 +89,22 @@ pub enum GitCall {
     },
     /// DP Code's `git.githubRepository` (dpcode.md §4).
     GithubRepository,
+    /// DP Code's stash, stage, diff, detached-worktree and index-lock methods.
+    Extra(super::git_extras::GitExtraCall),
 }
 
 impl GitCall {
     /// Whether the call can change the files in the work tree (so the project's file-search
     /// index must be rebuilt afterwards); reading the status or the branches cannot.
     pub fn may_change_files(&self) -> bool {
-        !matches!(
-            self,
+        match self {
             GitCall::Status
-                | GitCall::ListBranches
-                | GitCall::ResolvePullRequest { .. }
-                | GitCall::GithubRepository
-        )
+            | GitCall::ListBranches
+            | GitCall::ResolvePullRequest { .. }
+            | GitCall::GithubRepository => false,
+            GitCall::Extra(extra) => extra.may_change_files(),
+            _ => true,
+        }
     }
 }
 

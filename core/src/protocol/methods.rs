@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::editor::EditorId;
 use super::git::{GitCall, StackedAction, COMMIT_MESSAGE_MAX_CHARS};
+use super::git_extras::{self as gx, git_extra, GitExtraCall};
 use super::git_github;
 use super::keybindings::{validate_rule, KeybindingRule};
 use super::params::{
@@ -158,6 +159,15 @@ method_table! {
         "git.resolvePullRequest" [call: GitCall::ResolvePullRequest { .. }] => git_github::resolve_pull_request,
         "git.preparePullRequestThread" [call: GitCall::PreparePullRequestThread { .. }] => git_github::prepare_pull_request_thread,
         "git.githubRepository" [call: GitCall::GithubRepository] => git(|_| Ok(GitCall::GithubRepository)),
+        // DP Code (dpcode.md §4), in git_extras.rs.
+        "git.stashAndCheckout" [call: GitCall::Extra(GitExtraCall::StashAndCheckout { .. })] => git_extra(gx::stash_and_checkout),
+        "git.stashDrop" [call: GitCall::Extra(GitExtraCall::StashDrop)] => git_extra(gx::stash_drop),
+        "git.stashInfo" [call: GitCall::Extra(GitExtraCall::StashInfo)] => git_extra(gx::stash_info),
+        "git.stageFiles" [call: GitCall::Extra(GitExtraCall::StageFiles { .. })] => git_extra(gx::stage_files),
+        "git.unstageFiles" [call: GitCall::Extra(GitExtraCall::UnstageFiles { .. })] => git_extra(gx::unstage_files),
+        "git.readWorkingTreeDiff" [call: GitCall::Extra(GitExtraCall::ReadWorkingTreeDiff { .. })] => git_extra(gx::read_working_tree_diff),
+        "git.createDetachedWorktree" [call: GitCall::Extra(GitExtraCall::CreateDetachedWorktree { .. })] => git_extra(gx::create_detached_worktree),
+        "git.removeIndexLock" [call: GitCall::Extra(GitExtraCall::RemoveIndexLock)] => git_extra(gx::remove_index_lock),
     },
     TerminalOpen(TerminalOpenParams) => { "terminal.open" => terminal_open },
     TerminalWrite(TerminalWriteParams) => { "terminal.write" => terminal_write },
@@ -308,6 +318,7 @@ fn git_name(value: &Option<String>, field: &str) -> Result<String, FieldError> {
 fn git_create_branch(p: &GitParams) -> Result<GitCall, FieldError> {
     Ok(GitCall::CreateBranch {
         branch: git_name(&p.branch, "body.branch")?,
+        publish: p.publish.unwrap_or(false),
     })
 }
 

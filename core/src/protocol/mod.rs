@@ -8,6 +8,7 @@
 pub mod editor;
 pub mod envelope;
 pub mod git;
+pub mod git_extras;
 pub mod git_github;
 pub mod keybindings;
 pub mod methods;

@@ -229,6 +229,8 @@ pub(super) struct GitParams {
     pub(super) action_id: Option<String>,
     pub(super) commit_message: Option<String>,
     pub(super) feature_branch: Option<bool>,
+    /// `git.createBranch`'s DP Code `publish`.
+    pub(super) publish: Option<bool>,
 }
 
 /// Typed decode of a method's fields; the error names the failing field under `body`.

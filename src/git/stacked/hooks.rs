@@ -265,7 +265,7 @@ pub(super) fn run_with_hooks(
         Some(path) => vec![("GIT_TRACE2_EVENT", path.as_os_str())],
         None => Vec::new(),
     };
-    let out = run_observed(cwd, args, &env, &mut |stream, bytes| {
+    let out = run_observed(cwd, args, &env, None, &mut |stream, bytes| {
         reporter.chunk(stream, bytes)
     });
     reporter.finish();

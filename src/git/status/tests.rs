@@ -32,7 +32,8 @@ fn clean_repo() {
         json,
         serde_json::json!({"branch": "main", "hasWorkingTreeChanges": false,
             "workingTree": {"files": [], "insertions": 0, "deletions": 0},
-            "hasUpstream": false, "aheadCount": 0, "behindCount": 0, "pr": null})
+            "hasUpstream": false, "upstreamBranch": null, "aheadCount": 0, "behindCount": 0,
+            "pr": null})
     );
 }
 
@@ -132,6 +133,7 @@ fn ahead_and_behind_against_bare_remote() {
 
     let s = status(&repo).unwrap();
     assert!(s.has_upstream);
+    assert_eq!(s.upstream_branch.as_deref(), Some("main"));
     assert_eq!((s.ahead_count, s.behind_count), (1, 2));
 
     let err = pull(&repo).unwrap_err();
