@@ -480,11 +480,7 @@ fn main() {
         });
         rows.push((
             format!("{name}: round trip, median of 5"),
-            format!(
-                "{}, {:.2} MB",
-                ms(pct(&times, 0.5)),
-                bytes as f64 / 1e6
-            ),
+            format!("{}, {:.2} MB", ms(pct(&times, 0.5)), bytes as f64 / 1e6),
             target.into(),
         ));
     }
