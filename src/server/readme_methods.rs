@@ -31,7 +31,10 @@ fn the_readme_lists_every_method_with_its_seed() {
     let known: BTreeSet<&str> = KNOWN_METHODS.iter().copied().collect();
     let missing: Vec<_> = known.difference(&names).collect();
     let extra: Vec<_> = names.difference(&known).collect();
-    assert!(missing.is_empty(), "methods the README does not list: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "methods the README does not list: {missing:?}"
+    );
     assert!(extra.is_empty(), "README rows for no method: {extra:?}");
     for (name, seed) in &rows {
         assert!(
