@@ -78,6 +78,14 @@ pub struct PtyResize {
     pub rows: u16,
 }
 
+/// Stops (true) or resumes (false) reading the pty: flow control for a client that acknowledges
+/// output (`terminal.ackOutput`). While reads are paused the kernel's pty buffer fills and the
+/// process blocks on its next write, so nothing piles up in the server. Stopping the actor
+/// always resumes, so a paused pty still drains to its exit.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct PtyPause(pub bool);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the terminal's process is gone")]
 pub struct PtyClosed;
@@ -90,6 +98,7 @@ pub struct PtyProcess {
     pid: u32,
     input: Option<mpsc::UnboundedSender<Input>>,
     kill: Option<oneshot::Sender<()>>,
+    pause: tokio::sync::watch::Sender<bool>,
 }
 
 impl PtyProcess {
@@ -115,13 +124,17 @@ impl PtyProcess {
         let (reader, writer) = pty.into_split();
         let (input_tx, input_rx) = mpsc::unbounded_channel();
         let (kill_tx, kill_rx) = oneshot::channel();
+        let (pause_tx, pause_rx) = tokio::sync::watch::channel(false);
         let addr = PtyProcess::create(|ctx| {
             actix_rt::spawn(write_input(writer, input_rx));
             actix_rt::spawn(watch(
                 child,
                 reader,
                 events,
-                kill_rx,
+                Control {
+                    kill: kill_rx,
+                    pause: pause_rx,
+                },
                 spec,
                 pid,
                 ctx.address().downgrade(),
@@ -130,6 +143,7 @@ impl PtyProcess {
                 pid,
                 input: Some(input_tx),
                 kill: Some(kill_tx),
+                pause: pause_tx,
             }
         });
         Ok((addr, pid))
@@ -176,6 +190,15 @@ impl Handler<PtyResize> for PtyProcess {
                 _ => Err(PtyClosed),
             }
         })
+    }
+}
+
+impl Handler<PtyPause> for PtyProcess {
+    type Result = ();
+
+    fn handle(&mut self, msg: PtyPause, _ctx: &mut Self::Context) {
+        self.pause
+            .send_if_modified(|paused| std::mem::replace(paused, msg.0) != msg.0);
     }
 }
 
@@ -257,12 +280,18 @@ fn take_utf8(pending: &mut Vec<u8>) -> String {
     }
 }
 
+/// What the actor tells the watcher: stop the process, pause reading.
+struct Control {
+    kill: oneshot::Receiver<()>,
+    pause: tokio::sync::watch::Receiver<bool>,
+}
+
 /// Owns the process: reads and coalesces output, reaps it, enforces stop, reports the exit.
 async fn watch(
     mut child: tokio::process::Child,
     mut reader: pty_process::OwnedReadPty,
     events: Recipient<PtyEvent>,
-    kill_rx: oneshot::Receiver<()>,
+    control: Control,
     spec: PtySpec,
     pid: u32,
     me: WeakAddr<PtyProcess>,
@@ -270,7 +299,14 @@ async fn watch(
     let mut buf = vec![0u8; spec.max_chunk.max(4096)];
     let mut pending: Vec<u8> = Vec::with_capacity(spec.max_chunk);
     let mut deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
+    let Control {
+        kill: kill_rx,
+        pause: mut pause_rx,
+    } = control;
     let mut kill_rx = Some(kill_rx);
+    // Paused by flow control; never once the process is being stopped (or the actor is gone).
+    let mut paused = false;
+    let mut pause_open = true;
     let mut grace: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
     let mut reading = true;
     let mut status = None;
@@ -286,7 +322,14 @@ async fn watch(
 
     while reading || status.is_none() {
         tokio::select! {
-            read = reader.read(&mut buf), if reading => match read {
+            changed = pause_rx.changed(), if pause_open => match changed {
+                Ok(()) => paused = *pause_rx.borrow_and_update() && kill_rx.is_some(),
+                Err(_) => {
+                    pause_open = false;
+                    paused = false;
+                }
+            },
+            read = reader.read(&mut buf), if reading && !paused => match read {
                 // EIO is how a pty says the other side is closed.
                 Ok(0) | Err(_) => reading = false,
                 Ok(n) => {
@@ -313,6 +356,7 @@ async fn watch(
             },
             _ = async { kill_rx.as_mut()?.await.ok() }, if kill_rx.is_some() => {
                 kill_rx = None;
+                paused = false;
                 // Like closing a terminal window: hang up, then ask, then insist.
                 signal_group(pid, Signal::SIGHUP);
                 signal_group(pid, Signal::SIGTERM);
@@ -478,6 +522,30 @@ mod tests {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         }
+    }
+
+    #[actix::test]
+    async fn a_paused_pty_is_not_read_until_resumed() {
+        let (events, mut rx) = probe::<PtyEvent>();
+        let spec = bash("read go; head -c 3000000 /dev/zero | base64; echo FLOOD-END");
+        let (pty, _pid) = PtyProcess::spawn(spec, events).unwrap();
+        pty.send(PtyPause(true)).await.unwrap();
+        pty.send(PtyWrite("\r".into())).await.unwrap().unwrap();
+        // Paused: only what was read before the pause arrives, never the 4 MB flood.
+        let mut seen = 0;
+        let window = tokio::time::Instant::now() + Duration::from_millis(700);
+        while let Ok(Some(event)) = tokio::time::timeout_at(window, rx.next(DEADLINE))
+            .await
+            .map(Result::ok)
+        {
+            if let PtyEvent::Output(text) = event {
+                assert!(!text.contains("FLOOD-END"));
+                seen += text.len();
+            }
+        }
+        assert!(seen < 300_000, "{seen} bytes read while paused");
+        pty.send(PtyPause(false)).await.unwrap();
+        read_until(&mut rx, "FLOOD-END").await;
     }
 
     #[test]

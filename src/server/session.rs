@@ -19,10 +19,12 @@ use super::requests::{
     replay_page,
 };
 use crate::protocol::envelope::{
-    decode_request, encode_error, encode_push, encode_raw_result, encode_result, UNKNOWN_ID,
+    decode_request, encode_error, encode_push, encode_raw_result, encode_reply_error,
+    encode_result, UNKNOWN_ID,
 };
 use crate::protocol::git::GitCall;
 use crate::protocol::methods::{channels, Method};
+use crate::protocol::reply_error::ReplyError;
 use crate::runtime::engine::{Dispatched, GetSnapshot, ProjectScripts};
 use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
 use crate::runtime::push_bus::Push;
@@ -41,6 +43,7 @@ const PING_EVERY: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 
 mod fragments;
+mod server_fs;
 use fragments::Fragments;
 
 /// What every session shares: where to route, what to greet with, and the limits.
@@ -103,6 +106,8 @@ pub struct Session {
     in_flight: usize,
     /// This connection's place under the connection cap, freed when the Session is dropped.
     _slot: Option<super::limits::ConnectionSlot>,
+    /// Who this connection is to terminal flow control (`terminal.ackOutput`).
+    connection: crate::runtime::terminals::flow::ConnectionId,
 }
 
 /// Acknowledgements are cumulative, so one covers every push written before it: it goes out
@@ -135,6 +140,7 @@ impl Session {
             held_replies: Vec::new(),
             in_flight: 0,
             _slot: None,
+            connection: crate::runtime::terminals::flow::next_connection_id(),
         }
     }
 
@@ -197,7 +203,7 @@ impl Session {
                         from_sequence_exclusive,
                     } => match replay_page(&self.app.runtime.events, from_sequence_exclusive) {
                         Ok(raw) => ctx.text(encode_raw_result(&id, &raw)),
-                        Err(err) => ctx.text(encode_error(&id, &err)),
+                        Err(err) => ctx.text(encode_reply_error(&id, &err)),
                     },
                     Method::OrchestrationGetTurnDiff {
                         thread_id,
@@ -300,16 +306,31 @@ impl Session {
                     Method::ProviderGetComposerCapabilities(provider) => {
                         ctx.text(encode_result(&id, Some(&composer_capabilities(&provider))))
                     }
+                    Method::ServerGetEnvironment => self.get_environment(id, ctx),
+                    Method::ServerGetDiagnostics => self.get_diagnostics(id, ctx),
+                    Method::ServerListWorktrees => self.list_worktrees(id, ctx),
+                    Method::FilesystemBrowse(p) => {
+                        self.browse(id, server_fs::Browse::Browse(p), ctx)
+                    }
+                    Method::ProjectsListDirectories(p) => {
+                        self.browse(id, server_fs::Browse::ListDirectories(p), ctx)
+                    }
+                    Method::ProjectsSearchLocalEntries(p) => {
+                        self.browse(id, server_fs::Browse::SearchLocal(p), ctx)
+                    }
+                    Method::TerminalAckOutput(p) => self.ack_output(id, p, ctx),
                 }
             }
         }
     }
 
-    /// Answers `id` with the serialised result (or error message) `fut` resolves to. The reply
-    /// is written from inside this actor, so it shares one ordered stream with the pushes.
-    fn reply_later<F>(&mut self, id: String, fut: F, ctx: &mut ws::WebsocketContext<Self>)
+    /// Answers `id` with the serialised result (or error) `fut` resolves to. The reply is
+    /// written from inside this actor, so it shares one ordered stream with the pushes. A
+    /// `String` error is one the server built (no `cause`); a [`ReplyError`] may wrap one.
+    fn reply_later<F, E>(&mut self, id: String, fut: F, ctx: &mut ws::WebsocketContext<Self>)
     where
-        F: Future<Output = Result<String, String>> + 'static,
+        F: Future<Output = Result<String, E>> + 'static,
+        E: Into<ReplyError>,
     {
         self.in_flight += 1;
         fut.into_actor(self)
@@ -319,7 +340,7 @@ impl Session {
                     // Methods that return nothing answer `{"id"}` alone, as T3 Code does.
                     Ok(raw) if raw.is_empty() => encode_result(&id, None),
                     Ok(raw) => encode_raw_result(&id, &raw),
-                    Err(message) => encode_error(&id, &message),
+                    Err(error) => encode_reply_error(&id, &error.into()),
                 });
             })
             .spawn(ctx);
@@ -454,6 +475,10 @@ impl Actor for Session {
     }
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
+        self.app
+            .runtime
+            .terminals
+            .tell(crate::runtime::terminals::ConnectionClosed(self.connection));
         if let Some((session_id, Some(handle))) = self.auth_session.take() {
             self.app.auth.forget_socket(&session_id, handle);
         }

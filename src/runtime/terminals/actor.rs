@@ -5,15 +5,16 @@ use std::time::Duration;
 
 use actix::prelude::*;
 use serde_json::{json, Value};
-use t3rs_actors::pty::{PtyEvent, PtyProcess, PtyResize, PtyWrite};
+use t3rs_actors::pty::{PtyEvent, PtyPause, PtyProcess, PtyResize, PtyWrite};
 use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
 use super::environment::{check_cwd, has_running_child, shell_candidates, shell_spec};
+use super::flow::OutputFlow;
 use super::history::cap_history;
 use super::{
-    Key, TerminalClear, TerminalDeps, TerminalOpen, TerminalResize, TerminalRestart, TerminalWrite,
-    DEFAULT_COLS, DEFAULT_ROWS,
+    ConnectionClosed, Key, TerminalAckOutput, TerminalClear, TerminalDeps, TerminalOpen,
+    TerminalResize, TerminalRestart, TerminalWrite, DEFAULT_COLS, DEFAULT_ROWS,
 };
 use crate::protocol::methods::channels;
 use crate::protocol::terminal::TerminalOpenParams;
@@ -106,6 +107,10 @@ pub struct TerminalActor {
     /// Replies waiting for the current shell to be gone (close).
     on_exit: Vec<tokio::sync::oneshot::Sender<()>>,
     has_running_subprocess: bool,
+    /// `terminal.ackOutput` flow control: who is behind, and whether the pty is paused for it.
+    flow: OutputFlow,
+    reads_paused: bool,
+    flow_watchdog: bool,
 }
 
 impl TerminalActor {
@@ -132,6 +137,9 @@ impl TerminalActor {
             persist_scheduled: false,
             on_exit: Vec::new(),
             has_running_subprocess: false,
+            flow: OutputFlow::new(super::flow::resume_after()),
+            reads_paused: false,
+            flow_watchdog: false,
         }
     }
 
@@ -170,8 +178,33 @@ impl TerminalActor {
         self.deps.history.save(&self.key, &self.history);
     }
 
+    /// Pauses or resumes the pty's reads as the flow says, and keeps a watchdog armed while
+    /// they are paused (it forgives a connection that went silent, see `flow`).
+    fn sync_flow(&mut self, ctx: &mut Context<Self>) {
+        let pause = self.flow.paused();
+        if pause != self.reads_paused {
+            if let Some(pty) = &self.pty {
+                pty.do_send(PtyPause(pause));
+            }
+            self.reads_paused = pause;
+        }
+        if let (true, false, Some(deadline)) =
+            (pause, self.flow_watchdog, self.flow.next_deadline())
+        {
+            self.flow_watchdog = true;
+            let wait = deadline.saturating_duration_since(std::time::Instant::now());
+            ctx.run_later(wait, |act, ctx| {
+                act.flow_watchdog = false;
+                act.flow.expire(std::time::Instant::now());
+                act.sync_flow(ctx);
+            });
+        }
+    }
+
     fn stop_shell(&mut self) {
         self.generation += 1;
+        // A new shell starts unpaused; `sync_flow` pauses it if the flow still says so.
+        self.reads_paused = false;
         if let Some(pty) = self.pty.take() {
             pty.do_send(Shutdown);
         }
@@ -200,6 +233,7 @@ impl TerminalActor {
                     self.status = Status::Running;
                     self.updated_at = now_iso();
                     self.emit(event, json!({ "snapshot": self.snapshot() }));
+                    self.sync_flow(ctx);
                     return;
                 }
                 Err(err) => last_error = format!("{shell}: {err}"),
@@ -270,7 +304,11 @@ impl Handler<FromPty> for TerminalActor {
                     self.persist_scheduled = true;
                     ctx.notify_later(PersistHistory, PERSIST_EVERY);
                 }
-                self.emit("output", json!({ "data": text }));
+                // `byteLength` (DP Code's): what a client acknowledges for this output.
+                self.emit("output", json!({ "data": text, "byteLength": text.len() }));
+                self.flow
+                    .output(text.len() as u64, std::time::Instant::now());
+                self.sync_flow(ctx);
             }
             PtyEvent::Exited { code, signal } => {
                 for waiter in self.on_exit.drain(..) {
@@ -289,6 +327,26 @@ impl Handler<FromPty> for TerminalActor {
                 self.emit("exited", json!({ "exitCode": code, "exitSignal": signal }));
             }
         }
+    }
+}
+
+impl Handler<TerminalAckOutput> for TerminalActor {
+    type Result = Result<String, String>;
+
+    fn handle(&mut self, msg: TerminalAckOutput, ctx: &mut Self::Context) -> Self::Result {
+        self.flow
+            .ack(msg.connection, msg.params.bytes, std::time::Instant::now());
+        self.sync_flow(ctx);
+        Ok(String::new())
+    }
+}
+
+impl Handler<ConnectionClosed> for TerminalActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: ConnectionClosed, ctx: &mut Self::Context) {
+        self.flow.closed(msg.0);
+        self.sync_flow(ctx);
     }
 }
 
