@@ -419,3 +419,43 @@ async fn an_underlying_io_error_is_carried_as_cause() {
         "{reply}"
     );
 }
+
+#[tokio::test]
+async fn write_file_wraps_its_io_error_as_cause_and_its_refusals_have_none() {
+    let f = fixture();
+    let cwd = f.home.join("code");
+    let server = start(&f, &cwd);
+    let (mut client, _) = connected(&server).await;
+    let cwd = cwd.to_string_lossy().into_owned();
+    // A file where a directory is needed: the OS refuses, and says why in `cause`.
+    let reply = client
+        .request(json!({"_tag": "projects.writeFile", "cwd": cwd, "relativePath": "app/main.rs/x", "contents": "x"}))
+        .await;
+    let error = error_of(&reply);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Unable to"),
+        "{reply}"
+    );
+    assert!(
+        error["cause"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Not a directory"),
+        "{reply}"
+    );
+    let reply = client
+        .request(json!({"_tag": "projects.writeFile", "cwd": cwd, "relativePath": "../x", "contents": "x"}))
+        .await;
+    assert_eq!(
+        error_of(&reply)["message"],
+        "Workspace file path must stay within the project root."
+    );
+    assert!(error_of(&reply).get("cause").is_none(), "{reply}");
+    let ok = client
+        .request(json!({"_tag": "projects.writeFile", "cwd": cwd, "relativePath": "new.txt", "contents": "x"}))
+        .await;
+    assert_eq!(ok["result"]["relativePath"], "new.txt", "{ok}");
+}
