@@ -208,7 +208,7 @@ async fn list_worktrees_answers_the_projects_linked_worktrees() {
         ],
     );
     let server = start(&f, &repo);
-    let (mut client, _) = connected(&server).await;
+    let (mut client, welcome) = connected(&server).await;
     let reply = client
         .request(json!({"_tag": "server.listWorktrees"}))
         .await;
@@ -224,6 +224,52 @@ async fn list_worktrees_answers_the_projects_linked_worktrees() {
     assert_eq!(listed[0]["path"], linked.to_string_lossy().as_ref());
     assert_eq!(listed[0]["workspaceRoot"], repo.to_string_lossy().as_ref());
     assert_eq!(listed[0]["branch"], "feature");
+    assert_eq!(listed[0]["threadIds"], json!([]));
+
+    // Threads' worktrees come from the read model: one in the linked worktree joins its entry,
+    // one in a directory git does not know is listed on its own, one whose directory is gone
+    // is not.
+    let project = welcome["bootstrapProjectId"]
+        .as_str()
+        .expect("bootstrapped")
+        .to_string();
+    let elsewhere = f.home.join("thread-dir");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    for (thread, path) in [
+        ("in-linked", linked.clone()),
+        ("elsewhere", elsewhere.clone()),
+        ("gone", f.home.join("no-such-dir")),
+    ] {
+        let command = json!({"type": "thread.create", "commandId": format!("c-{thread}"),
+            "threadId": thread, "projectId": project, "title": thread, "model": "gpt-5.4",
+            "runtimeMode": "full-access", "interactionMode": "default", "branch": "side",
+            "worktreePath": path.to_string_lossy(), "createdAt": "2026-01-01T00:00:00.000Z"});
+        let reply = client
+            .request(json!({"_tag": "orchestration.dispatchCommand", "command": command}))
+            .await;
+        assert!(reply.get("result").is_some(), "{reply}");
+    }
+    let reply = client
+        .request(json!({"_tag": "server.listWorktrees"}))
+        .await;
+    let listed = reply["result"]["worktrees"]
+        .as_array()
+        .expect("worktrees")
+        .clone();
+    let paths: Vec<&str> = listed.iter().filter_map(|w| w["path"].as_str()).collect();
+    let expected = [
+        elsewhere.to_string_lossy().into_owned(),
+        linked.to_string_lossy().into_owned(),
+    ];
+    assert_eq!(
+        paths,
+        expected.iter().map(String::as_str).collect::<Vec<_>>(),
+        "{reply}"
+    );
+    assert_eq!(listed[0]["threadIds"], json!(["elsewhere"]));
+    assert_eq!(listed[0]["branch"], "side");
+    assert_eq!(listed[1]["threadIds"], json!(["in-linked"]));
+    assert_eq!(listed[1]["branch"], "feature", "git's branch wins");
 }
 
 #[tokio::test]
