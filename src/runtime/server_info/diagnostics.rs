@@ -228,12 +228,16 @@ mod tests {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         let found = loop {
             let found = descendants(me);
-            if found.iter().any(|c| c.command == "sleep") || std::time::Instant::now() > deadline {
+            let mine = |c: &ChildProcess| c.command == "sleep" && c.ppid == child.id();
+            if found.iter().any(mine) || std::time::Instant::now() > deadline {
                 break found;
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
         };
-        let sleep = found.iter().find(|c| c.command == "sleep").cloned();
+        let sleep = found
+            .iter()
+            .find(|c| c.command == "sleep" && c.ppid == child.id())
+            .cloned();
         if let Some(sleep) = &sleep {
             let _ = nix::sys::signal::kill(
                 nix::unistd::Pid::from_raw(sleep.pid as i32),
