@@ -71,10 +71,12 @@ impl Received {
         if self.text_tail.contains(MARKER) {
             self.done = true;
         }
-        let keep = self.text_tail.len().saturating_sub(16);
+        let chars = self.text_tail.chars().count();
         self.text_tail = self
             .text_tail
-            .split_off(self.text_tail.ceil_char_boundary(keep));
+            .chars()
+            .skip(chars.saturating_sub(16))
+            .collect();
         data.len() as u64
     }
 }

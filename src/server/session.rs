@@ -310,7 +310,7 @@ impl Session {
                     Method::ServerGetDiagnostics => self.get_diagnostics(id, ctx),
                     Method::ServerListWorktrees => self.list_worktrees(id, ctx),
                     Method::FilesystemBrowse(p) => {
-                        self.browse(id, server_fs::Browse::Browse(p), ctx)
+                        self.browse(id, server_fs::Browse::Folder(p), ctx)
                     }
                     Method::ProjectsListDirectories(p) => {
                         self.browse(id, server_fs::Browse::ListDirectories(p), ctx)

@@ -32,7 +32,7 @@ where
 
 /// A folder-browsing request: which of the three, with its parameters.
 pub(super) enum Browse {
-    Browse(BrowseParams),
+    Folder(BrowseParams),
     ListDirectories(ListDirectoriesParams),
     SearchLocal(SearchLocalParams),
 }
@@ -102,7 +102,7 @@ impl Session {
             blocking("browsing folders", move || {
                 let home = Home::open(info.home_dir())?;
                 match &request {
-                    Browse::Browse(p) => browse::browse(&home, p),
+                    Browse::Folder(p) => browse::browse(&home, p),
                     Browse::ListDirectories(p) => browse::list_directories(&home, p),
                     Browse::SearchLocal(p) => browse::search_local(&home, p),
                 }
