@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 /// What one read could bring past the pause point: output already read from the pty (a
 /// chunk of up to 64 KiB in flight, another being coalesced) plus the prompt. Without flow
 /// control the whole flood (about 4 MB) arrives at once.
-const SLACK: u64 = 300_000;
+const SLACK: u64 = 150_000;
 const PAUSE_AT: u64 = 100_000;
 /// The flood: 3 MB of zeros as base64, about 4 MB of output, then a marker.
 const FLOOD: &str = "head -c 3000000 /dev/zero | base64; echo FLOW-$((6*7))\r";

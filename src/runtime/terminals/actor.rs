@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use actix::prelude::*;
 use serde_json::{json, Value};
-use t3rs_actors::pty::{PtyEvent, PtyPause, PtyProcess, PtyResize, PtyWrite};
+use t3rs_actors::pty::{Gate, PtyEvent, PtyProcess, PtyResize, PtyWake, PtyWrite};
 use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
 use super::environment::{check_cwd, has_running_child, shell_candidates, shell_spec};
-use super::flow::OutputFlow;
+use super::flow::SharedFlow;
 use super::history::cap_history;
 use super::{
     ConnectionClosed, Key, TerminalAckOutput, TerminalClear, TerminalDeps, TerminalOpen,
@@ -107,8 +107,9 @@ pub struct TerminalActor {
     /// Replies waiting for the current shell to be gone (close).
     on_exit: Vec<tokio::sync::oneshot::Sender<()>>,
     has_running_subprocess: bool,
-    /// `terminal.ackOutput` flow control: who is behind, and whether the pty is paused for it.
-    flow: OutputFlow,
+    /// `terminal.ackOutput` flow control: who is behind (shared with the pty's reader, which
+    /// holds its reads while someone is), and whether it held them when last looked at.
+    flow: SharedFlow,
     reads_paused: bool,
     flow_watchdog: bool,
 }
@@ -137,7 +138,7 @@ impl TerminalActor {
             persist_scheduled: false,
             on_exit: Vec::new(),
             has_running_subprocess: false,
-            flow: OutputFlow::new(super::flow::resume_after()),
+            flow: SharedFlow::new(super::flow::resume_after()),
             reads_paused: false,
             flow_watchdog: false,
         }
@@ -181,21 +182,20 @@ impl TerminalActor {
     /// Pauses or resumes the pty's reads as the flow says, and keeps a watchdog armed while
     /// they are paused (it forgives a connection that went silent, see `flow`).
     fn sync_flow(&mut self, ctx: &mut Context<Self>) {
-        let pause = self.flow.paused();
-        if pause != self.reads_paused {
+        let (pause, deadline) = self.flow.with(|flow| (flow.paused(), flow.next_deadline()));
+        if self.reads_paused && !pause {
+            // The reader holds itself; it only needs telling that it may go on.
             if let Some(pty) = &self.pty {
-                pty.do_send(PtyPause(pause));
+                pty.do_send(PtyWake);
             }
-            self.reads_paused = pause;
         }
-        if let (true, false, Some(deadline)) =
-            (pause, self.flow_watchdog, self.flow.next_deadline())
-        {
+        self.reads_paused = pause;
+        if let (true, false, Some(deadline)) = (pause, self.flow_watchdog, deadline) {
             self.flow_watchdog = true;
             let wait = deadline.saturating_duration_since(std::time::Instant::now());
             ctx.run_later(wait, |act, ctx| {
                 act.flow_watchdog = false;
-                act.flow.expire(std::time::Instant::now());
+                act.flow.with(|flow| flow.expire(std::time::Instant::now()));
                 act.sync_flow(ctx);
             });
         }
@@ -203,8 +203,6 @@ impl TerminalActor {
 
     fn stop_shell(&mut self) {
         self.generation += 1;
-        // A new shell starts unpaused; `sync_flow` pauses it if the flow still says so.
-        self.reads_paused = false;
         if let Some(pty) = self.pty.take() {
             pty.do_send(Shutdown);
         }
@@ -225,7 +223,8 @@ impl TerminalActor {
         .recipient();
         let mut last_error = String::new();
         for shell in shell_candidates() {
-            let spec = shell_spec(&shell, &self.cwd, self.cols, self.rows, &self.env);
+            let mut spec = shell_spec(&shell, &self.cwd, self.cols, self.rows, &self.env);
+            spec.gate = Some(Gate(std::sync::Arc::new(self.flow.clone())));
             match PtyProcess::spawn(spec, forward.clone()) {
                 Ok((pty, pid)) => {
                     self.pty = Some(pty);
@@ -233,7 +232,6 @@ impl TerminalActor {
                     self.status = Status::Running;
                     self.updated_at = now_iso();
                     self.emit(event, json!({ "snapshot": self.snapshot() }));
-                    self.sync_flow(ctx);
                     return;
                 }
                 Err(err) => last_error = format!("{shell}: {err}"),
@@ -306,8 +304,7 @@ impl Handler<FromPty> for TerminalActor {
                 }
                 // `byteLength` (DP Code's): what a client acknowledges for this output.
                 self.emit("output", json!({ "data": text, "byteLength": text.len() }));
-                self.flow
-                    .output(text.len() as u64, std::time::Instant::now());
+                // The reader counted it; a pause it began needs the watchdog armed.
                 self.sync_flow(ctx);
             }
             PtyEvent::Exited { code, signal } => {
@@ -334,8 +331,9 @@ impl Handler<TerminalAckOutput> for TerminalActor {
     type Result = Result<String, String>;
 
     fn handle(&mut self, msg: TerminalAckOutput, ctx: &mut Self::Context) -> Self::Result {
+        let now = std::time::Instant::now();
         self.flow
-            .ack(msg.connection, msg.params.bytes, std::time::Instant::now());
+            .with(|flow| flow.ack(msg.connection, msg.params.bytes, now));
         self.sync_flow(ctx);
         Ok(String::new())
     }
@@ -345,7 +343,7 @@ impl Handler<ConnectionClosed> for TerminalActor {
     type Result = ();
 
     fn handle(&mut self, msg: ConnectionClosed, ctx: &mut Self::Context) {
-        self.flow.closed(msg.0);
+        self.flow.with(|flow| flow.closed(msg.0));
         self.sync_flow(ctx);
     }
 }

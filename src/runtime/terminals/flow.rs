@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// DP Code's numbers.
@@ -118,6 +119,37 @@ impl OutputFlow {
             .filter(|a| a.holding)
             .map(|a| a.since + self.window)
             .min()
+    }
+}
+
+/// One terminal's flow, shared by its actor (acks, closes, the watchdog) and its pty's reader
+/// (which counts each chunk as it sends it on, and asks before each read), so the count is
+/// taken at the source and the reader stops at once, not after a mailbox of chunks.
+#[derive(Clone)]
+pub struct SharedFlow(Arc<Mutex<OutputFlow>>);
+
+impl SharedFlow {
+    pub fn new(window: Duration) -> SharedFlow {
+        SharedFlow(Arc::new(Mutex::new(OutputFlow::new(window))))
+    }
+
+    /// `change` on the flow; a poisoned lock (a panic elsewhere) is taken over as is.
+    pub fn with<T>(&self, change: impl FnOnce(&mut OutputFlow) -> T) -> T {
+        let mut flow = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        change(&mut flow)
+    }
+}
+
+impl t3rs_actors::pty::ReadGate for SharedFlow {
+    fn sent(&self, bytes: usize) {
+        self.with(|flow| flow.output(bytes as u64, Instant::now()));
+    }
+
+    fn holds(&self) -> bool {
+        self.with(|flow| flow.paused())
     }
 }
 
