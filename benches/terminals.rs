@@ -1,6 +1,7 @@
 //! `make bench` for terminals, against the release binary: output throughput from one pty to
 //! one WebSocket client, keystroke echo latency, and RSS during a 500 MB flood to a client that
-//! does not read. Prints a table; asserts nothing.
+//! does not read and to a slow client that acknowledges (`terminal.ackOutput`). Prints a
+//! table; asserts nothing.
 
 use std::time::{Duration, Instant};
 
@@ -23,6 +24,23 @@ fn open(cwd: &std::path::Path, terminal: &str) -> Value {
 
 fn write(terminal: &str, data: &str) -> Value {
     json!({"_tag": "terminal.write", "threadId": "bench", "terminalId": terminal, "data": data})
+}
+
+fn ack(terminal: &str, bytes: u64) -> Value {
+    json!({"_tag": "terminal.ackOutput", "threadId": "bench", "terminalId": terminal, "bytes": bytes.clamp(1, 8_388_608)})
+}
+
+/// An output push's `byteLength`, found without parsing the push (0 for other frames).
+fn byte_length(text: &str) -> u64 {
+    const KEY: &str = "\"byteLength\":";
+    text.rfind(KEY)
+        .map(|at| &text[at + KEY.len()..])
+        .map(|rest| {
+            rest.bytes()
+                .take_while(u8::is_ascii_digit)
+                .fold(0, |n, d| n * 10 + u64::from(d - b'0'))
+        })
+        .unwrap_or(0)
 }
 
 /// Reads frames until `needle` appears in one; returns the bytes read.
@@ -124,6 +142,71 @@ fn main() {
         }
         (peak.max(rss_kib(pid)), started.elapsed())
     });
+
+    support::stop(child);
+
+    // The same flood to a slow client that acknowledges: it reads everything, so the terminal
+    // outruns it and flow control holds the pty. On a fresh server, measured against its own
+    // idle RSS: the floods above leave the allocator's high-water mark behind.
+    let support::Started { child, addr, .. } = spawn_server(
+        &dir.path().join("state-acked"),
+        &["--cwd", home.as_str()],
+        &[("SHELL", "/bin/bash"), ("HOME", home.as_str())],
+    );
+    let pid = child.id();
+    let done_acked = dir.path().join("acked-flood-done");
+    let (idle_acked, peak_acked, took_acked, read_acked) = rt.block_on(async {
+        let mut slow = connect(&addr).await;
+        send(&mut slow, "o", open(dir.path(), "acked")).await;
+        read_until(&mut slow, "\"id\":\"o\"").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let idle = rss_kib(pid);
+        send(&mut slow, "a", ack("acked", 1)).await;
+        let command = format!(
+            "head -c 375000000 /dev/zero | base64; touch {}\r",
+            done_acked.display()
+        );
+        send(&mut slow, "f", write("acked", &command)).await;
+        let started = Instant::now();
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let sampling = {
+            let peak = std::sync::Arc::clone(&peak);
+            let done = done_acked.clone();
+            tokio::spawn(async move {
+                while !done.exists() && started.elapsed() < Duration::from_secs(300) {
+                    peak.fetch_max(rss_kib(pid), std::sync::atomic::Ordering::Relaxed);
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            })
+        };
+        // It acknowledges every output push once processed (as DP Code's client does, per
+        // parsed write), and takes 2 ms per 64 KiB: slower than the shell.
+        let (mut read, mut since_pause) = (0u64, 0u64);
+        while !done_acked.exists() && started.elapsed() < Duration::from_secs(300) {
+            let frame = match tokio::time::timeout(Duration::from_millis(200), slow.next()).await {
+                Ok(frame) => frame.expect("open").expect("frame"),
+                Err(_) => continue,
+            };
+            if let Message::Text(text) = frame {
+                let bytes = byte_length(&text);
+                if bytes == 0 {
+                    continue;
+                }
+                read += bytes;
+                since_pause += bytes;
+                if since_pause >= 64 * 1024 {
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    since_pause = 0;
+                }
+                send(&mut slow, "a", ack("acked", bytes)).await;
+            }
+        }
+        let _ = sampling.await;
+        let peak = peak
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .max(rss_kib(pid));
+        (idle, peak, started.elapsed(), read)
+    });
     support::stop(child);
 
     let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
@@ -151,6 +234,19 @@ fn main() {
             "idle RSS (one terminal open)".to_string(),
             format!("{:.1} MiB", idle as f64 / 1024.0),
             String::new(),
+        ),
+        (
+            format!(
+                "peak RSS, 500 MB flood to a slow client that acks ({:.1} s, {:.0} MB read)",
+                took_acked.as_secs_f64(),
+                read_acked as f64 / 1e6
+            ),
+            format!("{:.1} MiB", peak_acked as f64 / 1024.0),
+            format!(
+                "<= 2x idle ({:.1}) + 1 MiB = {:.1} MiB",
+                idle_acked as f64 / 1024.0,
+                (2 * idle_acked + 1024) as f64 / 1024.0
+            ),
         ),
         (
             format!(

@@ -206,6 +206,12 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         ),
     }
     let cwd = settings.cwd.to_string_lossy().into_owned();
+    let worktrees_root = settings.state_dir.join("worktrees");
+    let server_info = crate::runtime::server_info::ServerInfo::load(
+        &settings.state_dir,
+        &settings.cwd,
+        worktrees_root.clone(),
+    );
     let (runtime, _arbiters, mut fatal) = root::start(RuntimeParts {
         log,
         initial_state,
@@ -214,7 +220,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         push_queue_bytes: settings.push_queue_bytes,
         terminal_history,
         terminal_history_bytes: settings.terminal_history_bytes,
-        worktrees_root: settings.state_dir.join("worktrees"),
+        worktrees_root: worktrees_root.clone(),
         push_queue_limit: settings.push_queue_limit,
         cwd: cwd.clone(),
         keybindings_path: settings.state_dir.join("keybindings.json"),
@@ -236,6 +242,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             state_dir: settings.state_dir.clone(),
         },
         settings: provider_config,
+        server_info: server_info.clone(),
     });
     // Readiness: the config actor is up and its view published before the port opens.
     match runtime.config.send(Ask(GetConfig)).await {
@@ -245,6 +252,10 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         Err(err) => log::warn!("server config actor: {err}"),
     }
     let mut welcome = WelcomePayload::for_cwd(&cwd);
+    welcome.home_dir = server_info
+        .home_dir()
+        .map(|home| home.to_string_lossy().into_owned());
+    welcome.worktrees_dir = Some(worktrees_root.to_string_lossy().into_owned());
     if let Err(err) = startup::settle_sessions_after_restart(&runtime.engine).await {
         // A read-only store (full disk) still serves what it holds; the sessions are settled
         // at the next start that can write.

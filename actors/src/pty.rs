@@ -36,6 +36,29 @@ pub struct PtySpec {
     pub max_chunk: usize,
     /// Between SIGTERM (after SIGHUP) and SIGKILL when the actor stops.
     pub kill_grace: Duration,
+    /// Flow control at the source: told of every chunk as it is sent on, and asked before
+    /// every read (see [`ReadGate`]).
+    pub gate: Option<Gate>,
+}
+
+/// Flow control consulted by the reader itself, so output is counted where it is read, not
+/// after the events' mailbox: once [`ReadGate::holds`] says so, not one more byte is read
+/// until it stops holding and the actor is told [`PtyWake`].
+pub trait ReadGate: Send + Sync + 'static {
+    /// `bytes` of output (UTF-8) were just sent on as one [`PtyEvent::Output`].
+    fn sent(&self, bytes: usize);
+    /// Whether reading must wait now.
+    fn holds(&self) -> bool;
+}
+
+/// A shared [`ReadGate`].
+#[derive(Clone)]
+pub struct Gate(pub std::sync::Arc<dyn ReadGate>);
+
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Gate")
+    }
 }
 
 impl PtySpec {
@@ -52,6 +75,7 @@ impl PtySpec {
             coalesce: Duration::from_millis(16),
             max_chunk: 64 * 1024,
             kill_grace: Duration::from_secs(1),
+            gate: None,
         }
     }
 }
@@ -78,6 +102,19 @@ pub struct PtyResize {
     pub rows: u16,
 }
 
+/// Stops (true) or resumes (false) reading the pty: flow control for a client that acknowledges
+/// output (`terminal.ackOutput`). While reads are paused the kernel's pty buffer fills and the
+/// process blocks on its next write, so nothing piles up in the server. Stopping the actor
+/// always resumes, so a paused pty still drains to its exit.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct PtyPause(pub bool);
+
+/// The [`ReadGate`] may have stopped holding: the reader asks it again.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct PtyWake;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the terminal's process is gone")]
 pub struct PtyClosed;
@@ -90,6 +127,7 @@ pub struct PtyProcess {
     pid: u32,
     input: Option<mpsc::UnboundedSender<Input>>,
     kill: Option<oneshot::Sender<()>>,
+    pause: tokio::sync::watch::Sender<bool>,
 }
 
 impl PtyProcess {
@@ -115,13 +153,17 @@ impl PtyProcess {
         let (reader, writer) = pty.into_split();
         let (input_tx, input_rx) = mpsc::unbounded_channel();
         let (kill_tx, kill_rx) = oneshot::channel();
+        let (pause_tx, pause_rx) = tokio::sync::watch::channel(false);
         let addr = PtyProcess::create(|ctx| {
             actix_rt::spawn(write_input(writer, input_rx));
             actix_rt::spawn(watch(
                 child,
                 reader,
                 events,
-                kill_rx,
+                Control {
+                    kill: kill_rx,
+                    pause: pause_rx,
+                },
                 spec,
                 pid,
                 ctx.address().downgrade(),
@@ -130,6 +172,7 @@ impl PtyProcess {
                 pid,
                 input: Some(input_tx),
                 kill: Some(kill_tx),
+                pause: pause_tx,
             }
         });
         Ok((addr, pid))
@@ -176,6 +219,24 @@ impl Handler<PtyResize> for PtyProcess {
                 _ => Err(PtyClosed),
             }
         })
+    }
+}
+
+impl Handler<PtyPause> for PtyProcess {
+    type Result = ();
+
+    fn handle(&mut self, msg: PtyPause, _ctx: &mut Self::Context) {
+        self.pause
+            .send_if_modified(|paused| std::mem::replace(paused, msg.0) != msg.0);
+    }
+}
+
+impl Handler<PtyWake> for PtyProcess {
+    type Result = ();
+
+    fn handle(&mut self, _msg: PtyWake, _ctx: &mut Self::Context) {
+        // Unchanged, but every receiver is woken: the reader re-evaluates its gate.
+        self.pause.send_modify(|_| {});
     }
 }
 
@@ -257,12 +318,18 @@ fn take_utf8(pending: &mut Vec<u8>) -> String {
     }
 }
 
+/// What the actor tells the watcher: stop the process, pause reading.
+struct Control {
+    kill: oneshot::Receiver<()>,
+    pause: tokio::sync::watch::Receiver<bool>,
+}
+
 /// Owns the process: reads and coalesces output, reaps it, enforces stop, reports the exit.
 async fn watch(
     mut child: tokio::process::Child,
     mut reader: pty_process::OwnedReadPty,
     events: Recipient<PtyEvent>,
-    kill_rx: oneshot::Receiver<()>,
+    control: Control,
     spec: PtySpec,
     pid: u32,
     me: WeakAddr<PtyProcess>,
@@ -270,23 +337,43 @@ async fn watch(
     let mut buf = vec![0u8; spec.max_chunk.max(4096)];
     let mut pending: Vec<u8> = Vec::with_capacity(spec.max_chunk);
     let mut deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
+    let Control {
+        kill: kill_rx,
+        pause: mut pause_rx,
+    } = control;
     let mut kill_rx = Some(kill_rx);
+    // Paused by flow control; never once the process is being stopped (or the actor is gone).
+    let mut paused = false;
+    let mut pause_open = true;
     let mut grace: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
     let mut reading = true;
     let mut status = None;
     // When output is sparse (keystroke echo) it goes out at once; only output that follows
     // other output within `coalesce` waits to be batched.
     let mut last_flush = tokio::time::Instant::now() - spec.coalesce;
+    let gate = spec.gate.clone();
     let flush = |pending: &mut Vec<u8>| {
         let text = take_utf8(pending);
         if !text.is_empty() {
+            if let Some(gate) = &gate {
+                gate.0.sent(text.len());
+            }
             events.do_send(PtyEvent::Output(text));
         }
     };
 
     while reading || status.is_none() {
+        // Asked afresh each turn; a process being stopped is never held.
+        let held = kill_rx.is_some() && gate.as_ref().is_some_and(|g| g.0.holds());
         tokio::select! {
-            read = reader.read(&mut buf), if reading => match read {
+            changed = pause_rx.changed(), if pause_open => match changed {
+                Ok(()) => paused = *pause_rx.borrow_and_update() && kill_rx.is_some(),
+                Err(_) => {
+                    pause_open = false;
+                    paused = false;
+                }
+            },
+            read = reader.read(&mut buf), if reading && !paused && !held => match read {
                 // EIO is how a pty says the other side is closed.
                 Ok(0) | Err(_) => reading = false,
                 Ok(n) => {
@@ -313,6 +400,7 @@ async fn watch(
             },
             _ = async { kill_rx.as_mut()?.await.ok() }, if kill_rx.is_some() => {
                 kill_rx = None;
+                paused = false;
                 // Like closing a terminal window: hang up, then ask, then insist.
                 signal_group(pid, Signal::SIGHUP);
                 signal_group(pid, Signal::SIGTERM);
@@ -326,6 +414,9 @@ async fn watch(
     }
     if !pending.is_empty() {
         let text = String::from_utf8_lossy(&pending).into_owned();
+        if let Some(gate) = &gate {
+            gate.0.sent(text.len());
+        }
         events.do_send(PtyEvent::Output(text));
     }
     let (code, signal) = match status {
@@ -339,155 +430,4 @@ async fn watch(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::harness::probe;
-
-    const DEADLINE: Duration = Duration::from_secs(10);
-
-    fn bash(script: &str) -> PtySpec {
-        let mut spec = PtySpec::new("bash", std::env::temp_dir());
-        spec.args = vec![
-            "--noprofile".into(),
-            "--norc".into(),
-            "-c".into(),
-            script.into(),
-        ];
-        spec
-    }
-
-    /// Output until `needle` has been seen (output is chunked arbitrarily).
-    async fn read_until(rx: &mut crate::harness::ProbeRx<PtyEvent>, needle: &str) -> String {
-        let mut seen = String::new();
-        while !seen.contains(needle) {
-            match rx.next(DEADLINE).await.unwrap() {
-                PtyEvent::Output(text) => seen.push_str(&text),
-                PtyEvent::Exited { .. } => panic!("exited before {needle:?}; saw {seen:?}"),
-            }
-        }
-        seen
-    }
-
-    #[actix::test]
-    async fn the_scrub_hides_named_and_prefixed_variables_from_the_shell() {
-        std::env::set_var("PTY_SCRUB_EXACT", "pty-hidden-1");
-        std::env::set_var("PTY_SCRUBP_ONE", "pty-hidden-2");
-        std::env::set_var("PTY_SCRUB_KEPT", "kept");
-        let (events, mut rx) = probe::<PtyEvent>();
-        let mut spec = bash("env; echo END-OF-ENV");
-        spec.scrub = crate::process_runner::EnvScrub::new(["PTY_SCRUB_EXACT"], ["PTY_SCRUBP_"]);
-        let (_pty, _pid) = PtyProcess::spawn(spec, events).unwrap();
-        let seen = read_until(&mut rx, "END-OF-ENV").await;
-        assert!(seen.contains("PTY_SCRUB_KEPT=kept"), "{seen:?}");
-        assert!(!seen.contains("pty-hidden"), "{seen:?}");
-    }
-
-    #[actix::test]
-    async fn echoes_input_resizes_and_reports_exit_code() {
-        let (events, mut rx) = probe::<PtyEvent>();
-        let mut spec = bash("read line; echo got:$line; stty size; exit 7");
-        spec.cols = 100;
-        spec.rows = 40;
-        let (pty, _pid) = PtyProcess::spawn(spec, events).unwrap();
-        pty.send(PtyWrite("hello\r".into())).await.unwrap().unwrap();
-        let seen = read_until(&mut rx, "40 100").await;
-        assert!(seen.contains("got:hello"), "{seen:?}");
-        let (exit, _) = rx
-            .next_matching(DEADLINE, |e| matches!(e, PtyEvent::Exited { .. }))
-            .await
-            .unwrap();
-        assert_eq!(
-            exit,
-            PtyEvent::Exited {
-                code: Some(7),
-                signal: None
-            }
-        );
-        assert!(pty
-            .send(PtyWrite("x".into()))
-            .await
-            .map(|r| r.is_err())
-            .unwrap_or(true));
-    }
-
-    #[actix::test]
-    async fn resize_reaches_the_process() {
-        let (events, mut rx) = probe::<PtyEvent>();
-        let (pty, _pid) =
-            PtyProcess::spawn(bash("read a; stty size; read b; stty size"), events).unwrap();
-        pty.send(PtyWrite("\r".into())).await.unwrap().unwrap();
-        read_until(&mut rx, "30 120").await;
-        pty.send(PtyResize { cols: 80, rows: 24 })
-            .await
-            .unwrap()
-            .unwrap();
-        pty.send(PtyWrite("\r".into())).await.unwrap().unwrap();
-        read_until(&mut rx, "24 80").await;
-    }
-
-    #[actix::test]
-    async fn multibyte_characters_are_never_split() {
-        let (events, mut rx) = probe::<PtyEvent>();
-        let mut spec = bash("for i in $(seq 1 3000); do printf 'é€😀'; done; echo; echo END");
-        spec.max_chunk = 4097; // an odd size forces splits inside characters
-        let (_pty, _pid) = PtyProcess::spawn(spec, events).unwrap();
-        let seen = read_until(&mut rx, "END").await;
-        assert_eq!(seen.matches("é€😀").count(), 3000);
-        assert!(!seen.contains('\u{FFFD}'));
-    }
-
-    #[actix::test]
-    async fn stop_kills_the_shell_and_its_children() {
-        let (events, mut rx) = probe::<PtyEvent>();
-        let (pty, pid) =
-            PtyProcess::spawn(bash("sleep 300 & echo child:$!; wait"), events).unwrap();
-        let seen = read_until(&mut rx, "\n").await;
-        let child: i32 = seen
-            .trim()
-            .trim_start_matches("child:")
-            .parse()
-            .unwrap_or_else(|_| panic!("{seen:?}"));
-        pty.do_send(Shutdown);
-        let (exit, _) = rx
-            .next_matching(DEADLINE, |e| matches!(e, PtyEvent::Exited { .. }))
-            .await
-            .unwrap();
-        assert!(
-            matches!(
-                exit,
-                PtyEvent::Exited {
-                    signal: Some(_),
-                    ..
-                }
-            ),
-            "{exit:?}"
-        );
-        for gone in [pid as i32, child] {
-            let deadline = std::time::Instant::now() + DEADLINE;
-            while std::fs::read_to_string(format!("/proc/{gone}/stat"))
-                .map(|s| {
-                    !s.rsplit(')')
-                        .next()
-                        .unwrap_or("")
-                        .trim_start()
-                        .starts_with('Z')
-                })
-                .unwrap_or(false)
-            {
-                assert!(std::time::Instant::now() < deadline, "{gone} survived");
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        }
-    }
-
-    #[test]
-    fn utf8_carry_keeps_incomplete_characters() {
-        let mut pending = "ab€".as_bytes()[..4].to_vec(); // 'a', 'b', first 2 bytes of '€'
-        assert_eq!(take_utf8(&mut pending), "ab");
-        assert_eq!(pending.len(), 2);
-        pending.extend_from_slice(&"€".as_bytes()[2..]);
-        assert_eq!(take_utf8(&mut pending), "€");
-        let mut junk = vec![0xff, b'x'];
-        assert_eq!(take_utf8(&mut junk), "\u{FFFD}x");
-    }
-}
+mod tests;

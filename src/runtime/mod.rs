@@ -20,6 +20,7 @@ pub mod providers;
 pub mod push_bus;
 pub mod root;
 pub mod server_config;
+pub mod server_info;
 pub mod settings;
 pub mod startup;
 pub mod supervised;

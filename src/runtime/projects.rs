@@ -42,9 +42,10 @@ pub struct RunGit {
     pub scripts: Vec<ProjectScript>,
 }
 
-/// `projects.writeFile`, answered with the serialised result.
+/// `projects.writeFile`, answered with the serialised result; an I/O failure carries its
+/// cause.
 #[derive(Message, Clone)]
-#[rtype(result = "Result<String, String>")]
+#[rtype(result = "Result<String, crate::protocol::reply_error::ReplyError>")]
 pub struct WriteFile {
     pub cwd: String,
     pub relative_path: String,
@@ -101,11 +102,11 @@ impl Handler<SearchEntries> for ProjectActor {
 }
 
 impl Handler<WriteFile> for ProjectActor {
-    type Result = Result<String, String>;
+    type Result = Result<String, crate::protocol::reply_error::ReplyError>;
 
     fn handle(&mut self, msg: WriteFile, _ctx: &mut Self::Context) -> Self::Result {
-        let written =
-            write_file(&self.root, &msg.relative_path, &msg.contents).map_err(|e| e.to_string())?;
+        let written = write_file(&self.root, &msg.relative_path, &msg.contents)
+            .map_err(crate::workspace::files::WorkspaceError::into_reply)?;
         // A new file must be findable at once.
         self.index.invalidate(&self.root);
         Ok(serde_json::json!({ "relativePath": written }).to_string())
@@ -263,24 +264,25 @@ impl ProjectRegistry {
     }
 }
 
-fn forward<M>(
+fn forward<M, E>(
     registry: &mut ProjectRegistry,
     cwd: &str,
     msg: M,
-) -> ResponseFuture<Result<String, String>>
+) -> ResponseFuture<Result<String, E>>
 where
-    M: Message<Result = Result<String, String>> + Send + 'static,
+    M: Message<Result = Result<String, E>> + Send + 'static,
+    E: From<String> + Send + 'static,
     ProjectActor: Handler<M>,
 {
     match registry.project(cwd) {
         Ok(addr) => Box::pin(async move {
             match addr.send(Ask(msg)).await {
                 Ok(Ok(answer)) => answer,
-                Ok(Err(unavailable)) => Err(unavailable.to_string()),
-                Err(_) => Err("the project's worker stopped".to_string()),
+                Ok(Err(unavailable)) => Err(unavailable.to_string().into()),
+                Err(_) => Err("the project's worker stopped".to_string().into()),
             }
         }),
-        Err(err) => Box::pin(async move { Err(err) }),
+        Err(err) => Box::pin(async move { Err(err.into()) }),
     }
 }
 
@@ -303,7 +305,7 @@ impl Handler<RunGit> for ProjectRegistry {
 }
 
 impl Handler<WriteFile> for ProjectRegistry {
-    type Result = ResponseFuture<Result<String, String>>;
+    type Result = ResponseFuture<Result<String, crate::protocol::reply_error::ReplyError>>;
 
     fn handle(&mut self, msg: WriteFile, _ctx: &mut Self::Context) -> Self::Result {
         let cwd = msg.cwd.clone();

@@ -143,6 +143,10 @@ pub struct Runtime {
     pub cwd_policy: CwdPolicy,
     /// Who holds DP Code's shell and thread subscriptions (the Engine builds their items).
     pub stream_watch: crate::runtime::engine::streams::StreamWatch,
+    /// The environment id, home and worktrees directories, uptime (DP Code's server methods).
+    pub server_info: crate::runtime::server_info::ServerInfo,
+    /// Whether the store takes writes (`server.getDiagnostics` reports it).
+    pub health: StoreHealth,
 }
 
 pub struct RuntimeParts {
@@ -163,6 +167,7 @@ pub struct RuntimeParts {
     pub editors: Vec<crate::workspace::editors::EditorId>,
     pub provider: ProviderSettings,
     pub settings: SettingsParts,
+    pub server_info: crate::runtime::server_info::ServerInfo,
 }
 
 /// Starts the actor tree. Must be called inside the actix system; the returned arbiters must be
@@ -181,6 +186,11 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         editors: parts.editors,
         bus: bus.clone(),
         view: config_view.clone(),
+        home_dir: parts
+            .server_info
+            .home_dir()
+            .map(|h| h.to_string_lossy().into_owned()),
+        worktrees_dir: parts.worktrees_root.to_string_lossy().into_owned(),
     };
     let watermark = Watermark::default();
     let roots = RootsView::default();
@@ -343,6 +353,8 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
             settings_share: project_share,
             cwd_policy,
             stream_watch,
+            server_info: parts.server_info,
+            health: parts.health,
         },
         vec![
             settings_arbiter,

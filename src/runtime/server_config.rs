@@ -47,6 +47,9 @@ pub struct ServerConfigSeed {
     pub editors: Vec<EditorId>,
     pub bus: Addr<PushBus>,
     pub view: ConfigView,
+    /// DP Code's additions to the config (dpcode.md §3).
+    pub home_dir: Option<String>,
+    pub worktrees_dir: String,
 }
 
 pub struct ServerConfigActor {
@@ -76,14 +79,18 @@ impl ServerConfigActor {
     /// Rebuilds the getConfig result and publishes it to the view.
     fn refresh(&mut self) -> Result<Value, String> {
         let state = self.keybindings.load().map_err(|e| e.to_string())?;
-        let config = json!({
+        let mut config = json!({
             "cwd": self.seed.cwd,
             "keybindingsConfigPath": self.keybindings.path(),
             "keybindings": state.keybindings,
             "issues": state.issues,
             "providers": self.seed.providers,
             "availableEditors": self.seed.editors,
+            "worktreesDir": self.seed.worktrees_dir,
         });
+        if let Some(home) = &self.seed.home_dir {
+            config["homeDir"] = json!(home);
+        }
         self.seed.view.publish(config.to_string());
         Ok(config)
     }
@@ -154,6 +161,8 @@ mod tests {
             editors: vec![EditorId::Vscode],
             bus,
             view: ConfigView::default(),
+            home_dir: Some("/home/me".into()),
+            worktrees_dir: "/state/worktrees".into(),
         }
     }
 

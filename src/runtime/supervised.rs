@@ -44,22 +44,23 @@ where
         Self { handle, supervisor }
     }
 
-    /// A request answered with a serialised result or an error message; a registry that is
-    /// down answers with why.
-    pub fn send<M>(
+    /// A request answered with a serialised result or an error (a message, or a reply error
+    /// that may carry a cause); a registry that is down answers with why.
+    pub fn send<M, E>(
         &self,
         msg: M,
-    ) -> impl Future<Output = Result<Result<String, String>, MailboxError>> + 'static
+    ) -> impl Future<Output = Result<Result<String, E>, MailboxError>> + 'static
     where
         A: Handler<M>,
         A::Context: ToEnvelope<A, M>,
-        M: Message<Result = Result<String, String>> + Send + 'static,
+        M: Message<Result = Result<String, E>> + Send + 'static,
+        E: From<String> + Send + 'static,
     {
         let asked = self.handle.send(Ask(msg));
         async move {
             match asked.await {
                 Ok(Ok(answer)) => Ok(answer),
-                Ok(Err(unavailable)) => Ok(Err(unavailable.to_string())),
+                Ok(Err(unavailable)) => Ok(Err(unavailable.to_string().into())),
                 Err(err) => Err(err),
             }
         }

@@ -150,11 +150,19 @@ pub(super) fn flatten_mailbox<T>(asked: Result<T, MailboxError>) -> Result<T, St
 
 /// Up to [`REPLAY_PAGE`] durable, published events after `from`, as a JSON array built from the
 /// stored bytes without re-encoding them.
-pub(super) fn replay_page(events: &EventReader, from: u64) -> Result<String, String> {
+pub(super) fn replay_page(
+    events: &EventReader,
+    from: u64,
+) -> Result<String, crate::protocol::reply_error::ReplyError> {
     let page = events
         .log
         .read_range(from, events.watermark.get(), REPLAY_PAGE)
-        .map_err(|e| format!("reading the event log failed: {e}"))?;
+        .map_err(|e| {
+            crate::protocol::reply_error::ReplyError::wrapped(
+                format!("reading the event log failed: {e}"),
+                &e,
+            )
+        })?;
     let mut out = String::with_capacity(page.iter().map(|(_, b)| b.len() + 1).sum::<usize>() + 2);
     out.push('[');
     for (i, (_, bytes)) in page.iter().enumerate() {

@@ -17,10 +17,12 @@ use super::requests::{
     replay_page,
 };
 use crate::protocol::envelope::{
-    decode_request, encode_error, encode_raw_result, encode_result, UNKNOWN_ID,
+    decode_request, encode_error, encode_raw_result, encode_reply_error, encode_result,
+    UNKNOWN_ID,
 };
 use crate::protocol::git::GitCall;
 use crate::protocol::methods::{channels, Method};
+use crate::protocol::reply_error::ReplyError;
 use crate::runtime::engine::streams::{ShellSnapshotJson, StreamTopic, ThreadHistoryJson};
 use crate::runtime::engine::{GetSnapshot, ProjectScripts};
 use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
@@ -43,6 +45,7 @@ mod deliveries;
 mod fragments;
 mod subscriptions;
 mod text_generation;
+mod server_fs;
 use fragments::Fragments;
 
 /// What every session shares: where to route, what to greet with, and the limits.
@@ -107,6 +110,8 @@ pub struct Session {
     streams: subscriptions::Subscriptions,
     /// This connection's place under the connection cap, freed when the Session is dropped.
     _slot: Option<super::limits::ConnectionSlot>,
+    /// Who this connection is to terminal flow control (`terminal.ackOutput`).
+    connection: crate::runtime::terminals::flow::ConnectionId,
 }
 
 impl Session {
@@ -123,6 +128,7 @@ impl Session {
             in_flight: 0,
             streams: subscriptions::Subscriptions::default(),
             _slot: None,
+            connection: crate::runtime::terminals::flow::next_connection_id(),
         }
     }
 
@@ -185,7 +191,7 @@ impl Session {
                         from_sequence_exclusive,
                     } => match replay_page(&self.app.runtime.events, from_sequence_exclusive) {
                         Ok(raw) => ctx.text(encode_raw_result(&id, &raw)),
-                        Err(err) => ctx.text(encode_error(&id, &err)),
+                        Err(err) => ctx.text(encode_reply_error(&id, &err)),
                     },
                     Method::OrchestrationGetShellSnapshot { include_archived } => {
                         let asked = self
@@ -334,16 +340,31 @@ impl Session {
                     Method::ServerGenerateThreadRecap(p) => self.thread_recap(id, p, ctx),
                     Method::GitSummarizeDiff(p) => self.summarize_diff(id, p, ctx),
                     Method::ServerTranscribeVoice(p) => self.transcribe_voice(id, p, ctx),
+                    Method::ServerGetEnvironment => self.get_environment(id, ctx),
+                    Method::ServerGetDiagnostics => self.get_diagnostics(id, ctx),
+                    Method::ServerListWorktrees => self.list_worktrees(id, ctx),
+                    Method::FilesystemBrowse(p) => {
+                        self.browse(id, server_fs::Browse::Folder(p), ctx)
+                    }
+                    Method::ProjectsListDirectories(p) => {
+                        self.browse(id, server_fs::Browse::ListDirectories(p), ctx)
+                    }
+                    Method::ProjectsSearchLocalEntries(p) => {
+                        self.browse(id, server_fs::Browse::SearchLocal(p), ctx)
+                    }
+                    Method::TerminalAckOutput(p) => self.ack_output(id, p, ctx),
                 }
             }
         }
     }
 
-    /// Answers `id` with the serialised result (or error message) `fut` resolves to. The reply
-    /// is written from inside this actor, so it shares one ordered stream with the pushes.
-    fn reply_later<F>(&mut self, id: String, fut: F, ctx: &mut ws::WebsocketContext<Self>)
+    /// Answers `id` with the serialised result (or error) `fut` resolves to. The reply is
+    /// written from inside this actor, so it shares one ordered stream with the pushes. A
+    /// `String` error is one the server built (no `cause`); a [`ReplyError`] may wrap one.
+    fn reply_later<F, E>(&mut self, id: String, fut: F, ctx: &mut ws::WebsocketContext<Self>)
     where
-        F: Future<Output = Result<String, String>> + 'static,
+        F: Future<Output = Result<String, E>> + 'static,
+        E: Into<ReplyError>,
     {
         self.in_flight += 1;
         fut.into_actor(self)
@@ -353,7 +374,7 @@ impl Session {
                     // Methods that return nothing answer `{"id"}` alone, as T3 Code does.
                     Ok(raw) if raw.is_empty() => encode_result(&id, None),
                     Ok(raw) => encode_raw_result(&id, &raw),
-                    Err(message) => encode_error(&id, &message),
+                    Err(error) => encode_reply_error(&id, &error.into()),
                 });
             })
             .spawn(ctx);
@@ -437,6 +458,10 @@ impl Actor for Session {
     }
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
+        self.app
+            .runtime
+            .terminals
+            .tell(crate::runtime::terminals::ConnectionClosed(self.connection));
         if let Some((session_id, Some(handle))) = self.auth_session.take() {
             self.app.auth.forget_socket(&session_id, handle);
         }

@@ -38,6 +38,18 @@ pub enum WorkspaceError {
 }
 
 impl WorkspaceError {
+    /// As an error reply: an I/O failure wraps its OS error (`cause`); the path-policy errors
+    /// are the server's own and carry none.
+    pub fn into_reply(self) -> crate::protocol::reply_error::ReplyError {
+        match &self {
+            WorkspaceError::Io { source, .. } => {
+                let cause = source.to_string();
+                crate::protocol::reply_error::ReplyError::wrapped(self.to_string(), cause)
+            }
+            _ => crate::protocol::reply_error::ReplyError::new(self.to_string()),
+        }
+    }
+
     pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> Self {
         WorkspaceError::Io {
             action,

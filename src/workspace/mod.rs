@@ -1,4 +1,5 @@
 //! The user's project directories: editors, file search, confined writes.
+pub mod browse;
 pub mod editors;
 pub mod files;
 pub mod search;

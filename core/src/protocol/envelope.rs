@@ -214,6 +214,19 @@ pub fn encode_error(id: &str, message: &str) -> String {
     serde_json::json!({ "id": id, "error": { "message": message } }).to_string()
 }
 
+/// `{"id": …, "error": {"message": …, "cause"?: …}}`: `cause` only when an underlying error was
+/// wrapped; without one the bytes are [`encode_error`]'s.
+pub fn encode_reply_error(id: &str, error: &super::reply_error::ReplyError) -> String {
+    match &error.cause {
+        None => encode_error(id, &error.message),
+        Some(cause) => serde_json::json!({
+            "id": id,
+            "error": { "message": error.message, "cause": cause },
+        })
+        .to_string(),
+    }
+}
+
 /// `{"type":"push","sequence":n,"channel":…,"data":…}` from already-serialised data, so one
 /// serialisation serves every connection a push fans out to.
 pub fn encode_push(sequence: u64, channel: &str, data_json: &str) -> String {

@@ -17,6 +17,10 @@ use super::params::{
     SEARCH_QUERY_MAX_CHARS, TERMINAL_ID_MAX_CHARS, TERMINAL_WRITE_MAX_CHARS,
     WRITE_FILE_PATH_MAX_CHARS,
 };
+use super::server_fs::{
+    decode_browse, decode_list_directories, decode_search_local, decode_terminal_ack, BrowseParams,
+    ListDirectoriesParams, SearchLocalParams, TerminalAckParams,
+};
 use super::settings::{decode_patch, decode_provider_ref, ProviderRef, SettingsPatch};
 use super::subscriptions;
 use super::terminal::{
@@ -213,6 +217,34 @@ method_table! {
         "server.transcribeVoice" => |body: Value| {
             decode_transcribe_voice(&body).map(|p| Method::ServerTranscribeVoice(Box::new(p)))
         },
+    },
+    /// DP Code's server description and health (dpcode.md §3).
+    ServerGetEnvironment => {
+        "server.getEnvironment" => |_| Ok(Method::ServerGetEnvironment),
+    },
+    ServerGetDiagnostics => {
+        "server.getDiagnostics" => |_| Ok(Method::ServerGetDiagnostics),
+    },
+    ServerListWorktrees => {
+        "server.listWorktrees" => |_| Ok(Method::ServerListWorktrees),
+    },
+    /// DP Code's folder browsing (dpcode.md §6): names under the home directory.
+    FilesystemBrowse(BrowseParams) => {
+        "filesystem.browse" => |body| decode_browse(body).map(Method::FilesystemBrowse),
+    },
+    ProjectsListDirectories(ListDirectoriesParams) => {
+        "projects.listDirectories" => |body| {
+            decode_list_directories(body).map(Method::ProjectsListDirectories)
+        },
+    },
+    ProjectsSearchLocalEntries(SearchLocalParams) => {
+        "projects.searchLocalEntries" => |body| {
+            decode_search_local(body).map(Method::ProjectsSearchLocalEntries)
+        },
+    },
+    /// DP Code's terminal flow control (dpcode.md §6).
+    TerminalAckOutput(TerminalAckParams) => {
+        "terminal.ackOutput" => |body| decode_terminal_ack(body).map(Method::TerminalAckOutput),
     },
 }
 

@@ -14,6 +14,8 @@ pub mod keybindings;
 pub mod methods;
 pub mod params;
 pub mod provider_status;
+pub mod reply_error;
+pub mod server_fs;
 pub mod settings;
 pub mod subscriptions;
 pub mod terminal;

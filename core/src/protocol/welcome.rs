@@ -15,6 +15,12 @@ pub struct WelcomePayload {
     pub bootstrap_project_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bootstrap_thread_id: Option<String>,
+    /// DP Code's additions (dpcode.md §3): the server user's home directory (where folder
+    /// browsing is confined) and where t3rs creates worktrees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub home_dir: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktrees_dir: Option<String>,
 }
 
 impl WelcomePayload {
@@ -30,6 +36,8 @@ impl WelcomePayload {
             project_name,
             bootstrap_project_id: None,
             bootstrap_thread_id: None,
+            home_dir: None,
+            worktrees_dir: None,
         }
     }
 }

@@ -5,15 +5,16 @@ use std::time::Duration;
 
 use actix::prelude::*;
 use serde_json::{json, Value};
-use t3rs_actors::pty::{PtyEvent, PtyProcess, PtyResize, PtyWrite};
+use t3rs_actors::pty::{Gate, PtyEvent, PtyProcess, PtyResize, PtyWake, PtyWrite};
 use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
 use super::environment::{check_cwd, has_running_child, shell_candidates, shell_spec};
+use super::flow::SharedFlow;
 use super::history::cap_history;
 use super::{
-    Key, TerminalClear, TerminalDeps, TerminalOpen, TerminalResize, TerminalRestart, TerminalWrite,
-    DEFAULT_COLS, DEFAULT_ROWS,
+    ConnectionClosed, Key, TerminalAckOutput, TerminalClear, TerminalDeps, TerminalOpen,
+    TerminalResize, TerminalRestart, TerminalWrite, DEFAULT_COLS, DEFAULT_ROWS,
 };
 use crate::protocol::methods::channels;
 use crate::protocol::terminal::TerminalOpenParams;
@@ -106,6 +107,11 @@ pub struct TerminalActor {
     /// Replies waiting for the current shell to be gone (close).
     on_exit: Vec<tokio::sync::oneshot::Sender<()>>,
     has_running_subprocess: bool,
+    /// `terminal.ackOutput` flow control: who is behind (shared with the pty's reader, which
+    /// holds its reads while someone is), and whether it held them when last looked at.
+    flow: SharedFlow,
+    reads_paused: bool,
+    flow_watchdog: bool,
 }
 
 impl TerminalActor {
@@ -132,6 +138,9 @@ impl TerminalActor {
             persist_scheduled: false,
             on_exit: Vec::new(),
             has_running_subprocess: false,
+            flow: SharedFlow::new(super::flow::resume_after()),
+            reads_paused: false,
+            flow_watchdog: false,
         }
     }
 
@@ -170,6 +179,28 @@ impl TerminalActor {
         self.deps.history.save(&self.key, &self.history);
     }
 
+    /// Pauses or resumes the pty's reads as the flow says, and keeps a watchdog armed while
+    /// they are paused (it forgives a connection that went silent, see `flow`).
+    fn sync_flow(&mut self, ctx: &mut Context<Self>) {
+        let (pause, deadline) = self.flow.with(|flow| (flow.paused(), flow.next_deadline()));
+        if self.reads_paused && !pause {
+            // The reader holds itself; it only needs telling that it may go on.
+            if let Some(pty) = &self.pty {
+                pty.do_send(PtyWake);
+            }
+        }
+        self.reads_paused = pause;
+        if let (true, false, Some(deadline)) = (pause, self.flow_watchdog, deadline) {
+            self.flow_watchdog = true;
+            let wait = deadline.saturating_duration_since(std::time::Instant::now());
+            ctx.run_later(wait, |act, ctx| {
+                act.flow_watchdog = false;
+                act.flow.with(|flow| flow.expire(std::time::Instant::now()));
+                act.sync_flow(ctx);
+            });
+        }
+    }
+
     fn stop_shell(&mut self) {
         self.generation += 1;
         if let Some(pty) = self.pty.take() {
@@ -192,7 +223,8 @@ impl TerminalActor {
         .recipient();
         let mut last_error = String::new();
         for shell in shell_candidates() {
-            let spec = shell_spec(&shell, &self.cwd, self.cols, self.rows, &self.env);
+            let mut spec = shell_spec(&shell, &self.cwd, self.cols, self.rows, &self.env);
+            spec.gate = Some(Gate(std::sync::Arc::new(self.flow.clone())));
             match PtyProcess::spawn(spec, forward.clone()) {
                 Ok((pty, pid)) => {
                     self.pty = Some(pty);
@@ -270,7 +302,10 @@ impl Handler<FromPty> for TerminalActor {
                     self.persist_scheduled = true;
                     ctx.notify_later(PersistHistory, PERSIST_EVERY);
                 }
-                self.emit("output", json!({ "data": text }));
+                // `byteLength` (DP Code's): what a client acknowledges for this output.
+                self.emit("output", json!({ "data": text, "byteLength": text.len() }));
+                // The reader counted it; a pause it began needs the watchdog armed.
+                self.sync_flow(ctx);
             }
             PtyEvent::Exited { code, signal } => {
                 for waiter in self.on_exit.drain(..) {
@@ -289,6 +324,27 @@ impl Handler<FromPty> for TerminalActor {
                 self.emit("exited", json!({ "exitCode": code, "exitSignal": signal }));
             }
         }
+    }
+}
+
+impl Handler<TerminalAckOutput> for TerminalActor {
+    type Result = Result<String, String>;
+
+    fn handle(&mut self, msg: TerminalAckOutput, ctx: &mut Self::Context) -> Self::Result {
+        let now = std::time::Instant::now();
+        self.flow
+            .with(|flow| flow.ack(msg.connection, msg.params.bytes, now));
+        self.sync_flow(ctx);
+        Ok(String::new())
+    }
+}
+
+impl Handler<ConnectionClosed> for TerminalActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: ConnectionClosed, ctx: &mut Self::Context) {
+        self.flow.with(|flow| flow.closed(msg.0));
+        self.sync_flow(ctx);
     }
 }
 

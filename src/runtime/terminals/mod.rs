@@ -11,6 +11,7 @@
 
 mod actor;
 mod environment;
+pub mod flow;
 mod history;
 mod registry;
 
@@ -62,6 +63,19 @@ terminal_message!(
     TerminalRestart(TerminalRestartParams),
     TerminalClose(TerminalCloseParams),
 );
+
+/// `terminal.ackOutput` from one connection (see [`flow`]).
+#[derive(Message, Clone, Debug)]
+#[rtype(result = "Result<String, String>")]
+pub struct TerminalAckOutput {
+    pub connection: flow::ConnectionId,
+    pub params: crate::protocol::server_fs::TerminalAckParams,
+}
+
+/// A connection closed: it stops counting in every terminal's flow control.
+#[derive(Message, Clone, Copy, Debug)]
+#[rtype(result = "()")]
+pub struct ConnectionClosed(pub flow::ConnectionId);
 
 /// Closes every terminal (server shutdown); answers once their shells are gone.
 #[derive(Message, Clone, Debug)]

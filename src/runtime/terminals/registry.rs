@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use actix::prelude::*;
-use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor};
+use t3rs_actors::{Ask, ChildGuard, RestartPolicy, Shutdown, Supervisor, Tell};
 
 use super::actor::{CloseTerminal, TerminalActor};
 use super::environment::check_cwd;
 use super::{
-    CloseAllTerminals, Key, TerminalClear, TerminalClose, TerminalDeps, TerminalOpen,
-    TerminalResize, TerminalRestart, TerminalWrite, ThreadDeleted, MAX_TERMINALS_PER_THREAD,
+    CloseAllTerminals, ConnectionClosed, Key, TerminalAckOutput, TerminalClear, TerminalClose,
+    TerminalDeps, TerminalOpen, TerminalResize, TerminalRestart, TerminalWrite, ThreadDeleted,
+    MAX_TERMINALS_PER_THREAD,
 };
 use crate::protocol::terminal::TerminalOpenParams;
 
@@ -160,6 +161,26 @@ impl Handler<TerminalResize> for TerminalRegistry {
 
     fn handle(&mut self, msg: TerminalResize, _ctx: &mut Self::Context) -> Self::Result {
         forward(self.terminal(&msg.0.thread_id, &msg.0.terminal_id), msg)
+    }
+}
+
+impl Handler<TerminalAckOutput> for TerminalRegistry {
+    type Result = ResponseFuture<Result<String, String>>;
+
+    fn handle(&mut self, msg: TerminalAckOutput, _ctx: &mut Self::Context) -> Self::Result {
+        let terminal = self.terminal(&msg.params.thread_id, &msg.params.terminal_id);
+        forward(terminal, msg)
+    }
+}
+
+/// Every terminal forgets the closed connection's count.
+impl Handler<ConnectionClosed> for TerminalRegistry {
+    type Result = ();
+
+    fn handle(&mut self, msg: ConnectionClosed, _ctx: &mut Self::Context) {
+        for terminal in self.live.values() {
+            terminal.do_send(Tell(msg));
+        }
     }
 }
 

@@ -56,7 +56,7 @@ impl Session {
                 ))
             })
             .await?;
-            Ok(json!({ "recap": recap }).to_string())
+            Ok::<_, String>(json!({ "recap": recap }).to_string())
         };
         self.reply_later(id, work, ctx);
     }
@@ -79,7 +79,7 @@ impl Session {
                 Ok(text_generation::clean_summary(&answer))
             })
             .await?;
-            Ok(json!({ "summary": summary }).to_string())
+            Ok::<_, String>(json!({ "summary": summary }).to_string())
         };
         self.reply_later(id, work, ctx);
     }
@@ -100,7 +100,7 @@ impl Session {
                 voice_transcription::transcribe(&config, &audio)
             })
             .await?;
-            Ok(json!({ "text": text }).to_string())
+            Ok::<_, String>(json!({ "text": text }).to_string())
         };
         self.reply_later(id, work, ctx);
     }
