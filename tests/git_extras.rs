@@ -636,3 +636,24 @@ async fn status_branches_and_create_branch_carry_dp_codes_fields() {
     assert!(message.contains("no 'origin' remote"), "{message}");
     assert_eq!(git(&lone, &["branch", "--list", "x"]), "");
 }
+
+/// DP Code's `cause` (dpcode.md §8) on git's replies: git's own words when git failed, nothing
+/// when t3rs refused the request itself.
+#[tokio::test]
+async fn a_failing_git_command_carries_gits_words_as_cause_and_a_refusal_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let (work, _origin) = repo_with_origin(dir.path());
+    let server = start(dir.path());
+    let mut c = connected(&server).await;
+    let cwd = s(&work);
+    let failed = c
+        .request(json!({"_tag": "git.checkout", "cwd": cwd, "branch": "no-such-branch"}))
+        .await;
+    let cause = failed["error"]["cause"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{failed}"));
+    assert!(cause.contains("no-such-branch"), "{failed}");
+    let refused = c.request(json!({"_tag": "git.checkout", "cwd": cwd})).await;
+    assert!(refused["error"]["message"].as_str().is_some(), "{refused}");
+    assert!(refused["error"].get("cause").is_none(), "{refused}");
+}

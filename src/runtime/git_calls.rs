@@ -13,13 +13,20 @@ use crate::git::{
 };
 use crate::orchestration::model::ProjectScript;
 use crate::protocol::git::GitCall;
+use crate::protocol::reply_error::ReplyError;
 
-fn json<T: Serialize>(value: &T) -> Result<String, String> {
-    serde_json::to_string(value).map_err(|e| format!("encoding the answer failed: {e}"))
+fn json<T: Serialize>(value: &T) -> Result<String, ReplyError> {
+    serde_json::to_string(value).map_err(|e| ReplyError::wrapped("encoding the answer failed", e))
 }
 
-fn message(err: GitError) -> String {
-    err.to_string()
+/// A git failure as a reply: git's own words (or why it could not run) are the wrapped cause
+/// (DP Code's `cause`, dpcode.md §8); a refusal t3rs decided itself has none.
+fn message(err: GitError) -> ReplyError {
+    match &err {
+        GitError::Refused(_) => ReplyError::new(err.to_string()),
+        GitError::Failed { message, .. } => ReplyError::wrapped(err.to_string(), message),
+        GitError::Spawn(why) => ReplyError::wrapped(err.to_string(), why),
+    }
 }
 
 /// What a git call may need besides the repository.
@@ -72,7 +79,7 @@ pub fn run(
     env: &GitEnv,
     call: GitCall,
     mut progress: impl FnMut(Value),
-) -> Result<String, String> {
+) -> Result<String, ReplyError> {
     match call {
         GitCall::Status => json(&status::status_with(root, env.status_cache).map_err(message)?),
         GitCall::Pull => json(&status::pull(root).map_err(message)?),
@@ -103,8 +110,9 @@ pub fn run(
             )
             .map_err(message)?;
             // The worktree stays: it exists and git knows it; the error says what is missing.
-            run_setup_scripts(Path::new(&created.path), env.scripts)
-                .map_err(|e| format!("Worktree created at {}, but {e}", created.path))?;
+            run_setup_scripts(Path::new(&created.path), env.scripts).map_err(|e| {
+                ReplyError::new(format!("Worktree created at {}, but {e}", created.path))
+            })?;
             json(&serde_json::json!({ "worktree": created }))
         }
         GitCall::RemoveWorktree { path, force } => {
@@ -150,6 +158,6 @@ pub fn run(
             };
             json(&stacked::run_stacked_action(root, &input, &mut report).map_err(message)?)
         }
-        GitCall::Extra(call) => super::git_extra_calls::run(root, env, call),
+        GitCall::Extra(call) => super::git_extra_calls::run(root, env, call).map_err(Into::into),
     }
 }

@@ -34,7 +34,7 @@ pub struct SearchEntries {
 /// A `git.*` call in the repository at `cwd`, answered with the serialised result ("" for
 /// methods that return nothing).
 #[derive(Message, Clone)]
-#[rtype(result = "Result<String, String>")]
+#[rtype(result = "Result<String, crate::protocol::reply_error::ReplyError>")]
 pub struct RunGit {
     pub cwd: String,
     pub call: GitCall,
@@ -114,7 +114,7 @@ impl Handler<WriteFile> for ProjectActor {
 }
 
 impl Handler<RunGit> for ProjectActor {
-    type Result = Result<String, String>;
+    type Result = Result<String, crate::protocol::reply_error::ReplyError>;
 
     fn handle(&mut self, msg: RunGit, _ctx: &mut Self::Context) -> Self::Result {
         let bus = self.deps.bus.clone();
@@ -296,7 +296,7 @@ impl Handler<SearchEntries> for ProjectRegistry {
 }
 
 impl Handler<RunGit> for ProjectRegistry {
-    type Result = ResponseFuture<Result<String, String>>;
+    type Result = ResponseFuture<Result<String, crate::protocol::reply_error::ReplyError>>;
 
     fn handle(&mut self, msg: RunGit, _ctx: &mut Self::Context) -> Self::Result {
         let cwd = msg.cwd.clone();
