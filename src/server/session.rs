@@ -17,8 +17,7 @@ use super::requests::{
     replay_page,
 };
 use crate::protocol::envelope::{
-    decode_request, encode_error, encode_raw_result, encode_reply_error, encode_result,
-    UNKNOWN_ID,
+    decode_request, encode_error, encode_raw_result, encode_reply_error, encode_result, UNKNOWN_ID,
 };
 use crate::protocol::git::GitCall;
 use crate::protocol::methods::{channels, Method};
@@ -43,9 +42,9 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 
 mod deliveries;
 mod fragments;
+mod server_fs;
 mod subscriptions;
 mod text_generation;
-mod server_fs;
 use fragments::Fragments;
 
 /// What every session shares: where to route, what to greet with, and the limits.
