@@ -12,6 +12,8 @@ pub mod decider;
 pub mod events;
 pub mod model;
 pub mod projector;
+pub mod retention;
+pub mod v004;
 
 pub use commands::{decode_client_command, ClientCommand, Command, InternalCommand};
 pub use decider::{decide, DecideContext, InvariantError};
@@ -19,6 +21,8 @@ pub use events::{AggregateKind, Event, EventBody, EventDraft, EventMetadata};
 pub use model::*;
 pub use projector::project;
 
+#[cfg(test)]
+mod archive_tests;
 #[cfg(test)]
 mod property_tests;
 #[cfg(test)]

@@ -419,6 +419,18 @@ pub struct Thread {
     /// created by a v0.0.4 client before their first turn, which means codex with `model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_selection: Option<ModelSelection>,
+    /// DP Code's `archivedAt`: when the thread was archived, `null` when it is not (an extra
+    /// field for v0.0.4 clients; snapshots written before it read as not archived).
+    #[serde(default)]
+    pub archived_at: Option<String>,
+}
+
+impl Thread {
+    /// Archived threads stay in the model (and in `getSnapshot`), but leave DP Code's shell
+    /// and search unless asked for.
+    pub fn is_archived(&self) -> bool {
+        self.archived_at.is_some()
+    }
 }
 
 /// The whole projected state. `projects` and `threads` are JSON arrays in creation order on the

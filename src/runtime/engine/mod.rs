@@ -19,6 +19,7 @@ use t3rs_actors::push_relay::Publish;
 use t3rs_actors::{ChildGuard, Shutdown};
 
 use crate::orchestration::events::{AggregateKind, EventBody};
+use crate::orchestration::v004::v004_event_json;
 use crate::orchestration::{decide, project, Command, DecideContext, Event, ReadModel};
 use crate::protocol::methods::channels;
 use crate::runtime::cwd_policy::{changes_roots, RootsView};
@@ -273,9 +274,10 @@ impl Engine {
                 .map_err(|e| DispatchError::Storage(format!("event encoding: {e}")))?;
             self.next_sequence += 1;
             project(&mut self.model, &event);
+            // The log keeps the real event; v0.0.4's channel gets what its clients know.
             self.pushes.push(Push {
                 channel: channels::ORCHESTRATION_DOMAIN_EVENT,
-                data_json: json.clone(),
+                data_json: v004_event_json(&event).unwrap_or_else(|| json.clone()),
                 event_sequence: Some(sequence),
             });
             events.push((sequence, json.into_bytes()));
