@@ -23,6 +23,7 @@ pub mod settings;
 pub mod startup;
 pub mod supervised;
 pub mod terminals;
+pub mod thread_search;
 pub mod thread_session;
 pub mod turn_diffs;
 

@@ -141,6 +141,8 @@ pub struct Runtime {
     pub settings_share: Option<crate::runtime::settings::SettingsShare>,
     /// Which `cwd`s requests may name.
     pub cwd_policy: CwdPolicy,
+    /// `orchestration.searchThreads`'s index, kept current by the Engine.
+    pub thread_search: crate::runtime::thread_search::ThreadSearch,
 }
 
 pub struct RuntimeParts {
@@ -243,7 +245,9 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         })
     };
     let engine_arbiter = Arbiter::new();
+    let thread_search = crate::runtime::thread_search::ThreadSearch::default();
     let engine = {
+        let search = thread_search.clone();
         let log = parts.log.clone();
         let bus = bus.clone();
         let watermark = watermark.clone();
@@ -271,6 +275,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
                     )
                     .with_reactor(reactor.clone())
                     .with_roots_view(roots.clone())
+                    .with_search(search.clone())
                     .with_write_gate(WriteGate::new(health.clone(), fatal.clone())),
                     Err(reason) => {
                         Engine::broken(guard, log.clone(), bus.clone(), watermark.clone(), reason)
@@ -337,6 +342,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
             settings: Supervised::new(settings, settings_handle),
             settings_share: project_share,
             cwd_policy,
+            thread_search,
         },
         vec![
             settings_arbiter,

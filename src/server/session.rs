@@ -41,6 +41,7 @@ const PING_EVERY: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 
 mod fragments;
+mod thread_search;
 use fragments::Fragments;
 
 /// What every session shares: where to route, what to greet with, and the limits.
@@ -217,6 +218,7 @@ impl Session {
                             ctx,
                         )
                     }
+                    Method::OrchestrationSearchThreads(p) => self.search_threads(id, p, ctx),
                     Method::ProjectsSearchEntries { cwd, query, limit } => {
                         let asked =
                             self.app

@@ -20,6 +20,7 @@ use super::terminal::{
     TerminalClearParams, TerminalCloseParams, TerminalOpenParams, TerminalResizeParams,
     TerminalRestartParams, TerminalWriteParams,
 };
+use super::thread_search::{decode_search_threads, SearchThreadsParams};
 use crate::field_error::FieldError;
 use crate::orchestration::{decode_client_command, ClientCommand};
 
@@ -108,6 +109,11 @@ method_table! {
     },
     OrchestrationReplayEvents { from_sequence_exclusive: u64 } => {
         "orchestration.replayEvents" => replay_events,
+    },
+    /// DP Code (dpcode.md §7, issue 17): threads by title and message text, ranked.
+    OrchestrationSearchThreads(SearchThreadsParams) => {
+        "orchestration.searchThreads" => |body| decode_search_threads(body)
+            .map(Method::OrchestrationSearchThreads),
     },
     ProjectsSearchEntries { cwd: String, query: String, limit: usize } => {
         "projects.searchEntries" => search_entries,
@@ -433,11 +439,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thirty_distinct_methods() {
+    fn thirty_one_distinct_methods() {
         let mut names = KNOWN_METHODS.to_vec();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 30);
+        assert_eq!(names.len(), 31);
     }
 
     #[test]

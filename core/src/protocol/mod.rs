@@ -14,6 +14,7 @@ pub mod params;
 pub mod provider_status;
 pub mod settings;
 pub mod terminal;
+pub mod thread_search;
 pub mod welcome;
 
 pub use crate::field_error::FieldError;

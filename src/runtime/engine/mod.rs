@@ -24,6 +24,7 @@ use crate::orchestration::{decide, project, Command, DecideContext, Event, ReadM
 use crate::protocol::methods::channels;
 use crate::runtime::cwd_policy::{changes_roots, RootsView};
 use crate::runtime::push_bus::{Push, PushBus};
+use crate::runtime::thread_search::{ThreadSearch, Touch};
 use crate::runtime::{new_id, now_iso};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
 use crate::store::snapshot_writer::SnapshotWriter;
@@ -156,6 +157,9 @@ pub struct Engine {
     roots: Option<RootsView>,
     /// The open batch changed the roots: publish them again after its flush.
     roots_changed: bool,
+    /// `orchestration.searchThreads`'s index, and what the open batch changes in it.
+    search: Option<ThreadSearch>,
+    search_touches: Vec<Touch>,
     gate: WriteGate,
     /// Encodes and writes snapshots on a thread of its own, from a clone of the model that
     /// shares its rows: a large snapshot does not stall dispatch.
@@ -222,6 +226,8 @@ impl Engine {
             reactions: Vec::new(),
             roots: None,
             roots_changed: false,
+            search: None,
+            search_touches: Vec::new(),
             gate: WriteGate::default(),
             snapshots,
         }
@@ -238,6 +244,13 @@ impl Engine {
     pub fn with_roots_view(mut self, view: RootsView) -> Self {
         view.publish(&self.model);
         self.roots = Some(view);
+        self
+    }
+
+    /// Builds `search` from the model now and keeps it current after every flush.
+    pub fn with_search(mut self, search: ThreadSearch) -> Self {
+        search.rebuild(&self.model);
+        self.search = Some(search);
         self
     }
 
@@ -282,6 +295,9 @@ impl Engine {
             });
             events.push((sequence, json.into_bytes()));
             self.roots_changed |= self.roots.is_some() && changes_roots(&event.body);
+            if self.search.is_some() {
+                self.search_touches.extend(Touch::of(&event));
+            }
             if self.reactor.is_some() && is_provider_event(&event) {
                 self.reactions.push(Arc::new(event));
             }
@@ -408,6 +424,10 @@ impl Engine {
                         view.publish(&self.model);
                     }
                 }
+                // Before any reply too: a client told its message is stored can search for it.
+                if let Some(search) = &self.search {
+                    search.apply(&std::mem::take(&mut self.search_touches), &self.model);
+                }
                 for push in pushes {
                     self.bus.do_send(Publish(push));
                 }
@@ -427,6 +447,7 @@ impl Engine {
             }
             Err(err) => {
                 self.reactions.clear();
+                self.search_touches.clear();
                 self.roots_changed = false;
                 log::error!("event store write failed: {err}");
                 self.poisoned = Some(format!("the event store failed: {err}"));
