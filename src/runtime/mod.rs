@@ -17,6 +17,7 @@ pub mod mailbox_driver;
 pub mod projects;
 pub mod providers;
 pub mod push_bus;
+pub mod retention;
 pub mod root;
 pub mod server_config;
 pub mod settings;

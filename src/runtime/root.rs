@@ -292,6 +292,16 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         codex_bin: Some(codex_bin),
         settings: settings_share.clone(),
     };
+    // The retention sweep reads its setting from, and wakes on changes to, the same share.
+    if let Some(share) = &settings_share {
+        actix::spawn(crate::runtime::retention::run(
+            crate::runtime::retention::RetentionDeps {
+                engine: engine_handle.clone(),
+                bus: bus.clone(),
+                settings: share.clone(),
+            },
+        ));
+    }
     let project_share = settings_share;
     let projects_handle = ChildHandle::new("project-registry");
     let projects = Supervisor::new("project-registry", RestartPolicy::default(), move |guard| {

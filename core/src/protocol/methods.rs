@@ -432,6 +432,8 @@ pub mod channels {
     pub const SERVER_SETTINGS_UPDATED: &str = "server.settingsUpdated";
     /// DP Code's provider statuses: `{providers}` at start-up and after each check.
     pub const SERVER_PROVIDER_STATUSES_UPDATED: &str = "server.providerStatusesUpdated";
+    /// DP Code's maintenance reports (`{task: "thread-retention", state, at, …}`).
+    pub const SERVER_MAINTENANCE_UPDATED: &str = "server.maintenanceUpdated";
 }
 
 #[cfg(test)]

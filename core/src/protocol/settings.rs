@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::provider_status::{AuthStatus, ProviderState};
 use crate::field_error::{json_kind, FieldError};
+pub use retention::{ThreadRetention, ThreadRetentionPatch};
 
 /// DP Code's provider kinds; one enum with the model selection's (see
 /// [`crate::orchestration::model::AgentKind`]).
@@ -85,6 +86,9 @@ pub struct ServerSettings {
     /// Every kind, in [`AgentKind::ALL`] order.
     pub providers: BTreeMap<AgentKind, ProviderConfig>,
     pub acp_instances: Vec<AcpInstance>,
+    /// The retention sweep (off by default; it archives, never deletes).
+    #[serde(default)]
+    pub thread_retention: ThreadRetention,
 }
 
 impl Default for ServerSettings {
@@ -102,6 +106,7 @@ impl Default for ServerSettings {
                 .map(|kind| (kind, ProviderConfig::default_for(kind)))
                 .collect(),
             acp_instances: Vec::new(),
+            thread_retention: ThreadRetention::default(),
         }
     }
 }
@@ -133,6 +138,7 @@ pub struct SettingsPatch {
     pub text_generation_model_selection: Option<ModelSelection>,
     pub providers: BTreeMap<AgentKind, ProviderPatch>,
     pub acp_instances: Option<Vec<AcpInstance>>,
+    pub thread_retention: Option<ThreadRetentionPatch>,
 }
 
 const SETTINGS_KEYS: &[&str] = &[
@@ -141,6 +147,7 @@ const SETTINGS_KEYS: &[&str] = &[
     "textGenerationModelSelection",
     "providers",
     "acpInstances",
+    "threadRetention",
 ];
 const PROVIDER_KEYS: &[&str] = &["enabled", "binaryPath", "customModels"];
 const SELECTION_KEYS: &[&str] = &["provider", "model", "options"];
@@ -261,6 +268,9 @@ pub fn decode_patch(value: &Value, root: &str) -> Result<SettingsPatch, FieldErr
                     };
                     patch.providers.insert(kind, provider_patch(value, &field)?);
                 }
+            }
+            "threadRetention" => {
+                patch.thread_retention = Some(retention::decode_retention(value, &field)?)
             }
             _ => patch.acp_instances = Some(acp_instances(value, &field)?),
         }
@@ -471,6 +481,9 @@ impl ServerSettings {
         if let Some(instances) = &patch.acp_instances {
             next.acp_instances = instances.clone();
         }
+        if let Some(retention) = &patch.thread_retention {
+            next.thread_retention = next.thread_retention.merged(retention);
+        }
         next
     }
 
@@ -560,5 +573,6 @@ pub struct ModelOption {
     pub name: String,
 }
 
+mod retention;
 #[cfg(test)]
 mod tests;
