@@ -3,6 +3,7 @@
 //! term is found with one SIMD scan per thread instead of one per message.
 
 use crate::orchestration::model::{Message, Thread};
+use t3rs_core::text::truncate_within;
 
 /// Ends every message in the corpus. A query's terms never contain it (they are split at
 /// control characters), so no match runs from one message into the next.
@@ -112,8 +113,9 @@ impl ThreadDoc {
             {
                 let (folded_start, original_start) = (span.folded_start, span.original_start);
                 self.spans.pop();
-                self.folded.truncate(folded_start);
-                self.original.truncate(original_start);
+                // Span starts are character starts (each follows a separator).
+                truncate_within(&mut self.folded, folded_start);
+                truncate_within(&mut self.original, original_start);
                 self.push(message);
             }
             (Some(message), _)

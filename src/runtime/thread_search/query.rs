@@ -54,7 +54,7 @@ struct Candidate {
 fn word_start(text: &str, at: usize) -> bool {
     text.get(..at)
         .and_then(|before| before.chars().next_back())
-        .is_none_or(|c| !c.is_alphanumeric())
+        .map_or(true, |c| !c.is_alphanumeric())
 }
 
 /// The messages holding `finder`'s term: how many, and the newest match. One scan, jumping
