@@ -1,6 +1,10 @@
-//! One thread as the search index holds it: its title and every message's text twice, as
-//! written and case-folded, each kept as one string with the messages in order, so a query
-//! term is found with one SIMD scan per thread instead of one per message.
+//! One thread as the search index holds it: its title, and every message's text case-folded in
+//! one string with the messages in order, so a query term is found with one SIMD scan per
+//! thread instead of one per message. Snippets show text as written: an ASCII message is
+//! rebuilt from its folded bytes and a bitmap of the capitals (an eighth of its size); any
+//! other message keeps its own copy.
+
+use std::borrow::Cow;
 
 use crate::orchestration::model::{Message, Thread};
 use t3rs_core::text::truncate_within;
@@ -38,7 +42,8 @@ pub(super) fn fold(text: &str) -> String {
 pub(super) struct Span {
     pub(super) message_id: String,
     pub(super) folded_start: usize,
-    pub(super) original_start: usize,
+    /// The text as written, when it is not ASCII (else the capitals bitmap restores it).
+    pub(super) original: Option<Box<str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -52,7 +57,8 @@ pub(super) struct ThreadDoc {
     /// more recently active thread first.
     pub(super) active_at: String,
     pub(super) folded: String,
-    pub(super) original: String,
+    /// Bit `i` set: byte `i` of `folded` was an ASCII capital.
+    capitals: Vec<u64>,
     pub(super) spans: Vec<Span>,
 }
 
@@ -65,14 +71,17 @@ impl ThreadDoc {
             title_folded: String::new(),
             archived: false,
             active_at: String::new(),
-            folded: String::new(),
-            original: String::new(),
+            folded: String::with_capacity(thread.messages.iter().map(|m| m.text.len() + 1).sum()),
+            capitals: Vec::new(),
             spans: Vec::with_capacity(thread.messages.len()),
         };
         doc.meta(thread);
         for message in &thread.messages {
             doc.push(message);
         }
+        // Built once and then mostly read: no growth slack kept.
+        doc.folded.shrink_to_fit();
+        doc.capitals.shrink_to_fit();
         doc
     }
 
@@ -90,15 +99,39 @@ impl ThreadDoc {
     }
 
     fn push(&mut self, message: &Message) {
+        let start = self.folded.len();
+        let ascii = message.text.is_ascii();
         self.spans.push(Span {
             message_id: message.id.clone(),
-            folded_start: self.folded.len(),
-            original_start: self.original.len(),
+            folded_start: start,
+            original: (!ascii).then(|| message.text.clone().into_boxed_str()),
         });
         self.folded.push_str(&fold(&message.text));
         self.folded.push(SEPARATOR);
-        self.original.push_str(&message.text);
-        self.original.push(SEPARATOR);
+        self.capitals.resize(self.folded.len().div_ceil(64), 0);
+        if ascii {
+            for (i, byte) in message.text.bytes().enumerate() {
+                if byte.is_ascii_uppercase() {
+                    let bit = start + i;
+                    if let Some(word) = self.capitals.get_mut(bit / 64) {
+                        *word |= 1 << (bit % 64);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops the newest message (its text is the corpus's tail from `start`).
+    fn pop_newest(&mut self, start: usize) {
+        self.spans.pop();
+        // Span starts are character starts (each follows a separator).
+        truncate_within(&mut self.folded, start);
+        self.capitals.truncate(start.div_ceil(64));
+        if let Some(last) = self.capitals.last_mut() {
+            if start % 64 != 0 {
+                *last &= (1u64 << (start % 64)) - 1;
+            }
+        }
     }
 
     /// Brings the message `message_id` up to date with `thread`. The newest message (where
@@ -111,11 +144,8 @@ impl ThreadDoc {
             (Some(message), Some(span))
                 if message.id == message_id && span.message_id == message_id =>
             {
-                let (folded_start, original_start) = (span.folded_start, span.original_start);
-                self.spans.pop();
-                // Span starts are character starts (each follows a separator).
-                truncate_within(&mut self.folded, folded_start);
-                truncate_within(&mut self.original, original_start);
+                let start = span.folded_start;
+                self.pop_newest(start);
                 self.push(message);
             }
             (Some(message), _)
@@ -151,16 +181,31 @@ impl ThreadDoc {
     }
 
     /// Message `index` as written.
-    pub(super) fn original_text(&self, index: usize) -> &str {
+    pub(super) fn original_text(&self, index: usize) -> Cow<'_, str> {
         let Some(span) = self.spans.get(index) else {
-            return "";
+            return Cow::Borrowed("");
         };
-        let end = self
-            .spans
-            .get(index + 1)
-            .map_or(self.original.len(), |next| next.original_start)
-            .saturating_sub(SEPARATOR.len_utf8());
-        self.original.get(span.original_start..end).unwrap_or("")
+        if let Some(original) = &span.original {
+            return Cow::Borrowed(original);
+        }
+        let folded = self.folded_text(index);
+        let restored = folded
+            .bytes()
+            .enumerate()
+            .map(|(i, byte)| {
+                let bit = span.folded_start + i;
+                let capital = self
+                    .capitals
+                    .get(bit / 64)
+                    .is_some_and(|word| word & (1 << (bit % 64)) != 0);
+                if capital {
+                    byte.to_ascii_uppercase() as char
+                } else {
+                    byte as char
+                }
+            })
+            .collect();
+        Cow::Owned(restored)
     }
 
     /// Message `index`, folded.

@@ -208,10 +208,15 @@ fn streaming_titles_archive_delete_and_revert_keep_the_index_current() {
     w.thread("b", "Beta");
     w.say("a", "u1", "first question");
     // Streamed text lands piece by piece; a word split across deltas is found whole.
-    for (n, delta) in ["the ans", "wer is ", "forty-two"].iter().enumerate() {
+    for (n, delta) in ["The Ans", "wer is ", "Forty-Two"].iter().enumerate() {
         w.stream("a", "a1", delta, n);
     }
     assert_eq!(w.ids("answer"), ["a"]);
+    // Rewritten in place three times, the snippet still shows the capitals as written.
+    assert_eq!(
+        w.find("answer", false).results[0].snippet,
+        "The Answer is Forty-Two"
+    );
     w.internal(
         json!({"type": "thread.message.assistant.complete", "commandId": "done",
         "threadId": "a", "messageId": "a1", "turnId": "turn-1", "createdAt": T0}),
