@@ -64,6 +64,7 @@ pub(super) struct ThreadDoc {
 
 impl ThreadDoc {
     pub(super) fn of(thread: &Thread) -> ThreadDoc {
+        let bytes: usize = thread.messages.iter().map(|m| m.text.len() + 1).sum();
         let mut doc = ThreadDoc {
             thread_id: thread.id.clone(),
             project_id: thread.project_id.clone(),
@@ -71,8 +72,8 @@ impl ThreadDoc {
             title_folded: String::new(),
             archived: false,
             active_at: String::new(),
-            folded: String::with_capacity(thread.messages.iter().map(|m| m.text.len() + 1).sum()),
-            capitals: Vec::new(),
+            folded: String::with_capacity(bytes),
+            capitals: Vec::with_capacity(bytes.div_ceil(64)),
             spans: Vec::with_capacity(thread.messages.len()),
         };
         doc.meta(thread);
@@ -106,7 +107,15 @@ impl ThreadDoc {
             folded_start: start,
             original: (!ascii).then(|| message.text.clone().into_boxed_str()),
         });
-        self.folded.push_str(&fold(&message.text));
+        if ascii && !message.text.contains(SEPARATOR) {
+            // Folded in place: no temporary copy of the text.
+            self.folded.push_str(&message.text);
+            if let Some(tail) = self.folded.get_mut(start..) {
+                tail.make_ascii_lowercase();
+            }
+        } else {
+            self.folded.push_str(&fold(&message.text));
+        }
         self.folded.push(SEPARATOR);
         self.capitals.resize(self.folded.len().div_ceil(64), 0);
         if ascii {

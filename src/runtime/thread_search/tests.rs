@@ -199,6 +199,13 @@ fn snippets_are_whole_characters_around_the_match() {
     // A character whose lower case is longer keeps its place: found by its own spelling.
     assert_eq!(w.ids("i̇stanbul").len() + w.ids("İstanbul").len(), 1);
     assert_eq!(w.ids("STRASSE"), Vec::<String>::new());
+    // A NUL in a message cannot join it to the next one (it is the corpus's separator).
+    w.say("t", "m2", "Null\u{0}Byte");
+    w.say("t", "m3", "after");
+    let result = w.find("byte", false);
+    assert_eq!(result.results[0].snippet, "Null Byte");
+    assert!(w.ids("byteafter").is_empty());
+    w.assert_fresh(&["byte", "null", "after"]);
 }
 
 #[test]
