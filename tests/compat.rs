@@ -1,7 +1,7 @@
 //! The compatibility rule: T3 Code's own v0.0.4 client decodes every push on
 //! `server.configUpdated` and `orchestration.domainEvent`, and every `getSnapshot`, `getConfig`
 //! and `replayEvents` result, with v0.0.4's schemas, and drops what fails. With a Claude thread,
-//! an ACP thread and a declared ACP instance present, every such value must stay inside
+//! an ACP thread, a declared ACP instance and archived threads present, every such value must stay inside
 //! `../shared/spec/protocol.md`'s enums (extra fields are fine). The validator below checks
 //! those enums, field by field, as the v0.0.4 client's schemas would.
 #![allow(clippy::disallowed_methods)]
@@ -131,6 +131,14 @@ impl Violations {
         }
         if let Some(activity) = payload.get("activity") {
             self.activity(&format!("{path}.activity"), activity);
+        }
+        // v0.0.4's ThreadMetaUpdatedPayload needs these two (an archive event rides on it).
+        if kind == "thread.meta-updated" {
+            for key in ["threadId", "updatedAt"] {
+                if !payload[key].is_string() {
+                    self.0.push(format!("{path}.{key}: {}", payload[key]));
+                }
+            }
         }
         if kind == "thread.turn-diff-completed" {
             self.one_of(
@@ -293,6 +301,19 @@ async fn claude_and_acp_threads_keep_every_v004_channel_inside_v004_enums() {
     )
     .await;
 
+    // DP Code's archive events reach v0.0.4 clients as `thread.meta-updated`.
+    for (kind, thread, id) in [
+        ("thread.archive", "t-claude", "a1"),
+        ("thread.archive", "t-acp", "a2"),
+        ("thread.unarchive", "t-acp", "u2"),
+    ] {
+        dispatch(
+            &mut client,
+            json!({"type": kind, "commandId": id, "threadId": thread}),
+        )
+        .await;
+    }
+
     // The sessions react: an agent that is not installed here (Claude Code may be, the
     // declared ACP command is not) ends in a session `error`. Wait until both threads show their outcome,
     // then read everything a v0.0.4 client would.
@@ -361,6 +382,18 @@ async fn claude_and_acp_threads_keep_every_v004_channel_inside_v004_enums() {
         "values a v0.0.4 client would drop:\n{}",
         violations.0.join("\n")
     );
+    // Archiving is a meta update carrying `archivedAt`, in the replay and on the channel.
+    let archive_updates: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "thread.meta-updated")
+        .filter_map(|e| e["payload"].get("archivedAt"))
+        .collect();
+    assert_eq!(archive_updates.len(), 3, "{replay}");
+    assert!(archive_updates[0].is_string() && archive_updates[1].is_string());
+    assert!(archive_updates[2].is_null(), "{replay}");
+    assert!(!events
+        .iter()
+        .any(|e| e["type"].as_str().is_some_and(|t| t.contains("archived"))));
     // The selections travel as extra fields, and the threads record them.
     let claude = snapshot["threads"]
         .as_array()
@@ -369,6 +402,8 @@ async fn claude_and_acp_threads_keep_every_v004_channel_inside_v004_enums() {
         .expect("the Claude thread");
     assert_eq!(claude["modelSelection"]["provider"], "claudeAgent");
     assert_eq!(claude["model"], "claude-sonnet-4-6");
+    // getSnapshot keeps archived threads, with their `archivedAt`.
+    assert!(claude["archivedAt"].is_string(), "{claude}");
     // The declared ACP instance has a driver now: its missing command ends the session in an
     // error naming it (never run by codex instead).
     let acp = snapshot["threads"]

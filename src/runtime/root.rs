@@ -147,6 +147,8 @@ pub struct Runtime {
     pub server_info: crate::runtime::server_info::ServerInfo,
     /// Whether the store takes writes (`server.getDiagnostics` reports it).
     pub health: StoreHealth,
+    /// `orchestration.searchThreads`'s index, kept current by the Engine.
+    pub thread_search: crate::runtime::thread_search::ThreadSearch,
 }
 
 pub struct RuntimeParts {
@@ -256,7 +258,9 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         })
     };
     let engine_arbiter = Arbiter::new();
+    let thread_search = crate::runtime::thread_search::ThreadSearch::default();
     let engine = {
+        let search = thread_search.clone();
         let log = parts.log.clone();
         let bus = bus.clone();
         let watermark = watermark.clone();
@@ -286,6 +290,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
                     .with_reactor(reactor.clone())
                     .with_roots_view(roots.clone())
                     .with_stream_watch(stream_watch.clone())
+                    .with_search(search.clone())
                     .with_write_gate(WriteGate::new(health.clone(), fatal.clone())),
                     Err(reason) => {
                         Engine::broken(guard, log.clone(), bus.clone(), watermark.clone(), reason)
@@ -302,6 +307,16 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         codex_bin: Some(codex_bin),
         settings: settings_share.clone(),
     };
+    // The retention sweep reads its setting from, and wakes on changes to, the same share.
+    if let Some(share) = &settings_share {
+        actix::spawn(crate::runtime::retention::run(
+            crate::runtime::retention::RetentionDeps {
+                engine: engine_handle.clone(),
+                bus: bus.clone(),
+                settings: share.clone(),
+            },
+        ));
+    }
     let project_share = settings_share;
     let projects_handle = ChildHandle::new("project-registry");
     let projects = Supervisor::new("project-registry", RestartPolicy::default(), move |guard| {
@@ -355,6 +370,7 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
             stream_watch,
             server_info: parts.server_info,
             health: parts.health,
+            thread_search,
         },
         vec![
             settings_arbiter,

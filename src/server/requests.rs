@@ -169,7 +169,9 @@ pub(super) fn replay_page(
         if i > 0 {
             out.push(',');
         }
-        out.push_str(std::str::from_utf8(bytes).map_err(|_| "an event is not UTF-8".to_string())?);
+        let stored = std::str::from_utf8(bytes).map_err(|_| "an event is not UTF-8".to_string())?;
+        // DP Code's archive events go to v0.0.4 clients as the `thread.meta-updated` they know.
+        out.push_str(&crate::orchestration::v004::v004_stored_event(stored)?);
     }
     out.push(']');
     Ok(out)

@@ -45,6 +45,7 @@ mod fragments;
 mod server_fs;
 mod subscriptions;
 mod text_generation;
+mod thread_search;
 use fragments::Fragments;
 
 /// What every session shares: where to route, what to greet with, and the limits.
@@ -253,6 +254,7 @@ impl Session {
                             ctx,
                         )
                     }
+                    Method::OrchestrationSearchThreads(p) => self.search_threads(id, p, ctx),
                     Method::ProjectsSearchEntries { cwd, query, limit } => {
                         let asked =
                             self.app

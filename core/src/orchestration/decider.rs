@@ -77,6 +77,35 @@ fn require_thread_absent(model: &ReadModel, kind: &str, id: &str) -> Result<(), 
     ))
 }
 
+/// Archiving (DP Code's `requireThreadNotArchived` / `requireThreadArchived`) needs a live
+/// thread: a deleted one is refused here, unlike the v0.0.4 commands.
+fn require_archivable(
+    model: &ReadModel,
+    kind: &str,
+    id: &str,
+    want_archived: bool,
+) -> Result<(), InvariantError> {
+    require_thread(model, kind, id)?;
+    let Some(thread) = model.threads.get(id) else {
+        return Ok(());
+    };
+    let refuse = |message: String| Err(InvariantError::new(kind, message));
+    if thread.deleted_at.is_some() {
+        return refuse(format!(
+            "Thread '{id}' is deleted and cannot handle command '{kind}'."
+        ));
+    }
+    match (thread.is_archived(), want_archived) {
+        (true, false) => refuse(format!(
+            "Thread '{id}' is already archived and cannot handle command '{kind}'."
+        )),
+        (false, true) => refuse(format!(
+            "Thread '{id}' is not archived for command '{kind}'."
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The envelope every event of a command shares: correlation is the command id by design.
 fn draft(
     ctx: &mut DecideContext,
@@ -370,6 +399,26 @@ fn decide_client(
                 created_at: c.created_at.clone(),
             });
             thread_event(ctx, &c.command_id, &c.thread_id, &c.created_at, body)
+        }
+        // DP Code stamps both with the decision's time (S/orchestration/decider.ts:657-700). A
+        // running turn is no reason to refuse: archiving only hides the thread; the retention
+        // sweep is what leaves busy threads alone.
+        C::ThreadArchive(c) => {
+            require_archivable(model, kind, &c.thread_id, false)?;
+            let body = EventBody::ThreadArchived(ThreadArchivedPayload {
+                thread_id: c.thread_id.clone(),
+                archived_at: now.clone(),
+                updated_at: now.clone(),
+            });
+            draft(ctx, &c.command_id, Thread, &c.thread_id, &now, body)
+        }
+        C::ThreadUnarchive(c) => {
+            require_archivable(model, kind, &c.thread_id, true)?;
+            let body = EventBody::ThreadUnarchived(ThreadUnarchivedPayload {
+                thread_id: c.thread_id.clone(),
+                updated_at: now.clone(),
+            });
+            draft(ctx, &c.command_id, Thread, &c.thread_id, &now, body)
         }
     };
     Ok(vec![event])

@@ -132,6 +132,11 @@ pub enum EventBody {
     ThreadTurnDiffCompleted(ThreadTurnDiffCompletedPayload),
     #[serde(rename = "thread.activity-appended")]
     ThreadActivityAppended(ThreadActivityAppendedPayload),
+    /// DP Code's; v0.0.4 clients see it as a `thread.meta-updated` (see [`super::v004`]).
+    #[serde(rename = "thread.archived")]
+    ThreadArchived(ThreadArchivedPayload),
+    #[serde(rename = "thread.unarchived")]
+    ThreadUnarchived(ThreadUnarchivedPayload),
 }
 
 impl EventBody {
@@ -158,6 +163,8 @@ impl EventBody {
             B::ThreadProposedPlanUpserted(_) => "thread.proposed-plan-upserted",
             B::ThreadTurnDiffCompleted(_) => "thread.turn-diff-completed",
             B::ThreadActivityAppended(_) => "thread.activity-appended",
+            B::ThreadArchived(_) => "thread.archived",
+            B::ThreadUnarchived(_) => "thread.unarchived",
         }
     }
 }
@@ -415,6 +422,23 @@ pub struct ThreadTurnDiffCompletedPayload {
 pub struct ThreadActivityAppendedPayload {
     pub thread_id: String,
     pub activity: Activity,
+}
+
+/// DP Code's `ThreadArchivedPayload` (C/orchestration.ts:1428): both times are the decision's.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadArchivedPayload {
+    pub thread_id: String,
+    pub archived_at: String,
+    pub updated_at: String,
+}
+
+/// DP Code's `ThreadUnarchivedPayload` (C/orchestration.ts:1435).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadUnarchivedPayload {
+    pub thread_id: String,
+    pub updated_at: String,
 }
 
 #[cfg(test)]

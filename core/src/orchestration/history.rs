@@ -194,6 +194,7 @@ pub fn head(thread: &Thread) -> Thread {
         checkpoints: _,
         session,
         model_selection,
+        archived_at,
     } = thread;
     Thread {
         id: id.clone(),
@@ -214,6 +215,7 @@ pub fn head(thread: &Thread) -> Thread {
         checkpoints: Vec::new(),
         session: session.clone(),
         model_selection: model_selection.clone(),
+        archived_at: archived_at.clone(),
     }
 }
 

@@ -13,7 +13,9 @@ pub mod events;
 pub mod history;
 pub mod model;
 pub mod projector;
+pub mod retention;
 pub mod shell;
+pub mod v004;
 
 pub use commands::{decode_client_command, ClientCommand, Command, InternalCommand};
 pub use decider::{decide, DecideContext, InvariantError};
@@ -21,6 +23,8 @@ pub use events::{AggregateKind, Event, EventBody, EventDraft, EventMetadata};
 pub use model::*;
 pub use projector::project;
 
+#[cfg(test)]
+mod archive_tests;
 #[cfg(test)]
 mod property_tests;
 #[cfg(test)]

@@ -419,6 +419,18 @@ pub struct Thread {
     /// created by a v0.0.4 client before their first turn, which means codex with `model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_selection: Option<ModelSelection>,
+    /// DP Code's `archivedAt`: when the thread was archived, `null` when it is not (an extra
+    /// field for v0.0.4 clients; snapshots written before it read as not archived).
+    #[serde(default)]
+    pub archived_at: Option<String>,
+}
+
+impl Thread {
+    /// Archived threads stay in the model (and in `getSnapshot`), but leave DP Code's shell
+    /// and search unless asked for.
+    pub fn is_archived(&self) -> bool {
+        self.archived_at.is_some()
+    }
 }
 
 /// The whole projected state. `projects` and `threads` are JSON arrays in creation order on the
@@ -521,87 +533,4 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-    use crate::orchestration::test_support::*;
-
-    #[test]
-    fn read_model_serialises_rows_as_arrays_in_creation_order() {
-        let mut h = Harness::new();
-        h.ok(client(create_project("pb")));
-        h.ok(client(create_project("pa")));
-        h.ok(client(create_thread("t1", "pa")));
-        h.ok(client(turn_start("t1", "m1", "hi")));
-        let value = serde_json::to_value(&h.model).expect("serialises");
-        let mut keys: Vec<&str> = value
-            .as_object()
-            .expect("object")
-            .keys()
-            .map(String::as_str)
-            .collect();
-        keys.sort_unstable();
-        assert_eq!(
-            keys,
-            ["projects", "snapshotSequence", "threads", "updatedAt"]
-        );
-        assert_eq!(value["snapshotSequence"], 5);
-        assert_eq!(value["projects"][0]["id"], "pb");
-        assert_eq!(value["projects"][1]["id"], "pa");
-        assert_eq!(value["projects"][0]["deletedAt"], serde_json::Value::Null);
-        let thread = &value["threads"][0];
-        for key in [
-            "id",
-            "projectId",
-            "title",
-            "model",
-            "runtimeMode",
-            "interactionMode",
-            "branch",
-            "worktreePath",
-            "latestTurn",
-            "createdAt",
-            "updatedAt",
-            "deletedAt",
-            "messages",
-            "proposedPlans",
-            "activities",
-            "checkpoints",
-            "session",
-        ] {
-            assert!(thread.get(key).is_some(), "thread lacks {key}");
-        }
-        assert_eq!(
-            thread["messages"][0],
-            json!({"id": "m1", "role": "user", "text": "hi", "attachments": [],
-                   "turnId": null, "streaming": false, "createdAt": T0, "updatedAt": T0})
-        );
-        let back: ReadModel = serde_json::from_value(value).expect("deserialises");
-        assert_eq!(back, h.model);
-        let order: Vec<&String> = back.projects.keys().collect();
-        assert_eq!(order, ["pb", "pa"]);
-    }
-
-    #[test]
-    fn thread_defaults_apply_when_reading_older_snapshots() {
-        let thread = json!({"id": "t", "projectId": "p", "title": "T", "model": "m",
-            "branch": null, "worktreePath": null, "latestTurn": null, "createdAt": T0,
-            "updatedAt": T0, "deletedAt": null, "messages": [], "activities": [],
-            "checkpoints": [], "session": null});
-        let thread: Thread = serde_json::from_value(thread).expect("decodes");
-        assert_eq!(thread.interaction_mode, InteractionMode::Default);
-        assert_eq!(thread.runtime_mode, RuntimeMode::FullAccess);
-        assert!(thread.proposed_plans.is_empty());
-    }
-
-    #[test]
-    fn default_model_is_empty() {
-        let model = ReadModel::default();
-        assert_eq!(
-            serde_json::to_value(&model).expect("serialises"),
-            json!({"snapshotSequence": 0, "projects": [], "threads": [],
-                   "updatedAt": EMPTY_MODEL_UPDATED_AT})
-        );
-    }
-}
+mod tests;

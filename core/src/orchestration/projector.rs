@@ -77,6 +77,7 @@ pub fn project(model: &mut ReadModel, event: &Event) {
                 checkpoints: Vec::new(),
                 session: None,
                 model_selection: p.model_selection.clone(),
+                archived_at: None,
             };
             model.threads.insert(p.thread_id.clone(), Arc::new(thread));
         }
@@ -84,6 +85,18 @@ pub fn project(model: &mut ReadModel, event: &Event) {
             if let Some(thread) = model.thread_mut(&p.thread_id) {
                 thread.deleted_at = Some(p.deleted_at.clone());
                 thread.updated_at.clone_from(&p.deleted_at);
+            }
+        }
+        EventBody::ThreadArchived(p) => {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
+                thread.archived_at = Some(p.archived_at.clone());
+                thread.updated_at.clone_from(&p.updated_at);
+            }
+        }
+        EventBody::ThreadUnarchived(p) => {
+            if let Some(thread) = model.thread_mut(&p.thread_id) {
+                thread.archived_at = None;
+                thread.updated_at.clone_from(&p.updated_at);
             }
         }
         EventBody::ThreadMetaUpdated(p) => {

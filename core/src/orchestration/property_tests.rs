@@ -23,6 +23,8 @@ enum Op {
     Revert(u8, u8),
     DeleteThread(u8),
     DeleteProject(u8),
+    /// Archive (true) or unarchive (false): refused when already so, or on a deleted thread.
+    Archive(u8, bool),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -46,6 +48,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (id(), 0u8..5).prop_map(|(t, n)| Op::Revert(t, n)),
         1 => id().prop_map(Op::DeleteThread),
         1 => id().prop_map(Op::DeleteProject),
+        2 => (id(), any::<bool>()).prop_map(|(t, on)| Op::Archive(t, on)),
     ]
 }
 
@@ -62,6 +65,8 @@ fn command(op: &Op, step: usize) -> Command {
     let now = at(step);
     let thread = |t: &u8| format!("t{t}");
     match op {
+        Op::Archive(t, on) => client(json!({"type": if *on { "thread.archive" } else {
+            "thread.unarchive" }, "commandId": cid, "threadId": thread(t)})),
         Op::CreateProject(p) => client(json!({"type": "project.create", "commandId": cid,
             "projectId": format!("p{p}"), "title": "P", "workspaceRoot": "/w",
             "createdAt": now})),

@@ -93,7 +93,7 @@ impl<'a> ThreadShell<'a> {
             has_actionable_proposed_plan: actionable_plan(thread),
             created_at: &thread.created_at,
             updated_at: &thread.updated_at,
-            archived_at: archived_at(thread),
+            archived_at: thread.archived_at.as_deref(),
             session: thread.session.as_ref(),
         }
     }
@@ -144,7 +144,7 @@ fn actionable_plan(thread: &Thread) -> bool {
 
 /// Which threads a shell lists: live ones, and archived ones only when asked for.
 pub fn listed(thread: &Thread, include_archived: bool) -> bool {
-    thread.deleted_at.is_none() && (include_archived || archived_at(thread).is_none())
+    thread.deleted_at.is_none() && (include_archived || !thread.is_archived())
 }
 
 #[derive(Serialize, Debug)]
@@ -235,11 +235,6 @@ pub fn shell_item<'a>(
             _ => None,
         },
     }
-}
-
-// MERGE-PENDING: Thread.archivedAt arrives with thread.archive (another branch of this issue).
-fn archived_at(_thread: &Thread) -> Option<&str> {
-    None
 }
 
 fn is_archive(event: &Event) -> bool {

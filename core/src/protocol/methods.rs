@@ -31,6 +31,7 @@ use super::text_generation::{
     decode_summarize_diff, decode_thread_recap, decode_transcribe_voice, SummarizeDiffParams,
     ThreadRecapParams, TranscribeVoiceParams,
 };
+use super::thread_search::{decode_search_threads, SearchThreadsParams};
 use crate::field_error::FieldError;
 use crate::orchestration::history::HistoryCursor;
 use crate::orchestration::{decode_client_command, ClientCommand};
@@ -139,6 +140,11 @@ method_table! {
     },
     OrchestrationGetThreadHistory { thread_id: String, before: Box<HistoryCursor>, limit: usize } => {
         "orchestration.getThreadHistory" => subscriptions::thread_history,
+    },
+    /// DP Code (dpcode.md §7, issue 17): threads by title and message text, ranked.
+    OrchestrationSearchThreads(SearchThreadsParams) => {
+        "orchestration.searchThreads" => |body| decode_search_threads(body)
+            .map(Method::OrchestrationSearchThreads),
     },
     ProjectsSearchEntries { cwd: String, query: String, limit: usize } => {
         "projects.searchEntries" => search_entries,
@@ -519,6 +525,8 @@ pub mod channels {
     pub const ORCHESTRATION_SHELL_EVENT: &str = "orchestration.shellEvent";
     /// DP Code's thread stream: `{kind:"event", event}` for a subscribed thread.
     pub const ORCHESTRATION_THREAD_EVENT: &str = "orchestration.threadEvent";
+    /// DP Code's maintenance reports (`{task: "thread-retention", state, at, …}`).
+    pub const SERVER_MAINTENANCE_UPDATED: &str = "server.maintenanceUpdated";
 }
 
 #[cfg(test)]

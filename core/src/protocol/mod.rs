@@ -20,6 +20,7 @@ pub mod settings;
 pub mod subscriptions;
 pub mod terminal;
 pub mod text_generation;
+pub mod thread_search;
 pub mod welcome;
 
 pub use crate::field_error::FieldError;

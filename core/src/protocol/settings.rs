@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::provider_status::{AuthStatus, ProviderState};
 use crate::field_error::{json_kind, FieldError};
+pub use retention::{ThreadRetention, ThreadRetentionPatch};
 pub use voice::{VoicePatch, VoiceTranscription};
 
 /// DP Code's provider kinds; one enum with the model selection's (see
@@ -89,6 +90,9 @@ pub struct ServerSettings {
     /// Shown without its key (see [`voice`]); the settings file is read back through a patch.
     #[serde(default, skip_deserializing)]
     pub voice_transcription: VoiceTranscription,
+    /// The retention sweep (off by default; it archives, never deletes).
+    #[serde(default)]
+    pub thread_retention: ThreadRetention,
 }
 
 impl Default for ServerSettings {
@@ -107,6 +111,7 @@ impl Default for ServerSettings {
                 .collect(),
             acp_instances: Vec::new(),
             voice_transcription: VoiceTranscription::default(),
+            thread_retention: ThreadRetention::default(),
         }
     }
 }
@@ -139,6 +144,7 @@ pub struct SettingsPatch {
     pub providers: BTreeMap<AgentKind, ProviderPatch>,
     pub acp_instances: Option<Vec<AcpInstance>>,
     pub voice_transcription: Option<VoicePatch>,
+    pub thread_retention: Option<ThreadRetentionPatch>,
 }
 
 const SETTINGS_KEYS: &[&str] = &[
@@ -148,6 +154,7 @@ const SETTINGS_KEYS: &[&str] = &[
     "providers",
     "acpInstances",
     "voiceTranscription",
+    "threadRetention",
 ];
 const PROVIDER_KEYS: &[&str] = &["enabled", "binaryPath", "customModels"];
 const SELECTION_KEYS: &[&str] = &["provider", "model", "options"];
@@ -271,6 +278,9 @@ pub fn decode_patch(value: &Value, root: &str) -> Result<SettingsPatch, FieldErr
             }
             "voiceTranscription" => {
                 patch.voice_transcription = Some(voice::decode_voice_patch(value, &field)?)
+            }
+            "threadRetention" => {
+                patch.thread_retention = Some(retention::decode_retention(value, &field)?)
             }
             _ => patch.acp_instances = Some(acp_instances(value, &field)?),
         }
@@ -484,6 +494,9 @@ impl ServerSettings {
         if let Some(voice) = &patch.voice_transcription {
             next.voice_transcription = next.voice_transcription.merged(voice);
         }
+        if let Some(retention) = &patch.thread_retention {
+            next.thread_retention = next.thread_retention.merged(retention);
+        }
         next
     }
 
@@ -578,6 +591,7 @@ pub struct ModelOption {
     pub name: String,
 }
 
+mod retention;
 pub mod voice;
 
 #[cfg(test)]

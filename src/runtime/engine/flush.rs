@@ -34,6 +34,10 @@ impl Engine {
                         view.publish(&self.model);
                     }
                 }
+                // Before any reply too: a client told its message is stored can search for it.
+                if let Some(search) = &self.search {
+                    search.apply(&std::mem::take(&mut self.search_touches), &self.model);
+                }
                 for push in pushes {
                     self.bus.do_send(Publish(push));
                 }
@@ -53,6 +57,7 @@ impl Engine {
             }
             Err(err) => {
                 self.reactions.clear();
+                self.search_touches.clear();
                 self.roots_changed = false;
                 log::error!("event store write failed: {err}");
                 self.poisoned = Some(format!("the event store failed: {err}"));

@@ -15,18 +15,21 @@ use std::sync::Arc;
 use actix::prelude::*;
 use tokio::sync::oneshot;
 
-use t3rs_actors::{ChildGuard, Shutdown};
+use t3rs_actors::ChildGuard;
 
 use crate::orchestration::events::{AggregateKind, EventBody};
+use crate::orchestration::v004::v004_event_json;
 use crate::orchestration::{decide, project, Command, DecideContext, Event, ReadModel};
 use crate::protocol::methods::channels;
 use crate::runtime::cwd_policy::{changes_roots, RootsView};
 use crate::runtime::push_bus::{Audience, Push, PushBus};
+use crate::runtime::thread_search::{ThreadSearch, Touch};
 use crate::runtime::{new_id, now_iso};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
 use crate::store::snapshot_writer::SnapshotWriter;
 
 mod flush;
+mod handlers;
 mod pending;
 mod queries;
 mod state;
@@ -155,6 +158,9 @@ pub struct Engine {
     roots: Option<RootsView>,
     /// The open batch changed the roots: publish them again after its flush.
     roots_changed: bool,
+    /// `orchestration.searchThreads`'s index, and what the open batch changes in it.
+    search: Option<ThreadSearch>,
+    search_touches: Vec<Touch>,
     gate: WriteGate,
     /// Encodes and writes snapshots on a thread of its own, from a clone of the model that
     /// shares its rows: a large snapshot does not stall dispatch.
@@ -223,6 +229,8 @@ impl Engine {
             reactions: Vec::new(),
             roots: None,
             roots_changed: false,
+            search: None,
+            search_touches: Vec::new(),
             gate: WriteGate::default(),
             snapshots,
             watch: streams::StreamWatch::default(),
@@ -246,6 +254,13 @@ impl Engine {
     pub fn with_roots_view(mut self, view: RootsView) -> Self {
         view.publish(&self.model);
         self.roots = Some(view);
+        self
+    }
+
+    /// Builds `search` from the model now and keeps it current after every flush.
+    pub fn with_search(mut self, search: ThreadSearch) -> Self {
+        search.rebuild(&self.model);
+        self.search = Some(search);
         self
     }
 
@@ -283,14 +298,18 @@ impl Engine {
             self.next_sequence += 1;
             project(&mut self.model, &event);
             self.stream_pushes(&event, &json);
+            // The log keeps the real event; v0.0.4's channel gets what its clients know.
             self.pushes.push(Push {
                 channel: channels::ORCHESTRATION_DOMAIN_EVENT,
-                data_json: json.clone(),
+                data_json: v004_event_json(&event).unwrap_or_else(|| json.clone()),
                 event_sequence: Some(sequence),
                 audience: Audience::Unsubscribed,
             });
             events.push((sequence, json.into_bytes()));
             self.roots_changed |= self.roots.is_some() && changes_roots(&event.body);
+            if self.search.is_some() {
+                self.search_touches.extend(Touch::of(&event));
+            }
             if self.reactor.is_some() && is_provider_event(&event) {
                 self.reactions.push(Arc::new(event));
             }
@@ -484,68 +503,5 @@ impl Engine {
             self.schedule_flush(ctx);
         }
         rx
-    }
-}
-
-fn stopped_engine() -> DispatchError {
-    DispatchError::Storage("the engine stopped".into())
-}
-
-impl Handler<Dispatch> for Engine {
-    type Result = ResponseFuture<Result<u64, DispatchError>>;
-
-    fn handle(&mut self, msg: Dispatch, ctx: &mut Self::Context) -> Self::Result {
-        let rx = self.dispatch(&msg.0, ctx);
-        Box::pin(async move {
-            rx.await
-                .unwrap_or_else(|_| Err(stopped_engine()))
-                .map(|dispatched| dispatched.sequence)
-        })
-    }
-}
-
-impl Handler<DispatchPublished> for Engine {
-    type Result = ResponseFuture<Result<Dispatched, DispatchError>>;
-
-    fn handle(&mut self, msg: DispatchPublished, ctx: &mut Self::Context) -> Self::Result {
-        let rx = self.dispatch(&msg.0, ctx);
-        Box::pin(async move { rx.await.unwrap_or_else(|_| Err(stopped_engine())) })
-    }
-}
-
-impl Handler<FlushBatch> for Engine {
-    type Result = ();
-
-    fn handle(&mut self, _msg: FlushBatch, ctx: &mut Self::Context) {
-        // A capped batch or a read may have flushed already.
-        self.flush_scheduled = false;
-        if self.pending() && !self.flush_now() {
-            ctx.stop();
-        }
-    }
-}
-
-impl Handler<Checkpoint> for Engine {
-    type Result = u64;
-
-    fn handle(&mut self, _msg: Checkpoint, ctx: &mut Self::Context) -> u64 {
-        if self.pending() && !self.flush_now() {
-            ctx.stop();
-        }
-        if self.events_since_snapshot > 0 {
-            self.snapshot();
-        }
-        self.wait_for_snapshot();
-        // The durable sequence (a poisoned model is ahead of it).
-        self.watermark.get()
-    }
-}
-
-impl Handler<Shutdown> for Engine {
-    type Result = ();
-
-    fn handle(&mut self, _msg: Shutdown, ctx: &mut Self::Context) {
-        self.guard.complete();
-        ctx.stop();
     }
 }

@@ -9,10 +9,18 @@ use std::sync::{Arc, RwLock};
 
 use crate::protocol::settings::{ModelOption, ServerSettings};
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct SettingsShare {
     settings: Arc<RwLock<ServerSettings>>,
     offered: OfferedModels,
+    /// Counts replacements, so a task can wait for the next change (the retention sweep).
+    changes: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+impl Default for SettingsShare {
+    fn default() -> Self {
+        SettingsShare::new(ServerSettings::default())
+    }
 }
 
 /// The models ACP agents offered, by instance id (or kind, for gemini and opencode).
@@ -36,6 +44,7 @@ impl SettingsShare {
         SettingsShare {
             settings: Arc::new(RwLock::new(settings)),
             offered: OfferedModels::default(),
+            changes: Arc::new(tokio::sync::watch::Sender::new(0)),
         }
     }
 
@@ -50,6 +59,12 @@ impl SettingsShare {
     /// Only the settings actor replaces them (and tests).
     pub(crate) fn set(&self, settings: ServerSettings) {
         *self.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
+        self.changes.send_modify(|n| *n += 1);
+    }
+
+    /// Wakes at every later replacement of the settings.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     pub fn offered(&self) -> &OfferedModels {

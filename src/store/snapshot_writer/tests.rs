@@ -185,6 +185,7 @@ fn clone_versus_encode() {
             checkpoints: Vec::new(),
             session: None,
             model_selection: None,
+            archived_at: None,
         };
         model.threads.insert(id, thread.into());
     }

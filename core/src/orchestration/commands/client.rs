@@ -1,4 +1,4 @@
-//! The 14 commands a client may dispatch (`orchestration.dispatchCommand`), and their limits.
+//! The 16 commands a client may dispatch (`orchestration.dispatchCommand`), and their limits.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -260,6 +260,15 @@ pub struct ThreadSessionStopCommand {
     pub created_at: String,
 }
 
+/// DP Code's `thread.archive` / `thread.unarchive` (C/orchestration.ts:876-886): the thread
+/// leaves (or rejoins) the sidebar; nothing of it is deleted.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadArchiveCommand {
+    pub command_id: String,
+    pub thread_id: String,
+}
+
 /// What a client may dispatch with `orchestration.dispatchCommand`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
@@ -292,6 +301,10 @@ pub enum ClientCommand {
     ThreadCheckpointRevert(ThreadCheckpointRevertCommand),
     #[serde(rename = "thread.session.stop")]
     ThreadSessionStop(ThreadSessionStopCommand),
+    #[serde(rename = "thread.archive")]
+    ThreadArchive(ThreadArchiveCommand),
+    #[serde(rename = "thread.unarchive")]
+    ThreadUnarchive(ThreadArchiveCommand),
 }
 
 impl ClientCommand {
@@ -312,6 +325,7 @@ impl ClientCommand {
             C::ThreadUserInputRespond(c) => &c.command_id,
             C::ThreadCheckpointRevert(c) => &c.command_id,
             C::ThreadSessionStop(c) => &c.command_id,
+            C::ThreadArchive(c) | C::ThreadUnarchive(c) => &c.command_id,
         }
     }
 
@@ -332,6 +346,8 @@ impl ClientCommand {
             C::ThreadUserInputRespond(_) => "thread.user-input.respond",
             C::ThreadCheckpointRevert(_) => "thread.checkpoint.revert",
             C::ThreadSessionStop(_) => "thread.session.stop",
+            C::ThreadArchive(_) => "thread.archive",
+            C::ThreadUnarchive(_) => "thread.unarchive",
         }
     }
 
@@ -352,6 +368,7 @@ impl ClientCommand {
             C::ThreadUserInputRespond(c) => (AggregateKind::Thread, &c.thread_id),
             C::ThreadCheckpointRevert(c) => (AggregateKind::Thread, &c.thread_id),
             C::ThreadSessionStop(c) => (AggregateKind::Thread, &c.thread_id),
+            C::ThreadArchive(c) | C::ThreadUnarchive(c) => (AggregateKind::Thread, &c.thread_id),
         }
     }
 }

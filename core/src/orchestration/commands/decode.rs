@@ -49,6 +49,8 @@ pub fn decode_client_command(value: Value) -> Result<ClientCommand, FieldError> 
         "thread.user-input.respond" => C::ThreadUserInputRespond(typed(value)?),
         "thread.checkpoint.revert" => C::ThreadCheckpointRevert(typed(value)?),
         "thread.session.stop" => C::ThreadSessionStop(typed(value)?),
+        "thread.archive" => C::ThreadArchive(typed(value)?),
+        "thread.unarchive" => C::ThreadUnarchive(typed(value)?),
         other => {
             return Err(FieldError::new(
                 "type",
@@ -319,6 +321,7 @@ fn validate(command: &mut ClientCommand) -> Result<(), FieldError> {
             non_empty("threadId", &mut c.thread_id)?;
             timestamp("createdAt", &c.created_at)?;
         }
+        C::ThreadArchive(c) | C::ThreadUnarchive(c) => non_empty("threadId", &mut c.thread_id)?,
     }
     Ok(())
 }
@@ -340,5 +343,6 @@ fn command_id_mut(command: &mut ClientCommand) -> &mut String {
         C::ThreadUserInputRespond(c) => &mut c.command_id,
         C::ThreadCheckpointRevert(c) => &mut c.command_id,
         C::ThreadSessionStop(c) => &mut c.command_id,
+        C::ThreadArchive(c) | C::ThreadUnarchive(c) => &mut c.command_id,
     }
 }

@@ -87,3 +87,33 @@ fn each_event_becomes_the_row_it_changed_or_its_removal() {
     assert_eq!(item["kind"], "project-removed");
     assert_eq!(item["projectId"], "p1");
 }
+
+#[test]
+fn an_archived_thread_leaves_the_shell_unless_archives_are_asked_for() {
+    let mut h = Harness::with_thread();
+    let events = h.ok(client(
+        json!({"type": "thread.archive", "commandId": "a1", "threadId": "t1"}),
+    ));
+    let archived = events.last().expect("an event");
+    let plain: Value = serde_json::to_value(shell_item(&h.model, archived, false)).unwrap();
+    assert_eq!(
+        plain,
+        json!({"kind": "thread-removed", "sequence": archived.sequence, "threadId": "t1"})
+    );
+    let with: Value = serde_json::to_value(shell_item(&h.model, archived, true)).unwrap();
+    assert_eq!(with["kind"], "thread-upserted");
+    assert!(with["thread"]["archivedAt"].is_string());
+    assert_eq!(ShellSnapshot::of(&h.model, false).threads.len(), 0);
+    assert_eq!(ShellSnapshot::of(&h.model, true).threads.len(), 1);
+    // Later events of an archived thread are not shown without archives.
+    let renamed = h.ok(client(
+        json!({"type": "thread.meta.update", "commandId": "m1", "threadId": "t1", "title": "New"}),
+    ));
+    assert!(shell_item(&h.model, &renamed[0], false).is_none());
+    let back = h.ok(client(
+        json!({"type": "thread.unarchive", "commandId": "u1", "threadId": "t1"}),
+    ));
+    let item: Value = serde_json::to_value(shell_item(&h.model, &back[0], false)).unwrap();
+    assert_eq!(item["kind"], "thread-upserted");
+    assert!(item["thread"]["archivedAt"].is_null());
+}
