@@ -356,6 +356,19 @@ pub fn status_with(cwd: &Path, cache: &NumstatCache) -> Result<GitStatus, GitErr
 /// Fetches the current branch's upstream ref so the next `status` sees fresh ahead/behind
 /// counts. Not done by `status` itself: it touches the network, and callers decide how often.
 pub fn refresh_upstream(cwd: &Path) -> Result<(), GitError> {
+    let Some(upstream) = upstream_of_head(cwd)? else {
+        return Ok(());
+    };
+    let upstream = upstream.as_str();
+    let Some((remote, branch)) = upstream.split_once('/') else {
+        return Ok(());
+    };
+    let refspec = format!("+refs/heads/{branch}:refs/remotes/{upstream}");
+    run_ok(cwd, ["fetch", "--quiet", "--no-tags", remote, &refspec]).map(|_| ())
+}
+
+/// The current branch's upstream (`origin/main`), when it has one.
+pub fn upstream_of_head(cwd: &Path) -> Result<Option<String>, GitError> {
     let out = run(
         cwd,
         [
@@ -366,14 +379,8 @@ pub fn refresh_upstream(cwd: &Path) -> Result<(), GitError> {
         ],
     )?;
     let upstream = out.stdout.trim();
-    if out.code != Some(0) || upstream.is_empty() {
-        return Ok(());
-    }
-    let Some((remote, branch)) = upstream.split_once('/') else {
-        return Ok(());
-    };
-    let refspec = format!("+refs/heads/{branch}:refs/remotes/{upstream}");
-    run_ok(cwd, ["fetch", "--quiet", "--no-tags", remote, &refspec]).map(|_| ())
+    let known = out.code == Some(0) && !upstream.is_empty() && !upstream.starts_with('@');
+    Ok(known.then(|| upstream.to_string()))
 }
 
 /// A status poll waits on `gh` for at most this (or the gh deadline, when that is shorter).

@@ -85,18 +85,8 @@ fn head_exists(cwd: &Path) -> Result<bool, GitError> {
 /// The branch's base for the `branch` scope: its upstream, else its merge base candidate
 /// (`gh-merge-base`, the origin default, main/master), as `git.status` measures `aheadCount`.
 fn branch_base(cwd: &Path) -> Result<String, GitError> {
-    let upstream = run(
-        cwd,
-        [
-            "rev-parse",
-            "--abbrev-ref",
-            "--symbolic-full-name",
-            "@{upstream}",
-        ],
-    )?;
-    let upstream = upstream.stdout.trim();
-    if !upstream.is_empty() && !upstream.starts_with('@') {
-        return Ok(upstream.to_string());
+    if let Some(upstream) = super::status::upstream_of_head(cwd)? {
+        return Ok(upstream);
     }
     let branch = run(cwd, ["symbolic-ref", "-q", "--short", "HEAD"])?;
     let branch = branch.stdout.trim();
