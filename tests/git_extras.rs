@@ -8,46 +8,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{git, Client, Server};
+use common::{git, repo_with_origin, Client, Server};
 use serde_json::{json, Value};
-
-/// A repo with one commit on `main`, cloned from a bare `origin`; returns (work, origin).
-fn repo_with_origin(dir: &Path) -> (PathBuf, PathBuf) {
-    let origin = dir.join("origin.git");
-    let seed = dir.join("seed");
-    std::fs::create_dir_all(&seed).unwrap();
-    git(
-        dir,
-        &[
-            "init",
-            "-q",
-            "--bare",
-            "-b",
-            "main",
-            origin.to_str().unwrap(),
-        ],
-    );
-    git(&seed, &["init", "-q", "-b", "main"]);
-    std::fs::write(seed.join("README.md"), "hello\n").unwrap();
-    git(&seed, &["add", "-A"]);
-    git(&seed, &["commit", "-q", "-m", "first"]);
-    git(
-        &seed,
-        &["remote", "add", "origin", origin.to_str().unwrap()],
-    );
-    git(&seed, &["push", "-q", "-u", "origin", "main"]);
-    let work = dir.join("work");
-    git(
-        dir,
-        &[
-            "clone",
-            "-q",
-            origin.to_str().unwrap(),
-            work.to_str().unwrap(),
-        ],
-    );
-    (work, origin)
-}
 
 fn start(dir: &Path) -> Server {
     let mut cmd = common::base_command(&dir.join("state"));

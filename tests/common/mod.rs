@@ -503,3 +503,44 @@ pub fn git(cwd: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A repo with one commit on `main`, cloned from a bare `origin`; returns (work, origin).
+pub fn repo_with_origin(dir: &Path) -> (PathBuf, PathBuf) {
+    let origin = dir.join("origin.git");
+    let seed = dir.join("seed");
+    std::fs::create_dir_all(&seed).unwrap();
+    git(
+        dir,
+        &[
+            "init",
+            "-q",
+            "--bare",
+            "-b",
+            "main",
+            origin.to_str().unwrap(),
+        ],
+    );
+    git(&seed, &["init", "-q", "-b", "main"]);
+    std::fs::write(seed.join("README.md"), "hello\n").unwrap();
+    git(&seed, &["add", "-A"]);
+    git(&seed, &["commit", "-q", "-m", "first"]);
+    git(
+        &seed,
+        &["remote", "add", "origin", origin.to_str().unwrap()],
+    );
+    git(&seed, &["push", "-q", "-u", "origin", "main"]);
+    let work = dir.join("work");
+    git(
+        dir,
+        &[
+            "clone",
+            "-q",
+            origin.to_str().unwrap(),
+            work.to_str().unwrap(),
+        ],
+    );
+    for (k, v) in [("user.name", "Test"), ("user.email", "test@example.com")] {
+        git(&work, &["config", k, v]);
+    }
+    (work, origin)
+}
