@@ -495,11 +495,14 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
         ),
         (with(clip(&audio), "cwd", json!("")), "body.cwd", ""),
     ] {
-        let message = error_of(&c.request(body).await);
+        let reply = c.request(body).await;
+        let message = error_of(&reply);
         assert!(
             message.contains(field) && message.contains(says),
             "{field}: {message}"
         );
+        // A refusal t3rs decided itself wraps nothing (dpcode.md §8).
+        assert!(reply["error"].get("cause").is_none(), "{reply}");
     }
 
     // The endpoint's own error comes back with its status; a redirect is not followed.
@@ -513,8 +516,12 @@ async fn voice_goes_to_the_configured_endpoint_and_its_key_is_never_shown() {
             )
             .await;
         assert!(v["result"].is_object(), "{v}");
-        let message = error_of(&c.request(clip(&audio)).await);
+        let reply = c.request(clip(&audio)).await;
+        let message = error_of(&reply);
         assert!(message.contains(says), "{message}");
+        // The endpoint's answer is the wrapped cause.
+        let cause = reply["error"]["cause"].as_str().unwrap_or_default();
+        assert!(cause.contains(says), "{reply}");
         if key == "sk-wrong" {
             assert!(message.contains("Incorrect API key provided"), "{message}");
         }

@@ -11,7 +11,10 @@ use t3rs_actors::{Ask, ChildUnavailable};
 use crate::orchestration::model::AssistantDeliveryMode;
 use crate::orchestration::{ClientCommand, Command};
 use crate::protocol::methods::Method;
-use crate::runtime::engine::{DispatchPublished, Dispatched, EngineHandle, EventReader};
+use crate::protocol::reply_error::ReplyError;
+use crate::runtime::engine::{
+    DispatchError, DispatchPublished, Dispatched, EngineHandle, EventReader,
+};
 use crate::runtime::settings::SettingsShare;
 use crate::store::attachments;
 
@@ -35,7 +38,8 @@ pub(super) fn named_cwd(method: &Method) -> Option<&str> {
 pub const REPLAY_PAGE: usize = 1_000;
 
 /// What a dispatch answers, once the Engine has.
-pub(super) type DispatchReply = std::pin::Pin<Box<dyn Future<Output = Result<Dispatched, String>>>>;
+pub(super) type DispatchReply =
+    std::pin::Pin<Box<dyn Future<Output = Result<Dispatched, ReplyError>>>>;
 
 /// What the settings say for what a command leaves out: a turn that names no
 /// `assistantDeliveryMode` (as no v0.0.4 client does) streams when `enableAssistantStreaming`
@@ -64,7 +68,7 @@ pub(super) fn dispatch_client(
     };
     if let Some(root) = root {
         if let Err(err) = crate::workspace::check_workspace_root(root) {
-            return Box::pin(std::future::ready(Err(err)));
+            return Box::pin(std::future::ready(Err(err.into())));
         }
     }
     let uploads = match &mut command {
@@ -93,7 +97,7 @@ pub(super) fn dispatch_client(
                 .map(|ids| (attachments, ids))
         })
         .await
-        .map_err(|_| "storing the attachments failed".to_string())??;
+        .map_err(|e| ReplyError::wrapped("storing the attachments failed", e))??;
         if let ClientCommand::ThreadTurnStart(turn) = &mut command {
             turn.message.attachments = stored;
         }
@@ -118,8 +122,14 @@ type EngineAnswer = Result<
     MailboxError,
 >;
 
-fn answer(asked: EngineAnswer) -> Result<Dispatched, String> {
-    flatten(asked).and_then(|dispatched| dispatched.map_err(|err| err.to_string()))
+/// The Engine's answer; a store that failed under it is the wrapped cause (dpcode.md §8), a
+/// refusal of the command is not.
+fn answer(asked: EngineAnswer) -> Result<Dispatched, ReplyError> {
+    let dispatched = flatten(asked)?;
+    dispatched.map_err(|err| match &err {
+        DispatchError::Storage(cause) => ReplyError::wrapped(err.to_string(), cause),
+        DispatchError::Rejected(_) | DispatchError::ReadOnly(_) => ReplyError::new(err.to_string()),
+    })
 }
 
 /// A supervised child's answer, or why there is none.
@@ -175,4 +185,25 @@ pub(super) fn replay_page(
     }
     out.push(']');
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_store_is_the_wrapped_cause_and_a_refusal_has_none() {
+        let failed = answer(Ok(Ok(Err(DispatchError::Storage("disk I/O error".into())))));
+        let failed = failed.expect_err("a storage failure");
+        assert_eq!(failed.cause.as_deref(), Some("disk I/O error"));
+        assert!(failed.message.contains("nothing was recorded"), "{failed}");
+        let refused = answer(Ok(Ok(Err(DispatchError::Rejected(
+            "unknown thread".into(),
+        )))));
+        assert_eq!(refused.expect_err("a refusal").cause, None);
+        let read_only = answer(Ok(Ok(Err(DispatchError::ReadOnly(
+            "the store is read-only".into(),
+        )))));
+        assert_eq!(read_only.expect_err("read-only").cause, None);
+    }
 }

@@ -9,7 +9,8 @@ use std::time::Duration;
 use t3rs_actors::push_relay::{Ack, Delivery, Evicted, EvictionKind};
 
 use super::Session;
-use crate::protocol::envelope::{encode_error, encode_push, encode_raw_result};
+use crate::protocol::envelope::{encode_push, encode_raw_result, encode_reply_error};
+use crate::protocol::reply_error::ReplyError;
 use crate::runtime::engine::Dispatched;
 use crate::runtime::push_bus::Push;
 
@@ -44,7 +45,7 @@ impl Session {
         fut: F,
         ctx: &mut ws::WebsocketContext<Self>,
     ) where
-        F: Future<Output = Result<Dispatched, String>> + 'static,
+        F: Future<Output = Result<Dispatched, ReplyError>> + 'static,
     {
         self.in_flight += 1;
         // Answered: a reply held for its pushes no longer counts (they are on their way).
@@ -68,7 +69,7 @@ impl Session {
                         ctx.text(reply);
                     }
                 }
-                Err(message) => ctx.text(encode_error(&id, &message)),
+                Err(error) => ctx.text(encode_reply_error(&id, &error)),
             })
             .spawn(ctx);
     }

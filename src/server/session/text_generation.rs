@@ -10,6 +10,7 @@ use actix_web_actors::ws;
 use serde_json::json;
 
 use super::Session;
+use crate::protocol::reply_error::ReplyError;
 use crate::protocol::settings::ServerSettings;
 use crate::protocol::text_generation::{
     SummarizeDiffParams, ThreadRecapParams, TranscribeVoiceParams,
@@ -18,11 +19,16 @@ use crate::runtime::{text_generation, voice_transcription};
 
 /// Runs `work` on the blocking pool.
 async fn off_thread<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
+    work: impl FnOnce() -> Result<T, ReplyError> + Send + 'static,
+) -> Result<T, ReplyError> {
     actix_web::rt::task::spawn_blocking(work)
         .await
-        .map_err(|e| format!("the work was lost: {e}"))?
+        .map_err(|e| ReplyError::wrapped("the work was lost", e))?
+}
+
+/// A one-shot CLI or the endpoint failed: its own words are the wrapped cause (dpcode.md §8).
+fn failed(context: &str, err: String) -> ReplyError {
+    ReplyError::wrapped(format!("{context}{err}"), err)
 }
 
 impl Session {
@@ -49,14 +55,14 @@ impl Session {
                 let prompt = text_generation::thread_recap_prompt(&params);
                 let answer =
                     text_generation::generate(&writer, Path::new(&params.cwd), &prompt, timeout)
-                        .map_err(|e| format!("Failed to generate thread recap: {e}"))?;
+                        .map_err(|e| failed("Failed to generate thread recap: ", e))?;
                 Ok(text_generation::clean_recap(
                     &answer,
                     params.previous_recap.as_deref(),
                 ))
             })
             .await?;
-            Ok::<_, String>(json!({ "recap": recap }).to_string())
+            Ok::<_, ReplyError>(json!({ "recap": recap }).to_string())
         };
         self.reply_later(id, work, ctx);
     }
@@ -75,11 +81,11 @@ impl Session {
                 let prompt = text_generation::diff_summary_prompt(&params);
                 let answer =
                     text_generation::generate(&writer, Path::new(&params.cwd), &prompt, timeout)
-                        .map_err(|e| format!("Failed to summarize the diff: {e}"))?;
+                        .map_err(|e| failed("Failed to summarize the diff: ", e))?;
                 Ok(text_generation::clean_summary(&answer))
             })
             .await?;
-            Ok::<_, String>(json!({ "summary": summary }).to_string())
+            Ok::<_, ReplyError>(json!({ "summary": summary }).to_string())
         };
         self.reply_later(id, work, ctx);
     }
@@ -94,13 +100,13 @@ impl Session {
         let work = async move {
             let text = off_thread(move || {
                 if config.endpoint().is_none() {
-                    return Err(crate::protocol::settings::voice::NOT_CONFIGURED.to_string());
+                    return Err(crate::protocol::settings::voice::NOT_CONFIGURED.into());
                 }
                 let audio = voice_transcription::decode_clip(&params)?;
-                voice_transcription::transcribe(&config, &audio)
+                voice_transcription::transcribe(&config, &audio).map_err(|e| failed("", e))
             })
             .await?;
-            Ok::<_, String>(json!({ "text": text }).to_string())
+            Ok::<_, ReplyError>(json!({ "text": text }).to_string())
         };
         self.reply_later(id, work, ctx);
     }
