@@ -202,4 +202,24 @@ async fn an_unknown_key_is_refused_naming_it() {
     let settings = client.request(json!({"_tag": "server.getSettings"})).await;
     assert_eq!(settings["result"]["enableAssistantStreaming"], false);
     assert!(!dir.path().join("state").join("settings.json").exists());
+    // A refusal wraps nothing; a save the file system refuses carries the OS's words as
+    // `cause` (dpcode.md §8), and the settings in effect stay as they were.
+    let refused = client
+        .request(json!({"_tag": "server.updateSettings", "colorTheme": "dark"}))
+        .await;
+    assert!(refused["error"].get("cause").is_none(), "{refused}");
+    let blocker = dir.path().join("state").join("settings.json");
+    std::fs::create_dir(&blocker).unwrap();
+    std::fs::write(blocker.join("keep"), "a directory where the file goes").unwrap();
+    let failed = client
+        .request(json!({"_tag": "server.updateSettings", "enableAssistantStreaming": true}))
+        .await;
+    let cause = failed["error"]["cause"].as_str().unwrap_or_default();
+    assert!(!cause.is_empty(), "{failed}");
+    assert!(failed["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("cannot save the settings"));
+    let settings = client.request(json!({"_tag": "server.getSettings"})).await;
+    assert_eq!(settings["result"]["enableAssistantStreaming"], false);
 }

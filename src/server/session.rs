@@ -381,9 +381,10 @@ impl Session {
             .spawn(ctx);
     }
 
-    fn settings<M>(&mut self, id: String, msg: M, ctx: &mut ws::WebsocketContext<Self>)
+    fn settings<M, E>(&mut self, id: String, msg: M, ctx: &mut ws::WebsocketContext<Self>)
     where
-        M: Message<Result = Result<String, String>> + Send + 'static,
+        M: Message<Result = Result<String, E>> + Send + 'static,
+        E: Into<ReplyError> + From<String> + Send + 'static,
         SettingsActor: Handler<M>,
     {
         let asked = self.app.runtime.settings.send(msg);

@@ -19,6 +19,7 @@ use t3rs_actors::{ChildGuard, Shutdown};
 
 use crate::protocol::methods::channels;
 use crate::protocol::provider_status::{AuthStatus, ProviderState, ServerProviderStatus};
+use crate::protocol::reply_error::ReplyError;
 use crate::protocol::settings::{
     decode_patch, AcpInstance, AgentKind, AgentProviderStatus, ModelOption, ProviderCapabilities,
     ProviderRef, ServerSettings, SettingsPatch, SettingsView, ACP_PROVIDER,
@@ -156,19 +157,27 @@ pub fn load(path: &Path) -> ServerSettings {
 
 /// The file is owner-only (AtomicWrite's temporary file is), and the one place the voice
 /// transcription key is written: the settings' own serialisation leaves it out.
-fn save(path: &Path, settings: &ServerSettings) -> Result<(), String> {
-    let mut stored = serde_json::to_value(settings).map_err(|e| e.to_string())?;
+/// Writes the settings file; a failed write is the wrapped cause of the answer (dpcode.md §8).
+fn save(path: &Path, settings: &ServerSettings) -> Result<(), ReplyError> {
+    let mut stored = serde_json::to_value(settings)
+        .map_err(|e| ReplyError::wrapped("cannot encode the settings", e))?;
     if let Some(map) = stored.as_object_mut() {
         map.insert(
             "voiceTranscription".into(),
             settings.voice_transcription.stored(),
         );
     }
-    let bytes = serde_json::to_vec_pretty(&stored).map_err(|e| e.to_string())?;
+    let bytes = serde_json::to_vec_pretty(&stored)
+        .map_err(|e| ReplyError::wrapped("cannot encode the settings", e))?;
     AtomicWrite::to(path)
         .syncing_dir()
         .write(&bytes)
-        .map_err(|e| format!("cannot save the settings to {}: {e}", path.display()))
+        .map_err(|e| {
+            ReplyError::wrapped(
+                format!("cannot save the settings to {}: {e}", path.display()),
+                e,
+            )
+        })
 }
 
 pub struct SettingsActor {
@@ -460,7 +469,7 @@ pub struct GetSettings;
 
 /// `server.updateSettings`, with a patch validated at the boundary.
 #[derive(Message)]
-#[rtype(result = "Result<String, String>")]
+#[rtype(result = "Result<String, ReplyError>")]
 pub struct UpdateSettings(pub SettingsPatch);
 
 /// `server.refreshProviders`: answers once every provider is checked.
@@ -491,12 +500,12 @@ impl Handler<GetSettings> for SettingsActor {
 }
 
 impl Handler<UpdateSettings> for SettingsActor {
-    type Result = Result<String, String>;
+    type Result = Result<String, ReplyError>;
 
     fn handle(&mut self, msg: UpdateSettings, ctx: &mut Self::Context) -> Self::Result {
         let next = self.saved.merged(&msg.0);
         if next == self.saved {
-            return encode(&self.view());
+            return Ok(encode(&self.view())?);
         }
         save(&self.seed.parts.path, &next)?;
         self.saved = next;
@@ -508,7 +517,7 @@ impl Handler<UpdateSettings> for SettingsActor {
         );
         let check = self.check().map(|_, _, _| ());
         ctx.spawn(check);
-        encode(&view)
+        Ok(encode(&view)?)
     }
 }
 
