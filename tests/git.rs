@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{git, repo_with_origin, Client, Server};
+use common::{connected, err, git, ok, repo_with_origin, Server};
 use serde_json::{json, Value};
 
 fn temp() -> tempfile::TempDir {
@@ -46,40 +46,7 @@ exit 1
 }
 
 fn start(dir: &Path, extra_path: Option<&Path>) -> Server {
-    let mut cmd = common::base_command(&dir.join("state"));
-    // The test's repositories are all below `dir`, so requests may name them.
-    cmd.arg("--auto-bootstrap-project-from-cwd=false")
-        .arg("--cwd")
-        .arg(dir)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com");
-    if let Some(bin) = extra_path {
-        let path = std::env::var("PATH").unwrap_or_default();
-        cmd.env("PATH", format!("{}:{path}", bin.display()));
-    }
-    Server::start_command(cmd)
-}
-
-async fn connected(server: &Server) -> Client {
-    let mut client = Client::connect(&server.url("/ws")).await;
-    client.welcome().await;
-    client
-}
-
-async fn ok(client: &mut Client, body: Value) -> Value {
-    let v = client.request(body.clone()).await;
-    assert!(v.get("error").is_none(), "{body} failed: {v}");
-    v.get("result").cloned().unwrap_or(Value::Null)
-}
-
-async fn err(client: &mut Client, body: Value) -> String {
-    let v = client.request(body.clone()).await;
-    v["error"]["message"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body} should fail: {v}"))
-        .to_string()
+    common::git_server(dir, extra_path)
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use common::{git, Client, Server};
+use common::{connected, err, git, ok, Client, Server};
 use serde_json::{json, Value};
 
 const GITHUB_URL: &str = "https://github.com/acme/widgets.git";
@@ -117,37 +117,7 @@ fn push_pull_request_head(work: &Path, number: u64, branch: &str, file: &str) ->
 }
 
 fn start(dir: &Path, gh: &FakeGh) -> Server {
-    let mut cmd = common::base_command(&dir.join("state"));
-    let path = std::env::var("PATH").unwrap_or_default();
-    cmd.arg("--auto-bootstrap-project-from-cwd=false")
-        .arg("--cwd")
-        .arg(dir)
-        .env("PATH", format!("{}:{path}", gh.bin.display()))
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com");
-    Server::start_command(cmd)
-}
-
-async fn connected(server: &Server) -> Client {
-    let mut client = Client::connect(&server.url("/ws")).await;
-    client.welcome().await;
-    client
-}
-
-async fn ok(client: &mut Client, body: Value) -> Value {
-    let v = client.request(body.clone()).await;
-    assert!(v.get("error").is_none(), "{body} failed: {v}");
-    v.get("result").cloned().unwrap_or(Value::Null)
-}
-
-async fn err(client: &mut Client, body: Value) -> String {
-    let v = client.request(body.clone()).await;
-    v["error"]["message"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body} should fail: {v}"))
-        .to_string()
+    common::git_server(dir, Some(&gh.bin))
 }
 
 /// Runs a stacked action; returns its reply and its `git.actionProgress` events (read until

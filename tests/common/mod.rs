@@ -544,3 +544,48 @@ pub fn repo_with_origin(dir: &Path) -> (PathBuf, PathBuf) {
     }
     (work, origin)
 }
+
+/// The server the git suites run: requests may name any repository below `dir` (it is the
+/// `--cwd`), no project is bootstrapped, HOME is a throw-away `dir/home`, and commits get a
+/// fixed identity. `path_first` goes before `PATH` (a fake `gh`).
+pub fn git_server(dir: &Path, path_first: Option<&Path>) -> Server {
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).expect("a HOME for the server");
+    let mut cmd = base_command(&dir.join("state"));
+    cmd.arg("--auto-bootstrap-project-from-cwd=false")
+        .arg("--cwd")
+        .arg(dir)
+        .env("HOME", &home)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com");
+    if let Some(bin) = path_first {
+        let path = std::env::var("PATH").unwrap_or_default();
+        cmd.env("PATH", format!("{}:{path}", bin.display()));
+    }
+    Server::start_command(cmd)
+}
+
+/// A connection to `server`, past its welcome.
+pub async fn connected(server: &Server) -> Client {
+    let mut client = Client::connect(&server.url("/ws")).await;
+    client.welcome().await;
+    client
+}
+
+/// The result of `body`, failing the test on an error.
+pub async fn ok(client: &mut Client, body: Value) -> Value {
+    let v = client.request(body.clone()).await;
+    assert!(v.get("error").is_none(), "{body} failed: {v}");
+    v.get("result").cloned().unwrap_or(Value::Null)
+}
+
+/// The error message `body` is answered with, failing the test when it succeeds.
+pub async fn err(client: &mut Client, body: Value) -> String {
+    let v = client.request(body.clone()).await;
+    v["error"]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body} should fail: {v}"))
+        .to_string()
+}
