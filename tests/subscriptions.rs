@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::{BTreeSet, HashSet};
 
-use common::{Client, Server, ServerBuilder};
+use common::{connected, Client, Server, ServerBuilder};
 use serde_json::{json, Value};
 
 const NOW: &str = "2026-01-01T00:00:00.000Z";
@@ -21,12 +21,6 @@ fn server(dir: &std::path::Path) -> Server {
     ServerBuilder::new(&dir.join("state"))
         .arg("--auto-bootstrap-project-from-cwd=false")
         .start()
-}
-
-async fn connected(server: &Server) -> Client {
-    let mut client = Client::connect(&server.url("/ws")).await;
-    client.welcome().await;
-    client
 }
 
 fn dispatch(command: Value) -> Value {

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Client, Server, DEADLINE};
+use common::{connected, Client, Server, DEADLINE};
 use serde_json::{json, Value};
 
 /// What one read could bring past the pause point: output already read from the pty (a
@@ -28,12 +28,6 @@ fn start(dir: &std::path::Path, resume_ms: u64) -> Server {
         .env("PS1", "$ ")
         .env("T3RS_TERMINAL_ACK_RESUME_MS", resume_ms.to_string());
     Server::start_command(cmd)
-}
-
-async fn connected(server: &Server) -> Client {
-    let mut client = Client::connect(&server.url("/ws")).await;
-    client.welcome().await;
-    client
 }
 
 fn open(dir: &std::path::Path) -> Value {
