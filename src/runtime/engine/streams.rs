@@ -165,18 +165,33 @@ impl Engine {
     /// The stream items `event` (encoded as `json`) makes, once projected.
     pub(super) fn stream_pushes(&mut self, event: &Event, json: &str) {
         if self.watch.any_shell() {
-            for include_archived in [false, true] {
-                let Some(item) = shell_item(&self.model, event, include_archived) else {
-                    continue;
-                };
-                match serde_json::to_string(&item) {
-                    Ok(data_json) => self.pushes.push(Push {
+            let encode = |include_archived: bool| {
+                let item = shell_item(&self.model, event, include_archived)?;
+                serde_json::to_string(&item)
+                    .map_err(|err| log::warn!("shell item not encoded: {err}"))
+                    .ok()
+            };
+            // The two shells differ only on an archived thread; otherwise one item serves both.
+            let with_archived = encode(true);
+            let archived = event.aggregate_kind == AggregateKind::Thread
+                && self
+                    .model
+                    .threads
+                    .get(&event.aggregate_id)
+                    .is_some_and(|t| t.is_archived());
+            let without = if archived {
+                encode(false)
+            } else {
+                with_archived.clone()
+            };
+            for (include_archived, data_json) in [(false, without), (true, with_archived)] {
+                if let Some(data_json) = data_json {
+                    self.pushes.push(Push {
                         channel: channels::ORCHESTRATION_SHELL_EVENT,
                         data_json,
                         event_sequence: Some(event.sequence),
                         audience: Audience::Stream(Arc::from(shell_stream(include_archived))),
-                    }),
-                    Err(err) => log::warn!("shell item not encoded: {err}"),
+                    });
                 }
             }
         }
