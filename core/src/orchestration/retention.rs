@@ -2,10 +2,7 @@
 //! S/threadRetention.ts:191-208, with one difference: DP Code deletes them, t3rs archives).
 //! Pure: the caller passes `now`, so the policy is tested with any clock.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Duration, Utc};
-use serde_json::Value;
 
 use super::model::{LatestTurnState, MessageRole, ReadModel, SessionStatus, Thread};
 
@@ -47,24 +44,8 @@ pub fn is_busy(thread: &Thread) -> bool {
     {
         return true;
     }
-    has_open_requests(thread)
-}
-
-/// An `approval.requested` / `user-input.requested` activity no `*.resolved` one answers.
-fn has_open_requests(thread: &Thread) -> bool {
-    let request_id = |payload: &Value| payload.get("requestId").map(Value::to_string);
-    let resolved: HashSet<String> = thread
-        .activities
-        .iter()
-        .filter(|a| a.kind == "approval.resolved" || a.kind == "user-input.resolved")
-        .filter_map(|a| request_id(&a.payload))
-        .collect();
-    thread
-        .activities
-        .iter()
-        .filter(|a| a.kind == "approval.requested" || a.kind == "user-input.requested")
-        .filter_map(|a| request_id(&a.payload))
-        .any(|id| !resolved.contains(&id))
+    let open = super::shell::OpenRequests::of(&thread.activities);
+    open.approvals || open.user_input
 }
 
 /// The live, unarchived, idle threads whose last activity is more than `archive_after_days`
