@@ -15,13 +15,13 @@ use crate::orchestration::model::ProjectScript;
 use crate::protocol::git::GitCall;
 use crate::protocol::reply_error::ReplyError;
 
-fn json<T: Serialize>(value: &T) -> Result<String, ReplyError> {
+pub(super) fn json<T: Serialize>(value: &T) -> Result<String, ReplyError> {
     serde_json::to_string(value).map_err(|e| ReplyError::wrapped("encoding the answer failed", e))
 }
 
 /// A git failure as a reply: git's own words (or why it could not run) are the wrapped cause
 /// (DP Code's `cause`, dpcode.md §8); a refusal t3rs decided itself has none.
-fn message(err: GitError) -> ReplyError {
+pub(super) fn message(err: GitError) -> ReplyError {
     match &err {
         GitError::Refused(_) => ReplyError::new(err.to_string()),
         GitError::Failed { message, .. } => ReplyError::wrapped(err.to_string(), message),
@@ -158,6 +158,6 @@ pub fn run(
             };
             json(&stacked::run_stacked_action(root, &input, &mut report).map_err(message)?)
         }
-        GitCall::Extra(call) => super::git_extra_calls::run(root, env, call).map_err(Into::into),
+        GitCall::Extra(call) => super::git_extra_calls::run(root, env, call),
     }
 }

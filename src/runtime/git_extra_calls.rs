@@ -4,22 +4,15 @@
 
 use std::path::Path;
 
-use crate::git::{detached_worktree, index_ops, stash, working_diff, GitError};
+use crate::git::{detached_worktree, index_ops, stash, working_diff};
 use crate::protocol::git_extras::GitExtraCall;
+use crate::protocol::reply_error::ReplyError;
 
-use super::git_calls::GitEnv;
-
-fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
-    serde_json::to_string(value).map_err(|e| format!("encoding the answer failed: {e}"))
-}
-
-fn message(err: GitError) -> String {
-    err.to_string()
-}
+use super::git_calls::{json, message, GitEnv};
 
 const OK: &str = r#"{"ok":true}"#;
 
-pub fn run(root: &Path, env: &GitEnv, call: GitExtraCall) -> Result<String, String> {
+pub fn run(root: &Path, env: &GitEnv, call: GitExtraCall) -> Result<String, ReplyError> {
     match call {
         GitExtraCall::StashAndCheckout { branch } => {
             stash::stash_and_checkout(root, &branch).map_err(message)?;
