@@ -142,8 +142,8 @@ fn remote_names(cwd: &Path) -> Vec<String> {
 }
 
 /// Branch name → path of the worktree that has it checked out (existing paths only: a deleted
-/// but unpruned worktree must not claim its branch).
-fn worktree_paths(cwd: &Path) -> HashMap<String, String> {
+/// but unpruned worktree must not claim its branch; the main checkout counts too).
+pub(super) fn worktree_paths(cwd: &Path) -> HashMap<String, String> {
     let mut map = HashMap::new();
     let Ok(out) = run(cwd, ["worktree", "list", "--porcelain"]) else {
         return map;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use t3rs_core::protocol::git::{PullRequestReference, PullRequestThreadMode};
 
-use super::branches::list_branches;
+use super::branches::worktree_paths;
 use super::remotes::github_remote;
 use super::{gh, is_repo, run, run_ok, worktrees, GitError};
 
@@ -236,14 +236,6 @@ fn prepare_worktree(
     let top = canonical(Path::new(
         run_ok(cwd, ["rev-parse", "--show-toplevel"])?.trim(),
     ));
-    let checked_out_at = |cwd: &Path| -> Result<Option<PathBuf>, GitError> {
-        Ok(list_branches(cwd)?
-            .branches
-            .into_iter()
-            .find(|b| !b.is_remote.unwrap_or(false) && b.name == branch)
-            .and_then(|b| b.worktree_path)
-            .map(PathBuf::from))
-    };
     // Already checked out: its worktree is the thread's; the main checkout cannot be.
     let existing = |path: PathBuf, pr: ResolvedPullRequest| {
         if canonical(&path) == top {
@@ -258,8 +250,9 @@ fn prepare_worktree(
             })
         }
     };
-    if let Some(path) = checked_out_at(cwd)? {
-        return existing(path, viewed.pr);
+    // One `git worktree list`, not the whole branch listing.
+    if let Some(path) = worktree_paths(cwd).get(&branch) {
+        return existing(PathBuf::from(path), viewed.pr);
     }
 
     // GitHub keeps every pull request's head, a fork's included, at refs/pull/<n>/head of the
