@@ -307,8 +307,12 @@ impl Engine {
             });
             events.push((sequence, json.into_bytes()));
             self.roots_changed |= self.roots.is_some() && changes_roots(&event.body);
-            if self.search.is_some() {
-                self.search_touches.extend(Touch::of(&event));
+            if let (Some(_), Some(touch)) = (&self.search, Touch::of(&event)) {
+                // The index reads the row back at the flush: a streamed message's run of
+                // deltas needs it read once, not once per delta.
+                if self.search_touches.last() != Some(&touch) {
+                    self.search_touches.push(touch);
+                }
             }
             if self.reactor.is_some() && is_provider_event(&event) {
                 self.reactions.push(Arc::new(event));
