@@ -114,6 +114,17 @@ pub struct Session {
     connection: crate::runtime::terminals::flow::ConnectionId,
 }
 
+/// `work` on the blocking pool (file walks, /proc, child processes, scans), never on the
+/// connection's thread; a task that was lost is the wrapped cause.
+pub(super) async fn off_thread<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> Result<T, ReplyError> + Send + 'static,
+) -> Result<T, ReplyError> {
+    actix_web::rt::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ReplyError::wrapped(format!("{what} failed"), e))?
+}
+
 impl Session {
     pub fn new(app: AppContext, auth_session: Option<String>) -> Self {
         Self {

@@ -24,10 +24,9 @@ async fn blocking<F>(what: &'static str, work: F) -> Result<String, ReplyError>
 where
     F: FnOnce() -> Result<Value, ReplyError> + Send + 'static,
 {
-    match actix_web::rt::task::spawn_blocking(work).await {
-        Ok(answer) => answer.map(|value| value.to_string()),
-        Err(err) => Err(ReplyError::wrapped(format!("{what} failed"), err)),
-    }
+    super::off_thread(what, work)
+        .await
+        .map(|value| value.to_string())
 }
 
 /// A folder-browsing request: which of the three, with its parameters.

@@ -9,22 +9,13 @@ use std::path::Path;
 use actix_web_actors::ws;
 use serde_json::json;
 
-use super::Session;
+use super::{off_thread, Session};
 use crate::protocol::reply_error::ReplyError;
 use crate::protocol::settings::ServerSettings;
 use crate::protocol::text_generation::{
     SummarizeDiffParams, ThreadRecapParams, TranscribeVoiceParams,
 };
 use crate::runtime::{text_generation, voice_transcription};
-
-/// Runs `work` on the blocking pool.
-async fn off_thread<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, ReplyError> + Send + 'static,
-) -> Result<T, ReplyError> {
-    actix_web::rt::task::spawn_blocking(work)
-        .await
-        .map_err(|e| ReplyError::wrapped("the work was lost", e))?
-}
 
 /// A one-shot CLI or the endpoint failed: its own words are the wrapped cause (dpcode.md §8).
 fn failed(context: &str, err: String) -> ReplyError {
@@ -51,7 +42,7 @@ impl Session {
         let timeout = crate::spawn::deadlines().codex_exec;
         let work = async move {
             let writer = text_generation::writer(&settings, &params.choice)?;
-            let recap = off_thread(move || {
+            let recap = off_thread("generating the recap", move || {
                 let prompt = text_generation::thread_recap_prompt(&params);
                 let answer =
                     text_generation::generate(&writer, Path::new(&params.cwd), &prompt, timeout)
@@ -77,7 +68,7 @@ impl Session {
         let timeout = crate::spawn::deadlines().codex_exec;
         let work = async move {
             let writer = text_generation::writer(&settings, &params.choice)?;
-            let summary = off_thread(move || {
+            let summary = off_thread("summarizing the diff", move || {
                 let prompt = text_generation::diff_summary_prompt(&params);
                 let answer =
                     text_generation::generate(&writer, Path::new(&params.cwd), &prompt, timeout)
@@ -98,7 +89,7 @@ impl Session {
     ) {
         let config = self.settings_now().voice_transcription;
         let work = async move {
-            let text = off_thread(move || {
+            let text = off_thread("transcribing the clip", move || {
                 if config.endpoint().is_none() {
                     return Err(crate::protocol::settings::voice::NOT_CONFIGURED.into());
                 }

@@ -3,7 +3,8 @@
 
 use actix_web_actors::ws;
 
-use super::Session;
+use super::{off_thread, Session};
+use crate::protocol::reply_error::ReplyError;
 use crate::protocol::thread_search::SearchThreadsParams;
 
 impl Session {
@@ -17,10 +18,10 @@ impl Session {
         self.reply_later(
             id,
             async move {
-                let result = tokio::task::spawn_blocking(move || index.search(&params))
-                    .await
-                    .map_err(|e| format!("the thread search failed: {e}"))?;
-                serde_json::to_string(&result).map_err(|e| e.to_string())
+                let result =
+                    off_thread("the thread search", move || Ok(index.search(&params))).await?;
+                serde_json::to_string(&result)
+                    .map_err(|e| ReplyError::wrapped("encoding the answer failed", e))
             },
             ctx,
         )
