@@ -246,7 +246,7 @@ pub fn list_branches(cwd: &Path) -> Result<GitListBranches, GitError> {
 }
 
 /// A branch name that git would read as an option is refused before it reaches the command line.
-fn check_branch_arg(branch: &str) -> Result<&str, GitError> {
+pub(super) fn check_branch_arg(branch: &str) -> Result<&str, GitError> {
     let branch = branch.trim();
     if branch.is_empty() {
         return Err(GitError::Refused("Branch name is required.".into()));

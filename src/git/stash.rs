@@ -57,6 +57,8 @@ fn drop_or_warn(cwd: &Path, hash: &str) {
 /// new branch is left clean) and fails with [`STASH_KEPT_MESSAGE`]: the changes stay in the
 /// stash, never half-applied.
 pub fn stash_and_checkout(cwd: &Path, branch: &str) -> Result<(), GitError> {
+    // A name checkout would refuse is refused before the work is moved into a stash.
+    branches::check_branch_arg(branch)?;
     let before = stash_entries(cwd)?;
     let message = format!("t3rs: stash before switching to {branch}");
     run_ok(cwd, ["stash", "push", "-u", "-m", message.as_str()])?;
