@@ -1,0 +1,53 @@
+//! A thread's history lists (messages, proposed plans, activities, checkpoints) as something
+//! read on demand, rather than held in every row of the read model: the store keeps them and
+//! readers (snapshots, subscriptions, search) ask for one thread at a time.
+
+use super::model::{Activity, CheckpointSummary, Message, ProposedPlan, ReadModel};
+
+/// One thread's lists, each oldest first, as a v0.0.4 snapshot shows them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ThreadLists {
+    pub messages: Vec<Message>,
+    pub proposed_plans: Vec<ProposedPlan>,
+    pub activities: Vec<Activity>,
+    pub checkpoints: Vec<CheckpointSummary>,
+}
+
+/// A history read failed (the store could not be read, or what it holds does not decode).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct HistoryError(pub String);
+
+/// Where a thread's history is read from.
+pub trait HistorySource {
+    /// The thread's lists; empty lists for a thread with no history (or no such thread).
+    fn lists(&self, thread_id: &str) -> Result<ThreadLists, HistoryError>;
+    /// One message of the thread, by id.
+    fn message(&self, thread_id: &str, message_id: &str) -> Result<Option<Message>, HistoryError>;
+}
+
+/// A model whose rows still hold their lists answers from them.
+impl HistorySource for ReadModel {
+    fn lists(&self, thread_id: &str) -> Result<ThreadLists, HistoryError> {
+        Ok(match self.threads.get(thread_id) {
+            Some(thread) => ThreadLists {
+                messages: thread.messages.clone(),
+                proposed_plans: thread.proposed_plans.clone(),
+                activities: thread.activities.clone(),
+                checkpoints: thread.checkpoints.clone(),
+            },
+            None => ThreadLists::default(),
+        })
+    }
+
+    fn message(&self, thread_id: &str, message_id: &str) -> Result<Option<Message>, HistoryError> {
+        Ok(self.threads.get(thread_id).and_then(|thread| {
+            thread
+                .messages
+                .iter()
+                .rev()
+                .find(|m| m.id == message_id)
+                .cloned()
+        }))
+    }
+}
