@@ -20,9 +20,10 @@ use t3rs::orchestration::commands::{
 };
 use t3rs::orchestration::model::{InteractionMode, RuntimeMode};
 use t3rs::orchestration::{
-    decide, project, ClientCommand, Command, DecideContext, InternalCommand, ReadModel,
+    decide, ClientCommand, Command, DecideContext, InternalCommand, ReadModel,
 };
 use t3rs::store::event_log::{CommandWrite, EventLog, Receipt};
+use t3rs::store::history::BatchLists;
 use t3rs::store::Store;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -133,11 +134,18 @@ async fn dispatch_bench(addr: &str, per_connection: usize, window: usize) -> (f6
     (rate, all)
 }
 
-/// Writes ~1M events the way the engine would: decide, project, batch, snapshot every 10k.
+/// Writes ~1M events the way the engine would: decide, project (rows in memory, lists through
+/// the batch's overlay), one transaction per batch, a snapshot of the rows every 10k.
 fn build_big_log(state: &Path, threads: usize, turns: usize, deltas: usize) -> (u64, Duration) {
     let started = Instant::now();
     let store = Store::open(state).expect("store");
     let log = EventLog::open(&store).expect("log");
+    // A new store: its (empty) lists are built.
+    log.history()
+        .tree()
+        .insert(t3rs::store::history::BUILT_KEY, &b"1"[..])
+        .expect("mark");
+    let lists = std::cell::RefCell::new(BatchLists::default());
     let mut model = ReadModel::default();
     let mut sequence = 0u64;
     let mut batch: Vec<CommandWrite> = Vec::new();
@@ -157,7 +165,10 @@ fn build_big_log(state: &Path, threads: usize, turns: usize, deltas: usize) -> (
         for draft in drafts {
             sequence += 1;
             let event = draft.into_event(sequence);
-            project(model, &event);
+            lists
+                .borrow_mut()
+                .project(model, log.history(), &event)
+                .expect("lists");
             events.push((sequence, serde_json::to_vec(&event).expect("encode")));
         }
         batch.push(CommandWrite {
@@ -180,14 +191,19 @@ fn build_big_log(state: &Path, threads: usize, turns: usize, deltas: usize) -> (
     );
     let flush = |model: &ReadModel, batch: &mut Vec<CommandWrite>, since: &mut u64, force: bool| {
         let n: u64 = batch.iter().map(|w| w.events.len() as u64).sum();
-        log.write_batch(batch).expect("write");
+        let history = lists
+            .borrow_mut()
+            .finish(model, log.history(), None)
+            .expect("lists");
+        log.write_batch_with_history(batch, &history)
+            .expect("write");
         batch.clear();
         *since += n;
         if *since >= 10_000 || force {
             log.flush().expect("flush");
             log.save_snapshot(
                 model.snapshot_sequence,
-                &serde_json::to_vec(model).expect("snap"),
+                &t3rs::store::snapshot_body::encode_rows(model).expect("snap"),
             )
             .expect("snapshot");
             *since = 0;
@@ -266,7 +282,7 @@ fn build_big_log(state: &Path, threads: usize, turns: usize, deltas: usize) -> (
     let decode = t.elapsed();
     drop(back);
     eprintln!(
-        "in-process: model to JSON {encode:?}, JSON to model {decode:?} ({} MB)",
+        "in-process: rows to JSON {encode:?}, JSON to rows {decode:?} ({} MB)",
         json.len() / 1_000_000
     );
     (model.snapshot_sequence, started.elapsed())

@@ -134,7 +134,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
     let opening = std::time::Instant::now();
     let db_existed = settings.state_dir.join("db").exists();
     let space = DiskSpace::new(&settings.state_dir, settings.disk_reserve_bytes);
-    let store = match open_store(&settings.state_dir, &space) {
+    let store = match open_store(&settings.state_dir, settings.history_cache_bytes, &space) {
         Ok(store) => store,
         Err((err, code)) => {
             eprintln!("t3rs: {err}");
@@ -473,7 +473,11 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
 /// Opens the store; on a full disk, releases the space reserve file and tries once more, so a
 /// server started on a full disk comes up read-only instead of failing in a loop. The error
 /// carries the exit code: 75 (try again later) when the disk is full.
-fn open_store(state_dir: &Path, space: &DiskSpace) -> Result<Store, (String, u8)> {
+fn open_store(
+    state_dir: &Path,
+    cache_bytes: u64,
+    space: &DiskSpace,
+) -> Result<Store, (String, u8)> {
     let full = |err: StoreError| {
         (
             format!(
@@ -484,13 +488,13 @@ fn open_store(state_dir: &Path, space: &DiskSpace) -> Result<Store, (String, u8)
             root::EXIT_STORE_CANNOT_WRITE,
         )
     };
-    match Store::open(state_dir) {
+    match Store::open_with_cache(state_dir, cache_bytes) {
         Ok(store) => Ok(store),
         Err(err) if err.is_no_space() => {
             if !space.release_ballast() {
                 return Err(full(err));
             }
-            Store::open(state_dir).map_err(|err| {
+            Store::open_with_cache(state_dir, cache_bytes).map_err(|err| {
                 if err.is_no_space() {
                     full(err)
                 } else {

@@ -12,10 +12,11 @@ use std::time::Duration;
 
 use t3rs_actors::process_runner::RunLimits;
 
-use crate::orchestration::ReadModel;
 use crate::settings::{control_state_dir, DoctorArgs};
 use crate::state_dir::{LockError, StateDirLock};
 use crate::store::event_log::EventLog;
+use crate::store::history::BUILT_KEY;
+use crate::store::snapshot_body::{self, SnapshotBody};
 use crate::store::snapshots::LogBase;
 use crate::store::space::{human, DiskSpace, DEFAULT_RESERVE_BYTES};
 use crate::store::Store;
@@ -294,8 +295,9 @@ fn rebuild_from_snapshot(state_dir: &Path) -> Result<String, String> {
                 continue;
             }
         };
-        match serde_json::from_slice::<ReadModel>(&body) {
-            Ok(model) if model.snapshot_sequence == sequence => {}
+        let decoded = snapshot_body::decode(&body);
+        match &decoded {
+            Ok(model) if model.sequence() == sequence => {}
             Ok(_) => {
                 refused.push(format!("{sequence}: its model is at another sequence"));
                 continue;
@@ -317,10 +319,46 @@ fn rebuild_from_snapshot(state_dir: &Path) -> Result<String, String> {
             last_event_sha256: header.last_event_sha256,
         })
         .map_err(|e| e.to_string())?;
+        let lists = match decoded {
+            // An earlier t3rs's snapshot holds the lists: they move into the store, and the
+            // base snapshot becomes one of the rows (the name and the covered event stay).
+            Ok(SnapshotBody::Full(full)) => {
+                let (rows, lists) = full.split();
+                let mut batch = sled::Batch::default();
+                for (key, value) in lists.0 {
+                    batch.insert(key, value);
+                }
+                batch.insert(BUILT_KEY, &b"1"[..]);
+                log.history()
+                    .tree()
+                    .apply_batch(batch)
+                    .map_err(|e| e.to_string())?;
+                let body = snapshot_body::encode_rows(&rows).map_err(|e| e.to_string())?;
+                log.save_snapshot(sequence, &body)
+                    .map_err(|e| e.to_string())?;
+                "the threads' lists came from the snapshot"
+            }
+            _ => {
+                let history = log.history();
+                let kept = history.tree().len() > 1;
+                history
+                    .tree()
+                    .insert(BUILT_KEY, &b"1"[..])
+                    .map_err(|e| e.to_string())?;
+                log.flush().map_err(|e| e.to_string())?;
+                if kept {
+                    "the threads' lists are the ones the store still holds"
+                } else {
+                    "the threads' lists were not in the store and are not in the snapshot: \
+                     threads show no earlier messages"
+                }
+            }
+        };
         drop(lock);
         return Ok(format!(
             "the log now starts at sequence {sequence} from snapshot {}; the next event is {}. \
-             Events before it are only in that snapshot (replayEvents returns later ones)",
+             Events before it are only in that snapshot (replayEvents returns later ones); \
+             {lists}",
             log.snapshot_dir()
                 .join(crate::store::snapshots::file_name(sequence))
                 .display(),

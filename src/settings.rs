@@ -16,6 +16,8 @@ pub const DEFAULT_MAX_REQUESTS_IN_FLIGHT: usize = 256;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 pub const DEFAULT_PUSH_QUEUE_LIMIT: u64 = 10_000;
 pub const DEFAULT_SNAPSHOT_EVERY: u64 = 10_000;
+/// The store's page cache, where the threads' recently read history stays (`store::Store`).
+pub const DEFAULT_HISTORY_CACHE_BYTES: u64 = 8 * 1024 * 1024;
 pub const DEFAULT_PUSH_QUEUE_BYTES: usize = 4 * 1024 * 1024;
 pub const DEFAULT_PROVIDER_IDLE_SECS: u64 = 30 * 60;
 pub const DEFAULT_TERMINAL_HISTORY_BYTES: usize = 1024 * 1024;
@@ -222,6 +224,9 @@ pub struct ServeArgs {
     /// Snapshot the read model every N events (start-up replays at most N events).
     #[arg(long, env = "T3CODE_SNAPSHOT_EVERY")]
     pub snapshot_every: Option<u64>,
+    /// Bytes of the store's cache, where recently read thread history stays.
+    #[arg(long, env = "T3CODE_HISTORY_CACHE_BYTES")]
+    pub history_cache_bytes: Option<u64>,
     /// Make sure a project for --cwd and a thread in it exist at start, and name them in the
     /// welcome. [default: true]
     #[arg(long, env = "T3CODE_AUTO_BOOTSTRAP_PROJECT_FROM_CWD", num_args = 0..=1, default_missing_value = "true")]
@@ -247,6 +252,7 @@ pub struct FileConfig {
     pub max_message_bytes: Option<usize>,
     pub push_queue_limit: Option<u64>,
     pub snapshot_every: Option<u64>,
+    pub history_cache_bytes: Option<u64>,
     pub auto_bootstrap_project_from_cwd: Option<bool>,
     pub push_queue_bytes: Option<usize>,
     pub terminal_history_bytes: Option<usize>,
@@ -284,6 +290,7 @@ pub struct Settings {
     pub max_message_bytes: usize,
     pub push_queue_limit: u64,
     pub snapshot_every: u64,
+    pub history_cache_bytes: u64,
     pub auto_bootstrap: bool,
     pub push_queue_bytes: usize,
     pub terminal_history_bytes: usize,
@@ -558,6 +565,11 @@ impl Settings {
                 .or(file.snapshot_every)
                 .unwrap_or(DEFAULT_SNAPSHOT_EVERY)
                 .max(1),
+            history_cache_bytes: args
+                .history_cache_bytes
+                .or(file.history_cache_bytes)
+                .unwrap_or(DEFAULT_HISTORY_CACHE_BYTES)
+                .max(1024 * 1024),
             push_queue_bytes: args
                 .push_queue_bytes
                 .or(file.push_queue_bytes)

@@ -173,6 +173,17 @@ async fn diagnostics_list_the_shells_with_their_rss_and_the_store_state() {
         json!({"projectCount": 1, "threadCount": 1})
     );
     assert_eq!(report["store"]["readOnly"], false);
+    // History lives in the store; what memory holds of it is the store's cache, bounded by
+    // the config (the default here).
+    assert_eq!(
+        report["history"]["cacheBoundBytes"],
+        8 * 1024 * 1024,
+        "{report}"
+    );
+    assert!(
+        report["history"]["storeBytesOnDisk"].as_u64().unwrap_or(0) > 0,
+        "{report}"
+    );
     assert_eq!(report["store"]["readOnlyReason"], Value::Null);
 }
 

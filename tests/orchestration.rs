@@ -568,10 +568,11 @@ async fn sigkill_under_load_loses_no_acknowledged_command() {
         .request(json!({"_tag": "orchestration.getSnapshot"}))
         .await["result"]
         .clone();
-    let mut model = t3rs::orchestration::ReadModel::default();
+    // v0.0.4's projector, every list in memory: the oracle the store-backed model must equal.
+    let mut model = t3rs::orchestration::FullModel::default();
     for event in &events {
         let event: t3rs::orchestration::Event = serde_json::from_value(event.clone()).unwrap();
-        t3rs::orchestration::project(&mut model, &event);
+        t3rs::orchestration::full_model::projector::project_full(&mut model, &event);
     }
     assert_eq!(serde_json::to_value(&model).unwrap(), snapshot);
     eprintln!(
@@ -581,13 +582,15 @@ async fn sigkill_under_load_loses_no_acknowledged_command() {
     );
 }
 
-/// Writes commands into a store the way the engine does (decide, project, append, flush).
+/// Writes commands into a store the way the engine did before the threads' lists moved into
+/// the store (decide, project, append, flush); start-up moves the lists in.
 fn seed_store(state: &std::path::Path, commands: Vec<t3rs::orchestration::Command>) {
     use t3rs::orchestration::{decide, project, DecideContext, ReadModel};
     use t3rs::store::event_log::{CommandWrite, EventLog, Receipt};
     let store = t3rs::store::Store::open(state).unwrap();
     let log = EventLog::open(&store).unwrap();
     let mut model = ReadModel::default();
+    let mut lists = t3rs::orchestration::history_kv::MemoryKv::default();
     let mut sequence = 0;
     let mut counter = 0;
     for command in commands {
@@ -603,7 +606,7 @@ fn seed_store(state: &std::path::Path, commands: Vec<t3rs::orchestration::Comman
         for draft in decide(&command, &model, &mut ctx).unwrap() {
             sequence += 1;
             let event = draft.into_event(sequence);
-            project(&mut model, &event);
+            project(&mut model, &mut lists, &event).unwrap();
             events.push((sequence, serde_json::to_vec(&event).unwrap()));
         }
         log.write_batch(&[CommandWrite {

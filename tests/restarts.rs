@@ -190,14 +190,16 @@ async fn a_session_panic_mid_turn_ends_the_turn_and_a_turn_sent_during_the_resta
     assert!(server.stop().success());
 }
 
-/// Writes client and internal commands into a store as the Engine does (decide, project,
-/// append, flush): the state a server leaves when it is killed right after recording them.
+/// Writes client and internal commands into a store as the Engine did before the threads'
+/// lists moved into the store (decide, project, append, flush): the state an older server
+/// leaves when it is killed right after recording them. Start-up moves the lists in first.
 fn seed_store(state: &Path, commands: Vec<t3rs::orchestration::Command>) {
     use t3rs::orchestration::{decide, project, DecideContext, ReadModel};
     use t3rs::store::event_log::{CommandWrite, EventLog, Receipt};
     let store = t3rs::store::Store::open(state).unwrap();
     let log = EventLog::open(&store).unwrap();
     let mut model = ReadModel::default();
+    let mut lists = t3rs::orchestration::history_kv::MemoryKv::default();
     let mut sequence = 0;
     let mut counter = 0;
     for command in commands {
@@ -213,7 +215,7 @@ fn seed_store(state: &Path, commands: Vec<t3rs::orchestration::Command>) {
         for draft in decide(&command, &model, &mut ctx).unwrap() {
             sequence += 1;
             let event = draft.into_event(sequence);
-            project(&mut model, &event);
+            project(&mut model, &mut lists, &event).unwrap();
             events.push((sequence, serde_json::to_vec(&event).unwrap()));
         }
         log.write_batch(&[CommandWrite {

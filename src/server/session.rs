@@ -23,7 +23,7 @@ use crate::protocol::git::GitCall;
 use crate::protocol::methods::{channels, Method};
 use crate::protocol::reply_error::ReplyError;
 use crate::runtime::engine::streams::{ShellSnapshotJson, StreamTopic, ThreadHistoryJson};
-use crate::runtime::engine::{GetSnapshot, ProjectScripts};
+use crate::runtime::engine::{OpenSnapshot, ProjectScripts};
 use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
 use crate::runtime::push_bus::Push;
 use crate::runtime::root::Runtime;
@@ -180,7 +180,7 @@ impl Session {
                 }
                 match request.method {
                     Method::OrchestrationGetSnapshot => {
-                        let asked = self.app.runtime.engine.send(Ask(GetSnapshot));
+                        let asked = self.app.runtime.engine.send(Ask(OpenSnapshot));
                         self.reply_later(
                             id,
                             async move { encode_snapshot(flatten(asked.await)??).await },

@@ -3,9 +3,10 @@
 //! Snapshots are tens of megabytes on large stores; kept out of sled they neither churn its log
 //! nor lengthen its recovery at start-up.
 //!
-//! A batch of events and the receipts of the commands that produced them go in one sled
-//! transaction, so after any crash a command is either wholly present (events + receipt) or
-//! wholly absent; the caller acknowledges only after [`EventLog::flush`].
+//! A batch of events, the receipts of the commands that produced them and what the events did
+//! to the threads' lists ([`super::history`]) go in one sled transaction, so after any crash a
+//! command is either wholly present (events + receipt + lists) or wholly absent; the caller
+//! acknowledges only after [`EventLog::flush`].
 
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -13,6 +14,7 @@ use sled::Transactional;
 use std::path::PathBuf;
 
 use super::atomic_file::AtomicWrite;
+use super::history::{StoredHistory, HISTORY_TREE};
 use super::{Store, StoreError};
 
 const EVENTS: &str = "events";
@@ -42,6 +44,7 @@ pub struct EventLog {
     pub(super) store: Store,
     pub(super) events: sled::Tree,
     receipts: sled::Tree,
+    history: StoredHistory,
     pub(super) snapshot_dir: PathBuf,
 }
 
@@ -53,6 +56,7 @@ impl EventLog {
             store: store.clone(),
             events: db.open_tree(EVENTS)?,
             receipts: db.open_tree(RECEIPTS)?,
+            history: StoredHistory::new(db.open_tree(HISTORY_TREE)?),
             snapshot_dir: state_dir.join(SNAPSHOT_DIR),
         })
     }
@@ -67,8 +71,34 @@ impl EventLog {
         Ok(last.max(self.log_base()?.map_or(0, |base| base.sequence)))
     }
 
-    /// Writes a batch atomically (not yet durable: call [`EventLog::flush`]).
+    /// The threads' lists.
+    pub fn history(&self) -> &StoredHistory {
+        &self.history
+    }
+
+    /// The store's cache bound (where recently read history stays).
+    pub fn cache_bytes(&self) -> u64 {
+        self.store.cache_bytes()
+    }
+
+    /// The store's files' size.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.store.db().size_on_disk()?)
+    }
+
+    /// Writes a batch of events and receipts atomically (not yet durable: call
+    /// [`EventLog::flush`]).
     pub fn write_batch(&self, batch: &[CommandWrite]) -> Result<(), StoreError> {
+        self.write_batch_with_history(batch, &sled::Batch::default())
+    }
+
+    /// [`EventLog::write_batch`], with the batch's writes to the threads' lists in the same
+    /// transaction.
+    pub fn write_batch_with_history(
+        &self,
+        batch: &[CommandWrite],
+        history: &sled::Batch,
+    ) -> Result<(), StoreError> {
         let mut events = sled::Batch::default();
         let mut receipts = sled::Batch::default();
         for write in batch {
@@ -82,10 +112,11 @@ impl EventLog {
                 })?;
             receipts.insert(write.command_id.as_bytes(), receipt);
         }
-        (&self.events, &self.receipts)
-            .transaction(|(ev, rc)| {
+        (&self.events, &self.receipts, self.history.tree())
+            .transaction(|(ev, rc, hi)| {
                 ev.apply_batch(&events)?;
                 rc.apply_batch(&receipts)?;
+                hi.apply_batch(history)?;
                 Ok::<(), ConflictableTransactionError<()>>(())
             })
             .map_err(|e| match e {

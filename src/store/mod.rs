@@ -7,6 +7,9 @@ pub mod attachments;
 pub mod event_log;
 pub mod guarded_tree;
 pub mod health;
+pub mod history;
+pub mod history_as_of;
+pub mod snapshot_body;
 pub mod snapshot_writer;
 pub mod snapshots;
 pub mod space;
@@ -15,13 +18,16 @@ pub mod verify;
 use std::path::{Path, PathBuf};
 
 /// The store layout this build writes. Bump it with every incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: the threads' lists live in the `history` tree, written with their events (an older
+/// build would append events without them, so it must refuse the store).
+pub const SCHEMA_VERSION: u32 = 2;
 const META_TREE: &str = "meta";
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled's default cache is 1 GiB; a local tool should not hold that much. Reads are sequential
-/// (replay) or small (receipts), so a small cache costs little: measured with 1M events, 64 MiB
-/// vs 16 MiB changed neither dispatch throughput nor start-up time, only RSS.
-const CACHE_BYTES: u64 = 8 * 1024 * 1024;
+/// (replay), small (receipts) or one thread's history at a time, so a small cache costs
+/// little: measured with 1M events, 64 MiB vs 16 MiB changed neither dispatch throughput nor
+/// start-up time, only RSS. `history_cache_bytes` sets it.
+pub const CACHE_BYTES: u64 = crate::settings::DEFAULT_HISTORY_CACHE_BYTES;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -83,15 +89,21 @@ fn is_enospc(error: &std::io::Error) -> bool {
 pub struct Store {
     db: sled::Db,
     path: PathBuf,
+    cache_bytes: u64,
 }
 
 impl Store {
     /// Opens (creating if needed) the store under `state_dir/db`.
     pub fn open(state_dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with_cache(state_dir, CACHE_BYTES)
+    }
+
+    /// [`Store::open`] with a cache of `cache_bytes`.
+    pub fn open_with_cache(state_dir: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
         let path = state_dir.join("db");
         let db = sled::Config::new()
             .path(&path)
-            .cache_capacity(CACHE_BYTES)
+            .cache_capacity(cache_bytes)
             .open()
             .map_err(|source| StoreError::Open {
                 path: path.clone(),
@@ -112,9 +124,19 @@ impl Store {
                 if found > SCHEMA_VERSION {
                     return Err(StoreError::TooNew { path, found });
                 }
+                if found < SCHEMA_VERSION {
+                    // Start-up brings the layout up to date (event_log's history); from now on
+                    // an older build refuses the store rather than write events without lists.
+                    meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+                    db.flush()?;
+                }
             }
         }
-        Ok(Store { db, path })
+        Ok(Store {
+            db,
+            path,
+            cache_bytes,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -123,6 +145,11 @@ impl Store {
 
     pub fn db(&self) -> &sled::Db {
         &self.db
+    }
+
+    /// The cache's bound, as it was opened with.
+    pub fn cache_bytes(&self) -> u64 {
+        self.cache_bytes
     }
 
     /// Makes everything written so far durable.

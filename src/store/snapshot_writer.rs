@@ -156,7 +156,7 @@ fn next_job(shared: &Shared) -> Option<ReadModel> {
 fn write(sink: &mut Sink, model: &ReadModel) {
     let sequence = model.snapshot_sequence;
     let started = Instant::now();
-    let json = match serde_json::to_vec(model) {
+    let json = match super::snapshot_body::encode_rows(model) {
         Ok(json) => json,
         Err(err) => {
             log::warn!("snapshot at {sequence} not encoded: {err}");

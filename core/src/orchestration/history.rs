@@ -13,7 +13,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::full_model::FullThread;
 use super::model::{Activity, CheckpointSummary, Message, ProposedPlan, Thread};
+use super::thread_lists::ThreadLists;
 
 /// `getThreadHistory`'s page size when none is asked for, and the largest.
 pub const HISTORY_LIMIT_DEFAULT: usize = 100;
@@ -35,10 +37,10 @@ pub enum Boundary {
 /// The opaque `historyCursor`: a boundary per list.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct HistoryCursor {
-    m: Boundary,
-    a: Boundary,
-    p: Boundary,
-    c: Boundary,
+    pub(super) m: Boundary,
+    pub(super) a: Boundary,
+    pub(super) p: Boundary,
+    pub(super) c: Boundary,
 }
 
 impl HistoryCursor {
@@ -51,7 +53,7 @@ impl HistoryCursor {
         serde_json::from_str(raw).ok()
     }
 
-    fn exhausted(&self) -> bool {
+    pub(super) fn exhausted(&self) -> bool {
         [&self.m, &self.a, &self.p, &self.c]
             .iter()
             .all(|b| **b == Boundary::Start)
@@ -68,26 +70,34 @@ pub struct Page {
     pub cursor: Option<HistoryCursor>,
 }
 
-/// The thread with its newest `limit` messages and the items alongside them, and the cursor to
-/// the rest (none when nothing older exists).
-pub fn window(thread: &Thread, limit: usize) -> (Thread, Option<HistoryCursor>) {
+/// The thread (its row and its lists) with its newest `limit` messages and the items alongside
+/// them, and the cursor to the rest (none when nothing older exists).
+pub fn window(
+    row: &Thread,
+    lists: &ThreadLists,
+    limit: usize,
+) -> (FullThread, Option<HistoryCursor>) {
     let everything = HistoryCursor {
-        m: through(&thread.messages, |m| &m.id),
-        a: through(&thread.activities, |a| &a.id),
-        p: through(&thread.proposed_plans, |p| &p.id),
-        c: through(&thread.checkpoints, |c| &c.turn_id),
+        m: through(&lists.messages, |m| &m.id),
+        a: through(&lists.activities, |a| &a.id),
+        p: through(&lists.proposed_plans, |p| &p.id),
+        c: through(&lists.checkpoints, |c| &c.turn_id),
     };
-    let page = page(thread, &everything, limit);
-    let mut windowed = head(thread);
-    windowed.messages = page.messages;
-    windowed.activities = page.activities;
-    windowed.proposed_plans = page.proposed_plans;
-    windowed.checkpoints = page.checkpoints;
+    let page = page(lists, &everything, limit);
+    let windowed = FullThread::of(
+        row,
+        ThreadLists {
+            messages: page.messages,
+            proposed_plans: page.proposed_plans,
+            activities: page.activities,
+            checkpoints: page.checkpoints,
+        },
+    );
     (windowed, page.cursor)
 }
 
 /// The page before `cursor`: at most `limit` messages and the items that go with them.
-pub fn page(thread: &Thread, cursor: &HistoryCursor, limit: usize) -> Page {
+pub fn page(thread: &ThreadLists, cursor: &HistoryCursor, limit: usize) -> Page {
     let end = resolve(&thread.messages, &cursor.m, |m| &m.id);
     let start = end.saturating_sub(limit.max(1));
     let messages = thread.messages[start..end].to_vec();
@@ -162,60 +172,13 @@ fn take_since<T: Clone>(
 }
 
 /// `a >= b` for two timestamps: as instants when both are RFC 3339, else as text.
-fn at_or_after(a: &str, b: &str) -> bool {
+pub(super) fn at_or_after(a: &str, b: &str) -> bool {
     match (
         chrono::DateTime::parse_from_rfc3339(a),
         chrono::DateTime::parse_from_rfc3339(b),
     ) {
         (Ok(a), Ok(b)) => a >= b,
         _ => a >= b,
-    }
-}
-
-/// The thread without its history lists. Written out field by field, so a field added to
-/// [`Thread`] must be decided on here.
-pub fn head(thread: &Thread) -> Thread {
-    let Thread {
-        id,
-        project_id,
-        title,
-        model,
-        runtime_mode,
-        interaction_mode,
-        branch,
-        worktree_path,
-        latest_turn,
-        created_at,
-        updated_at,
-        deleted_at,
-        messages: _,
-        proposed_plans: _,
-        activities: _,
-        checkpoints: _,
-        session,
-        model_selection,
-        archived_at,
-    } = thread;
-    Thread {
-        id: id.clone(),
-        project_id: project_id.clone(),
-        title: title.clone(),
-        model: model.clone(),
-        runtime_mode: *runtime_mode,
-        interaction_mode: *interaction_mode,
-        branch: branch.clone(),
-        worktree_path: worktree_path.clone(),
-        latest_turn: latest_turn.clone(),
-        created_at: created_at.clone(),
-        updated_at: updated_at.clone(),
-        deleted_at: deleted_at.clone(),
-        messages: Vec::new(),
-        proposed_plans: Vec::new(),
-        activities: Vec::new(),
-        checkpoints: Vec::new(),
-        session: session.clone(),
-        model_selection: model_selection.clone(),
-        archived_at: archived_at.clone(),
     }
 }
 

@@ -10,19 +10,25 @@
 pub mod commands;
 pub mod decider;
 pub mod events;
+pub mod full_model;
 pub mod history;
+pub mod history_kv;
+pub mod history_pages;
+pub mod list_projector;
 pub mod model;
 pub mod projector;
 pub mod retention;
 pub mod shell;
+pub mod tail_replay;
 pub mod thread_lists;
 pub mod v004;
 
 pub use commands::{decode_client_command, ClientCommand, Command, InternalCommand};
 pub use decider::{decide, DecideContext, InvariantError};
 pub use events::{AggregateKind, Event, EventBody, EventDraft, EventMetadata};
+pub use full_model::{FullModel, FullThread};
 pub use model::*;
-pub use projector::project;
+pub use projector::{project, project_head};
 
 #[cfg(test)]
 mod archive_tests;

@@ -7,6 +7,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+use super::history_kv::ListSummary;
+
 /// The `updatedAt` of a model that has seen no event yet. A fixed value keeps the model a pure
 /// function of its events (the reference used the start-up time).
 pub const EMPTY_MODEL_UPDATED_AT: &str = "1970-01-01T00:00:00.000Z";
@@ -409,11 +411,6 @@ pub struct Thread {
     pub created_at: String,
     pub updated_at: String,
     pub deleted_at: Option<String>,
-    pub messages: Vec<Message>,
-    #[serde(default)]
-    pub proposed_plans: Vec<ProposedPlan>,
-    pub activities: Vec<Activity>,
-    pub checkpoints: Vec<CheckpointSummary>,
     pub session: Option<Session>,
     /// The agent and model of the thread's latest turn (or its creation); absent on threads
     /// created by a v0.0.4 client before their first turn, which means codex with `model`.
@@ -423,6 +420,10 @@ pub struct Thread {
     /// field for v0.0.4 clients; snapshots written before it read as not archived).
     #[serde(default)]
     pub archived_at: Option<String>,
+    /// What the row knows of its lists, which live in the store
+    /// ([`super::history_kv`]); not a wire field.
+    #[serde(default)]
+    pub history: ListSummary,
 }
 
 impl Thread {

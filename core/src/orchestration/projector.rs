@@ -1,19 +1,40 @@
-//! Event → read model. Total: an event about a missing row changes only the model's sequence
-//! and time, never fails, so replaying any log prefix always works.
+//! Event → read model: the rows in memory ([`project_head`]) and the threads' lists in the
+//! store ([`super::list_projector`]). Total on the model: an event about a missing row changes
+//! only the model's sequence and time, so replaying any log prefix always works; only a store
+//! that cannot be read makes it fail.
 
-use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::events::{Event, EventBody, ThreadMessageSentPayload, ThreadTurnDiffCompletedPayload};
+use super::events::{Event, EventBody, ThreadTurnDiffCompletedPayload};
+use super::history_kv::{HistoryKv, ListSummary};
+use super::list_projector::{self, checkpoint_state, list_thread};
 use super::model::*;
+use super::thread_lists::HistoryError;
 
-/// Caps the reference applies so one chatty thread cannot grow the snapshot without bound.
-pub const MAX_THREAD_MESSAGES: usize = 2_000;
-pub const MAX_THREAD_CHECKPOINTS: usize = 500;
-pub const MAX_THREAD_PROPOSED_PLANS: usize = 200;
-pub const MAX_THREAD_ACTIVITIES: usize = 500;
+pub use super::full_model::projector::{
+    MAX_THREAD_ACTIVITIES, MAX_THREAD_CHECKPOINTS, MAX_THREAD_MESSAGES, MAX_THREAD_PROPOSED_PLANS,
+};
 
-pub fn project(model: &mut ReadModel, event: &Event) {
+/// Projects `event` onto the rows and, through `kv`, onto the lists of its thread.
+pub fn project(
+    model: &mut ReadModel,
+    kv: &mut impl HistoryKv,
+    event: &Event,
+) -> Result<(), HistoryError> {
+    project_head(model, event);
+    if let Some(thread_id) = list_thread(event) {
+        if let Some(thread) = model.thread_mut(thread_id) {
+            list_projector::apply(thread, kv, event)?;
+        }
+    }
+    Ok(())
+}
+
+/// The rows' part of `event`. A start-up that replays events whose lists the store already
+/// holds projects only this, then takes each touched row's list summary and latest turn from
+/// the store ([`super::history_kv::ThreadMeta`]): a revert's latest turn is the one part of a
+/// row that depends on a list.
+pub fn project_head(model: &mut ReadModel, event: &Event) {
     model.snapshot_sequence = event.sequence;
     model.updated_at.clone_from(&event.occurred_at);
     let at = &event.occurred_at;
@@ -71,13 +92,10 @@ pub fn project(model: &mut ReadModel, event: &Event) {
                 created_at: p.created_at.clone(),
                 updated_at: p.updated_at.clone(),
                 deleted_at: None,
-                messages: Vec::new(),
-                proposed_plans: Vec::new(),
-                activities: Vec::new(),
-                checkpoints: Vec::new(),
                 session: None,
                 model_selection: p.model_selection.clone(),
                 archived_at: None,
+                history: ListSummary::default(),
             };
             model.threads.insert(p.thread_id.clone(), Arc::new(thread));
         }
@@ -130,7 +148,6 @@ pub fn project(model: &mut ReadModel, event: &Event) {
         }
         EventBody::ThreadMessageSent(p) => {
             if let Some(thread) = model.thread_mut(&p.thread_id) {
-                apply_message(thread, p);
                 thread.updated_at.clone_from(at);
             }
         }
@@ -169,15 +186,6 @@ pub fn project(model: &mut ReadModel, event: &Event) {
         }
         EventBody::ThreadProposedPlanUpserted(p) => {
             if let Some(thread) = model.thread_mut(&p.thread_id) {
-                let plan = &p.proposed_plan;
-                thread.proposed_plans.retain(|entry| entry.id != plan.id);
-                thread.proposed_plans.push(plan.clone());
-                thread.proposed_plans.sort_by(|a, b| {
-                    a.created_at
-                        .cmp(&b.created_at)
-                        .then_with(|| a.id.cmp(&b.id))
-                });
-                keep_last(&mut thread.proposed_plans, MAX_THREAD_PROPOSED_PLANS);
                 thread.updated_at.clone_from(at);
             }
         }
@@ -188,19 +196,13 @@ pub fn project(model: &mut ReadModel, event: &Event) {
             }
         }
         EventBody::ThreadReverted(p) => {
+            // The latest turn becomes the newest checkpoint left: the list half sets it.
             if let Some(thread) = model.thread_mut(&p.thread_id) {
-                apply_revert(thread, p.turn_count);
                 thread.updated_at.clone_from(at);
             }
         }
         EventBody::ThreadActivityAppended(p) => {
             if let Some(thread) = model.thread_mut(&p.thread_id) {
-                let activity = &p.activity;
-                thread.activities.retain(|entry| entry.id != activity.id);
-                thread.activities.push(activity.clone());
-                // Stable, so of two equal activities the newer stays last, as in the reference.
-                thread.activities.sort_by(compare_activities);
-                keep_last(&mut thread.activities, MAX_THREAD_ACTIVITIES);
                 thread.updated_at.clone_from(at);
             }
         }
@@ -220,76 +222,8 @@ pub fn project(model: &mut ReadModel, event: &Event) {
     }
 }
 
-fn keep_last<T>(items: &mut Vec<T>, max: usize) {
-    if items.len() > max {
-        let excess = items.len() - max;
-        items.drain(..excess);
-    }
-}
-
-fn apply_message(thread: &mut Thread, p: &ThreadMessageSentPayload) {
-    // Deltas land on the newest message; scanning from the end finds it at once.
-    match thread
-        .messages
-        .iter_mut()
-        .rev()
-        .find(|m| m.id == p.message_id)
-    {
-        Some(existing) => {
-            if p.streaming {
-                existing.text.push_str(&p.text);
-            } else if !p.text.is_empty() {
-                existing.text.clone_from(&p.text);
-            }
-            existing.streaming = p.streaming;
-            existing.updated_at.clone_from(&p.updated_at);
-            existing.turn_id.clone_from(&p.turn_id);
-            if let Some(attachments) = &p.attachments {
-                existing.attachments = Some(attachments.clone());
-            }
-        }
-        None => {
-            thread.messages.push(Message {
-                id: p.message_id.clone(),
-                role: p.role,
-                text: p.text.clone(),
-                attachments: p.attachments.clone(),
-                turn_id: p.turn_id.clone(),
-                streaming: p.streaming,
-                created_at: p.created_at.clone(),
-                updated_at: p.updated_at.clone(),
-            });
-        }
-    }
-    keep_last(&mut thread.messages, MAX_THREAD_MESSAGES);
-}
-
-fn checkpoint_state(status: CheckpointStatus) -> LatestTurnState {
-    match status {
-        CheckpointStatus::Error => LatestTurnState::Error,
-        CheckpointStatus::Missing => LatestTurnState::Interrupted,
-        CheckpointStatus::Ready => LatestTurnState::Completed,
-    }
-}
-
+/// A finished turn's diff ends the turn (its checkpoint goes to the list half).
 fn apply_turn_diff(thread: &mut Thread, p: &ThreadTurnDiffCompletedPayload) {
-    thread
-        .checkpoints
-        .retain(|entry| entry.turn_id != p.turn_id);
-    thread.checkpoints.push(CheckpointSummary {
-        turn_id: p.turn_id.clone(),
-        checkpoint_turn_count: p.checkpoint_turn_count,
-        checkpoint_ref: p.checkpoint_ref.clone(),
-        status: p.status,
-        files: p.files.clone(),
-        assistant_message_id: p.assistant_message_id.clone(),
-        completed_at: p.completed_at.clone(),
-    });
-    thread
-        .checkpoints
-        .sort_by_key(|entry| entry.checkpoint_turn_count);
-    keep_last(&mut thread.checkpoints, MAX_THREAD_CHECKPOINTS);
-
     let previous = thread
         .latest_turn
         .take()
@@ -309,117 +243,6 @@ fn apply_turn_diff(thread: &mut Thread, p: &ThreadTurnDiffCompletedPayload) {
         completed_at: Some(p.completed_at.clone()),
         assistant_message_id: p.assistant_message_id.clone(),
     });
-}
-
-fn apply_revert(thread: &mut Thread, turn_count: u64) {
-    thread
-        .checkpoints
-        .retain(|entry| entry.checkpoint_turn_count <= turn_count);
-    thread
-        .checkpoints
-        .sort_by_key(|entry| entry.checkpoint_turn_count);
-    keep_last(&mut thread.checkpoints, MAX_THREAD_CHECKPOINTS);
-    let retained_turns: std::collections::HashSet<&str> = thread
-        .checkpoints
-        .iter()
-        .map(|entry| entry.turn_id.as_str())
-        .collect();
-    let keeps_turn = |turn_id: &Option<String>| match turn_id {
-        None => true,
-        Some(id) => retained_turns.contains(id.as_str()),
-    };
-
-    let keep = retained_messages(&thread.messages, &retained_turns, turn_count);
-    let mut index = 0;
-    thread.messages.retain(|_| {
-        let kept = keep[index];
-        index += 1;
-        kept
-    });
-    keep_last(&mut thread.messages, MAX_THREAD_MESSAGES);
-    thread
-        .proposed_plans
-        .retain(|plan| keeps_turn(&plan.turn_id));
-    keep_last(&mut thread.proposed_plans, MAX_THREAD_PROPOSED_PLANS);
-    thread
-        .activities
-        .retain(|activity| keeps_turn(&activity.turn_id));
-
-    thread.latest_turn = thread.checkpoints.last().map(|checkpoint| LatestTurn {
-        turn_id: checkpoint.turn_id.clone(),
-        state: checkpoint_state(checkpoint.status),
-        requested_at: checkpoint.completed_at.clone(),
-        started_at: Some(checkpoint.completed_at.clone()),
-        completed_at: Some(checkpoint.completed_at.clone()),
-        assistant_message_id: checkpoint.assistant_message_id.clone(),
-    });
-}
-
-/// Which messages survive a revert to `turn_count`: system messages, messages of kept turns,
-/// and, while fewer than `turn_count` user (assistant) messages are kept, the oldest turn-less
-/// ones of that role — messages sent before their turn id was known.
-fn retained_messages(
-    messages: &[Message],
-    retained_turns: &std::collections::HashSet<&str>,
-    turn_count: u64,
-) -> Vec<bool> {
-    let mut keep: Vec<bool> = messages
-        .iter()
-        .map(|message| {
-            message.role == MessageRole::System
-                || message
-                    .turn_id
-                    .as_deref()
-                    .is_some_and(|turn| retained_turns.contains(turn))
-        })
-        .collect();
-    for role in [MessageRole::User, MessageRole::Assistant] {
-        let kept = messages
-            .iter()
-            .zip(&keep)
-            .filter(|(message, kept)| message.role == role && **kept)
-            .count() as u64;
-        let missing = turn_count.saturating_sub(kept);
-        if missing == 0 {
-            continue;
-        }
-        let mut candidates: Vec<usize> = (0..messages.len())
-            .filter(|&i| {
-                let message = &messages[i];
-                message.role == role
-                    && !keep[i]
-                    && match message.turn_id.as_deref() {
-                        None => true,
-                        Some(turn) => retained_turns.contains(turn),
-                    }
-            })
-            .collect();
-        candidates.sort_by(|&a, &b| {
-            let (a, b) = (&messages[a], &messages[b]);
-            a.created_at
-                .cmp(&b.created_at)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        for i in candidates
-            .into_iter()
-            .take(usize::try_from(missing).unwrap_or(usize::MAX))
-        {
-            keep[i] = true;
-        }
-    }
-    keep
-}
-
-fn compare_activities(left: &Activity, right: &Activity) -> Ordering {
-    match (left.sequence, right.sequence) {
-        (Some(a), Some(b)) if a != b => return a.cmp(&b),
-        (Some(_), None) => return Ordering::Greater,
-        (None, Some(_)) => return Ordering::Less,
-        _ => {}
-    }
-    left.created_at
-        .cmp(&right.created_at)
-        .then_with(|| left.id.cmp(&right.id))
 }
 
 #[cfg(test)]

@@ -3,6 +3,9 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+use super::projector::{
+    MAX_THREAD_ACTIVITIES, MAX_THREAD_CHECKPOINTS, MAX_THREAD_MESSAGES, MAX_THREAD_PROPOSED_PLANS,
+};
 use super::test_support::*;
 use super::*;
 
@@ -14,7 +17,8 @@ enum Op {
     TurnStart(u8, u8),
     Delta(u8, u8, u8),
     Complete(u8, u8),
-    Activity(u8, u8, Option<u8>, Option<u8>),
+    /// thread, id, turn, provider sequence, kind (an index into `ACTIVITY_KINDS`).
+    Activity(u8, u8, Option<u8>, Option<u8>, u8),
     ThreadMeta(u8, Option<u8>, bool),
     ProjectMeta(u8, u8),
     Session(u8, bool, u8),
@@ -37,8 +41,8 @@ fn op() -> impl Strategy<Value = Op> {
         4 => (id(), 0u8..6).prop_map(|(t, m)| Op::TurnStart(t, m)),
         6 => (id(), 0u8..4, 0u8..4).prop_map(|(t, m, x)| Op::Delta(t, m, x)),
         3 => (id(), 0u8..4).prop_map(|(t, m)| Op::Complete(t, m)),
-        4 => (id(), 0u8..5, proptest::option::of(0u8..4), proptest::option::of(0u8..3))
-            .prop_map(|(t, a, turn, seq)| Op::Activity(t, a, turn, seq)),
+        4 => (id(), 0u8..5, proptest::option::of(0u8..4), proptest::option::of(0u8..3), 0u8..8)
+            .prop_map(|(t, a, turn, seq, kind)| Op::Activity(t, a, turn, seq, kind)),
         2 => (id(), proptest::option::of(0u8..3), any::<bool>())
             .prop_map(|(t, b, title)| Op::ThreadMeta(t, b, title)),
         1 => (id(), 0u8..3).prop_map(|(p, s)| Op::ProjectMeta(p, s)),
@@ -51,6 +55,18 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (id(), any::<bool>()).prop_map(|(t, on)| Op::Archive(t, on)),
     ]
 }
+
+/// Ordinary activities and those a row keeps for its open requests and queued messages.
+const ACTIVITY_KINDS: [&str; 8] = [
+    "tool.started",
+    "approval.requested",
+    "approval.resolved",
+    "user-input.requested",
+    "user-input.resolved",
+    "turn.queued",
+    "turn.dequeued",
+    "turn.queue.cleared",
+];
 
 fn at(step: usize) -> String {
     format!("2026-01-01T00:{:02}:{:02}.000Z", step / 60 % 60, step % 60)
@@ -84,10 +100,16 @@ fn command(op: &Op, step: usize) -> Command {
         Op::Complete(t, m) => internal(json!({"type": "thread.message.assistant.complete",
             "commandId": cid, "threadId": thread(t), "messageId": format!("a{m}"),
             "turnId": turn(*m), "createdAt": now})),
-        Op::Activity(t, a, turn_n, seq) => {
+        Op::Activity(t, a, turn_n, seq, kind) => {
+            let kind_name = ACTIVITY_KINDS[usize::from(*kind) % ACTIVITY_KINDS.len()];
             let mut activity = json!({"id": format!("act{a}"), "tone": "tool",
-                "kind": "tool.started", "summary": "S", "payload": {"n": a, "requestId": "r"},
+                "kind": kind_name, "summary": "S", "payload": {"n": a, "requestId": "r"},
                 "turnId": turn_n.map(turn), "createdAt": now});
+            if *kind > 0 {
+                activity["payload"]["requestId"] = json!(format!("r{}", a % 2));
+                activity["payload"]["messageId"] = json!(format!("u{a}"));
+                activity["payload"]["messageIds"] = json!([format!("u{a}")]);
+            }
             if let Some(seq) = seq {
                 activity["sequence"] = json!(seq);
             }
@@ -140,51 +162,119 @@ fn command(op: &Op, step: usize) -> Command {
 }
 
 /// Equality that also sees row order (IndexMap's `==` ignores it).
-fn same(a: &ReadModel, b: &ReadModel) -> bool {
+fn same(a: &FullModel, b: &FullModel) -> bool {
     a == b
         && a.projects.keys().eq(b.projects.keys())
         && a.threads.keys().eq(b.threads.keys())
         && serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
 }
 
+fn same_rows(a: &ReadModel, b: &ReadModel) -> bool {
+    a == b && a.projects.keys().eq(b.projects.keys()) && a.threads.keys().eq(b.threads.keys())
+}
+
+/// The reference: v0.0.4's projector with every list in memory.
+fn reference(events: &[Event]) -> FullModel {
+    let mut model = FullModel::default();
+    for event in events {
+        full_model::projector::project_full(&mut model, event);
+    }
+    model
+}
+
+/// Events through the store-backed projector, meta written per event as a flush would.
+fn stored(events: &[Event]) -> (ReadModel, history_kv::MemoryKv) {
+    let mut model = ReadModel::default();
+    let mut kv = history_kv::MemoryKv::default();
+    for event in events {
+        project(&mut model, &mut kv, event).expect("memory store");
+        tail_replay::write_meta(&model, &mut kv, tail_replay::event_thread(event));
+    }
+    (model, kv)
+}
+
+fn accepted_events(ops: &[Op]) -> (Harness, Vec<Event>) {
+    let mut h = Harness::new();
+    let mut events = Vec::new();
+    let prelude = [
+        Op::CreateProject(0),
+        Op::CreateThread(0, 0),
+        Op::CreateThread(1, 0),
+    ];
+    for (step, op) in prelude.iter().chain(ops).enumerate() {
+        // Commands that break an invariant are simply rejected and leave no trace.
+        if let Ok(accepted) = h.run(command(op, step)) {
+            events.extend(accepted);
+        }
+    }
+    (h, events)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
+    /// Step by step (the harness), from scratch, and from a snapshot of the rows plus the tail,
+    /// the store-backed model is what v0.0.4's projector makes of the same events.
     #[test]
     fn replay_and_snapshot_rebuild_the_same_model(
         ops in proptest::collection::vec(op(), 1..60),
         split in 0.0f64..=1.0,
     ) {
-        let mut h = Harness::new();
-        let mut events = Vec::new();
-        let prelude = [Op::CreateProject(0), Op::CreateThread(0, 0), Op::CreateThread(1, 0)];
-        for (step, op) in prelude.iter().chain(&ops).enumerate() {
-            // Commands that break an invariant are simply rejected and leave no trace.
-            if let Ok(accepted) = h.run(command(op, step)) {
-                events.extend(accepted);
+        let (h, events) = accepted_events(&ops);
+        let expected = reference(&events);
+        prop_assert!(same(&h.full(), &expected), "step by step differs from the reference");
+        // Each row's summary of its lists is what the lists themselves say.
+        prop_assert!(same_rows(&h.model, &expected.split().0), "a row's list summary is off");
+
+        // Windows and pages read from the store are those of the whole lists.
+        for (id, thread) in &expected.threads {
+            let lists = thread_lists::ThreadLists {
+                messages: thread.messages.clone(),
+                proposed_plans: thread.proposed_plans.clone(),
+                activities: thread.activities.clone(),
+                checkpoints: thread.checkpoints.clone(),
+            };
+            for limit in [1, 2, 5] {
+                let (window, mut cursor) = history::window(&thread.head(), &lists, limit);
+                let stored = history_pages::window_from(&h.kv, &h.model.threads[id], limit)
+                    .expect("memory store");
+                prop_assert_eq!(&stored, &(window, cursor.clone()));
+                while let Some(at) = cursor {
+                    let page = history::page(&lists, &at, limit);
+                    let from_store = history_pages::page_from(&h.kv, id, &at, limit)
+                        .expect("memory store");
+                    prop_assert_eq!(&from_store, &page);
+                    cursor = page.cursor;
+                }
             }
         }
 
-        let mut replayed = ReadModel::default();
-        for event in &events {
-            project(&mut replayed, event);
-        }
-        prop_assert!(same(&h.model, &replayed), "replay differs");
+        let (replayed, kv) = stored(&events);
+        prop_assert!(same_rows(&replayed, &h.model), "replayed rows differ");
+        let full = FullModel::assemble(&replayed, &kv).expect("memory store");
+        prop_assert!(same(&full, &expected), "replay differs from the reference");
 
+        // A snapshot of the rows at `cut`; the store holds every event's lists.
         let cut = ((events.len() as f64) * split) as usize;
-        let mut prefix = ReadModel::default();
-        for event in &events[..cut] {
-            project(&mut prefix, event);
-        }
+        let (prefix, _) = stored(&events[..cut]);
         let snapshot = serde_json::to_string(&prefix).expect("serialises");
         let mut restored: ReadModel = serde_json::from_str(&snapshot).expect("deserialises");
-        prop_assert!(same(&restored, &prefix), "snapshot round trip differs");
-        for event in &events[cut..] {
+        prop_assert!(same_rows(&restored, &prefix), "snapshot round trip differs");
+        let tail = events[cut..].iter().map(|event| {
             let text = serde_json::to_string(event).expect("serialises");
-            let event: Event = serde_json::from_str(&text).expect("deserialises");
-            project(&mut restored, &event);
+            Ok::<_, thread_lists::HistoryError>(serde_json::from_str::<Event>(&text).expect("deserialises"))
+        });
+        tail_replay::replay_tail(&mut restored, &h.kv, tail).expect("memory store");
+        prop_assert!(same_rows(&restored, &h.model), "snapshot + tail differs");
+
+        // An older store's full snapshot, taken apart, goes on the same way.
+        let (rows, mut moved) = reference(&events[..cut]).split();
+        let mut rows = rows;
+        for event in &events[cut..] {
+            project(&mut rows, &mut moved, event).expect("memory store");
         }
-        prop_assert!(same(&h.model, &restored), "snapshot + tail differs");
+        let full = FullModel::assemble(&rows, &moved).expect("memory store");
+        prop_assert!(same(&full, &expected), "split snapshot + tail differs");
     }
 }
 
@@ -207,7 +297,7 @@ fn fixed_ops(count: usize) -> Vec<Op> {
                 2 => Op::TurnStart(id, next(6)),
                 3 => Op::Delta(id, next(4), next(4)),
                 4 => Op::Complete(id, next(4)),
-                5 => Op::Activity(id, next(5), Some(next(4)), Some(next(3))),
+                5 => Op::Activity(id, next(5), Some(next(4)), Some(next(3)), 0),
                 6 => Op::ThreadMeta(id, Some(next(3)), next(2) == 0),
                 7 => Op::ProjectMeta(id, next(3)),
                 8 => Op::Session(id, next(2) == 0, next(4)),
@@ -236,13 +326,104 @@ fn the_read_model_encoding_is_unchanged() {
     for (step, op) in prelude.iter().chain(&fixed_ops(300)).enumerate() {
         let _ = h.run(command(op, step));
     }
-    let encoded = serde_json::to_string(&h.model).expect("serialises");
+    let encoded = serde_json::to_string(&h.full()).expect("serialises");
     let expected = include_str!("testdata/read_model.json");
     assert_eq!(encoded, expected.trim_end());
-    let back: ReadModel = serde_json::from_str(expected).expect("deserialises");
-    assert!(same(&back, &h.model));
+    let back: FullModel = serde_json::from_str(expected).expect("deserialises");
+    assert!(same(&back, &h.full()));
     assert_eq!(
         serde_json::to_vec(&back).expect("serialises"),
         expected.trim_end().as_bytes()
     );
+}
+
+/// Past every list's cap, the store drops the same oldest items the reference does, and a
+/// revert afterwards keeps the same ones.
+#[test]
+fn caps_and_a_revert_past_them_match_the_reference() {
+    let mut h = Harness::new();
+    let mut events = Vec::new();
+    fn run(h: &mut Harness, events: &mut Vec<Event>, command: Command) {
+        events.extend(h.run(command).expect("accepted"));
+    }
+    let at = |i: usize| {
+        format!(
+            "2026-01-01T{:02}:{:02}:{:02}.000Z",
+            i / 3600,
+            i / 60 % 60,
+            i % 60
+        )
+    };
+    run(&mut h, &mut events, client(create_project("p1")));
+    run(&mut h, &mut events, client(create_thread("t1", "p1")));
+    // An approval early on, which the activities' cap later drops.
+    run(
+        &mut h,
+        &mut events,
+        internal(json!({"type": "thread.activity.append", "commandId": "req",
+        "threadId": "t1", "activity": {"id": "req", "tone": "approval",
+        "kind": "approval.requested", "summary": "S", "payload": {"requestId": "r0"},
+        "turnId": null, "createdAt": at(0)}, "createdAt": at(0)})),
+    );
+    for i in 0..(MAX_THREAD_MESSAGES + 5) {
+        let role_turn = format!("turn-{}", i % 600);
+        run(
+            &mut h,
+            &mut events,
+            internal(json!({"type": "thread.message.assistant.delta",
+            "commandId": format!("d{i}"), "threadId": "t1", "messageId": format!("a{i}"),
+            "delta": "x", "turnId": role_turn, "createdAt": at(i)})),
+        );
+    }
+    for i in 0..(MAX_THREAD_ACTIVITIES + 5) {
+        run(
+            &mut h,
+            &mut events,
+            internal(json!({"type": "thread.activity.append",
+            "commandId": format!("act{i}"), "threadId": "t1", "activity": {"id": format!("act{i}"),
+            "tone": "tool", "kind": "tool.started", "summary": "S", "payload": {},
+            "turnId": format!("turn-{}", i % 600), "createdAt": at(i + 1)},
+            "createdAt": at(i + 1)})),
+        );
+    }
+    for i in 0..(MAX_THREAD_PROPOSED_PLANS + 5) {
+        run(
+            &mut h,
+            &mut events,
+            internal(json!({"type": "thread.proposed-plan.upsert",
+            "commandId": format!("plan{i}"), "threadId": "t1", "proposedPlan": {
+            "id": format!("plan{i}"), "turnId": format!("turn-{}", i % 600),
+            "planMarkdown": "# p", "createdAt": at(i), "updatedAt": at(i)},
+            "createdAt": at(i)})),
+        );
+    }
+    for i in 0..(MAX_THREAD_CHECKPOINTS + 5) {
+        run(
+            &mut h,
+            &mut events,
+            internal(json!({"type": "thread.turn.diff.complete",
+            "commandId": format!("diff{i}"), "threadId": "t1", "turnId": format!("turn-{i}"),
+            "completedAt": at(i), "checkpointRef": format!("ref-{i}"), "status": "ready",
+            "files": [], "assistantMessageId": null, "checkpointTurnCount": i + 1,
+            "createdAt": at(i)})),
+        );
+    }
+    let expected = reference(&events);
+    assert!(same(&h.full(), &expected));
+    assert!(same_rows(&h.model, &expected.split().0));
+    assert_eq!(h.model.threads["t1"].history.requests.len(), 0);
+    run(
+        &mut h,
+        &mut events,
+        internal(json!({"type": "thread.revert.complete", "commandId": "rev",
+        "threadId": "t1", "turnCount": 300, "createdAt": at(1)})),
+    );
+    let expected = reference(&events);
+    let thread = h.thread("t1");
+    assert!(
+        thread.messages.len() < MAX_THREAD_MESSAGES,
+        "the revert removed messages"
+    );
+    assert!(same(&h.full(), &expected));
+    assert!(same_rows(&h.model, &expected.split().0));
 }

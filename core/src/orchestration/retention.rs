@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::model::{LatestTurnState, MessageRole, ReadModel, SessionStatus, Thread};
+use super::model::{LatestTurnState, ReadModel, SessionStatus, Thread};
 
 /// When a thread last saw its user, as DP Code reckons it: its newest user message, else its
 /// `updatedAt`, else its `createdAt` (S/threadRetention.ts:39-45). `None` when none parses.
@@ -15,11 +15,10 @@ pub fn last_activity(thread: &Thread) -> Option<DateTime<Utc>> {
             .map(|t| t.with_timezone(&Utc))
     };
     let newest_user_message = thread
-        .messages
-        .iter()
-        .filter(|m| m.role == MessageRole::User)
-        .filter_map(|m| parse(&m.created_at))
-        .max();
+        .history
+        .newest_user_message
+        .as_ref()
+        .and_then(|(_, at)| parse(at));
     newest_user_message
         .or_else(|| parse(&thread.updated_at))
         .or_else(|| parse(&thread.created_at))
@@ -44,7 +43,7 @@ pub fn is_busy(thread: &Thread) -> bool {
     {
         return true;
     }
-    let open = super::shell::OpenRequests::of(&thread.activities);
+    let open = super::shell::OpenRequests::of(thread.history.requests.iter().map(|(_, a)| a));
     open.approvals || open.user_input
 }
 
@@ -151,7 +150,7 @@ mod tests {
         let mut turn = turn_start("t", "m1", "hi");
         turn["createdAt"] = json!("2026-03-30T00:00:00.000Z");
         h.ok(client(turn));
-        let thread = h.thread("t");
+        let thread = &h.model.threads["t"];
         assert_eq!(last_activity(thread), Some(at("2026-03-30T00:00:00.000Z")));
         let now = at("2026-04-01T00:00:00.000Z");
         assert!(threads_to_archive(&h.model, now, 30).is_empty());

@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::events::{AggregateKind, EventBody};
 use super::model::{
-    Activity, InteractionMode, LatestTurn, LatestTurnState, MessageRole, ModelSelection, Project,
-    ProjectScript, RuntimeMode, Session, Thread,
+    Activity, InteractionMode, LatestTurn, LatestTurnState, ModelSelection, Project, ProjectScript,
+    RuntimeMode, Session, Thread,
 };
 use super::{Event, ReadModel};
 
@@ -67,7 +67,7 @@ pub struct ThreadShell<'a> {
 
 impl<'a> ThreadShell<'a> {
     pub fn of(thread: &'a Thread) -> Self {
-        let open = OpenRequests::of(&thread.activities);
+        let open = OpenRequests::of(thread.history.requests.iter().map(|(_, a)| a));
         ThreadShell {
             id: &thread.id,
             project_id: &thread.project_id,
@@ -83,11 +83,10 @@ impl<'a> ThreadShell<'a> {
             worktree_path: thread.worktree_path.as_deref(),
             latest_turn: thread.latest_turn.as_ref(),
             latest_user_message_at: thread
-                .messages
-                .iter()
-                .rev()
-                .find(|m| m.role == MessageRole::User)
-                .map(|m| m.created_at.as_str()),
+                .history
+                .latest_user_message
+                .as_ref()
+                .map(|(_, at)| at.as_str()),
             has_pending_approvals: open.approvals,
             has_pending_user_input: open.user_input,
             has_actionable_proposed_plan: actionable_plan(thread),
@@ -107,12 +106,13 @@ pub struct OpenRequests {
 }
 
 impl OpenRequests {
-    pub fn of(activities: &[Activity]) -> OpenRequests {
+    /// From a thread's activities in list order (those of other kinds may be left out).
+    pub fn of<'a>(activities: impl DoubleEndedIterator<Item = &'a Activity>) -> OpenRequests {
         let request_id = |a: &Activity| a.payload.get("requestId").map(Value::to_string);
         let mut open = OpenRequests::default();
         // Newest first: a request is open when no later resolution names it.
         let mut resolved = std::collections::HashSet::new();
-        for activity in activities.iter().rev() {
+        for activity in activities.rev() {
             match activity.kind.as_str() {
                 "approval.resolved" | "user-input.resolved" => {
                     if let Some(id) = request_id(activity) {
@@ -136,10 +136,11 @@ impl OpenRequests {
 /// A plan proposed in the thread's latest turn, which has finished: the client may offer to
 /// implement it.
 fn actionable_plan(thread: &Thread) -> bool {
-    let (Some(turn), Some(plan)) = (&thread.latest_turn, thread.proposed_plans.last()) else {
+    let (Some(turn), Some(plan_turn)) = (&thread.latest_turn, &thread.history.last_plan_turn)
+    else {
         return false;
     };
-    turn.state == LatestTurnState::Completed && plan.turn_id.as_deref() == Some(&turn.turn_id)
+    turn.state == LatestTurnState::Completed && plan_turn.as_deref() == Some(&turn.turn_id)
 }
 
 /// Which threads a shell lists: live ones, and archived ones only when asked for.

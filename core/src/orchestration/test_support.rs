@@ -36,6 +36,8 @@ pub fn turn_start(thread: &str, message: &str, text: &str) -> Value {
 /// Decides with a deterministic clock and ids, then projects; returns the events.
 pub struct Harness {
     pub model: ReadModel,
+    /// The threads' lists, as the store would hold them.
+    pub kv: history_kv::MemoryKv,
     pub sequence: u64,
     pub next_id: u64,
 }
@@ -44,6 +46,7 @@ impl Harness {
     pub fn new() -> Self {
         Harness {
             model: ReadModel::default(),
+            kv: history_kv::MemoryKv::default(),
             sequence: 0,
             next_id: 0,
         }
@@ -69,7 +72,13 @@ impl Harness {
             .map(|draft| {
                 self.sequence += 1;
                 let event = draft.into_event(self.sequence);
-                project(&mut self.model, &event);
+                project(&mut self.model, &mut self.kv, &event).expect("memory store");
+                // As the write path does for every thread a batch touches.
+                tail_replay::write_meta(
+                    &self.model,
+                    &mut self.kv,
+                    tail_replay::event_thread(&event),
+                );
                 event
             })
             .collect())
@@ -87,7 +96,15 @@ impl Harness {
         h
     }
 
-    pub fn thread(&self, id: &str) -> &Thread {
-        &self.model.threads[id]
+    /// The thread with its lists read back from the store.
+    pub fn thread(&self, id: &str) -> FullThread {
+        let row = &self.model.threads[id];
+        let lists = history_kv::read_lists(&self.kv, id).expect("memory store");
+        FullThread::of(row, lists)
+    }
+
+    /// The whole model with every thread's lists.
+    pub fn full(&self) -> FullModel {
+        FullModel::assemble(&self.model, &self.kv).expect("memory store")
     }
 }

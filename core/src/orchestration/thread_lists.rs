@@ -2,7 +2,9 @@
 //! read on demand, rather than held in every row of the read model: the store keeps them and
 //! readers (snapshots, subscriptions, search) ask for one thread at a time.
 
-use super::model::{Activity, CheckpointSummary, Message, ProposedPlan, ReadModel};
+use super::full_model::FullModel;
+use super::history_kv::{decode, items_prefix, read_item, read_lists, HistoryRead, List};
+use super::model::{Activity, CheckpointSummary, Message, ProposedPlan};
 
 /// One thread's lists, each oldest first, as a v0.0.4 snapshot shows them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,10 +26,30 @@ pub trait HistorySource {
     fn lists(&self, thread_id: &str) -> Result<ThreadLists, HistoryError>;
     /// One message of the thread, by id.
     fn message(&self, thread_id: &str, message_id: &str) -> Result<Option<Message>, HistoryError>;
+    /// The thread's newest message.
+    fn newest_message(&self, thread_id: &str) -> Result<Option<Message>, HistoryError>;
 }
 
-/// A model whose rows still hold their lists answers from them.
-impl HistorySource for ReadModel {
+/// Any store of the lists answers from its entries.
+impl<K: HistoryRead + ?Sized> HistorySource for K {
+    fn lists(&self, thread_id: &str) -> Result<ThreadLists, HistoryError> {
+        read_lists(self, thread_id)
+    }
+
+    fn message(&self, thread_id: &str, message_id: &str) -> Result<Option<Message>, HistoryError> {
+        Ok(read_item::<Message>(self, thread_id, List::Messages, message_id)?.map(|(_, m)| m))
+    }
+
+    fn newest_message(&self, thread_id: &str) -> Result<Option<Message>, HistoryError> {
+        match self.last(&items_prefix(thread_id, List::Messages))? {
+            Some((_, raw)) => decode("message", &raw).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A full model answers from its rows' own lists.
+impl HistorySource for FullModel {
     fn lists(&self, thread_id: &str) -> Result<ThreadLists, HistoryError> {
         Ok(match self.threads.get(thread_id) {
             Some(thread) => ThreadLists {
@@ -49,5 +71,12 @@ impl HistorySource for ReadModel {
                 .find(|m| m.id == message_id)
                 .cloned()
         }))
+    }
+
+    fn newest_message(&self, thread_id: &str) -> Result<Option<Message>, HistoryError> {
+        Ok(self
+            .threads
+            .get(thread_id)
+            .and_then(|thread| thread.messages.last().cloned()))
     }
 }

@@ -14,6 +14,18 @@ impl Engine {
         let batch = std::mem::take(&mut self.batch);
         let replies = std::mem::take(&mut self.replies);
         let pushes = std::mem::take(&mut self.pushes);
+        let lists = self
+            .lists
+            .finish(&self.model, self.log.history(), Some(&self.captures));
+        let history = match lists {
+            Ok(history) => history,
+            Err(err) => {
+                let reason = format!("the threads' history cannot be read: {err}");
+                log::error!("{reason}");
+                self.poisoned = Some(reason);
+                sled::Batch::default()
+            }
+        };
         self.batch_receipts.clear();
         self.gate.batch_done();
         if let Some(reason) = &self.poisoned {
@@ -22,7 +34,7 @@ impl Engine {
             }
             return false;
         }
-        match self.write(&batch) {
+        match self.write(&batch, &history) {
             Ok(()) => {
                 #[cfg(test)]
                 self.flushed.push(replies.len());
@@ -36,7 +48,11 @@ impl Engine {
                 }
                 // Before any reply too: a client told its message is stored can search for it.
                 if let Some(search) = &self.search {
-                    search.apply(&std::mem::take(&mut self.search_touches), &self.model);
+                    search.apply(
+                        &std::mem::take(&mut self.search_touches),
+                        &self.model,
+                        self.log.history(),
+                    );
                 }
                 for push in pushes {
                     self.bus.do_send(Publish(push));
@@ -75,7 +91,7 @@ impl Engine {
         }
     }
 
-    fn write(&self, batch: &[CommandWrite]) -> Result<(), StoreError> {
+    fn write(&self, batch: &[CommandWrite], history: &sled::Batch) -> Result<(), StoreError> {
         #[cfg(test)]
         if self.fail_writes {
             return Err(StoreError::Aborted);
@@ -85,7 +101,7 @@ impl Engine {
             return Ok(());
         }
         self.gate.timed(|| {
-            self.log.write_batch(batch)?;
+            self.log.write_batch_with_history(batch, history)?;
             self.log.flush()
         })
     }

@@ -19,13 +19,15 @@ use t3rs_actors::ChildGuard;
 
 use crate::orchestration::events::{AggregateKind, EventBody};
 use crate::orchestration::v004::v004_event_json;
-use crate::orchestration::{decide, project, Command, DecideContext, Event, ReadModel};
+use crate::orchestration::{decide, Command, DecideContext, Event, ReadModel};
 use crate::protocol::methods::channels;
 use crate::runtime::cwd_policy::{changes_roots, RootsView};
 use crate::runtime::push_bus::{Audience, Push, PushBus};
 use crate::runtime::thread_search::{ThreadSearch, Touch};
 use crate::runtime::{new_id, now_iso};
 use crate::store::event_log::{CommandWrite, EventLog, Receipt};
+use crate::store::history::BatchLists;
+use crate::store::history_as_of::Captures;
 use crate::store::snapshot_writer::SnapshotWriter;
 
 mod flush;
@@ -53,8 +55,8 @@ pub type EngineHandle = t3rs_actors::ChildHandle<Engine>;
 
 pub use pending::{PendingRequests, ThreadPendingRequests};
 pub use queries::{
-    ActiveSessions, BootstrapLookup, FindBootstrap, GetSnapshot, ProjectScripts, ThreadContext,
-    ThreadInfo,
+    ActiveSessions, BootstrapLookup, FindBootstrap, GetSnapshot, OpenSnapshot, ProjectScripts,
+    ThreadContext, ThreadInfo,
 };
 pub use state::{load_state, EngineState, EventReader, LoadError, Watermark};
 pub use write_gate::WriteGate;
@@ -167,6 +169,10 @@ pub struct Engine {
     snapshots: SnapshotWriter,
     /// Whether anyone subscribed to the shell or a thread (DP Code's streams).
     watch: streams::StreamWatch,
+    /// The open batch's writes to the threads' lists.
+    lists: BatchLists,
+    /// Snapshot readers reading the lists off the Engine's thread, as of their sequence.
+    captures: Captures,
 }
 
 impl Engine {
@@ -234,6 +240,8 @@ impl Engine {
             gate: WriteGate::default(),
             snapshots,
             watch: streams::StreamWatch::default(),
+            lists: BatchLists::default(),
+            captures: Captures::default(),
         }
     }
 
@@ -259,7 +267,7 @@ impl Engine {
 
     /// Builds `search` from the model now and keeps it current after every flush.
     pub fn with_search(mut self, search: ThreadSearch) -> Self {
-        search.rebuild(&self.model);
+        search.rebuild(&self.model, self.log.history());
         self.search = Some(search);
         self
     }
@@ -296,7 +304,17 @@ impl Engine {
             let json = serde_json::to_string(&event)
                 .map_err(|e| DispatchError::Storage(format!("event encoding: {e}")))?;
             self.next_sequence += 1;
-            project(&mut self.model, &event);
+            if let Err(err) = self
+                .lists
+                .project(&mut self.model, self.log.history(), &event)
+            {
+                // The row may hold half of the event: nothing more is answered from it.
+                let reason = format!("the threads' history cannot be read: {err}");
+                log::error!("{reason}");
+                self.poisoned = Some(reason.clone());
+                self.guard.fail(reason.clone());
+                return Err(DispatchError::Storage(reason));
+            }
             self.stream_pushes(&event, &json);
             // The log keeps the real event; v0.0.4's channel gets what its clients know.
             self.pushes.push(Push {

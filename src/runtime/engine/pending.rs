@@ -121,15 +121,19 @@ impl OpenQuestion {
 fn open_questions(thread: &Thread) -> Vec<OpenQuestion> {
     let request_id = |a: &Activity| a.payload.get("requestId").map(Value::to_string);
     let resolved: HashSet<String> = thread
-        .activities
+        .history
+        .requests
         .iter()
+        .map(|(_, a)| a)
         .filter(|a| a.kind == "approval.resolved" || a.kind == "user-input.resolved")
         .filter_map(request_id)
         .collect();
     let mut seen = HashSet::new();
     thread
-        .activities
+        .history
+        .requests
         .iter()
+        .map(|(_, a)| a)
         .filter(|a| a.kind == "approval.requested" || a.kind == "user-input.requested")
         .filter(|a| request_id(a).is_some_and(|id| !resolved.contains(&id) && seen.insert(id)))
         .map(|a| OpenQuestion {
@@ -155,7 +159,7 @@ fn queued_messages(thread: &Thread) -> HashSet<String> {
         activity.payload.get("messageId").and_then(Value::as_str)
     }
     let mut queued = HashSet::new();
-    for activity in &thread.activities {
+    for (_, activity) in &thread.history.requests {
         match activity.kind.as_str() {
             "turn.queued" => {
                 queued.extend(message(activity).map(str::to_string));

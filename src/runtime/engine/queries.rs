@@ -6,9 +6,14 @@
 use actix::dev::{MessageResponse, OneshotSender};
 use actix::prelude::*;
 
+use crate::orchestration::history_kv::{read_list, List};
 use crate::orchestration::model::{
-    LatestTurnState, Message, MessageRole, ModelSelection, ProjectScript, RuntimeMode, Thread,
+    CheckpointSummary, LatestTurnState, Message, MessageRole, ModelSelection, ProjectScript,
+    RuntimeMode,
 };
+use crate::orchestration::thread_lists::HistoryError;
+use crate::store::history::StoredHistory;
+use crate::store::history_as_of::AsOf;
 
 /// How much of a thread's earlier conversation an agent it switches to is given.
 pub const TRANSCRIPT_BYTES: usize = 32 * 1024;
@@ -21,6 +26,12 @@ use super::Engine;
 #[derive(Message)]
 #[rtype(result = "Result<ReadModel, String>")]
 pub struct GetSnapshot;
+
+/// `orchestration.getSnapshot` (v0.0.4's full model): the durable rows and a reader of the
+/// threads' lists as of the same sequence, both read off the Engine's thread.
+#[derive(Message)]
+#[rtype(result = "Result<(ReadModel, AsOf), String>")]
+pub struct OpenSnapshot;
 
 /// Threads whose session is starting or running, with that session (start-up honesty). Asking
 /// for just this instead of a copy of the model keeps start-up fast on large models.
@@ -126,6 +137,16 @@ impl Handler<GetSnapshot> for Engine {
     }
 }
 
+impl Handler<OpenSnapshot> for Engine {
+    type Result = Result<(ReadModel, AsOf), String>;
+
+    fn handle(&mut self, _msg: OpenSnapshot, ctx: &mut Self::Context) -> Self::Result {
+        self.settle(ctx)?;
+        // No batch is open now: the store's lists are at the rows' sequence.
+        Ok((self.model.clone(), self.captures.open(self.log.history())))
+    }
+}
+
 impl Handler<ActiveSessions> for Engine {
     type Result = Durable<Vec<(String, Session)>>;
 
@@ -154,12 +175,34 @@ impl Handler<ThreadContext> for Engine {
     type Result = Durable<Option<ThreadInfo>>;
 
     fn handle(&mut self, msg: ThreadContext, ctx: &mut Self::Context) -> Self::Result {
-        self.read(ctx, |engine| thread_context(&engine.model, &msg))
+        self.read(ctx, |engine| {
+            match thread_context(&engine.model, engine.log.history(), &msg) {
+                Ok(info) => info,
+                Err(err) => {
+                    log::error!(
+                        "thread {}: its history cannot be read: {err}",
+                        msg.thread_id
+                    );
+                    None
+                }
+            }
+        })
     }
 }
 
-fn thread_context(model: &ReadModel, msg: &ThreadContext) -> Option<ThreadInfo> {
-    let thread = model.threads.get(&msg.thread_id)?;
+fn thread_context(
+    model: &ReadModel,
+    history: &StoredHistory,
+    msg: &ThreadContext,
+) -> Result<Option<ThreadInfo>, HistoryError> {
+    let Some(thread) = model.threads.get(&msg.thread_id) else {
+        return Ok(None);
+    };
+    let messages: Vec<Message> = match &msg.message_id {
+        Some(_) => read_list(history, &thread.id, List::Messages)?,
+        None => Vec::new(),
+    };
+    let checkpoints: Vec<CheckpointSummary> = read_list(history, &thread.id, List::Checkpoints)?;
     let cwd = thread.worktree_path.clone().or_else(|| {
         model
             .projects
@@ -169,19 +212,18 @@ fn thread_context(model: &ReadModel, msg: &ThreadContext) -> Option<ThreadInfo> 
     let message = msg
         .message_id
         .as_ref()
-        .and_then(|id| thread.messages.iter().rev().find(|m| &m.id == id).cloned());
+        .and_then(|id| messages.iter().rev().find(|m| &m.id == id).cloned());
     let transcript = match &msg.message_id {
-        Some(id) => transcript_before(thread, id),
+        Some(id) => transcript_before(&messages, id),
         None => String::new(),
     };
-    Some(ThreadInfo {
+    Ok(Some(ThreadInfo {
         cwd,
         model: thread.model.clone(),
         model_selection: thread.model_selection.clone(),
         runtime_mode: thread.runtime_mode,
         deleted: thread.deleted_at.is_some(),
-        checkpoints: thread
-            .checkpoints
+        checkpoints: checkpoints
             .iter()
             .map(|c| {
                 (
@@ -197,16 +239,15 @@ fn thread_context(model: &ReadModel, msg: &ThreadContext) -> Option<ThreadInfo> 
             .is_some_and(|t| t.state == LatestTurnState::Running),
         message,
         transcript,
-    })
+    }))
 }
 
 /// The thread's user and assistant messages before `message_id`, the newest that fit in
 /// [`TRANSCRIPT_BYTES`] (one longer than that is cut, char-safe).
-fn transcript_before(thread: &Thread, message_id: &str) -> String {
+fn transcript_before(messages: &[Message], message_id: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
     let mut used = 0usize;
-    let earlier = thread
-        .messages
+    let earlier = messages
         .iter()
         .rev()
         .skip_while(|m| m.id != message_id)

@@ -3,8 +3,13 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use crate::orchestration::{project, Event, ReadModel};
+use crate::orchestration::full_model::projector::project_full;
+use crate::orchestration::tail_replay;
+use crate::orchestration::thread_lists::HistoryError;
+use crate::orchestration::{Event, FullModel, ReadModel};
 use crate::store::event_log::EventLog;
+use crate::store::history::BUILT_KEY;
+use crate::store::snapshot_body::{self, SnapshotBody};
 use crate::store::StoreError;
 
 /// The highest sequence that is durable and published; replay readers never read past it.
@@ -50,12 +55,21 @@ pub enum LoadError {
          `t3rs doctor --rebuild-from-snapshot`"
     )]
     LogBehindSnapshot { snapshot: u64, log_end: u64 },
+    #[error("the threads' lists in the store cannot be read ({0}); the store is damaged")]
+    History(String),
 }
 
-/// Rebuilds the read model: the newest readable snapshot, then every later event.
+/// Rebuilds the rows: the newest readable snapshot of them, then every later event projected
+/// onto the rows alone (the store's lists already hold those events; see
+/// [`tail_replay`]). A store from before the lists moved into it has them moved first
+/// ([`move_lists_into_the_store`]).
 pub fn load_state(log: &EventLog) -> Result<EngineState, LoadError> {
-    let mut model = ReadModel::default();
     let durable = log.last_sequence()?;
+    let history = log.history();
+    if !history.is_built().map_err(history_failed)? {
+        return move_lists_into_the_store(log, durable);
+    }
+    let mut model = ReadModel::default();
     for snapshot in log.snapshots_newest_first() {
         let (sequence, bytes) = snapshot?;
         if sequence > durable {
@@ -64,26 +78,21 @@ pub fn load_state(log: &EventLog) -> Result<EngineState, LoadError> {
                 log_end: durable,
             });
         }
-        match serde_json::from_slice::<ReadModel>(&bytes) {
-            Ok(snapshot) if snapshot.snapshot_sequence == sequence => {
-                model = snapshot;
+        match snapshot_body::decode(&bytes) {
+            Ok(SnapshotBody::Rows(rows)) if rows.snapshot_sequence == sequence => {
+                model = rows;
                 break;
+            }
+            Ok(SnapshotBody::Full(_)) => {
+                log::info!("snapshot {sequence} is of an earlier layout; trying an older one")
             }
             Ok(_) => log::warn!("snapshot {sequence} is inconsistent; trying an older one"),
             Err(err) => log::warn!("snapshot {sequence} unreadable ({err}); trying an older one"),
         }
     }
     let from = model.snapshot_sequence;
-    let mut replayed = 0u64;
-    for item in log.iter_after(from) {
-        let (sequence, bytes) = item?;
-        let event: Event = serde_json::from_slice(&bytes).map_err(|e| LoadError::BadEvent {
-            sequence,
-            message: e.to_string(),
-        })?;
-        project(&mut model, &event);
-        replayed += 1;
-    }
+    let events = log.iter_after(from).map(decode_event);
+    let replayed = tail_replay::replay_tail(&mut model, history, events)?;
     log::info!(
         "read model at sequence {} (snapshot {from} + {replayed} events)",
         model.snapshot_sequence
@@ -93,3 +102,86 @@ pub fn load_state(log: &EventLog) -> Result<EngineState, LoadError> {
         model,
     })
 }
+
+fn decode_event(item: Result<(u64, sled::IVec), StoreError>) -> Result<Event, LoadError> {
+    let (sequence, bytes) = item?;
+    serde_json::from_slice(&bytes).map_err(|e| LoadError::BadEvent {
+        sequence,
+        message: e.to_string(),
+    })
+}
+
+fn history_failed(err: HistoryError) -> LoadError {
+    LoadError::History(err.0)
+}
+
+impl From<HistoryError> for LoadError {
+    fn from(err: HistoryError) -> LoadError {
+        history_failed(err)
+    }
+}
+
+/// A store written before the threads' lists lived in it: the full model is rebuilt as that
+/// build did (its newest readable snapshot, then the later events), taken apart into rows and
+/// lists, and the lists written to the store with the mark that they are there, in one batch.
+/// A snapshot of the rows follows, so the next start-up replays only what comes after it.
+fn move_lists_into_the_store(log: &EventLog, durable: u64) -> Result<EngineState, LoadError> {
+    let started = std::time::Instant::now();
+    let mut full = FullModel::default();
+    for snapshot in log.snapshots_newest_first() {
+        let (sequence, bytes) = snapshot?;
+        if sequence > durable {
+            return Err(LoadError::LogBehindSnapshot {
+                snapshot: sequence,
+                log_end: durable,
+            });
+        }
+        match snapshot_body::decode(&bytes) {
+            Ok(SnapshotBody::Full(model)) if model.snapshot_sequence == sequence => {
+                full = *model;
+                break;
+            }
+            Ok(_) => log::warn!("snapshot {sequence} cannot seed the lists; trying an older one"),
+            Err(err) => log::warn!("snapshot {sequence} unreadable ({err}); trying an older one"),
+        }
+    }
+    let from = full.snapshot_sequence;
+    for item in log.iter_after(from) {
+        let (sequence, bytes) = item?;
+        let event: Event = serde_json::from_slice(&bytes).map_err(|e| LoadError::BadEvent {
+            sequence,
+            message: e.to_string(),
+        })?;
+        project_full(&mut full, &event);
+    }
+    let (model, lists) = full.split();
+    let mut batch = sled::Batch::default();
+    let entries = lists.0.len();
+    for (key, value) in lists.0 {
+        batch.insert(key, value);
+    }
+    batch.insert(BUILT_KEY, &b"1"[..]);
+    log.history()
+        .tree()
+        .apply_batch(batch)
+        .map_err(StoreError::Io)?;
+    log.flush()?;
+    if durable > 0 {
+        match snapshot_body::encode_rows(&model) {
+            Ok(rows) => log.save_snapshot(model.snapshot_sequence, &rows)?,
+            Err(err) => log::warn!("no snapshot of the rows after moving the lists: {err}"),
+        }
+        log::info!(
+            "moved {} threads' lists into the store ({entries} entries) in {:?}",
+            model.threads.len(),
+            started.elapsed()
+        );
+    }
+    Ok(EngineState {
+        last_sequence: durable.max(model.snapshot_sequence),
+        model,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -18,9 +18,11 @@ use serde::Serialize;
 use t3rs_actors::push_relay::{OpenStream, StreamOverflowed, SubscriberId};
 
 use crate::orchestration::events::AggregateKind;
-use crate::orchestration::history::{self, HistoryCursor};
+use crate::orchestration::history::HistoryCursor;
+use crate::orchestration::history_kv::read_lists;
+use crate::orchestration::history_pages;
 use crate::orchestration::shell::{shell_item, ShellSnapshot};
-use crate::orchestration::Event;
+use crate::orchestration::{Event, FullThread};
 use crate::protocol::methods::channels;
 use crate::runtime::push_bus::{Audience, Push};
 
@@ -137,7 +139,7 @@ struct SnapshotItem<T: Serialize> {
 #[serde(rename_all = "camelCase")]
 struct ThreadSnapshot<'a> {
     snapshot_sequence: u64,
-    thread: &'a crate::orchestration::Thread,
+    thread: &'a FullThread,
     /// Only with a `limit`: the cursor to older history, `null` when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     history_cursor: Option<Option<String>>,
@@ -218,14 +220,21 @@ impl Engine {
                     .get(id)
                     .filter(|t| t.deleted_at.is_none())
                     .ok_or_else(|| format!("body.threadId: unknown thread '{id}'"))?;
+                let history = self.log.history();
                 match limit {
-                    None => item(ThreadSnapshot {
-                        snapshot_sequence,
-                        thread,
-                        history_cursor: None,
-                    }),
+                    None => {
+                        let lists = read_lists(history, id).map_err(|e| e.to_string())?;
+                        item(ThreadSnapshot {
+                            snapshot_sequence,
+                            thread: &FullThread::of(thread, lists),
+                            history_cursor: None,
+                        })
+                    }
                     Some(limit) => {
-                        let (windowed, cursor) = history::window(thread, *limit);
+                        // Only the window is read, however long the thread is.
+                        let (windowed, cursor) =
+                            history_pages::window_from(history, thread, *limit)
+                                .map_err(|e| e.to_string())?;
                         item(ThreadSnapshot {
                             snapshot_sequence,
                             thread: &windowed,
@@ -287,7 +296,8 @@ impl Handler<ThreadHistoryJson> for Engine {
             .get(&msg.thread_id)
             .filter(|t| t.deleted_at.is_none())
             .ok_or_else(|| format!("body.threadId: unknown thread '{}'", msg.thread_id))?;
-        let page = history::page(thread, &msg.before, msg.limit);
+        let page = history_pages::page_from(self.log.history(), &thread.id, &msg.before, msg.limit)
+            .map_err(|e| e.to_string())?;
         // Newest first, as DP Code pages.
         serde_json::to_string(&HistoryPage {
             messages: page.messages.iter().rev().collect(),

@@ -63,8 +63,8 @@ pub(super) struct ThreadDoc {
 }
 
 impl ThreadDoc {
-    pub(super) fn of(thread: &Thread) -> ThreadDoc {
-        let bytes: usize = thread.messages.iter().map(|m| m.text.len() + 1).sum();
+    pub(super) fn of(thread: &Thread, messages: &[Message]) -> ThreadDoc {
+        let bytes: usize = messages.iter().map(|m| m.text.len() + 1).sum();
         let mut doc = ThreadDoc {
             thread_id: thread.id.clone(),
             project_id: thread.project_id.clone(),
@@ -74,10 +74,10 @@ impl ThreadDoc {
             active_at: String::new(),
             folded: String::with_capacity(bytes),
             capitals: Vec::with_capacity(bytes.div_ceil(64)),
-            spans: Vec::with_capacity(thread.messages.len()),
+            spans: Vec::with_capacity(messages.len()),
         };
-        doc.meta(thread);
-        for message in &thread.messages {
+        doc.meta(thread, messages.last());
+        for message in messages {
             doc.push(message);
         }
         // Built once and then mostly read: no growth slack kept.
@@ -87,16 +87,13 @@ impl ThreadDoc {
     }
 
     /// Title and archive state, which meta updates and (un)archiving change.
-    pub(super) fn meta(&mut self, thread: &Thread) {
+    pub(super) fn meta(&mut self, thread: &Thread, newest: Option<&Message>) {
         if self.title != thread.title {
             self.title.clone_from(&thread.title);
             self.title_folded = fold(&thread.title);
         }
         self.archived = thread.is_archived();
-        self.active_at = thread
-            .messages
-            .last()
-            .map_or_else(|| thread.created_at.clone(), |m| m.updated_at.clone());
+        self.active_at = newest.map_or_else(|| thread.created_at.clone(), |m| m.updated_at.clone());
     }
 
     fn push(&mut self, message: &Message) {
@@ -146,8 +143,17 @@ impl ThreadDoc {
     /// Brings the message `message_id` up to date with `thread`. The newest message (where
     /// streaming text lands) is rewritten in place at the corpus's end; anything else (an
     /// older message changed, the message cap dropped the oldest) rebuilds the thread.
-    pub(super) fn message(&mut self, thread: &Thread, message_id: &str) {
-        let newest_in_model = thread.messages.last();
+    /// `newest` is the thread's newest message and `count` how many it has; `all` reads them
+    /// all, for a rebuild.
+    pub(super) fn message(
+        &mut self,
+        thread: &Thread,
+        newest: Option<&Message>,
+        count: usize,
+        all: impl FnOnce() -> Vec<Message>,
+        message_id: &str,
+    ) {
+        let newest_in_model = newest;
         let newest_here = self.spans.last();
         match (newest_in_model, newest_here) {
             (Some(message), Some(span))
@@ -157,20 +163,18 @@ impl ThreadDoc {
                 self.pop_newest(start);
                 self.push(message);
             }
-            (Some(message), _)
-                if message.id == message_id && self.spans.len() + 1 == thread.messages.len() =>
-            {
+            (Some(message), _) if message.id == message_id && self.spans.len() + 1 == count => {
                 self.push(message)
             }
             _ => {
-                *self = ThreadDoc::of(thread);
+                *self = ThreadDoc::of(thread, &all());
                 return;
             }
         }
-        if self.spans.len() != thread.messages.len() {
-            *self = ThreadDoc::of(thread);
+        if self.spans.len() != count {
+            *self = ThreadDoc::of(thread, &all());
         } else {
-            self.meta(thread);
+            self.meta(thread, newest);
         }
     }
 

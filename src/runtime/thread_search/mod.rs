@@ -24,9 +24,33 @@ use std::sync::{Arc, RwLock};
 use indexmap::IndexMap;
 
 use crate::orchestration::events::{Event, EventBody};
-use crate::orchestration::ReadModel;
+use crate::orchestration::thread_lists::HistorySource;
+use crate::orchestration::{Message, ReadModel};
 use crate::protocol::thread_search::{SearchThreadsParams, SearchThreadsResult};
 use doc::ThreadDoc;
+
+/// A thread's messages from the store; none (and a log line) when they cannot be read, so
+/// the index misses that thread's text rather than the Engine stopping.
+fn messages_of(history: &dyn HistorySource, thread_id: &str) -> Vec<Message> {
+    match history.lists(thread_id) {
+        Ok(lists) => lists.messages,
+        Err(err) => {
+            log::warn!("search index: thread {thread_id}'s messages cannot be read: {err}");
+            Vec::new()
+        }
+    }
+}
+
+/// The thread's newest message, read alone.
+fn newest_message(history: &dyn HistorySource, thread_id: &str) -> Option<Message> {
+    match history.newest_message(thread_id) {
+        Ok(message) => message,
+        Err(err) => {
+            log::warn!("search index: thread {thread_id}'s messages cannot be read: {err}");
+            None
+        }
+    }
+}
 
 /// What an event changed, for the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,18 +113,21 @@ pub struct ThreadSearch {
 
 impl ThreadSearch {
     /// Every live thread of `model`, replacing what the index held.
-    pub fn rebuild(&self, model: &ReadModel) {
+    pub fn rebuild(&self, model: &ReadModel, history: &dyn HistorySource) {
         let docs: IndexMap<String, Arc<ThreadDoc>> = model
             .threads
             .values()
             .filter(|t| t.deleted_at.is_none())
-            .map(|t| (t.id.clone(), Arc::new(ThreadDoc::of(t))))
+            .map(|t| {
+                let messages = messages_of(history, &t.id);
+                (t.id.clone(), Arc::new(ThreadDoc::of(t, &messages)))
+            })
             .collect();
         *self.docs.write().unwrap_or_else(|e| e.into_inner()) = docs;
     }
 
     /// Applies `touches` (in event order) from `model`, which holds their events.
-    pub fn apply(&self, touches: &[Touch], model: &ReadModel) {
+    pub fn apply(&self, touches: &[Touch], model: &ReadModel, history: &dyn HistorySource) {
         if touches.is_empty() {
             return;
         }
@@ -120,14 +147,25 @@ impl ThreadSearch {
             };
             let doc = match (touch, docs.get_mut(thread_id)) {
                 (Touch::Thread { .. }, _) | (_, None) => {
-                    docs.insert(thread_id.clone(), Arc::new(ThreadDoc::of(thread)));
+                    let messages = messages_of(history, thread_id);
+                    docs.insert(
+                        thread_id.clone(),
+                        Arc::new(ThreadDoc::of(thread, &messages)),
+                    );
                     continue;
                 }
                 (_, Some(doc)) => Arc::make_mut(doc),
             };
+            let newest = newest_message(history, thread_id);
             match touch {
-                Touch::Message { message_id, .. } => doc.message(thread, message_id),
-                _ => doc.meta(thread),
+                Touch::Message { message_id, .. } => doc.message(
+                    thread,
+                    newest.as_ref(),
+                    usize::try_from(thread.history.messages).unwrap_or(usize::MAX),
+                    || messages_of(history, thread_id),
+                    message_id,
+                ),
+                _ => doc.meta(thread, newest.as_ref()),
             }
         }
     }

@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::*;
+use crate::orchestration::history_kv::MemoryKv;
 use crate::orchestration::{decide, decode_client_command, project, Command, DecideContext};
 use crate::protocol::thread_search::MatchedIn;
 
@@ -11,6 +12,7 @@ const T0: &str = "2026-01-01T00:00:00.000Z";
 
 struct World {
     model: ReadModel,
+    kv: MemoryKv,
     index: ThreadSearch,
     sequence: u64,
 }
@@ -19,10 +21,11 @@ impl World {
     fn new() -> World {
         let world = World {
             model: ReadModel::default(),
+            kv: MemoryKv::default(),
             index: ThreadSearch::default(),
             sequence: 0,
         };
-        world.index.rebuild(&world.model);
+        world.index.rebuild(&world.model, &world.kv);
         world
     }
 
@@ -42,10 +45,10 @@ impl World {
         for draft in drafts {
             self.sequence += 1;
             let event = draft.into_event(self.sequence);
-            project(&mut self.model, &event);
+            project(&mut self.model, &mut self.kv, &event).expect("memory store");
             touches.extend(Touch::of(&event));
         }
-        self.index.apply(&touches, &self.model);
+        self.index.apply(&touches, &self.model, &self.kv);
     }
 
     fn client(&mut self, value: Value) {
@@ -102,7 +105,7 @@ impl World {
     /// The incrementally kept index answers as one built from the model now does.
     fn assert_fresh(&self, queries: &[&str]) {
         let fresh = ThreadSearch::default();
-        fresh.rebuild(&self.model);
+        fresh.rebuild(&self.model, &self.kv);
         for query in queries {
             for archived in [false, true] {
                 let params = SearchThreadsParams {
@@ -252,7 +255,7 @@ fn streaming_titles_archive_delete_and_revert_keep_the_index_current() {
     assert!(
         w.ids("answer").is_empty(),
         "{:?}",
-        w.model.threads["a"].messages
+        w.model.threads["a"].history
     );
     w.assert_fresh(&["answer", "question", "gamma"]);
 

@@ -44,6 +44,7 @@ impl Session {
 
     pub(super) fn get_diagnostics(&mut self, id: String, ctx: &mut ws::WebsocketContext<Self>) {
         let asked = self.app.runtime.engine.send(Ask(GetSnapshot));
+        let log = self.app.runtime.events.log.clone();
         let info = self.app.runtime.server_info.clone();
         let health = self.app.runtime.health.clone();
         self.reply_later(
@@ -61,6 +62,7 @@ impl Session {
                 };
                 blocking("reading the diagnostics", move || {
                     let mut report = diagnostics::report(&info, counts, &health);
+                    report["history"] = history_report(&log);
                     if let Some(reason) = unavailable {
                         report["projection"]["unavailable"] = json!(reason);
                     }
@@ -119,4 +121,13 @@ impl Session {
         let connection = self.connection;
         self.terminal(id, TerminalAckOutput { connection, params }, ctx);
     }
+}
+
+/// Where the threads' history is and how much of it memory holds: the store's cache bound (the
+/// only cache of history; `history_cache_bytes`) and the store's size on disk.
+fn history_report(log: &crate::store::event_log::EventLog) -> serde_json::Value {
+    json!({
+        "cacheBoundBytes": log.cache_bytes(),
+        "storeBytesOnDisk": log.size_on_disk().ok(),
+    })
 }

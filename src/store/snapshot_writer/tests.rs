@@ -1,9 +1,7 @@
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use t3rs_core::orchestration::{
-    InteractionMode, Message, MessageRole, Project, ReadModel, RuntimeMode, Thread,
-};
+use t3rs_core::orchestration::{Project, ReadModel};
 
 use super::*;
 use crate::store::event_log::{CommandWrite, Receipt};
@@ -62,9 +60,14 @@ fn writes_the_model_that_start_up_then_reads() {
     let snapshots = stored(&log);
     assert_eq!(snapshots.len(), 1);
     assert_eq!(snapshots[0].0, 3);
-    assert_eq!(snapshots[0].1, serde_json::to_vec(&model).unwrap());
-    let back: ReadModel = serde_json::from_slice(&snapshots[0].1).unwrap();
-    assert_eq!(back, model);
+    assert_eq!(
+        snapshots[0].1,
+        crate::store::snapshot_body::encode_rows(&model).unwrap()
+    );
+    match crate::store::snapshot_body::decode(&snapshots[0].1).unwrap() {
+        crate::store::snapshot_body::SnapshotBody::Rows(back) => assert_eq!(back, model),
+        crate::store::snapshot_body::SnapshotBody::Full(_) => panic!("rows were written"),
+    }
 }
 
 #[test]
@@ -134,89 +137,4 @@ fn an_idle_writer_is_idle_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let writer = SnapshotWriter::new(log_with_events(dir.path(), 1));
     assert!(writer.wait_idle(Duration::ZERO));
-}
-
-/// `ReadModel::clone` (what the engine now pays per snapshot) against the JSON encoding (what
-/// it paid before), on a model of a heavy user's size:
-/// `cargo test --release --lib snapshot_writer::tests::clone_versus_encode -- --ignored --nocapture`
-#[test]
-#[ignore = "a measurement; prints numbers"]
-fn clone_versus_encode() {
-    const THREADS: usize = 200;
-    const MESSAGES: usize = 200;
-    let at = "2026-01-01T00:00:00.000Z".to_string();
-    let text =
-        "Some streamed words of an assistant answer, about eighty characters long. ".repeat(11);
-    let mut model = model_at(1);
-    for t in 0..THREADS {
-        let id = format!("thread-{t:04}");
-        let messages = (0..MESSAGES)
-            .map(|m| Message {
-                id: format!("{id}-message-{m:04}"),
-                role: if m % 2 == 0 {
-                    MessageRole::User
-                } else {
-                    MessageRole::Assistant
-                },
-                text: text.clone(),
-                attachments: None,
-                turn_id: Some(format!("{id}-turn-{:04}", m / 2)),
-                streaming: false,
-                created_at: at.clone(),
-                updated_at: at.clone(),
-            })
-            .collect();
-        let thread = Thread {
-            id: id.clone(),
-            project_id: "p".into(),
-            title: format!("Thread {t}"),
-            model: "gpt-5.4".into(),
-            runtime_mode: RuntimeMode::FullAccess,
-            interaction_mode: InteractionMode::Default,
-            branch: None,
-            worktree_path: None,
-            latest_turn: None,
-            created_at: at.clone(),
-            updated_at: at.clone(),
-            deleted_at: None,
-            messages,
-            proposed_plans: Vec::new(),
-            activities: Vec::new(),
-            checkpoints: Vec::new(),
-            session: None,
-            model_selection: None,
-            archived_at: None,
-        };
-        model.threads.insert(id, thread.into());
-    }
-    let median = |mut samples: Vec<Duration>| {
-        samples.sort_unstable();
-        samples[samples.len() / 2]
-    };
-    let clones = (0..9)
-        .map(|_| {
-            let started = Instant::now();
-            let copy = model.clone();
-            let took = started.elapsed();
-            drop(copy);
-            took
-        })
-        .collect();
-    let mut bytes = 0;
-    let encodes = (0..5)
-        .map(|_| {
-            let started = Instant::now();
-            let json = serde_json::to_vec(&model).unwrap();
-            let took = started.elapsed();
-            bytes = json.len();
-            took
-        })
-        .collect();
-    println!(
-        "model of {THREADS} threads x {MESSAGES} messages, {:.1} MB JSON: clone {:?}, \
-         serde_json::to_vec {:?} (medians)",
-        bytes as f64 / 1e6,
-        median(clones),
-        median(encodes)
-    );
 }

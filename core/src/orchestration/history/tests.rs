@@ -41,13 +41,30 @@ fn activity(i: usize) -> Activity {
 }
 
 /// A thread with messages and activities at the even and odd seconds of `0..n`.
-fn thread(n: usize) -> Thread {
-    let mut t = Harness::with_thread().thread("t1").clone();
+fn thread(n: usize) -> FullThread {
+    let mut t = Harness::with_thread().thread("t1");
     for i in 0..n {
         t.messages.push(message(2 * i));
         t.activities.push(activity(2 * i + 1));
     }
     t
+}
+
+fn lists(t: &FullThread) -> ThreadLists {
+    ThreadLists {
+        messages: t.messages.clone(),
+        proposed_plans: t.proposed_plans.clone(),
+        activities: t.activities.clone(),
+        checkpoints: t.checkpoints.clone(),
+    }
+}
+
+fn window(t: &FullThread, limit: usize) -> (FullThread, Option<HistoryCursor>) {
+    super::window(&t.head(), &lists(t), limit)
+}
+
+fn page(t: &FullThread, cursor: &HistoryCursor, limit: usize) -> Page {
+    super::page(&lists(t), cursor, limit)
 }
 
 fn ids<T>(items: &[T], id: impl Fn(&T) -> &String) -> Vec<String> {

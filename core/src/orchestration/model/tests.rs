@@ -3,6 +3,7 @@ use serde_json::json;
 
 use super::*;
 use crate::orchestration::test_support::*;
+use crate::orchestration::{FullModel, FullThread};
 
 #[test]
 fn read_model_serialises_rows_as_arrays_in_creation_order() {
@@ -11,7 +12,7 @@ fn read_model_serialises_rows_as_arrays_in_creation_order() {
     h.ok(client(create_project("pa")));
     h.ok(client(create_thread("t1", "pa")));
     h.ok(client(turn_start("t1", "m1", "hi")));
-    let value = serde_json::to_value(&h.model).expect("serialises");
+    let value = serde_json::to_value(h.full()).expect("serialises");
     let mut keys: Vec<&str> = value
         .as_object()
         .expect("object")
@@ -54,10 +55,16 @@ fn read_model_serialises_rows_as_arrays_in_creation_order() {
         json!({"id": "m1", "role": "user", "text": "hi", "attachments": [],
                "turnId": null, "streaming": false, "createdAt": T0, "updatedAt": T0})
     );
-    let back: ReadModel = serde_json::from_value(value).expect("deserialises");
-    assert_eq!(back, h.model);
+    let back: FullModel = serde_json::from_value(value).expect("deserialises");
+    assert_eq!(back, h.full());
     let order: Vec<&String> = back.projects.keys().collect();
     assert_eq!(order, ["pb", "pa"]);
+    // The rows alone (a snapshot file) keep their order too.
+    let rows: ReadModel =
+        serde_json::from_value(serde_json::to_value(&h.model).expect("serialises"))
+            .expect("deserialises");
+    assert_eq!(rows, h.model);
+    assert!(rows.projects.keys().eq(h.model.projects.keys()));
 }
 
 #[test]
@@ -66,7 +73,7 @@ fn thread_defaults_apply_when_reading_older_snapshots() {
         "branch": null, "worktreePath": null, "latestTurn": null, "createdAt": T0,
         "updatedAt": T0, "deletedAt": null, "messages": [], "activities": [],
         "checkpoints": [], "session": null});
-    let thread: Thread = serde_json::from_value(thread).expect("decodes");
+    let thread: FullThread = serde_json::from_value(thread).expect("decodes");
     assert_eq!(thread.interaction_mode, InteractionMode::Default);
     assert_eq!(thread.runtime_mode, RuntimeMode::FullAccess);
     assert!(thread.proposed_plans.is_empty());

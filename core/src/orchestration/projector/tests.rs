@@ -71,7 +71,7 @@ fn non_empty_final_text_replaces() {
         payload.text = "final".into();
     }
     event.sequence += 1;
-    project(&mut h.model, &event);
+    project(&mut h.model, &mut h.kv, &event).unwrap();
     assert_eq!(h.thread("t1").messages[0].text, "final");
 }
 
@@ -85,10 +85,10 @@ fn model_tracks_sequence_and_time_even_for_unknown_rows() {
         payload.thread_id = "ghost".into();
     }
     let before = h.thread("t1").clone();
-    project(&mut h.model, &event);
+    project(&mut h.model, &mut h.kv, &event).unwrap();
     assert_eq!(h.model.snapshot_sequence, 99);
     assert_eq!(h.model.updated_at, "2030-01-01T00:00:00Z");
-    assert_eq!(h.thread("t1"), &before);
+    assert_eq!(h.thread("t1"), before);
     assert!(!h.model.threads.contains_key("ghost"));
 }
 
@@ -188,12 +188,8 @@ fn activities_sort_by_sequence_then_time_then_id() {
     h.ok(activity("z", None, Some(1), "2026-01-01T00:00:00Z"));
     h.ok(activity("y", None, Some(0), "2026-01-01T00:00:09Z"));
     h.ok(activity("c", None, None, "2026-01-01T00:00:01Z"));
-    let ids: Vec<&str> = h
-        .thread("t1")
-        .activities
-        .iter()
-        .map(|a| a.id.as_str())
-        .collect();
+    let thread = h.thread("t1");
+    let ids: Vec<&str> = thread.activities.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["c", "a", "b", "y", "z"]);
     h.ok(activity("c", None, Some(5), "2026-01-01T00:00:01Z"));
     assert_eq!(h.thread("t1").activities.len(), 5);
@@ -273,17 +269,13 @@ fn revert_keeps_messages_of_kept_turns_and_system_messages() {
     }
     system.sequence = h.sequence + 1;
     h.sequence += 1;
-    project(&mut h.model, &system);
+    project(&mut h.model, &mut h.kv, &system).unwrap();
     h.ok(internal(
         json!({"type": "thread.revert.complete", "commandId": "r",
         "threadId": "t1", "turnCount": 1, "createdAt": T0}),
     ));
-    let ids: Vec<&str> = h
-        .thread("t1")
-        .messages
-        .iter()
-        .map(|m| m.id.as_str())
-        .collect();
+    let thread = h.thread("t1");
+    let ids: Vec<&str> = thread.messages.iter().map(|m| m.id.as_str()).collect();
     // s1 is a turn-less assistant message beyond the kept count, so it goes.
     assert_eq!(ids, ["a1", "sys"]);
 }
@@ -307,7 +299,7 @@ fn recreating_a_project_resets_it_in_place() {
     h.ok(client(
         json!({"type": "project.delete", "commandId": "d", "projectId": "p1"}),
     ));
-    project(&mut h.model, &first);
+    project(&mut h.model, &mut h.kv, &first).unwrap();
     let ids: Vec<&String> = h.model.projects.keys().collect();
     assert_eq!(ids, ["p1", "p2"]);
     assert_eq!(h.model.projects["p1"].deleted_at, None);
@@ -338,7 +330,7 @@ fn a_clone_of_the_model_shares_rows_and_keeps_its_own_state() {
         &held.projects["p1"],
         &h.model.projects["p1"]
     ));
-    assert_eq!(held.threads["t1"].messages.len(), 1);
+    assert_eq!(held.threads["t1"].history.messages, 1);
     assert_eq!(h.thread("t1").messages.len(), 2);
     assert!(held.snapshot_sequence < h.model.snapshot_sequence);
 }

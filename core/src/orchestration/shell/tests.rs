@@ -50,7 +50,7 @@ fn open_requests_are_those_no_later_resolution_names() {
     t.activities
         .push(activity("2", "user-input.requested", "r2"));
     assert_eq!(
-        OpenRequests::of(&t.activities),
+        OpenRequests::of(t.activities.iter()),
         OpenRequests {
             approvals: true,
             user_input: true
@@ -59,7 +59,10 @@ fn open_requests_are_those_no_later_resolution_names() {
     t.activities.push(activity("3", "approval.resolved", "r1"));
     t.activities
         .push(activity("4", "user-input.resolved", "r2"));
-    assert_eq!(OpenRequests::of(&t.activities), OpenRequests::default());
+    assert_eq!(
+        OpenRequests::of(t.activities.iter()),
+        OpenRequests::default()
+    );
 }
 
 #[test]
