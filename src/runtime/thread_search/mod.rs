@@ -1,40 +1,55 @@
-//! `orchestration.searchThreads` (issue 17, dpcode.md §7): an in-memory index of every live
-//! thread's title and message text, kept current by the Engine's events and searched off the
-//! Engine's thread.
+//! `orchestration.searchThreads` (issue 17, dpcode.md §7), with an index whose memory does not
+//! grow with history (issue 18): per live thread its title, archive state and a fixed-size
+//! signature of its messages' grams ([`signature`]), never their text.
 //!
-//! The Engine builds it from its read model when an incarnation starts (so also after a
-//! restart), notes which threads and messages each event touches, and applies those notes
-//! from the model once the batch is flushed: a search never shows text a crash could take back.
-//! Deleted threads leave the index; archived ones stay, marked, for `includeArchived`.
+//! A search takes the threads whose titles or signatures may hold every term, reads each
+//! candidate's messages from the history source ([`source`]: the store's reader once history
+//! lives there, the model's rows until then) and scores them exactly as before ([`query`]).
 //!
-//! Documents are shared (`Arc`): a search takes the list under a read lock (one reference
-//! count per thread) and scans without holding it, so the Engine's update never waits for a
-//! scan; a document a running search still holds is copied before it changes.
+//! The Engine starts the index when an incarnation starts: titles at once from the model, the
+//! signatures on a background thread ([`build`]), so start-up does not wait for them. Until a
+//! thread's signature is built it is a candidate for every search: a search during the build
+//! reads more threads, and finds exactly what it would after.
 //!
-//! Memory: each message's text is held twice more (as written, for snippets, and folded);
-//! on the bench's 1,000 threads × 110 messages that is about 40 MB.
+//! The Engine notes which threads and messages each event touches and applies those notes
+//! once the batch is flushed: a search never shows text a crash could take back. A streamed
+//! message adds only its new text's grams; a revert or re-creation rebuilds the thread's
+//! signature. Deleted threads leave the index; archived ones stay, marked, for
+//! `includeArchived`.
 
+mod build;
 mod doc;
 mod query;
+mod signature;
+mod source;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bounded;
 
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 
 use indexmap::IndexMap;
 
 use crate::orchestration::events::{Event, EventBody};
+use crate::orchestration::model::{Message, Thread};
+use crate::orchestration::thread_lists::{HistoryError, HistorySource};
 use crate::orchestration::ReadModel;
 use crate::protocol::thread_search::{SearchThreadsParams, SearchThreadsResult};
-use doc::ThreadDoc;
+use doc::fold;
+use signature::{Signature, SIGNATURE_BYTES};
+use source::Source;
 
 /// What an event changed, for the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Touch {
-    /// A message was sent or streamed into (its text is read back from the model).
+    /// A message was sent or streamed into (its text is read back from the history source).
     Message {
         thread_id: String,
         message_id: String,
+        /// The event only appended to the message's text (a streamed delta, or no text).
+        append: bool,
     },
     /// The title or archive state changed.
     Meta {
@@ -75,36 +90,198 @@ impl Touch {
             EventBody::ThreadMessageSent(p) => Touch::Message {
                 thread_id: thread(&p.thread_id),
                 message_id: p.message_id.clone(),
+                append: p.streaming || p.text.is_empty(),
             },
             _ => return None,
         })
     }
 }
 
+/// One live thread as the index holds it.
+#[derive(Clone)]
+struct Entry {
+    thread_id: String,
+    project_id: String,
+    title: String,
+    title_folded: String,
+    archived: bool,
+    created_at: String,
+    /// The grams of every message it was told about (and maybe some since removed).
+    signature: Signature,
+    /// False until `signature` covers the whole thread (the start-up build has not reached
+    /// it, or reading it failed): until then the thread is a candidate for every search.
+    built: bool,
+    /// The message appends last went to, and how many bytes of its text `signature` holds.
+    streamed: Option<(String, usize)>,
+}
+
+impl Entry {
+    fn of(thread: &Thread) -> Entry {
+        let mut entry = Entry {
+            thread_id: thread.id.clone(),
+            project_id: thread.project_id.clone(),
+            title: String::new(),
+            title_folded: String::new(),
+            archived: false,
+            created_at: thread.created_at.clone(),
+            signature: Signature::default(),
+            built: false,
+            streamed: None,
+        };
+        entry.meta(thread);
+        entry
+    }
+
+    /// Title and archive state, which meta updates and (un)archiving change.
+    fn meta(&mut self, thread: &Thread) {
+        if self.title != thread.title {
+            self.title.clone_from(&thread.title);
+            self.title_folded = fold(&thread.title);
+        }
+        self.archived = thread.is_archived();
+        self.project_id.clone_from(&thread.project_id);
+    }
+
+    /// Adds `message`'s grams: after an append to the message last streamed into, only those
+    /// of the new text (and the two characters before it, for grams across the join).
+    fn add_message(&mut self, message: &Message, append: bool) {
+        let text = &message.text;
+        let from = match &self.streamed {
+            Some((id, len)) if append && *id == message.id => text.get(..*len).map_or(0, |old| {
+                old.char_indices().rev().nth(1).map_or(0, |(i, _)| i)
+            }),
+            _ => 0,
+        };
+        self.signature.add_text(text.get(from..).unwrap_or(text));
+        self.streamed = Some((message.id.clone(), text.len()));
+    }
+
+    /// Bytes this entry holds.
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Entry>()
+            + SIGNATURE_BYTES
+            + self.thread_id.capacity()
+            + self.project_id.capacity()
+            + self.title.capacity()
+            + self.title_folded.capacity()
+            + self.created_at.capacity()
+            + self.streamed.as_ref().map_or(0, |(id, _)| id.capacity())
+    }
+}
+
+/// The signature of `messages`.
+fn signature_of(messages: &[Message]) -> Signature {
+    let mut signature = Signature::default();
+    for message in messages {
+        signature.add_text(&message.text);
+    }
+    signature
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: RwLock<IndexMap<String, Arc<Entry>>>,
+    source: Source,
+    /// Bumped by every (re)build: a background build of an older one stops, and its
+    /// signatures are not merged.
+    generation: AtomicU64,
+    /// How many background builds are running, for whoever waits for them.
+    building: Mutex<usize>,
+    built: Condvar,
+}
+
 /// The index, shared by the Engine (the one writer) and the connections that search it.
 #[derive(Clone, Default)]
 pub struct ThreadSearch {
-    docs: Arc<RwLock<IndexMap<String, Arc<ThreadDoc>>>>,
+    inner: Arc<Inner>,
 }
 
 impl ThreadSearch {
-    /// Every live thread of `model`, replacing what the index held.
-    pub fn rebuild(&self, model: &ReadModel) {
-        let docs: IndexMap<String, Arc<ThreadDoc>> = model
+    /// An index that reads messages from `reader` (the store's, once history lives there)
+    /// instead of the model's rows.
+    pub fn reading(reader: Arc<dyn HistorySource + Send + Sync>) -> ThreadSearch {
+        ThreadSearch {
+            inner: Arc::new(Inner {
+                source: Source::Reader(reader),
+                ..Inner::default()
+            }),
+        }
+    }
+
+    fn entries_write(&self) -> std::sync::RwLockWriteGuard<'_, IndexMap<String, Arc<Entry>>> {
+        self.inner
+            .entries
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every live thread's title and archive state from `model`, replacing what the index
+    /// held; the signatures are left unbuilt. Returns the new generation.
+    fn reset(&self, model: &ReadModel) -> u64 {
+        let generation = self.inner.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Source::Rows(rows) = &self.inner.source {
+            rows.replace_all(model);
+        }
+        let entries: IndexMap<String, Arc<Entry>> = model
             .threads
             .values()
             .filter(|t| t.deleted_at.is_none())
-            .map(|t| (t.id.clone(), Arc::new(ThreadDoc::of(t))))
+            .map(|t| (t.id.clone(), Arc::new(Entry::of(t))))
             .collect();
-        *self.docs.write().unwrap_or_else(|e| e.into_inner()) = docs;
+        *self.entries_write() = entries;
+        generation
     }
 
-    /// Applies `touches` (in event order) from `model`, which holds their events.
+    /// Every live thread of `model`, replacing what the index held, signatures included,
+    /// before it returns.
+    pub fn rebuild(&self, model: &ReadModel) {
+        let generation = self.reset(model);
+        build::run(
+            self,
+            generation,
+            &model.threads.keys().cloned().collect::<Vec<_>>(),
+        );
+    }
+
+    /// As [`rebuild`](Self::rebuild), but the signatures are built on a background thread:
+    /// titles are searchable at once, and every thread is read by searches until its
+    /// signature is built.
+    pub fn start(&self, model: &ReadModel) {
+        let generation = self.reset(model);
+        let ids: Vec<String> = model.threads.keys().cloned().collect();
+        build::spawn(self.clone(), generation, ids);
+    }
+
+    /// Waits up to `timeout` for a background build to end; whether none is running.
+    pub fn wait_built(&self, timeout: std::time::Duration) -> bool {
+        let building = self
+            .inner
+            .building
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let (building, _) = self
+            .inner
+            .built
+            .wait_timeout_while(building, timeout, |running| *running > 0)
+            .unwrap_or_else(|e| e.into_inner());
+        *building == 0
+    }
+
+    /// Applies `touches` (in event order) from `model`, which holds their events, reading
+    /// messages from the index's reader if it has one, else from `model`.
     pub fn apply(&self, touches: &[Touch], model: &ReadModel) {
+        match &self.inner.source {
+            Source::Reader(reader) => self.apply_from(touches, model, reader.as_ref()),
+            Source::Rows(_) => self.apply_from(touches, model, model),
+        }
+    }
+
+    /// Applies `touches`: titles and archive state from `model`, messages from `history`.
+    pub fn apply_from(&self, touches: &[Touch], model: &ReadModel, history: &dyn HistorySource) {
         if touches.is_empty() {
             return;
         }
-        let mut docs = self.docs.write().unwrap_or_else(|e| e.into_inner());
+        let mut entries = self.entries_write();
         for touch in touches {
             let (Touch::Message { thread_id, .. }
             | Touch::Meta { thread_id }
@@ -114,33 +291,110 @@ impl ThreadSearch {
                 .threads
                 .get(thread_id)
                 .filter(|t| t.deleted_at.is_none());
+            if let Source::Rows(rows) = &self.inner.source {
+                rows.refresh(thread_id, live);
+            }
             let Some(thread) = live else {
-                docs.shift_remove(thread_id);
+                entries.swap_remove(thread_id);
                 continue;
             };
-            let doc = match (touch, docs.get_mut(thread_id)) {
+            let entry = match (touch, entries.get_mut(thread_id)) {
                 (Touch::Thread { .. }, _) | (_, None) => {
-                    docs.insert(thread_id.clone(), Arc::new(ThreadDoc::of(thread)));
+                    let mut entry = Entry::of(thread);
+                    match read_signature(history, thread_id) {
+                        Ok(signature) => (entry.signature, entry.built) = (signature, true),
+                        Err(e) => log::warn!("search index: reading thread {thread_id}: {e}"),
+                    }
+                    entries.insert(thread_id.clone(), Arc::new(entry));
                     continue;
                 }
-                (_, Some(doc)) => Arc::make_mut(doc),
+                (_, Some(entry)) => Arc::make_mut(entry),
             };
             match touch {
-                Touch::Message { message_id, .. } => doc.message(thread, message_id),
-                _ => doc.meta(thread),
+                Touch::Message {
+                    message_id, append, ..
+                } => match history.message(thread_id, message_id) {
+                    Ok(Some(message)) => entry.add_message(&message, *append),
+                    Ok(None) => {}
+                    Err(e) => {
+                        // Unsure what it holds: read by every search until rebuilt.
+                        log::warn!("search index: reading message {message_id}: {e}");
+                        entry.built = false;
+                    }
+                },
+                _ => entry.meta(thread),
             }
         }
     }
 
-    /// Runs a search (a scan of every document: call it off any actor's thread).
+    /// Runs a search (reads candidates' messages: call it off any actor's thread).
+    pub fn try_search(
+        &self,
+        params: &SearchThreadsParams,
+    ) -> Result<SearchThreadsResult, HistoryError> {
+        let Some(prepared) = query::prepare(&params.query) else {
+            return Ok(SearchThreadsResult {
+                results: Vec::new(),
+                truncated: false,
+            });
+        };
+        let candidates = self.candidates(&prepared, params.include_archived);
+        query::search(&candidates, &prepared, self.inner.source.messages(), params)
+    }
+
+    /// [`try_search`](Self::try_search), a failed read logged and answered with no results.
     pub fn search(&self, params: &SearchThreadsParams) -> SearchThreadsResult {
-        let docs: Vec<Arc<ThreadDoc>> = self
-            .docs
+        self.try_search(params).unwrap_or_else(|e| {
+            log::warn!("thread search failed: {e}");
+            SearchThreadsResult {
+                results: Vec::new(),
+                truncated: false,
+            }
+        })
+    }
+
+    fn candidates(&self, prepared: &query::Prepared, include_archived: bool) -> Vec<Arc<Entry>> {
+        self.inner
+            .entries
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .values()
+            .filter(|e| include_archived || !e.archived)
+            .filter(|e| !e.built || query::is_candidate(e, prepared))
             .cloned()
-            .collect();
-        query::search(&docs, params)
+            .collect()
     }
+
+    /// What the index holds, in bytes: it grows with the number of threads, not with what
+    /// they hold (for `server.getDiagnostics`).
+    pub fn index_bytes(&self) -> usize {
+        let entries = self.inner.entries.read().unwrap_or_else(|e| e.into_inner());
+        let per_slot = std::mem::size_of::<(String, Arc<Entry>)>() + std::mem::size_of::<usize>();
+        entries
+            .iter()
+            .map(|(id, entry)| id.capacity() + per_slot + entry.bytes())
+            .sum::<usize>()
+            + (entries.capacity() - entries.len()) * per_slot
+    }
+
+    /// How many threads the index holds, and whether its start-up build is still running.
+    pub fn status(&self) -> (usize, bool) {
+        let threads = self
+            .inner
+            .entries
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .len();
+        let running = *self
+            .inner
+            .building
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        (threads, running > 0)
+    }
+}
+
+/// The signature of every message `history` holds for `thread_id`.
+fn read_signature(history: &dyn HistorySource, thread_id: &str) -> Result<Signature, HistoryError> {
+    Ok(signature_of(&history.lists(thread_id)?.messages))
 }

@@ -1,0 +1,115 @@
+//! A thread's fixed-size signature: one bit per hashed 1-, 2- and 3-character gram of its
+//! folded messages. A term can occur in a message only if every gram of the term is in that
+//! message, so a term with a gram whose bit is clear occurs in none of the thread's messages;
+//! a set bit may be another gram's (a false positive, which reading the messages removes).
+//!
+//! The size does not depend on how much text the thread holds: [`SIGNATURE_BYTES`] per thread,
+//! so 1,000 threads cost 2 MiB whether they hold one message each or two thousand.
+
+use super::doc::fold;
+
+/// 2^14 bits: a thread of 110 varied messages (~5,000 distinct grams) fills about a quarter,
+/// so a five-character term (three trigrams) passes a thread without it about 1.5% of the time.
+const BITS_LOG2: u32 = 14;
+const WORDS: usize = (1 << BITS_LOG2) / 64;
+pub(super) const SIGNATURE_BYTES: usize = WORDS * 8;
+
+/// Stands for "no character" in a shorter gram (above every `char`, so no real gram has it).
+const NONE: u64 = 0x1F_FFFF;
+
+#[derive(Clone)]
+pub(super) struct Signature {
+    words: Box<[u64; WORDS]>,
+}
+
+impl Default for Signature {
+    fn default() -> Self {
+        Signature {
+            words: Box::new([0; WORDS]),
+        }
+    }
+}
+
+fn bit(a: u64, b: u64, c: u64) -> usize {
+    let key = (a << 42) | (b << 21) | c;
+    // Fibonacci hashing: the top bits of the product mix every input bit.
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS_LOG2)) as usize
+}
+
+/// Every gram of `folded` (one message or one term), as bit positions.
+fn grams(folded: &str, mut each: impl FnMut(usize)) {
+    let (mut a, mut b) = (NONE, NONE);
+    for c in folded.chars() {
+        let c = u64::from(c);
+        each(bit(NONE, NONE, c));
+        if b != NONE {
+            each(bit(NONE, b, c));
+        }
+        if a != NONE {
+            each(bit(a, b, c));
+        }
+        (a, b) = (b, c);
+    }
+}
+
+/// The grams a term is checked by: its trigrams, or for a shorter term the term itself.
+fn term_bits(term: &str) -> Vec<usize> {
+    let chars: Vec<u64> = term.chars().map(u64::from).collect();
+    match chars.as_slice() {
+        [] => Vec::new(),
+        [c] => vec![bit(NONE, NONE, *c)],
+        [b, c] => vec![bit(NONE, *b, *c)],
+        _ => chars.windows(3).map(|w| bit(w[0], w[1], w[2])).collect(),
+    }
+}
+
+/// A folded query term, ready to be tested against signatures.
+pub(super) struct Probe {
+    bits: Vec<usize>,
+}
+
+impl Probe {
+    pub(super) fn new(folded_term: &str) -> Probe {
+        Probe {
+            bits: term_bits(folded_term),
+        }
+    }
+}
+
+impl Signature {
+    /// Adds the grams of `text` (as written: it is folded here).
+    pub(super) fn add_text(&mut self, text: &str) {
+        self.add_folded(&fold(text));
+    }
+
+    pub(super) fn add_folded(&mut self, folded: &str) {
+        grams(folded, |i| {
+            if let Some(word) = self.words.get_mut(i / 64) {
+                *word |= 1 << (i % 64);
+            }
+        });
+    }
+
+    /// Adds what `other` holds (bits only ever gain).
+    pub(super) fn merge(&mut self, other: &Signature) {
+        for (mine, theirs) in self.words.iter_mut().zip(other.words.iter()) {
+            *mine |= theirs;
+        }
+    }
+
+    /// False only if no message this signature was built from holds the term.
+    pub(super) fn may_contain(&self, probe: &Probe) -> bool {
+        probe.bits.iter().all(|&i| {
+            self.words
+                .get(i / 64)
+                .is_some_and(|word| word & (1 << (i % 64)) != 0)
+        })
+    }
+
+    /// The share of bits set, for the measurements.
+    #[cfg(test)]
+    pub(super) fn fill(&self) -> f64 {
+        let set: u32 = self.words.iter().map(|w| w.count_ones()).sum();
+        f64::from(set) / f64::from(1u32 << BITS_LOG2)
+    }
+}
