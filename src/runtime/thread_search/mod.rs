@@ -292,7 +292,9 @@ impl ThreadSearch {
                 .get(thread_id)
                 .filter(|t| t.deleted_at.is_none());
             if let Source::Rows(rows) = &self.inner.source {
-                rows.refresh(thread_id, live);
+                // A title or archive change leaves the messages as the held row has them:
+                // not taking the new row spares the Engine copying it at its next change.
+                rows.refresh(thread_id, live, !matches!(touch, Touch::Meta { .. }));
             }
             let Some(thread) = live else {
                 entries.swap_remove(thread_id);

@@ -50,10 +50,17 @@ impl ModelRows {
         *self.rows.write().unwrap_or_else(|e| e.into_inner()) = rows;
     }
 
-    /// The model's row for `thread_id` now (gone if the model has none).
-    pub(super) fn refresh(&self, thread_id: &str, row: Option<&Arc<Thread>>) {
+    /// The model's row for `thread_id` now (gone if the model has none); with
+    /// `messages_changed` false, a row already held is kept.
+    pub(super) fn refresh(
+        &self,
+        thread_id: &str,
+        row: Option<&Arc<Thread>>,
+        messages_changed: bool,
+    ) {
         let mut rows = self.rows.write().unwrap_or_else(|e| e.into_inner());
         match row {
+            Some(_) if !messages_changed && rows.contains_key(thread_id) => {}
             Some(row) => {
                 rows.insert(thread_id.to_string(), Arc::clone(row));
             }
