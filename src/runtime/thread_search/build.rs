@@ -10,7 +10,7 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::{signature_of, ThreadSearch};
+use super::{Grams, ThreadSearch};
 
 /// Builds `ids`' signatures for `generation`, stopping if a newer (re)build has begun.
 pub(super) fn run(index: &ThreadSearch, generation: u64, ids: &[String]) {
@@ -25,7 +25,7 @@ pub(super) fn run(index: &ThreadSearch, generation: u64, ids: &[String]) {
             .source
             .messages()
             .with_messages(id, &mut |messages| {
-                signature = Some(signature_of(messages));
+                signature = Some(Grams::of(messages));
             });
         let signature = match (read, signature) {
             (Ok(()), Some(signature)) => signature,
@@ -42,7 +42,7 @@ pub(super) fn run(index: &ThreadSearch, generation: u64, ids: &[String]) {
         }
         if let Some(entry) = entries.get_mut(id) {
             let entry = Arc::make_mut(entry);
-            entry.signature.merge(&signature);
+            entry.grams.merge(&signature);
             entry.built = true;
         }
     }

@@ -38,7 +38,7 @@ use crate::orchestration::thread_lists::{HistoryError, HistorySource};
 use crate::orchestration::ReadModel;
 use crate::protocol::thread_search::{SearchThreadsParams, SearchThreadsResult};
 use doc::fold;
-use signature::{Signature, SIGNATURE_BYTES};
+use signature::{Counted, Signature, SIGNATURE_BYTES};
 use source::Source;
 
 /// What an event changed, for the index.
@@ -106,13 +106,54 @@ struct Entry {
     title_folded: String,
     archived: bool,
     created_at: String,
-    /// The grams of every message it was told about (and maybe some since removed).
-    signature: Signature,
-    /// False until `signature` covers the whole thread (the start-up build has not reached
-    /// it, or reading it failed): until then the thread is a candidate for every search.
+    /// What its messages hold, as far as the index was told.
+    grams: Grams,
+    /// False until `grams` covers the whole thread (the start-up build has not reached it, or
+    /// reading it failed): until then the thread is read by every search.
     built: bool,
-    /// The message appends last went to, and how many bytes of its text `signature` holds.
-    streamed: Option<(String, usize)>,
+    /// The message appends last went to, how many bytes of its text `grams` holds, and the
+    /// buckets it was counted in.
+    streamed: Option<(String, usize, Counted)>,
+}
+
+/// A thread's messages, summarised in a size that does not grow with them.
+#[derive(Clone, Default)]
+struct Grams {
+    signature: Signature,
+    /// At least how many messages the thread has (each counted once, or more).
+    messages: u32,
+    /// At least when its newest message was last written (the latest `updatedAt` seen).
+    active_bound: String,
+}
+
+impl Grams {
+    fn of(messages: &[Message]) -> Grams {
+        let mut grams = Grams::default();
+        for message in messages {
+            grams.add_new(message);
+        }
+        grams
+    }
+
+    fn add_new(&mut self, message: &Message) -> Counted {
+        let mut counted = Counted::default();
+        self.signature.add_text(&message.text, &mut counted);
+        self.messages = self.messages.saturating_add(1);
+        self.saw(&message.updated_at);
+        counted
+    }
+
+    fn saw(&mut self, updated_at: &str) {
+        if *updated_at > *self.active_bound {
+            self.active_bound = updated_at.to_string();
+        }
+    }
+
+    fn merge(&mut self, other: &Grams) {
+        self.signature.merge(&other.signature);
+        self.messages = self.messages.saturating_add(other.messages);
+        self.saw(&other.active_bound);
+    }
 }
 
 impl Entry {
@@ -124,7 +165,7 @@ impl Entry {
             title_folded: String::new(),
             archived: false,
             created_at: thread.created_at.clone(),
-            signature: Signature::default(),
+            grams: Grams::default(),
             built: false,
             streamed: None,
         };
@@ -146,14 +187,30 @@ impl Entry {
     /// of the new text (and the two characters before it, for grams across the join).
     fn add_message(&mut self, message: &Message, append: bool) {
         let text = &message.text;
-        let from = match &self.streamed {
-            Some((id, len)) if append && *id == message.id => text.get(..*len).map_or(0, |old| {
-                old.char_indices().rev().nth(1).map_or(0, |(i, _)| i)
-            }),
-            _ => 0,
-        };
-        self.signature.add_text(text.get(from..).unwrap_or(text));
-        self.streamed = Some((message.id.clone(), text.len()));
+        match self.streamed.take() {
+            Some((id, len, mut counted)) if append && id == message.id => {
+                let from = text.get(..len).map_or(0, |old| {
+                    old.char_indices().rev().nth(1).map_or(0, |(i, _)| i)
+                });
+                let tail = text.get(from..).unwrap_or(text);
+                self.grams.signature.add_text(tail, &mut counted);
+                self.grams.saw(&message.updated_at);
+                self.streamed = Some((id, text.len(), counted));
+            }
+            _ => {
+                let counted = self.grams.add_new(message);
+                self.streamed = Some((message.id.clone(), text.len(), counted));
+            }
+        }
+    }
+
+    /// When the thread was active at the latest: its newest message's `updatedAt` is at most
+    /// the latest seen, and a thread without messages ranks by its creation.
+    fn active_bound(&self) -> &str {
+        self.grams
+            .active_bound
+            .as_str()
+            .max(self.created_at.as_str())
     }
 
     /// Bytes this entry holds.
@@ -165,17 +222,12 @@ impl Entry {
             + self.title.capacity()
             + self.title_folded.capacity()
             + self.created_at.capacity()
-            + self.streamed.as_ref().map_or(0, |(id, _)| id.capacity())
+            + self.grams.active_bound.capacity()
+            + self
+                .streamed
+                .as_ref()
+                .map_or(0, |(id, _, _)| id.capacity() + Counted::BYTES)
     }
-}
-
-/// The signature of `messages`.
-fn signature_of(messages: &[Message]) -> Signature {
-    let mut signature = Signature::default();
-    for message in messages {
-        signature.add_text(&message.text);
-    }
-    signature
 }
 
 #[derive(Default)]
@@ -303,8 +355,10 @@ impl ThreadSearch {
             let entry = match (touch, entries.get_mut(thread_id)) {
                 (Touch::Thread { .. }, _) | (_, None) => {
                     let mut entry = Entry::of(thread);
-                    match read_signature(history, thread_id) {
-                        Ok(signature) => (entry.signature, entry.built) = (signature, true),
+                    match history.lists(thread_id) {
+                        Ok(lists) => {
+                            (entry.grams, entry.built) = (Grams::of(&lists.messages), true)
+                        }
                         Err(e) => log::warn!("search index: reading thread {thread_id}: {e}"),
                     }
                     entries.insert(thread_id.clone(), Arc::new(entry));
@@ -394,9 +448,4 @@ impl ThreadSearch {
             .unwrap_or_else(|e| e.into_inner());
         (threads, running > 0)
     }
-}
-
-/// The signature of every message `history` holds for `thread_id`.
-fn read_signature(history: &dyn HistorySource, thread_id: &str) -> Result<Signature, HistoryError> {
-    Ok(signature_of(&history.lists(thread_id)?.messages))
 }

@@ -85,53 +85,88 @@ fn message_hits(corpus: &Corpus, finder: &Finder) -> (usize, Option<MessageMatch
     (count, newest)
 }
 
-fn score(
-    entry: &Arc<Entry>,
-    corpus: &Corpus,
-    finders: &[Finder],
-    phrase: Option<&Finder>,
-) -> Option<Candidate> {
-    let mut candidate = Candidate {
-        entry: Arc::clone(entry),
-        score: 0.0,
-        title_hit: false,
-        active_at: corpus
-            .messages
-            .last()
-            .map_or_else(|| entry.created_at.clone(), |m| m.updated_at.clone()),
-        snippet: None,
-    };
+/// A thread's score from what each term found: where in its title, and in how many messages
+/// (or at most how many, for a bound). The same sum in the same order either way, so a bound
+/// computed from larger counts is never below the score.
+fn total(title_folded: &str, hits: &[(Option<usize>, usize)], phrase_in_title: bool) -> f64 {
+    let mut score = 0.0;
+    for &(title, count) in hits {
+        if let Some(at) = title {
+            score += TITLE_WEIGHT;
+            if word_start(title_folded, at) {
+                score += TITLE_WORD_START;
+            }
+            if at == 0 {
+                score += TITLE_PREFIX;
+            }
+        }
+        if count > 0 {
+            score += MESSAGE_WEIGHT * (1.0 + (count as f64).ln());
+        }
+    }
+    if phrase_in_title {
+        score += PHRASE_IN_TITLE;
+    }
+    score
+}
+
+fn phrase_in_title(entry: &Entry, prepared: &Prepared) -> bool {
+    prepared
+        .phrase
+        .as_ref()
+        .is_some_and(|p| p.find(entry.title_folded.as_bytes()).is_some())
+}
+
+/// The most `entry` can score, from its title and its signature's counts (unbuilt: any).
+fn upper_bound(entry: &Entry, prepared: &Prepared) -> f64 {
+    if !entry.built {
+        return f64::INFINITY;
+    }
+    let grams = &entry.grams;
+    let hits: Vec<(Option<usize>, usize)> = prepared
+        .finders
+        .iter()
+        .zip(&prepared.probes)
+        .map(|(finder, probe)| {
+            let count = match grams.signature.bound(probe) {
+                None => 0,
+                // Saturated: no more than every message it was told about.
+                Some(u8::MAX) => (grams.messages as usize).max(usize::from(u8::MAX)),
+                Some(count) => usize::from(count),
+            };
+            (finder.find(entry.title_folded.as_bytes()), count)
+        })
+        .collect();
+    total(&entry.title_folded, &hits, phrase_in_title(entry, prepared))
+}
+
+fn score(entry: &Arc<Entry>, corpus: &Corpus, prepared: &Prepared) -> Option<Candidate> {
+    let mut hits = Vec::with_capacity(prepared.finders.len());
     let mut first_match = None;
-    for (i, finder) in finders.iter().enumerate() {
+    for (i, finder) in prepared.finders.iter().enumerate() {
         let title = finder.find(entry.title_folded.as_bytes());
         let (count, newest) = message_hits(corpus, finder);
         if title.is_none() && count == 0 {
             return None;
         }
-        if let Some(at) = title {
-            candidate.title_hit = true;
-            candidate.score += TITLE_WEIGHT;
-            if word_start(&entry.title_folded, at) {
-                candidate.score += TITLE_WORD_START;
-            }
-            if at == 0 {
-                candidate.score += TITLE_PREFIX;
-            }
-        }
-        if count > 0 {
-            candidate.score += MESSAGE_WEIGHT * (1.0 + (count as f64).ln());
-        }
+        hits.push((title, count));
         if i == 0 {
             first_match = newest;
         }
     }
-    if phrase.is_some_and(|p| p.find(entry.title_folded.as_bytes()).is_some()) {
-        candidate.score += PHRASE_IN_TITLE;
-    }
-    if !candidate.title_hit {
-        candidate.snippet = first_match.map(|found| snippet(corpus, &found));
-    }
-    Some(candidate)
+    let title_hit = hits.iter().any(|(title, _)| title.is_some());
+    Some(Candidate {
+        entry: Arc::clone(entry),
+        score: total(&entry.title_folded, &hits, phrase_in_title(entry, prepared)),
+        title_hit,
+        active_at: corpus
+            .messages
+            .last()
+            .map_or_else(|| entry.created_at.clone(), |m| m.updated_at.clone()),
+        snippet: first_match
+            .filter(|_| !title_hit)
+            .map(|found| snippet(corpus, &found)),
+    })
 }
 
 /// Up to `SNIPPET_BEFORE` characters before the match and `SNIPPET_AFTER` from it, of the
@@ -163,19 +198,30 @@ fn snippet(corpus: &Corpus, found: &MessageMatch) -> String {
     out.trim().to_string()
 }
 
-fn rank(a: &Candidate, b: &Candidate) -> Ordering {
-    b.score
-        .partial_cmp(&a.score)
+/// Best first: the higher score, then the thread active last, then by id.
+fn order(a: (f64, &str, &str), b: (f64, &str, &str)) -> Ordering {
+    b.0.partial_cmp(&a.0)
         .unwrap_or(Ordering::Equal)
-        .then_with(|| b.active_at.cmp(&a.active_at))
-        .then_with(|| a.entry.thread_id.cmp(&b.entry.thread_id))
+        .then_with(|| b.1.cmp(a.1))
+        .then_with(|| a.2.cmp(b.2))
+}
+
+impl Candidate {
+    fn key(&self) -> (f64, &str, &str) {
+        (self.score, &self.active_at, &self.entry.thread_id)
+    }
+}
+
+fn rank(a: &Candidate, b: &Candidate) -> Ordering {
+    order(a.key(), b.key())
 }
 
 /// Whether `entry` may match every term: each in its title, or possibly in its messages.
 pub(super) fn is_candidate(entry: &Entry, prepared: &Prepared) -> bool {
     let terms = prepared.finders.iter().zip(&prepared.probes);
     terms.into_iter().all(|(finder, probe)| {
-        finder.find(entry.title_folded.as_bytes()).is_some() || entry.signature.may_contain(probe)
+        finder.find(entry.title_folded.as_bytes()).is_some()
+            || entry.grams.signature.may_contain(probe)
     })
 }
 
@@ -202,30 +248,55 @@ pub(super) fn prepare(query: &str) -> Option<Prepared> {
     })
 }
 
+/// A candidate's bound as a key [`order`] compares.
+fn bound_key<'a>((bound, entry): &(f64, &'a Arc<Entry>)) -> (f64, &'a str, &'a str) {
+    (*bound, entry.active_bound(), entry.thread_id.as_str())
+}
+
 /// Scores `candidates` (already filtered by [`is_candidate`] and the archive flag), reading
-/// each one's messages from `source`.
+/// each one's messages from `source`: those whose bound (score, activity, id) ranks above the
+/// `limit`-th found so far, best bound first, and past that only until one more match shows
+/// the answer is truncated. A thread whose bound ranks after the `limit`-th found cannot be
+/// among the results, since its real key is never above its bound.
 pub(super) fn search(
     candidates: &[Arc<Entry>],
     prepared: &Prepared,
     source: &dyn Messages,
     params: &SearchThreadsParams,
 ) -> Result<SearchThreadsResult, HistoryError> {
-    let mut scored: Vec<Candidate> = Vec::new();
-    for entry in candidates {
-        source.with_messages(&entry.thread_id, &mut |messages| {
-            let corpus = Corpus::of(messages);
-            if let Some(c) = score(entry, &corpus, &prepared.finders, prepared.phrase.as_ref()) {
-                scored.push(c);
-            }
-        })?;
-    }
     let limit = params.limit.max(1);
-    let truncated = scored.len() > limit;
-    if truncated {
-        scored.select_nth_unstable_by(limit - 1, rank);
-        scored.truncate(limit);
+    let mut by_bound: Vec<(f64, &Arc<Entry>)> = candidates
+        .iter()
+        .map(|entry| (upper_bound(entry, prepared), entry))
+        .collect();
+    by_bound.sort_by(|a, b| order(bound_key(a), bound_key(b)));
+    // The best `limit` found, best first, and how many matched in all.
+    let mut scored: Vec<Candidate> = Vec::with_capacity(limit + 1);
+    let mut matched = 0;
+    for candidate in &by_bound {
+        let beyond = scored.len() == limit
+            && scored
+                .last()
+                .is_some_and(|kth| order(bound_key(candidate), kth.key()) == Ordering::Greater);
+        if beyond && matched > limit {
+            break;
+        }
+        let entry = candidate.1;
+        let mut found = None;
+        source.with_messages(&entry.thread_id, &mut |messages| {
+            found = score(entry, &Corpus::of(messages), prepared);
+        })?;
+        let Some(found) = found else {
+            continue;
+        };
+        matched += 1;
+        if !beyond {
+            let at = scored.partition_point(|c| rank(c, &found) == Ordering::Less);
+            scored.insert(at, found);
+            scored.truncate(limit);
+        }
     }
-    scored.sort_by(rank);
+    let truncated = matched > limit;
     let results = scored
         .into_iter()
         .map(|c| {
