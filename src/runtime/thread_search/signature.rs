@@ -77,15 +77,14 @@ fn grams(folded: &str, mut each: impl FnMut(usize)) {
     }
 }
 
-/// The grams a term is checked by: its trigrams, or for a shorter term the term itself.
+/// The grams a term is checked by: all of its own (every one is in any message holding the
+/// term), so each can rule a thread out and the smallest count bounds it.
 fn term_bits(term: &str) -> Vec<usize> {
-    let chars: Vec<u64> = term.chars().map(u64::from).collect();
-    match chars.as_slice() {
-        [] => Vec::new(),
-        [c] => vec![bit(NONE, NONE, *c)],
-        [b, c] => vec![bit(NONE, *b, *c)],
-        _ => chars.windows(3).map(|w| bit(w[0], w[1], w[2])).collect(),
-    }
+    let mut bits = Vec::new();
+    grams(term, |i| bits.push(i));
+    bits.sort_unstable();
+    bits.dedup();
+    bits
 }
 
 /// A folded query term, ready to be tested against signatures.
