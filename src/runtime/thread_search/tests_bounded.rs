@@ -767,7 +767,11 @@ fn measure_the_bench_shape() {
         model.threads.len(),
         started.elapsed()
     );
-    let index = ThreadSearch::reading(Arc::new(model.clone()));
+    let counting = Arc::new(Counting {
+        model: model.clone(),
+        reads: Default::default(),
+    });
+    let index = ThreadSearch::reading(counting.clone());
     let started = Instant::now();
     index.start(&model);
     let returned = started.elapsed();
@@ -801,6 +805,7 @@ fn measure_the_bench_shape() {
         let prepared = query::prepare(word).expect("terms");
         let candidates = index.candidates(&prepared, false).len();
         let mut times = Vec::new();
+        counting.reads.store(0, std::sync::atomic::Ordering::SeqCst);
         for _ in 0..10 {
             let started = Instant::now();
             let result = index.search(&params);
@@ -808,8 +813,9 @@ fn measure_the_bench_shape() {
             assert_eq!(result.results.len(), expected, "{word}");
         }
         times.sort_unstable();
+        let reads = counting.reads.load(std::sync::atomic::Ordering::SeqCst) / 10;
         println!(
-            "{word:?}: {candidates} candidates, p50 {:?}, max {:?}",
+            "{word:?}: {candidates} candidates, {reads} read, p50 {:?}, max {:?}",
             times[5], times[9]
         );
     }
