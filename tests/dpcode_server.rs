@@ -185,6 +185,12 @@ async fn diagnostics_list_the_shells_with_their_rss_and_the_store_state() {
         "{report}"
     );
     assert_eq!(report["store"]["readOnlyReason"], Value::Null);
+    // The search index's size (issue 18): the one thread's signature and little more.
+    let index = &report["searchIndex"];
+    assert_eq!(index["threadCount"], 1, "{index}");
+    let bytes = index["bytes"].as_u64().unwrap_or(0);
+    assert!((2048..8192).contains(&bytes), "{index}");
+    assert!(index["building"].is_boolean(), "{index}");
 }
 
 #[tokio::test]

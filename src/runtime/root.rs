@@ -258,7 +258,9 @@ pub fn start(parts: RuntimeParts) -> (Runtime, Vec<Arbiter>, FatalReceiver) {
         })
     };
     let engine_arbiter = Arbiter::new();
-    let thread_search = crate::runtime::thread_search::ThreadSearch::default();
+    let thread_search = crate::runtime::thread_search::ThreadSearch::reading(std::sync::Arc::new(
+        parts.log.history().clone(),
+    ));
     let engine = {
         let search = thread_search.clone();
         let log = parts.log.clone();

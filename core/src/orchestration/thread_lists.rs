@@ -27,7 +27,9 @@ pub trait HistorySource {
     /// One message of the thread, by id.
     fn message(&self, thread_id: &str, message_id: &str) -> Result<Option<Message>, HistoryError>;
     /// The thread's newest message.
-    fn newest_message(&self, thread_id: &str) -> Result<Option<Message>, HistoryError>;
+    fn newest_message(&self, thread_id: &str) -> Result<Option<Message>, HistoryError> {
+        Ok(self.lists(thread_id)?.messages.pop())
+    }
 }
 
 /// Any store of the lists answers from its entries.

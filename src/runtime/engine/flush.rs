@@ -48,11 +48,7 @@ impl Engine {
                 }
                 // Before any reply too: a client told its message is stored can search for it.
                 if let Some(search) = &self.search {
-                    search.apply(
-                        &std::mem::take(&mut self.search_touches),
-                        &self.model,
-                        self.log.history(),
-                    );
+                    search.apply(&std::mem::take(&mut self.search_touches), &self.model);
                 }
                 for push in pushes {
                     self.bus.do_send(Publish(push));

@@ -265,9 +265,10 @@ impl Engine {
         self
     }
 
-    /// Builds `search` from the model now and keeps it current after every flush.
+    /// Starts `search` from the model (its signatures build on a thread of their own) and
+    /// keeps it current after every flush.
     pub fn with_search(mut self, search: ThreadSearch) -> Self {
-        search.rebuild(&self.model, self.log.history());
+        search.start(&self.model);
         self.search = Some(search);
         self
     }

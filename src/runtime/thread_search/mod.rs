@@ -1,64 +1,55 @@
-//! `orchestration.searchThreads` (issue 17, dpcode.md §7): an in-memory index of every live
-//! thread's title and message text, kept current by the Engine's events and searched off the
-//! Engine's thread.
+//! `orchestration.searchThreads` (issue 17, dpcode.md §7), with an index whose memory does not
+//! grow with history (issue 18): per live thread its title, archive state and a fixed-size
+//! signature of its messages' grams ([`signature`]), never their text.
 //!
-//! The Engine builds it from its read model when an incarnation starts (so also after a
-//! restart), notes which threads and messages each event touches, and applies those notes
-//! from the model once the batch is flushed: a search never shows text a crash could take back.
-//! Deleted threads leave the index; archived ones stay, marked, for `includeArchived`.
+//! A search takes the threads whose titles or signatures may hold every term, reads each
+//! candidate's messages from the history source ([`source`]: the store's reader once history
+//! lives there, the model's rows until then) and scores them exactly as before ([`query`]).
 //!
-//! Documents are shared (`Arc`): a search takes the list under a read lock (one reference
-//! count per thread) and scans without holding it, so the Engine's update never waits for a
-//! scan; a document a running search still holds is copied before it changes.
+//! The Engine starts the index when an incarnation starts: titles at once from the model, the
+//! signatures on a background thread ([`build`]), so start-up does not wait for them. Until a
+//! thread's signature is built it is a candidate for every search: a search during the build
+//! reads more threads, and finds exactly what it would after.
 //!
-//! Memory: each message's text is held twice more (as written, for snippets, and folded);
-//! on the bench's 1,000 threads × 110 messages that is about 40 MB.
+//! The Engine notes which threads and messages each event touches and applies those notes
+//! once the batch is flushed: a search never shows text a crash could take back. A streamed
+//! message adds only its new text's grams; a revert or re-creation rebuilds the thread's
+//! signature. Deleted threads leave the index; archived ones stay, marked, for
+//! `includeArchived`.
 
+mod build;
 mod doc;
 mod query;
+mod signature;
+mod source;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bounded;
 
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 
 use indexmap::IndexMap;
 
 use crate::orchestration::events::{Event, EventBody};
-use crate::orchestration::thread_lists::HistorySource;
-use crate::orchestration::{Message, ReadModel};
+use crate::orchestration::model::{Message, Thread};
+use crate::orchestration::thread_lists::{HistoryError, HistorySource};
+use crate::orchestration::ReadModel;
 use crate::protocol::thread_search::{SearchThreadsParams, SearchThreadsResult};
-use doc::ThreadDoc;
-
-/// A thread's messages from the store; none (and a log line) when they cannot be read, so
-/// the index misses that thread's text rather than the Engine stopping.
-fn messages_of(history: &dyn HistorySource, thread_id: &str) -> Vec<Message> {
-    match history.lists(thread_id) {
-        Ok(lists) => lists.messages,
-        Err(err) => {
-            log::warn!("search index: thread {thread_id}'s messages cannot be read: {err}");
-            Vec::new()
-        }
-    }
-}
-
-/// The thread's newest message, read alone.
-fn newest_message(history: &dyn HistorySource, thread_id: &str) -> Option<Message> {
-    match history.newest_message(thread_id) {
-        Ok(message) => message,
-        Err(err) => {
-            log::warn!("search index: thread {thread_id}'s messages cannot be read: {err}");
-            None
-        }
-    }
-}
+use doc::fold;
+use signature::{Counted, Signature, SIGNATURE_BYTES};
+use source::Source;
 
 /// What an event changed, for the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Touch {
-    /// A message was sent or streamed into (its text is read back from the model).
+    /// A message was sent or streamed into (its text is read back from the history source).
     Message {
         thread_id: String,
         message_id: String,
+        /// The event only appended to the message's text (a streamed delta, or no text).
+        append: bool,
     },
     /// The title or archive state changed.
     Meta {
@@ -99,39 +90,246 @@ impl Touch {
             EventBody::ThreadMessageSent(p) => Touch::Message {
                 thread_id: thread(&p.thread_id),
                 message_id: p.message_id.clone(),
+                append: p.streaming || p.text.is_empty(),
             },
             _ => return None,
         })
     }
 }
 
-/// The index, shared by the Engine (the one writer) and the connections that search it.
+/// One live thread as the index holds it.
+#[derive(Clone)]
+struct Entry {
+    thread_id: String,
+    project_id: String,
+    title: String,
+    title_folded: String,
+    archived: bool,
+    created_at: String,
+    /// What its messages hold, as far as the index was told.
+    grams: Grams,
+    /// False until `grams` covers the whole thread (the start-up build has not reached it, or
+    /// reading it failed): until then the thread is read by every search.
+    built: bool,
+    /// The message appends last went to, how many bytes of its text `grams` holds, and the
+    /// buckets it was counted in.
+    streamed: Option<(String, usize, Counted)>,
+}
+
+/// A thread's messages, summarised in a size that does not grow with them.
 #[derive(Clone, Default)]
+struct Grams {
+    signature: Signature,
+    /// At least how many messages the thread has (each counted once, or more).
+    messages: u32,
+    /// At least when its newest message was last written (the latest `updatedAt` seen).
+    active_bound: String,
+}
+
+impl Grams {
+    fn of(messages: &[Message]) -> Grams {
+        let mut grams = Grams::default();
+        for message in messages {
+            grams.add_new(message);
+        }
+        grams
+    }
+
+    fn add_new(&mut self, message: &Message) -> Counted {
+        let mut counted = Counted::default();
+        self.signature.add_text(&message.text, &mut counted);
+        self.messages = self.messages.saturating_add(1);
+        self.saw(&message.updated_at);
+        counted
+    }
+
+    fn saw(&mut self, updated_at: &str) {
+        if *updated_at > *self.active_bound {
+            self.active_bound = updated_at.to_string();
+        }
+    }
+
+    fn merge(&mut self, other: &Grams) {
+        self.signature.merge(&other.signature);
+        self.messages = self.messages.saturating_add(other.messages);
+        self.saw(&other.active_bound);
+    }
+}
+
+impl Entry {
+    fn of(thread: &Thread) -> Entry {
+        let mut entry = Entry {
+            thread_id: thread.id.clone(),
+            project_id: thread.project_id.clone(),
+            title: String::new(),
+            title_folded: String::new(),
+            archived: false,
+            created_at: thread.created_at.clone(),
+            grams: Grams::default(),
+            built: false,
+            streamed: None,
+        };
+        entry.meta(thread);
+        entry
+    }
+
+    /// Title and archive state, which meta updates and (un)archiving change.
+    fn meta(&mut self, thread: &Thread) {
+        if self.title != thread.title {
+            self.title.clone_from(&thread.title);
+            self.title_folded = fold(&thread.title);
+        }
+        self.archived = thread.is_archived();
+        self.project_id.clone_from(&thread.project_id);
+    }
+
+    /// Adds `message`'s grams: after an append to the message last streamed into, only those
+    /// of the new text (and the two characters before it, for grams across the join).
+    fn add_message(&mut self, message: &Message, append: bool) {
+        let text = &message.text;
+        match self.streamed.take() {
+            Some((id, len, mut counted)) if append && id == message.id => {
+                let from = text.get(..len).map_or(0, |old| {
+                    old.char_indices().rev().nth(1).map_or(0, |(i, _)| i)
+                });
+                let tail = text.get(from..).unwrap_or(text);
+                self.grams.signature.add_text(tail, &mut counted);
+                self.grams.saw(&message.updated_at);
+                self.streamed = Some((id, text.len(), counted));
+            }
+            _ => {
+                let counted = self.grams.add_new(message);
+                self.streamed = Some((message.id.clone(), text.len(), counted));
+            }
+        }
+    }
+
+    /// When the thread was active at the latest: its newest message's `updatedAt` is at most
+    /// the latest seen, and a thread without messages ranks by its creation.
+    fn active_bound(&self) -> &str {
+        self.grams
+            .active_bound
+            .as_str()
+            .max(self.created_at.as_str())
+    }
+
+    /// Bytes this entry holds.
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Entry>()
+            + SIGNATURE_BYTES
+            + self.thread_id.capacity()
+            + self.project_id.capacity()
+            + self.title.capacity()
+            + self.title_folded.capacity()
+            + self.created_at.capacity()
+            + self.grams.active_bound.capacity()
+            + self
+                .streamed
+                .as_ref()
+                .map_or(0, |(id, _, _)| id.capacity() + Counted::BYTES)
+    }
+}
+
+struct Inner {
+    entries: RwLock<IndexMap<String, Arc<Entry>>>,
+    source: Source,
+    /// Bumped by every (re)build: a background build of an older one stops, and its
+    /// signatures are not merged.
+    generation: AtomicU64,
+    /// How many background builds are running, for whoever waits for them.
+    building: Mutex<usize>,
+    built: Condvar,
+}
+
+/// The index, shared by the Engine (the one writer) and the connections that search it.
+#[derive(Clone)]
 pub struct ThreadSearch {
-    docs: Arc<RwLock<IndexMap<String, Arc<ThreadDoc>>>>,
+    inner: Arc<Inner>,
 }
 
 impl ThreadSearch {
-    /// Every live thread of `model`, replacing what the index held.
-    pub fn rebuild(&self, model: &ReadModel, history: &dyn HistorySource) {
-        let docs: IndexMap<String, Arc<ThreadDoc>> = model
+    /// An index that reads messages from `reader` (the store's).
+    pub fn reading(reader: Arc<dyn HistorySource + Send + Sync>) -> ThreadSearch {
+        ThreadSearch {
+            inner: Arc::new(Inner {
+                entries: RwLock::default(),
+                source: Source(reader),
+                generation: AtomicU64::new(0),
+                building: Mutex::new(0),
+                built: Condvar::new(),
+            }),
+        }
+    }
+
+    fn entries_write(&self) -> std::sync::RwLockWriteGuard<'_, IndexMap<String, Arc<Entry>>> {
+        self.inner
+            .entries
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every live thread's title and archive state from `model`, replacing what the index
+    /// held; the signatures are left unbuilt. Returns the new generation.
+    fn reset(&self, model: &ReadModel) -> u64 {
+        let generation = self.inner.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let entries: IndexMap<String, Arc<Entry>> = model
             .threads
             .values()
             .filter(|t| t.deleted_at.is_none())
-            .map(|t| {
-                let messages = messages_of(history, &t.id);
-                (t.id.clone(), Arc::new(ThreadDoc::of(t, &messages)))
-            })
+            .map(|t| (t.id.clone(), Arc::new(Entry::of(t))))
             .collect();
-        *self.docs.write().unwrap_or_else(|e| e.into_inner()) = docs;
+        *self.entries_write() = entries;
+        generation
     }
 
-    /// Applies `touches` (in event order) from `model`, which holds their events.
-    pub fn apply(&self, touches: &[Touch], model: &ReadModel, history: &dyn HistorySource) {
+    /// Every live thread of `model`, replacing what the index held, signatures included,
+    /// before it returns.
+    pub fn rebuild(&self, model: &ReadModel) {
+        let generation = self.reset(model);
+        build::run(
+            self,
+            generation,
+            &model.threads.keys().cloned().collect::<Vec<_>>(),
+        );
+    }
+
+    /// As [`rebuild`](Self::rebuild), but the signatures are built on a background thread:
+    /// titles are searchable at once, and every thread is read by searches until its
+    /// signature is built.
+    pub fn start(&self, model: &ReadModel) {
+        let generation = self.reset(model);
+        let ids: Vec<String> = model.threads.keys().cloned().collect();
+        build::spawn(self.clone(), generation, ids);
+    }
+
+    /// Waits up to `timeout` for a background build to end; whether none is running.
+    pub fn wait_built(&self, timeout: std::time::Duration) -> bool {
+        let building = self
+            .inner
+            .building
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let (building, _) = self
+            .inner
+            .built
+            .wait_timeout_while(building, timeout, |running| *running > 0)
+            .unwrap_or_else(|e| e.into_inner());
+        *building == 0
+    }
+
+    /// Applies `touches` (in event order) from `model`, which holds their events, reading
+    /// messages from the index's reader.
+    pub fn apply(&self, touches: &[Touch], model: &ReadModel) {
+        let reader = Arc::clone(&self.inner.source.0);
+        self.apply_from(touches, model, reader.as_ref());
+    }
+
+    /// Applies `touches`: titles and archive state from `model`, messages from `history`.
+    pub fn apply_from(&self, touches: &[Touch], model: &ReadModel, history: &dyn HistorySource) {
         if touches.is_empty() {
             return;
         }
-        let mut docs = self.docs.write().unwrap_or_else(|e| e.into_inner());
+        let mut entries = self.entries_write();
         for touch in touches {
             let (Touch::Message { thread_id, .. }
             | Touch::Meta { thread_id }
@@ -142,43 +340,103 @@ impl ThreadSearch {
                 .get(thread_id)
                 .filter(|t| t.deleted_at.is_none());
             let Some(thread) = live else {
-                docs.shift_remove(thread_id);
+                entries.swap_remove(thread_id);
                 continue;
             };
-            let doc = match (touch, docs.get_mut(thread_id)) {
+            let entry = match (touch, entries.get_mut(thread_id)) {
                 (Touch::Thread { .. }, _) | (_, None) => {
-                    let messages = messages_of(history, thread_id);
-                    docs.insert(
-                        thread_id.clone(),
-                        Arc::new(ThreadDoc::of(thread, &messages)),
-                    );
+                    let mut entry = Entry::of(thread);
+                    match history.lists(thread_id) {
+                        Ok(lists) => {
+                            (entry.grams, entry.built) = (Grams::of(&lists.messages), true)
+                        }
+                        Err(e) => log::warn!("search index: reading thread {thread_id}: {e}"),
+                    }
+                    entries.insert(thread_id.clone(), Arc::new(entry));
                     continue;
                 }
-                (_, Some(doc)) => Arc::make_mut(doc),
+                (_, Some(entry)) => Arc::make_mut(entry),
             };
-            let newest = newest_message(history, thread_id);
             match touch {
-                Touch::Message { message_id, .. } => doc.message(
-                    thread,
-                    newest.as_ref(),
-                    usize::try_from(thread.history.messages).unwrap_or(usize::MAX),
-                    || messages_of(history, thread_id),
-                    message_id,
-                ),
-                _ => doc.meta(thread, newest.as_ref()),
+                Touch::Message {
+                    message_id, append, ..
+                } => match history.message(thread_id, message_id) {
+                    Ok(Some(message)) => entry.add_message(&message, *append),
+                    Ok(None) => {}
+                    Err(e) => {
+                        // Unsure what it holds: read by every search until rebuilt.
+                        log::warn!("search index: reading message {message_id}: {e}");
+                        entry.built = false;
+                    }
+                },
+                _ => entry.meta(thread),
             }
         }
     }
 
-    /// Runs a search (a scan of every document: call it off any actor's thread).
+    /// Runs a search (reads candidates' messages: call it off any actor's thread).
+    pub fn try_search(
+        &self,
+        params: &SearchThreadsParams,
+    ) -> Result<SearchThreadsResult, HistoryError> {
+        let Some(prepared) = query::prepare(&params.query) else {
+            return Ok(SearchThreadsResult {
+                results: Vec::new(),
+                truncated: false,
+            });
+        };
+        let candidates = self.candidates(&prepared, params.include_archived);
+        query::search(&candidates, &prepared, self.inner.source.messages(), params)
+    }
+
+    /// [`try_search`](Self::try_search), a failed read logged and answered with no results.
     pub fn search(&self, params: &SearchThreadsParams) -> SearchThreadsResult {
-        let docs: Vec<Arc<ThreadDoc>> = self
-            .docs
+        self.try_search(params).unwrap_or_else(|e| {
+            log::warn!("thread search failed: {e}");
+            SearchThreadsResult {
+                results: Vec::new(),
+                truncated: false,
+            }
+        })
+    }
+
+    fn candidates(&self, prepared: &query::Prepared, include_archived: bool) -> Vec<Arc<Entry>> {
+        self.inner
+            .entries
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .values()
+            .filter(|e| include_archived || !e.archived)
+            .filter(|e| !e.built || query::is_candidate(e, prepared))
             .cloned()
-            .collect();
-        query::search(&docs, params)
+            .collect()
+    }
+
+    /// What the index holds, in bytes: it grows with the number of threads, not with what
+    /// they hold (for `server.getDiagnostics`).
+    pub fn index_bytes(&self) -> usize {
+        let entries = self.inner.entries.read().unwrap_or_else(|e| e.into_inner());
+        let per_slot = std::mem::size_of::<(String, Arc<Entry>)>() + std::mem::size_of::<usize>();
+        entries
+            .iter()
+            .map(|(id, entry)| id.capacity() + per_slot + entry.bytes())
+            .sum::<usize>()
+            + (entries.capacity() - entries.len()) * per_slot
+    }
+
+    /// How many threads the index holds, and whether its start-up build is still running.
+    pub fn status(&self) -> (usize, bool) {
+        let threads = self
+            .inner
+            .entries
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .len();
+        let running = *self
+            .inner
+            .building
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        (threads, running > 0)
     }
 }

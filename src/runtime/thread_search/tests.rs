@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
+use super::source::SharedKv;
 use super::*;
-use crate::orchestration::history_kv::MemoryKv;
 use crate::orchestration::{decide, decode_client_command, project, Command, DecideContext};
 use crate::protocol::thread_search::MatchedIn;
 
@@ -12,20 +12,21 @@ const T0: &str = "2026-01-01T00:00:00.000Z";
 
 struct World {
     model: ReadModel,
-    kv: MemoryKv,
+    kv: SharedKv,
     index: ThreadSearch,
     sequence: u64,
 }
 
 impl World {
     fn new() -> World {
+        let kv = SharedKv::default();
         let world = World {
             model: ReadModel::default(),
-            kv: MemoryKv::default(),
-            index: ThreadSearch::default(),
+            kv: kv.clone(),
+            index: ThreadSearch::reading(Arc::new(kv)),
             sequence: 0,
         };
-        world.index.rebuild(&world.model, &world.kv);
+        world.index.rebuild(&world.model);
         world
     }
 
@@ -45,10 +46,10 @@ impl World {
         for draft in drafts {
             self.sequence += 1;
             let event = draft.into_event(self.sequence);
-            project(&mut self.model, &mut self.kv, &event).expect("memory store");
+            project(&mut self.model, &mut *self.kv.write(), &event).expect("memory store");
             touches.extend(Touch::of(&event));
         }
-        self.index.apply(&touches, &self.model, &self.kv);
+        self.index.apply(&touches, &self.model);
     }
 
     fn client(&mut self, value: Value) {
@@ -104,8 +105,8 @@ impl World {
 
     /// The incrementally kept index answers as one built from the model now does.
     fn assert_fresh(&self, queries: &[&str]) {
-        let fresh = ThreadSearch::default();
-        fresh.rebuild(&self.model, &self.kv);
+        let fresh = ThreadSearch::reading(Arc::new(self.kv.clone()));
+        fresh.rebuild(&self.model);
         for query in queries {
             for archived in [false, true] {
                 let params = SearchThreadsParams {

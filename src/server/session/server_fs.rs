@@ -47,6 +47,7 @@ impl Session {
         let log = self.app.runtime.events.log.clone();
         let info = self.app.runtime.server_info.clone();
         let health = self.app.runtime.health.clone();
+        let search = self.app.runtime.thread_search.clone();
         self.reply_later(
             id,
             async move {
@@ -66,6 +67,13 @@ impl Session {
                     if let Some(reason) = unavailable {
                         report["projection"]["unavailable"] = json!(reason);
                     }
+                    // Beyond DP Code: the search index's size grows with threads, not text.
+                    let (threads, building) = search.status();
+                    report["searchIndex"] = json!({
+                        "bytes": search.index_bytes(),
+                        "threadCount": threads,
+                        "building": building,
+                    });
                     Ok(report)
                 })
                 .await

@@ -1,5 +1,5 @@
-//! `orchestration.searchThreads`: the scan runs on the blocking pool, never on this
-//! connection's thread or the Engine's.
+//! `orchestration.searchThreads`: the search (which reads candidate threads' history) runs on
+//! the blocking pool, never on this connection's thread or the Engine's.
 
 use actix_web_actors::ws;
 
@@ -18,8 +18,12 @@ impl Session {
         self.reply_later(
             id,
             async move {
-                let result =
-                    off_thread("the thread search", move || Ok(index.search(&params))).await?;
+                let result = off_thread("the thread search", move || {
+                    index
+                        .try_search(&params)
+                        .map_err(|e| ReplyError::wrapped("reading the threads' history failed", e))
+                })
+                .await?;
                 serde_json::to_string(&result)
                     .map_err(|e| ReplyError::wrapped("encoding the answer failed", e))
             },
