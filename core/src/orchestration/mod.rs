@@ -15,6 +15,7 @@ pub mod model;
 pub mod projector;
 pub mod retention;
 pub mod shell;
+pub mod snapshot_writer;
 pub mod thread_lists;
 pub mod v004;
 
