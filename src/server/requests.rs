@@ -143,17 +143,6 @@ pub(super) fn flatten<T>(
     }
 }
 
-/// The read model as JSON, encoded on a blocking-pool thread: a large model takes tens of
-/// milliseconds, which would otherwise hold up every connection on this worker.
-pub(super) async fn encode_snapshot(
-    model: crate::orchestration::ReadModel,
-) -> Result<String, String> {
-    actix_web::rt::task::spawn_blocking(move || serde_json::to_string(&model))
-        .await
-        .map_err(|_| "the snapshot encoder stopped".to_string())?
-        .map_err(|e| format!("snapshot encoding failed: {e}"))
-}
-
 pub(super) fn flatten_mailbox<T>(asked: Result<T, MailboxError>) -> Result<T, String> {
     asked.map_err(|_| "the server is shutting down".to_string())
 }

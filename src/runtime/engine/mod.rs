@@ -32,6 +32,7 @@ mod flush;
 mod handlers;
 mod pending;
 mod queries;
+pub mod snapshot_job;
 mod state;
 pub mod streams;
 #[cfg(test)]
