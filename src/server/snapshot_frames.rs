@@ -90,6 +90,7 @@ impl FrameWriter {
     }
 
     fn send(&mut self, piece: Piece) -> std::io::Result<()> {
+        let is_part = matches!(piece, Piece::Part(_));
         self.frames.blocking_send(piece).map_err(|_| {
             std::io::Error::new(
                 std::io::ErrorKind::BrokenPipe,
@@ -97,7 +98,7 @@ impl FrameWriter {
             )
         })?;
         self.sent += 1;
-        if self.sent == 1 {
+        if self.sent == 1 && is_part {
             hold_after_first_frame();
         }
         Ok(())
