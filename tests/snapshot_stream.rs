@@ -34,7 +34,11 @@ struct Frame {
 impl std::fmt::Debug for Frame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = String::from_utf8_lossy(&self.payload);
-        write!(f, "Frame(fin {}, opcode {}, {text:?})", self.fin, self.opcode)
+        write!(
+            f,
+            "Frame(fin {}, opcode {}, {text:?})",
+            self.fin, self.opcode
+        )
     }
 }
 
@@ -52,7 +56,9 @@ impl Received {
 
 impl RawWs {
     async fn connect(port: u16) -> RawWs {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let mut stream = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
         let upgrade = format!(
             "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
              Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
@@ -130,7 +136,10 @@ impl RawWs {
         let mut frames = vec![first];
         while !frames.last().is_some_and(|f| f.fin) {
             let next = self.frame().await;
-            assert_eq!(next.opcode, 0x0, "interleaved inside the snapshot: {next:?}");
+            assert_eq!(
+                next.opcode, 0x0,
+                "interleaved inside the snapshot: {next:?}"
+            );
             frames.push(next);
         }
         let bytes: Vec<u8> = frames.iter().flat_map(|f| f.payload.clone()).collect();
@@ -214,7 +223,10 @@ async fn replayed(client: &mut Client, upto: u64) -> Value {
         let v = client
             .request(json!({"_tag": "orchestration.replayEvents", "fromSequenceExclusive": from}))
             .await;
-        let page = v["result"].as_array().unwrap_or_else(|| panic!("{v}")).clone();
+        let page = v["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{v}"))
+            .clone();
         let Some(last) = page.last() else {
             return serde_json::to_value(&model).expect("a model");
         };
@@ -242,7 +254,11 @@ fn assert_frames_fit(snapshot: &Received) {
         snapshot.frames.len()
     );
     for (i, frame) in snapshot.frames.iter().enumerate() {
-        assert!(frame.payload.len() <= FRAME_BYTES, "frame {i}: {} bytes", frame.payload.len());
+        assert!(
+            frame.payload.len() <= FRAME_BYTES,
+            "frame {i}: {} bytes",
+            frame.payload.len()
+        );
         // Cut between characters: every frame is text by itself.
         std::str::from_utf8(&frame.payload).unwrap_or_else(|e| panic!("frame {i}: {e}"));
     }
@@ -268,7 +284,11 @@ async fn get_snapshot_arrives_in_continuation_frames_and_equals_a_replay() {
     let snapshot = raw.message().await;
     assert_frames_fit(&snapshot);
     let snapshot = snapshot.json();
-    assert_eq!(snapshot["id"], json!(snap_id), "the snapshot comes first: {snapshot}");
+    assert_eq!(
+        snapshot["id"],
+        json!(snap_id),
+        "the snapshot comes first: {snapshot}"
+    );
     let model = &snapshot["result"];
     // Taken before the rename, which the Engine received after it.
     assert_eq!(model["snapshotSequence"], json!(seeded));
@@ -332,7 +352,10 @@ async fn dispatch_goes_on_while_a_snapshot_is_part_way_out() {
         let title = format!("during the snapshot {n}");
         acked.push(ok_sequence(&mut client, rename(n, &format!("t{}", n % 12), &title)).await);
     }
-    assert_eq!(acked, ((before + 1)..=(before + N as u64)).collect::<Vec<_>>());
+    assert_eq!(
+        acked,
+        ((before + 1)..=(before + N as u64)).collect::<Vec<_>>()
+    );
     // A request on the snapshot's own connection, sent while it is open.
     let replay_id = raw
         .send(json!({"_tag": "orchestration.replayEvents", "fromSequenceExclusive": before}))
@@ -341,11 +364,19 @@ async fn dispatch_goes_on_while_a_snapshot_is_part_way_out() {
     std::fs::write(&gate, b"go").expect("open the gate");
 
     let snapshot = raw.rest_of(first).await;
-    assert!(snapshot.frames.len() > 20, "{} frames", snapshot.frames.len());
+    assert!(
+        snapshot.frames.len() > 20,
+        "{} frames",
+        snapshot.frames.len()
+    );
     let snapshot = snapshot.json();
     assert_eq!(snapshot["id"], json!(snap_id));
     let model = &snapshot["result"];
-    assert_eq!(model["snapshotSequence"], json!(before), "as of before the dispatches");
+    assert_eq!(
+        model["snapshotSequence"],
+        json!(before),
+        "as of before the dispatches"
+    );
     let titles: Vec<&str> = model["threads"]
         .as_array()
         .expect("threads")

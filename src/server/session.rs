@@ -13,8 +13,7 @@ use t3rs_actors::push_relay::{Subscribe, SubscriberId, Unsubscribe};
 use t3rs_actors::Ask;
 
 use super::requests::{
-    dispatch_client, fill_defaults, flatten, flatten_mailbox, named_cwd,
-    replay_page,
+    dispatch_client, fill_defaults, flatten, flatten_mailbox, named_cwd, replay_page,
 };
 use crate::protocol::envelope::{
     decode_request, encode_error, encode_raw_result, encode_reply_error, encode_result, UNKNOWN_ID,

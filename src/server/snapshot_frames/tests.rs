@@ -63,7 +63,11 @@ fn a_large_reply_is_parts_then_a_last_each_whole_text_and_together_the_old_reply
             Piece::Last(b) if i + 1 == got.len() => b,
             other => panic!("piece {i} of {}: {other:?}", got.len()),
         };
-        assert!(!bytes.is_empty() && bytes.len() <= 64, "piece {i}: {} bytes", bytes.len());
+        assert!(
+            !bytes.is_empty() && bytes.len() <= 64,
+            "piece {i}: {} bytes",
+            bytes.len()
+        );
         // Cut on character boundaries: each frame is text by itself.
         std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("piece {i}: {e}"));
         joined.extend_from_slice(bytes);
@@ -111,7 +115,10 @@ fn a_failure_part_way_comes_after_the_frames_already_sent_and_ends_them() {
     let got = pieces(job(model(30), FailsAt("t29")), 64);
     let (last, parts) = got.split_last().expect("pieces");
     assert!(!parts.is_empty());
-    assert!(parts.iter().all(|p| matches!(p, Piece::Part(_))), "{parts:?}");
+    assert!(
+        parts.iter().all(|p| matches!(p, Piece::Part(_))),
+        "{parts:?}"
+    );
     match last {
         Piece::Failed(reason) => assert!(reason.contains("t29"), "{reason}"),
         other => panic!("{other:?}"),
@@ -124,7 +131,8 @@ fn a_failure_part_way_comes_after_the_frames_already_sent_and_ends_them() {
 fn the_encoder_stops_when_the_connection_is_gone() {
     let model = model(200);
     let (tx, mut rx) = mpsc::channel(1);
-    let encoder = std::thread::spawn(move || stream_reply("req-1", job(model.clone(), model), 64, tx));
+    let encoder =
+        std::thread::spawn(move || stream_reply("req-1", job(model.clone(), model), 64, tx));
     assert!(matches!(rx.blocking_recv(), Some(Piece::Part(_))));
     drop(rx);
     encoder.join().expect("the encoder ends once nobody reads");

@@ -36,7 +36,11 @@ fn thread(n: usize, project_id: &str) -> Thread {
     let messages = (0..n % 4)
         .map(|m| Message {
             id: format!("msg-{n}-{m}"),
-            role: [MessageRole::User, MessageRole::Assistant, MessageRole::System][m % 3],
+            role: [
+                MessageRole::User,
+                MessageRole::Assistant,
+                MessageRole::System,
+            ][m % 3],
             text: format!("line one\nline \"two\" \u{1F600} \\ {n}/{m}\t\u{0001}"),
             attachments: match (n + m) % 3 {
                 0 => None,
@@ -210,13 +214,19 @@ fn written(model: &ReadModel, history: &dyn HistorySource) -> String {
 #[test]
 fn the_stream_is_byte_identical_to_the_models_serialization() {
     let model = generated_model();
-    assert_eq!(written(&model, &model), serde_json::to_string(&model).expect("serializes"));
+    assert_eq!(
+        written(&model, &model),
+        serde_json::to_string(&model).expect("serializes")
+    );
 }
 
 #[test]
 fn an_empty_model_is_byte_identical_too() {
     let model = ReadModel::default();
-    assert_eq!(written(&model, &model), serde_json::to_string(&model).expect("serializes"));
+    assert_eq!(
+        written(&model, &model),
+        serde_json::to_string(&model).expect("serializes")
+    );
 }
 
 /// The lists come from the history source alone: rows stripped of their lists, with the
@@ -232,7 +242,10 @@ fn lists_are_read_from_the_history_source_not_the_rows() {
         row.activities.clear();
         row.checkpoints.clear();
     }
-    assert_eq!(written(&heads, &full), serde_json::to_string(&full).expect("serializes"));
+    assert_eq!(
+        written(&heads, &full),
+        serde_json::to_string(&full).expect("serializes")
+    );
     // And the rows' lists are never looked at: a source with no history gives empty lists.
     struct NoHistory;
     impl HistorySource for NoHistory {
@@ -243,7 +256,10 @@ fn lists_are_read_from_the_history_source_not_the_rows() {
             Ok(None)
         }
     }
-    assert_eq!(written(&full, &NoHistory), serde_json::to_string(&heads).expect("serializes"));
+    assert_eq!(
+        written(&full, &NoHistory),
+        serde_json::to_string(&heads).expect("serializes")
+    );
 }
 
 #[test]
@@ -264,7 +280,10 @@ fn a_failed_history_read_names_the_thread() {
     let mut out = Vec::new();
     let err = write_snapshot(&generated_model(), &Failing, &mut out).expect_err("fails");
     let text = err.to_string();
-    assert!(text.contains("thread-2") && text.contains("corrupt"), "{text}");
+    assert!(
+        text.contains("thread-2") && text.contains("corrupt"),
+        "{text}"
+    );
     assert!(matches!(err, SnapshotWriteError::History { .. }));
 }
 
@@ -273,7 +292,10 @@ fn a_failed_write_is_reported() {
     struct Full;
     impl std::io::Write for Full {
         fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
-            Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "peer gone"))
+            Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "peer gone",
+            ))
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
