@@ -405,3 +405,78 @@ async fn dispatch_goes_on_while_a_snapshot_is_part_way_out() {
     assert_eq!(pushed, acked, "the pushes in order");
     assert_eq!(replay, Some(N));
 }
+
+/// A server whose snapshot encoder fails `when` ("before" / "after") its first frame.
+fn failing_server(dir: &Path, when: &str) -> common::Server {
+    let failpoints = format!("snapshot-stream-fail=return({when})");
+    server(&dir.join(when))
+        .env_from(move |cmd| {
+            cmd.env("FAILPOINTS", failpoints);
+        })
+        .start()
+}
+
+/// An encoder that fails before any frame went out is an error reply under the request's id,
+/// and the connection goes on; one that fails part-way cannot finish its message, so the
+/// connection is closed with 1011 naming the failure.
+#[tokio::test]
+async fn a_failed_snapshot_is_an_error_reply_before_its_first_frame_and_a_1011_close_after() {
+    if !cfg!(feature = "failpoints") {
+        eprintln!("skipped: the binary was built without the `failpoints` feature");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    let before = failing_server(dir.path(), "before");
+    let mut client = Client::connect(&before.url("/ws")).await;
+    client.welcome().await;
+    seed(&mut client, 12).await;
+    let mut raw = RawWs::connect(before.port).await;
+    raw.message().await;
+    let snap_id = raw.send(json!({"_tag": "orchestration.getSnapshot"})).await;
+    let answer = raw.message().await;
+    assert_eq!(answer.frames.len(), 1);
+    let answer = answer.json();
+    assert_eq!(answer["id"], json!(snap_id), "{answer}");
+    let message = answer["error"]["message"].as_str().expect("an error");
+    assert!(
+        message.contains("getSnapshot failed") && message.contains("injected failure before"),
+        "{message}"
+    );
+    let replay_id = raw
+        .send(json!({"_tag": "orchestration.replayEvents", "fromSequenceExclusive": 0}))
+        .await;
+    let replay = raw.message().await.json();
+    assert_eq!(
+        replay["id"],
+        json!(replay_id),
+        "the connection goes on: {replay}"
+    );
+
+    let after = failing_server(dir.path(), "after");
+    let mut client = Client::connect(&after.url("/ws")).await;
+    client.welcome().await;
+    seed(&mut client, 12).await;
+    let mut raw = RawWs::connect(after.port).await;
+    raw.message().await;
+    raw.send(json!({"_tag": "orchestration.getSnapshot"})).await;
+    let first = raw.frame().await;
+    assert!(first.opcode == 0x1 && !first.fin, "{first:?}");
+    let mut next = raw.frame().await;
+    while next.opcode == 0x0 && !next.fin {
+        next = raw.frame().await;
+    }
+    assert_eq!(next.opcode, 0x8, "a close, not the message's end: {next:?}");
+    let code = u16::from_be_bytes([next.payload[0], next.payload[1]]);
+    assert_eq!(code, 1011);
+    let reason = String::from_utf8_lossy(&next.payload[2..]).to_string();
+    assert!(
+        reason.contains("snapshot failed") && reason.contains("injected failure after"),
+        "{reason}"
+    );
+    // The server is fine: another connection is answered.
+    let whole = client
+        .request(json!({"_tag": "orchestration.replayEvents", "fromSequenceExclusive": 0}))
+        .await;
+    assert!(whole["result"].is_array(), "{whole}");
+}

@@ -91,6 +91,9 @@ impl FrameWriter {
 
     fn send(&mut self, piece: Piece) -> std::io::Result<()> {
         let is_part = matches!(piece, Piece::Part(_));
+        if is_part && self.sent == 0 {
+            injected_failure("before")?;
+        }
         self.frames.blocking_send(piece).map_err(|_| {
             std::io::Error::new(
                 std::io::ErrorKind::BrokenPipe,
@@ -100,6 +103,7 @@ impl FrameWriter {
         self.sent += 1;
         if self.sent == 1 && is_part {
             hold_after_first_frame();
+            injected_failure("after")?;
         }
         Ok(())
     }
@@ -163,6 +167,23 @@ fn hold_after_first_frame() {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
+}
+
+/// Fault injection (tests/snapshot_stream.rs): `snapshot-stream-fail=return(before)` fails
+/// the encoder just before its first frame, `return(after)` just after it.
+fn injected_failure(when: &str) -> std::io::Result<()> {
+    #[cfg(feature = "failpoints")]
+    if fail::eval("snapshot-stream-fail", |at| at)
+        .flatten()
+        .as_deref()
+        == Some(when)
+    {
+        return Err(std::io::Error::other(format!(
+            "injected failure {when} the first frame"
+        )));
+    }
+    let _ = when;
+    Ok(())
 }
 
 #[cfg(test)]
