@@ -3,7 +3,8 @@
 //!
 //! 1. Durable dispatch: 8 connections, 16 commands in flight each; ack latency and throughput.
 //! 2. A log of ~1,000,000 events (1,000 threads with ~110 messages each) written through the
-//!    real decider/projector/event log, then: start-up time, RSS, getSnapshot time, DP
+//!    real decider/projector/event log, then: start-up time, RSS, getSnapshot time, dispatch
+//!    (8 conns x 1 in flight) quiet and while getSnapshots run back to back, DP
 //!    Code's subscribeShell and subscribeThread {limit: 100} (round trip and bytes), and
 //!    searchThreads time.
 //! 3. projects.searchEntries over a 100,000-file tree: first query (index build), then warm.
@@ -27,6 +28,7 @@ use t3rs::store::history::BatchLists;
 use t3rs::store::Store;
 use tokio_tungstenite::tungstenite::Message;
 
+mod snapshot_load;
 mod support;
 use support::{pct, rss_kib, spawn_server, stop, Ws};
 
@@ -464,6 +466,8 @@ fn main() {
         format!("{:.0} MiB", rss_mib(child.id())),
         String::new(),
     ));
+    // Dispatch with getSnapshots running on another connection, beside it quiet.
+    rows.extend(rt.block_on(snapshot_load::rows(&addr, 1_000)));
     // DP Code's subscriptions on the same store: what its client loads instead.
     for (name, body, target) in [
         (

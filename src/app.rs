@@ -328,6 +328,7 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
         hosts: Arc::new(hosts),
         web_dir: Arc::new(settings.web_dir.clone()),
         max_requests_in_flight: settings.max_requests_in_flight,
+        snapshot_frame_bytes: settings.snapshot_frame_bytes,
         connections: server::limits::ConnectionSlots::new(settings.max_connections),
     };
     let server = match server::serve(listener, app.clone()) {

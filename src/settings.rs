@@ -13,6 +13,8 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 /// Eight 10 MB images as base64 data URLs (≤ 14,000,000 chars each) plus the rest of a turn.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
 pub const DEFAULT_MAX_REQUESTS_IN_FLIGHT: usize = 256;
+/// Bytes per continuation frame of a streamed `orchestration.getSnapshot`.
+pub const DEFAULT_SNAPSHOT_FRAME_BYTES: usize = 64 * 1024;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 pub const DEFAULT_PUSH_QUEUE_LIMIT: u64 = 10_000;
 pub const DEFAULT_SNAPSHOT_EVERY: u64 = 10_000;
@@ -198,6 +200,10 @@ pub struct ServeArgs {
     /// error reply naming the limit. [default: 256]
     #[arg(long, env = "T3CODE_MAX_REQUESTS_IN_FLIGHT")]
     pub max_requests_in_flight: Option<usize>,
+    /// Bytes per WebSocket frame of `orchestration.getSnapshot`'s reply, which is sent as one
+    /// message in continuation frames as it is encoded (at least 64). [default: 65536]
+    #[arg(long, env = "T3CODE_SNAPSHOT_FRAME_BYTES")]
+    pub snapshot_frame_bytes: Option<usize>,
     /// WebSocket connections open at once; past it an upgrade gets HTTP 503. [default: 512]
     #[arg(long, env = "T3CODE_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
@@ -259,6 +265,7 @@ pub struct FileConfig {
     pub provider_idle_secs: Option<u64>,
     pub web_dir: Option<PathBuf>,
     pub max_requests_in_flight: Option<usize>,
+    pub snapshot_frame_bytes: Option<usize>,
     pub max_connections: Option<usize>,
     pub disk_reserve_bytes: Option<u64>,
 
@@ -301,6 +308,8 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     /// Requests one connection may have awaiting their replies.
     pub max_requests_in_flight: usize,
+    /// Bytes per continuation frame of a streamed `getSnapshot`.
+    pub snapshot_frame_bytes: usize,
     /// WebSocket connections open at once.
     pub max_connections: usize,
     /// Bytes kept free on the state directory's filesystem (see `store::space`).
@@ -595,6 +604,11 @@ impl Settings {
                 .or(file.max_requests_in_flight)
                 .unwrap_or(DEFAULT_MAX_REQUESTS_IN_FLIGHT)
                 .max(1),
+            snapshot_frame_bytes: args
+                .snapshot_frame_bytes
+                .or(file.snapshot_frame_bytes)
+                .unwrap_or(DEFAULT_SNAPSHOT_FRAME_BYTES)
+                .max(crate::server::MIN_SNAPSHOT_FRAME_BYTES),
             max_connections: args
                 .max_connections
                 .or(file.max_connections)

@@ -12,6 +12,8 @@ pub mod pages;
 mod readme_methods;
 mod requests;
 pub mod session;
+mod snapshot_frames;
+pub use snapshot_frames::MIN_FRAME_BYTES as MIN_SNAPSHOT_FRAME_BYTES;
 
 use actix_web::dev::Service as _;
 use actix_web::http::header;

@@ -143,24 +143,6 @@ pub(super) fn flatten<T>(
     }
 }
 
-/// The read model as JSON, encoded on a blocking-pool thread: a large model takes tens of
-/// milliseconds, which would otherwise hold up every connection on this worker.
-/// The v0.0.4 read model: the rows with each thread's lists read from the store.
-pub(super) async fn encode_snapshot(
-    (model, history): (
-        crate::orchestration::ReadModel,
-        crate::store::history_as_of::AsOf,
-    ),
-) -> Result<String, String> {
-    actix_web::rt::task::spawn_blocking(move || {
-        let full = crate::orchestration::FullModel::assemble(&model, &history)
-            .map_err(|e| format!("reading the threads' history failed: {e}"))?;
-        serde_json::to_string(&full).map_err(|e| format!("snapshot encoding failed: {e}"))
-    })
-    .await
-    .map_err(|_| "the snapshot encoder stopped".to_string())?
-}
-
 pub(super) fn flatten_mailbox<T>(asked: Result<T, MailboxError>) -> Result<T, String> {
     asked.map_err(|_| "the server is shutting down".to_string())
 }

@@ -13,8 +13,7 @@ use t3rs_actors::push_relay::{Subscribe, SubscriberId, Unsubscribe};
 use t3rs_actors::Ask;
 
 use super::requests::{
-    dispatch_client, encode_snapshot, fill_defaults, flatten, flatten_mailbox, named_cwd,
-    replay_page,
+    dispatch_client, fill_defaults, flatten, flatten_mailbox, named_cwd, replay_page,
 };
 use crate::protocol::envelope::{
     decode_request, encode_error, encode_raw_result, encode_reply_error, encode_result, UNKNOWN_ID,
@@ -23,7 +22,7 @@ use crate::protocol::git::GitCall;
 use crate::protocol::methods::{channels, Method};
 use crate::protocol::reply_error::ReplyError;
 use crate::runtime::engine::streams::{ShellSnapshotJson, StreamTopic, ThreadHistoryJson};
-use crate::runtime::engine::{OpenSnapshot, ProjectScripts};
+use crate::runtime::engine::ProjectScripts;
 use crate::runtime::projects::{RunGit, SearchEntries, WriteFile};
 use crate::runtime::push_bus::Push;
 use crate::runtime::root::Runtime;
@@ -43,6 +42,7 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 mod deliveries;
 mod fragments;
 mod server_fs;
+mod snapshot_stream;
 mod subscriptions;
 mod text_generation;
 mod thread_search;
@@ -68,6 +68,8 @@ pub struct AppContext {
     pub web_dir: Arc<std::path::PathBuf>,
     /// Requests one connection may have awaiting their replies.
     pub max_requests_in_flight: usize,
+    /// About how many bytes each continuation frame of a streamed `getSnapshot` carries.
+    pub snapshot_frame_bytes: usize,
     /// The connection cap (taken before an upgrade).
     pub connections: Arc<super::limits::ConnectionSlots>,
 }
@@ -179,14 +181,7 @@ impl Session {
                     return;
                 }
                 match request.method {
-                    Method::OrchestrationGetSnapshot => {
-                        let asked = self.app.runtime.engine.send(Ask(OpenSnapshot));
-                        self.reply_later(
-                            id,
-                            async move { encode_snapshot(flatten(asked.await)??).await },
-                            ctx,
-                        )
-                    }
+                    Method::OrchestrationGetSnapshot => self.get_snapshot(id, ctx),
                     Method::OrchestrationDispatchCommand(command) => {
                         let engine = self.app.runtime.engine.clone();
                         let state_dir = Arc::clone(&self.app.state_dir);

@@ -133,3 +133,25 @@ fn origins_normalise() {
     assert_eq!(normalize_origin("null"), None);
     assert_eq!(normalize_origin("file:///x"), None);
 }
+
+#[test]
+fn snapshot_frame_bytes_comes_from_flag_file_or_default_and_has_a_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t3rs.toml");
+    std::fs::write(&file, "no_browser = true\n").unwrap();
+    let default = Settings::resolve(args_with_file(&file)).unwrap();
+    assert_eq!(default.snapshot_frame_bytes, DEFAULT_SNAPSHOT_FRAME_BYTES);
+    std::fs::write(&file, "snapshot_frame_bytes = 4096\n").unwrap();
+    let from_file = Settings::resolve(args_with_file(&file)).unwrap();
+    assert_eq!(from_file.snapshot_frame_bytes, 4096);
+    let flagged = Settings::resolve(ServeArgs {
+        snapshot_frame_bytes: Some(1),
+        ..args_with_file(&file)
+    })
+    .unwrap();
+    // A frame must hold a whole UTF-8 character and then some.
+    assert_eq!(
+        flagged.snapshot_frame_bytes,
+        crate::server::MIN_SNAPSHOT_FRAME_BYTES
+    );
+}

@@ -19,6 +19,7 @@ pub mod model;
 pub mod projector;
 pub mod retention;
 pub mod shell;
+pub mod snapshot_writer;
 pub mod tail_replay;
 pub mod thread_lists;
 pub mod v004;

@@ -34,6 +34,7 @@ mod flush;
 mod handlers;
 mod pending;
 mod queries;
+pub mod snapshot_job;
 mod state;
 pub mod streams;
 #[cfg(test)]
@@ -55,8 +56,8 @@ pub type EngineHandle = t3rs_actors::ChildHandle<Engine>;
 
 pub use pending::{PendingRequests, ThreadPendingRequests};
 pub use queries::{
-    ActiveSessions, BootstrapLookup, FindBootstrap, GetSnapshot, OpenSnapshot, ProjectScripts,
-    ThreadContext, ThreadInfo,
+    ActiveSessions, BootstrapLookup, FindBootstrap, GetSnapshot, ProjectScripts, ThreadContext,
+    ThreadInfo,
 };
 pub use state::{load_state, EngineState, EventReader, LoadError, Watermark};
 pub use write_gate::WriteGate;

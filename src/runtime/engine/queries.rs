@@ -13,7 +13,6 @@ use crate::orchestration::model::{
 };
 use crate::orchestration::thread_lists::HistoryError;
 use crate::store::history::StoredHistory;
-use crate::store::history_as_of::AsOf;
 
 /// How much of a thread's earlier conversation an agent it switches to is given.
 pub const TRANSCRIPT_BYTES: usize = 32 * 1024;
@@ -26,12 +25,6 @@ use super::Engine;
 #[derive(Message)]
 #[rtype(result = "Result<ReadModel, String>")]
 pub struct GetSnapshot;
-
-/// `orchestration.getSnapshot` (v0.0.4's full model): the durable rows and a reader of the
-/// threads' lists as of the same sequence, both read off the Engine's thread.
-#[derive(Message)]
-#[rtype(result = "Result<(ReadModel, AsOf), String>")]
-pub struct OpenSnapshot;
 
 /// Threads whose session is starting or running, with that session (start-up honesty). Asking
 /// for just this instead of a copy of the model keeps start-up fast on large models.
@@ -134,16 +127,6 @@ impl Handler<GetSnapshot> for Engine {
     fn handle(&mut self, _msg: GetSnapshot, ctx: &mut Self::Context) -> Self::Result {
         self.settle(ctx)?;
         Ok(self.model.clone())
-    }
-}
-
-impl Handler<OpenSnapshot> for Engine {
-    type Result = Result<(ReadModel, AsOf), String>;
-
-    fn handle(&mut self, _msg: OpenSnapshot, ctx: &mut Self::Context) -> Self::Result {
-        self.settle(ctx)?;
-        // No batch is open now: the store's lists are at the rows' sequence.
-        Ok((self.model.clone(), self.captures.open(self.log.history())))
     }
 }
 
