@@ -107,7 +107,9 @@ async fn dispatch_bench(addr: &str, per_connection: usize, window: usize) -> (f6
             let mut next = 0;
             while latencies.len() < per_connection {
                 while next < per_connection && sent_at.len() < window {
-                    let id = format!("{c}-{next}");
+                    // Unique per run: a repeated commandId is answered from its receipt, which
+                    // would measure lookups, not durable dispatch.
+                    let id = format!("w{window}-{c}-{next}");
                     let command = json!({"type": "thread.meta.update", "commandId": id, "threadId": format!("p{c}-t"), "title": format!("title {next}")});
                     let text = json!({"id": id, "body": dispatch_body(command)}).to_string();
                     sent_at.insert(id, Instant::now());
