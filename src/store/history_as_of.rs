@@ -105,8 +105,13 @@ impl HistoryRead for AsOf {
     }
 
     fn scan(&self, prefix: &[u8]) -> Result<Vec<Entry>, HistoryError> {
-        let mut seen: BTreeMap<Vec<u8>, Vec<u8>> = self.stored.scan(prefix)?.into_iter().collect();
-        for (key, before) in self.capture.recorded().iter() {
+        let stored = self.stored.scan(prefix)?;
+        let recorded = self.capture.recorded();
+        if !recorded.keys().any(|key| key.starts_with(prefix)) {
+            return Ok(stored);
+        }
+        let mut seen: BTreeMap<Vec<u8>, Vec<u8>> = stored.into_iter().collect();
+        for (key, before) in recorded.iter() {
             if !key.starts_with(prefix) {
                 continue;
             }

@@ -9,8 +9,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::model::{
-    Activity, CheckpointSummary, InteractionMode, LatestTurn, Message, ModelSelection,
-    ProposedPlan, ReadModel, RuntimeMode, Session, Thread,
+    InteractionMode, LatestTurn, ModelSelection, ReadModel, RuntimeMode, Session, Thread,
 };
 use super::thread_lists::{HistoryError, HistorySource};
 
@@ -26,11 +25,12 @@ pub enum SnapshotWriteError {
     Write(#[from] std::io::Error),
 }
 
-/// A thread on the wire: `Thread`'s serialization, field for field and in its order, with the
-/// lists borrowed from wherever they were read.
+/// A thread on the wire is `Thread`'s serialization, field for field and in its order: these
+/// are the fields before its lists and after them; the lists between are the items' JSON as
+/// the history source holds it, copied without decoding.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ThreadOut<'a> {
+struct HeadOut<'a> {
     id: &'a str,
     project_id: &'a str,
     title: &'a str,
@@ -43,10 +43,11 @@ struct ThreadOut<'a> {
     created_at: &'a str,
     updated_at: &'a str,
     deleted_at: &'a Option<String>,
-    messages: &'a [Message],
-    proposed_plans: &'a [ProposedPlan],
-    activities: &'a [Activity],
-    checkpoints: &'a [CheckpointSummary],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TailOut<'a> {
     session: &'a Option<Session>,
     #[serde(skip_serializing_if = "Option::is_none")]
     model_selection: Option<&'a ModelSelection>,
@@ -108,12 +109,12 @@ fn write_thread(
         history: _,
     } = thread;
     let lists = history
-        .lists(id)
+        .raw_lists(id)
         .map_err(|source| SnapshotWriteError::History {
             thread_id: id.clone(),
             source,
         })?;
-    let wire = ThreadOut {
+    let head = serde_json::to_vec(&HeadOut {
         id,
         project_id,
         title,
@@ -126,15 +127,33 @@ fn write_thread(
         created_at,
         updated_at,
         deleted_at,
-        messages: &lists.messages,
-        proposed_plans: &lists.proposed_plans,
-        activities: &lists.activities,
-        checkpoints: &lists.checkpoints,
+    })
+    .map_err(std::io::Error::from)?;
+    let tail = serde_json::to_vec(&TailOut {
         session,
         model_selection: model_selection.as_ref(),
         archived_at,
-    };
-    serde_json::to_writer(&mut *out, &wire).map_err(std::io::Error::from)?;
+    })
+    .map_err(std::io::Error::from)?;
+    // `{…head fields}` without its `}`, the lists, then `{…tail fields}` without its `{`.
+    out.write_all(head.get(..head.len().saturating_sub(1)).unwrap_or_default())?;
+    for (name, items) in [
+        ("messages", &lists.messages),
+        ("proposedPlans", &lists.proposed_plans),
+        ("activities", &lists.activities),
+        ("checkpoints", &lists.checkpoints),
+    ] {
+        write!(out, ",\"{name}\":[")?;
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(item)?;
+        }
+        out.write_all(b"]")?;
+    }
+    out.write_all(b",")?;
+    out.write_all(tail.get(1..).unwrap_or_default())?;
     Ok(())
 }
 

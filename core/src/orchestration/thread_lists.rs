@@ -15,6 +15,20 @@ pub struct ThreadLists {
     pub checkpoints: Vec<CheckpointSummary>,
 }
 
+/// One thread's lists as their items' JSON, each oldest first: what a snapshot copies out
+/// without decoding (the store keeps each item in its wire form).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawLists {
+    pub messages: Vec<Vec<u8>>,
+    pub proposed_plans: Vec<Vec<u8>>,
+    pub activities: Vec<Vec<u8>>,
+    pub checkpoints: Vec<Vec<u8>>,
+}
+
+fn encoded<T: serde::Serialize>(items: &[T]) -> Vec<Vec<u8>> {
+    items.iter().map(super::history_kv::encode).collect()
+}
+
 /// A history read failed (the store could not be read, or what it holds does not decode).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -29,6 +43,17 @@ pub trait HistorySource {
     /// The thread's newest message.
     fn newest_message(&self, thread_id: &str) -> Result<Option<Message>, HistoryError> {
         Ok(self.lists(thread_id)?.messages.pop())
+    }
+
+    /// The thread's lists as their items' JSON (by default, the lists encoded).
+    fn raw_lists(&self, thread_id: &str) -> Result<RawLists, HistoryError> {
+        let lists = self.lists(thread_id)?;
+        Ok(RawLists {
+            messages: encoded(&lists.messages),
+            proposed_plans: encoded(&lists.proposed_plans),
+            activities: encoded(&lists.activities),
+            checkpoints: encoded(&lists.checkpoints),
+        })
     }
 }
 
@@ -47,6 +72,23 @@ impl<K: HistoryRead + ?Sized> HistorySource for K {
             Some((_, raw)) => decode("message", &raw).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// The stored values as they are: each is the item's wire JSON.
+    fn raw_lists(&self, thread_id: &str) -> Result<RawLists, HistoryError> {
+        let values = |list: List| -> Result<Vec<Vec<u8>>, HistoryError> {
+            Ok(self
+                .scan(&items_prefix(thread_id, list))?
+                .into_iter()
+                .map(|(_, value)| value)
+                .collect())
+        };
+        Ok(RawLists {
+            messages: values(List::Messages)?,
+            proposed_plans: values(List::ProposedPlans)?,
+            activities: values(List::Activities)?,
+            checkpoints: values(List::Checkpoints)?,
+        })
     }
 }
 

@@ -6,7 +6,9 @@
 use actix::dev::{MessageResponse, OneshotSender};
 use actix::prelude::*;
 
-use crate::orchestration::history_kv::{read_list, List};
+use crate::orchestration::history_kv::{
+    decode, item_key, items_prefix, read_item, read_list, HistoryRead, List,
+};
 use crate::orchestration::model::{
     CheckpointSummary, LatestTurnState, Message, MessageRole, ModelSelection, ProjectScript,
     RuntimeMode,
@@ -181,10 +183,17 @@ fn thread_context(
     let Some(thread) = model.threads.get(&msg.thread_id) else {
         return Ok(None);
     };
-    let messages: Vec<Message> = match &msg.message_id {
-        Some(_) => read_list(history, &thread.id, List::Messages)?,
-        None => Vec::new(),
+    // The message and the transcript before it are read back from it, only as far as the
+    // transcript goes: a long thread costs no more than a short one.
+    let found = match &msg.message_id {
+        Some(id) => read_item::<Message>(history, &thread.id, List::Messages, id)?,
+        None => None,
     };
+    let transcript = match &found {
+        Some((order, _)) => transcript_before(history, &thread.id, order)?,
+        None => String::new(),
+    };
+    let message = found.map(|(_, message)| message);
     let checkpoints: Vec<CheckpointSummary> = read_list(history, &thread.id, List::Checkpoints)?;
     let cwd = thread.worktree_path.clone().or_else(|| {
         model
@@ -192,14 +201,6 @@ fn thread_context(
             .get(&thread.project_id)
             .map(|p| p.workspace_root.clone())
     });
-    let message = msg
-        .message_id
-        .as_ref()
-        .and_then(|id| messages.iter().rev().find(|m| &m.id == id).cloned());
-    let transcript = match &msg.message_id {
-        Some(id) => transcript_before(&messages, id),
-        None => String::new(),
-    };
     Ok(Some(ThreadInfo {
         cwd,
         model: thread.model.clone(),
@@ -227,37 +228,52 @@ fn thread_context(
 
 /// The thread's user and assistant messages before `message_id`, the newest that fit in
 /// [`TRANSCRIPT_BYTES`] (one longer than that is cut, char-safe).
-fn transcript_before(messages: &[Message], message_id: &str) -> String {
+fn transcript_before(
+    history: &StoredHistory,
+    thread_id: &str,
+    order: &[u8],
+) -> Result<String, HistoryError> {
     let mut lines: Vec<String> = Vec::new();
     let mut used = 0usize;
-    let earlier = messages
-        .iter()
-        .rev()
-        .skip_while(|m| m.id != message_id)
-        .skip(1);
-    for message in earlier {
-        let who = match message.role {
-            MessageRole::User => "User",
-            MessageRole::Assistant => "Assistant",
-            MessageRole::System => continue,
-        };
-        let text = message.text.trim();
-        if text.is_empty() {
-            continue;
-        }
-        let mut line = format!("{who}: {text}");
-        if used + line.len() > TRANSCRIPT_BYTES {
-            if lines.is_empty() {
-                t3rs_core::text::truncate_within(&mut line, TRANSCRIPT_BYTES);
-                lines.push(line);
+    let mut failed = None;
+    history.scan_back(
+        &items_prefix(thread_id, List::Messages),
+        &item_key(thread_id, List::Messages, order),
+        &mut |_, raw| {
+            let message: Message = match decode("message", raw) {
+                Ok(message) => message,
+                Err(err) => {
+                    failed = Some(err);
+                    return false;
+                }
+            };
+            let who = match message.role {
+                MessageRole::User => "User",
+                MessageRole::Assistant => "Assistant",
+                MessageRole::System => return true,
+            };
+            let text = message.text.trim();
+            if text.is_empty() {
+                return true;
             }
-            break;
-        }
-        used += line.len() + 1;
-        lines.push(line);
+            let mut line = format!("{who}: {text}");
+            if used + line.len() > TRANSCRIPT_BYTES {
+                if lines.is_empty() {
+                    t3rs_core::text::truncate_within(&mut line, TRANSCRIPT_BYTES);
+                    lines.push(line);
+                }
+                return false;
+            }
+            used += line.len() + 1;
+            lines.push(line);
+            true
+        },
+    )?;
+    if let Some(err) = failed {
+        return Err(err);
     }
     lines.reverse();
-    lines.join("\n")
+    Ok(lines.join("\n"))
 }
 
 /// The scripts of the live project whose workspace root is `cwd` (none when there is no such
