@@ -324,15 +324,7 @@ fn rebuild_from_snapshot(state_dir: &Path) -> Result<String, String> {
             // base snapshot becomes one of the rows (the name and the covered event stay).
             Ok(SnapshotBody::Full(full)) => {
                 let (rows, lists) = full.split();
-                let mut batch = sled::Batch::default();
-                for (key, value) in lists.0 {
-                    batch.insert(key, value);
-                }
-                batch.insert(BUILT_KEY, &b"1"[..]);
-                log.history()
-                    .tree()
-                    .apply_batch(batch)
-                    .map_err(|e| e.to_string())?;
+                log.history().build_from(lists).map_err(|e| e.to_string())?;
                 let body = snapshot_body::encode_rows(&rows).map_err(|e| e.to_string())?;
                 log.save_snapshot(sequence, &body)
                     .map_err(|e| e.to_string())?;

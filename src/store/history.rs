@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use t3rs_core::orchestration::history_kv::{Entry, HistoryKv, HistoryRead};
+use t3rs_core::orchestration::history_kv::{Entry, HistoryKv, HistoryRead, MemoryKv};
 use t3rs_core::orchestration::tail_replay::{event_thread, write_meta};
 use t3rs_core::orchestration::thread_lists::HistoryError;
 use t3rs_core::orchestration::{project, Event, ReadModel};
@@ -37,6 +37,21 @@ impl StoredHistory {
 
     pub fn tree(&self) -> &sled::Tree {
         &self.tree
+    }
+
+    /// Writes `lists` (every thread's, as [`FullModel::split`] makes them) with the mark that
+    /// the lists are built, in one batch; returns how many entries it wrote.
+    ///
+    /// [`FullModel::split`]: t3rs_core::orchestration::FullModel::split
+    pub fn build_from(&self, lists: MemoryKv) -> Result<usize, sled::Error> {
+        let mut batch = sled::Batch::default();
+        let entries = lists.0.len();
+        for (key, value) in lists.0 {
+            batch.insert(key, value);
+        }
+        batch.insert(BUILT_KEY, &b"1"[..]);
+        self.tree.apply_batch(batch)?;
+        Ok(entries)
     }
 
     /// Whether the lists were built: a store written before the tree existed has events but

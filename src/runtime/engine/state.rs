@@ -8,7 +8,6 @@ use crate::orchestration::tail_replay;
 use crate::orchestration::thread_lists::HistoryError;
 use crate::orchestration::{Event, FullModel, ReadModel};
 use crate::store::event_log::EventLog;
-use crate::store::history::BUILT_KEY;
 use crate::store::snapshot_body::{self, SnapshotBody};
 use crate::store::StoreError;
 
@@ -69,27 +68,11 @@ pub fn load_state(log: &EventLog) -> Result<EngineState, LoadError> {
     if !history.is_built().map_err(history_failed)? {
         return move_lists_into_the_store(log, durable);
     }
-    let mut model = ReadModel::default();
-    for snapshot in log.snapshots_newest_first() {
-        let (sequence, bytes) = snapshot?;
-        if sequence > durable {
-            return Err(LoadError::LogBehindSnapshot {
-                snapshot: sequence,
-                log_end: durable,
-            });
-        }
-        match snapshot_body::decode(&bytes) {
-            Ok(SnapshotBody::Rows(rows)) if rows.snapshot_sequence == sequence => {
-                model = rows;
-                break;
-            }
-            Ok(SnapshotBody::Full(_)) => {
-                log::info!("snapshot {sequence} is of an earlier layout; trying an older one")
-            }
-            Ok(_) => log::warn!("snapshot {sequence} is inconsistent; trying an older one"),
-            Err(err) => log::warn!("snapshot {sequence} unreadable ({err}); trying an older one"),
-        }
-    }
+    let mut model = newest_snapshot(log, durable, |body| match body {
+        SnapshotBody::Rows(rows) => Ok(rows),
+        SnapshotBody::Full(_) => Err("it is of an earlier layout"),
+    })?
+    .unwrap_or_default();
     let from = model.snapshot_sequence;
     let events = log.iter_after(from).map(decode_event);
     let replayed = tail_replay::replay_tail(&mut model, history, events)?;
@@ -121,13 +104,13 @@ impl From<HistoryError> for LoadError {
     }
 }
 
-/// A store written before the threads' lists lived in it: the full model is rebuilt as that
-/// build did (its newest readable snapshot, then the later events), taken apart into rows and
-/// lists, and the lists written to the store with the mark that they are there, in one batch.
-/// A snapshot of the rows follows, so the next start-up replays only what comes after it.
-fn move_lists_into_the_store(log: &EventLog, durable: u64) -> Result<EngineState, LoadError> {
-    let started = std::time::Instant::now();
-    let mut full = FullModel::default();
+/// The newest snapshot that is not ahead of the log and that `pick` takes (at the sequence its
+/// file names), trying older ones past each that it refuses (saying why) or that does not read.
+fn newest_snapshot<T: SnapshotModel>(
+    log: &EventLog,
+    durable: u64,
+    pick: impl Fn(SnapshotBody) -> Result<T, &'static str>,
+) -> Result<Option<T>, LoadError> {
     for snapshot in log.snapshots_newest_first() {
         let (sequence, bytes) = snapshot?;
         if sequence > durable {
@@ -136,15 +119,45 @@ fn move_lists_into_the_store(log: &EventLog, durable: u64) -> Result<EngineState
                 log_end: durable,
             });
         }
-        match snapshot_body::decode(&bytes) {
-            Ok(SnapshotBody::Full(model)) if model.snapshot_sequence == sequence => {
-                full = *model;
-                break;
-            }
-            Ok(_) => log::warn!("snapshot {sequence} cannot seed the lists; trying an older one"),
-            Err(err) => log::warn!("snapshot {sequence} unreadable ({err}); trying an older one"),
-        }
+        let why = match snapshot_body::decode(&bytes).map(&pick) {
+            Ok(Ok(model)) if model.sequence() == sequence => return Ok(Some(model)),
+            Ok(Ok(_)) => "it is inconsistent".to_string(),
+            Ok(Err(why)) => why.to_string(),
+            Err(err) => format!("it is unreadable ({err})"),
+        };
+        log::warn!("snapshot {sequence} is not used: {why}; trying an older one");
     }
+    Ok(None)
+}
+
+/// What [`newest_snapshot`] checks a snapshot's model against its file by.
+trait SnapshotModel {
+    fn sequence(&self) -> u64;
+}
+
+impl SnapshotModel for ReadModel {
+    fn sequence(&self) -> u64 {
+        self.snapshot_sequence
+    }
+}
+
+impl SnapshotModel for FullModel {
+    fn sequence(&self) -> u64 {
+        self.snapshot_sequence
+    }
+}
+
+/// A store written before the threads' lists lived in it: the full model is rebuilt as that
+/// build did (its newest readable snapshot, then the later events), taken apart into rows and
+/// lists, and the lists written to the store with the mark that they are there, in one batch.
+/// A snapshot of the rows follows, so the next start-up replays only what comes after it.
+fn move_lists_into_the_store(log: &EventLog, durable: u64) -> Result<EngineState, LoadError> {
+    let started = std::time::Instant::now();
+    let mut full = newest_snapshot(log, durable, |body| match body {
+        SnapshotBody::Full(full) => Ok(*full),
+        SnapshotBody::Rows(_) => Err("it holds no lists to move"),
+    })?
+    .unwrap_or_default();
     let from = full.snapshot_sequence;
     for item in log.iter_after(from) {
         let (sequence, bytes) = item?;
@@ -155,16 +168,7 @@ fn move_lists_into_the_store(log: &EventLog, durable: u64) -> Result<EngineState
         project_full(&mut full, &event);
     }
     let (model, lists) = full.split();
-    let mut batch = sled::Batch::default();
-    let entries = lists.0.len();
-    for (key, value) in lists.0 {
-        batch.insert(key, value);
-    }
-    batch.insert(BUILT_KEY, &b"1"[..]);
-    log.history()
-        .tree()
-        .apply_batch(batch)
-        .map_err(StoreError::Io)?;
+    let entries = log.history().build_from(lists).map_err(StoreError::Io)?;
     log.flush()?;
     if durable > 0 {
         match snapshot_body::encode_rows(&model) {

@@ -8,7 +8,7 @@ use super::*;
 use crate::orchestration::full_model::projector::project_full;
 use crate::orchestration::{decide, Command, DecideContext};
 use crate::store::event_log::{CommandWrite, Receipt};
-use crate::store::history::BatchLists;
+use crate::store::history::{BatchLists, BUILT_KEY};
 use crate::store::{reopen_for_test, Store};
 
 fn at(i: usize) -> String {
