@@ -31,8 +31,11 @@ use crate::store::event_log::EventLog;
 use crate::store::guarded_tree::GuardedTree;
 use crate::store::health::StoreHealth;
 use crate::store::space::DiskSpace;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use crate::workspace::editors::available_editors;
+use open_store::open_store;
+
+mod open_store;
 
 const PROVIDER_CHECK_TIMEOUT: Duration = Duration::from_secs(4);
 const STOP_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -468,42 +471,6 @@ pub async fn serve(settings: Settings, lock: StateDirLock) -> ExitCode {
             eprintln!("t3rs: flushing the store failed: {err}");
             ExitCode::from(failure.unwrap_or(1))
         }
-    }
-}
-
-/// Opens the store; on a full disk, releases the space reserve file and tries once more, so a
-/// server started on a full disk comes up read-only instead of failing in a loop. The error
-/// carries the exit code: 75 (try again later) when the disk is full.
-fn open_store(
-    state_dir: &Path,
-    cache_bytes: u64,
-    space: &DiskSpace,
-) -> Result<Store, (String, u8)> {
-    let full = |err: StoreError| {
-        (
-            format!(
-                "{err}. The disk holding {} is full and no space reserve file is left to \
-                 release: free some space and start again",
-                state_dir.display()
-            ),
-            root::EXIT_STORE_CANNOT_WRITE,
-        )
-    };
-    match Store::open_with_cache(state_dir, cache_bytes) {
-        Ok(store) => Ok(store),
-        Err(err) if err.is_no_space() => {
-            if !space.release_ballast() {
-                return Err(full(err));
-            }
-            Store::open_with_cache(state_dir, cache_bytes).map_err(|err| {
-                if err.is_no_space() {
-                    full(err)
-                } else {
-                    (err.to_string(), 1)
-                }
-            })
-        }
-        Err(err) => Err((err.to_string(), 1)),
     }
 }
 
