@@ -138,10 +138,6 @@ impl Overlay {
         batch
     }
 
-    pub fn clear(&mut self) {
-        self.entries.clear();
-    }
-
     /// The keys the batch writes.
     pub fn keys(&self) -> impl Iterator<Item = &[u8]> {
         self.entries.keys().map(Vec::as_slice)
@@ -299,12 +295,6 @@ impl BatchLists {
             captures.record(stored, self.overlay.keys())?;
         }
         Ok(self.overlay.take_batch())
-    }
-
-    /// Forgets the batch (its events were not stored).
-    pub fn clear(&mut self) {
-        self.overlay.clear();
-        self.touched.clear();
     }
 }
 

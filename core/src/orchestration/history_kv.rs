@@ -58,11 +58,6 @@ pub fn items_prefix(thread_id: &str, list: List) -> Vec<u8> {
     key
 }
 
-/// The prefix of every key of a thread of one kind (items or index), all lists.
-fn thread_prefix(kind: u8, thread_id: &str) -> Vec<u8> {
-    thread_part(kind, thread_id)
-}
-
 pub fn item_key(thread_id: &str, list: List, order: &[u8]) -> Vec<u8> {
     let mut key = items_prefix(thread_id, list);
     key.extend_from_slice(order);
@@ -167,13 +162,6 @@ pub const REQUEST_KINDS: [&str; 7] = [
     "turn.dequeued",
     "turn.queue.cleared",
 ];
-
-impl ListSummary {
-    /// The kept request activities, in list order.
-    pub fn request_activities(&self) -> Vec<&Activity> {
-        self.requests.iter().map(|(_, a)| a).collect()
-    }
-}
 
 /// A key and its value.
 pub type Entry = (Vec<u8>, Vec<u8>);
@@ -309,7 +297,8 @@ pub fn read_list<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
-fn list_name(list: List) -> &'static str {
+/// What one item of `list` is called in an error.
+pub fn list_name(list: List) -> &'static str {
     match list {
         List::Messages => "message",
         List::ProposedPlans => "proposed plan",
@@ -369,7 +358,7 @@ pub fn thread_keys(
     let mut keys = Vec::new();
     for kind in [ITEM, INDEX] {
         keys.extend(
-            kv.scan(&thread_prefix(kind, thread_id))?
+            kv.scan(&thread_part(kind, thread_id))?
                 .into_iter()
                 .map(|(k, _)| k),
         );
@@ -401,6 +390,6 @@ mod tests {
         let a = items_prefix("t", List::Messages);
         let b = item_key("t\0m", List::Messages, &message_key(1));
         assert!(!b.starts_with(&a));
-        assert!(!thread_prefix(ITEM, "tt").starts_with(&thread_prefix(ITEM, "t")));
+        assert!(!thread_part(ITEM, "tt").starts_with(&thread_part(ITEM, "t")));
     }
 }

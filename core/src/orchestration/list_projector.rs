@@ -11,8 +11,8 @@ use chrono::DateTime;
 
 use super::events::{Event, EventBody, ThreadMessageSentPayload, ThreadTurnDiffCompletedPayload};
 use super::full_model::projector::{
-    retained_messages, MAX_THREAD_ACTIVITIES, MAX_THREAD_CHECKPOINTS, MAX_THREAD_MESSAGES,
-    MAX_THREAD_PROPOSED_PLANS,
+    checkpoint_state, new_message, retained_messages, update_message, MAX_THREAD_ACTIVITIES,
+    MAX_THREAD_CHECKPOINTS, MAX_THREAD_MESSAGES, MAX_THREAD_PROPOSED_PLANS,
 };
 use super::history_kv::*;
 use super::model::*;
@@ -64,27 +64,10 @@ pub fn apply(
     }
 }
 
-pub(crate) fn checkpoint_state(status: CheckpointStatus) -> LatestTurnState {
-    match status {
-        CheckpointStatus::Error => LatestTurnState::Error,
-        CheckpointStatus::Missing => LatestTurnState::Interrupted,
-        CheckpointStatus::Ready => LatestTurnState::Completed,
-    }
-}
-
 /// The message with the latest `createdAt` as an instant (ties: the last one), skipping times
 /// that do not parse: retention's reckoning.
 pub fn newest_by_time<'a>(messages: impl Iterator<Item = &'a Message>) -> Option<(String, String)> {
-    let mut newest: Option<(chrono::DateTime<chrono::FixedOffset>, &Message)> = None;
-    for message in messages {
-        let Ok(at) = DateTime::parse_from_rfc3339(&message.created_at) else {
-            continue;
-        };
-        if newest.as_ref().map_or(true, |(best, _)| at >= *best) {
-            newest = Some((at, message));
-        }
-    }
-    newest.map(|(_, m)| (m.id.clone(), m.created_at.clone()))
+    messages.fold(None, newer)
 }
 
 struct Lists<'a, K: HistoryKv> {
@@ -129,7 +112,7 @@ impl<K: HistoryKv> Lists<'_, K> {
             .into_iter()
             .map(|(key, raw)| {
                 let order = key.get(prefix.len()..).unwrap_or_default().to_vec();
-                Ok((order, decode(list_label(list), &raw)?))
+                Ok((order, decode(list_name(list), &raw)?))
             })
             .collect()
     }
@@ -142,7 +125,7 @@ impl<K: HistoryKv> Lists<'_, K> {
         match self.kv.first(&prefix)? {
             Some((key, raw)) => {
                 let order = key.get(prefix.len()..).unwrap_or_default().to_vec();
-                Ok(Some((order, decode(list_label(list), &raw)?)))
+                Ok(Some((order, decode(list_name(list), &raw)?)))
             }
             None => Ok(None),
         }
@@ -161,31 +144,12 @@ impl<K: HistoryKv> Lists<'_, K> {
         let t = self.thread_id.clone();
         match read_item::<Message>(self.kv, &t, List::Messages, &p.message_id)? {
             Some((order, mut existing)) => {
-                if p.streaming {
-                    existing.text.push_str(&p.text);
-                } else if !p.text.is_empty() {
-                    existing.text.clone_from(&p.text);
-                }
-                existing.streaming = p.streaming;
-                existing.updated_at.clone_from(&p.updated_at);
-                existing.turn_id.clone_from(&p.turn_id);
-                if let Some(attachments) = &p.attachments {
-                    existing.attachments = Some(attachments.clone());
-                }
+                update_message(&mut existing, p);
                 self.kv
                     .put(item_key(&t, List::Messages, &order), encode(&existing));
             }
             None => {
-                let message = Message {
-                    id: p.message_id.clone(),
-                    role: p.role,
-                    text: p.text.clone(),
-                    attachments: p.attachments.clone(),
-                    turn_id: p.turn_id.clone(),
-                    streaming: p.streaming,
-                    created_at: p.created_at.clone(),
-                    updated_at: p.updated_at.clone(),
-                };
+                let message = new_message(p);
                 self.put(
                     List::Messages,
                     &message.id,
@@ -406,14 +370,5 @@ fn newer(current: Option<(String, String)>, message: &Message) -> Option<(String
             _ => Some((message.id.clone(), message.created_at.clone())),
         },
         None => Some((message.id.clone(), message.created_at.clone())),
-    }
-}
-
-fn list_label(list: List) -> &'static str {
-    match list {
-        List::Messages => "message",
-        List::ProposedPlans => "proposed plan",
-        List::Activities => "activity",
-        List::Checkpoints => "checkpoint",
     }
 }

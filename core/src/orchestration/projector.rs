@@ -6,8 +6,9 @@
 use std::sync::Arc;
 
 use super::events::{Event, EventBody, ThreadTurnDiffCompletedPayload};
+use super::full_model::projector::checkpoint_state;
 use super::history_kv::{HistoryKv, ListSummary};
-use super::list_projector::{self, checkpoint_state, list_thread};
+use super::list_projector::{self, list_thread};
 use super::model::*;
 use super::thread_lists::HistoryError;
 

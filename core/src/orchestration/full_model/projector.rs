@@ -232,6 +232,35 @@ fn keep_last<T>(items: &mut Vec<T>, max: usize) {
     }
 }
 
+/// A message-sent for a message the list has: a delta appends, a final text replaces.
+pub(crate) fn update_message(existing: &mut Message, p: &ThreadMessageSentPayload) {
+    if p.streaming {
+        existing.text.push_str(&p.text);
+    } else if !p.text.is_empty() {
+        existing.text.clone_from(&p.text);
+    }
+    existing.streaming = p.streaming;
+    existing.updated_at.clone_from(&p.updated_at);
+    existing.turn_id.clone_from(&p.turn_id);
+    if let Some(attachments) = &p.attachments {
+        existing.attachments = Some(attachments.clone());
+    }
+}
+
+/// The message a message-sent starts.
+pub(crate) fn new_message(p: &ThreadMessageSentPayload) -> Message {
+    Message {
+        id: p.message_id.clone(),
+        role: p.role,
+        text: p.text.clone(),
+        attachments: p.attachments.clone(),
+        turn_id: p.turn_id.clone(),
+        streaming: p.streaming,
+        created_at: p.created_at.clone(),
+        updated_at: p.updated_at.clone(),
+    }
+}
+
 fn apply_message(thread: &mut FullThread, p: &ThreadMessageSentPayload) {
     // Deltas land on the newest message; scanning from the end finds it at once.
     match thread
@@ -240,36 +269,13 @@ fn apply_message(thread: &mut FullThread, p: &ThreadMessageSentPayload) {
         .rev()
         .find(|m| m.id == p.message_id)
     {
-        Some(existing) => {
-            if p.streaming {
-                existing.text.push_str(&p.text);
-            } else if !p.text.is_empty() {
-                existing.text.clone_from(&p.text);
-            }
-            existing.streaming = p.streaming;
-            existing.updated_at.clone_from(&p.updated_at);
-            existing.turn_id.clone_from(&p.turn_id);
-            if let Some(attachments) = &p.attachments {
-                existing.attachments = Some(attachments.clone());
-            }
-        }
-        None => {
-            thread.messages.push(Message {
-                id: p.message_id.clone(),
-                role: p.role,
-                text: p.text.clone(),
-                attachments: p.attachments.clone(),
-                turn_id: p.turn_id.clone(),
-                streaming: p.streaming,
-                created_at: p.created_at.clone(),
-                updated_at: p.updated_at.clone(),
-            });
-        }
+        Some(existing) => update_message(existing, p),
+        None => thread.messages.push(new_message(p)),
     }
     keep_last(&mut thread.messages, MAX_THREAD_MESSAGES);
 }
 
-fn checkpoint_state(status: CheckpointStatus) -> LatestTurnState {
+pub(crate) fn checkpoint_state(status: CheckpointStatus) -> LatestTurnState {
     match status {
         CheckpointStatus::Error => LatestTurnState::Error,
         CheckpointStatus::Missing => LatestTurnState::Interrupted,
