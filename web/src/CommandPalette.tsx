@@ -13,6 +13,8 @@ interface Item {
   id: string;
   label: string;
   group: "Thread" | "Project" | "Action";
+  /** Where a thread lives: equal titles ("New thread") are told apart by it. */
+  detail?: string;
   run: () => void;
 }
 
@@ -54,8 +56,11 @@ export function CommandPalette(props: {
 
   const items = useMemo(() => {
     const all: Item[] = [];
+    const projectTitle = new Map((props.model?.projects ?? []).map((p) => [p.id, p.title]));
     for (const t of props.model?.threads ?? []) {
-      if (!t.deletedAt && !t.archivedAt) all.push({ id: `t:${t.id}`, label: t.title, group: "Thread", run: () => props.onOpenThread(t.id) });
+      if (t.deletedAt || t.archivedAt) continue;
+      const detail = projectTitle.get(t.projectId);
+      all.push({ id: `t:${t.id}`, label: t.title, group: "Thread", detail, run: () => props.onOpenThread(t.id) });
     }
     for (const p of props.model?.projects ?? []) {
       if (!p.deletedAt) all.push({ id: `p:${p.id}`, label: p.title, group: "Project", run: () => props.onOpenProject(p.id) });
@@ -124,7 +129,7 @@ export function CommandPalette(props: {
               onClick={() => choose(item)}
             >
               <span>{item.label}</span>
-              <span className="palette-group">{item.group}</span>
+              <span className="palette-group">{item.detail ? `${item.group} · ${item.detail}` : item.group}</span>
             </li>
           ))}
         </ul>
