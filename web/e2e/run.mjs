@@ -10,6 +10,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { run as navigation } from "./navigation.mjs";
 import { chromiumOptions, freePort, newPage, startServer as start, stopServer as stop, waitForLine } from "./support.mjs";
 
 const [t3rsBin, codexBin, claudeBin] = process.argv.slice(2).map((p) => resolve(p));
@@ -359,6 +360,9 @@ try {
   await page.getByPlaceholder("/path/to/project").fill(other);
   await page.getByRole("button", { name: "Add project" }).click();
   await page.locator(".project-title").filter({ hasText: "second-project" }).waitFor();
+
+  // 10b. Navigation: search, archive, the palette, the address surviving a reload.
+  await navigation({ page, fail, shots });
 
   // 11. Access. A second browser profile without the cookie gets the sign-in page, not the
   // app, and its socket is refused; the used link refuses a second use; a session paired with

@@ -1,16 +1,19 @@
-// The sidebar: projects (add one by its folder's path) and their threads.
+// The sidebar: thread search, projects (add one by its folder's path) and their threads, newest
+// activity first, with archive and a toggle for the archived.
 
 import { useState } from "react";
 
 import { createThread, dispatch, newId, now } from "./client";
 import { useAction } from "./hooks";
-import { isTurnRunning } from "./model";
-import type { Project, ReadModel, Thread } from "./protocol";
+import { isTurnRunning, pendingRequests } from "./model";
+import { groupThreads, lastActivity, relativeTime, type ProjectGroup } from "./navigation";
+import type { ReadModel, Thread } from "./protocol";
+import { ThreadSearch } from "./ThreadSearch";
 
 export function Sidebar(props: { model: ReadModel | null; selected: string | null; onSelect: (id: string) => void }) {
   const [path, setPath] = useState("");
   const [error, , act] = useAction();
-  const projects = (props.model?.projects ?? []).filter((p) => !p.deletedAt);
+  const groups = groupThreads(props.model?.projects ?? [], props.model?.threads ?? []);
   const addProject = () =>
     act(async () => {
       const root = path.trim();
@@ -22,14 +25,9 @@ export function Sidebar(props: { model: ReadModel | null; selected: string | nul
   return (
     <nav className="sidebar">
       <h1>t3rs</h1>
-      {projects.map((project) => (
-        <ProjectEntry
-          key={project.id}
-          project={project}
-          threads={props.model?.threads ?? []}
-          selected={props.selected}
-          onSelect={props.onSelect}
-        />
+      <ThreadSearch onOpen={props.onSelect} />
+      {groups.map((group) => (
+        <ProjectEntry key={group.project.id} group={group} selected={props.selected} onSelect={props.onSelect} />
       ))}
       <div className="add-project">
         <input
@@ -45,33 +43,68 @@ export function Sidebar(props: { model: ReadModel | null; selected: string | nul
   );
 }
 
-function ProjectEntry(props: {
-  project: Project;
-  threads: Thread[];
-  selected: string | null;
-  onSelect: (id: string) => void;
-}) {
+function ProjectEntry(props: { group: ProjectGroup; selected: string | null; onSelect: (id: string) => void }) {
+  const { project, threads, archived } = props.group;
   const [error, , act] = useAction();
-  const threads = props.threads.filter((t) => t.projectId === props.project.id && !t.deletedAt);
-  const newThread = () => act(async () => props.onSelect(await createThread(props.project)));
+  const [collapsed, setCollapsed] = useState(false);
+  const [showArchived, setShowArchived] = useState(false);
+  const newThread = () => act(async () => props.onSelect(await createThread(project)));
+  const setArchived = (thread: Thread, archive: boolean) =>
+    act(() => dispatch({ type: archive ? "thread.archive" : "thread.unarchive", threadId: thread.id }));
+  const listId = `project-threads-${project.id}`;
+  const row = (t: Thread) => (
+    <div key={t.id} className={`thread-row ${t.id === props.selected ? "active" : ""}`} data-thread-id={t.id}>
+      <button
+        className={`thread-link ${t.id === props.selected ? "active" : ""}`}
+        aria-current={t.id === props.selected ? "page" : undefined}
+        onClick={() => props.onSelect(t.id)}
+      >
+        <span className="thread-title">{t.title}</span>
+        {pendingRequests(t).length > 0 ? (
+          <span className="dot dot-attention" title="needs your answer" aria-label="needs your answer" />
+        ) : (
+          isTurnRunning(t) && <span className="dot" title="running" aria-label="running" />
+        )}
+        <time className="thread-time" dateTime={lastActivity(t)}>
+          {relativeTime(lastActivity(t))}
+        </time>
+      </button>
+      <button
+        className="small thread-archive"
+        aria-label={`${t.archivedAt ? "Unarchive" : "Archive"} ${t.title}`}
+        title={t.archivedAt ? "Unarchive" : "Archive"}
+        onClick={() => setArchived(t, !t.archivedAt)}
+      >
+        {t.archivedAt ? "Unarchive" : "Archive"}
+      </button>
+    </div>
+  );
   return (
     <section className="project">
-      <div className="project-title" title={props.project.workspaceRoot}>
-        {props.project.title}
+      <div className="project-title" title={project.workspaceRoot}>
+        <button
+          className="project-toggle"
+          aria-expanded={!collapsed}
+          aria-controls={listId}
+          onClick={() => setCollapsed(!collapsed)}
+        >
+          <span aria-hidden="true">{collapsed ? "▸" : "▾"}</span> {project.title}
+        </button>
         <button className="small" onClick={newThread}>
           + thread
         </button>
       </div>
-      {threads.map((t) => (
-        <button
-          key={t.id}
-          className={`thread-link ${t.id === props.selected ? "active" : ""}`}
-          onClick={() => props.onSelect(t.id)}
-        >
-          {t.title}
-          {isTurnRunning(t) && <span className="dot" title="running" />}
-        </button>
-      ))}
+      {!collapsed && (
+        <div id={listId}>
+          {threads.map(row)}
+          {archived.length > 0 && (
+            <button className="small show-archived" aria-expanded={showArchived} onClick={() => setShowArchived(!showArchived)}>
+              {showArchived ? "Hide archived" : `Show archived (${archived.length})`}
+            </button>
+          )}
+          {showArchived && archived.map(row)}
+        </div>
+      )}
       {error && <div className="error">{error}</div>}
     </section>
   );

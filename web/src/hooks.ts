@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 
 import { sync, transport } from "./client";
-import { commandFor, type Binding } from "./keybindings";
+import { CLIENT_BINDINGS, commandFor, type Binding } from "./keybindings";
 import { notificationsFor } from "./notifications";
 import { WELCOME_CHANNEL, type ReadModel, type Welcome } from "./protocol";
 import type { ConnectionState } from "./transport";
@@ -135,8 +135,9 @@ export function useServerConfig(): ServerConfig {
 }
 
 /** Applies the server's keybindings: a matching key sends a `t3rs:command` event to the views. */
-export function useKeybindings(bindings: Binding[]) {
+export function useKeybindings(serverBindings: Binding[]) {
   useEffect(() => {
+    const bindings = [...CLIENT_BINDINGS, ...serverBindings];
     const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
     const onKey = (e: KeyboardEvent) => {
       const terminalFocus = !!(document.activeElement as HTMLElement | null)?.closest(".xterm");
@@ -151,7 +152,7 @@ export function useKeybindings(bindings: Binding[]) {
     // Capture, so the binding is seen before xterm (which stops the events it handles).
     window.addEventListener("keydown", onKey, true);
     return () => window.removeEventListener("keydown", onKey, true);
-  }, [bindings]);
+  }, [serverBindings]);
 }
 
 /** Runs `handler` for each keybinding command the views receive. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { commandFor, type Binding } from "./keybindings";
+import { CLIENT_BINDINGS, commandFor, type Binding } from "./keybindings";
 
 const shortcut = (key: string, extra: Partial<Binding["shortcut"]> = {}) => ({
   key, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false, modKey: true, ...extra,
@@ -26,5 +26,13 @@ describe("keybindings", () => {
     expect(commandFor(bindings, key("d", { ctrlKey: true }), { terminalFocus: true }, false)).toBe("terminal.split");
     expect(commandFor(bindings, key("d", { ctrlKey: true }), { terminalFocus: false }, false)).toBe("diff.toggle");
     expect(commandFor(bindings, key("d", { ctrlKey: true, shiftKey: true }), {}, false)).toBeNull();
+  });
+
+  it("mod+k opens the palette unless a server binding takes the keys", () => {
+    const all = [...CLIENT_BINDINGS, ...bindings];
+    expect(commandFor(all, key("k", { ctrlKey: true }), {}, false)).toBe("palette.toggle");
+    expect(commandFor(all, key("j", { ctrlKey: true }), {}, false)).toBe("terminal.toggle");
+    const taken = [...all, { command: "other", shortcut: shortcut("k") }];
+    expect(commandFor(taken, key("k", { ctrlKey: true }), {}, false)).toBe("other");
   });
 });

@@ -71,3 +71,12 @@ export function commandFor(
   }
   return null;
 }
+
+/** The client's own bindings, placed before the server's so a server binding of the same keys
+ * wins (the last match does): mod+k opens the command palette. */
+export const CLIENT_BINDINGS: Binding[] = [
+  {
+    command: "palette.toggle",
+    shortcut: { key: "k", metaKey: false, ctrlKey: false, shiftKey: false, altKey: false, modKey: true },
+  },
+];

@@ -25,6 +25,17 @@ function base(): ReadModel {
 }
 
 describe("applyEvent", () => {
+  it("archive and unarchive, as DP Code's events and as v0.0.4's meta update", () => {
+    let m = applyEvent(base(), event(3, "thread.archived", { threadId: "t", archivedAt: T, updatedAt: T }));
+    expect(m.threads[0].archivedAt).toBe(T);
+    m = applyEvent(m, event(4, "thread.unarchived", { threadId: "t", updatedAt: T }));
+    expect(m.threads[0].archivedAt).toBeNull();
+    m = applyEvent(m, event(5, "thread.meta-updated", { threadId: "t", updatedAt: T, archivedAt: T }));
+    expect(m.threads[0].archivedAt).toBe(T);
+    m = applyEvent(m, event(6, "thread.meta-updated", { threadId: "t", updatedAt: T, title: "x" }));
+    expect(m.threads[0].archivedAt).toBe(T);
+  });
+
   it("builds threads and appends streamed text, completion keeping it", () => {
     const m = [delta(3, "Hel"), delta(4, "lo"), delta(5, "", false)].reduce(applyEvent, base());
     const msg = m.threads[0].messages[0];

@@ -135,7 +135,13 @@ export function applyEvent(model: ReadModel, event: DomainEvent): ReadModel {
         branch: p.branch !== undefined ? p.branch : t.branch,
         worktreePath: p.worktreePath !== undefined ? p.worktreePath : t.worktreePath,
         updatedAt: p.updatedAt,
+        // v0.0.4's channel carries archive and unarchive as a meta update with `archivedAt`.
+        ...(p.archivedAt !== undefined ? { archivedAt: p.archivedAt } : {}),
       }));
+    case "thread.archived":
+      return updateThread(base, p.threadId, (t) => ({ ...t, archivedAt: p.archivedAt ?? at, updatedAt: p.updatedAt ?? t.updatedAt }));
+    case "thread.unarchived":
+      return updateThread(base, p.threadId, (t) => ({ ...t, archivedAt: null, updatedAt: p.updatedAt ?? t.updatedAt }));
     case "thread.runtime-mode-set":
       return updateThread(base, p.threadId, (t) => ({ ...t, runtimeMode: p.runtimeMode }));
     case "thread.interaction-mode-set":

@@ -114,6 +114,8 @@ export interface Thread {
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
+  /** DP Code's: when the thread was archived (hidden from the sidebar), null when it is not. */
+  archivedAt?: string | null;
   messages: Message[];
   proposedPlans: ProposedPlan[];
   activities: Activity[];
