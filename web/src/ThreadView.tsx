@@ -10,6 +10,8 @@ import { latestTurnLabel, pendingRequests, timelineRows } from "./model";
 import { DiffPanel, GitBar } from "./panels";
 import type { Activity, Thread } from "./protocol";
 import { Timeline } from "./Timeline";
+import { AgentLabel, ContextMeter, RetryingBar } from "./ThreadStatus";
+import { collapseWarnings, retryingStatus } from "./threadRows";
 
 const TerminalDrawer = lazy(() => import("./TerminalDrawer"));
 
@@ -17,10 +19,13 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
   const pending = useMemo(() => pendingRequests(thread), [thread.activities, thread.session]);
   const status = thread.session?.status ?? "idle";
   const turnLabel = latestTurnLabel(thread);
+  const collapsed = useMemo(() => collapseWarnings(thread.activities), [thread.activities]);
   const rows = useMemo(
-    () => timelineRows(thread.messages, thread.activities, thread.proposedPlans),
-    [thread.messages, thread.activities, thread.proposedPlans],
+    () => timelineRows(thread.messages, collapsed.activities, thread.proposedPlans),
+    [thread.messages, collapsed, thread.proposedPlans],
   );
+  const retrying =
+    status === "running" ? retryingStatus(thread.activities, thread.session?.activeTurnId) : null;
   const [showDiff, setShowDiff] = useState(false);
   const [showTerminal, setShowTerminal] = useState(false);
   const [error, , act] = useAction();
@@ -50,6 +55,8 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
           {status}
         </span>
         {turnLabel && <span className="turn-state" data-testid="turn-state">turn {turnLabel}</span>}
+        <AgentLabel thread={thread} />
+        <ContextMeter thread={thread} />
         {thread.session?.lastError && <span className="error">{thread.session.lastError}</span>}
         {error && <span className="error">{error}</span>}
         <span className="spacer" />
@@ -61,7 +68,8 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
           {showTerminal ? "hide terminal" : "terminal"}
         </button>
       </div>
-      <Timeline rows={rows} />
+      <Timeline rows={rows} repeats={collapsed.repeats} />
+      {retrying && <RetryingBar thread={thread} retrying={retrying} />}
       {pending.map((request) => (
         <PendingRequest key={request.id} threadId={thread.id} request={request} />
       ))}
