@@ -4,6 +4,8 @@
 
 import { useEffect, useRef, useState } from "react";
 
+import { COMPOSER_PREFILL } from "./ThreadStatus";
+
 import { dispatch, now, startTurn } from "./client";
 import { askNotificationPermission, useAction } from "./hooks";
 import { isTurnRunning } from "./model";
@@ -78,6 +80,16 @@ export function Composer({ thread }: { thread: Thread }) {
       }
       setImages((now) => now.concat(added));
     });
+
+  // A follow-up prepared elsewhere (Refine on a proposed plan) lands here, focused, to edit.
+  useEffect(() => {
+    const take = (e: Event) => {
+      setText((e as CustomEvent<string>).detail);
+      document.querySelector<HTMLTextAreaElement>('[data-testid="composer"]')?.focus();
+    };
+    window.addEventListener(COMPOSER_PREFILL, take);
+    return () => window.removeEventListener(COMPOSER_PREFILL, take);
+  }, []);
 
   const send = () =>
     act(async () => {

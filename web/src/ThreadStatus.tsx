@@ -1,9 +1,9 @@
 // Small status pieces of a thread: which agent answers, how full its context is, and a turn
 // that is only reconnecting (one line with a count and Stop, not a warning per attempt).
 
-import { dispatch, now } from "./client";
+import { dispatch, now, startTurn } from "./client";
 import { useAction } from "./hooks";
-import type { Thread } from "./protocol";
+import type { ProposedPlan, Thread } from "./protocol";
 import { contextUse, formatTokens, type Retrying } from "./threadRows";
 
 /** The agent behind the thread: the running session's provider, else the thread's selection. */
@@ -55,4 +55,33 @@ export function RetryingBar({ thread, retrying }: { thread: Thread; retrying: Re
       {error && <span className="error">{error}</span>}
     </div>
   );
+}
+
+/** The composer listens for this to take a prepared follow-up (a plan to refine). */
+export const COMPOSER_PREFILL = "t3rs:composer-prefill";
+
+/** Implement: the plan as a new turn in default mode (the thread's mode wins over a turn's, so
+ * it is switched first). Refine: a plan-mode follow-up quoting the plan, left in the composer. */
+export async function planAction(thread: Thread, plan: ProposedPlan, action: "implement" | "refine"): Promise<void> {
+  const mode = action === "implement" ? "default" : "plan";
+  if (thread.interactionMode !== mode) {
+    await dispatch({ type: "thread.interaction-mode.set", threadId: thread.id, interactionMode: mode, createdAt: now() });
+  }
+  if (action === "refine") {
+    const quoted = plan.planMarkdown
+      .split("\n")
+      .map((l) => `> ${l}`)
+      .join("\n");
+    window.dispatchEvent(new CustomEvent(COMPOSER_PREFILL, { detail: `${quoted}\n\n` }));
+    return;
+  }
+  await startTurn({
+    threadId: thread.id,
+    text: plan.planMarkdown,
+    // v0.0.4's model field is codex's; other agents go by the selection alone.
+    model: !thread.modelSelection || thread.modelSelection.provider === "codex" ? thread.model : undefined,
+    modelSelection: thread.modelSelection ?? undefined,
+    runtimeMode: thread.runtimeMode,
+    interactionMode: "default",
+  });
 }

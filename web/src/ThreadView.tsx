@@ -10,7 +10,7 @@ import { latestTurnLabel, pendingRequests, timelineRows } from "./model";
 import { DiffPanel, GitBar } from "./panels";
 import type { Activity, Thread } from "./protocol";
 import { Timeline } from "./Timeline";
-import { AgentLabel, ContextMeter, RetryingBar } from "./ThreadStatus";
+import { AgentLabel, ContextMeter, planAction, RetryingBar } from "./ThreadStatus";
 import { collapseWarnings, retryingStatus } from "./threadRows";
 
 const TerminalDrawer = lazy(() => import("./TerminalDrawer"));
@@ -68,7 +68,11 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
           {showTerminal ? "hide terminal" : "terminal"}
         </button>
       </div>
-      <Timeline rows={rows} repeats={collapsed.repeats} />
+      <Timeline
+        rows={rows}
+        repeats={collapsed.repeats}
+        onPlan={status === "running" ? undefined : (plan, action) => planAction(thread, plan, action)}
+      />
       {retrying && <RetryingBar thread={thread} retrying={retrying} />}
       {pending.map((request) => (
         <PendingRequest key={request.id} threadId={thread.id} request={request} />

@@ -112,24 +112,55 @@ const WorkRow = memo(
     a.activities.every((x, i) => x === b.activities[i] && a.repeats.get(x.id) === b.repeats.get(x.id)),
 );
 
-const PlanRow = memo(function PlanRow({ plan }: { plan: ProposedPlan }) {
+export type PlanAction = (plan: ProposedPlan, action: "implement" | "refine") => Promise<void>;
+
+const PlanRow = memo(function PlanRow({ plan, onPlan }: { plan: ProposedPlan; onPlan?: PlanAction }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = (action: "implement" | "refine") => {
+    if (!onPlan) return;
+    setBusy(true);
+    setError(null);
+    onPlan(plan, action)
+      .catch((e) => setError((e as Error).message))
+      .finally(() => setBusy(false));
+  };
   return (
     <div className="plan" data-testid="proposed-plan">
       <div className="label">Proposed plan</div>
       <Markdown text={plan.planMarkdown} />
+      {onPlan && (
+        <div className="buttons">
+          <button type="button" data-testid="plan-implement" disabled={busy} onClick={() => run("implement")}>
+            Implement
+          </button>
+          <button type="button" className="small" data-testid="plan-refine" disabled={busy} onClick={() => run("refine")}>
+            Refine
+          </button>
+          {error && <span className="error" role="alert">{error}</span>}
+        </div>
+      )}
     </div>
   );
 });
 
 const NO_REPEATS = new Map<string, number>();
 
-function RowView({ row, repeats }: { row: TimelineRow; repeats: Map<string, number> }) {
+function RowView({ row, repeats, onPlan }: { row: TimelineRow; repeats: Map<string, number>; onPlan?: PlanAction }) {
   if (row.kind === "message") return <MessageRow message={row.message} />;
-  if (row.kind === "plan") return <PlanRow plan={row.plan} />;
+  if (row.kind === "plan") return <PlanRow plan={row.plan} onPlan={onPlan} />;
   return <WorkRow activities={row.activities} repeats={repeats} />;
 }
 
-export function Timeline({ rows, repeats = NO_REPEATS }: { rows: TimelineRow[]; repeats?: Map<string, number> }) {
+export function Timeline({
+  rows,
+  repeats = NO_REPEATS,
+  onPlan,
+}: {
+  rows: TimelineRow[];
+  repeats?: Map<string, number>;
+  onPlan?: PlanAction;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const virtualizer = useVirtualizer({
@@ -178,7 +209,7 @@ export function Timeline({ rows, repeats = NO_REPEATS }: { rows: TimelineRow[]; 
               ref={virtualizer.measureElement}
               style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${item.start}px)` }}
             >
-              <RowView row={row} repeats={repeats} />
+              <RowView row={row} repeats={repeats} onPlan={onPlan} />
             </div>
           );
         })}
