@@ -10,6 +10,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { run as threadView } from "./thread.mjs";
 import { chromiumOptions, freePort, newPage, startServer as start, stopServer as stop, waitForLine } from "./support.mjs";
 
 const [t3rsBin, codexBin, claudeBin] = process.argv.slice(2).map((p) => resolve(p));
@@ -348,6 +349,7 @@ try {
   if (readFileSync(join(work, "claude.txt"), "utf8") !== "from-claude\n") fail("claude.txt has the wrong content");
   await page.getByTestId("session-status").filter({ hasText: "ready" }).waitFor();
   await page.screenshot({ path: join(shots, "9b-claude-done.png") });
+  await threadView({ page, fail });
 
   // 10. Adding a project: a folder that does not exist is refused with the server's words;
   // a real one appears in the sidebar.
