@@ -50,6 +50,8 @@ writeFileSync(
       // once allowed and run, the model's next request gets the text.
       { shell: "echo from-claude > claude.txt" },
       { text: "Claude ran the command.", chunks: 3 },
+      // thread.mjs: the codex thread's proposed plan, implemented.
+      { text: "Implementing the plan.", chunks: 2 },
     ],
   }),
 );
@@ -349,7 +351,7 @@ try {
   if (readFileSync(join(work, "claude.txt"), "utf8") !== "from-claude\n") fail("claude.txt has the wrong content");
   await page.getByTestId("session-status").filter({ hasText: "ready" }).waitFor();
   await page.screenshot({ path: join(shots, "9b-claude-done.png") });
-  await threadView({ page, fail });
+  await threadView({ page, fail, shots });
 
   // 10. Adding a project: a folder that does not exist is refused with the server's words;
   // a real one appears in the sidebar.
