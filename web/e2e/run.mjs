@@ -52,6 +52,9 @@ writeFileSync(
       { text: "Claude ran the command.", chunks: 3 },
       // thread.mjs: the codex thread's proposed plan, implemented.
       { text: "Implementing the plan.", chunks: 2 },
+      // thread.mjs: a long job, a message queued behind it, which runs once it is interrupted.
+      { shell: "sleep 60" },
+      { text: "The queued message ran.", chunks: 2 },
     ],
   }),
 );

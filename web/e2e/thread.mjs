@@ -4,6 +4,7 @@
 export async function run(ctx) {
   await toolOutput(ctx);
   await runPlan(ctx);
+  await queueWhileRunning(ctx);
 }
 
 async function toolOutput({ page, fail }) {
@@ -29,4 +30,21 @@ async function runPlan({ page, fail, shots }) {
   await page.getByTestId("message-assistant").filter({ hasText: "Implementing the plan." }).waitFor();
   if (await page.getByTestId("plan-toggle").isChecked()) fail("Implement left the thread in plan mode");
   await page.screenshot({ path: `${shots}/9c-plan-implemented.png` });
+}
+
+// While a turn runs the composer offers Queue (and Steer, codex can): a queued message shows as
+// pending and runs once the running turn is interrupted.
+async function queueWhileRunning({ page, fail, shots }) {
+  await page.getByTestId("composer").fill("Run the long job again");
+  await page.getByTestId("send").click();
+  await page.getByTestId("activity").filter({ hasText: "sleep 60" }).last().waitFor();
+  await page.getByTestId("queue").waitFor();
+  if ((await page.getByTestId("steer").count()) === 0) fail("codex can steer, but no Steer button shows");
+  await page.getByTestId("composer").fill("Then say it ran");
+  await page.getByTestId("queue").click();
+  await page.getByTestId("queued-message").waitFor();
+  await page.screenshot({ path: `${shots}/9d-queued.png` });
+  await page.getByRole("button", { name: "Interrupt" }).click();
+  await page.getByTestId("message-assistant").filter({ hasText: "The queued message ran." }).waitFor();
+  await page.getByTestId("queued-message").waitFor({ state: "detached" });
 }

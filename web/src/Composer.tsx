@@ -91,7 +91,11 @@ export function Composer({ thread }: { thread: Thread }) {
     return () => window.removeEventListener(COMPOSER_PREFILL, take);
   }, []);
 
-  const send = () =>
+  // While a turn runs a message either waits for it (queue) or joins it (steer, where the
+  // agent can take one).
+  const canSteer = statuses.find((st) => st.provider === (thread.session?.providerName ?? choice.provider))
+    ?.capabilities?.steer === true;
+  const send = (dispatchMode?: "queue" | "steer") =>
     act(async () => {
       if (!text.trim() && images.length === 0) return;
       const fields = selectionFields(choice, model, selectionKey(choice) === selectionKey(initial) ? initial.model : "");
@@ -102,6 +106,7 @@ export function Composer({ thread }: { thread: Thread }) {
         interactionMode: thread.interactionMode,
         ...fields,
         reasoningEffort: effort || undefined,
+        dispatchMode,
         attachments: images.map((i) => ({ type: "image" as const, ...i })),
       });
       rememberChoice(fields.modelSelection);
@@ -217,9 +222,22 @@ export function Composer({ thread }: { thread: Thread }) {
           models={models}
           setModel={typeModel}
         />
-        <button className="primary" data-testid="send" onClick={() => void send()}>
-          Send
-        </button>
+        {running ? (
+          <>
+            {canSteer && (
+              <button data-testid="steer" title="Send into the running turn" onClick={() => void send("steer")}>
+                Steer
+              </button>
+            )}
+            <button className="primary" data-testid="queue" title="Send when the running turn ends" onClick={() => void send("queue")}>
+              Queue
+            </button>
+          </>
+        ) : (
+          <button className="primary" data-testid="send" onClick={() => void send()}>
+            Send
+          </button>
+        )}
       </div>
       {error && <div className="error">{error}</div>}
     </div>

@@ -11,7 +11,7 @@ import { DiffPanel, GitBar } from "./panels";
 import type { Activity, Thread } from "./protocol";
 import { Timeline } from "./Timeline";
 import { AgentLabel, ContextMeter, planAction, RetryingBar } from "./ThreadStatus";
-import { collapseWarnings, retryingStatus } from "./threadRows";
+import { collapseWarnings, queuedMessageIds, retryingStatus } from "./threadRows";
 
 const TerminalDrawer = lazy(() => import("./TerminalDrawer"));
 
@@ -74,6 +74,7 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
         onPlan={status === "running" ? undefined : (plan, action) => planAction(thread, plan, action)}
       />
       {retrying && <RetryingBar thread={thread} retrying={retrying} />}
+      <QueuedList thread={thread} />
       {pending.map((request) => (
         <PendingRequest key={request.id} threadId={thread.id} request={request} />
       ))}
@@ -213,5 +214,23 @@ function OpenInEditor({ cwd, editors }: { cwd: string; editors: string[] }) {
       </button>
       {error && <span className="error">{error}</span>}
     </span>
+  );
+}
+
+/** Messages waiting for the running turn to end. */
+function QueuedList({ thread }: { thread: Thread }) {
+  const ids = useMemo(() => queuedMessageIds(thread.activities), [thread.activities]);
+  if (ids.length === 0) return null;
+  return (
+    <ul className="queued" data-testid="queued" aria-label="Queued messages">
+      {ids.map((id) => {
+        const text = thread.messages.find((m) => m.id === id)?.text;
+        return (
+          <li key={id} data-testid="queued-message">
+            <span className="muted">queued</span> {text ? text.slice(0, 140) : "a message"}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

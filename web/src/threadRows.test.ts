@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { Activity } from "./protocol";
-import { collapseWarnings, contextUse, formatTokens, retryingStatus } from "./threadRows";
+import { collapseWarnings, contextUse, formatTokens, queuedMessageIds, retryingStatus } from "./threadRows";
 
 let n = 0;
 function act(kind: string, payload: any, turnId = "t1", summary = "Runtime warning"): Activity {
@@ -56,5 +56,15 @@ describe("contextUse", () => {
     expect(formatTokens(1234)).toBe("1.2k");
     expect(formatTokens(123456)).toBe("123k");
     expect(formatTokens(2_500_000)).toBe("2.5M");
+  });
+});
+
+describe("queuedMessageIds", () => {
+  it("keeps queued messages until started or cleared", () => {
+    const q = (kind: string, payload: any) => act(kind, payload);
+    const list = [q("turn.queued", { messageId: "m1" }), q("turn.queued", { messageId: "m2" }), q("turn.queued", { messageId: "m3" })];
+    expect(queuedMessageIds(list)).toEqual(["m1", "m2", "m3"]);
+    expect(queuedMessageIds([...list, q("turn.dequeued", { messageId: "m1" })])).toEqual(["m2", "m3"]);
+    expect(queuedMessageIds([...list, q("turn.queue.cleared", { messageIds: ["m2", "m3"] })])).toEqual(["m1"]);
   });
 });

@@ -93,3 +93,15 @@ export function formatTokens(n: number): string {
   if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
+
+/** The messages waiting behind the running turn: queued, not yet started nor dropped. */
+export function queuedMessageIds(activities: Activity[]): string[] {
+  const queued = new Set<string>();
+  for (const a of activities) {
+    const id = a.payload?.messageId;
+    if (a.kind === "turn.queued" && typeof id === "string") queued.add(id);
+    else if (a.kind === "turn.dequeued") queued.delete(id);
+    else if (a.kind === "turn.queue.cleared") for (const gone of a.payload?.messageIds ?? []) queued.delete(gone);
+  }
+  return [...queued];
+}
