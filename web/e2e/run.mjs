@@ -347,7 +347,9 @@ try {
   await page.getByTestId("send").click();
   await page.getByTestId("approval-card").filter({ hasText: "echo from-claude > claude.txt" }).waitFor();
   await page.screenshot({ path: join(shots, "9b-claude-approval.png") });
-  await page.getByRole("button", { name: "Accept", exact: true }).click();
+  // The card took the focus when it appeared: its key 1 accepts.
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === "approval-card");
+  await page.keyboard.press("1");
   await page.getByTestId("message-assistant").filter({ hasText: "Claude ran the command." }).waitFor();
   await page.getByTestId("approval-card").waitFor({ state: "detached" });
   if (!existsSync(join(work, "claude.txt"))) fail("the approved Claude command did not run");

@@ -3,12 +3,13 @@
 
 import { lazy, Suspense, useMemo, useState } from "react";
 
-import { dispatch, now, transport } from "./client";
+import { dispatch, transport } from "./client";
 import { Composer } from "./Composer";
 import { useAction, useCommand } from "./hooks";
 import { latestTurnLabel, pendingRequests, timelineRows } from "./model";
 import { DiffPanel, GitBar } from "./panels";
-import type { Activity, Thread } from "./protocol";
+import type { Thread } from "./protocol";
+import { PendingRequest } from "./RequestCards";
 import { Timeline } from "./Timeline";
 import { AgentLabel, ContextMeter, planAction, RetryingBar } from "./ThreadStatus";
 import { collapseWarnings, queuedMessageIds, retryingStatus } from "./threadRows";
@@ -129,57 +130,6 @@ function ThreadTitle({ thread }: { thread: Thread }) {
       </button>
       {error && <span className="error">{error}</span>}
     </>
-  );
-}
-
-function PendingRequest({ threadId, request }: { threadId: string; request: Activity }) {
-  const [error, , act] = useAction();
-  const requestId = String(request.payload?.requestId ?? "");
-  if (request.kind === "approval.requested") {
-    const decide = (decision: string) =>
-      act(() => dispatch({ type: "thread.approval.respond", threadId, requestId, decision, createdAt: now() }));
-    return (
-      <div className="card approval" data-testid="approval-card">
-        <div className="label">{request.summary}</div>
-        {request.payload?.detail && <pre>{String(request.payload.detail)}</pre>}
-        <div className="buttons">
-          <button onClick={() => decide("accept")}>Accept</button>
-          <button onClick={() => decide("acceptForSession")}>Accept for session</button>
-          <button onClick={() => decide("decline")}>Decline</button>
-          <button onClick={() => decide("cancel")}>Cancel</button>
-        </div>
-        {error && <div className="error">{error}</div>}
-      </div>
-    );
-  }
-  const questions: Array<{ id: string; question: string; options?: Array<{ label: string }> }> =
-    request.payload?.questions ?? [];
-  const answer = (questionId: string, label: string) =>
-    act(() =>
-      dispatch({
-        type: "thread.user-input.respond",
-        threadId,
-        requestId,
-        answers: { [questionId]: label },
-        createdAt: now(),
-      }),
-    );
-  return (
-    <div className="card question" data-testid="question-card">
-      {questions.map((q) => (
-        <div key={q.id}>
-          <div className="label">{q.question}</div>
-          <div className="buttons">
-            {(q.options ?? []).map((o) => (
-              <button key={o.label} onClick={() => answer(q.id, o.label)}>
-                {o.label}
-              </button>
-            ))}
-          </div>
-        </div>
-      ))}
-      {error && <div className="error">{error}</div>}
-    </div>
   );
 }
 
