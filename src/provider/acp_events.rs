@@ -16,6 +16,7 @@ use crate::orchestration::model::{
 };
 use crate::provider::effects::{Effect, TurnOutcome};
 use crate::provider::jsonrpc::RpcError;
+use crate::provider::tool_output;
 
 mod fs;
 mod models;
@@ -326,6 +327,22 @@ impl AcpTranslator {
         };
         let mut payload = json!({ "itemType": item_type(&tool.kind), "itemId": id,
                                   "status": status, "detail": truncate(&tool.title) });
+        // The agent's raw output where it is text (claude-agent-acp: a string; codex-acp: an
+        // object whose `aggregated_output` is what the command printed), else its text content
+        // blocks (which may wrap the same text in a Markdown fence).
+        let raw = &update["rawOutput"];
+        let output = raw
+            .as_str()
+            .or_else(|| {
+                ["aggregated_output", "formatted_output", "output", "stdout"]
+                    .into_iter()
+                    .find_map(|k| raw[k].as_str())
+            })
+            .map_or_else(
+                || tool_output::text_of_blocks(&update["content"]),
+                str::to_string,
+            );
+        tool_output::attach(&mut payload, &output);
         let (tone, summary) = if status == "completed" {
             (ActivityTone::Tool, format!("{} complete", tool.title))
         } else {

@@ -9,3 +9,4 @@ pub mod driver;
 pub mod effects;
 pub mod health;
 pub mod jsonrpc;
+pub mod tool_output;

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { run as navigation } from "./navigation.mjs";
+import { run as threadView } from "./thread.mjs";
 import { chromiumOptions, freePort, newPage, startServer as start, stopServer as stop, waitForLine } from "./support.mjs";
 
 const [t3rsBin, codexBin, claudeBin] = process.argv.slice(2).map((p) => resolve(p));
@@ -50,6 +51,11 @@ writeFileSync(
       // once allowed and run, the model's next request gets the text.
       { shell: "echo from-claude > claude.txt" },
       { text: "Claude ran the command.", chunks: 3 },
+      // thread.mjs: the codex thread's proposed plan, implemented.
+      { text: "Implementing the plan.", chunks: 2 },
+      // thread.mjs: a long job, a message queued behind it, which runs once it is interrupted.
+      { shell: "sleep 60" },
+      { text: "The queued message ran.", chunks: 2 },
     ],
   }),
 );
@@ -342,13 +348,16 @@ try {
   await page.getByTestId("send").click();
   await page.getByTestId("approval-card").filter({ hasText: "echo from-claude > claude.txt" }).waitFor();
   await page.screenshot({ path: join(shots, "9b-claude-approval.png") });
-  await page.getByRole("button", { name: "Accept", exact: true }).click();
+  // The card took the focus when it appeared: its key 1 accepts.
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === "approval-card");
+  await page.keyboard.press("1");
   await page.getByTestId("message-assistant").filter({ hasText: "Claude ran the command." }).waitFor();
   await page.getByTestId("approval-card").waitFor({ state: "detached" });
   if (!existsSync(join(work, "claude.txt"))) fail("the approved Claude command did not run");
   if (readFileSync(join(work, "claude.txt"), "utf8") !== "from-claude\n") fail("claude.txt has the wrong content");
   await page.getByTestId("session-status").filter({ hasText: "ready" }).waitFor();
   await page.screenshot({ path: join(shots, "9b-claude-done.png") });
+  await threadView({ page, fail, shots });
 
   // 10. Adding a project: a folder that does not exist is refused with the server's words;
   // a real one appears in the sidebar.

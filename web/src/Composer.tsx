@@ -4,6 +4,8 @@
 
 import { useEffect, useRef, useState } from "react";
 
+import { COMPOSER_PREFILL } from "./ThreadStatus";
+
 import { dispatch, now, startTurn } from "./client";
 import { askNotificationPermission, useAction } from "./hooks";
 import { isTurnRunning } from "./model";
@@ -79,7 +81,21 @@ export function Composer({ thread }: { thread: Thread }) {
       setImages((now) => now.concat(added));
     });
 
-  const send = () =>
+  // A follow-up prepared elsewhere (Refine on a proposed plan) lands here, focused, to edit.
+  useEffect(() => {
+    const take = (e: Event) => {
+      setText((e as CustomEvent<string>).detail);
+      document.querySelector<HTMLTextAreaElement>('[data-testid="composer"]')?.focus();
+    };
+    window.addEventListener(COMPOSER_PREFILL, take);
+    return () => window.removeEventListener(COMPOSER_PREFILL, take);
+  }, []);
+
+  // While a turn runs a message either waits for it (queue) or joins it (steer, where the
+  // agent can take one).
+  const canSteer = statuses.find((st) => st.provider === (thread.session?.providerName ?? choice.provider))
+    ?.capabilities?.steer === true;
+  const send = (dispatchMode?: "queue" | "steer") =>
     act(async () => {
       if (!text.trim() && images.length === 0) return;
       const fields = selectionFields(choice, model, selectionKey(choice) === selectionKey(initial) ? initial.model : "");
@@ -90,6 +106,7 @@ export function Composer({ thread }: { thread: Thread }) {
         interactionMode: thread.interactionMode,
         ...fields,
         reasoningEffort: effort || undefined,
+        dispatchMode,
         attachments: images.map((i) => ({ type: "image" as const, ...i })),
       });
       rememberChoice(fields.modelSelection);
@@ -205,9 +222,22 @@ export function Composer({ thread }: { thread: Thread }) {
           models={models}
           setModel={typeModel}
         />
-        <button className="primary" data-testid="send" onClick={() => void send()}>
-          Send
-        </button>
+        {running ? (
+          <>
+            {canSteer && (
+              <button data-testid="steer" title="Send into the running turn" onClick={() => void send("steer")}>
+                Steer
+              </button>
+            )}
+            <button className="primary" data-testid="queue" title="Send when the running turn ends" onClick={() => void send("queue")}>
+              Queue
+            </button>
+          </>
+        ) : (
+          <button className="primary" data-testid="send" onClick={() => void send()}>
+            Send
+          </button>
+        )}
       </div>
       {error && <div className="error">{error}</div>}
     </div>

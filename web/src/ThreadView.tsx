@@ -3,13 +3,16 @@
 
 import { lazy, Suspense, useMemo, useState } from "react";
 
-import { dispatch, now, transport } from "./client";
+import { dispatch, transport } from "./client";
 import { Composer } from "./Composer";
 import { useAction, useCommand } from "./hooks";
 import { latestTurnLabel, pendingRequests, timelineRows } from "./model";
 import { DiffPanel, GitBar } from "./panels";
-import type { Activity, Thread } from "./protocol";
+import type { Thread } from "./protocol";
+import { PendingRequest } from "./RequestCards";
 import { Timeline } from "./Timeline";
+import { AgentLabel, ContextMeter, planAction, RetryingBar } from "./ThreadStatus";
+import { collapseWarnings, queuedMessageIds, retryingStatus } from "./threadRows";
 
 const TerminalDrawer = lazy(() => import("./TerminalDrawer"));
 
@@ -17,10 +20,13 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
   const pending = useMemo(() => pendingRequests(thread), [thread.activities, thread.session]);
   const status = thread.session?.status ?? "idle";
   const turnLabel = latestTurnLabel(thread);
+  const collapsed = useMemo(() => collapseWarnings(thread.activities), [thread.activities]);
   const rows = useMemo(
-    () => timelineRows(thread.messages, thread.activities, thread.proposedPlans),
-    [thread.messages, thread.activities, thread.proposedPlans],
+    () => timelineRows(thread.messages, collapsed.activities, thread.proposedPlans),
+    [thread.messages, collapsed, thread.proposedPlans],
   );
+  const retrying =
+    status === "running" ? retryingStatus(thread.activities, thread.session?.activeTurnId) : null;
   const [showDiff, setShowDiff] = useState(false);
   const [showTerminal, setShowTerminal] = useState(false);
   const [error, , act] = useAction();
@@ -50,6 +56,8 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
           {status}
         </span>
         {turnLabel && <span className="turn-state" data-testid="turn-state">turn {turnLabel}</span>}
+        <AgentLabel thread={thread} />
+        <ContextMeter thread={thread} />
         {thread.session?.lastError && <span className="error">{thread.session.lastError}</span>}
         {error && <span className="error">{error}</span>}
         <span className="spacer" />
@@ -61,7 +69,13 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
           {showTerminal ? "hide terminal" : "terminal"}
         </button>
       </div>
-      <Timeline rows={rows} />
+      <Timeline
+        rows={rows}
+        repeats={collapsed.repeats}
+        onPlan={status === "running" ? undefined : (plan, action) => planAction(thread, plan, action)}
+      />
+      {retrying && <RetryingBar thread={thread} retrying={retrying} />}
+      <QueuedList thread={thread} />
       {pending.map((request) => (
         <PendingRequest key={request.id} threadId={thread.id} request={request} />
       ))}
@@ -119,57 +133,6 @@ function ThreadTitle({ thread }: { thread: Thread }) {
   );
 }
 
-function PendingRequest({ threadId, request }: { threadId: string; request: Activity }) {
-  const [error, , act] = useAction();
-  const requestId = String(request.payload?.requestId ?? "");
-  if (request.kind === "approval.requested") {
-    const decide = (decision: string) =>
-      act(() => dispatch({ type: "thread.approval.respond", threadId, requestId, decision, createdAt: now() }));
-    return (
-      <div className="card approval" data-testid="approval-card">
-        <div className="label">{request.summary}</div>
-        {request.payload?.detail && <pre>{String(request.payload.detail)}</pre>}
-        <div className="buttons">
-          <button onClick={() => decide("accept")}>Accept</button>
-          <button onClick={() => decide("acceptForSession")}>Accept for session</button>
-          <button onClick={() => decide("decline")}>Decline</button>
-          <button onClick={() => decide("cancel")}>Cancel</button>
-        </div>
-        {error && <div className="error">{error}</div>}
-      </div>
-    );
-  }
-  const questions: Array<{ id: string; question: string; options?: Array<{ label: string }> }> =
-    request.payload?.questions ?? [];
-  const answer = (questionId: string, label: string) =>
-    act(() =>
-      dispatch({
-        type: "thread.user-input.respond",
-        threadId,
-        requestId,
-        answers: { [questionId]: label },
-        createdAt: now(),
-      }),
-    );
-  return (
-    <div className="card question" data-testid="question-card">
-      {questions.map((q) => (
-        <div key={q.id}>
-          <div className="label">{q.question}</div>
-          <div className="buttons">
-            {(q.options ?? []).map((o) => (
-              <button key={o.label} onClick={() => answer(q.id, o.label)}>
-                {o.label}
-              </button>
-            ))}
-          </div>
-        </div>
-      ))}
-      {error && <div className="error">{error}</div>}
-    </div>
-  );
-}
-
 const EDITOR_KEY = "t3rs.editor";
 
 /** Opens the thread's folder in an editor the server found; the last one used is the default
@@ -201,5 +164,23 @@ function OpenInEditor({ cwd, editors }: { cwd: string; editors: string[] }) {
       </button>
       {error && <span className="error">{error}</span>}
     </span>
+  );
+}
+
+/** Messages waiting for the running turn to end. */
+function QueuedList({ thread }: { thread: Thread }) {
+  const ids = useMemo(() => queuedMessageIds(thread.activities), [thread.activities]);
+  if (ids.length === 0) return null;
+  return (
+    <ul className="queued" data-testid="queued" aria-label="Queued messages">
+      {ids.map((id) => {
+        const text = thread.messages.find((m) => m.id === id)?.text;
+        return (
+          <li key={id} data-testid="queued-message">
+            <span className="muted">queued</span> {text ? text.slice(0, 140) : "a message"}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

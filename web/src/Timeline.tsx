@@ -2,7 +2,7 @@
 // few) are in the DOM, so a 2,000-message thread renders as fast as a short one. It follows the bottom while the user is
 // there (streaming text stays in view) and leaves the scroll alone once they scroll up.
 
-import { memo, useEffect, useRef } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 
 import { Markdown } from "./Markdown";
@@ -23,9 +23,40 @@ const MessageRow = memo(function MessageRow({ message }: { message: Message }) {
   );
 });
 
-/** A line of work: what codex ran or changed, a warning, an error. */
-function ActivityLine({ activity }: { activity: Activity }) {
+/** How much of a tool's output shows before "show all": the end, where results and errors are. */
+const OUTPUT_PREVIEW = 2000;
+
+/** What a tool printed, folded away until asked for. */
+function ToolOutput({ output, truncated }: { output: string; truncated: boolean }) {
+  const [all, setAll] = useState(false);
+  const long = output.length > OUTPUT_PREVIEW;
+  const shown = all || !long ? output : output.slice(-OUTPUT_PREVIEW);
+  const lines = output.split("\n").length;
+  return (
+    <details className="tool-output" data-testid="tool-output">
+      <summary>
+        Output ({lines} line{lines === 1 ? "" : "s"})
+      </summary>
+      {(truncated || (long && !all)) && (
+        <div className="tool-output-note">
+          {truncated ? "The server kept only the end of this output. " : ""}
+          {long && !all && "Showing the end. "}
+          {long && !all && (
+            <button type="button" className="small" onClick={() => setAll(true)}>
+              show all
+            </button>
+          )}
+        </div>
+      )}
+      <pre>{shown}</pre>
+    </details>
+  );
+}
+
+/** A line of work: what codex ran or changed, a warning, an error; its output, if any. */
+function ActivityLine({ activity, repeats }: { activity: Activity; repeats?: number }) {
   const detail = activity.payload?.detail ?? activity.payload?.message;
+  const output = activity.payload?.output;
   return (
     <div className={`activity tone-${activity.tone}`} data-testid="activity" data-kind={activity.kind}>
       <span className="summary">{activity.summary}</span>
@@ -33,6 +64,14 @@ function ActivityLine({ activity }: { activity: Activity }) {
         <span className="detail" title={String(detail)}>
           {String(detail)}
         </span>
+      )}
+      {repeats !== undefined && repeats > 1 && (
+        <span className="repeat-count" data-testid="repeat-count" title={`Said ${repeats} times in this thread`}>
+          ×{repeats}
+        </span>
+      )}
+      {typeof output === "string" && output !== "" && (
+        <ToolOutput output={output} truncated={activity.payload?.outputTruncated === true} />
       )}
     </div>
   );
@@ -43,7 +82,7 @@ const SHOWN_WORK = 4;
 /** The work between two messages: the last few lines, the rest behind a toggle. Errors are
  * always shown. */
 const WorkRow = memo(
-  function WorkRow({ activities }: { activities: Activity[] }) {
+  function WorkRow({ activities, repeats }: { activities: Activity[]; repeats: Map<string, number> }) {
     const hidden = activities.slice(0, -SHOWN_WORK);
     const visible = activities.slice(-SHOWN_WORK);
     const hiddenErrors = hidden.filter((a) => a.tone === "error");
@@ -53,40 +92,75 @@ const WorkRow = memo(
           <details>
             <summary>{hidden.length} earlier step{hidden.length === 1 ? "" : "s"}</summary>
             {hidden.map((a) => (
-              <ActivityLine key={a.id} activity={a} />
+              <ActivityLine key={a.id} activity={a} repeats={repeats.get(a.id)} />
             ))}
           </details>
         )}
         {hiddenErrors.map((a) => (
-          <ActivityLine key={`e:${a.id}`} activity={a} />
+          <ActivityLine key={`e:${a.id}`} activity={a} repeats={repeats.get(a.id)} />
         ))}
         {visible.map((a) => (
-          <ActivityLine key={a.id} activity={a} />
+          <ActivityLine key={a.id} activity={a} repeats={repeats.get(a.id)} />
         ))}
       </div>
     );
   },
   // A new array with the same activities (each update copies the list) is the same row.
+  // A repeated warning's count may grow while its row stays the same.
   (a, b) =>
-    a.activities.length === b.activities.length && a.activities.every((x, i) => x === b.activities[i]),
+    a.activities.length === b.activities.length &&
+    a.activities.every((x, i) => x === b.activities[i] && a.repeats.get(x.id) === b.repeats.get(x.id)),
 );
 
-const PlanRow = memo(function PlanRow({ plan }: { plan: ProposedPlan }) {
+export type PlanAction = (plan: ProposedPlan, action: "implement" | "refine") => Promise<void>;
+
+const PlanRow = memo(function PlanRow({ plan, onPlan }: { plan: ProposedPlan; onPlan?: PlanAction }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = (action: "implement" | "refine") => {
+    if (!onPlan) return;
+    setBusy(true);
+    setError(null);
+    onPlan(plan, action)
+      .catch((e) => setError((e as Error).message))
+      .finally(() => setBusy(false));
+  };
   return (
     <div className="plan" data-testid="proposed-plan">
       <div className="label">Proposed plan</div>
       <Markdown text={plan.planMarkdown} />
+      {onPlan && (
+        <div className="buttons">
+          <button type="button" data-testid="plan-implement" disabled={busy} onClick={() => run("implement")}>
+            Implement
+          </button>
+          <button type="button" className="small" data-testid="plan-refine" disabled={busy} onClick={() => run("refine")}>
+            Refine
+          </button>
+          {error && <span className="error" role="alert">{error}</span>}
+        </div>
+      )}
     </div>
   );
 });
 
-function RowView({ row }: { row: TimelineRow }) {
+const NO_REPEATS = new Map<string, number>();
+
+function RowView({ row, repeats, onPlan }: { row: TimelineRow; repeats: Map<string, number>; onPlan?: PlanAction }) {
   if (row.kind === "message") return <MessageRow message={row.message} />;
-  if (row.kind === "plan") return <PlanRow plan={row.plan} />;
-  return <WorkRow activities={row.activities} />;
+  if (row.kind === "plan") return <PlanRow plan={row.plan} onPlan={onPlan} />;
+  return <WorkRow activities={row.activities} repeats={repeats} />;
 }
 
-export function Timeline({ rows }: { rows: TimelineRow[] }) {
+export function Timeline({
+  rows,
+  repeats = NO_REPEATS,
+  onPlan,
+}: {
+  rows: TimelineRow[];
+  repeats?: Map<string, number>;
+  onPlan?: PlanAction;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const virtualizer = useVirtualizer({
@@ -135,7 +209,7 @@ export function Timeline({ rows }: { rows: TimelineRow[] }) {
               ref={virtualizer.measureElement}
               style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${item.start}px)` }}
             >
-              <RowView row={row} />
+              <RowView row={row} repeats={repeats} onPlan={onPlan} />
             </div>
           );
         })}

@@ -39,6 +39,8 @@ export interface TurnOptions {
   /** DP Code's selection; `model` (v0.0.4's) is sent beside it only for codex. */
   modelSelection?: ModelSelection;
   reasoningEffort?: string;
+  /** While a turn runs: after it ("queue", the server's default) or into it ("steer"). */
+  dispatchMode?: "queue" | "steer";
   attachments?: Array<{ type: "image"; name: string; mimeType: string; sizeBytes: number; dataUrl: string }>;
 }
 
@@ -53,6 +55,7 @@ export function startTurn(o: TurnOptions): Promise<unknown> {
     assistantDeliveryMode: "streaming",
     runtimeMode: o.runtimeMode,
     interactionMode: o.interactionMode,
+    ...(o.dispatchMode === "steer" ? { dispatchMode: "steer" } : {}),
     createdAt: now(),
   });
 }

@@ -198,6 +198,15 @@ fn permissions_map_onto_the_agents_option_kinds() {
     assert!(kinds.contains(&"tool.started".to_string()), "{kinds:?}");
     assert!(kinds.contains(&"tool.completed".to_string()), "{kinds:?}");
     assert_eq!(text(&effects), "Wrote a.txt.");
+    let done = effects.iter().find_map(|e| match e {
+        Effect::Activity(a) if a.kind == "tool.completed" => Some(a),
+        _ => None,
+    });
+    // The tool's raw output (not the Markdown-fenced content copy) is the work row's output.
+    assert_eq!(
+        done.unwrap().payload["output"],
+        "(Bash completed with no output)"
+    );
     // claude-agent-acp fails a refused tool and ends the turn normally; codex-acp's abort
     // cancels the prompt.
     let (effects, _) = replay(
@@ -462,4 +471,42 @@ fn an_exit_plan_mode_permission_is_a_proposed_plan_and_keeps_planning() {
         }
     );
     assert_eq!(effects.len(), 2, "no approval card: {effects:?}");
+}
+
+#[test]
+fn a_tool_s_output_comes_from_raw_output_or_its_text_content() {
+    let mut t = AcpTranslator::with_ids(ids());
+    t.begin_turn("turn-1");
+    let mut output_of = |id: &str, update: Value| {
+        let start = json!({"sessionUpdate": "tool_call", "toolCallId": id, "kind": "execute",
+                           "title": "ls"});
+        t.notification("session/update", &json!({ "update": start }), "now");
+        let mut update = update;
+        update["sessionUpdate"] = "tool_call_update".into();
+        update["toolCallId"] = id.into();
+        update["status"] = "completed".into();
+        let effects = t.notification("session/update", &json!({ "update": update }), "now");
+        let Some(Effect::Activity(a)) = effects.last() else {
+            panic!("{effects:?}")
+        };
+        a.payload.get("output").cloned()
+    };
+    // codex-acp's exec record: what the command printed.
+    assert_eq!(
+        output_of(
+            "a",
+            json!({"rawOutput": {"aggregated_output": "a.txt\n", "exit_code": 0}})
+        ),
+        Some(json!("a.txt\n"))
+    );
+    // An object with no printed text is no output (not its JSON).
+    assert_eq!(output_of("b", json!({"rawOutput": {"exit_code": 0}})), None);
+    assert_eq!(
+        output_of(
+            "c",
+            json!({"content": [{"type": "content",
+                                            "content": {"type": "text", "text": "done"}}]})
+        ),
+        Some(json!("done"))
+    );
 }

@@ -2,6 +2,7 @@
 //! their tool_result as the activity's end), and the `result` line that ends a turn.
 
 use super::*;
+use crate::provider::tool_output;
 
 /// How a tool shows in the thread: the codex item type the client knows, its title, and the
 /// detail beside it.
@@ -143,6 +144,10 @@ impl ClaudeTranslator {
             if let Some(detail) = tool.detail {
                 payload["detail"] = detail.into();
             }
+            tool_output::attach(
+                &mut payload,
+                &tool_output::text_of_blocks(&block["content"]),
+            );
             let (tone, summary) = if status == "completed" {
                 (ActivityTone::Tool, format!("{} complete", tool.title))
             } else {

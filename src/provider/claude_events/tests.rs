@@ -185,6 +185,9 @@ fn an_allowed_bash_command_is_a_command_approval_then_a_completed_tool() {
     let done = activity(&effects, "tool.completed")[0];
     assert_eq!(done.payload["status"], "completed");
     assert_eq!(done.tone, ActivityTone::Tool);
+    // The tool_result's text is the work row's output.
+    assert_eq!(done.payload["output"], "(Bash completed with no output)");
+    assert!(done.payload.get("outputTruncated").is_none());
 }
 
 #[test]

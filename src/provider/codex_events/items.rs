@@ -2,6 +2,7 @@
 //! proposed plans.
 
 use super::*;
+use crate::provider::tool_output;
 
 /// The human title of a tool-like item, or `None` for items that are not tools.
 fn tool_title(item_type: &str) -> Option<&'static str> {
@@ -25,6 +26,8 @@ struct ItemView<'a> {
     status: Option<String>,
     detail: Option<String>,
     exit_code: Option<i64>,
+    /// What a command printed (stdout and stderr as codex aggregated them).
+    output: Option<&'a str>,
 }
 
 fn item_view(item: &ThreadItem) -> Option<ItemView<'_>> {
@@ -34,6 +37,12 @@ fn item_view(item: &ThreadItem) -> Option<ItemView<'_>> {
     fn status(s: Option<&impl std::fmt::Display>) -> Option<String> {
         s.map(ToString::to_string)
     }
+    let output = match item {
+        ThreadItem::CommandExecution {
+            aggregated_output, ..
+        } => aggregated_output.as_deref(),
+        _ => None,
+    };
     let (kind, id, status, detail, exit_code) = match item {
         ThreadItem::AgentMessage { id, .. } => ("agentMessage", id, None, None, None),
         ThreadItem::Plan { id, .. } => ("plan", id, None, None, None),
@@ -115,6 +124,7 @@ fn item_view(item: &ThreadItem) -> Option<ItemView<'_>> {
         status,
         detail,
         exit_code,
+        output,
     })
 }
 
@@ -255,6 +265,9 @@ impl CodexTranslator {
                     }
                     if let Some(code) = item.exit_code {
                         payload["exitCode"] = code.into();
+                    }
+                    if let Some(output) = item.output {
+                        tool_output::attach(&mut payload, output);
                     }
                     let tone = if failed {
                         ActivityTone::Error

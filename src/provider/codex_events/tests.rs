@@ -18,6 +18,11 @@ fn translator() -> CodexTranslator {
 /// Feeds every line codex wrote (`<< ` lines) and returns the effects, keeping the JSON-RPC
 /// ids of its requests so a test can answer them.
 fn feed(t: &mut CodexTranslator, name: &str) -> Vec<Effect> {
+    feed_edited(t, name, |_| {})
+}
+
+/// [`feed`], with each line codex wrote passed through `edit` first.
+fn feed_edited(t: &mut CodexTranslator, name: &str, edit: impl Fn(&mut Value)) -> Vec<Effect> {
     let path = format!(
         "{}/tests/fixtures/codex/{name}.jsonrpc",
         env!("CARGO_MANIFEST_DIR")
@@ -25,7 +30,8 @@ fn feed(t: &mut CodexTranslator, name: &str) -> Vec<Effect> {
     let text = std::fs::read_to_string(&path).unwrap();
     let mut out = Vec::new();
     for line in text.lines().filter_map(|l| l.strip_prefix("<< ")) {
-        let message: Value = serde_json::from_str(line).unwrap();
+        let mut message: Value = serde_json::from_str(line).unwrap();
+        edit(&mut message);
         let Some(method) = message["method"].as_str() else {
             continue; // an answer to one of our requests
         };
@@ -323,4 +329,43 @@ fn huge_buffered_answers_spill_early() {
         }
     }
     assert_eq!(spilled, 24_000);
+}
+
+#[test]
+fn a_command_s_output_rides_on_its_completion_tail_kept() {
+    let with_output = |output: String| {
+        move |m: &mut Value| {
+            if m["method"] == "item/completed" && m["params"]["item"]["type"] == "commandExecution"
+            {
+                m["params"]["item"]["aggregatedOutput"] = output.clone().into();
+            }
+        }
+    };
+    let completed = |effects: Vec<Effect>| {
+        effects
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::Activity(a) if a.kind == "tool.completed" => Some(a),
+                _ => None,
+            })
+            .expect("a completed tool")
+    };
+    let mut t = translator();
+    let short = completed(feed_edited(&mut t, "approval", with_output("hi\n".into())));
+    assert_eq!(short.payload["output"], "hi\n");
+    assert!(short.payload.get("outputTruncated").is_none());
+    assert_eq!(short.payload["exitCode"], 0);
+
+    let long = format!("{}THE END", "line of noise\n".repeat(10_000));
+    let mut t = translator();
+    let cut = completed(feed_edited(&mut t, "approval", with_output(long)));
+    let output = cut.payload["output"].as_str().unwrap();
+    assert_eq!(output.len(), crate::provider::tool_output::OUTPUT_MAX_BYTES);
+    assert!(output.ends_with("THE END"));
+    assert_eq!(cut.payload["outputTruncated"], true);
+
+    // The recorded run printed nothing: no output field at all.
+    let mut t = translator();
+    let none = completed(feed(&mut t, "approval"));
+    assert!(none.payload.get("output").is_none());
 }

@@ -1,0 +1,50 @@
+// The thread view's work rows, checked on the Claude thread the main flow just ran: its Bash
+// tool's output (the tool_result the server now carries) is folded in the work row and opens.
+
+export async function run(ctx) {
+  await toolOutput(ctx);
+  await runPlan(ctx);
+  await queueWhileRunning(ctx);
+}
+
+async function toolOutput({ page, fail }) {
+  const output = page.getByTestId("work").getByTestId("tool-output").first();
+  await output.waitFor();
+  await output.locator("summary").click();
+  const text = await output.locator("pre").textContent();
+  if (!text || !text.includes("Bash completed with no output")) fail(`the tool output reads "${text}"`);
+  // The head names the agent that answered.
+  await page.getByTestId("agent-label").filter({ hasText: "claude" }).waitFor();
+}
+
+// Back on the codex thread: the start-up warnings codex repeats each session show once with a
+// count, and the proposed plan's Implement sends the plan as a default-mode turn.
+async function runPlan({ page, fail, shots }) {
+  await page.locator(".thread-link:not(.active)").first().click();
+  const plan = page.getByTestId("proposed-plan").filter({ hasText: "Paint it blue" });
+  await plan.waitFor();
+  const counts = await page.getByTestId("repeat-count").allTextContents();
+  if (counts.length === 0) fail("no repeated warning shows a count");
+  await plan.getByTestId("plan-implement").click();
+  await page.getByTestId("message-user").filter({ hasText: "Paint it blue" }).last().waitFor();
+  await page.getByTestId("message-assistant").filter({ hasText: "Implementing the plan." }).waitFor();
+  if (await page.getByTestId("plan-toggle").isChecked()) fail("Implement left the thread in plan mode");
+  await page.screenshot({ path: `${shots}/9c-plan-implemented.png` });
+}
+
+// While a turn runs the composer offers Queue (and Steer, codex can): a queued message shows as
+// pending and runs once the running turn is interrupted.
+async function queueWhileRunning({ page, fail, shots }) {
+  await page.getByTestId("composer").fill("Run the long job again");
+  await page.getByTestId("send").click();
+  await page.getByTestId("activity").filter({ hasText: "sleep 60" }).last().waitFor();
+  await page.getByTestId("queue").waitFor();
+  if ((await page.getByTestId("steer").count()) === 0) fail("codex can steer, but no Steer button shows");
+  await page.getByTestId("composer").fill("Then say it ran");
+  await page.getByTestId("queue").click();
+  await page.getByTestId("queued-message").waitFor();
+  await page.screenshot({ path: `${shots}/9d-queued.png` });
+  await page.getByRole("button", { name: "Interrupt" }).click();
+  await page.getByTestId("message-assistant").filter({ hasText: "The queued message ran." }).waitFor();
+  await page.getByTestId("queued-message").waitFor({ state: "detached" });
+}
