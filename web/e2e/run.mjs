@@ -10,6 +10,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { run as runOnboarding, runSettingsPush } from "./onboarding.mjs";
 import { chromiumOptions, freePort, newPage, startServer as start, stopServer as stop, waitForLine } from "./support.mjs";
 
 const [t3rsBin, codexBin, claudeBin] = process.argv.slice(2).map((p) => resolve(p));
@@ -137,6 +138,7 @@ const tryOwnSocket = (page) =>
 try {
   await startServer();
   browser = await chromium.launch(chromiumOptions());
+  await runOnboarding({ browser, t3rsBin, codexBin, dir, deadline: DEADLINE, fail });
   const tab = await newPage(browser, DEADLINE);
   const page = tab.page;
   consoleErrors = tab.consoleErrors;
@@ -359,6 +361,8 @@ try {
   await page.getByPlaceholder("/path/to/project").fill(other);
   await page.getByRole("button", { name: "Add project" }).click();
   await page.locator(".project-title").filter({ hasText: "second-project" }).waitFor();
+
+  await runSettingsPush({ browser, page, fail });
 
   // 11. Access. A second browser profile without the cookie gets the sign-in page, not the
   // app, and its socket is refused; the used link refuses a second use; a session paired with

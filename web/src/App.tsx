@@ -6,6 +6,9 @@ import { createThread, sync } from "./client";
 import { useCommand, useConnection, useKeybindings, useModel, useNotifications, useServerConfig, useWelcome } from "./hooks";
 import { Sidebar } from "./Sidebar";
 import { ThreadView } from "./ThreadView";
+import { FirstRun } from "./FolderPicker";
+import { ProviderStatusPanel } from "./ProviderStatusPanel";
+import { SettingsPage } from "./Settings";
 
 export function App() {
   const model = useModel();
@@ -13,6 +16,7 @@ export function App() {
   const welcome = useWelcome();
   const [selected, setSelected] = useState<string | null>(null);
   const [syncError, setSyncError] = useState<string | null>(null);
+  const [showSettings, setShowSettings] = useState(false);
   useEffect(() => sync.onError(setSyncError), []);
 
   const threads = useMemo(() => (model?.threads ?? []).filter((t) => !t.deletedAt), [model]);
@@ -38,8 +42,16 @@ export function App() {
           </span>
           {syncError && <span className="error">{syncError}</span>}
           {config.error && <span className="error">{config.error}</span>}
+          <ProviderStatusPanel compact />
+          <button type="button" className="small" aria-label="Settings" data-testid="settings-open" onClick={() => setShowSettings((v) => !v)}>
+            ⚙
+          </button>
         </header>
-        {thread ? (
+        {showSettings ? (
+          <SettingsPage onClose={() => setShowSettings(false)} />
+        ) : model && model.projects.filter((p) => !p.deletedAt).length === 0 ? (
+          <FirstRun status={<ProviderStatusPanel />} />
+        ) : thread ? (
           <ThreadView
             key={thread.id}
             thread={thread}

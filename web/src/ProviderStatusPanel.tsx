@@ -48,11 +48,22 @@ export function ProviderStatusPanel({ compact = false }: { compact?: boolean }) 
   if (compact) {
     return (
       <div className="pstatus-compact" data-testid="provider-status-compact" aria-label="provider status">
-        {statuses.map((s) => (
-          <span key={`${s.provider}:${s.instanceId ?? ""}`} title={`${providerLabel(s)}: ${readinessLabel(readiness(s))}`}>
-            <span className={`pdot pdot-${s.status}`} aria-hidden="true" /> {providerLabel(s)}
-          </span>
-        ))}
+        {statuses.map((s) => {
+          const r = readiness(s);
+          const fix = fixFor(s);
+          // A provider that is not ready says so and how to fix it even here: it is why a turn would fail.
+          return (
+            <span key={`${s.provider}:${s.instanceId ?? ""}`} data-readiness={r} title={fix?.text ?? `${providerLabel(s)}: ${readinessLabel(r)}`}>
+              <span className={`pdot pdot-${s.status}`} aria-hidden="true" /> {providerLabel(s)}
+              {fix && (
+                <>
+                  {" "}
+                  {readinessLabel(r)}: run <code>{fix.command}</code>
+                </>
+              )}
+            </span>
+          );
+        })}
       </div>
     );
   }

@@ -203,7 +203,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 /** `theme`: the lead passes helper 1's ThemeSwitch here. */
 export function SettingsPage({ onClose, theme }: { onClose?: () => void; theme?: ReactNode }) {
   return (
-    <main className="settings-page" data-testid="settings-page">
+    <div className="settings-page" data-testid="settings-page">
       <header>
         <h1>Settings</h1>
         {onClose && <button type="button" className="small" onClick={onClose}>Back</button>}
@@ -219,6 +219,6 @@ export function SettingsPage({ onClose, theme }: { onClose?: () => void; theme?:
       <Section title="Sessions">
         <Sessions />
       </Section>
-    </main>
+    </div>
   );
 }
