@@ -6,7 +6,7 @@ import { useState } from "react";
 
 import { transport } from "./client";
 import { useProviders } from "./ProviderPicker";
-import { fixFor, readiness, readinessLabel } from "./providerStatus";
+import { fixFor, isSupported, readiness, readinessLabel } from "./providerStatus";
 import { providerLabel, type ProviderStatus } from "./providers";
 
 function Row({ status }: { status: ProviderStatus }) {
@@ -31,7 +31,8 @@ function Row({ status }: { status: ProviderStatus }) {
 
 /** `compact`: one line of dots with names, for a footer; the full list otherwise. */
 export function ProviderStatusPanel({ compact = false }: { compact?: boolean }) {
-  const { statuses } = useProviders();
+  // Kinds t3rs cannot drive are left out here: the picker still lists them, greyed.
+  const statuses = useProviders().statuses.filter(isSupported);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const recheck = () => {

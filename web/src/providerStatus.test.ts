@@ -53,3 +53,12 @@ describe("provider readiness", () => {
     expect(needsConfirm(s)).toBe(false);
   });
 });
+
+describe("supported providers", () => {
+  it("codex, Claude and ACP instances are shown; other kinds are not", async () => {
+    const { isSupported } = await import("./providerStatus");
+    expect(isSupported({ provider: "codex", status: "ready", available: true })).toBe(true);
+    expect(isSupported({ provider: "acp", instanceId: "x", status: "ready", available: true })).toBe(true);
+    expect(isSupported({ provider: "cursor", status: "error", available: false })).toBe(false);
+  });
+});

@@ -66,3 +66,8 @@ export function needsConfirm(status: ProviderStatus | null | undefined): boolean
   const r = readiness(status);
   return r === "not-installed" || r === "not-logged-in" || r === "broken";
 }
+
+/** Providers t3rs can drive (the server reports other kinds too, as "not supported yet"). */
+export function isSupported(status: ProviderStatus): boolean {
+  return status.provider === "codex" || status.provider === "claudeAgent" || status.provider === "acp";
+}
