@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { run as navigation } from "./navigation.mjs";
 import { run as threadView } from "./thread.mjs";
+import { run as runOnboarding, runSettingsPush } from "./onboarding.mjs";
 import { chromiumOptions, freePort, newPage, startServer as start, stopServer as stop, waitForLine } from "./support.mjs";
 
 const [t3rsBin, codexBin, claudeBin] = process.argv.slice(2).map((p) => resolve(p));
@@ -144,6 +145,7 @@ const tryOwnSocket = (page) =>
 try {
   await startServer();
   browser = await chromium.launch(chromiumOptions());
+  await runOnboarding({ browser, t3rsBin, codexBin, dir, deadline: DEADLINE, fail });
   const tab = await newPage(browser, DEADLINE);
   const page = tab.page;
   consoleErrors = tab.consoleErrors;
@@ -372,6 +374,7 @@ try {
 
   // 10b. Navigation: search, archive, the palette, the address surviving a reload.
   await navigation({ page, fail, shots });
+  await runSettingsPush({ browser, page, fail });
 
   // 11. Access. A second browser profile without the cookie gets the sign-in page, not the
   // app, and its socket is refused; the used link refuses a second use; a session paired with

@@ -8,6 +8,9 @@ import { useCommand, useConnection, useKeybindings, useModel, useNotifications, 
 import { currentRoute, navigate, onRouteChange, type Route } from "./router";
 import { Sidebar } from "./Sidebar";
 import { ThreadView } from "./ThreadView";
+import { FirstRun } from "./FolderPicker";
+import { ProviderStatusPanel } from "./ProviderStatusPanel";
+import { SettingsPage } from "./Settings";
 
 export function App() {
   const model = useModel();
@@ -46,6 +49,7 @@ export function App() {
       dispatch({ type: "thread.archive", threadId: thread.id }).catch((e: Error) => setSyncError(`Archive failed: ${e.message}`));
     }
   });
+  const leaveSettings = () => navigate(thread ? { kind: "thread", threadId: thread.id } : { kind: "home" });
   const openProject = (projectId: string) => {
     const newest = threads.filter((t) => t.projectId === projectId && !t.archivedAt).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
     const target = model?.projects.find((p) => p.id === projectId);
@@ -63,8 +67,16 @@ export function App() {
           </span>
           {syncError && <span className="error">{syncError}</span>}
           {config.error && <span className="error">{config.error}</span>}
+          <ProviderStatusPanel compact />
+          <button type="button" className="small" aria-label="Settings" data-testid="settings-open" onClick={() => (route.kind === "settings" ? leaveSettings() : navigate({ kind: "settings" }))}>
+            ⚙
+          </button>
         </header>
-        {thread ? (
+        {route.kind === "settings" ? (
+          <SettingsPage onClose={leaveSettings} />
+        ) : model && model.projects.filter((p) => !p.deletedAt).length === 0 ? (
+          <FirstRun status={<ProviderStatusPanel />} />
+        ) : thread ? (
           <ThreadView
             key={thread.id}
             thread={thread}

@@ -215,6 +215,7 @@ export function Composer({ thread }: { thread: Thread }) {
           </button>
         )}
         <ProviderPicker
+          statuses={statuses}
           options={options}
           chosen={chosen}
           choose={choose}

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from "react";
 
 import { transport } from "./client";
+import { fixFor, readiness, readinessLabel } from "./providerStatus";
 import {
   acpInstanceIds,
   CODEX_FALLBACK_MODELS,
@@ -75,7 +76,24 @@ function statusTitle(o: ProviderOption): string {
   return o.message ? `${o.status}: ${o.message}` : o.status;
 }
 
+/** Why an option is not ready, with the command that fixes it when one is known. */
+function OptionReason({ option, statuses }: { option: ProviderOption; statuses?: ProviderStatus[] }) {
+  const status = statuses?.find((s) => selectionKey(s) === option.key);
+  const fix = status ? fixFor(status) : null;
+  if (fix) {
+    return (
+      <span className="provider-reason" data-testid="provider-fix">
+        {readinessLabel(readiness(status))}: run <code>{fix.command}</code>
+      </span>
+    );
+  }
+  if (!option.disabled && !option.message) return null;
+  return <span className="provider-reason">{option.disabled ?? option.message}</span>;
+}
+
 export function ProviderPicker(props: {
+  /** The raw statuses, for each option's fix text (optional: the options carry the message). */
+  statuses?: ProviderStatus[];
   options: ProviderOption[];
   chosen: ProviderOption;
   choose: (option: ProviderOption) => void;
@@ -133,7 +151,7 @@ export function ProviderPicker(props: {
             >
               <Dot status={o.status} title={statusTitle(o)} />
               <span className="provider-name">{o.label}</span>
-              {(o.disabled || o.message) && <span className="provider-reason">{o.disabled ?? o.message}</span>}
+              <OptionReason option={o} statuses={props.statuses} />
             </li>
           ))}
         </ul>

@@ -1,0 +1,83 @@
+// Onboarding and settings in the browser.
+// run: a first run on its own server: empty state, a codex with an empty CODEX_HOME (so
+// `codex login status` says it is not logged in): the status area says so with `codex login`,
+// and the folder picker over filesystem.browse adds a project.
+// runSettingsPush: on the main run's (paired) page, a settings change in one tab shows in a
+// second tab without a reload, and the sessions list shows this browser.
+
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import { freePort, newPage, startServer, stopServer } from "./support.mjs";
+
+export async function run({ browser, t3rsBin, codexBin, dir, deadline, fail }) {
+  const root = join(dir, "onboarding");
+  const home = join(root, "home");
+  mkdirSync(join(home, "myproj"), { recursive: true });
+  mkdirSync(join(root, "codex-home"), { recursive: true });
+  const port = await freePort();
+  const server = await startServer({
+    bin: t3rsBin, port, stateDir: join(root, "state"), cwd: home, codexBin,
+    env: { HOME: home, CODEX_HOME: join(root, "codex-home"), T3CODE_AUTO_BOOTSTRAP_PROJECT_FROM_CWD: "false", RUST_LOG: "error" },
+  });
+  const { page, consoleErrors } = await newPage(browser, deadline);
+  try {
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByTestId("first-run").waitFor();
+    const codex = page.getByTestId("first-run").locator('[data-testid=provider-status-row][data-provider=codex]');
+    await codex.waitFor();
+    const state = await codex.getAttribute("data-readiness");
+    if (state !== "not-logged-in") fail(`first run: codex shows ${state}, not "not-logged-in"`);
+    const text = await codex.innerText();
+    if (!text.includes("not logged in") || !text.includes("codex login")) fail(`first run: codex status lacks its fix: ${text}`);
+    await page.screenshot({ path: join(new URL(".", import.meta.url).pathname, "screenshots", "first-run.png") });
+    // The folder picker: click into the folder, add it.
+    await page.getByTestId("folder-entry").filter({ hasText: "myproj" }).click();
+    await page.waitForFunction(() => document.querySelector("[data-testid=folder-path]")?.value.endsWith("myproj/"));
+    await page.getByTestId("folder-add").click();
+    await page.getByTestId("first-run").waitFor({ state: "detached" });
+    await page.locator(".sidebar").getByText("myproj").first().waitFor();
+    if (consoleErrors.length) fail(`first run: console errors: ${consoleErrors.join(" | ")}`);
+  } finally {
+    await page.close();
+    await stopServer(server);
+  }
+}
+
+export async function runSettingsPush({ browser, page, fail }) {
+  // A page made by browser.newPage owns its context, so the second tab is a context holding
+  // the same session cookie: the same signed-in browser, as far as the server can tell.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addCookies(await page.context().cookies());
+  const other = await context.newPage();
+  try {
+    await other.goto(page.url());
+    for (const p of [page, other]) {
+      await p.getByTestId("settings-open").click();
+      await p.getByTestId("settings-page").waitFor();
+    }
+    const box = (p) => p.getByTestId("setting-enableAssistantStreaming");
+    await box(page).waitFor();
+    await box(other).waitFor();
+    const before = await box(other).isChecked();
+    await box(page).click();
+    await other.waitForFunction(
+      (want) => document.querySelector("[data-testid=setting-enableAssistantStreaming]")?.checked === want,
+      !before,
+    );
+    // Put it back, and see that arrive too, so the rest of the run has the setting it started with.
+    await box(other).click();
+    await page.waitForFunction(
+      (want) => document.querySelector("[data-testid=setting-enableAssistantStreaming]")?.checked === want,
+      before,
+    );
+    await page.locator("[data-testid=session-row][data-current=true]").waitFor();
+    await page.screenshot({ path: join(new URL(".", import.meta.url).pathname, "screenshots", "settings.png"), fullPage: true });
+    await page.getByTestId("settings-open").click();
+    await page.getByTestId("settings-page").waitFor({ state: "detached" });
+  } catch (e) {
+    fail(`settings push: ${e.message}`);
+  } finally {
+    await context.close();
+  }
+}
