@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from "react";
 import { createThread, sync } from "./client";
 import { useCommand, useConnection, useKeybindings, useModel, useNotifications, useServerConfig, useWelcome } from "./hooks";
 import { Sidebar } from "./Sidebar";
+import { ThemeSwitch } from "./ThemeSwitch";
 import { ThreadView } from "./ThreadView";
 
 export function App() {
@@ -13,6 +14,19 @@ export function App() {
   const welcome = useWelcome();
   const [selected, setSelected] = useState<string | null>(null);
   const [syncError, setSyncError] = useState<string | null>(null);
+  // Below 768px the sidebar is a drawer: opened from the top bar, closed by a choice, Escape or
+  // the backdrop (styles.css hides it on wider screens, where it is always shown).
+  const [drawer, setDrawer] = useState(false);
+  useEffect(() => {
+    if (!drawer) return;
+    const close = (e: KeyboardEvent) => e.key === "Escape" && setDrawer(false);
+    window.addEventListener("keydown", close);
+    return () => window.removeEventListener("keydown", close);
+  }, [drawer]);
+  const choose = (id: string) => {
+    setSelected(id);
+    setDrawer(false);
+  };
   useEffect(() => sync.onError(setSyncError), []);
 
   const threads = useMemo(() => (model?.threads ?? []).filter((t) => !t.deletedAt), [model]);
@@ -29,16 +43,30 @@ export function App() {
     }
   });
   return (
-    <div className="app">
-      <Sidebar model={model} selected={thread?.id ?? null} onSelect={setSelected} />
-      <main className="main">
+    <div className={`app ${drawer ? "drawer-open" : ""}`}>
+      <Sidebar model={model} selected={thread?.id ?? null} onSelect={choose} />
+      <button className="drawer-backdrop" aria-label="Close the sidebar" tabIndex={-1} onClick={() => setDrawer(false)} />
+      <div className="main">
         <header className="topbar">
+          <button
+            className="ghost icon-btn menu-btn"
+            aria-label="Open the sidebar"
+            aria-expanded={drawer}
+            aria-controls="sidebar"
+            data-testid="menu"
+            onClick={() => setDrawer(true)}
+          >
+            ☰
+          </button>
           <span className={`conn conn-${connection}`} data-testid="connection">
             {connection === "open" ? "connected" : connection}
           </span>
           {syncError && <span className="error">{syncError}</span>}
           {config.error && <span className="error">{config.error}</span>}
+          <span className="spacer" />
+          <ThemeSwitch compact />
         </header>
+        <main className="thread-main">
         {thread ? (
           <ThreadView
             key={thread.id}
@@ -49,7 +77,8 @@ export function App() {
         ) : (
           <div className="empty">{model ? "Add a project and start a thread." : "Loading…"}</div>
         )}
-      </main>
+        </main>
+      </div>
     </div>
   );
 }
