@@ -67,6 +67,9 @@ export async function run({ page, shots, fail }) {
         const sidebar = page.locator("#sidebar");
         await page.getByTestId("menu").click();
         await page.waitForFunction(() => document.getElementById("sidebar")?.getBoundingClientRect().left === 0);
+        if (!(await page.evaluate(() => document.getElementById("sidebar").contains(document.activeElement)))) {
+          fail("the opened drawer did not take the focus");
+        }
         await check("sidebar", size, theme);
         await page.keyboard.press("Escape");
         await sidebar.waitFor({ state: "hidden" });

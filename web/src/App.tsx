@@ -18,7 +18,13 @@ export function App() {
   // the backdrop (styles.css hides it on wider screens, where it is always shown).
   const [drawer, setDrawer] = useState(false);
   useEffect(() => {
-    if (!drawer) return;
+    // Focus follows the drawer: into it when it opens, back to the menu button when it closes.
+    const sidebar = document.getElementById("sidebar");
+    if (!drawer) {
+      if (sidebar?.contains(document.activeElement)) document.querySelector<HTMLElement>('[data-testid="menu"]')?.focus();
+      return;
+    }
+    sidebar?.querySelector<HTMLElement>("button, input")?.focus();
     const close = (e: KeyboardEvent) => e.key === "Escape" && setDrawer(false);
     window.addEventListener("keydown", close);
     return () => window.removeEventListener("keydown", close);
