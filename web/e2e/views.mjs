@@ -20,6 +20,22 @@ export async function run({ page, shots, fail }) {
   await page.evaluate(axeSource);
   const composer = page.getByTestId("composer");
 
+  // Add to home screen: the linked manifest is served as one, and every icon it names loads.
+  const manifest = await page.evaluate(async () => {
+    const href = document.querySelector('link[rel="manifest"]')?.getAttribute("href");
+    if (!href) return { error: "no manifest link" };
+    const answer = await fetch(href);
+    const body = await answer.json();
+    const icons = await Promise.all(body.icons.map(async (i) => {
+      const r = await fetch(i.src);
+      return `${i.src} ${r.status} ${r.headers.get("content-type")}`;
+    }));
+    return { type: answer.headers.get("content-type"), icons };
+  });
+  if (manifest.type !== "application/manifest+json") fail(`the manifest: ${JSON.stringify(manifest)}`);
+  const badIcon = manifest.icons.find((i) => !/ 200 image\//.test(i));
+  if (badIcon) fail(`a manifest icon does not load: ${badIcon}`);
+
   async function check(view, size, theme) {
     const label = `${view}-${size.name}-${theme}`;
     const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
