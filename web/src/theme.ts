@@ -20,7 +20,14 @@ export function applyTheme(choice: ThemeChoice): void {
   const root = document.documentElement;
   if (choice === "system") root.removeAttribute("data-theme");
   else root.setAttribute("data-theme", choice);
+  // The phone's browser bar takes the page's colour: a pinned theme pins both metas to it.
+  for (const meta of document.querySelectorAll<HTMLMetaElement>('meta[name="theme-color"]')) {
+    meta.dataset.system ??= meta.content;
+    meta.content = choice === "system" ? meta.dataset.system : BAR[choice];
+  }
 }
+
+const BAR = { light: "#ffffff", dark: "#15161a" };
 
 export function setTheme(choice: ThemeChoice): void {
   try {
