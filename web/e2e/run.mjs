@@ -13,6 +13,7 @@ import { chromium } from "playwright-core";
 import { run as navigation } from "./navigation.mjs";
 import { run as threadView } from "./thread.mjs";
 import { run as runOnboarding, runSettingsPush } from "./onboarding.mjs";
+import { run as checkViews } from "./views.mjs";
 import { chromiumOptions, freePort, newPage, startServer as start, stopServer as stop, waitForLine } from "./support.mjs";
 
 const [t3rsBin, codexBin, claudeBin] = process.argv.slice(2).map((p) => resolve(p));
@@ -412,6 +413,8 @@ try {
   await stranger.close();
   // The owner's own page was never signed out.
   await page.getByTestId("connection").filter({ hasText: "connected" }).waitFor();
+  // 12. Every view at desktop and phone size, in both themes, with axe (no new turns).
+  await checkViews({ page, shots, fail });
   if (cspViolations.length) fail(`content-security-policy violations: ${cspViolations.join(" | ")}`);
 
   // A connection dropped by a restart logs a failed-WebSocket console error in Chromium; it is

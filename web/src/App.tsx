@@ -7,6 +7,8 @@ import { CommandPalette } from "./CommandPalette";
 import { useCommand, useConnection, useKeybindings, useModel, useNotifications, useServerConfig, useWelcome } from "./hooks";
 import { currentRoute, navigate, onRouteChange, type Route } from "./router";
 import { Sidebar } from "./Sidebar";
+import { setTheme } from "./theme";
+import { ThemeSwitch } from "./ThemeSwitch";
 import { ThreadView } from "./ThreadView";
 import { FirstRun } from "./FolderPicker";
 import { ProviderStatusPanel } from "./ProviderStatusPanel";
@@ -22,6 +24,25 @@ export function App() {
   const selected = route.kind === "thread" ? route.threadId : null;
   const setSelected = (id: string) => navigate({ kind: "thread", threadId: id });
   const [syncError, setSyncError] = useState<string | null>(null);
+  // Below 768px the sidebar is a drawer: opened from the top bar, closed by a choice, Escape or
+  // the backdrop (styles.css hides it on wider screens, where it is always shown).
+  const [drawer, setDrawer] = useState(false);
+  useEffect(() => {
+    // Focus follows the drawer: into it when it opens, back to the menu button when it closes.
+    const sidebar = document.getElementById("sidebar");
+    if (!drawer) {
+      if (sidebar?.contains(document.activeElement)) document.querySelector<HTMLElement>('[data-testid="menu"]')?.focus();
+      return;
+    }
+    sidebar?.querySelector<HTMLElement>("button, input")?.focus();
+    const close = (e: KeyboardEvent) => e.key === "Escape" && setDrawer(false);
+    window.addEventListener("keydown", close);
+    return () => window.removeEventListener("keydown", close);
+  }, [drawer]);
+  const choose = (id: string) => {
+    setSelected(id);
+    setDrawer(false);
+  };
   useEffect(() => sync.onError(setSyncError), []);
 
   const threads = useMemo(() => (model?.threads ?? []).filter((t) => !t.deletedAt), [model]);
@@ -45,6 +66,12 @@ export function App() {
       if (project) createThread(project).then(setSelected, (e: Error) => setSyncError(e.message));
     }
     if (command === "settings.open") navigate({ kind: "settings" });
+    if (command === "theme.toggle") {
+      // The palette's toggle flips what is shown now (a system theme counts as what it shows).
+      const dark = document.documentElement.dataset.theme === "dark" ||
+        (!document.documentElement.dataset.theme && window.matchMedia("(prefers-color-scheme: dark)").matches);
+      setTheme(dark ? "light" : "dark");
+    }
     if (command === "thread.archive" && thread && !thread.archivedAt) {
       dispatch({ type: "thread.archive", threadId: thread.id }).catch((e: Error) => setSyncError(`Archive failed: ${e.message}`));
     }
@@ -57,23 +84,37 @@ export function App() {
     else if (target) createThread(target).then(setSelected, (e: Error) => setSyncError(e.message));
   };
   return (
-    <div className="app">
-      <Sidebar model={model} selected={thread?.id ?? null} onSelect={setSelected} />
-      <CommandPalette model={model} onOpenThread={setSelected} onOpenProject={openProject} />
-      <main className="main">
+    <div className={`app ${drawer ? "drawer-open" : ""}`}>
+      <Sidebar model={model} selected={thread?.id ?? null} onSelect={choose} />
+      <button className="drawer-backdrop" aria-label="Close the sidebar" tabIndex={-1} onClick={() => setDrawer(false)} />
+      <CommandPalette model={model} onOpenThread={choose} onOpenProject={openProject} />
+      <div className="main">
         <header className="topbar">
+          <button
+            className="ghost icon-btn menu-btn"
+            aria-label="Open the sidebar"
+            aria-expanded={drawer}
+            aria-controls="sidebar"
+            data-testid="menu"
+            onClick={() => setDrawer(true)}
+          >
+            ☰
+          </button>
           <span className={`conn conn-${connection}`} data-testid="connection">
             {connection === "open" ? "connected" : connection}
           </span>
           {syncError && <span className="error">{syncError}</span>}
           {config.error && <span className="error">{config.error}</span>}
+          <span className="spacer" />
           <ProviderStatusPanel compact />
-          <button type="button" className="small" aria-label="Settings" data-testid="settings-open" onClick={() => (route.kind === "settings" ? leaveSettings() : navigate({ kind: "settings" }))}>
+          <ThemeSwitch compact />
+          <button type="button" className="ghost icon-btn" aria-label="Settings" data-testid="settings-open" onClick={() => (route.kind === "settings" ? leaveSettings() : navigate({ kind: "settings" }))}>
             ⚙
           </button>
         </header>
+        <main className="thread-main">
         {route.kind === "settings" ? (
-          <SettingsPage onClose={leaveSettings} />
+          <SettingsPage onClose={leaveSettings} theme={<ThemeSwitch />} />
         ) : model && model.projects.filter((p) => !p.deletedAt).length === 0 ? (
           <FirstRun status={<ProviderStatusPanel />} />
         ) : thread ? (
@@ -86,7 +127,8 @@ export function App() {
         ) : (
           <div className="empty">{model ? "Add a project and start a thread." : "Loading…"}</div>
         )}
-      </main>
+        </main>
+      </div>
     </div>
   );
 }

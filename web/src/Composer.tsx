@@ -135,6 +135,7 @@ export function Composer({ thread }: { thread: Thread }) {
     >
       <textarea
         data-testid="composer"
+        aria-label="Message"
         placeholder={`Ask ${chosen ? chosen.label : "codex"}…`}
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -175,7 +176,7 @@ export function Composer({ thread }: { thread: Thread }) {
           on={thread.interactionMode === "plan"}
           set={(on) => void setInteraction(on ? "plan" : "default")}
         />
-        <select value={effort} onChange={(e) => setEffort(e.target.value)} title="reasoning effort">
+        <select value={effort} onChange={(e) => setEffort(e.target.value)} title="reasoning effort" aria-label="Reasoning effort">
           <option value="">default effort</option>
           <option value="low">low</option>
           <option value="medium">medium</option>

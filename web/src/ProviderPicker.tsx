@@ -163,6 +163,7 @@ export function ProviderPicker(props: {
         placeholder={props.models.length === 0 ? "model" : undefined}
         onChange={(e) => props.setModel(e.target.value)}
         title={`model for ${providerLabel(chosen)}`}
+        aria-label={`Model for ${providerLabel(chosen)}`}
         data-testid="model-input"
       />
       <datalist id={listId}>

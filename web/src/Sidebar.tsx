@@ -23,7 +23,7 @@ export function Sidebar(props: { model: ReadModel | null; selected: string | nul
       setPath("");
     });
   return (
-    <nav className="sidebar">
+    <nav className="sidebar" id="sidebar" aria-label="Projects and threads">
       <h1>t3rs</h1>
       <ThreadSearch onOpen={props.onSelect} />
       {groups.map((group) => (
@@ -31,6 +31,7 @@ export function Sidebar(props: { model: ReadModel | null; selected: string | nul
       ))}
       <div className="add-project">
         <input
+          aria-label="Project folder path"
           placeholder="/path/to/project"
           value={path}
           onChange={(e) => setPath(e.target.value)}

@@ -92,7 +92,7 @@ export default function TerminalDrawer(props: { threadId: string; cwd: string; o
     void call({ _tag: "terminal.restart", threadId, terminalId: TERMINAL_ID, cwd, ...size });
   };
   return (
-    <div className="drawer" data-testid="terminal-drawer">
+    <section className="drawer" data-testid="terminal-drawer" aria-label="Terminal">
       <div className="drawer-head">
         <strong>Terminal</strong>
         <button className="small" onClick={() => void call({ _tag: "terminal.clear", threadId, terminalId: TERMINAL_ID })}>
@@ -110,9 +110,12 @@ export default function TerminalDrawer(props: { threadId: string; cwd: string; o
         >
           close
         </button>
+        <button className="small ghost" onClick={onClose} aria-label="Hide the terminal (the shell keeps running)" data-testid="hide-terminal">
+          ✕
+        </button>
         {error && <span className="error">{error}</span>}
       </div>
       <div className="xterm-host" ref={host} data-testid="terminal" />
-    </div>
+    </section>
   );
 }

@@ -50,7 +50,7 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
           revision={`${thread.checkpoints.length}:${thread.latestTurn?.completedAt ?? ""}`}
         />
       )}
-      <div className="thread-head">
+      <div className="thread-head" role="group" aria-label="Thread">
         <ThreadTitle thread={thread} />
         <span className={`status status-${status}`} data-testid="session-status">
           {status}
@@ -62,10 +62,10 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
         {error && <span className="error">{error}</span>}
         <span className="spacer" />
         {cwd && <OpenInEditor cwd={cwd} editors={editors} />}
-        <button className="small" data-testid="toggle-diff" onClick={() => setShowDiff((v) => !v)}>
+        <button className="small" data-testid="toggle-diff" aria-pressed={showDiff} onClick={() => setShowDiff((v) => !v)}>
           {showDiff ? "hide changes" : "changes"}
         </button>
-        <button className="small" data-testid="toggle-terminal" onClick={() => setShowTerminal((v) => !v)}>
+        <button className="small" data-testid="toggle-terminal" aria-pressed={showTerminal} onClick={() => setShowTerminal((v) => !v)}>
           {showTerminal ? "hide terminal" : "terminal"}
         </button>
       </div>
@@ -86,7 +86,7 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
       )}
       <Composer thread={thread} />
     </div>
-    {showDiff && <DiffPanel thread={thread} />}
+    {showDiff && <DiffPanel thread={thread} onClose={() => setShowDiff(false)} />}
     </div>
   );
 }
@@ -112,6 +112,7 @@ function ThreadTitle({ thread }: { thread: Thread }) {
       {editing ? (
         <input
           autoFocus
+          aria-label="Thread title"
           value={title}
           onChange={(e) => setTitle(e.target.value)}
           onKeyDown={(e) => (e.key === "Enter" ? void save() : e.key === "Escape" && setEditing(false))}
@@ -122,10 +123,10 @@ function ThreadTitle({ thread }: { thread: Thread }) {
           {thread.title}
         </h2>
       )}
-      <button className="small" onClick={() => setEditing(true)}>
+      <button className="small ghost hide-phone" onClick={() => setEditing(true)}>
         rename
       </button>
-      <button className="small" onClick={remove}>
+      <button className="small ghost danger hide-phone" onClick={remove}>
         delete
       </button>
       {error && <span className="error">{error}</span>}
@@ -152,7 +153,7 @@ function OpenInEditor({ cwd, editors }: { cwd: string; editors: string[] }) {
   if (editors.length === 0) return null;
   return (
     <span className="open-in-editor">
-      <select value={editor} onChange={(e) => setChoice(e.target.value)} title="editor" data-testid="editor-choice">
+      <select value={editor} onChange={(e) => setChoice(e.target.value)} title="editor" aria-label="Editor" data-testid="editor-choice">
         {editors.map((name) => (
           <option key={name} value={name}>
             {name}

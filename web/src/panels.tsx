@@ -10,7 +10,7 @@ import type { Thread } from "./protocol";
 
 const DiffView = lazy(() => import("./DiffView"));
 
-export function DiffPanel({ thread }: { thread: Thread }) {
+export function DiffPanel({ thread, onClose }: { thread: Thread; onClose?: () => void }) {
   const [patch, setPatch] = useState<{ title: string; text: string } | null>(null);
   const [error, busy, act] = useAction();
   const last = thread.checkpoints.at(-1)?.checkpointTurnCount ?? 0;
@@ -38,12 +38,17 @@ export function DiffPanel({ thread }: { thread: Thread }) {
     });
 
   return (
-    <aside className="panel diff-panel" data-testid="diff-panel">
+    <aside className="panel diff-panel" data-testid="diff-panel" aria-label="Changes">
       <div className="panel-head">
         <strong>Changes</strong>
         {last > 0 && (
-          <button disabled={busy} onClick={showWhole}>
+          <button className="small" disabled={busy} onClick={showWhole}>
             Whole thread
+          </button>
+        )}
+        {onClose && (
+          <button className="small ghost" onClick={onClose} aria-label="Close the changes panel" data-testid="close-diff">
+            ✕
           </button>
         )}
       </div>
@@ -213,6 +218,7 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
         data-testid="git-branch"
         value={status?.branch ?? ""}
         onChange={(e) => void checkout(e.target.value)}
+        aria-label="Branch"
         title="checkout a branch"
       >
         {!status?.branch && <option value="">no branch</option>}
@@ -238,8 +244,8 @@ export function GitBar({ cwd, threadId, revision }: { cwd: string; threadId: str
       <button className="small" disabled={busy} onClick={refresh}>
         refresh
       </button>
-      <input className="commit-message" placeholder="commit message (optional)" value={message} onChange={(e) => setMessage(e.target.value)} />
-      <select value={action} onChange={(e) => setAction(e.target.value)}>
+      <input className="commit-message" aria-label="Commit message" placeholder="commit message (optional)" value={message} onChange={(e) => setMessage(e.target.value)} />
+      <select value={action} onChange={(e) => setAction(e.target.value)} aria-label="Git action">
         <option value="commit">Commit</option>
         <option value="commit_push">Commit & push</option>
         <option value="commit_push_pr">Commit, push & PR</option>
