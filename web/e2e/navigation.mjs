@@ -8,6 +8,13 @@ export async function run({ page, fail, shots }) {
   const idFromUrl = () => new URL(page.url()).pathname.slice(1);
   const sidebar = page.locator("nav.sidebar");
   const row = (id) => sidebar.locator(`.thread-row[data-thread-id="${id}"]`);
+  // Start from a thread other than the one the search will find (the steps before may have
+  // left the codex thread open).
+  const codexThread = page.getByTestId("message-assistant").filter({ hasText: "streaming in pieces." });
+  if (await codexThread.count()) {
+    await sidebar.locator(".thread-row:not(.active) .thread-link").first().click();
+    await codexThread.waitFor({ state: "detached" });
+  }
   const startId = await sidebar.locator(".thread-row.active").getAttribute("data-thread-id");
 
   // A word only the first thread's replies hold ("streaming in pieces.").

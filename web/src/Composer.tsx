@@ -11,6 +11,7 @@ import { askNotificationPermission, useAction } from "./hooks";
 import { isTurnRunning } from "./model";
 import type { Thread } from "./protocol";
 import { ProviderPicker, useModels, useProviders } from "./ProviderPicker";
+import { useSendGuard } from "./SendGuard";
 import {
   defaultSelection,
   modelAfterSwitch,
@@ -95,7 +96,10 @@ export function Composer({ thread }: { thread: Thread }) {
   // agent can take one).
   const canSteer = statuses.find((st) => st.provider === (thread.session?.providerName ?? choice.provider))
     ?.capabilities?.steer === true;
-  const send = (dispatchMode?: "queue" | "steer") =>
+  // A provider known not to be ready is asked about first (once per provider and state).
+  const { guard, dialog } = useSendGuard(statuses, choice);
+  const send = (dispatchMode?: "queue" | "steer") => guard(() => void sendNow(dispatchMode));
+  const sendNow = (dispatchMode?: "queue" | "steer") =>
     act(async () => {
       if (!text.trim() && images.length === 0) return;
       const fields = selectionFields(choice, model, selectionKey(choice) === selectionKey(initial) ? initial.model : "");
@@ -133,6 +137,7 @@ export function Composer({ thread }: { thread: Thread }) {
         void addFiles(e.dataTransfer.files);
       }}
     >
+      {dialog}
       <textarea
         data-testid="composer"
         aria-label="Message"

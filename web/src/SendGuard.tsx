@@ -3,19 +3,22 @@
 // anyway" (a provider configured another way, e.g. an API key in its config, may still work)
 // and "Cancel". Once sent anyway, the same provider in the same state is not asked about again.
 
-import { useRef, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 
 import { fixFor, needsConfirm, readiness, readinessLabel } from "./providerStatus";
 import { providerLabel, selectionKey, type ProviderStatus } from "./providers";
 
+/** Provider states the person chose to send to anyway, for the page's life (every thread's
+ * composer shares it: the answer is about the provider, not the thread). */
+const accepted = new Set<string>();
+
 export function useSendGuard(statuses: ProviderStatus[], choice: { provider: string; instanceId?: string }) {
   const [pending, setPending] = useState<(() => void) | null>(null);
-  const accepted = useRef(new Set<string>());
   const status = statuses.find((s) => selectionKey(s) === selectionKey(choice));
   const stamp = status ? `${selectionKey(status)}|${readiness(status)}` : "";
   /** Runs `send` now, or after the user confirms. */
   const guard = (send: () => void) => {
-    if (!needsConfirm(status) || accepted.current.has(stamp)) return send();
+    if (!needsConfirm(status) || accepted.has(stamp)) return send();
     setPending(() => send);
   };
   const dialog: ReactNode =
@@ -33,7 +36,7 @@ export function useSendGuard(statuses: ProviderStatus[], choice: { provider: str
             type="button"
             data-testid="send-anyway"
             onClick={() => {
-              accepted.current.add(stamp);
+              accepted.add(stamp);
               const send = pending;
               setPending(null);
               send();
