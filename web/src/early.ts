@@ -1,10 +1,22 @@
 // The page's WebSocket, opened by the entry module before the app's code has even been fetched,
-// with the first snapshot asked for at once: a cold start then waits for the larger of the
-// two (code or data) instead of their sum. The transport adopts the socket when it starts.
+// with the shell subscription (and, on a thread's URL, that thread's) sent at once: a cold start
+// then waits for the larger of the two (code or data) instead of their sum. The transport
+// adopts the socket when it starts.
 
 import type { SocketLike } from "./transport";
 
-export const EARLY_SNAPSHOT_ID = "early-snapshot";
+export const EARLY_SHELL_ID = "early-shell";
+
+/** The id of the early subscription to `threadId`'s history. */
+export function earlyThreadId(threadId: string): string {
+  return `early-thread:${threadId}`;
+}
+
+/** The thread a `/<threadId>` URL names, if any. */
+export function threadInPath(path: string): string | null {
+  const id = decodeURIComponent(path.replace(/^\/+|\/+$/g, ""));
+  return /^[\w.:-]{1,256}$/.test(id) ? id : null;
+}
 
 export interface EarlySocket {
   socket: SocketLike;
@@ -31,14 +43,16 @@ export function openEarly(url: string): void {
   const frames: unknown[] = [];
   const buffer = (e: MessageEvent) => frames.push(e.data);
   socket.addEventListener("message", buffer);
-  socket.addEventListener(
-    "open",
-    () => socket.send(JSON.stringify({ id: EARLY_SNAPSHOT_ID, body: { _tag: "orchestration.getSnapshot" } })),
-    { once: true },
-  );
+  const thread = threadInPath(window.location.pathname);
+  const requests: Array<{ id: string; body: object }> = [
+    { id: EARLY_SHELL_ID, body: { _tag: "orchestration.subscribeShell", includeArchived: true } },
+  ];
+  // Limit: sync.ts's PAGE (not imported, to keep this entry module tiny).
+  if (thread) requests.push({ id: earlyThreadId(thread), body: { _tag: "orchestration.subscribeThread", threadId: thread, limit: 100 } });
+  socket.addEventListener("open", () => requests.forEach((r) => socket.send(JSON.stringify(r))), { once: true });
   early = {
     socket: socket as unknown as SocketLike,
-    requests: [EARLY_SNAPSHOT_ID],
+    requests: requests.map((r) => r.id),
     release() {
       socket.removeEventListener("message", buffer);
       return frames.splice(0);
