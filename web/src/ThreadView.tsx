@@ -3,7 +3,7 @@
 
 import { lazy, Suspense, useMemo, useState } from "react";
 
-import { dispatch, now, transport } from "./client";
+import { dispatch, now, sync, transport } from "./client";
 import { Composer } from "./Composer";
 import { useAction, useCommand } from "./hooks";
 import { latestTurnLabel, pendingRequests, timelineRows } from "./model";
@@ -61,7 +61,10 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
           {showTerminal ? "hide terminal" : "terminal"}
         </button>
       </div>
-      <Timeline rows={rows} />
+      <Timeline
+        rows={rows}
+        older={{ has: !!thread.hasOlder, loading: !!thread.loadingOlder, load: () => void sync.loadOlder(thread.id) }}
+      />
       {pending.map((request) => (
         <PendingRequest key={request.id} threadId={thread.id} request={request} />
       ))}
