@@ -29,12 +29,17 @@ for (const file of readdirSync(join(dist, "assets"))) {
   gzipped += gzipSync(readFileSync(join(dist, "assets", file))).length;
 }
 gzipped += gzipSync(readFileSync(join(dist, "index.html"))).length;
-// First visit: index.html and the scripts, styles and preloads it names (lazy chunks excluded).
+// First visit: index.html, the entry it names and what that entry loads at once (the app's
+// main chunk and its styles); chunks main loads lazily (diff view, terminal) are left out.
 const indexHtml = readFileSync(join(dist, "index.html"), "utf8");
 let firstVisit = gzipSync(indexHtml).length;
-for (const [, ref] of indexHtml.matchAll(/(?:src|href)="\/?(assets\/[^"]+)"/g)) {
-  firstVisit += gzipSync(readFileSync(join(dist, ref))).length;
+const eager = new Set();
+for (const [, ref] of indexHtml.matchAll(/(?:src|href)="\/?assets\/([^"]+)"/g)) {
+  eager.add(ref);
+  const entry = readFileSync(join(dist, "assets", ref), "utf8");
+  for (const file of readdirSync(join(dist, "assets"))) if (entry.includes(file)) eager.add(file);
 }
+for (const file of eager) firstVisit += gzipSync(readFileSync(join(dist, "assets", file))).length;
 
 const dir = mkdtempSync(join(tmpdir(), "t3rs-web-bench-"));
 const work = join(dir, "work");
