@@ -41,18 +41,39 @@ export function openEarly(url: string): void {
   if (typeof WebSocket === "undefined") return;
   const socket = new WebSocket(url);
   const frames: unknown[] = [];
-  const buffer = (e: MessageEvent) => frames.push(e.data);
-  socket.addEventListener("message", buffer);
-  const thread = threadInPath(window.location.pathname);
-  const requests: Array<{ id: string; body: object }> = [
-    { id: EARLY_SHELL_ID, body: { _tag: "orchestration.subscribeShell", includeArchived: true } },
-  ];
+  const ids: string[] = [];
+  const send = (id: string, body: object) => {
+    ids.push(id);
+    socket.send(JSON.stringify({ id, body }));
+  };
   // Limit: sync.ts's PAGE (not imported, to keep this entry module tiny).
-  if (thread) requests.push({ id: earlyThreadId(thread), body: { _tag: "orchestration.subscribeThread", threadId: thread, limit: 100 } });
-  socket.addEventListener("open", () => requests.forEach((r) => socket.send(JSON.stringify(r))), { once: true });
+  const subscribeThread = (threadId: string) =>
+    send(earlyThreadId(threadId), { _tag: "orchestration.subscribeThread", threadId, limit: 100 });
+  let thread = threadInPath(window.location.pathname);
+  const buffer = (e: MessageEvent) => {
+    frames.push(e.data);
+    // On "/", the page opens on the welcome's bootstrap thread: its history is asked for too.
+    if (thread || frames.length > 1 || typeof e.data !== "string") return;
+    try {
+      const first = JSON.parse(e.data);
+      thread = first?.channel === "server.welcome" ? (first.data?.bootstrapThreadId ?? null) : null;
+      if (thread) subscribeThread(thread);
+    } catch {
+      // Not JSON: the transport reports it.
+    }
+  };
+  socket.addEventListener("message", buffer);
+  socket.addEventListener(
+    "open",
+    () => {
+      send(EARLY_SHELL_ID, { _tag: "orchestration.subscribeShell", includeArchived: true });
+      if (thread) subscribeThread(thread);
+    },
+    { once: true },
+  );
   early = {
     socket: socket as unknown as SocketLike,
-    requests: requests.map((r) => r.id),
+    requests: ids,
     release() {
       socket.removeEventListener("message", buffer);
       return frames.splice(0);
