@@ -114,6 +114,7 @@ async function firstRender(load) {
       inDom: window.__inDom,
       app: mark("t3rs:app"),
       snapshot: mark("t3rs:snapshot"),
+      thread: mark("t3rs:thread"),
     };
   });
 }
@@ -176,6 +177,7 @@ const rows = [
   [`first render of a ${TURNS * 2}-message thread (navigation → last message shown)`, `${timing.shown.toFixed(0)} ms`, "<= 150 ms"],
   ["  app code loaded and started (the socket opens before it)", `${timing.app.toFixed(0)} ms`, ""],
   ["  shell snapshot in the app's model", `${timing.snapshot.toFixed(0)} ms`, ""],
+  ["  open thread's first page (subscribeThread, limit 100) in the model", `${timing.thread.toFixed(0)} ms`, ""],
   ["  last message in the DOM (before its frame is painted)", `${timing.inDom.toFixed(0)} ms`, ""],
   ["the same, third load in that browser (assets and compiled code cached)", `${warm.shown.toFixed(0)} ms`, "<= 150 ms"],
   ["  app code loaded and started", `${warm.app.toFixed(0)} ms`, ""],

@@ -171,6 +171,8 @@ export class Sync {
     open.generation += 1;
     open.loadingOlder = false;
     this.emit();
+    // For `make bench`: when the open thread's first page is in the model.
+    performance.mark("t3rs:thread");
   }
 
   private onPush(push: Push): void {
