@@ -149,6 +149,7 @@ export function Timeline({ rows, older }: { rows: TimelineRow[]; older?: OlderHi
         if (older?.has && !older.loading && nearTop(el)) older.load();
       }}
       data-row-count={rows.length}
+      data-message-count={rows.reduce((n, r) => n + (r.kind === "message" ? 1 : 0), 0)}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
         {older?.has && (
