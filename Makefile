@@ -103,8 +103,9 @@ chromium:
 # The browser client end to end: real binary, real codex and Claude Code, the scripted model,
 # headless Chromium.
 web-e2e: codex agents web chromium
-	$(CARGO) build --locked
-	cd web && CHROMIUM="$$(command -v chromium)" node e2e/run.mjs ../target/debug/t3rs "$(CODEX_BIN)" "$(CLAUDE_BIN)"
+	$(CARGO) build --locked --bin t3rs --example seed_store
+	cd web && CHROMIUM="$$(command -v chromium)" T3RS_SEED_STORE=../target/debug/examples/seed_store \
+	  node e2e/run.mjs ../target/debug/t3rs "$(CODEX_BIN)" "$(CLAUDE_BIN)"
 
 run: check-tools web
 	$(CARGO) build --release --locked

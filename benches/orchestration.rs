@@ -15,19 +15,10 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use t3rs::orchestration::commands::{
-    AssistantCompleteCommand, AssistantDeltaCommand, ProjectCreateCommand, ThreadCreateCommand,
-    ThreadTurnStartCommand,
-};
-use t3rs::orchestration::model::{InteractionMode, RuntimeMode};
-use t3rs::orchestration::{
-    decide, ClientCommand, Command, DecideContext, InternalCommand, ReadModel,
-};
-use t3rs::store::event_log::{CommandWrite, EventLog, Receipt};
-use t3rs::store::history::BatchLists;
 use t3rs::store::Store;
 use tokio_tungstenite::tungstenite::Message;
 
+mod big_log;
 mod snapshot_load;
 mod support;
 use support::{pct, rss_kib, spawn_server, stop, Ws};
@@ -136,160 +127,6 @@ async fn dispatch_bench(addr: &str, per_connection: usize, window: usize) -> (f6
     let rate = all.len() as f64 / started.elapsed().as_secs_f64();
     all.sort_unstable();
     (rate, all)
-}
-
-/// Writes ~1M events the way the engine would: decide, project (rows in memory, lists through
-/// the batch's overlay), one transaction per batch, a snapshot of the rows every 10k.
-fn build_big_log(state: &Path, threads: usize, turns: usize, deltas: usize) -> (u64, Duration) {
-    let started = Instant::now();
-    let store = Store::open(state).expect("store");
-    let log = EventLog::open(&store).expect("log");
-    // A new store: its (empty) lists are built.
-    log.history()
-        .tree()
-        .insert(t3rs::store::history::BUILT_KEY, &b"1"[..])
-        .expect("mark");
-    let lists = std::cell::RefCell::new(BatchLists::default());
-    let mut model = ReadModel::default();
-    let mut sequence = 0u64;
-    let mut batch: Vec<CommandWrite> = Vec::new();
-    let mut since_snapshot = 0u64;
-    let mut counter = 0u64;
-    let mut apply = |command: Command, model: &mut ReadModel, batch: &mut Vec<CommandWrite>| {
-        let mut ids = || {
-            counter += 1;
-            format!("e{counter}")
-        };
-        let mut ctx = DecideContext {
-            now: NOW.to_string(),
-            next_id: &mut ids,
-        };
-        let drafts = decide(&command, model, &mut ctx).expect("valid command");
-        let mut events = Vec::new();
-        for draft in drafts {
-            sequence += 1;
-            let event = draft.into_event(sequence);
-            lists
-                .borrow_mut()
-                .project(model, log.history(), &event)
-                .expect("lists");
-            events.push((sequence, serde_json::to_vec(&event).expect("encode")));
-        }
-        batch.push(CommandWrite {
-            command_id: command.command_id().to_string(),
-            receipt: Receipt::Accepted { sequence },
-            events,
-        });
-    };
-    apply(
-        Command::Client(ClientCommand::ProjectCreate(ProjectCreateCommand {
-            command_id: "bench-p".into(),
-            project_id: "bench".into(),
-            title: "bench".into(),
-            workspace_root: "/tmp".into(),
-            default_model: None,
-            created_at: NOW.into(),
-        })),
-        &mut model,
-        &mut batch,
-    );
-    let flush = |model: &ReadModel, batch: &mut Vec<CommandWrite>, since: &mut u64, force: bool| {
-        let n: u64 = batch.iter().map(|w| w.events.len() as u64).sum();
-        let history = lists
-            .borrow_mut()
-            .finish(model, log.history(), None)
-            .expect("lists");
-        log.write_batch_with_history(batch, &history)
-            .expect("write");
-        batch.clear();
-        *since += n;
-        if *since >= 10_000 || force {
-            log.flush().expect("flush");
-            log.save_snapshot(
-                model.snapshot_sequence,
-                &t3rs::store::snapshot_body::encode_rows(model).expect("snap"),
-            )
-            .expect("snapshot");
-            *since = 0;
-        }
-    };
-    for t in 0..threads {
-        let thread = format!("t{t}");
-        apply(
-            Command::Client(ClientCommand::ThreadCreate(ThreadCreateCommand {
-                model_selection: None,
-                command_id: format!("{thread}-c"),
-                thread_id: thread.clone(),
-                project_id: "bench".into(),
-                title: thread.clone(),
-                model: "gpt-5.4".into(),
-                runtime_mode: RuntimeMode::FullAccess,
-                interaction_mode: InteractionMode::Default,
-                branch: None,
-                worktree_path: None,
-                created_at: NOW.into(),
-            })),
-            &mut model,
-            &mut batch,
-        );
-        for turn in 0..turns {
-            let start = json!({"type": "thread.turn.start", "commandId": format!("{thread}-{turn}-s"), "threadId": thread,
-                "message": {"messageId": format!("{thread}-{turn}-u"), "role": "user", "text": format!("Please do step {turn} of the plan."), "attachments": []},
-                "runtimeMode": "full-access", "interactionMode": "default", "createdAt": NOW});
-            let start: ThreadTurnStartCommand = serde_json::from_value(start).expect("turn start");
-            apply(
-                Command::Client(ClientCommand::ThreadTurnStart(start)),
-                &mut model,
-                &mut batch,
-            );
-            let message_id = format!("{thread}-{turn}-a");
-            for d in 0..deltas {
-                apply(
-                    Command::Internal(InternalCommand::ThreadMessageAssistantDelta(
-                        AssistantDeltaCommand {
-                            command_id: format!("{message_id}-{d}"),
-                            thread_id: thread.clone(),
-                            message_id: message_id.clone(),
-                            delta: "Some streamed words. ".into(),
-                            turn_id: None,
-                            created_at: NOW.into(),
-                        },
-                    )),
-                    &mut model,
-                    &mut batch,
-                );
-            }
-            apply(
-                Command::Internal(InternalCommand::ThreadMessageAssistantComplete(
-                    AssistantCompleteCommand {
-                        command_id: format!("{message_id}-done"),
-                        thread_id: thread.clone(),
-                        message_id,
-                        turn_id: None,
-                        created_at: NOW.into(),
-                    },
-                )),
-                &mut model,
-                &mut batch,
-            );
-            if batch.len() >= 2_000 {
-                flush(&model, &mut batch, &mut since_snapshot, false);
-            }
-        }
-    }
-    flush(&model, &mut batch, &mut since_snapshot, true);
-    let t = Instant::now();
-    let json = serde_json::to_string(&model).expect("encode");
-    let encode = t.elapsed();
-    let t = Instant::now();
-    let back: ReadModel = serde_json::from_str(&json).expect("decode");
-    let decode = t.elapsed();
-    drop(back);
-    eprintln!(
-        "in-process: rows to JSON {encode:?}, JSON to rows {decode:?} ({} MB)",
-        json.len() / 1_000_000
-    );
-    (model.snapshot_sequence, started.elapsed())
 }
 
 /// How long one small write + flush takes on this disk: no acknowledgement can be faster.
@@ -412,7 +249,7 @@ fn main() {
 
     // 2. A million events.
     let state = tempfile::tempdir().expect("tempdir");
-    let (events, took) = build_big_log(state.path(), 1_000, 55, 15);
+    let (events, took) = big_log::build(state.path(), "/tmp", &[55; 1_000], 15);
     eprintln!("built {events} events in {took:?}");
     let (verified, verify_took) = verify_in_process(state.path());
     rows.push((

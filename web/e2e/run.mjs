@@ -14,6 +14,7 @@ import { run as navigation } from "./navigation.mjs";
 import { run as threadView } from "./thread.mjs";
 import { run as runOnboarding, runSettingsPush } from "./onboarding.mjs";
 import { run as checkViews } from "./views.mjs";
+import { run as runHistory } from "./history.mjs";
 import { chromiumOptions, freePort, newPage, startServer as start, stopServer as stop, waitForLine } from "./support.mjs";
 
 const [t3rsBin, codexBin, claudeBin] = process.argv.slice(2).map((p) => resolve(p));
@@ -431,6 +432,10 @@ try {
   // the browser's own line, not the app's. Anything else fails the test.
   const unexpected = consoleErrors.filter((e) => !e.includes("WebSocket connection to"));
   if (unexpected.length) fail(`console errors: ${unexpected.join(" | ")}`);
+  // The seeded 2,000-message thread, on a server of its own (`cargo build --example seed_store`).
+  const seedStore = process.env.T3RS_SEED_STORE ?? resolve(here, "../../target/debug/examples/seed_store");
+  if (!existsSync(seedStore)) fail(`no ${seedStore}: build it with \`cargo build --example seed_store\` or set T3RS_SEED_STORE`);
+  await runHistory({ browser, dir, seedStore, t3rsBin, fail });
   console.log("e2e: browser client ok (screenshots in e2e/screenshots)");
 } catch (error) {
   process.exitCode = 1;

@@ -3,7 +3,7 @@
 
 import { lazy, Suspense, useMemo, useState } from "react";
 
-import { dispatch, transport } from "./client";
+import { dispatch, sync, transport } from "./client";
 import { Composer } from "./Composer";
 import { useAction, useCommand } from "./hooks";
 import { latestTurnLabel, pendingRequests, timelineRows } from "./model";
@@ -73,6 +73,7 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
         rows={rows}
         repeats={collapsed.repeats}
         onPlan={status === "running" ? undefined : (plan, action) => planAction(thread, plan, action)}
+        older={{ has: !!thread.hasOlder, loading: !!thread.loadingOlder, load: () => void sync.loadOlder(thread.id) }}
       />
       {retrying && <RetryingBar thread={thread} retrying={retrying} />}
       <QueuedList thread={thread} />

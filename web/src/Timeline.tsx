@@ -2,7 +2,7 @@
 // few) are in the DOM, so a 2,000-message thread renders as fast as a short one. It follows the bottom while the user is
 // there (streaming text stays in view) and leaves the scroll alone once they scroll up.
 
-import { memo, useEffect, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 
 import { Markdown } from "./Markdown";
@@ -152,17 +152,30 @@ function RowView({ row, repeats, onPlan }: { row: TimelineRow; repeats: Map<stri
   return <WorkRow activities={row.activities} repeats={repeats} />;
 }
 
+/** Older history still on the server: paged in when the user scrolls near the top. */
+export interface OlderHistory {
+  has: boolean;
+  loading: boolean;
+  load: () => void;
+}
+
+const OLDER_ROW = 40;
+
 export function Timeline({
   rows,
   repeats = NO_REPEATS,
   onPlan,
+  older,
 }: {
   rows: TimelineRow[];
   repeats?: Map<string, number>;
   onPlan?: PlanAction;
+  older?: OlderHistory;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  const firstKey = useRef<string | null>(null);
+  const olderRow = older?.has ? OLDER_ROW : 0;
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -173,7 +186,19 @@ export function Timeline({
     initialRect: { width: 0, height: window.innerHeight },
     initialOffset: () => Math.max(0, rows.length * ESTIMATED_ROW - window.innerHeight),
     getItemKey: (index) => rows[index].id,
+    paddingStart: olderRow,
   });
+  // Older rows put in front: the row that was first keeps its place on screen.
+  useLayoutEffect(() => {
+    const previous = firstKey.current;
+    firstKey.current = rows[0]?.id ?? null;
+    if (!previous || previous === firstKey.current) return;
+    const at = rows.findIndex((r) => r.id === previous);
+    if (at <= 0) return;
+    const shift = (virtualizer.measurementsCache[at]?.start ?? at * ESTIMATED_ROW) - olderRow;
+    virtualizer.scrollToOffset((scroller.current?.scrollTop ?? 0) + shift);
+  }, [rows, virtualizer, olderRow]);
+  const nearTop = (el: HTMLElement) => el.scrollTop < 400;
   const last = rows.at(-1);
   // What grows at the bottom: streaming text, or lines of work.
   const lastSize =
@@ -197,9 +222,21 @@ export function Timeline({
       onScroll={(e) => {
         const el = e.currentTarget;
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        if (older?.has && !older.loading && nearTop(el)) older.load();
       }}
+      data-row-count={rows.length}
+      data-message-count={rows.reduce((n, r) => n + (r.kind === "message" ? 1 : 0), 0)}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        {older?.has && (
+          <div className="timeline-older" data-testid="timeline-older" style={{ position: "absolute", top: 0, width: "100%", height: OLDER_ROW }}>
+            {older.loading ? (
+              <span role="status">Loading older messages…</span>
+            ) : (
+              <button className="small" onClick={older.load}>Load older messages</button>
+            )}
+          </div>
+        )}
         {virtualizer.getVirtualItems().map((item) => {
           const row = rows[item.index];
           return (

@@ -13,6 +13,10 @@ export function notificationsFor(previous: ReadModel | null, next: ReadModel): s
     const old = before.get(thread.id);
     if (!old || thread.deletedAt) continue;
     // Only activities and the session decide either kind of news (text deltas change neither).
+    // (A thread not open has no activities here: its shell summary says whether one waits.)
+    if (!thread.loaded && thread.hasPendingApprovals && !old.hasPendingApprovals) {
+      out.push(`${thread.title}: waiting for your approval`);
+    }
     if (old.activities === thread.activities && old.session === thread.session) continue;
     const asked = new Set(pendingRequests(old).map((a) => a.id));
     for (const request of pendingRequests(thread)) {

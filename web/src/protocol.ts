@@ -121,6 +121,16 @@ export interface Thread {
   activities: Activity[];
   checkpoints: CheckpointSummary[];
   session: Session | null;
+  // The shell's summary fields (DP Code's OrchestrationThreadShell): on every thread.
+  latestUserMessageAt?: string | null;
+  hasPendingApprovals?: boolean;
+  hasPendingUserInput?: boolean;
+  hasActionableProposedPlan?: boolean;
+  // The client's own, on the open thread only: whether its history is here (`loaded`), and
+  // whether older pages are left on the server (`hasOlder`) or one is on its way.
+  loaded?: boolean;
+  hasOlder?: boolean;
+  loadingOlder?: boolean;
 }
 
 export interface ReadModel {
@@ -147,3 +157,40 @@ export interface Welcome {
 
 export const DOMAIN_EVENT_CHANNEL = "orchestration.domainEvent";
 export const WELCOME_CHANNEL = "server.welcome";
+
+// DP Code's subscriptions (dpcode.md §2).
+export const SHELL_EVENT_CHANNEL = "orchestration.shellEvent";
+export const THREAD_EVENT_CHANNEL = "orchestration.threadEvent";
+
+export interface ShellSnapshot {
+  snapshotSequence: number;
+  projects: Project[];
+  /** Summaries: the list fields (messages, activities…) are left out. */
+  threads: Thread[];
+  updatedAt: string;
+}
+
+export type ShellItem =
+  | { kind: "snapshot"; snapshot: ShellSnapshot }
+  | { kind: "project-upserted"; sequence: number; project: Project }
+  | { kind: "project-removed"; sequence: number; projectId: string }
+  | { kind: "thread-upserted"; sequence: number; thread: Thread }
+  | { kind: "thread-removed"; sequence: number; threadId: string };
+
+export interface ThreadSnapshot {
+  snapshotSequence: number;
+  thread: Thread;
+  /** Where older history starts; null when the snapshot holds all of it. */
+  historyCursor?: string | null;
+}
+
+export type ThreadItem = { kind: "snapshot"; snapshot: ThreadSnapshot } | { kind: "event"; event: DomainEvent };
+
+/** `orchestration.getThreadHistory`: each list newest first. */
+export interface HistoryPage {
+  messages: Message[];
+  activities: Activity[];
+  proposedPlans: ProposedPlan[];
+  checkpoints: CheckpointSummary[];
+  historyCursor: string | null;
+}

@@ -1,45 +1,39 @@
 import { describe, expect, it } from "vitest";
 
-import type { DomainEvent } from "./protocol";
+import type { Message, Thread } from "./protocol";
 import { Sync } from "./sync";
-import { created, delta, empty, event, FakeClock, FakeSocket } from "./testing";
-import { applyEvent } from "./model";
+import { delta, event, FakeClock, FakeSocket, T } from "./testing";
 import { Transport } from "./transport";
-import { EARLY_SNAPSHOT_ID, type EarlySocket } from "./early";
-
-/** A socket the page opened before the app: it already sent the snapshot request, and
- * `frames` arrived on it before the transport took it over. */
-function earlySocket(frames: unknown[]): { early: EarlySocket; socket: FakeSocket } {
-  const socket = new FakeSocket();
-  socket.readyState = 1;
-  const early: EarlySocket = {
-    socket,
-    requests: [EARLY_SNAPSHOT_ID],
-    release: () => frames.map((f) => JSON.stringify(f)),
-  };
-  return { early, socket };
-}
+import { EARLY_SHELL_ID, type EarlySocket } from "./early";
 
 const welcome = { type: "push", sequence: 1, channel: "server.welcome", data: { cwd: "/w", projectName: "w" } };
-const push = (e: DomainEvent) => ({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: e });
+const project = { id: "p", title: "P", workspaceRoot: "/w", defaultModel: null, createdAt: T, updatedAt: T };
+const row = (id: string): Thread =>
+  ({ id, projectId: "p", title: id, model: "m", runtimeMode: "full-access", interactionMode: "default", branch: null,
+     worktreePath: null, latestTurn: null, createdAt: T, updatedAt: T, archivedAt: null, latestUserMessageAt: null,
+     hasPendingApprovals: false, session: null }) as unknown as Thread;
+const msg = (n: number): Message => ({ id: `m${n}`, role: "user", text: `message ${n}`, turnId: null, streaming: false, createdAt: T, updatedAt: T });
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => msg(from + i));
+const shellItem = (sequence: number) => ({ kind: "snapshot", snapshot: { snapshotSequence: sequence, projects: [project], threads: [row("t"), row("u")], updatedAt: T } });
+const threadItem = (id: string, sequence: number, messages: Message[], historyCursor: string | null) => ({
+  kind: "snapshot",
+  snapshot: { snapshotSequence: sequence, thread: { ...row(id), messages, activities: [], proposedPlans: [], checkpoints: [] }, historyCursor },
+});
+const threadPush = (e: object) => ({ type: "push", sequence: 9, channel: "orchestration.threadEvent", data: { kind: "event", event: e } });
 
 function rig(early: EarlySocket | null = null) {
   const sockets: FakeSocket[] = [];
   const clock = new FakeClock();
   const transport = new Transport({
-    url: "ws://test/",
-    early,
+    url: "ws://test/", early,
     makeSocket: () => {
       const s = new FakeSocket();
       sockets.push(s);
       return s;
     },
-    backoffMs: () => 10,
-    setTimer: clock.set,
-    clearTimer: clock.clear,
+    backoffMs: () => 10, setTimer: clock.set, clearTimer: clock.clear,
   });
-  const sync = new Sync(transport);
-  return { sockets, clock, sync, transport };
+  return { sockets, clock, sync: new Sync(transport) };
 }
 
 /** Answers the socket's unanswered requests with `answer(body)`; returns their tags. */
@@ -48,113 +42,167 @@ function serve(socket: FakeSocket, answered: Set<string>, answer: (body: any) =>
   for (const r of socket.requests()) {
     if (answered.has(r.id)) continue;
     answered.add(r.id);
-    tags.push(r.body._tag + (r.body.fromSequenceExclusive !== undefined ? `>${r.body.fromSequenceExclusive}` : ""));
+    tags.push(r.body._tag + (r.body.threadId ? ` ${r.body.threadId}` : ""));
     socket.deliver({ id: r.id, result: answer(r.body) });
   }
   return tags;
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
+const texts = (sync: Sync, id = "t") => sync.model!.threads.find((t) => t.id === id)!.messages.map((m) => m.id);
 
-/** Opens the socket, welcomes the client and answers its snapshot request with one thread. */
-async function connect(socket: FakeSocket, answered: Set<string>) {
-  socket.open();
-  socket.welcome();
-  serve(socket, answered, () => created.reduce(applyEvent, empty()));
-  await tick();
+/** A server with thread t of `total` messages (m0…), pages of 100 from cursor "before:N". */
+function server(total: number, sequence = 10) {
+  return (body: any) => {
+    switch (body._tag) {
+      case "orchestration.subscribeShell":
+        return shellItem(sequence);
+      case "orchestration.subscribeThread":
+        return threadItem(body.threadId, sequence, range(Math.max(0, total - 100), total), total > 100 ? `before:${total - 100}` : null);
+      case "orchestration.getThreadHistory": {
+        const end = Number(body.before.split(":")[1]);
+        const start = Math.max(0, end - body.limit);
+        return { messages: range(start, end).reverse(), activities: [], proposedPlans: [], checkpoints: [], historyCursor: start > 0 ? `before:${start}` : null };
+      }
+      default:
+        return null;
+    }
+  };
 }
 
-describe("Sync", () => {
-  it("uses the snapshot the early socket asked for, with the events that came before it", async () => {
-    const snapshot = created.reduce(applyEvent, empty());
-    const { early, socket } = earlySocket([
-      welcome,
-      push(delta(3, "Hel")),
-      { id: EARLY_SNAPSHOT_ID, result: snapshot },
-    ]);
-    const { sync, sockets, transport } = rig(early);
-    await tick();
-    // What came before the app was listening is still known: the welcome names the bootstrap.
-    expect(transport.welcome).toEqual(welcome.data);
-    socket.deliver(push(delta(4, "lo")));
-    expect(sync.model?.threads[0].messages[0].text).toBe("Hello");
-    expect(socket.requests()).toEqual([]); // no second snapshot
-    expect(sockets).toEqual([]); // and no second socket
-  });
+async function connect(socket: FakeSocket, answered: Set<string>, answer: (body: any) => unknown) {
+  socket.open();
+  socket.welcome();
+  const tags = serve(socket, answered, answer);
+  await tick();
+  return tags;
+}
 
-  it("an early socket lost before its answer: the next connection takes a snapshot of its own", async () => {
-    const { early, socket } = earlySocket([welcome]);
-    const { sync, sockets, clock } = rig(early);
-    await tick();
-    socket.drop();
-    clock.advance(10);
-    sockets[0].open();
-    sockets[0].welcome();
-    await tick();
-    const tags = serve(sockets[0], new Set(), () => created.reduce(applyEvent, empty()));
-    await tick();
-    expect(tags).toEqual(["orchestration.getSnapshot"]);
-    expect(sync.model?.threads[0].id).toBe("t");
-  });
-
-  it("takes a snapshot, applies pushes in order and ignores repeats", async () => {
+describe("Sync (subscriptions)", () => {
+  it("loads the shell, then subscribes to the open thread only, with its newest page", async () => {
     const { sockets, sync } = rig();
     const answered = new Set<string>();
-    sockets[0].open();
-    sockets[0].welcome();
-    expect(serve(sockets[0], answered, () => created.reduce(applyEvent, empty()))).toEqual([
-      "orchestration.getSnapshot",
-    ]);
+    expect(await connect(sockets[0], answered, server(250))).toEqual(["orchestration.subscribeShell"]);
+    expect(sync.model!.threads.map((t) => [t.id, t.messages.length])).toEqual([["t", 0], ["u", 0]]);
+    expect(sync.model!.threads[0].archivedAt).toBeNull(); // the summary's own fields are kept
+    sync.open("t");
+    expect(serve(sockets[0], answered, server(250))).toEqual(["orchestration.subscribeThread t"]);
+    expect(sockets[0].requests().at(-1)!.body.limit).toBe(100);
     await tick();
-    for (const e of [delta(3, "a"), delta(3, "a"), delta(4, "b")]) {
-      sockets[0].deliver({ type: "push", sequence: e.sequence, channel: "orchestration.domainEvent", data: e });
-    }
-    expect(sync.model?.threads[0].messages[0].text).toBe("ab");
+    expect(texts(sync)).toEqual(range(150, 250).map((m) => m.id));
+    expect(sync.model!.threads[0]).toMatchObject({ loaded: true, hasOlder: true, loadingOlder: false });
   });
 
-  it("after a reconnect, replays from the last applied event so the last message is whole", async () => {
+  it("pages older history in front until the first message, each message once", async () => {
+    const { sockets, sync } = rig();
+    const answered = new Set<string>();
+    await connect(sockets[0], answered, server(250));
+    sync.open("t");
+    serve(sockets[0], answered, server(250));
+    await tick();
+    while (sync.hasOlder("t")) {
+      const loading = sync.loadOlder("t");
+      void sync.loadOlder("t"); // a second scroll event while one page is on its way asks nothing
+      expect(sync.model!.threads[0].loadingOlder).toBe(true);
+      expect(serve(sockets[0], answered, server(250))).toEqual(["orchestration.getThreadHistory t"]);
+      await loading;
+    }
+    expect(texts(sync)).toEqual(range(0, 250).map((m) => m.id));
+    expect(sync.model!.threads[0].hasOlder).toBe(false);
+  });
+
+  it("switching threads unsubscribes the old one and drops its history", async () => {
+    const { sockets, sync } = rig();
+    const answered = new Set<string>();
+    await connect(sockets[0], answered, server(5));
+    sync.open("t");
+    serve(sockets[0], answered, server(5));
+    await tick();
+    sync.open("u");
+    expect(serve(sockets[0], answered, server(5))).toEqual(["orchestration.unsubscribeThread t", "orchestration.subscribeThread u"]);
+    await tick();
+    expect(texts(sync, "t")).toEqual([]);
+    expect(texts(sync, "u")).toHaveLength(5);
+    // A late push of the old thread's stream changes nothing.
+    sockets[0].deliver(threadPush(event(11, "thread.message-sent", { threadId: "t", messageId: "late", role: "user", text: "x", streaming: false, createdAt: T, updatedAt: T })));
+    expect(texts(sync, "t")).toEqual([]);
+  });
+
+  it("after a reconnect re-subscribes and joins the fresh window to what was paged in: no gap, no duplicate", async () => {
     const { sockets, sync, clock } = rig();
     const answered = new Set<string>();
-    await connect(sockets[0], answered);
-    sockets[0].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: delta(3, "Hel") });
-    sockets[0].drop(); // events 4 and 5 happen while we are away
+    await connect(sockets[0], answered, server(250));
+    sync.open("t");
+    serve(sockets[0], answered, server(250));
+    await tick();
+    const page = sync.loadOlder("t");
+    serve(sockets[0], answered, server(250));
+    await page; // m50…m249 here
+    sockets[0].deliver(threadPush(delta(11, "Hel")));
+    sockets[0].drop();
     clock.advance(10);
-    sockets[1].open();
-    sockets[1].welcome();
-    // A push that overtakes the catch-up is kept and applied once, in order.
-    sockets[1].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: delta(6, "!") });
-    const pages: DomainEvent[][] = [[delta(4, "lo"), delta(5, " there")], []];
-    let tags = serve(sockets[1], answered, () => pages.shift());
-    await tick();
-    tags = tags.concat(serve(sockets[1], answered, () => pages.shift()));
-    await tick();
-    expect(tags).toEqual(["orchestration.replayEvents>3", "orchestration.replayEvents>5"]);
-    expect(sync.model?.threads[0].messages[0].text).toBe("Hello there!");
-    expect(sync.lastSequence).toBe(6);
+    // While away: 30 more messages, and the answer a1 finished.
+    const after = (body: any) => {
+      if (body._tag !== "orchestration.subscribeThread") return server(280, 50)(body);
+      const messages = range(180, 280).concat({ ...msg(0), id: "a1", role: "assistant", text: "Hello there" });
+      return threadItem("t", 50, messages, "before:180");
+    };
+    const tags = await connect(sockets[1], new Set(), after);
+    expect(tags).toEqual(["orchestration.subscribeShell", "orchestration.subscribeThread t"]);
+    const ids = texts(sync);
+    expect(ids).toEqual(range(50, 280).map((m) => m.id).concat("a1"));
+    expect(sync.model!.threads[0].messages.at(-1)!.text).toBe("Hello there");
+    // An event from before the snapshot is not applied again; one after it is.
+    sockets[1].deliver(threadPush(delta(50, " again")));
+    sockets[1].deliver(threadPush(delta(51, "!")));
+    expect(sync.model!.threads[0].messages.at(-1)!.text).toBe("Hello there!");
+    // The kept part's cursor still leads to the rest.
+    const older = sync.loadOlder("t");
+    expect(sockets[1].requests().at(-1)!.body.before).toBe("before:50");
+    serve(sockets[1], new Set(sockets[1].requests().slice(0, -1).map((r) => r.id)), server(280, 50));
+    await older;
+    expect(new Set(texts(sync)).size).toBe(texts(sync).length);
+    expect(texts(sync)[0]).toBe("m0");
   });
 
-  it("a gap in pushes is filled from the log, not skipped", async () => {
-    const { sockets, sync } = rig();
-    const answered = new Set<string>();
-    await connect(sockets[0], answered);
-    sockets[0].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: delta(4, "b") });
-    const pages: DomainEvent[][] = [[delta(3, "a"), delta(4, "b")], []];
-    serve(sockets[0], answered, () => pages.shift());
+  it("a fresh window that does not reach what was paged in replaces it, with its own cursor", async () => {
+    const { sockets, sync, clock } = rig();
+    await connect(sockets[0], new Set(), server(250));
+    sync.open("t");
+    serve(sockets[0], new Set(sockets[0].requests().slice(0, 1).map((r) => r.id)), server(250));
     await tick();
-    serve(sockets[0], answered, () => pages.shift());
-    await tick();
-    expect(sync.model?.threads[0].messages[0].text).toBe("ab");
+    sockets[0].drop();
+    clock.advance(10);
+    await connect(sockets[1], new Set(), server(600, 80));
+    expect(texts(sync)).toEqual(range(500, 600).map((m) => m.id));
+    expect(sync.hasOlder("t")).toBe(true);
   });
 
-  it("a revert takes a fresh snapshot", async () => {
+  it("uses the shell subscription the early socket sent", async () => {
+    const socket = new FakeSocket();
+    socket.readyState = 1;
+    const early: EarlySocket = {
+      socket, requests: [EARLY_SHELL_ID],
+      release: () => [welcome, { id: EARLY_SHELL_ID, result: shellItem(3) }].map((f) => JSON.stringify(f)),
+    };
+    const { sync, sockets } = rig(early);
+    await tick();
+    await tick();
+    expect(sync.model!.threads.map((t) => t.id)).toEqual(["t", "u"]);
+    expect(socket.requests()).toEqual([]); // no second shell request
+    expect(sockets).toEqual([]);
+  });
+
+  it("a revert re-subscribes for the server's word on what is left", async () => {
     const { sockets, sync } = rig();
     const answered = new Set<string>();
-    await connect(sockets[0], answered);
-    const reverted = event(3, "thread.reverted", { threadId: "t", turnCount: 0 });
-    sockets[0].deliver({ type: "push", sequence: 2, channel: "orchestration.domainEvent", data: reverted });
-    const tags = serve(sockets[0], answered, () => ({ ...created.reduce(applyEvent, empty()), snapshotSequence: 3 }));
+    await connect(sockets[0], answered, server(5));
+    sync.open("t");
+    serve(sockets[0], answered, server(5));
     await tick();
-    expect(tags).toEqual(["orchestration.getSnapshot"]);
-    expect(sync.lastSequence).toBe(3);
+    sockets[0].deliver(threadPush(event(12, "thread.reverted", { threadId: "t", turnCount: 0 })));
+    expect(serve(sockets[0], answered, () => threadItem("t", 12, range(0, 2), null))).toEqual(["orchestration.subscribeThread t"]);
+    await tick();
+    expect(texts(sync)).toEqual(["m0", "m1"]);
   });
 });
