@@ -19,8 +19,8 @@ export async function run({ browser, dir, seedStore, t3rsBin, fail }) {
   const server = await startServer({ bin: t3rsBin, port, stateDir: state, cwd: work, auth: false, env: { RUST_LOG: "error" } });
   const { page, consoleErrors } = await newPage(browser, 30_000);
   try {
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.getByRole("button", { name: "t0", exact: true }).click();
+    // Opened by its address, as a bookmark or a reload would (the seeded thread's id is t0).
+    await page.goto(`http://127.0.0.1:${port}/t0`);
     const last = `Please do step ${TURNS - 1} of the plan.`;
     await page.getByTestId("message-user").filter({ hasText: last }).waitFor();
     const timeline = page.getByTestId("timeline");
