@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
+use t3rs::store::event_log::EventLog;
 use t3rs::store::Store;
 use tokio_tungstenite::tungstenite::Message;
 

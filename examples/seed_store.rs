@@ -24,7 +24,7 @@ fn main() {
         })
     };
     let mut turns = vec![number(2, 1000)];
-    turns.extend(std::iter::repeat_n(number(4, 1), number(3, 0)));
+    turns.extend(std::iter::repeat(number(4, 1)).take(number(3, 0)));
     let (events, took) = big_log::build(std::path::Path::new(state), root, &turns, number(5, 3));
     println!("seeded {events} events in {took:?} into {state}");
 }

@@ -52,7 +52,7 @@ export function FolderPicker({ onAdded }: { onAdded?: (projectId: string) => voi
         {entries.map((e) => (
           <li key={e.fullPath}>
             <button type="button" className="link" data-testid="folder-entry" onClick={() => setPath(`${e.fullPath}/`)}>
-              📁 {e.name}
+              {e.name}/
             </button>
           </li>
         ))}

@@ -57,10 +57,10 @@ export function ProviderStatusPanel({ compact = false }: { compact?: boolean }) 
             <span key={`${s.provider}:${s.instanceId ?? ""}`} data-readiness={r} title={fix?.text ?? `${providerLabel(s)}: ${readinessLabel(r)}`}>
               <span className={`pdot pdot-${s.status}`} aria-hidden="true" /> {providerLabel(s)}
               {fix && (
-                <>
+                <span className="pstatus-fix">
                   {" "}
                   {readinessLabel(r)}: run <code>{fix.command}</code>
-                </>
+                </span>
               )}
             </span>
           );
