@@ -156,13 +156,15 @@ const heap = async () => {
   await cdp.send("HeapProfiler.collectGarbage");
   return (await cdp.send("Runtime.getHeapUsage")).usedSize;
 };
-const bigThreadTitle = await page.locator("button.thread-link.active").first().textContent();
+// The sidebar's rows are named by title and time: pick them by title, and the big thread by id.
+const row = (title) => page.locator(".thread-row").filter({ has: page.locator(".thread-title", { hasText: new RegExp(`^${title}$`) }) });
+const bigThreadId = await page.locator(".thread-row.active").first().getAttribute("data-thread-id");
 const heapBefore = await heap();
 for (let n = 0; n < MEMORY_THREADS; n++) {
-  await page.getByRole("button", { name: `memory ${n}`, exact: true }).click();
-  await page.locator("button.thread-link.active", { hasText: `memory ${n}` }).waitFor();
+  await row(`memory ${n}`).locator(".thread-link").click();
+  await page.locator(".thread-row.active .thread-title", { hasText: new RegExp(`^memory ${n}$`) }).waitFor();
 }
-await page.getByRole("button", { name: bigThreadTitle.trim(), exact: true }).first().click();
+await page.locator(`.thread-row[data-thread-id="${bigThreadId}"] .thread-link`).click();
 await page.getByTestId("message-user").first().waitFor();
 const heapAfter = await heap();
 await browser.close();
