@@ -1,6 +1,7 @@
 // Every main view at desktop and phone size, in the light and the dark theme, without new
 // turns: no horizontal overflow, the composer on screen, axe-core finding no serious or
-// critical violation, and a screenshot of each (e2e/screenshots/<view>-<size>-<theme>.png).
+// critical violation, and a screenshot of each (thread, changes, terminal, settings, the phone's
+// drawer) (e2e/screenshots/<view>-<size>-<theme>.png).
 // ctx: { page, shots, fail }. The page shows a thread that already has turns.
 
 import { readFileSync } from "node:fs";
@@ -91,6 +92,14 @@ export async function run({ page, shots, fail }) {
         await sidebar.waitFor({ state: "hidden" });
         await composerOnScreen(`after-drawer-${theme}`, size.height);
       }
+
+      // The settings page (/settings), from the top bar's gear and back.
+      await page.getByTestId("settings-open").click();
+      await page.getByTestId("settings-page").waitFor();
+      await check("settings", size, theme);
+      await page.getByTestId("settings-open").click();
+      await page.getByTestId("settings-page").waitFor({ state: "detached" });
+      await composer.waitFor();
     }
   }
   await page.getByTestId("theme-switch").selectOption("system");
