@@ -69,10 +69,8 @@ export function App() {
     }
     if (command === "settings.open") navigate({ kind: "settings" });
     if (command === "theme.toggle") {
-      // The palette's toggle flips what is shown now (a system theme counts as what it shows).
-      const dark = document.documentElement.dataset.theme === "dark" ||
-        (!document.documentElement.dataset.theme && window.matchMedia("(prefers-color-scheme: dark)").matches);
-      setTheme(dark ? "light" : "dark");
+      // The palette's toggle flips what is shown now (data-theme says it, whatever the choice).
+      setTheme(document.documentElement.dataset.theme === "dark" ? "light" : "dark");
     }
     if (command === "thread.archive" && thread && !thread.archivedAt) {
       dispatch({ type: "thread.archive", threadId: thread.id }).catch((e: Error) => setSyncError(`Archive failed: ${e.message}`));

@@ -1,6 +1,6 @@
-// The colour theme: "system" follows prefers-color-scheme, "light"/"dark" pin it through
-// data-theme on <html> (styles.css reads both). Applied by boot.ts before the app renders, so a
-// dark page never flashes light.
+// The colour theme: "system" follows prefers-color-scheme, "light"/"dark" pin it; either way
+// data-theme on <html> says what is shown (styles.css reads only that). Applied by boot.ts
+// before the app renders, so a dark page never flashes light.
 
 export type ThemeChoice = "system" | "light" | "dark";
 
@@ -16,10 +16,15 @@ export function readTheme(): ThemeChoice {
   }
 }
 
+const systemDark = () =>
+  typeof window.matchMedia === "function" && window.matchMedia("(prefers-color-scheme: dark)").matches;
+let current: ThemeChoice = "system";
+
+/** Sets data-theme to what is shown: the choice, or for "system" what the system prefers. */
 export function applyTheme(choice: ThemeChoice): void {
+  current = choice;
   const root = document.documentElement;
-  if (choice === "system") root.removeAttribute("data-theme");
-  else root.setAttribute("data-theme", choice);
+  root.setAttribute("data-theme", choice === "system" ? (systemDark() ? "dark" : "light") : choice);
   // The phone's browser bar takes the page's colour: a pinned theme pins both metas to it.
   for (const meta of document.querySelectorAll<HTMLMetaElement>('meta[name="theme-color"]')) {
     meta.dataset.system ??= meta.content;
@@ -28,6 +33,13 @@ export function applyTheme(choice: ThemeChoice): void {
 }
 
 const BAR = { light: "#ffffff", dark: "#15161a" };
+
+// A system theme follows the system when it changes while the page is open.
+if (typeof window !== "undefined" && typeof window.matchMedia === "function") {
+  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    if (current === "system") applyTheme("system");
+  });
+}
 
 export function setTheme(choice: ThemeChoice): void {
   try {
