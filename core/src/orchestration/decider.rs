@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::commands::{ClientCommand, Command, InternalCommand};
 use super::events::*;
-use super::model::{AssistantDeliveryMode, MessageRole, ModelSelection, ReadModel};
+use super::model::{AssistantDeliveryMode, MessageRole, ModelSelection, ReadModel, Thread};
 
 /// The reference's default when a turn does not say how the assistant's text is delivered.
 const DEFAULT_ASSISTANT_DELIVERY_MODE: AssistantDeliveryMode = AssistantDeliveryMode::Buffered;
@@ -290,6 +290,7 @@ fn decide_client(
                 streaming: false,
                 created_at: c.created_at.clone(),
                 updated_at: c.created_at.clone(),
+                answered_by: None,
             });
             let message_event = thread_event(
                 ctx,
@@ -425,6 +426,7 @@ fn decide_client(
 }
 
 fn assistant_message(
+    model: &ReadModel,
     thread_id: &str,
     message_id: &str,
     turn_id: &Option<String>,
@@ -442,7 +444,20 @@ fn assistant_message(
         streaming,
         created_at: at.to_string(),
         updated_at: at.to_string(),
+        answered_by: model.threads.get(thread_id).map(|t| answering_agent(t)),
     })
+}
+
+/// The agent a thread's turns go to now: its selection (the latest turn's), else v0.0.4's
+/// codex with the thread's model. Options are left out: they say how, not who.
+fn answering_agent(thread: &Thread) -> ModelSelection {
+    match &thread.model_selection {
+        Some(selection) => ModelSelection {
+            options: None,
+            ..selection.clone()
+        },
+        None => ModelSelection::codex(thread.model.clone()),
+    }
 }
 
 fn decide_internal(
@@ -461,6 +476,7 @@ fn decide_internal(
             session: c.session.clone(),
         }),
         I::ThreadMessageAssistantDelta(c) => assistant_message(
+            model,
             &c.thread_id,
             &c.message_id,
             &c.turn_id,
@@ -471,6 +487,7 @@ fn decide_internal(
         // Completion is a non-streaming message-sent with no text: the projector marks the
         // message complete without touching what the deltas built.
         I::ThreadMessageAssistantComplete(c) => assistant_message(
+            model,
             &c.thread_id,
             &c.message_id,
             &c.turn_id,

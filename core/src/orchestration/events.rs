@@ -286,6 +286,9 @@ pub struct ThreadMessageSentPayload {
     pub streaming: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// The agent writing an assistant message (see `Message::answered_by`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<ModelSelection>,
 }
 
 /// What a `thread.turn.start` on a running thread does (DP Code's `dispatchMode`): wait for

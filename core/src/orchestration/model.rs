@@ -283,6 +283,11 @@ pub struct Message {
     pub streaming: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// On assistant messages: the agent and model that wrote it. A thread may change agent
+    /// between turns, so the thread's own selection cannot say who answered an older turn.
+    /// An extra field, so v0.0.4 clients decode the message as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<ModelSelection>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

@@ -296,8 +296,49 @@ fn assistant_delta_is_a_streaming_message() {
     assert_eq!(
         e["payload"],
         json!({"threadId": "t1", "messageId": "a1", "role": "assistant", "text": "Hel",
-               "turnId": "turn-1", "streaming": true, "createdAt": T0, "updatedAt": T0})
+               "turnId": "turn-1", "streaming": true, "createdAt": T0, "updatedAt": T0,
+               "answeredBy": {"provider": "codex", "model": "gpt-5.4"}})
     );
+}
+
+#[test]
+fn each_assistant_message_names_the_agent_of_its_turn() {
+    let mut h = Harness::with_thread();
+    let delta = |message: &str| {
+        internal(
+            json!({"type": "thread.message.assistant.delta", "commandId": format!("c-{message}"),
+            "threadId": "t1", "messageId": message, "delta": "x", "turnId": null, "createdAt": T0}),
+        )
+    };
+    h.ok(delta("a1"));
+    let mut claude = turn_start("t1", "m2", "now you");
+    claude["modelSelection"] =
+        json!({"provider": "claudeAgent", "model": "claude-sonnet-4-6", "options": {"x": 1}});
+    h.ok(client(claude));
+    h.ok(delta("a2"));
+    // A later delta of the first message does not relabel it.
+    h.ok(delta("a1"));
+    let thread = h.thread("t1");
+    let by = |id: &str| {
+        let m = thread
+            .messages
+            .iter()
+            .find(|m| m.id == id)
+            .expect("message");
+        serde_json::to_value(&m.answered_by).expect("json")
+    };
+    assert_eq!(by("a1"), json!({"provider": "codex", "model": "gpt-5.4"}));
+    // Options say how the agent ran, not who it is: they are left out.
+    assert_eq!(
+        by("a2"),
+        json!({"provider": "claudeAgent", "model": "claude-sonnet-4-6"})
+    );
+    let user = thread
+        .messages
+        .iter()
+        .find(|m| m.id == "m2")
+        .expect("user message");
+    assert!(user.answered_by.is_none());
 }
 
 #[test]

@@ -245,6 +245,9 @@ pub(crate) fn update_message(existing: &mut Message, p: &ThreadMessageSentPayloa
     if let Some(attachments) = &p.attachments {
         existing.attachments = Some(attachments.clone());
     }
+    if existing.answered_by.is_none() {
+        existing.answered_by.clone_from(&p.answered_by);
+    }
 }
 
 /// The message a message-sent starts.
@@ -258,6 +261,7 @@ pub(crate) fn new_message(p: &ThreadMessageSentPayload) -> Message {
         streaming: p.streaming,
         created_at: p.created_at.clone(),
         updated_at: p.updated_at.clone(),
+        answered_by: p.answered_by.clone(),
     }
 }
 

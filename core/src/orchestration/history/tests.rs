@@ -24,6 +24,7 @@ fn message(i: usize) -> Message {
         streaming: false,
         created_at: at(i),
         updated_at: at(i),
+        answered_by: None,
     }
 }
 

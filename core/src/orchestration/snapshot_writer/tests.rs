@@ -57,6 +57,7 @@ fn thread(n: usize, project_id: &str) -> FullThread {
             streaming: m == 2,
             created_at: format!("2026-01-01T00:00:0{m}.000Z"),
             updated_at: format!("2026-01-01T00:00:0{m}.500Z"),
+            answered_by: (m == 1).then(|| ModelSelection::codex("gpt-5.4")),
         })
         .collect();
     let proposed_plans = (0..n % 3)
