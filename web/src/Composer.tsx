@@ -10,7 +10,8 @@ import { dispatch, now, startTurn } from "./client";
 import { askNotificationPermission, useAction } from "./hooks";
 import { isTurnRunning } from "./model";
 import type { Thread } from "./protocol";
-import { ProviderPicker, useModels, useProviders } from "./ProviderPicker";
+import { ProviderPicker, useModels } from "./ProviderPicker";
+import { useProviders } from "./providerStore";
 import { useSendGuard } from "./SendGuard";
 import {
   defaultSelection,

@@ -7,7 +7,6 @@ import { useEffect, useRef, useState } from "react";
 import { transport } from "./client";
 import { fixFor, readiness, readinessLabel } from "./providerStatus";
 import {
-  acpInstanceIds,
   CODEX_FALLBACK_MODELS,
   providerLabel,
   selectionKey,
@@ -15,32 +14,6 @@ import {
   type ProviderOption,
   type ProviderStatus,
 } from "./providers";
-
-/** Provider statuses (checked on each connection, then as the server pushes them) and the
- * declared ACP instances. */
-export function useProviders(): { statuses: ProviderStatus[]; acpInstances: string[] } {
-  const [statuses, setStatuses] = useState<ProviderStatus[]>([]);
-  const [acpInstances, setAcpInstances] = useState<string[]>([]);
-  useEffect(() => {
-    const load = () => {
-      transport
-        .request<{ providers?: ProviderStatus[] }>({ _tag: "server.refreshProviders" })
-        .then((r) => Array.isArray(r?.providers) && setStatuses(r.providers), () => undefined);
-      transport.request({ _tag: "server.getSettings" }).then((r) => setAcpInstances(acpInstanceIds(r)), () => undefined);
-    };
-    const stopOpen = transport.onOpen(load);
-    const stopPush = transport.onPush((push) => {
-      const data = push.data as { providers?: ProviderStatus[] } | null;
-      if (push.channel === "server.providerStatusesUpdated" && Array.isArray(data?.providers)) setStatuses(data.providers);
-      if (push.channel === "server.settingsUpdated") setAcpInstances(acpInstanceIds(push.data));
-    });
-    return () => {
-      stopOpen();
-      stopPush();
-    };
-  }, []);
-  return { statuses, acpInstances };
-}
 
 /** The models `provider.listModels` gives for the option (codex's built-in list until then). */
 export function useModels(option: { provider: string; instanceId?: string }): ModelOption[] {

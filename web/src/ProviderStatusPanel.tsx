@@ -5,7 +5,7 @@
 import { useState } from "react";
 
 import { transport } from "./client";
-import { useProviders } from "./ProviderPicker";
+import { useProviders } from "./providerStore";
 import { fixFor, isSupported, readiness, readinessLabel } from "./providerStatus";
 import { providerLabel, type ProviderStatus } from "./providers";
 

@@ -6,6 +6,8 @@ import { dispatch, now, transport } from "./client";
 import { describeProgress, newActionId, progressOf } from "./gitProgress";
 import { useAction } from "./hooks";
 import { isTurnRunning } from "./model";
+import { canRollBack, defaultSelection, providerLabel } from "./providers";
+import { useProviders } from "./providerStore";
 import type { Thread } from "./protocol";
 
 const DiffView = lazy(() => import("./DiffView"));
@@ -30,9 +32,20 @@ export function DiffPanel({ thread, onClose }: { thread: Thread; onClose?: () =>
       fromTurnCount: count - 1,
       toTurnCount: count,
     });
+  // An agent that cannot forget turns (most ACP agents) gets its files restored, and its next
+  // turn starts a new conversation: the buttons say "restore files", not "revert".
+  const agent = defaultSelection(thread);
+  const rollback = canRollBack(useProviders().statuses, agent);
+  const revertLabel = rollback ? "revert here" : "restore files here";
+  const revertTitle = rollback
+    ? "Restore the files and the agent's conversation to this turn"
+    : `${providerLabel(agent)} cannot forget turns: the files are restored, and its next turn starts a new conversation given this thread's messages`;
   const revert = (count: number) =>
     act(async () => {
-      if (!window.confirm(`Restore the files to how they were after turn ${count}? Later turns are dropped.`)) return;
+      const question = rollback
+        ? `Restore the files to how they were after turn ${count}? Later turns are dropped.`
+        : `Restore the files to how they were after turn ${count}? Later turns are dropped. ${providerLabel(agent)} cannot forget them, so its next turn starts a new conversation.`;
+      if (!window.confirm(question)) return;
       await dispatch({ type: "thread.checkpoint.revert", threadId: thread.id, turnCount: count, createdAt: now() });
       setPatch(null);
     });
@@ -62,8 +75,14 @@ export function DiffPanel({ thread, onClose }: { thread: Thread; onClose?: () =>
             <button className="small" disabled={busy || c.status !== "ready"} onClick={() => showTurn(c.checkpointTurnCount)}>
               diff
             </button>
-            <button className="small" disabled={busy || running || c.status !== "ready"} onClick={() => revert(c.checkpointTurnCount)}>
-              revert here
+            <button
+              className="small"
+              data-testid="revert-turn"
+              title={revertTitle}
+              disabled={busy || running || c.status !== "ready"}
+              onClick={() => revert(c.checkpointTurnCount)}
+            >
+              {revertLabel}
             </button>
           </div>
           {c.files.map((f) => (
@@ -76,8 +95,8 @@ export function DiffPanel({ thread, onClose }: { thread: Thread; onClose?: () =>
         </div>
       ))}
       {thread.checkpoints.length > 0 && (
-        <button className="small" disabled={busy || running} onClick={() => revert(0)}>
-          revert to before the first turn
+        <button className="small" title={revertTitle} disabled={busy || running} onClick={() => revert(0)}>
+          {rollback ? "revert to before the first turn" : "restore files to before the first turn"}
         </button>
       )}
       {error && <div className="error">{error}</div>}

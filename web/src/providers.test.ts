@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { applyEvent } from "./model";
 import {
   acpInstanceIds,
+  canRollBack,
   defaultSelection,
   disabledReason,
   modelAfterSwitch,
@@ -15,6 +16,22 @@ import { created, empty, event } from "./testing";
 
 const status = (provider: string, s: ProviderStatus["status"], available: boolean, extra: Partial<ProviderStatus> = {}): ProviderStatus => ({
   provider, status: s, available, authStatus: "unknown", checkedAt: "2026-01-01T00:00:00Z", capabilities: {}, ...extra,
+});
+
+describe("canRollBack", () => {
+  const statuses = [
+    status("codex", "ready", true, { capabilities: { rollback: true } }),
+    status("acp", "ready", true, { instanceId: "gemini", capabilities: { rollback: false } }),
+    status("acp", "ready", true, { instanceId: "other", capabilities: { rollback: true } }),
+  ];
+  it("reads the capability of the thread's own agent, an ACP instance by its id", () => {
+    expect(canRollBack(statuses, { provider: "codex" })).toBe(true);
+    expect(canRollBack(statuses, { provider: "acp", instanceId: "gemini" })).toBe(false);
+    expect(canRollBack(statuses, { provider: "acp", instanceId: "other" })).toBe(true);
+  });
+  it("counts an agent with no status yet as able (the server reports what happened)", () => {
+    expect(canRollBack([], { provider: "claudeAgent" })).toBe(true);
+  });
 });
 
 describe("defaultSelection", () => {

@@ -67,6 +67,21 @@ export function providerLabel(s: { provider: string; instanceId?: string | null 
   return LABELS[s.provider] ?? s.provider;
 }
 
+/** The status of the agent a selection names (an ACP instance by its id). */
+export function statusFor(
+  statuses: ProviderStatus[],
+  s: { provider: string; instanceId?: string | null },
+): ProviderStatus | undefined {
+  const key = selectionKey(s);
+  return statuses.find((st) => selectionKey(st) === key);
+}
+
+/** Whether the agent can forget undone turns; unknown (no status yet) counts as yes, since
+ * the server then says what happened in the thread. */
+export function canRollBack(statuses: ProviderStatus[], s: { provider: string; instanceId?: string | null }): boolean {
+  return statusFor(statuses, s)?.capabilities?.rollback !== false;
+}
+
 /** The thread's recorded selection, else codex with the thread's model. */
 export function defaultSelection(thread: Pick<Thread, "model" | "modelSelection">): ModelSelection {
   const s = thread.modelSelection;
