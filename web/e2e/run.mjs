@@ -236,6 +236,11 @@ try {
   await page.getByTestId("git-changes").filter({ hasText: "1 changed file" }).waitFor();
   // The command shows as work between the messages.
   await page.getByTestId("work").getByTestId("activity").filter({ hasText: "echo approved > approved.txt" }).first().waitFor();
+  // The turn's changed file is listed where its work ended, its diff opening in place.
+  const turnFile = page.getByTestId("turn-files").getByTestId("turn-file").filter({ hasText: "approved.txt" });
+  await turnFile.locator("summary").click();
+  await turnFile.locator(".diff-code-insert", { hasText: "approved" }).waitFor();
+  await page.screenshot({ path: join(shots, "3b-inline-diff.png") });
 
   // 4. The server restarts under the page: it reconnects, catches up and carries on.
   await stopServer();
@@ -252,11 +257,12 @@ try {
   // 5. The diff panel shows turn 2's file; reverting to turn 1 removes it.
   await page.getByTestId("toggle-diff").click();
   await page.getByTestId("file-stat").filter({ hasText: "approved.txt" }).waitFor();
+  const panel = page.getByTestId("diff-panel");
   await page.getByTestId("checkpoint").nth(1).getByRole("button", { name: "diff" }).click();
-  await page.getByTestId("diff-file").filter({ hasText: "approved.txt" }).locator(".diff-code-insert", { hasText: "approved" }).waitFor();
+  await panel.getByTestId("diff-file").filter({ hasText: "approved.txt" }).locator(".diff-code-insert", { hasText: "approved" }).waitFor();
   await page.getByRole("button", { name: "Whole thread" }).click();
   await page.getByText("Whole thread", { exact: true }).and(page.locator(".label")).waitFor();
-  await page.getByTestId("diff-file").filter({ hasText: "approved.txt" }).waitFor();
+  await panel.getByTestId("diff-file").filter({ hasText: "approved.txt" }).waitFor();
   await page.screenshot({ path: join(shots, "5-diff.png") });
   page.once("dialog", (dialog) => dialog.accept());
   await page.getByTestId("checkpoint").nth(0).getByRole("button", { name: "revert here" }).click();

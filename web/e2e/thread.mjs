@@ -13,8 +13,9 @@ async function toolOutput({ page, fail }) {
   await output.locator("summary").click();
   const text = await output.locator("pre").textContent();
   if (!text || !text.includes("Bash completed with no output")) fail(`the tool output reads "${text}"`);
-  // The head names the agent that answered.
+  // The head names the thread's agent, and Claude's answer says who wrote it.
   await page.getByTestId("agent-label").filter({ hasText: "claude" }).waitFor();
+  await page.getByTestId("answered-by").filter({ hasText: "Claude Code" }).first().waitFor();
 }
 
 // Back on the codex thread: the start-up warnings codex repeats each session show once with a
@@ -23,6 +24,7 @@ async function runPlan({ page, fail, shots }) {
   await page.locator(".thread-link:not(.active)").first().click();
   const plan = page.getByTestId("proposed-plan").filter({ hasText: "Paint it blue" });
   await plan.waitFor();
+  await page.getByTestId("answered-by").filter({ hasText: "Codex" }).first().waitFor();
   const counts = await page.getByTestId("repeat-count").allTextContents();
   if (counts.length === 0) fail("no repeated warning shows a count");
   await plan.getByTestId("plan-implement").click();
@@ -32,19 +34,26 @@ async function runPlan({ page, fail, shots }) {
   await page.screenshot({ path: `${shots}/9c-plan-implemented.png` });
 }
 
-// While a turn runs the composer offers Queue (and Steer, codex can): a queued message shows as
-// pending and runs once the running turn is interrupted.
+// While a turn runs the composer offers Steer (codex can) and Queue. A steered message joins
+// the running turn (codex's turn/steer): it shows at once and is not queued. A queued message
+// shows as pending and runs once the running turn is interrupted.
 async function queueWhileRunning({ page, fail, shots }) {
   await page.getByTestId("composer").fill("Run the long job again");
   await page.getByTestId("send").click();
   await page.getByTestId("activity").filter({ hasText: "sleep 60" }).last().waitFor();
   await page.getByTestId("queue").waitFor();
-  if ((await page.getByTestId("steer").count()) === 0) fail("codex can steer, but no Steer button shows");
+  await page.getByTestId("composer").fill("Also mention the steer");
+  await page.getByTestId("steer").click();
+  await page.getByTestId("message-user").filter({ hasText: "Also mention the steer" }).waitFor();
   await page.getByTestId("composer").fill("Then say it ran");
   await page.getByTestId("queue").click();
-  await page.getByTestId("queued-message").waitFor();
+  await page.getByTestId("queued-message").filter({ hasText: "Then say it ran" }).waitFor();
+  const queued = await page.getByTestId("queued-message").allInnerTexts();
+  if (queued.length !== 1) fail(`one message should wait, not: ${JSON.stringify(queued)}`);
   await page.screenshot({ path: `${shots}/9d-queued.png` });
   await page.getByRole("button", { name: "Interrupt" }).click();
   await page.getByTestId("message-assistant").filter({ hasText: "The queued message ran." }).waitFor();
   await page.getByTestId("queued-message").waitFor({ state: "detached" });
+  const failed = await page.getByTestId("activity").filter({ hasText: /steer failed/i }).count();
+  if (failed > 0) fail("codex refused the steer");
 }

@@ -13,6 +13,7 @@ import { PendingRequest } from "./RequestCards";
 import { Timeline } from "./Timeline";
 import { AgentLabel, ContextMeter, planAction, RetryingBar } from "./ThreadStatus";
 import { collapseWarnings, queuedMessageIds, retryingStatus } from "./threadRows";
+import { changesByRow } from "./turnChanges";
 
 const TerminalDrawer = lazy(() => import("./TerminalDrawer"));
 
@@ -25,6 +26,7 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
     () => timelineRows(thread.messages, collapsed.activities, thread.proposedPlans),
     [thread.messages, collapsed, thread.proposedPlans],
   );
+  const changes = useMemo(() => changesByRow(rows, thread.checkpoints), [rows, thread.checkpoints]);
   const retrying =
     status === "running" ? retryingStatus(thread.activities, thread.session?.activeTurnId) : null;
   const [showDiff, setShowDiff] = useState(false);
@@ -70,8 +72,10 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
         </button>
       </div>
       <Timeline
+        threadId={thread.id}
         rows={rows}
         repeats={collapsed.repeats}
+        changes={changes}
         onPlan={status === "running" ? undefined : (plan, action) => planAction(thread, plan, action)}
         older={{ has: !!thread.hasOlder, loading: !!thread.loadingOlder, load: () => void sync.loadOlder(thread.id) }}
       />

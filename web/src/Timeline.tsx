@@ -7,13 +7,19 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 
 import { Markdown } from "./Markdown";
 import type { TimelineRow } from "./model";
-import type { Activity, Message, ProposedPlan } from "./protocol";
+import type { Activity, CheckpointSummary, Message, ProposedPlan } from "./protocol";
+import { TurnFiles } from "./TurnFiles";
 
 const ESTIMATED_ROW = 80;
 
-const MessageRow = memo(function MessageRow({ message }: { message: Message }) {
+const MessageRow = memo(function MessageRow({ message, agent }: { message: Message; agent?: string }) {
   return (
     <div className={`message message-${message.role}`} data-testid={`message-${message.role}`}>
+      {agent && (
+        <div className="answered-by" data-testid="answered-by" title="The agent that answered">
+          {agent}
+        </div>
+      )}
       <Markdown text={message.text} />
       {message.attachments?.map((a) => (
         <img key={a.id} className="attachment" src={`/attachments/${encodeURIComponent(a.id)}${window.location.search}`} alt={a.name} />
@@ -82,7 +88,17 @@ const SHOWN_WORK = 4;
 /** The work between two messages: the last few lines, the rest behind a toggle. Errors are
  * always shown. */
 const WorkRow = memo(
-  function WorkRow({ activities, repeats }: { activities: Activity[]; repeats: Map<string, number> }) {
+  function WorkRow({
+    activities,
+    repeats,
+    changes,
+    threadId,
+  }: {
+    activities: Activity[];
+    repeats: Map<string, number>;
+    changes?: CheckpointSummary;
+    threadId: string;
+  }) {
     const hidden = activities.slice(0, -SHOWN_WORK);
     const visible = activities.slice(-SHOWN_WORK);
     const hiddenErrors = hidden.filter((a) => a.tone === "error");
@@ -102,12 +118,15 @@ const WorkRow = memo(
         {visible.map((a) => (
           <ActivityLine key={a.id} activity={a} repeats={repeats.get(a.id)} />
         ))}
+        {changes && <TurnFiles threadId={threadId} checkpoint={changes} />}
       </div>
     );
   },
   // A new array with the same activities (each update copies the list) is the same row.
   // A repeated warning's count may grow while its row stays the same.
   (a, b) =>
+    a.changes === b.changes &&
+    a.threadId === b.threadId &&
     a.activities.length === b.activities.length &&
     a.activities.every((x, i) => x === b.activities[i] && a.repeats.get(x.id) === b.repeats.get(x.id)),
 );
@@ -145,11 +164,21 @@ const PlanRow = memo(function PlanRow({ plan, onPlan }: { plan: ProposedPlan; on
 });
 
 const NO_REPEATS = new Map<string, number>();
+const NO_CHANGES = new Map<string, CheckpointSummary>();
 
-function RowView({ row, repeats, onPlan }: { row: TimelineRow; repeats: Map<string, number>; onPlan?: PlanAction }) {
-  if (row.kind === "message") return <MessageRow message={row.message} />;
-  if (row.kind === "plan") return <PlanRow plan={row.plan} onPlan={onPlan} />;
-  return <WorkRow activities={row.activities} repeats={repeats} />;
+interface RowContext {
+  threadId: string;
+  repeats: Map<string, number>;
+  changes: Map<string, CheckpointSummary>;
+  onPlan?: PlanAction;
+}
+
+function RowView({ row, context }: { row: TimelineRow; context: RowContext }) {
+  if (row.kind === "message") return <MessageRow message={row.message} agent={row.agent} />;
+  if (row.kind === "plan") return <PlanRow plan={row.plan} onPlan={context.onPlan} />;
+  return (
+    <WorkRow activities={row.activities} repeats={context.repeats} changes={context.changes.get(row.id)} threadId={context.threadId} />
+  );
 }
 
 /** Older history still on the server: paged in when the user scrolls near the top. */
@@ -162,16 +191,22 @@ export interface OlderHistory {
 const OLDER_ROW = 40;
 
 export function Timeline({
+  threadId,
   rows,
   repeats = NO_REPEATS,
+  changes = NO_CHANGES,
   onPlan,
   older,
 }: {
+  threadId: string;
   rows: TimelineRow[];
   repeats?: Map<string, number>;
+  /** Work row id → the checkpoint of the turn it ends: its files, with diffs inline. */
+  changes?: Map<string, CheckpointSummary>;
   onPlan?: PlanAction;
   older?: OlderHistory;
 }) {
+  const context: RowContext = { threadId, repeats, changes, onPlan };
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const firstKey = useRef<string | null>(null);
@@ -246,7 +281,7 @@ export function Timeline({
               ref={virtualizer.measureElement}
               style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${item.start}px)` }}
             >
-              <RowView row={row} repeats={repeats} onPlan={onPlan} />
+              <RowView row={row} context={context} />
             </div>
           );
         })}

@@ -36,6 +36,14 @@ describe("applyEvent", () => {
     expect(m.threads[0].archivedAt).toBe(T);
   });
 
+  it("keeps who answered from a message's first event", () => {
+    const by = { provider: "claudeAgent", model: "claude-sonnet-4-6" };
+    const first = event(3, "thread.message-sent", { threadId: "t", messageId: "a1", role: "assistant", text: "Hi",
+      streaming: true, turnId: "u1", createdAt: T, updatedAt: T, answeredBy: by });
+    const m = [first, delta(4, " there"), delta(5, "", false)].reduce(applyEvent, base());
+    expect(m.threads[0].messages[0].answeredBy).toEqual(by);
+  });
+
   it("builds threads and appends streamed text, completion keeping it", () => {
     const m = [delta(3, "Hel"), delta(4, "lo"), delta(5, "", false)].reduce(applyEvent, base());
     const msg = m.threads[0].messages[0];
@@ -151,6 +159,31 @@ describe("timelineRows", () => {
       [plan],
     );
     expect(rows.map((r) => r.id)).toEqual(["m1", "work:a1", "plan:p1", "work:a2", "m2"]);
+  });
+
+  it("names who answered on a turn's first assistant message and when the agent changes", () => {
+    const reply = (id: string, turnId: string, provider: string, model: string): Message => ({
+      ...message(id, T), role: "assistant", turnId, answeredBy: { provider, model },
+    });
+    const rows = timelineRows(
+      [
+        message("u1", T),
+        reply("a1", "t1", "codex", "gpt-5.4"),
+        reply("a2", "t1", "codex", "gpt-5.4"),
+        message("u2", T),
+        reply("a3", "t2", "claudeAgent", "claude-sonnet-4-6"),
+        { ...message("a4", T), role: "assistant", turnId: "t3" },
+      ],
+      [],
+    );
+    expect(rows.map((r) => (r.kind === "message" ? (r.agent ?? "") : ""))).toEqual([
+      "",
+      "Codex · gpt-5.4",
+      "",
+      "",
+      "Claude Code · claude-sonnet-4-6",
+      "",
+    ]);
   });
 
   it("with no activities it is the messages, in order", () => {

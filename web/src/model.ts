@@ -3,6 +3,7 @@
 // only the touched thread and list are copied.
 
 import type { Activity, DomainEvent, Message, ProposedPlan, ReadModel, Thread } from "./protocol";
+import { providerLabel } from "./providers";
 
 /** An event the client cannot apply by itself (it asks for a fresh snapshot instead). */
 export class NeedsSnapshot extends Error {}
@@ -40,6 +41,7 @@ function applyMessage(thread: Thread, p: any): Thread {
       updatedAt: p.updatedAt,
       turnId: p.turnId ?? null,
       attachments: p.attachments ?? existing.attachments,
+      answeredBy: existing.answeredBy ?? p.answeredBy,
     };
   } else {
     next = messages.concat({
@@ -49,6 +51,7 @@ function applyMessage(thread: Thread, p: any): Thread {
       attachments: p.attachments ?? undefined,
       turnId: p.turnId ?? null,
       streaming: p.streaming,
+      ...(p.answeredBy ? { answeredBy: p.answeredBy } : {}),
       createdAt: p.createdAt,
       updatedAt: p.updatedAt,
     });
@@ -264,7 +267,8 @@ const HIDDEN_ACTIVITY_KINDS = new Set([
 ]);
 
 export type TimelineRow =
-  | { kind: "message"; id: string; message: Message; createdAt: string }
+  /** `agent`: who answered, on the first assistant message of a turn and whenever it changes. */
+  | { kind: "message"; id: string; message: Message; createdAt: string; agent?: string }
   | { kind: "plan"; id: string; plan: ProposedPlan; createdAt: string }
   | { kind: "work"; id: string; activities: Activity[] };
 
@@ -273,9 +277,17 @@ export type TimelineRow =
 export function timelineRows(messages: Message[], activities: Activity[], plans: ProposedPlan[] = []): TimelineRow[] {
   const content: Array<Exclude<TimelineRow, { kind: "work" }>> = [];
   let p = 0;
+  let answered: { turn: string | null; agent: string } | null = null;
   for (const message of messages) {
     while (p < plans.length && plans[p].createdAt < message.createdAt) content.push(planRow(plans[p++]));
-    content.push({ kind: "message", id: message.id, message, createdAt: message.createdAt });
+    const row: TimelineRow & { kind: "message" } = { kind: "message", id: message.id, message, createdAt: message.createdAt };
+    const by = message.role === "assistant" ? message.answeredBy : undefined;
+    if (by) {
+      const agent = [providerLabel(by), by.model].filter(Boolean).join(" · ");
+      if (!answered || answered.turn !== message.turnId || answered.agent !== agent) row.agent = agent;
+      answered = { turn: message.turnId, agent };
+    }
+    content.push(row);
   }
   while (p < plans.length) content.push(planRow(plans[p++]));
 

@@ -49,6 +49,8 @@ export interface Message {
   streaming: boolean;
   createdAt: string;
   updatedAt: string;
+  /** t3rs's, on assistant messages: the agent and model that wrote it. */
+  answeredBy?: { provider: string; model: string; instanceId?: string | null };
 }
 
 export interface Activity {
