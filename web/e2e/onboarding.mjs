@@ -73,6 +73,7 @@ export async function runSettingsPush({ browser, page, fail }) {
       (want) => document.querySelector("[data-testid=setting-enableAssistantStreaming]")?.checked === want,
       before,
     );
+    await acpAgentEditor(page, other, fail);
     await page.locator("[data-testid=session-row][data-current=true]").waitFor();
     await page.screenshot({ path: join(new URL(".", import.meta.url).pathname, "screenshots", "settings.png"), fullPage: true });
     await page.getByTestId("settings-open").click();
@@ -82,4 +83,26 @@ export async function runSettingsPush({ browser, page, fail }) {
   } finally {
     await context.close();
   }
+}
+
+// An ACP agent added in one tab shows in the other; a bad id is refused with the field named;
+// removed, it is gone from both.
+async function acpAgentEditor(page, other, fail) {
+  const editor = (p) => p.getByTestId("acp-instances");
+  await editor(page).getByTestId("acp-add").click();
+  const added = editor(page).getByTestId("acp-instance").last();
+  await added.getByTestId("acp-id").fill("Bad Id");
+  await added.getByTestId("acp-command").fill("/bin/true");
+  await editor(page).getByTestId("acp-save").click();
+  const refused = await page.getByTestId("settings-error").textContent();
+  if (!refused?.includes("instanceId")) fail(`a bad ACP id was not refused by name: ${refused}`);
+  await added.getByTestId("acp-id").fill("scratch-agent");
+  await editor(page).getByTestId("acp-save").click();
+  await editor(page).getByTestId("acp-save").and(page.locator(":disabled")).waitFor();
+  await other.waitForFunction(() =>
+    [...document.querySelectorAll("[data-testid=acp-id]")].some((input) => input.value === "scratch-agent"),
+  );
+  await added.getByRole("button", { name: "Remove scratch-agent" }).click();
+  await editor(page).getByTestId("acp-save").click();
+  await editor(other).getByTestId("acp-instance").first().waitFor({ state: "detached" });
 }

@@ -1,6 +1,6 @@
 // The app: the sidebar and the selected thread, with the connection state above them.
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 
 import { createThread, dispatch, sync } from "./client";
 import { CommandPalette } from "./CommandPalette";
@@ -12,7 +12,8 @@ import { ThemeSwitch } from "./ThemeSwitch";
 import { ThreadView } from "./ThreadView";
 import { FirstRun } from "./FolderPicker";
 import { ProviderStatusPanel } from "./ProviderStatusPanel";
-import { SettingsPage } from "./Settings";
+
+const SettingsPage = lazy(() => import("./Settings"));
 
 export function App() {
   const model = useModel();
@@ -114,7 +115,9 @@ export function App() {
         </header>
         <main className="thread-main">
         {route.kind === "settings" ? (
-          <SettingsPage onClose={leaveSettings} theme={<ThemeSwitch />} />
+          <Suspense fallback={<div className="muted settings-page">Loading settings…</div>}>
+            <SettingsPage onClose={leaveSettings} theme={<ThemeSwitch />} />
+          </Suspense>
         ) : model && model.projects.filter((p) => !p.deletedAt).length === 0 ? (
           <FirstRun status={<ProviderStatusPanel />} />
         ) : thread ? (

@@ -1,82 +1,15 @@
-// The settings page: the server's settings (live: another tab's change arrives as
-// `server.settingsUpdated`), the keybindings, the provider statuses, and the signed-in
-// sessions with revoke (same-origin HTTP with this browser's session cookie).
+// The settings page: the server's settings (ServerSettings.tsx), the keybindings, the provider
+// statuses, and the signed-in sessions with revoke (same-origin HTTP with this browser's
+// session cookie). Loaded on first visit to it, so it costs the first page nothing.
 
 import { useEffect, useState, type ReactNode } from "react";
 
 import { transport } from "./client";
 import { ProviderStatusPanel } from "./ProviderStatusPanel";
-
-type Settings = Record<string, unknown>;
-
-function unwrap(answer: unknown): Settings | null {
-  const a = answer as { settings?: Settings } | Settings | null;
-  if (!a || typeof a !== "object") return null;
-  return ((a as { settings?: Settings }).settings ?? a) as Settings;
-}
+import { ServerSettings } from "./ServerSettings";
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-function ServerSettings() {
-  const [settings, setSettings] = useState<Settings | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const load = () =>
-      transport.request({ _tag: "server.getSettings" }).then(
-        (r) => setSettings(unwrap(r)),
-        (e: unknown) => setError(`Could not load the settings: ${message(e)}`),
-      );
-    const stopOpen = transport.onOpen(load);
-    const stopPush = transport.onPush((push) => {
-      if (push.channel === "server.settingsUpdated") setSettings(unwrap(push.data));
-    });
-    return () => {
-      stopOpen();
-      stopPush();
-    };
-  }, []);
-  const update = (patch: Settings) => {
-    setError(null);
-    transport.request({ _tag: "server.updateSettings", ...patch }).then(
-      (r) => setSettings(unwrap(r)),
-      (e: unknown) => setError(`Could not save: ${message(e)}`),
-    );
-  };
-  if (!settings) return <p className="muted">{error ?? "Loading settings…"}</p>;
-  // Simple values get a control each; structured ones (instances, selections) are shown as they are.
-  const simple = Object.entries(settings).filter(([, v]) => typeof v === "boolean" || typeof v === "string");
-  const structured = Object.entries(settings).filter(([, v]) => v !== null && typeof v === "object");
-  return (
-    <div className="settings-server">
-      {simple.map(([key, value]) =>
-        typeof value === "boolean" ? (
-          <label key={key} className="settings-row">
-            <input type="checkbox" checked={value} data-testid={`setting-${key}`} onChange={(e) => update({ [key]: e.target.checked })} />
-            {key}
-          </label>
-        ) : (
-          <label key={key} className="settings-row">
-            {key}
-            <input
-              defaultValue={value as string}
-              key={value as string}
-              data-testid={`setting-${key}`}
-              onBlur={(e) => e.target.value !== value && update({ [key]: e.target.value })}
-            />
-          </label>
-        ),
-      )}
-      {structured.map(([key, value]) => (
-        <details key={key} className="settings-row">
-          <summary>{key}</summary>
-          <pre>{JSON.stringify(value, null, 2)}</pre>
-        </details>
-      ))}
-      {error && <p role="alert" className="error">{error}</p>}
-    </div>
-  );
 }
 
 interface Keybinding {
@@ -200,8 +133,8 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** `theme`: the lead passes helper 1's ThemeSwitch here. */
-export function SettingsPage({ onClose, theme }: { onClose?: () => void; theme?: ReactNode }) {
+/** `theme`: the theme switch, which the top bar also uses. */
+export default function SettingsPage({ onClose, theme }: { onClose?: () => void; theme?: ReactNode }) {
   return (
     <div className="settings-page" data-testid="settings-page">
       <header>
