@@ -37,7 +37,10 @@ use open_store::open_store;
 
 mod open_store;
 
-const PROVIDER_CHECK_TIMEOUT: Duration = Duration::from_secs(4);
+/// `codex --version` answers in well under a second on an idle machine, but a Node launcher
+/// starting beside a build on two busy cores has taken over 4 s: a shorter bound reported a
+/// working codex as broken. Only a hung CLI waits this long.
+const PROVIDER_CHECK_TIMEOUT: Duration = Duration::from_secs(12);
 const STOP_TIMEOUT: Duration = Duration::from_millis(1500);
 /// How long codex may take to answer one request (starting a conversation is the slow one).
 const CODEX_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
