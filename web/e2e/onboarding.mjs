@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 import { freePort, newPage, startServer, stopServer } from "./support.mjs";
+import { checkView, eachLook } from "./views.mjs";
 
 export async function run({ browser, t3rsBin, codexBin, dir, deadline, fail }) {
   const root = join(dir, "onboarding");
@@ -32,7 +33,10 @@ export async function run({ browser, t3rsBin, codexBin, dir, deadline, fail }) {
     });
     const text = await codex.innerText();
     if (!text.includes("not logged in") || !text.includes("codex login")) fail(`first run: codex status lacks its fix: ${text}`);
-    await page.screenshot({ path: join(new URL(".", import.meta.url).pathname, "screenshots", "first-run.png") });
+    const shots = join(new URL(".", import.meta.url).pathname, "screenshots");
+    await page.screenshot({ path: join(shots, "first-run.png") });
+    // The first run at both sizes and in both themes: no overflow, axe clean.
+    await eachLook(page, (size, theme) => checkView({ page, shots, fail }, `first-run-${size.name}-${theme}`));
     // The folder picker: click into the folder, add it.
     await page.getByTestId("folder-entry").filter({ hasText: "myproj" }).click();
     await page.waitForFunction(() => document.querySelector("[data-testid=folder-path]")?.value.endsWith("myproj/"));

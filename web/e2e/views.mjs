@@ -15,6 +15,36 @@ const SIZES = [
 ];
 const THEMES = ["light", "dark"];
 
+/** One view as it is now: no horizontal overflow, no serious or critical axe violation, and a
+ * screenshot (`<label>.png`). Puts axe into the page if it is not there yet. */
+export async function checkView({ page, shots, fail }, label) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
+  const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  if (width[0] > width[1]) fail(`${label}: the page is ${width[0]}px wide in a ${width[1]}px window`);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  await page.screenshot({ path: join(shots, `${label}.png`) });
+  if (violations.length) fail(`${label}: axe found ${violations.length} serious/critical:\n  ${violations.join("\n  ")}`);
+}
+
+/** Each size and theme in turn, set through the top bar's real theme switch. */
+export async function eachLook(page, visit) {
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    for (const theme of THEMES) {
+      await page.getByTestId("theme-switch").selectOption(theme);
+      await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
+      await visit(size, theme);
+    }
+  }
+  await page.getByTestId("theme-switch").selectOption("system");
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 export async function run({ page, shots, fail }) {
   const started = Date.now();
   // The page's CSP allows no inline or foreign script: axe goes in as evaluated source.
@@ -37,72 +67,52 @@ export async function run({ page, shots, fail }) {
   const badIcon = manifest.icons.find((i) => !/ 200 image\//.test(i));
   if (badIcon) fail(`a manifest icon does not load: ${badIcon}`);
 
-  async function check(view, size, theme) {
-    const label = `${view}-${size.name}-${theme}`;
-    const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-    if (width[0] > width[1]) fail(`${label}: the page is ${width[0]}px wide in a ${width[1]}px window`);
-    const violations = await page.evaluate(async () => {
-      const result = await window.axe.run(document, { resultTypes: ["violations"] });
-      return result.violations
-        .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-    });
-    await page.screenshot({ path: join(shots, `${label}.png`) });
-    if (violations.length) fail(`${label}: axe found ${violations.length} serious/critical:\n  ${violations.join("\n  ")}`);
-  }
+  const check = (view, size, theme) => checkView({ page, shots, fail }, `${view}-${size.name}-${theme}`);
 
   async function composerOnScreen(label, height) {
     const box = await composer.boundingBox();
     if (!box || box.y < 0 || box.y + box.height > height) fail(`${label}: the composer is off screen (${JSON.stringify(box)})`);
   }
 
-  for (const size of SIZES) {
-    await page.setViewportSize({ width: size.width, height: size.height });
+  await eachLook(page, async (size, theme) => {
     const phone = size.width < 768;
-    for (const theme of THEMES) {
-      // Through the real switch in the top bar.
-      await page.getByTestId("theme-switch").selectOption(theme);
-      await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
-      await composer.waitFor();
-      await composerOnScreen(`thread-${size.name}-${theme}`, size.height);
-      await check("thread", size, theme);
+    await composer.waitFor();
+    await composerOnScreen(`thread-${size.name}-${theme}`, size.height);
+    await check("thread", size, theme);
 
-      await page.getByTestId("toggle-diff").click();
-      await page.getByTestId("diff-panel").waitFor();
-      await check("changes", size, theme);
-      // On a phone the panel is a sheet over the thread: its own close button.
-      await page.getByTestId(phone ? "close-diff" : "toggle-diff").click();
-      await page.getByTestId("diff-panel").waitFor({ state: "detached" });
+    await page.getByTestId("toggle-diff").click();
+    await page.getByTestId("diff-panel").waitFor();
+    await check("changes", size, theme);
+    // On a phone the panel is a sheet over the thread: its own close button.
+    await page.getByTestId(phone ? "close-diff" : "toggle-diff").click();
+    await page.getByTestId("diff-panel").waitFor({ state: "detached" });
 
-      await page.getByTestId("toggle-terminal").click();
-      await page.locator('[data-testid="terminal"] .xterm').waitFor();
-      await check("terminal", size, theme);
-      await page.getByTestId("hide-terminal").click();
-      await page.getByTestId("terminal-drawer").waitFor({ state: "detached" });
+    await page.getByTestId("toggle-terminal").click();
+    await page.locator('[data-testid="terminal"] .xterm').waitFor();
+    await check("terminal", size, theme);
+    await page.getByTestId("hide-terminal").click();
+    await page.getByTestId("terminal-drawer").waitFor({ state: "detached" });
 
-      if (phone) {
-        const sidebar = page.locator("#sidebar");
-        await page.getByTestId("menu").click();
-        await page.waitForFunction(() => document.getElementById("sidebar")?.getBoundingClientRect().left === 0);
-        if (!(await page.evaluate(() => document.getElementById("sidebar").contains(document.activeElement)))) {
-          fail("the opened drawer did not take the focus");
-        }
-        await check("sidebar", size, theme);
-        await page.keyboard.press("Escape");
-        await sidebar.waitFor({ state: "hidden" });
-        await composerOnScreen(`after-drawer-${theme}`, size.height);
+    if (phone) {
+      const sidebar = page.locator("#sidebar");
+      await page.getByTestId("menu").click();
+      await page.waitForFunction(() => document.getElementById("sidebar")?.getBoundingClientRect().left === 0);
+      if (!(await page.evaluate(() => document.getElementById("sidebar").contains(document.activeElement)))) {
+        fail("the opened drawer did not take the focus");
       }
-
-      // The settings page (/settings), from the top bar's gear and back.
-      await page.getByTestId("settings-open").click();
-      await page.getByTestId("settings-page").waitFor();
-      await check("settings", size, theme);
-      await page.getByTestId("settings-open").click();
-      await page.getByTestId("settings-page").waitFor({ state: "detached" });
-      await composer.waitFor();
+      await check("sidebar", size, theme);
+      await page.keyboard.press("Escape");
+      await sidebar.waitFor({ state: "hidden" });
+      await composerOnScreen(`after-drawer-${theme}`, size.height);
     }
-  }
-  await page.getByTestId("theme-switch").selectOption("system");
-  await page.setViewportSize({ width: 1280, height: 800 });
+
+    // The settings page (/settings), from the top bar's gear and back.
+    await page.getByTestId("settings-open").click();
+    await page.getByTestId("settings-page").waitFor();
+    await check("settings", size, theme);
+    await page.getByTestId("settings-open").click();
+    await page.getByTestId("settings-page").waitFor({ state: "detached" });
+    await composer.waitFor();
+  });
   console.log(`e2e: views (2 sizes × 2 themes, axe) took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
