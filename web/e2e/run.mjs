@@ -56,8 +56,13 @@ writeFileSync(
       { text: "Claude ran the command.", chunks: 3 },
       // thread.mjs: the codex thread's proposed plan, implemented.
       { text: "Implementing the plan.", chunks: 2 },
-      // thread.mjs: a long job, a message queued behind it, which runs once it is interrupted.
-      { shell: "sleep 60" },
+      // thread.mjs: a message steered into a running turn, one queued behind it. The turn is
+      // kept running by slow streams (a long shell command would not do: codex's exec returns
+      // after ~10 s and asks the model again; a "hang" step still completes the response).
+      // codex takes the steered message once the open answer has streamed (~8 s), asks again,
+      // and that answer (~16 s) is interrupted, which starts the queued message.
+      { text: "Starting the long job, step by step, one piece at a time, slowly.", chunks: 20, delay_ms: 500 },
+      { text: "Taking the steer, and working on it for a long while yet, slowly.", chunks: 40, delay_ms: 500 },
       { text: "The queued message ran.", chunks: 2 },
     ],
   }),

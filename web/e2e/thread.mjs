@@ -40,11 +40,16 @@ async function runPlan({ page, fail, shots }) {
 async function queueWhileRunning({ page, fail, shots }) {
   await page.getByTestId("composer").fill("Run the long job again");
   await page.getByTestId("send").click();
-  await page.getByTestId("activity").filter({ hasText: "sleep 60" }).last().waitFor();
+  await page.getByTestId("message-assistant").filter({ hasText: "Starting the long job" }).waitFor();
   await page.getByTestId("queue").waitFor();
   await page.getByTestId("composer").fill("Also mention the steer");
   await page.getByTestId("steer").click();
   await page.getByTestId("message-user").filter({ hasText: "Also mention the steer" }).waitFor();
+  // codex took it into the running turn: once the open answer ended, the model was asked again
+  // within the same turn, and is answering.
+  await page.getByTestId("message-assistant").filter({ hasText: "Taking the steer" }).waitFor();
+  await page.getByTestId("queue").waitFor();
+  if ((await page.getByTestId("queued-message").count()) > 0) fail("the steered message was queued");
   await page.getByTestId("composer").fill("Then say it ran");
   await page.getByTestId("queue").click();
   await page.getByTestId("queued-message").filter({ hasText: "Then say it ran" }).waitFor();

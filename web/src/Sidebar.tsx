@@ -25,7 +25,7 @@ export function Sidebar(props: { model: ReadModel | null; selected: string | nul
   return (
     <nav className="sidebar" id="sidebar" aria-label="Projects and threads">
       <h1>t3rs</h1>
-      <ThreadSearch onOpen={props.onSelect} />
+      <ThreadSearch onOpen={props.onSelect} revision={searchRevision(props.model)} />
       {groups.map((group) => (
         <ProjectEntry key={group.project.id} group={group} selected={props.selected} onSelect={props.onSelect} />
       ))}
@@ -109,4 +109,12 @@ function ProjectEntry(props: { group: ProjectGroup; selected: string | null; onS
       {error && <div className="error">{error}</div>}
     </section>
   );
+}
+
+/** What changes when a search's answer may: a thread added, renamed, archived, or a turn sent
+ * or finished (not every streamed word: a finished turn has all of its reply). */
+function searchRevision(model: ReadModel | null): string {
+  return (model?.threads ?? [])
+    .map((t) => `${t.id}:${t.title}:${t.archivedAt ?? ""}:${t.latestUserMessageAt ?? ""}:${t.latestTurn?.completedAt ?? ""}`)
+    .join("|");
 }

@@ -15,7 +15,9 @@ interface Hit {
 
 const DEBOUNCE_MS = 200;
 
-export function ThreadSearch(props: { onOpen: (threadId: string) => void }) {
+/** `revision` changes when the threads may match differently: an open search is asked again,
+ * so its results stay live. */
+export function ThreadSearch(props: { onOpen: (threadId: string) => void; revision?: string }) {
   const [query, setQuery] = useState("");
   const [hits, setHits] = useState<Hit[] | null>(null);
   const [active, setActive] = useState(0);
@@ -35,7 +37,7 @@ export function ThreadSearch(props: { onOpen: (threadId: string) => void }) {
       transport
         .request<{ results: Hit[] }>({ _tag: "orchestration.searchThreads", query: q, limit: 20, includeArchived: true })
         .then(
-          (r) => !stale && (setHits(r.results), setActive(0), setError(null)),
+          (r) => !stale && (setHits(r.results), setActive((i) => (i < r.results.length ? i : 0)), setError(null)),
           (e: Error) => !stale && setError(`Search failed: ${e.message}`),
         )
         .finally(() => !stale && setSearching(false));
@@ -44,7 +46,7 @@ export function ThreadSearch(props: { onOpen: (threadId: string) => void }) {
       stale = true;
       clearTimeout(timer);
     };
-  }, [query]);
+  }, [query, props.revision]);
 
   const open = (hit: Hit | undefined) => {
     if (!hit) return;
@@ -88,6 +90,7 @@ export function ThreadSearch(props: { onOpen: (threadId: string) => void }) {
               key={hit.threadId}
               id={optionId(i)}
               role="option"
+              data-thread-id={hit.threadId}
               aria-selected={i === active}
               className={`search-hit ${i === active ? "active" : ""}`}
               onMouseDown={(e) => e.preventDefault()}

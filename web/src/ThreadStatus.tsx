@@ -3,6 +3,7 @@
 
 import { dispatch, now, startTurn } from "./client";
 import { useAction } from "./hooks";
+import { providerLabel } from "./providers";
 import type { ProposedPlan, Thread } from "./protocol";
 import { contextUse, formatTokens, type Retrying } from "./threadRows";
 
@@ -11,9 +12,12 @@ export function AgentLabel({ thread }: { thread: Thread }) {
   const provider = thread.session?.providerName ?? thread.modelSelection?.provider ?? null;
   const model = thread.modelSelection?.model ?? thread.model ?? null;
   if (!provider && !model) return null;
+  const shown = [provider && providerLabel({ provider, instanceId: thread.modelSelection?.instanceId }), model]
+    .filter(Boolean)
+    .join(" · ");
   return (
-    <span className="agent-label" data-testid="agent-label" title="The agent answering in this thread">
-      {[provider, model].filter(Boolean).join(" · ")}
+    <span className="agent-label" data-testid="agent-label" title={`The agent answering in this thread: ${shown}`}>
+      {shown}
     </span>
   );
 }
