@@ -3,17 +3,19 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 
 import { createThread, dispatch, sync } from "./client";
-import { CommandPalette } from "./CommandPalette";
 import { useCommand, useConnection, useKeybindings, useModel, useNotifications, useServerConfig, useWelcome } from "./hooks";
 import { currentRoute, navigate, onRouteChange, type Route } from "./router";
 import { Sidebar } from "./Sidebar";
 import { setTheme } from "./theme";
 import { ThemeSwitch } from "./ThemeSwitch";
 import { ThreadView } from "./ThreadView";
-import { FirstRun } from "./FolderPicker";
 import { ProviderStatusPanel } from "./ProviderStatusPanel";
 
 const SettingsPage = lazy(() => import("./Settings"));
+const CommandPalette = lazy(() => import("./CommandPalette"));
+const PALETTE_COMMAND = "palette.toggle";
+// Shown once per install: not worth a byte of every later first visit.
+const FirstRun = lazy(() => import("./FolderPicker").then((m) => ({ default: m.FirstRun })));
 
 export function App() {
   const model = useModel();
@@ -64,7 +66,9 @@ export function App() {
   const config = useServerConfig();
   useKeybindings(config.keybindings);
   useNotifications();
+  const [palette, setPalette] = useState(false);
   useCommand((command) => {
+    if (command === PALETTE_COMMAND) setPalette((open) => !open);
     if (command === "chat.new" || command === "chat.newLocal") {
       if (project) createThread(project).then(setSelected, (e: Error) => setSyncError(e.message));
     }
@@ -88,7 +92,11 @@ export function App() {
     <div className={`app ${drawer ? "drawer-open" : ""}`}>
       <Sidebar model={model} selected={thread?.id ?? null} onSelect={choose} />
       <button className="drawer-backdrop" aria-label="Close the sidebar" tabIndex={-1} onClick={() => setDrawer(false)} />
-      <CommandPalette model={model} onOpenThread={choose} onOpenProject={openProject} />
+      {palette && (
+        <Suspense fallback={null}>
+          <CommandPalette model={model} onOpenThread={choose} onOpenProject={openProject} onClose={() => setPalette(false)} />
+        </Suspense>
+      )}
       <div className="main">
         <header className="topbar">
           <button
@@ -119,7 +127,9 @@ export function App() {
             <SettingsPage onClose={leaveSettings} theme={<ThemeSwitch />} />
           </Suspense>
         ) : model && model.projects.filter((p) => !p.deletedAt).length === 0 ? (
-          <FirstRun status={<ProviderStatusPanel />} />
+          <Suspense fallback={<div className="muted">Loading…</div>}>
+            <FirstRun status={<ProviderStatusPanel />} />
+          </Suspense>
         ) : thread ? (
           <ThreadView
             key={thread.id}

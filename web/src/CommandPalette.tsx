@@ -1,13 +1,11 @@
 // The command palette (mod+k): threads, projects and actions, fuzzy-filtered; arrows move,
 // Enter runs, Escape closes. Actions send the `t3rs:command` events the owning views handle.
+// Its own chunk: App mounts it when `palette.toggle` first opens it.
 
 import { useEffect, useMemo, useRef, useState } from "react";
 
-import { useCommand } from "./hooks";
 import { fuzzyFilter } from "./navigation";
 import type { ReadModel } from "./protocol";
-
-export const PALETTE_COMMAND = "palette.toggle";
 
 interface Item {
   id: string;
@@ -31,28 +29,22 @@ export function sendCommand(command: string) {
   window.dispatchEvent(new CustomEvent("t3rs:command", { detail: command }));
 }
 
-export function CommandPalette(props: {
+export default function CommandPalette(props: {
   model: ReadModel | null;
   onOpenThread: (threadId: string) => void;
   /** A project chosen: its newest thread, or a new one. */
   onOpenProject: (projectId: string) => void;
+  onClose: () => void;
 }) {
-  const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
-  const returnFocus = useRef<Element | null>(null);
-  useCommand((command) => {
-    if (command !== PALETTE_COMMAND) return;
-    if (!open) returnFocus.current = document.activeElement;
-    setOpen(!open);
-    setQuery("");
-    setActive(0);
-  });
+  // Focus comes back to where it was when the palette closes.
   useEffect(() => {
-    if (open) input.current?.focus();
-    else (returnFocus.current as HTMLElement | null)?.focus?.();
-  }, [open]);
+    const returnFocus = document.activeElement as HTMLElement | null;
+    input.current?.focus();
+    return () => returnFocus?.focus?.();
+  }, []);
 
   const items = useMemo(() => {
     const all: Item[] = [];
@@ -69,8 +61,7 @@ export function CommandPalette(props: {
     return fuzzyFilter(query, all, (i) => i.label).slice(0, 50);
   }, [props.model, props.onOpenThread, props.onOpenProject, query]);
 
-  if (!open) return null;
-  const close = () => setOpen(false);
+  const close = props.onClose;
   const choose = (item: Item | undefined) => {
     if (!item) return;
     close();

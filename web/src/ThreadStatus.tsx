@@ -1,6 +1,8 @@
 // Small status pieces of a thread: which agent answers, how full its context is, and a turn
 // that is only reconnecting (one line with a count and Stop, not a warning per attempt).
 
+import { useMemo } from "react";
+
 import { dispatch, now, startTurn } from "./client";
 import { useAction } from "./hooks";
 import { providerLabel } from "./providers";
@@ -23,7 +25,9 @@ export function AgentLabel({ thread }: { thread: Thread }) {
 }
 
 export function ContextMeter({ thread }: { thread: Thread }) {
-  const use = contextUse(thread.activities);
+  // A thread without usage reports is scanned whole: once per change of its activities, not
+  // on every render of the head.
+  const use = useMemo(() => contextUse(thread.activities), [thread.activities]);
   if (!use) return null;
   if (use.window === null) {
     return (
