@@ -7,9 +7,16 @@ import type { SocketLike } from "./transport";
 
 export const EARLY_SHELL_ID = "early-shell";
 
+const EARLY_THREAD = "early-thread:";
+
 /** The id of the early subscription to `threadId`'s history. */
 export function earlyThreadId(threadId: string): string {
-  return `early-thread:${threadId}`;
+  return `${EARLY_THREAD}${threadId}`;
+}
+
+/** The thread an early request id subscribed to, if it is such a request. */
+export function threadOfEarlyId(id: string): string | null {
+  return id.startsWith(EARLY_THREAD) ? id.slice(EARLY_THREAD.length) : null;
 }
 
 /** The thread a `/<threadId>` URL names, if any. */

@@ -4,7 +4,7 @@ import type { Message, Thread } from "./protocol";
 import { Sync } from "./sync";
 import { delta, event, FakeClock, FakeSocket, T } from "./testing";
 import { Transport } from "./transport";
-import { EARLY_SHELL_ID, type EarlySocket } from "./early";
+import { EARLY_SHELL_ID, earlyThreadId, type EarlySocket } from "./early";
 
 const welcome = { type: "push", sequence: 1, channel: "server.welcome", data: { cwd: "/w", projectName: "w" } };
 const project = { id: "p", title: "P", workspaceRoot: "/w", defaultModel: null, createdAt: T, updatedAt: T };
@@ -191,6 +191,27 @@ describe("Sync (subscriptions)", () => {
     expect(sync.model!.threads.map((t) => t.id)).toEqual(["t", "u"]);
     expect(socket.requests()).toEqual([]); // no second shell request
     expect(sockets).toEqual([]);
+  });
+
+  it("takes the early socket's thread page before the app opens the thread", async () => {
+    const socket = new FakeSocket();
+    socket.readyState = 1;
+    const threadId = earlyThreadId("u");
+    const early: EarlySocket = {
+      socket, requests: [EARLY_SHELL_ID, threadId],
+      release: () =>
+        [welcome, { id: EARLY_SHELL_ID, result: shellItem(3) }, { id: threadId, result: threadItem("u", 3, range(0, 2), null) }]
+          .map((f) => JSON.stringify(f)),
+    };
+    const { sync } = rig(early);
+    await tick();
+    await tick();
+    // No open() yet: the page the early socket asked for is already in the model.
+    expect(sync.openThreadId).toBe("u");
+    expect(texts(sync, "u")).toEqual(["m0", "m1"]);
+    // The app then opens the same thread: nothing more is asked.
+    sync.open("u");
+    expect(socket.requests()).toEqual([]);
   });
 
   it("a revert re-subscribes for the server's word on what is left", async () => {

@@ -27,6 +27,10 @@ interface OpenThread {
   failed: boolean;
 }
 
+function newOpenThread(id: string): OpenThread {
+  return { id, full: null, sequence: 0, cursor: null, loadingOlder: false, generation: 0, failed: false };
+}
+
 export class Sync {
   model: ReadModel | null = null;
   private shell: { sequence: number; projects: Project[]; threads: Thread[]; updatedAt: string } | null = null;
@@ -69,9 +73,7 @@ export class Sync {
   open(threadId: string | null): void {
     if ((this.thread?.id ?? null) === threadId) return;
     const old = this.thread;
-    this.thread = threadId
-      ? { id: threadId, full: null, sequence: 0, cursor: null, loadingOlder: false, generation: 0, failed: false }
-      : null;
+    this.thread = threadId ? newOpenThread(threadId) : null;
     if (old && this.connected) {
       this.transport.request({ _tag: "orchestration.unsubscribeThread", threadId: old.id }).catch(() => {});
     }
@@ -129,6 +131,11 @@ export class Sync {
       },
       (error: Error) => connection === this.connection && this.fail(error.message),
     );
+    // The thread the early socket subscribed to (the address's, or the welcome's bootstrap
+    // thread) is the one the app is about to open: taken now, its page is in the model by the
+    // app's first render instead of after it.
+    const earlyThread = this.thread ? null : this.transport.earlyThread();
+    if (earlyThread) this.thread = newOpenThread(earlyThread);
     if (this.thread) void this.subscribeThread(this.thread, connection);
   }
 

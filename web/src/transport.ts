@@ -2,7 +2,7 @@
 // reconnection with backoff. What to do after a reconnect (catching up on missed events) is
 // the caller's: `onOpen` fires once per connection, after the server's welcome.
 
-import type { EarlySocket } from "./early";
+import { threadOfEarlyId, type EarlySocket } from "./early";
 import { WELCOME_CHANNEL, type Incoming, type Push } from "./protocol";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
@@ -122,6 +122,15 @@ export class Transport {
         this.outbox.push(frame);
       }
     });
+  }
+
+  /** The thread the early socket subscribed to, while that answer is still unclaimed. */
+  earlyThread(): string | null {
+    for (const id of [...this.earlyIds, ...this.earlyAnswers.keys()]) {
+      const thread = threadOfEarlyId(id);
+      if (thread) return thread;
+    }
+    return null;
   }
 
   /** The answer to a request the early socket sent, or null if there was no such request. */
