@@ -5,6 +5,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 
 import { dispatch, newId, now, transport } from "./client";
+import { errorText } from "./hooks";
 
 interface Entry {
   name: string;
@@ -21,7 +22,7 @@ export function FolderPicker({ onAdded }: { onAdded?: (projectId: string) => voi
     // A trailing slash lists the folder's children; without one the server completes the last name.
     transport.request<{ entries?: Entry[] }>({ _tag: "filesystem.browse", partialPath: path }).then(
       (r) => live && (setEntries(Array.isArray(r?.entries) ? r.entries : []), setError(null)),
-      (e: unknown) => live && (setEntries([]), setError(`Cannot list ${path}: ${e instanceof Error ? e.message : String(e)}`)),
+      (e: unknown) => live && (setEntries([]), setError(`Cannot list ${path}: ${errorText(e)}`)),
     );
     return () => {
       live = false;
@@ -37,7 +38,7 @@ export function FolderPicker({ onAdded }: { onAdded?: (projectId: string) => voi
       await dispatch({ type: "project.create", projectId, title, workspaceRoot: root, createdAt: now() });
       onAdded?.(projectId);
     } catch (e) {
-      setError(`Could not add ${root}: ${e instanceof Error ? e.message : String(e)}`);
+      setError(`Could not add ${root}: ${errorText(e)}`);
     } finally {
       setBusy(false);
     }

@@ -5,6 +5,7 @@
 import { useState } from "react";
 
 import { transport } from "./client";
+import { errorText } from "./hooks";
 import { useProviders } from "./providerStore";
 import { fixFor, isSupported, readiness, readinessLabel } from "./providerStatus";
 import { providerLabel, type ProviderStatus } from "./providers";
@@ -42,7 +43,7 @@ export function ProviderStatusPanel({ compact = false }: { compact?: boolean }) 
       .request({ _tag: "server.refreshProviders" })
       .then(
         () => undefined,
-        (e: unknown) => setError(`Could not check the providers: ${e instanceof Error ? e.message : String(e)}`),
+        (e: unknown) => setError(`Could not check the providers: ${errorText(e)}`),
       )
       .finally(() => setChecking(false));
   };

@@ -5,6 +5,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 
 import { transport } from "./client";
+import { errorText } from "./hooks";
 import { providerLabel } from "./providers";
 import { AcpInstances } from "./AcpInstances";
 import type { AcpInstance } from "./acpInstances";
@@ -25,17 +26,14 @@ interface View {
 }
 
 /** The server answers DP Code's settings object with t3rs's `overriddenByFlag` beside its
- * keys; a `{settings}` wrapper is read too. */
+ * keys; `server.settingsUpdated` carries the same inside `{settings}`. */
 function viewOf(answer: unknown): View | null {
-  const a = answer as (Partial<ServerSettingsValue> & { settings?: ServerSettingsValue; overriddenByFlag?: unknown }) | null;
+  const pushed = answer as { settings?: unknown } | null;
+  const a = (pushed?.settings ?? answer) as (Partial<ServerSettingsValue> & { overriddenByFlag?: unknown }) | null;
   if (!a || typeof a !== "object") return null;
-  const settings = (a.settings ?? a) as ServerSettingsValue;
+  const settings = a as ServerSettingsValue;
   if (typeof settings.enableAssistantStreaming !== "boolean" || typeof settings.providers !== "object") return null;
   return { settings, overriddenByFlag: Array.isArray(a.overriddenByFlag) ? a.overriddenByFlag : [] };
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** The agents t3rs drives itself; DP Code's other kinds are kept but not run. */
@@ -93,7 +91,7 @@ export function ServerSettings() {
     const load = () =>
       transport.request({ _tag: "server.getSettings" }).then(
         (r) => setView(viewOf(r)),
-        (e: unknown) => setError(`Could not load the settings: ${message(e)}`),
+        (e: unknown) => setError(`Could not load the settings: ${errorText(e)}`),
       );
     const stopOpen = transport.onOpen(load);
     const stopPush = transport.onPush((push) => {
@@ -116,7 +114,7 @@ export function ServerSettings() {
         return true;
       },
       (e: unknown) => {
-        setError(`Could not save: ${message(e)}`);
+        setError(`Could not save: ${errorText(e)}`);
         return false;
       },
     );

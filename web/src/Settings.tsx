@@ -5,12 +5,10 @@
 import { useEffect, useState, type ReactNode } from "react";
 
 import { transport } from "./client";
+import { errorText } from "./hooks";
 import { ProviderStatusPanel } from "./ProviderStatusPanel";
 import { ServerSettings } from "./ServerSettings";
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 interface Keybinding {
   key: string;
@@ -25,7 +23,7 @@ function Keybindings() {
   useEffect(() => {
     transport.request<{ keybindings?: Keybinding[] }>({ _tag: "server.getConfig" }).then(
       (r) => Array.isArray(r?.keybindings) && setList(r.keybindings),
-      (e: unknown) => setError(`Could not load the keybindings: ${message(e)}`),
+      (e: unknown) => setError(`Could not load the keybindings: ${errorText(e)}`),
     );
   }, []);
   const save = () => {
@@ -43,7 +41,7 @@ function Keybindings() {
           setError(r?.issues?.length ? `The server noted: ${JSON.stringify(r.issues)}` : null);
           setDraft({ key: "", command: "" });
         },
-        (e: unknown) => setError(`Could not save the keybinding: ${message(e)}`),
+        (e: unknown) => setError(`Could not save the keybinding: ${errorText(e)}`),
       );
   };
   return (
@@ -98,12 +96,12 @@ function Sessions() {
   const [list, setList] = useState<ClientSession[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = () =>
-    http<ClientSession[]>("/api/auth/clients").then(setList, (e: unknown) => setError(`Sessions: ${message(e)}`));
+    http<ClientSession[]>("/api/auth/clients").then(setList, (e: unknown) => setError(`Sessions: ${errorText(e)}`));
   useEffect(() => {
     void load();
   }, []);
   const revoke = (id: string) =>
-    http("/api/auth/clients/revoke", { sessionId: id }).then(load, (e: unknown) => setError(`Could not revoke: ${message(e)}`));
+    http("/api/auth/clients/revoke", { sessionId: id }).then(load, (e: unknown) => setError(`Could not revoke: ${errorText(e)}`));
   return (
     <div className="settings-sessions">
       {list === null && !error && <p className="muted">Loading sessions…</p>}

@@ -1,37 +1,20 @@
 // A turn's changed files at the end of its work in the timeline, each opening to its diff in
-// place. The turn's patch is asked for once, when the first file is opened, and kept for the
-// page (a finished turn's diff does not change; a revert drops the checkpoint and this row).
+// place. The turn's patch is asked for when the first file is opened (turnPatch keeps it).
 
 import { lazy, Suspense, useState } from "react";
 
-import { transport } from "./client";
 import type { CheckpointSummary } from "./protocol";
 import { filePatch } from "./turnChanges";
+import { turnPatch } from "./turnPatch";
 
 const DiffView = lazy(() => import("./DiffView"));
-
-const patches = new Map<string, Promise<string>>();
-
-function turnPatch(threadId: string, count: number, ref: string): Promise<string> {
-  const key = `${threadId}\u0000${count}\u0000${ref}`;
-  let patch = patches.get(key);
-  if (!patch) {
-    patch = transport
-      .request<{ diff: string }>({ _tag: "orchestration.getTurnDiff", threadId, fromTurnCount: count - 1, toTurnCount: count })
-      .then((r) => r.diff);
-    // A failed request is asked again next time.
-    patch.catch(() => patches.delete(key));
-    patches.set(key, patch);
-  }
-  return patch;
-}
 
 function FileRow({ threadId, checkpoint, file }: { threadId: string; checkpoint: CheckpointSummary; file: CheckpointSummary["files"][number] }) {
   const [patch, setPatch] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = () => {
     if (patch !== null) return;
-    turnPatch(threadId, checkpoint.checkpointTurnCount, checkpoint.checkpointRef).then(
+    turnPatch(threadId, checkpoint.checkpointTurnCount, checkpoint.turnId).then(
       (whole) => setPatch(filePatch(whole, file.path)),
       (e) => setError((e as Error).message),
     );

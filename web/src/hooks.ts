@@ -10,6 +10,11 @@ import { notificationsFor } from "./notifications";
 import { WELCOME_CHANNEL, type ReadModel, type Welcome } from "./protocol";
 import type { ConnectionState } from "./transport";
 
+/** What a failure says: an Error's message, or the thrown value as text. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** Runs an action, keeping the server's message (shown where the action was taken) and
  * whether it is still running. */
 export function useAction(): [string | null, boolean, (run: () => Promise<unknown>) => Promise<void>] {

@@ -6,6 +6,7 @@ import { dispatch, now, transport } from "./client";
 import { describeProgress, newActionId, progressOf } from "./gitProgress";
 import { useAction } from "./hooks";
 import { isTurnRunning } from "./model";
+import { turnPatch } from "./turnPatch";
 import { canRollBack, defaultSelection, providerLabel } from "./providers";
 import { useProviders } from "./providerStore";
 import type { Thread } from "./protocol";
@@ -25,27 +26,23 @@ export function DiffPanel({ thread, onClose }: { thread: Thread; onClose?: () =>
     });
   const showWhole = () =>
     show("Whole thread", { _tag: "orchestration.getFullThreadDiff", threadId: thread.id, toTurnCount: last });
-  const showTurn = (count: number) =>
-    show(`Turn ${count}`, {
-      _tag: "orchestration.getTurnDiff",
-      threadId: thread.id,
-      fromTurnCount: count - 1,
-      toTurnCount: count,
-    });
+  const showTurn = (count: number, turnId: string) =>
+    act(async () => setPatch({ title: `Turn ${count}`, text: await turnPatch(thread.id, count, turnId) }));
   // An agent that cannot forget turns (most ACP agents) gets its files restored, and its next
   // turn starts a new conversation: the buttons say "restore files", not "revert".
   const agent = defaultSelection(thread);
   const rollback = canRollBack(useProviders().statuses, agent);
-  const revertLabel = rollback ? "revert here" : "restore files here";
-  const revertTitle = rollback
-    ? "Restore the files and the agent's conversation to this turn"
-    : `${providerLabel(agent)} cannot forget turns: the files are restored, and its next turn starts a new conversation given this thread's messages`;
+  const forgets = `${providerLabel(agent)} cannot forget turns`;
+  const words = rollback
+    ? { verb: "revert", title: "Restore the files and the agent's conversation to this turn", after: "" }
+    : {
+        verb: "restore files",
+        title: `${forgets}: the files are restored, and its next turn starts a new conversation given this thread's messages`,
+        after: ` ${forgets}, so its next turn starts a new conversation.`,
+      };
   const revert = (count: number) =>
     act(async () => {
-      const question = rollback
-        ? `Restore the files to how they were after turn ${count}? Later turns are dropped.`
-        : `Restore the files to how they were after turn ${count}? Later turns are dropped. ${providerLabel(agent)} cannot forget them, so its next turn starts a new conversation.`;
-      if (!window.confirm(question)) return;
+      if (!window.confirm(`Restore the files to how they were after turn ${count}? Later turns are dropped.${words.after}`)) return;
       await dispatch({ type: "thread.checkpoint.revert", threadId: thread.id, turnCount: count, createdAt: now() });
       setPatch(null);
     });
@@ -72,17 +69,17 @@ export function DiffPanel({ thread, onClose }: { thread: Thread; onClose?: () =>
             <span>Turn {c.checkpointTurnCount}</span>
             {c.status !== "ready" && <span className="muted">{c.status}</span>}
             <span className="spacer" />
-            <button className="small" disabled={busy || c.status !== "ready"} onClick={() => showTurn(c.checkpointTurnCount)}>
+            <button className="small" disabled={busy || c.status !== "ready"} onClick={() => showTurn(c.checkpointTurnCount, c.turnId)}>
               diff
             </button>
             <button
               className="small"
               data-testid="revert-turn"
-              title={revertTitle}
+              title={words.title}
               disabled={busy || running || c.status !== "ready"}
               onClick={() => revert(c.checkpointTurnCount)}
             >
-              {revertLabel}
+              {words.verb} here
             </button>
           </div>
           {c.files.map((f) => (
@@ -95,8 +92,8 @@ export function DiffPanel({ thread, onClose }: { thread: Thread; onClose?: () =>
         </div>
       ))}
       {thread.checkpoints.length > 0 && (
-        <button className="small" title={revertTitle} disabled={busy || running} onClick={() => revert(0)}>
-          {rollback ? "revert to before the first turn" : "restore files to before the first turn"}
+        <button className="small" title={words.title} disabled={busy || running} onClick={() => revert(0)}>
+          {words.verb} to before the first turn
         </button>
       )}
       {error && <div className="error">{error}</div>}

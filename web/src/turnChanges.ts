@@ -22,10 +22,10 @@ export function changesByRow(rows: TimelineRow[], checkpoints: CheckpointSummary
 
 /** The sections of a git patch for `path` (a file's `diff --git` block), or "" if it has none. */
 export function filePatch(patch: string, path: string): string {
-  const blocks = patch.split(/^(?=diff --git )/m);
-  return blocks
+  return patch
+    .split(/^(?=diff --git )/m)
     .filter((block) => {
-      const head = block.slice(0, block.indexOf("\n") === -1 ? block.length : block.indexOf("\n"));
+      const head = block.split("\n", 1)[0];
       return head.startsWith("diff --git ") && (head.endsWith(` b/${path}`) || head.endsWith(` "b/${path}"`));
     })
     .join("");
