@@ -4,7 +4,8 @@
 //! `examples/seed_store.rs` a state directory for the browser tests and `make bench`.
 //!
 //! Thread `t{n}` (project `bench`) gets `turns[n]` turns: a user message "Please do step {k} of
-//! the plan." and an assistant answer of `deltas` streamed deltas, each.
+//! the plan." and an assistant answer of `deltas` streamed deltas, each, and then a session
+//! that is ready (idle after its last turn).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -12,9 +13,9 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use t3rs::orchestration::commands::{
     AssistantCompleteCommand, AssistantDeltaCommand, ProjectCreateCommand, ThreadCreateCommand,
-    ThreadTurnStartCommand,
+    ThreadSessionSetCommand, ThreadTurnStartCommand,
 };
-use t3rs::orchestration::model::{InteractionMode, RuntimeMode};
+use t3rs::orchestration::model::{InteractionMode, RuntimeMode, Session, SessionStatus};
 use t3rs::orchestration::{
     decide, ClientCommand, Command, DecideContext, InternalCommand, ReadModel,
 };
@@ -167,6 +168,27 @@ pub fn build(
                 flush(&model, &mut batch, &mut since_snapshot, false);
             }
         }
+        // The session went idle after the last turn, as a finished conversation leaves the
+        // log: without it a server started on this store takes every turn start above as
+        // never picked up and works through them.
+        apply(
+            Command::Internal(InternalCommand::ThreadSessionSet(ThreadSessionSetCommand {
+                command_id: format!("{thread}-ready"),
+                thread_id: thread.clone(),
+                session: Session {
+                    thread_id: thread.clone(),
+                    status: SessionStatus::Ready,
+                    provider_name: Some("codex".into()),
+                    runtime_mode: RuntimeMode::FullAccess,
+                    active_turn_id: None,
+                    last_error: None,
+                    updated_at: NOW.into(),
+                },
+                created_at: NOW.into(),
+            })),
+            &mut model,
+            &mut batch,
+        );
     }
     flush(&model, &mut batch, &mut since_snapshot, true);
     let t = Instant::now();
