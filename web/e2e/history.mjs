@@ -18,6 +18,18 @@ export async function run({ browser, dir, seedStore, t3rsBin, fail }) {
   const port = await freePort();
   const server = await startServer({ bin: t3rsBin, port, stateDir: state, cwd: work, auth: false, env: { RUST_LOG: "error" } });
   const { page, consoleErrors } = await newPage(browser, 30_000);
+  // What the page asks of the server: the thread's page is asked for once, by the socket the
+  // entry module opens, and that subscription is kept (not dropped and asked for again while the
+  // app starts, which would leave the thread empty for a round trip).
+  const sent = [];
+  page.on("websocket", (ws) => ws.on("framesent", (frame) => {
+    try {
+      const tag = JSON.parse(String(frame.payload)).body?._tag;
+      if (tag?.endsWith("subscribeThread")) sent.push(tag);
+    } catch {
+      // Not a request.
+    }
+  }));
   try {
     // Opened by its address, as a bookmark or a reload would (the seeded thread's id is t0).
     await page.goto(`http://127.0.0.1:${port}/t0`);
@@ -27,6 +39,9 @@ export async function run({ browser, dir, seedStore, t3rsBin, fail }) {
     const count = async () => Number(await timeline.getAttribute("data-row-count"));
     const first = Number(await timeline.getAttribute("data-message-count"));
     if (first > 100) fail(`the thread opened with ${first} messages loaded; only the newest page (~100) should be`);
+    if (sent.join(",") !== "orchestration.subscribeThread") {
+      fail(`opening the thread by its address sent ${sent.join(", ") || "nothing"}; expected one orchestration.subscribeThread`);
+    }
     const bottom = await timeline.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
     if (bottom > 60) fail(`the thread did not open at its bottom (${bottom}px below)`);
     // Scroll to the top until the first message is there; every page adds rows.

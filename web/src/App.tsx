@@ -52,8 +52,13 @@ export function App() {
   // The chosen thread while it exists, else the welcome's bootstrap thread, else the first.
   const find = (id: string | null | undefined) => (id ? threads.find((t) => t.id === id) : undefined);
   const thread = find(selected) ?? find(welcome?.bootstrapThreadId) ?? threads[0] ?? null;
-  // Only the thread on screen has its history subscribed (sync.ts).
-  useEffect(() => sync.open(thread?.id ?? null), [thread?.id]);
+  // Only the thread on screen has its history subscribed (sync.ts). Before the shell is in,
+  // no thread is known yet, which is not a choice of none: the thread the early socket took
+  // (sync.ts) stays open.
+  const known = model !== null;
+  useEffect(() => {
+    if (known) sync.open(thread?.id ?? null);
+  }, [known, thread?.id]);
   const project = thread ? model?.projects.find((p) => p.id === thread.projectId) : undefined;
   // An address opened naming no thread (deleted, or mistyped) gives way to the thread shown
   // instead; checked on the first model only, as a thread just created arrives after its id.

@@ -214,6 +214,28 @@ describe("Sync (subscriptions)", () => {
     expect(socket.requests()).toEqual([]);
   });
 
+  it("takes the early socket's answers when it was adopted before it opened", async () => {
+    // The app's code can load before the socket is open: the early requests are sent on open,
+    // after the transport took the socket over.
+    const socket = new FakeSocket();
+    const requests: string[] = [];
+    const threadId = earlyThreadId("u");
+    const early: EarlySocket = { socket, requests, release: () => [] };
+    const { sync, sockets } = rig(early);
+    await tick();
+    requests.push(EARLY_SHELL_ID, threadId);
+    socket.open();
+    socket.welcome();
+    socket.deliver({ id: EARLY_SHELL_ID, result: shellItem(3) });
+    socket.deliver({ id: threadId, result: threadItem("u", 3, range(0, 2), null) });
+    await tick();
+    await tick();
+    expect(sync.openThreadId).toBe("u");
+    expect(texts(sync, "u")).toEqual(["m0", "m1"]);
+    expect(socket.requests()).toEqual([]); // neither asked for again
+    expect(sockets).toEqual([]);
+  });
+
   it("a revert re-subscribes for the server's word on what is left", async () => {
     const { sockets, sync } = rig();
     const answered = new Set<string>();

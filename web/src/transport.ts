@@ -174,10 +174,22 @@ export class Transport {
   }
 
   private adopt(early: EarlySocket): void {
-    for (const id of early.requests) this.earlyIds.add(id);
+    const takeIds = () => {
+      for (const id of early.requests) this.earlyIds.add(id);
+    };
+    takeIds();
     const socket = early.socket;
     this.attach(socket);
     if (socket.readyState === 1) socket.onopen?.({});
+    else {
+      // Still connecting: the early module sends its requests when the socket opens (its
+      // listener runs before this one), and their answers are those requests'.
+      const opened = socket.onopen;
+      socket.onopen = (ev) => {
+        takeIds();
+        opened?.(ev);
+      };
+    }
     for (const frame of early.release()) this.receive(frame);
   }
 
