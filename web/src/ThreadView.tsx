@@ -71,6 +71,12 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
           {showTerminal ? "hide terminal" : "terminal"}
         </button>
       </div>
+      {/* Mounted with the first page in hand, so it opens at the bottom in one pass. */}
+      {!thread.loaded ? (
+        <div className="timeline timeline-loading muted" role="status" data-testid="timeline-loading">
+          Loading messages…
+        </div>
+      ) : (
       <Timeline
         threadId={thread.id}
         rows={rows}
@@ -79,6 +85,7 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
         onPlan={status === "running" ? undefined : (plan, action) => planAction(thread, plan, action)}
         older={{ has: !!thread.hasOlder, loading: !!thread.loadingOlder, load: () => void sync.loadOlder(thread.id) }}
       />
+      )}
       {retrying && <RetryingBar thread={thread} retrying={retrying} />}
       <QueuedList thread={thread} />
       {pending.map((request) => (
