@@ -4,6 +4,7 @@ import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 
 import { createThread, dispatch, sync } from "./client";
 import { useCommand, useConnection, useKeybindings, useModel, useNotifications, useServerConfig, useWelcome } from "./hooks";
+import { newestFirst } from "./navigation";
 import { currentRoute, navigate, onRouteChange, type Route } from "./router";
 import { Sidebar } from "./Sidebar";
 import { setTheme } from "./theme";
@@ -88,7 +89,7 @@ export function App() {
   });
   const leaveSettings = () => navigate(thread ? { kind: "thread", threadId: thread.id } : { kind: "home" });
   const openProject = (projectId: string) => {
-    const newest = threads.filter((t) => t.projectId === projectId && !t.archivedAt).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+    const newest = threads.filter((t) => t.projectId === projectId && !t.archivedAt).sort((a, b) => newestFirst(a.updatedAt, b.updatedAt))[0];
     const target = model?.projects.find((p) => p.id === projectId);
     if (newest) setSelected(newest.id);
     else if (target) createThread(target).then(setSelected, (e: Error) => setSyncError(e.message));

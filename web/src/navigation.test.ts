@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { fuzzyFilter, fuzzyScore, groupThreads, relativeTime } from "./navigation";
+import { fuzzyFilter, fuzzyScore, groupThreads, newestFirst, relativeTime } from "./navigation";
 import type { Project, Thread } from "./protocol";
 
 const project = (id: string, updatedAt = "2026-01-01T00:00:00Z"): Project => ({
@@ -10,6 +10,14 @@ const thread = (id: string, projectId: string, updatedAt: string, extra: Partial
   id, projectId, title: id, model: "m", runtimeMode: "full-access", interactionMode: "default", branch: null,
   worktreePath: null, latestTurn: null, createdAt: updatedAt, updatedAt, deletedAt: null, messages: [],
   proposedPlans: [], activities: [], checkpoints: [], session: null, ...extra,
+});
+
+describe("newestFirst", () => {
+  it("orders ISO times newest first, equal ones as equal", () => {
+    const times = ["2026-01-02T00:00:00.000Z", "2026-03-01T09:00:00.000Z", "2025-12-31T23:59:59.999Z", "2026-03-01T09:00:00.000Z"];
+    expect(times.slice().sort(newestFirst)).toEqual([times[1], times[3], times[0], times[2]]);
+    expect(newestFirst(times[1], times[3])).toBe(0);
+  });
 });
 
 describe("groupThreads", () => {

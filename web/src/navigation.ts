@@ -19,18 +19,24 @@ export function lastActivity(thread: Thread): string {
 
 /** Live projects, each with its live threads newest-activity first; projects whose threads
  * were most recently active come first (a project without threads by its own update time). */
+/** Newest first, for ISO-8601 times: they order as plain strings. `localeCompare` would do the
+ * same work through the locale's collator, whose first use cost ~20 ms in the cold open. */
+export function newestFirst(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
+}
+
 export function groupThreads(projects: Project[], threads: Thread[]): ProjectGroup[] {
   const groups = new Map<string, ProjectGroup>();
   for (const project of projects) {
     if (!project.deletedAt) groups.set(project.id, { project, threads: [], archived: [] });
   }
-  const sorted = threads.filter((t) => !t.deletedAt).sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)));
+  const sorted = threads.filter((t) => !t.deletedAt).sort((a, b) => newestFirst(lastActivity(a), lastActivity(b)));
   for (const thread of sorted) {
     const group = groups.get(thread.projectId);
     if (group) (thread.archivedAt ? group.archived : group.threads).push(thread);
   }
   const newest = (g: ProjectGroup) => (g.threads[0] ? lastActivity(g.threads[0]) : g.project.updatedAt);
-  return [...groups.values()].sort((a, b) => newest(b).localeCompare(newest(a)));
+  return [...groups.values()].sort((a, b) => newestFirst(newest(a), newest(b)));
 }
 
 /** "now", "5m", "3h", "2d", else the date: short enough for a sidebar row. */
