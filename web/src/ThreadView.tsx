@@ -77,14 +77,14 @@ export function ThreadView({ thread, cwd, editors }: { thread: Thread; cwd: stri
           Loading messages…
         </div>
       ) : (
-      <Timeline
-        threadId={thread.id}
-        rows={rows}
-        repeats={collapsed.repeats}
-        changes={changes}
-        onPlan={status === "running" ? undefined : (plan, action) => planAction(thread, plan, action)}
-        older={{ has: !!thread.hasOlder, loading: !!thread.loadingOlder, load: () => void sync.loadOlder(thread.id) }}
-      />
+        <Timeline
+          threadId={thread.id}
+          rows={rows}
+          repeats={collapsed.repeats}
+          changes={changes}
+          onPlan={status === "running" ? undefined : (plan, action) => planAction(thread, plan, action)}
+          older={{ has: !!thread.hasOlder, loading: !!thread.loadingOlder, load: () => void sync.loadOlder(thread.id) }}
+        />
       )}
       {retrying && <RetryingBar thread={thread} retrying={retrying} />}
       <QueuedList thread={thread} />

@@ -265,8 +265,11 @@ export class Sync {
 
 /** A performance mark for the page's first occurrence only: the browser keeps every mark until
  * it is cleared, so one per thread opened would grow for as long as the page is open. */
+const marked = new Set<string>();
 function markOnce(name: string): void {
-  if (typeof performance !== "undefined" && performance.getEntriesByName(name, "mark").length === 0) performance.mark(name);
+  if (marked.has(name) || typeof performance === "undefined") return;
+  marked.add(name);
+  performance.mark(name);
 }
 
 /** A shell row as a thread with empty lists, so views can treat every thread alike. */
