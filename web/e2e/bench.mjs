@@ -87,42 +87,62 @@ ws.close();
 await stopServer(server);
 server = await startServer(port, STREAM_DELTAS, STREAM_RATE);
 
-const browser = await chromium.launch(chromiumOptions());
-const { page, consoleErrors } = await newPage(browser, 60_000);
-
 // 2. First render of the 2,000-message thread: from navigation to the frame that paints its last
 // message, timed inside the page (a MutationObserver from before the app's first line runs).
-// `__inDom` is when the message is in the document, `__painted` a frame later.
+// `inDom` is when the message is in the document, `shown` a frame later. The page reports its
+// timings through a binding: a Playwright wait (waitForFunction) would evaluate the harness's
+// own scripts in the page while the app loads, which cost ~20 ms of the main thread there.
 const lastText = `Message ${TURNS}: Some`;
-await page.addInitScript((needle) => {
-  const observer = new MutationObserver(() => {
-    const rows = document.querySelectorAll('[data-testid="message-user"]');
-    if (![...rows].some((r) => r.textContent.includes(needle))) return;
-    observer.disconnect();
-    window.__inDom = performance.now();
-    requestAnimationFrame(() => setTimeout(() => (window.__painted = performance.now())));
-  });
-  observer.observe(document, { childList: true, subtree: true });
-}, lastText);
-async function firstRender(load) {
-  await load();
-  await page.waitForFunction(() => window.__painted !== undefined);
-  return page.evaluate(() => {
+async function timedPage(browser) {
+  const { page, consoleErrors } = await newPage(browser, 60_000);
+  let report = () => {};
+  await page.exposeFunction("__t3rsBenchPainted", (timing) => report(timing));
+  await page.addInitScript((needle) => {
     const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
-    return {
-      shown: window.__painted,
-      inDom: window.__inDom,
-      app: mark("t3rs:app"),
-      snapshot: mark("t3rs:snapshot"),
-      thread: mark("t3rs:thread"),
-    };
-  });
+    const observer = new MutationObserver(() => {
+      const rows = document.querySelectorAll('[data-testid="message-user"]');
+      if (![...rows].some((r) => r.textContent.includes(needle))) return;
+      observer.disconnect();
+      const inDom = performance.now();
+      requestAnimationFrame(() =>
+        setTimeout(() =>
+          window.__t3rsBenchPainted({
+            shown: performance.now(), inDom, app: mark("t3rs:app"), snapshot: mark("t3rs:snapshot"), thread: mark("t3rs:thread"),
+          }),
+        ),
+      );
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  }, lastText);
+  const firstRender = async (load) => {
+    const timing = new Promise((ok) => (report = ok));
+    await load();
+    return timing;
+  };
+  return { page, consoleErrors, firstRender };
 }
-// Cold: a fresh browser profile. Then reloads, as a returning user's browser opens it: the
-// assets come from the HTTP cache and, from the third load, V8's code cache.
-const timing = await firstRender(() => page.goto(`http://127.0.0.1:${port}/`));
-await firstRender(() => page.reload());
-const warm = await firstRender(() => page.reload());
+// Cold: a fresh browser profile each time (nothing cached), COLD_RUNS times, as the machine's
+// load varies from one to the next; the median is the figure, with the range beside it.
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
+const colds = [];
+for (let n = 0; n < COLD_RUNS; n++) {
+  const coldBrowser = await chromium.launch(chromiumOptions());
+  const cold = await timedPage(coldBrowser);
+  colds.push(await cold.firstRender(() => cold.page.goto(`http://127.0.0.1:${port}/`, { waitUntil: "commit" })));
+  await coldBrowser.close();
+  if (cold.consoleErrors.length > 0) throw new Error(`console errors in the page:\n${cold.consoleErrors.join("\n")}`);
+}
+const middle = (key) => colds.map((t) => t[key]).sort((a, b) => a - b)[Math.floor(colds.length / 2)];
+const spread = (key) => `${Math.min(...colds.map((t) => t[key])).toFixed(0)}–${Math.max(...colds.map((t) => t[key])).toFixed(0)}`;
+const timing = Object.fromEntries(["shown", "inDom", "app", "snapshot", "thread"].map((k) => [k, middle(k)]));
+// Then reloads in one browser, as a returning user's opens it: the assets come from the HTTP
+// cache and, from the third load, V8's code cache.
+const browser = await chromium.launch(chromiumOptions());
+const { page, consoleErrors, firstRender } = await timedPage(browser);
+await firstRender(() => page.goto(`http://127.0.0.1:${port}/`, { waitUntil: "commit" }));
+await firstRender(() => page.reload({ waitUntil: "commit" }));
+const warm = await firstRender(() => page.reload({ waitUntil: "commit" }));
+await page.getByTestId("message-user").first().waitFor();
 const messages = await page.evaluate(() => document.querySelectorAll('[data-testid^="message-"]').length);
 
 // 3. Frames while STREAM_DELTAS deltas stream into that thread, from the send to the last delta
@@ -185,7 +205,8 @@ const median = frames.slice().sort((a, b) => a - b)[Math.floor(frames.length / 2
 const rows = [
   ["production bundle, gzipped", `${(gzipped / 1024).toFixed(0)} KB`, "<= 250 KB"],
   ["first visit (what index.html loads eagerly), gzipped", `${(firstVisit / 1024).toFixed(0)} KB`, "<= 150 KB"],
-  [`first render of a ${TURNS * 2}-message thread (navigation → last message shown)`, `${timing.shown.toFixed(0)} ms`, "<= 150 ms"],
+  [`cold first render of a ${TURNS * 2}-message thread (navigation → last shown)`, `${timing.shown.toFixed(0)} ms`, "<= 150 ms"],
+  [`  range over ${COLD_RUNS} fresh browsers (the figures here are their medians)`, `${spread("shown")} ms`, ""],
   ["  app code loaded and started (the socket opens before it)", `${timing.app.toFixed(0)} ms`, ""],
   ["  shell snapshot in the app's model", `${timing.snapshot.toFixed(0)} ms`, ""],
   ["  open thread's first page (subscribeThread, limit 100) in the model", `${timing.thread.toFixed(0)} ms`, ""],
