@@ -179,6 +179,8 @@ const heap = async () => {
 // The sidebar's rows are named by title and time: pick them by title, and the big thread by id.
 const row = (title) => page.locator(".thread-row").filter({ has: page.locator(".thread-title", { hasText: new RegExp(`^${title}$`) }) });
 const bigThreadId = await page.locator(".thread-row.active").first().getAttribute("data-thread-id");
+// The sidebar lists a project's newest threads; the rest are behind "Show N more".
+await page.locator("nav.sidebar").getByRole("button", { name: /^Show \d+ more$/ }).click();
 const heapBefore = await heap();
 const openInTurn = async () => {
   for (let n = 0; n < MEMORY_THREADS; n++) {

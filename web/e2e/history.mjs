@@ -9,12 +9,14 @@ import { join } from "node:path";
 import { freePort, newPage, startServer, stopServer } from "./support.mjs";
 
 const TURNS = 1000; // two messages each
+// Threads beside it in its project: more than the sidebar lists before "Show more".
+const OTHER_THREADS = 7;
 
 export async function run({ browser, dir, seedStore, t3rsBin, fail }) {
   const state = join(dir, "history-state");
   const work = join(dir, "history-work");
   mkdirSync(work, { recursive: true });
-  execFileSync(seedStore, [state, work, String(TURNS), "0", "1", "2"], { stdio: "inherit" });
+  execFileSync(seedStore, [state, work, String(TURNS), String(OTHER_THREADS), "1", "2"], { stdio: "inherit" });
   const port = await freePort();
   const server = await startServer({ bin: t3rsBin, port, stateDir: state, cwd: work, auth: false, env: { RUST_LOG: "error" } });
   const { page, consoleErrors } = await newPage(browser, 30_000);
@@ -61,7 +63,17 @@ export async function run({ browser, dir, seedStore, t3rsBin, fail }) {
     const total = Number(await timeline.getAttribute("data-message-count"));
     if (total !== TURNS * 2) fail(`${total} message rows after paging to the start; the thread has ${TURNS * 2} messages (duplicates or gaps)`);
     if (consoleErrors.length) fail(`console errors while paging: ${consoleErrors.join(" | ")}`);
-    console.log(`e2e: history ok (opened with ${first} of ${total} messages, paged to the first)`);
+    // The project lists its newest threads (and the open one); the rest are a click away.
+    const sidebar = page.locator("nav.sidebar");
+    const rows = sidebar.locator(".thread-row");
+    const all = OTHER_THREADS + 1;
+    const listed = await rows.count();
+    if (listed >= all) fail(`the sidebar lists all ${listed} threads of the project; only the newest should be, the rest behind "Show more"`);
+    await sidebar.getByRole("button", { name: `Show ${all - listed} more` }).click();
+    await page.waitForFunction((n) => document.querySelectorAll("nav.sidebar .thread-row").length === n, all);
+    await sidebar.getByRole("button", { name: "Show less" }).click();
+    await page.waitForFunction((n) => document.querySelectorAll("nav.sidebar .thread-row").length === n, listed);
+    console.log(`e2e: history ok (opened with ${first} of ${total} messages, paged to the first; the sidebar listed ${listed} of ${all} threads)`);
   } finally {
     await page.close();
     await stopServer(server);

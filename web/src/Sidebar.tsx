@@ -1,12 +1,13 @@
 // The sidebar: thread search, projects (add one by its folder's path) and their threads, newest
-// activity first, with archive and a toggle for the archived.
+// activity first (the first few, the rest behind "Show more"), with archive and a toggle for the
+// archived.
 
 import { useState } from "react";
 
 import { createThread, dispatch, newId, now } from "./client";
 import { useAction } from "./hooks";
 import { isTurnRunning, pendingRequests } from "./model";
-import { groupThreads, lastActivity, relativeTime, type ProjectGroup } from "./navigation";
+import { groupThreads, lastActivity, previewThreads, relativeTime, THREAD_PREVIEW, type ProjectGroup } from "./navigation";
 import type { ReadModel, Thread } from "./protocol";
 import { ThreadSearch } from "./ThreadSearch";
 
@@ -49,6 +50,8 @@ function ProjectEntry(props: { group: ProjectGroup; selected: string | null; onS
   const [error, , act] = useAction();
   const [collapsed, setCollapsed] = useState(false);
   const [showArchived, setShowArchived] = useState(false);
+  const [showAll, setShowAll] = useState(false);
+  const { shown, more } = showAll ? { shown: threads, more: 0 } : previewThreads(threads, props.selected);
   const newThread = () => act(async () => props.onSelect(await createThread(project)));
   const setArchived = (thread: Thread, archive: boolean) =>
     act(() => dispatch({ type: archive ? "thread.archive" : "thread.unarchive", threadId: thread.id }));
@@ -97,7 +100,17 @@ function ProjectEntry(props: { group: ProjectGroup; selected: string | null; onS
       </div>
       {!collapsed && (
         <div id={listId}>
-          {threads.map(row)}
+          {shown.map(row)}
+          {more > 0 && (
+            <button className="small show-more" onClick={() => setShowAll(true)}>
+              Show {more} more
+            </button>
+          )}
+          {showAll && threads.length > THREAD_PREVIEW && (
+            <button className="small show-more" onClick={() => setShowAll(false)}>
+              Show less
+            </button>
+          )}
           {archived.length > 0 && (
             <button className="small show-archived" aria-expanded={showArchived} onClick={() => setShowArchived(!showArchived)}>
               {showArchived ? "Hide archived" : `Show archived (${archived.length})`}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { fuzzyFilter, fuzzyScore, groupThreads, newestFirst, relativeTime } from "./navigation";
+import { fuzzyFilter, fuzzyScore, groupThreads, newestFirst, previewThreads, relativeTime } from "./navigation";
 import type { Project, Thread } from "./protocol";
 
 const project = (id: string, updatedAt = "2026-01-01T00:00:00Z"): Project => ({
@@ -66,5 +66,27 @@ describe("fuzzy", () => {
     expect(fuzzyFilter("theme", items, (s) => s)[0]).toBe("Toggle theme");
     expect(fuzzyFilter("nt", items, (s) => s)[0]).toBe("New thread");
     expect(fuzzyFilter("", items, (s) => s)).toEqual(items);
+  });
+});
+
+describe("previewThreads", () => {
+  const threads = ["a", "b", "c", "d", "e"].map((id) => thread(id, "p", "2026-01-01T00:00:00Z"));
+  const ids = (list: Thread[]) => list.map((t) => t.id);
+
+  it("lists the first few and counts the rest", () => {
+    const { shown, more } = previewThreads(threads, null, 3);
+    expect(ids(shown)).toEqual(["a", "b", "c"]);
+    expect(more).toBe(2);
+  });
+
+  it("keeps the selected thread in view, in its place, wherever it is", () => {
+    const { shown, more } = previewThreads(threads, "e", 3);
+    expect(ids(shown)).toEqual(["a", "b", "c", "e"]);
+    expect(more).toBe(1);
+    expect(previewThreads(threads, "b", 3).more).toBe(2);
+  });
+
+  it("has nothing more when every thread fits", () => {
+    expect(previewThreads(threads, null, 5)).toEqual({ shown: threads, more: 0 });
   });
 });

@@ -39,6 +39,17 @@ export function groupThreads(projects: Project[], threads: Thread[]): ProjectGro
   return [...groups.values()].sort((a, b) => newestFirst(newest(a), newest(b)));
 }
 
+/** How many of a project's threads the sidebar lists before "Show more", as T3 Code does: the
+ * newest, which are the ones usually wanted; the rest are a click, a search or the palette away. */
+export const THREAD_PREVIEW = 6;
+
+/** The threads a collapsed list shows: the newest `limit`, and the selected one wherever it is
+ * (an older thread opened by its address or the palette stays in view). */
+export function previewThreads(threads: Thread[], selected: string | null, limit = THREAD_PREVIEW): { shown: Thread[]; more: number } {
+  const shown = threads.filter((t, i) => i < limit || t.id === selected);
+  return { shown, more: threads.length - shown.length };
+}
+
 /** "now", "5m", "3h", "2d", else the date: short enough for a sidebar row. */
 export function relativeTime(iso: string, nowMs: number = Date.now()): string {
   const then = Date.parse(iso);
