@@ -107,6 +107,9 @@ async fn a_reload_on_any_page_path_answers_the_client_and_root_files_are_served(
         icon.header("content-security-policy"),
         Some("default-src 'none'")
     );
+    // Icons are kept for a day (the browser asks for one on every thread opened); the rest are
+    // revalidated, so an upgrade's copy is used at once.
+    assert_eq!(icon.header("cache-control"), Some("public, max-age=86400"));
     let robots = http(server.port, "GET", "/robots.txt", &[], None);
     assert_eq!(robots.status, 200);
     assert_eq!(
@@ -114,6 +117,7 @@ async fn a_reload_on_any_page_path_answers_the_client_and_root_files_are_served(
         Some("text/plain; charset=utf-8")
     );
     assert!(robots.body.starts_with("User-agent"));
+    assert_eq!(robots.header("cache-control"), Some("no-cache"));
 
     // The server's own paths stay 404 when nothing is there; other methods too.
     for path in [

@@ -102,11 +102,18 @@ fn root_file(name: &str, bytes: Vec<u8>) -> HttpResponse {
         "xml" => "application/xml",
         _ => attachments::content_type_for(Path::new(name)),
     };
+    // Not named by content hash: revalidated, so an upgrade's copy is used at once. Icons may be
+    // a day old instead: the browser asks for the page's icon again on every history navigation
+    // (each thread opened), and a revalidation each time is a request and a timing entry kept.
+    let cache = if matches!(extension, "svg" | "png" | "ico" | "webp") {
+        "public, max-age=86400"
+    } else {
+        "no-cache"
+    };
     let mut response = HttpResponse::Ok();
     response
         .content_type(content_type)
-        // Not named by content hash: revalidated, so an upgrade's copy is used at once.
-        .insert_header((header::CACHE_CONTROL, "no-cache"));
+        .insert_header((header::CACHE_CONTROL, cache));
     if !matches!(extension, "js" | "mjs") {
         response.insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'"));
     }
