@@ -425,31 +425,41 @@ fn decide_client(
     Ok(vec![event])
 }
 
+/// Which assistant message a delta or completion is for, and who is writing it.
+struct AssistantText<'a> {
+    thread_id: &'a str,
+    message_id: &'a str,
+    turn_id: &'a Option<String>,
+    answered_by: &'a Option<ModelSelection>,
+    at: &'a str,
+}
+
 fn assistant_message(
     model: &ReadModel,
-    thread_id: &str,
-    message_id: &str,
-    turn_id: &Option<String>,
-    at: &str,
+    of: AssistantText<'_>,
     text: String,
     streaming: bool,
 ) -> EventBody {
     EventBody::ThreadMessageSent(ThreadMessageSentPayload {
-        thread_id: thread_id.to_string(),
-        message_id: message_id.to_string(),
+        thread_id: of.thread_id.to_string(),
+        message_id: of.message_id.to_string(),
         role: MessageRole::Assistant,
         text,
         attachments: None,
-        turn_id: turn_id.clone(),
+        turn_id: of.turn_id.clone(),
         streaming,
-        created_at: at.to_string(),
-        updated_at: at.to_string(),
-        answered_by: model.threads.get(thread_id).map(|t| answering_agent(t)),
+        created_at: of.at.to_string(),
+        updated_at: of.at.to_string(),
+        answered_by: of
+            .answered_by
+            .clone()
+            .or_else(|| model.threads.get(of.thread_id).map(|t| answering_agent(t))),
     })
 }
 
-/// The agent a thread's turns go to now: its selection (the latest turn's), else v0.0.4's
-/// codex with the thread's model. Options are left out: they say how, not who.
+/// The agent a thread's turns go to now, for text whose session did not say who wrote it: its
+/// selection (the latest turn's), else v0.0.4's codex with the thread's model. Options are left
+/// out: they say how, not who.
 fn answering_agent(thread: &Thread) -> ModelSelection {
     match &thread.model_selection {
         Some(selection) => ModelSelection {
@@ -477,10 +487,13 @@ fn decide_internal(
         }),
         I::ThreadMessageAssistantDelta(c) => assistant_message(
             model,
-            &c.thread_id,
-            &c.message_id,
-            &c.turn_id,
-            &c.created_at,
+            AssistantText {
+                thread_id: &c.thread_id,
+                message_id: &c.message_id,
+                turn_id: &c.turn_id,
+                answered_by: &c.answered_by,
+                at: &c.created_at,
+            },
             c.delta.clone(),
             true,
         ),
@@ -488,10 +501,13 @@ fn decide_internal(
         // message complete without touching what the deltas built.
         I::ThreadMessageAssistantComplete(c) => assistant_message(
             model,
-            &c.thread_id,
-            &c.message_id,
-            &c.turn_id,
-            &c.created_at,
+            AssistantText {
+                thread_id: &c.thread_id,
+                message_id: &c.message_id,
+                turn_id: &c.turn_id,
+                answered_by: &c.answered_by,
+                at: &c.created_at,
+            },
             String::new(),
             false,
         ),

@@ -43,7 +43,10 @@ impl ThreadSession {
         text: String,
         ctx: &mut Context<Self>,
     ) {
-        self.outbox.lock().push_text(message_id, turn_id, text);
+        let answered_by = self.turn.as_ref().map(|t| t.agent.clone());
+        self.outbox
+            .lock()
+            .push_text(message_id, turn_id, answered_by, text);
         // A no-op when the text merged: its entry is already in flight or waiting.
         self.pump(ctx);
     }
@@ -226,6 +229,7 @@ impl ThreadSession {
                             thread_id: self.thread_id.clone(),
                             message_id,
                             turn_id,
+                            answered_by: self.turn.as_ref().map(|t| t.agent.clone()),
                             created_at: now_iso(),
                         }),
                         ctx,

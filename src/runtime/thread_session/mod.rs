@@ -31,7 +31,7 @@ use serde_json::json;
 use t3rs_actors::{Ask, ChildGuard, Shutdown};
 
 use crate::orchestration::events::{EventBody, ThreadTurnStartRequestedPayload};
-use crate::orchestration::model::{ActivityTone, RuntimeMode, SessionStatus};
+use crate::orchestration::model::{ActivityTone, ModelSelection, RuntimeMode, SessionStatus};
 use crate::orchestration::Event;
 use crate::provider::driver::{Answer, DriverContext, DriverFactory, DriverInfo, ProviderDriver};
 pub use crate::runtime::codex_driver::codex_policy;
@@ -77,6 +77,9 @@ struct Live {
 
 struct ActiveTurn {
     turn_id: Option<String>,
+    /// The agent and model running it (options left out: they say how, not who): what its
+    /// text is credited to, whatever a message queued behind it selects meanwhile.
+    agent: ModelSelection,
     cwd: String,
     base_count: u64,
     assistant_message: Option<String>,

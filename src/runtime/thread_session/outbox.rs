@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::orchestration::commands::AssistantDeltaCommand;
+use crate::orchestration::model::ModelSelection;
 use crate::orchestration::InternalCommand;
 use crate::runtime::{new_id, now_iso};
 
@@ -28,6 +29,7 @@ pub(super) enum Outgoing {
     Text {
         message_id: String,
         turn_id: Option<String>,
+        answered_by: Option<ModelSelection>,
         text: String,
     },
     Command(InternalCommand),
@@ -40,6 +42,7 @@ impl Outgoing {
             Outgoing::Text {
                 message_id,
                 turn_id,
+                answered_by,
                 text,
             } => InternalCommand::ThreadMessageAssistantDelta(AssistantDeltaCommand {
                 command_id: new_id(),
@@ -47,6 +50,7 @@ impl Outgoing {
                 message_id,
                 delta: text,
                 turn_id,
+                answered_by,
                 created_at: now_iso(),
             }),
             Outgoing::Command(command) => command,
@@ -97,7 +101,13 @@ impl Outbox {
     }
 
     /// Queues streamed text, merged into the entry at the back when that is the same message.
-    pub(super) fn push_text(&mut self, message_id: String, turn_id: Option<String>, text: String) {
+    pub(super) fn push_text(
+        &mut self,
+        message_id: String,
+        turn_id: Option<String>,
+        answered_by: Option<ModelSelection>,
+        text: String,
+    ) {
         if let Some(Outgoing::Text {
             message_id: last_id,
             text: last_text,
@@ -112,6 +122,7 @@ impl Outbox {
         self.queue.push_back(Outgoing::Text {
             message_id,
             turn_id,
+            answered_by,
             text,
         });
     }

@@ -4,7 +4,7 @@ use crate::orchestration::commands::{
     ThreadTurnStartCommand, TurnStartMessage, UserRole,
 };
 use crate::orchestration::model::ApprovalDecision;
-use crate::orchestration::model::{AssistantDeliveryMode, InteractionMode};
+use crate::orchestration::model::{AssistantDeliveryMode, InteractionMode, MessageRole};
 use crate::orchestration::ClientCommand;
 use crate::orchestration::Command;
 use crate::runtime::engine::Dispatch;
@@ -294,6 +294,50 @@ async fn a_recorded_approval_turn_played_through_the_actor() {
     assert!(
         heard.contains(r#"{"id":0,"result":{"decision":"accept"}}"#),
         "{heard}"
+    );
+}
+
+/// A message queued behind a running turn, for another model, takes the thread's selection at
+/// once; the answer the running turn writes after that is still credited to the agent and model
+/// that wrote it.
+#[actix::test]
+async fn an_answer_is_credited_to_its_own_turn_not_to_a_message_queued_behind_it() {
+    let (mut rig, session) = Rig::start("approval.jsonrpc").await;
+    rig.client(turn_start("turn", "m1")).await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadTurnStartRequested(_))
+    })
+    .await;
+    let asked = rig
+        .until(|e| kind(e) == "activity:approval.requested")
+        .await;
+    // Not handed to the session: it would start once this turn ends.
+    let mut queued = turn_start("queued", "m2");
+    if let ClientCommand::ThreadTurnStart(command) = &mut queued {
+        command.model = Some("other-model".into());
+    }
+    rig.client(queued).await;
+    rig.client(approve("yes", &asked)).await;
+    rig.relay(&session, |e| {
+        matches!(e.body, EventBody::ThreadApprovalResponseRequested(_))
+    })
+    .await;
+    let answer = rig
+        .until(|e| {
+            matches!(&e.body, EventBody::ThreadMessageSent(m) if m.role == MessageRole::Assistant)
+        })
+        .await;
+    let EventBody::ThreadMessageSent(answer) = &answer.body else {
+        unreachable!()
+    };
+    let by = answer.answered_by.as_ref().map(|s| {
+        let provider = serde_json::to_value(s.provider).unwrap_or_default();
+        (provider, s.model.clone())
+    });
+    assert_eq!(
+        by,
+        Some((serde_json::json!("codex"), "fake-model".to_string())),
+        "{answer:?}"
     );
 }
 

@@ -95,6 +95,10 @@ impl ThreadSession {
             true if !info.transcript.is_empty() => with_transcript(&info.transcript, &text),
             _ => text,
         };
+        let agent = ModelSelection {
+            options: None,
+            ..selection.clone()
+        };
         let input = TurnInput {
             text,
             images,
@@ -108,6 +112,7 @@ impl ThreadSession {
         };
         self.turn = Some(ActiveTurn {
             turn_id: None,
+            agent: agent.clone(),
             cwd: cwd.clone(),
             base_count: info.turn_count(),
             assistant_message: None,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::orchestration::events::AggregateKind;
 use crate::orchestration::model::{
-    Activity, CheckpointFile, CheckpointStatus, ProposedPlan, Session,
+    Activity, CheckpointFile, CheckpointStatus, ModelSelection, ProposedPlan, Session,
 };
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -26,6 +26,10 @@ pub struct AssistantDeltaCommand {
     pub delta: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turn_id: Option<String>,
+    /// The agent writing it, as the session running its turn knows it. Without, the thread's
+    /// selection is taken, which a message queued behind the turn has already changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<ModelSelection>,
     pub created_at: String,
 }
 
@@ -37,6 +41,9 @@ pub struct AssistantCompleteCommand {
     pub message_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turn_id: Option<String>,
+    /// As [`AssistantDeltaCommand::answered_by`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<ModelSelection>,
     pub created_at: String,
 }
 

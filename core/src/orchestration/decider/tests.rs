@@ -342,6 +342,38 @@ fn each_assistant_message_names_the_agent_of_its_turn() {
 }
 
 #[test]
+fn the_agent_a_session_names_wins_over_the_threads_selection() {
+    let mut h = Harness::with_thread();
+    // A message queued for claude has taken the thread's selection; the running codex turn's
+    // session still writes, and says so.
+    let mut claude = turn_start("t1", "m2", "next, you");
+    claude["modelSelection"] = json!({"provider": "claudeAgent", "model": "claude-sonnet-4-6"});
+    h.ok(client(claude));
+    let codex = json!({"provider": "codex", "model": "gpt-5.4"});
+    h.ok(internal(
+        json!({"type": "thread.message.assistant.delta", "commandId": "c1",
+        "threadId": "t1", "messageId": "a1", "delta": "x", "turnId": "turn-1",
+        "answeredBy": codex, "createdAt": T0}),
+    ));
+    h.ok(internal(
+        json!({"type": "thread.message.assistant.complete", "commandId": "c2",
+        "threadId": "t1", "messageId": "a0", "turnId": "turn-1", "answeredBy": codex,
+        "createdAt": T0}),
+    ));
+    let thread = h.thread("t1");
+    let by = |id: &str| {
+        let m = thread
+            .messages
+            .iter()
+            .find(|m| m.id == id)
+            .expect("message");
+        serde_json::to_value(&m.answered_by).expect("json")
+    };
+    assert_eq!(by("a1"), codex);
+    assert_eq!(by("a0"), codex);
+}
+
+#[test]
 fn assistant_complete_is_an_empty_final_message() {
     let mut h = Harness::with_thread();
     let e = single(

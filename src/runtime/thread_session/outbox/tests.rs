@@ -11,7 +11,7 @@ fn command(turn_count: u64) -> InternalCommand {
 }
 
 fn text(outbox: &mut Outbox, message_id: &str, piece: &str) {
-    outbox.push_text(message_id.into(), Some("turn".into()), piece.into());
+    outbox.push_text(message_id.into(), Some("turn".into()), None, piece.into());
 }
 
 /// The text of a `Send`, or a panic naming what came instead.
@@ -113,6 +113,7 @@ fn text_becomes_an_assistant_delta_for_its_thread() {
     let outgoing = Outgoing::Text {
         message_id: "m1".into(),
         turn_id: Some("turn".into()),
+        answered_by: Some(ModelSelection::codex("gpt-5.4")),
         text: "hi".into(),
     };
     let InternalCommand::ThreadMessageAssistantDelta(delta) = outgoing.into_command("t1") else {
@@ -126,4 +127,5 @@ fn text_becomes_an_assistant_delta_for_its_thread() {
         (delta.delta.as_str(), delta.turn_id.as_deref()),
         ("hi", Some("turn"))
     );
+    assert_eq!(delta.answered_by, Some(ModelSelection::codex("gpt-5.4")));
 }
