@@ -101,7 +101,9 @@ async fn ten_thousand_pushes_arrive_in_order_with_gap_free_sequences() {
         tokio::join!(reader, sender);
     };
     let watch = async {
-        for expected in 2..=10_000u64 {
+        let mut expected = 2u64;
+        let mut config = 0;
+        while config < UPSERTS {
             let v = watcher.next_json().await;
             assert_eq!(v["type"], "push");
             assert_eq!(
@@ -109,7 +111,14 @@ async fn ten_thousand_pushes_arrive_in_order_with_gap_free_sequences() {
                 json!(expected),
                 "gap or reorder at {expected}: {v}"
             );
-            assert_eq!(v["channel"], "server.configUpdated");
+            expected += 1;
+            // The agents' check at start pushes their statuses whenever it ends, which on a
+            // busy machine can be among the upserts; it takes a sequence number like any push.
+            if v["channel"] == "server.configUpdated" {
+                config += 1;
+            } else {
+                assert_eq!(v["channel"], "server.providerStatusesUpdated", "{v}");
+            }
         }
     };
     tokio::join!(send_all, watch);
