@@ -163,6 +163,31 @@ impl Rig {
         session.do_send(React(Arc::new(event)));
     }
 
+    /// Sends `command` (a turn start), hands its request to `session`, and waits for the
+    /// turn's approval request (every recording here asks one).
+    async fn start_until_asked(
+        &mut self,
+        session: &Addr<ThreadSession>,
+        command: ClientCommand,
+    ) -> Event {
+        self.client(command).await;
+        self.relay(session, |e| {
+            matches!(e.body, EventBody::ThreadTurnStartRequested(_))
+        })
+        .await;
+        self.until(|e| kind(e) == "activity:approval.requested")
+            .await
+    }
+
+    /// Accepts the approval `asked` for, and hands the response to `session`.
+    async fn approve_and_relay(&mut self, session: &Addr<ThreadSession>, asked: &Event) {
+        self.client(approve("approve", asked)).await;
+        self.relay(session, |e| {
+            matches!(e.body, EventBody::ThreadApprovalResponseRequested(_))
+        })
+        .await;
+    }
+
     async fn until(&mut self, want: impl Fn(&Event) -> bool) -> Event {
         loop {
             let delivery = self.events.next(DEADLINE).await.unwrap();
@@ -303,13 +328,8 @@ async fn a_recorded_approval_turn_played_through_the_actor() {
 #[actix::test]
 async fn an_answer_is_credited_to_its_own_turn_not_to_a_message_queued_behind_it() {
     let (mut rig, session) = Rig::start("approval.jsonrpc").await;
-    rig.client(turn_start("turn", "m1")).await;
-    rig.relay(&session, |e| {
-        matches!(e.body, EventBody::ThreadTurnStartRequested(_))
-    })
-    .await;
     let asked = rig
-        .until(|e| kind(e) == "activity:approval.requested")
+        .start_until_asked(&session, turn_start("turn", "m1"))
         .await;
     // Not handed to the session: it would start once this turn ends.
     let mut queued = turn_start("queued", "m2");
@@ -317,11 +337,7 @@ async fn an_answer_is_credited_to_its_own_turn_not_to_a_message_queued_behind_it
         command.model = Some("other-model".into());
     }
     rig.client(queued).await;
-    rig.client(approve("yes", &asked)).await;
-    rig.relay(&session, |e| {
-        matches!(e.body, EventBody::ThreadApprovalResponseRequested(_))
-    })
-    .await;
+    rig.approve_and_relay(&session, &asked).await;
     let answer = rig
         .until(|e| {
             matches!(&e.body, EventBody::ThreadMessageSent(m) if m.role == MessageRole::Assistant)

@@ -319,14 +319,7 @@ fn each_assistant_message_names_the_agent_of_its_turn() {
     // A later delta of the first message does not relabel it.
     h.ok(delta("a1"));
     let thread = h.thread("t1");
-    let by = |id: &str| {
-        let m = thread
-            .messages
-            .iter()
-            .find(|m| m.id == id)
-            .expect("message");
-        serde_json::to_value(&m.answered_by).expect("json")
-    };
+    let by = |id: &str| answered_by(&thread, id);
     assert_eq!(by("a1"), json!({"provider": "codex", "model": "gpt-5.4"}));
     // Options say how the agent ran, not who it is: they are left out.
     assert_eq!(
@@ -361,16 +354,18 @@ fn the_agent_a_session_names_wins_over_the_threads_selection() {
         "createdAt": T0}),
     ));
     let thread = h.thread("t1");
-    let by = |id: &str| {
-        let m = thread
-            .messages
-            .iter()
-            .find(|m| m.id == id)
-            .expect("message");
-        serde_json::to_value(&m.answered_by).expect("json")
-    };
-    assert_eq!(by("a1"), codex);
-    assert_eq!(by("a0"), codex);
+    assert_eq!(answered_by(&thread, "a1"), codex);
+    assert_eq!(answered_by(&thread, "a0"), codex);
+}
+
+/// Who a thread's message `id` is credited to, as JSON.
+fn answered_by(thread: &FullThread, id: &str) -> Value {
+    let m = thread
+        .messages
+        .iter()
+        .find(|m| m.id == id)
+        .expect("message");
+    serde_json::to_value(&m.answered_by).expect("json")
 }
 
 #[test]

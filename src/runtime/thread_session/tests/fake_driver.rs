@@ -229,19 +229,10 @@ async fn a_session_runs_turns_through_a_driver_it_knows_only_by_its_trait() {
         .with_driver_factory(Arc::new(FakeFactory(driver.clone())))
         .start();
 
-    rig.client(turn_start("turn", "m1")).await;
-    rig.relay(&session, |e| {
-        matches!(e.body, EventBody::ThreadTurnStartRequested(_))
-    })
-    .await;
     let asked = rig
-        .until(|e| kind(e) == "activity:approval.requested")
+        .start_until_asked(&session, turn_start("turn", "m1"))
         .await;
-    rig.client(approve("approve", &asked)).await;
-    rig.relay(&session, |e| {
-        matches!(e.body, EventBody::ThreadApprovalResponseRequested(_))
-    })
-    .await;
+    rig.approve_and_relay(&session, &asked).await;
     rig.until(|e| kind(e) == "activity:approval.resolved").await;
     rig.until(|e| kind(e) == "session:Ready").await;
     assert_eq!(assistant_text(&rig.seen), "Hello");
