@@ -36,7 +36,8 @@ async function runPlan({ page, fail, shots }) {
 
 // While a turn runs the composer offers Steer (codex can) and Queue. A steered message joins
 // the running turn (codex's turn/steer): it shows at once and is not queued. A queued message
-// shows as pending and runs once the running turn is interrupted.
+// shows as pending and runs once the running turn is interrupted. The answer a steer cut short
+// is closed and labelled.
 async function queueWhileRunning({ page, fail, shots }) {
   await page.getByTestId("composer").fill("Run the long job again");
   await page.getByTestId("send").click();
@@ -48,6 +49,9 @@ async function queueWhileRunning({ page, fail, shots }) {
   // codex took it into the running turn: once the open answer ended, the model was asked again
   // within the same turn, and is answering.
   await page.getByTestId("message-assistant").filter({ hasText: "Taking the steer" }).waitFor();
+  // codex dropped the answer it was writing: it is complete (no cursor) and said to be cut short.
+  await page.getByTestId("activity").filter({ hasText: "Answer cut short by the steer" }).waitFor();
+  await page.getByTestId("message-assistant").filter({ hasText: "Starting the long job" }).locator(".cursor").waitFor({ state: "detached" });
   await page.getByTestId("queue").waitFor();
   if ((await page.getByTestId("queued-message").count()) > 0) fail("the steered message was queued");
   await page.getByTestId("composer").fill("Then say it ran");
@@ -59,6 +63,9 @@ async function queueWhileRunning({ page, fail, shots }) {
   await page.getByRole("button", { name: "Interrupt" }).click();
   await page.getByTestId("message-assistant").filter({ hasText: "The queued message ran." }).waitFor();
   await page.getByTestId("queued-message").waitFor({ state: "detached" });
+  // The interrupt ended the steered turn mid-answer: that answer no longer looks as if it were
+  // still being written.
+  await page.getByTestId("message-assistant").filter({ hasText: "Taking the steer" }).locator(".cursor").waitFor({ state: "detached" });
   const failed = await page.getByTestId("activity").filter({ hasText: /steer failed/i }).count();
   if (failed > 0) fail("codex refused the steer");
 }

@@ -16,7 +16,7 @@ use crate::orchestration::commands::{
     ActivityAppendCommand, AssistantCompleteCommand, ProposedPlanUpsertCommand,
     ThreadSessionSetCommand,
 };
-use crate::orchestration::model::{Activity, ActivityTone, Session, SessionStatus};
+use crate::orchestration::model::{Activity, ActivityTone, ModelSelection, Session, SessionStatus};
 use crate::orchestration::{Command, InternalCommand};
 use crate::provider::driver::Effect;
 use crate::runtime::engine::{Dispatch, DispatchError};
@@ -167,6 +167,54 @@ impl ThreadSession {
         );
     }
 
+    /// Says the message is complete (no more text), credited to `agent`.
+    pub(super) fn complete_answer(
+        &mut self,
+        message_id: String,
+        turn_id: Option<String>,
+        agent: Option<ModelSelection>,
+        ctx: &mut Context<Self>,
+    ) {
+        self.push_command(
+            InternalCommand::ThreadMessageAssistantComplete(AssistantCompleteCommand {
+                command_id: new_id(),
+                thread_id: self.thread_id.clone(),
+                message_id,
+                turn_id,
+                answered_by: agent,
+                created_at: now_iso(),
+            }),
+            ctx,
+        );
+    }
+
+    /// Text for `message_id`: the turn's open answer from now on. An answer the agent left open
+    /// for a new one is completed, and said to be cut short when a steer came in (codex drops
+    /// the answer it was streaming when it takes a steer).
+    fn open_answer(&mut self, message_id: &str, ctx: &mut Context<Self>) {
+        let Some(turn) = &mut self.turn else {
+            return;
+        };
+        if turn.open_answer.as_deref() == Some(message_id) {
+            return;
+        }
+        let Some(left) = turn.open_answer.replace(message_id.to_string()) else {
+            return;
+        };
+        let (steered, turn_id, agent) = (turn.steered, turn.turn_id.clone(), turn.agent.clone());
+        self.complete_answer(left.clone(), turn_id.clone(), Some(agent), ctx);
+        if steered {
+            self.note(
+                ActivityTone::Info,
+                "assistant.cut-short",
+                "Answer cut short by the steer",
+                json!({ "messageId": left }),
+                turn_id,
+                ctx,
+            );
+        }
+    }
+
     pub(super) fn note(
         &mut self,
         tone: ActivityTone,
@@ -216,6 +264,7 @@ impl ThreadSession {
                     text,
                 } => {
                     self.remember_assistant_message(&message_id);
+                    self.open_answer(&message_id, ctx);
                     self.push_text(message_id, turn_id, text, ctx);
                 }
                 Effect::AssistantDone {
@@ -223,17 +272,13 @@ impl ThreadSession {
                     turn_id,
                 } => {
                     self.remember_assistant_message(&message_id);
-                    self.push_command(
-                        InternalCommand::ThreadMessageAssistantComplete(AssistantCompleteCommand {
-                            command_id: new_id(),
-                            thread_id: self.thread_id.clone(),
-                            message_id,
-                            turn_id,
-                            answered_by: self.turn.as_ref().map(|t| t.agent.clone()),
-                            created_at: now_iso(),
-                        }),
-                        ctx,
-                    );
+                    let agent = self.turn.as_mut().map(|turn| {
+                        if turn.open_answer.as_deref() == Some(message_id.as_str()) {
+                            turn.open_answer = None;
+                        }
+                        turn.agent.clone()
+                    });
+                    self.complete_answer(message_id, turn_id, agent, ctx);
                 }
                 Effect::Activity(activity) => self.append_activity(activity, ctx),
                 Effect::Plan(plan) => self.push_command(

@@ -83,6 +83,12 @@ struct ActiveTurn {
     cwd: String,
     base_count: u64,
     assistant_message: Option<String>,
+    /// The answer being written, until the agent says it is done. One the agent leaves open
+    /// (codex drops its model request on a steer; an interrupt ends the turn mid-answer) is
+    /// completed by the session, so it does not look as if it were still being written.
+    open_answer: Option<String>,
+    /// A steer went into the turn: an answer left open after it was cut short by it.
+    steered: bool,
 }
 
 /// How a turn's end reports the session, when it is not simply the turn's outcome.

@@ -107,6 +107,9 @@ impl ThreadSession {
                     return;
                 }
             };
+            if let Some(turn) = &mut act.turn {
+                turn.steered = true;
+            }
             let steered = act
                 .driver()
                 .steer(act.generation, conversation, turn_id, input);

@@ -116,6 +116,8 @@ impl ThreadSession {
             cwd: cwd.clone(),
             base_count: info.turn_count(),
             assistant_message: None,
+            open_answer: None,
+            steered: false,
         });
         let delay = if self.live.is_none() {
             restart_delay(self.crashes)
@@ -325,6 +327,10 @@ impl ThreadSession {
             self.start_queued(ctx);
             return;
         };
+        if let Some(open) = turn.open_answer.clone() {
+            let agent = Some(turn.agent.clone());
+            self.complete_answer(open, turn_id.clone().or(turn.turn_id.clone()), agent, ctx);
+        }
         if outcome == TurnOutcome::Completed && after.is_none() {
             self.crashes = 0;
         }

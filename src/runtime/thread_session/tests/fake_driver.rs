@@ -549,3 +549,54 @@ async fn a_turn_on_an_agent_without_a_driver_is_a_session_error() {
     rig.until(|e| kind(e) == "session:Error").await;
     assert!(heard(&driver).is_empty(), "{:?}", heard(&driver));
 }
+
+/// Whether `e` says assistant message `id` is complete (a non-streaming message-sent).
+fn completes(e: &Event, id: &str) -> bool {
+    matches!(&e.body, EventBody::ThreadMessageSent(p)
+        if p.role == MessageRole::Assistant && p.message_id == id && !p.streaming)
+}
+
+#[actix::test]
+async fn an_answer_a_steer_left_open_is_completed_and_said_to_be_cut_short() {
+    let (mut rig, _session, driver, _asked) = follow_up_rig(true, DispatchMode::Steer).await;
+    for _ in 0..100 {
+        if heard(&driver).iter().any(|h| h.starts_with("steer")) {
+            break;
+        }
+        actix::clock::sleep(Duration::from_millis(20)).await;
+    }
+    // As codex does on a steer: the answer it was writing gets no completion; a new one starts.
+    driver.emit(vec![Effect::AssistantText {
+        message_id: "assistant:turn-1-steered".into(),
+        turn_id: Some("turn-1".into()),
+        text: "Taking the steer".into(),
+    }]);
+    rig.until(|e| completes(e, "assistant:turn-1")).await;
+    let cut = rig
+        .until(|e| kind(e) == "activity:assistant.cut-short")
+        .await;
+    let EventBody::ThreadActivityAppended(cut) = &cut.body else {
+        unreachable!()
+    };
+    assert_eq!(cut.activity.payload["messageId"], "assistant:turn-1");
+    assert_eq!(cut.activity.turn_id.as_deref(), Some("turn-1"));
+    // The new answer is still being written.
+    assert!(!rig
+        .seen
+        .iter()
+        .any(|e| completes(e, "assistant:turn-1-steered")));
+}
+
+#[actix::test]
+async fn an_answer_left_open_by_an_interrupt_is_completed_with_the_turn() {
+    // This fake cannot steer: the steer interrupts turn 1, whose answer ("Hello") is open.
+    let (mut rig, _session, _driver, _asked) = follow_up_rig(false, DispatchMode::Steer).await;
+    rig.until(|e| completes(e, "assistant:turn-1")).await;
+    rig.until(|e| matches!(e.body, EventBody::ThreadTurnDiffCompleted(_)))
+        .await;
+    // Not cut by a steer: nothing says so.
+    assert!(!rig
+        .seen
+        .iter()
+        .any(|e| kind(e) == "activity:assistant.cut-short"));
+}
