@@ -5,6 +5,7 @@
 
 use std::cmp::Ordering;
 use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
@@ -486,8 +487,24 @@ pub(crate) async fn run_probe(bin: &OsStr, args: &[&str], timeout: Duration) -> 
 }
 
 /// Runs `<bin> --version`, then `<bin> login status`, each bounded by `timeout`. Never
-/// fails: every problem is reported in the returned status.
+/// fails: every problem is reported in the returned status. codex's config is read where codex
+/// reads it: `$CODEX_HOME/config.toml`, else `~/.codex/config.toml` (the probes get the
+/// server's environment, less its secrets).
 pub async fn check_codex(bin: &OsStr, timeout: Duration) -> ServerProviderStatus {
+    let home = std::env::var_os("CODEX_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".codex")));
+    check_codex_with(bin, home.map(|home| home.join("config.toml")), timeout).await
+}
+
+/// [`check_codex`] with codex's config file at `config`. A config that selects a model provider
+/// other than OpenAI's (an API key in the environment, a company proxy) signs in its own way:
+/// `codex login status` does not speak for it, so it is not asked.
+pub async fn check_codex_with(
+    bin: &OsStr,
+    config: Option<PathBuf>,
+    timeout: Duration,
+) -> ServerProviderStatus {
     let checked_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
     let bin_display = bin.to_string_lossy();
 
@@ -508,6 +525,27 @@ pub async fn check_codex(bin: &OsStr, timeout: Duration) -> ServerProviderStatus
         }
     };
 
+    let provider = match config {
+        Some(path) => tokio::task::spawn_blocking(move || configured_model_provider(&path))
+            .await
+            .unwrap_or(None),
+        None => None,
+    };
+    if let Some(provider) = provider.filter(|p| p != OPENAI_PROVIDER) {
+        return ServerProviderStatus {
+            provider: ProviderKind::Codex,
+            status: ProviderState::Ready,
+            available: true,
+            auth_status: AuthStatus::Unknown,
+            checked_at,
+            message: Some(format!(
+                "Codex uses the model provider \"{provider}\" from its config.toml, which signs \
+                 in its own way; `codex login` does not apply."
+            )),
+            version,
+        };
+    }
+
     let auth_outcome = run_probe(bin, &["login", "status"], timeout).await;
     let auth = classify_auth_probe(&auth_outcome);
     if let Some(message) = &auth.message {
@@ -522,6 +560,17 @@ pub async fn check_codex(bin: &OsStr, timeout: Duration) -> ServerProviderStatus
         message: auth.message,
         version,
     }
+}
+
+/// The provider name in codex's config that is signed in to with `codex login`.
+const OPENAI_PROVIDER: &str = "openai";
+
+/// The `model_provider` codex's config file at `path` selects, if it is there, parses and
+/// names one.
+fn configured_model_provider(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let config: toml::Table = text.parse().ok()?;
+    config.get("model_provider")?.as_str().map(str::to_string)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 // Onboarding and settings in the browser.
 // run: a first run on its own server: empty state, a codex with an empty CODEX_HOME (so
 // `codex login status` says it is not logged in): the status area says so with `codex login`,
-// and the folder picker over filesystem.browse adds a project.
+// the folder picker over filesystem.browse adds a project, and a send to codex asks first.
 // runSettingsPush: on the main run's (paired) page, a settings change in one tab shows in a
 // second tab without a reload, and the sessions list shows this browser.
 
@@ -43,6 +43,17 @@ export async function run({ browser, t3rsBin, codexBin, dir, deadline, fail }) {
     await page.getByTestId("folder-add").click();
     await page.getByTestId("first-run").waitFor({ state: "detached" });
     await page.locator(".sidebar").getByText("myproj").first().waitFor();
+    // Sending to this codex asks first, with the fix, and Cancel keeps the message unsent.
+    await page.locator(".sidebar .project").filter({ hasText: "myproj" }).getByRole("button", { name: "+ thread" }).click();
+    await page.getByTestId("composer").fill("Say hello");
+    await page.getByTestId("send").click();
+    const notReady = page.getByTestId("send-guard");
+    await notReady.filter({ hasText: "Codex is not logged in" }).filter({ hasText: "codex login" }).waitFor();
+    await page.screenshot({ path: join(shots, "2a-not-ready.png") });
+    await notReady.getByRole("button", { name: "Cancel" }).click();
+    await notReady.waitFor({ state: "detached" });
+    if ((await page.getByTestId("composer").inputValue()) !== "Say hello") fail("first run: Cancel did not keep the message");
+    if (await page.getByTestId("message-user").count()) fail("first run: the message was sent after Cancel");
     if (consoleErrors.length) fail(`first run: console errors: ${consoleErrors.join(" | ")}`);
   } finally {
     await page.close();

@@ -228,7 +228,17 @@ fn write_script(dir: &Path, name: &str, body: &str) -> PathBuf {
 /// A freshly written script can hit ETXTBSY if another test thread forks while our write
 /// handle is open; retrying a few times sidesteps that unrelated race.
 async fn check(bin: &Path, timeout: Duration) -> ServerProviderStatus {
-    let mut status = check_codex(bin.as_os_str(), timeout).await;
+    check_with_config(bin, None, timeout).await
+}
+
+/// [`check`] with codex's config file at `config` (none: no file), not the machine's own.
+async fn check_with_config(
+    bin: &Path,
+    config: Option<&Path>,
+    timeout: Duration,
+) -> ServerProviderStatus {
+    let config = config.map(Path::to_path_buf);
+    let mut status = check_codex_with(bin.as_os_str(), config.clone(), timeout).await;
     for _ in 0..5 {
         let busy = status
             .message
@@ -238,7 +248,7 @@ async fn check(bin: &Path, timeout: Duration) -> ServerProviderStatus {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
-        status = check_codex(bin.as_os_str(), timeout).await;
+        status = check_codex_with(bin.as_os_str(), config.clone(), timeout).await;
     }
     status
 }
@@ -287,6 +297,48 @@ exit 9"#,
     assert_eq!(status.auth_status, AuthStatus::Unauthenticated);
     assert_eq!(status.message.as_deref(), Some(NOT_AUTHENTICATED_MESSAGE));
     assert_eq!(status.version.as_deref(), Some("0.40.0"));
+}
+
+/// A codex whose config selects a model provider of its own (an API key in the environment, a
+/// company proxy) works without `codex login`: its login status does not speak for it.
+#[tokio::test(flavor = "current_thread")]
+async fn check_codex_with_its_own_model_provider_is_ready_without_a_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = write_script(
+        dir.path(),
+        "codex",
+        r#"if [ "$1" = "--version" ]; then echo "codex-cli 0.169.0"; exit 0; fi
+if [ "$1 $2" = "login status" ]; then echo "Not logged in" >&2; exit 1; fi
+exit 9"#,
+    );
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "model = \"m\"\nmodel_provider = \"proxy\"\n[model_providers.proxy]\nname = \"proxy\"\nenv_key = \"PROXY_KEY\"\n",
+    )
+    .unwrap();
+    let status = check_with_config(&bin, Some(&config), LONG).await;
+    assert_eq!(status.status, ProviderState::Ready, "{status:?}");
+    assert!(status.available);
+    assert_eq!(status.auth_status, AuthStatus::Unknown);
+    assert!(
+        status
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("proxy")),
+        "{status:?}"
+    );
+
+    // OpenAI's own provider, named or not, is signed in to with `codex login`.
+    for text in [
+        "model_provider = \"openai\"\n",
+        "model = \"m\"\n",
+        "not toml [",
+    ] {
+        std::fs::write(&config, text).unwrap();
+        let status = check_with_config(&bin, Some(&config), LONG).await;
+        assert_eq!(status.auth_status, AuthStatus::Unauthenticated, "{text}");
+    }
 }
 
 #[tokio::test(flavor = "current_thread")]
