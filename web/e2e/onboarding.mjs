@@ -67,6 +67,16 @@ export async function runSettingsPush({ browser, page, fail }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addCookies(await page.context().cookies());
   const other = await context.newPage();
+  // What the second tab asks: the settings once for its connection, settings page or not.
+  const asked = [];
+  other.on("websocket", (ws) => ws.on("framesent", (frame) => {
+    try {
+      const tag = JSON.parse(String(frame.payload)).body?._tag;
+      if (tag === "server.getSettings") asked.push(tag);
+    } catch {
+      // Not a request.
+    }
+  }));
   try {
     await other.goto(page.url());
     for (const p of [page, other]) {
@@ -76,6 +86,7 @@ export async function runSettingsPush({ browser, page, fail }) {
     const box = (p) => p.getByTestId("setting-enableAssistantStreaming");
     await box(page).waitFor();
     await box(other).waitFor();
+    if (asked.length !== 1) fail(`a tab that opened the settings page asked for the settings ${asked.length} times; once is enough`);
     const before = await box(other).isChecked();
     await box(page).click();
     await other.waitForFunction(

@@ -2,11 +2,12 @@
 // `server.settingsUpdated`): each control sends only its own key, so two tabs editing
 // different settings do not undo each other. Values a server flag set are shown, not editable.
 
-import { useEffect, useState, type ReactNode } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 
 import { transport } from "./client";
 import { errorText } from "./hooks";
 import { providerLabel } from "./providers";
+import { takeSettings, useProviders } from "./providerStore";
 import { AcpInstances } from "./AcpInstances";
 import type { AcpInstance } from "./acpInstances";
 
@@ -85,32 +86,15 @@ function Group({ title, children }: { title: string; children: ReactNode }) {
 }
 
 export function ServerSettings() {
-  const [view, setView] = useState<View | null>(null);
+  // Asked for once per connection and kept live by the shared store (providerStore.ts).
+  const { settings, settingsError } = useProviders();
+  const view = useMemo(() => viewOf(settings), [settings]);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const load = () =>
-      transport.request({ _tag: "server.getSettings" }).then(
-        (r) => setView(viewOf(r)),
-        (e: unknown) => setError(`Could not load the settings: ${errorText(e)}`),
-      );
-    const stopOpen = transport.onOpen(load);
-    const stopPush = transport.onPush((push) => {
-      if (push.channel === "server.settingsUpdated") {
-        const next = viewOf(push.data);
-        if (next) setView(next);
-      }
-    });
-    return () => {
-      stopOpen();
-      stopPush();
-    };
-  }, []);
   const update = (patch: Record<string, unknown>): Promise<boolean> => {
     setError(null);
     return transport.request({ _tag: "server.updateSettings", ...patch }).then(
       (r) => {
-        const next = viewOf(r);
-        if (next) setView(next);
+        takeSettings(r);
         return true;
       },
       (e: unknown) => {
@@ -119,7 +103,10 @@ export function ServerSettings() {
       },
     );
   };
-  if (!view) return <p className="muted">{error ?? "Loading settings…"}</p>;
+  if (!view) {
+    const failed = error ?? (settingsError && `Could not load the settings: ${settingsError}`);
+    return <p className="muted">{failed || "Loading settings…"}</p>;
+  }
   const s = view.settings;
   const byFlag = (key: string) => view.overriddenByFlag.includes(key);
   const provider = (kind: string, patch: Record<string, unknown>) => update({ providers: { [kind]: patch } });
