@@ -6,7 +6,7 @@
 // Screenshots of the main views go to e2e/screenshots/.
 
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -456,4 +456,15 @@ try {
   await browser?.close();
   if (server && server.exitCode === null) await stopServer();
   model.kill();
+  // The state, workspaces and seeded store (some 60 MB): kept only when the run failed, to
+  // look into. An agent the servers started may still be writing its own files as it exits:
+  // the removal is retried a few times, and never fails the run.
+  if (process.exitCode) console.error(`e2e: the run's files are kept in ${dir}`);
+  else {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (error) {
+      console.error(`e2e: could not remove ${dir}: ${error.message}`);
+    }
+  }
 }
