@@ -43,7 +43,7 @@ impl ThreadSession {
         text: String,
         ctx: &mut Context<Self>,
     ) {
-        let answered_by = self.turn.as_ref().map(|t| t.agent.clone());
+        let answered_by = self.turn.as_ref().map(|t| &t.agent);
         self.outbox
             .lock()
             .push_text(message_id, turn_id, answered_by, text);

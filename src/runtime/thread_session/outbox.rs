@@ -100,12 +100,13 @@ impl Outbox {
         self.queue.push_back(Outgoing::Command(command));
     }
 
-    /// Queues streamed text, merged into the entry at the back when that is the same message.
+    /// Queues streamed text, merged into the entry at the back when that is the same message
+    /// (the writer is copied only for a new entry: this runs for every streamed delta).
     pub(super) fn push_text(
         &mut self,
         message_id: String,
         turn_id: Option<String>,
-        answered_by: Option<ModelSelection>,
+        answered_by: Option<&ModelSelection>,
         text: String,
     ) {
         if let Some(Outgoing::Text {
@@ -122,7 +123,7 @@ impl Outbox {
         self.queue.push_back(Outgoing::Text {
             message_id,
             turn_id,
-            answered_by,
+            answered_by: answered_by.cloned(),
             text,
         });
     }
